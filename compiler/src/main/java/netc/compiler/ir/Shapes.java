@@ -1,0 +1,144 @@
+package netc.compiler.ir;
+
+import java.util.List;
+
+/** Shape inference: the per-sample shape and batchedness of every op's result, from its inputs. */
+public final class Shapes {
+    private Shapes() {
+    }
+
+    /** Shape and batchedness of a result. */
+    public record Result(Shape shape, boolean batched) {
+    }
+
+    /**
+     * Infers the result of {@code op} on {@code inputs}, or throws {@link ShapeMismatch} naming both shapes. Leaves
+     * are not handled here: their shape is declared.
+     */
+    public static Result infer(Op op, List<Node> inputs) {
+        if (inputs.size() != op.arity()) {
+            throw new ShapeMismatch(op.printName() + " takes " + op.arity() + " operand(s), got " + inputs.size());
+        }
+        switch (op.kind()) {
+            case LEAF:
+                throw new IllegalArgumentException("leaves have declared shapes: " + op);
+            case ELEMENTWISE:
+                return inputs.size() == 1 ? new Result(inputs.get(0).shape(), inputs.get(0).batched())
+                        : elementwise(op, inputs.get(0), inputs.get(1));
+            case MATRIX:
+                return matrix(op, inputs.get(0), inputs.get(1));
+            case REDUCE:
+                return new Result(inputs.get(0).shape(), false);
+            case ROW:
+                return row(op, inputs);
+            case LOSS:
+                loss(op, inputs.get(0), inputs.get(1));
+                return new Result(Shape.SCALAR, false);
+            case LOSS_GRAD:
+                loss(op, inputs.get(0), inputs.get(1));
+                return new Result(inputs.get(0).shape(), true);
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    private static Result elementwise(Op op, Node a, Node b) {
+        boolean batched = a.batched() || b.batched();
+        if (a.shape().isScalar()) {
+            return new Result(b.shape(), batched);
+        }
+        if (b.shape().isScalar() || a.shape().equals(b.shape())) {
+            return new Result(a.shape(), batched);
+        }
+        throw new ShapeMismatch("shape mismatch in elementwise " + op.printName() + ": {0} is " + a.shape()
+                + " but {1} is " + b.shape());
+    }
+
+    private static Result matrix(Op op, Node w, Node x) {
+        switch (op) {
+            case MAT_VEC: {
+                requireMatrixVector(w, x, "matrix product");
+                if (w.shape().dim(1) != x.shape().dim(0)) {
+                    throw new ShapeMismatch("shape mismatch in matrix product: {0} is " + w.shape() + " but {1} is "
+                            + x.shape() + " (the matrix needs " + w.shape().dim(1) + " columns to match)");
+                }
+                return new Result(Shape.of(w.shape().dim(0)), x.batched());
+            }
+            case MAT_T_VEC: {
+                requireMatrixVector(w, x, "transposed matrix product");
+                if (w.shape().dim(0) != x.shape().dim(0)) {
+                    throw new ShapeMismatch("shape mismatch in transposed matrix product: {0} is " + w.shape()
+                            + " but {1} is " + x.shape());
+                }
+                return new Result(Shape.of(w.shape().dim(1)), x.batched());
+            }
+            case OUTER_SUM: {
+                if (w.shape().rank() != 1 || x.shape().rank() != 1) {
+                    throw new ShapeMismatch("outer product needs two vectors: {0} is " + w.shape() + ", {1} is "
+                            + x.shape());
+                }
+                return new Result(Shape.of(w.shape().dim(0), x.shape().dim(0)), false);
+            }
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    private static void requireMatrixVector(Node w, Node x, String what) {
+        if (w.shape().rank() != 2) {
+            throw new ShapeMismatch(what + " needs a matrix on the left: {0} is " + w.shape());
+        }
+        if (w.batched()) {
+            throw new ShapeMismatch(what + " needs a matrix that is the same for every sample: {0} depends on the"
+                    + " input");
+        }
+        if (x.shape().rank() != 1) {
+            throw new ShapeMismatch(what + " needs a vector on the right: {1} is " + x.shape());
+        }
+    }
+
+    private static Result row(Op op, List<Node> inputs) {
+        Node a = inputs.get(0);
+        if (a.shape().rank() != 1) {
+            throw new ShapeMismatch(op.printName() + " needs a vector: {0} is " + a.shape());
+        }
+        if (op == Op.SOFTMAX_GRAD && !inputs.get(1).shape().equals(a.shape())) {
+            throw new ShapeMismatch("shape mismatch in softmax_grad: {0} is " + a.shape() + " but {1} is "
+                    + inputs.get(1).shape());
+        }
+        return new Result(a.shape(), a.batched() || (inputs.size() > 1 && inputs.get(1).batched()));
+    }
+
+    private static void loss(Op op, Node p, Node t) {
+        if (p.shape().rank() != 1) {
+            throw new ShapeMismatch("the loss needs a vector prediction: {0} is " + p.shape());
+        }
+        boolean labels = t.op() == Op.LABELS;
+        switch (op) {
+            case SOFTMAX_CROSS_ENTROPY, CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD, CROSS_ENTROPY_GRAD -> {
+                if (!labels) {
+                    throw new ShapeMismatch("cross_entropy needs class labels: {1} is not declared as class[n]");
+                }
+                if (p.shape().dim(0) != t.shape().dim(0)) {
+                    throw new ShapeMismatch("shape mismatch in cross_entropy: {0} is " + p.shape() + " but {1} has "
+                            + t.shape().dim(0) + " classes");
+                }
+            }
+            case SQUARED_ERROR, SQUARED_ERROR_GRAD -> {
+                if (labels || !p.shape().equals(t.shape())) {
+                    throw new ShapeMismatch("shape mismatch in squared_error: {0} is " + p.shape() + " but {1} is "
+                            + (labels ? "class" : "real") + t.shape());
+                }
+            }
+            default -> {
+                // Binary cross-entropy: a real target of the prediction's shape, or 0/1 labels for one output.
+                boolean ok = labels ? p.shape().dim(0) == 1 && t.shape().dim(0) == 2 : p.shape().equals(t.shape());
+                if (!ok) {
+                    throw new ShapeMismatch("shape mismatch in binary_cross_entropy: {0} is " + p.shape()
+                            + " but {1} is " + (labels ? "class" : "real") + t.shape()
+                            + " (expected real" + p.shape() + ", or class[2] for one output)");
+                }
+            }
+        }
+    }
+}

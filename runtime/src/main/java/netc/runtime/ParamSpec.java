@@ -1,0 +1,55 @@
+package netc.runtime;
+
+import java.util.Arrays;
+
+/**
+ * One parameter tensor of a model: its name in the {@code .net} file, its declared shape, where it lives in the
+ * parameter vector and how it is initialised.
+ */
+public record ParamSpec(String name, int[] shape, int offset, Init init) {
+
+    public ParamSpec {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        shape = shape.clone();
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+        }
+    }
+
+    /** Number of elements, the product of the shape. */
+    public int size() {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Shape as written in a {@code .net} file, e.g. {@code [512, 784]}. */
+    public String shapeText() {
+        return Arrays.toString(shape);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParamSpec p && p.name.equals(name) && Arrays.equals(p.shape, shape)
+                && p.offset == offset && p.init.equals(init);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        return name + shapeText() + "@" + offset + " init " + init;
+    }
+}
