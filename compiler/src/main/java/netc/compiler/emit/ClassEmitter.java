@@ -1,0 +1,498 @@
+package netc.compiler.emit;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.lang.model.element.Modifier;
+import netc.compiler.ir.Graph;
+import netc.compiler.ir.Node;
+import netc.compiler.ir.Op;
+import netc.compiler.schedule.Buffer;
+import netc.compiler.schedule.Kernel;
+import netc.compiler.schedule.Program;
+import netc.compiler.schedule.Schedule;
+import netc.compiler.source.InternalCompilerError;
+import netc.runtime.Init;
+import netc.runtime.ModelSpec;
+import netc.runtime.ParamSpec;
+
+/**
+ * Spells a differentiated graph as one Java class implementing {@code netc.runtime.Network}: three scheduled
+ * programs ({@code forward}, {@code loss}, {@code lossAndGradient}) over shared kernel methods, scratch buffers sized
+ * for the largest batch seen, and a {@code runStage} switch through which {@code netc.runtime.Parallel} splits each
+ * matrix product's rows over the cores.
+ *
+ * <p>The emitter decides nothing about fusion (that is {@link Schedule}'s job); it only spells kernels. Java names
+ * come from node ids ({@code t17}, {@code gemm17}); the user's names appear only as string literals in the model
+ * spec. Output is deterministic: the same graph and options give byte-identical source.
+ */
+public final class ClassEmitter {
+    static final ClassName ACTIVATIONS = ClassName.get("netc.runtime", "Activations");
+    static final ClassName ROW_OPS = ClassName.get("netc.runtime", "RowOps");
+    private static final ClassName NETWORK = ClassName.get("netc.runtime", "Network");
+    private static final ClassName STAGE_RUNNER = ClassName.get("netc.runtime", "StageRunner");
+    private static final ClassName PARALLEL = ClassName.get("netc.runtime", "Parallel");
+    private static final ClassName MODEL_SPEC = ClassName.get("netc.runtime", "ModelSpec");
+    private static final ClassName PARAM_SPEC = ClassName.get("netc.runtime", "ParamSpec");
+    private static final ClassName INIT = ClassName.get("netc.runtime", "Init");
+    private static final ClassName TARGET_KIND = ClassName.get("netc.runtime", "TargetKind");
+    private static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
+    private static final TypeName DOUBLES = ArrayTypeName.of(TypeName.DOUBLE);
+
+    private final Graph graph;
+    private final ModelSpec spec;
+    private final EmitOptions options;
+    private final Map<String, Stage> stages = new LinkedHashMap<>();
+    private final Map<Integer, Node> scratch = new TreeMap<>();
+
+    /** One kernel and the stage number {@code runStage} knows it by. */
+    private record Stage(int id, Kernel kernel, Program program) {
+    }
+
+    private ClassEmitter(Graph graph, ModelSpec spec, EmitOptions options) {
+        this.graph = graph;
+        this.spec = spec;
+        this.options = options;
+    }
+
+    /**
+     * The source of the class for a differentiated graph (outputs {@code OUTPUT}, {@code LOSS} and gradients).
+     *
+     * @param spec the model's description, emitted as the class's {@code SPEC} constant
+     */
+    public static String emit(Graph differentiated, ModelSpec spec, EmitOptions options) {
+        return new ClassEmitter(differentiated, spec, options).emitFile();
+    }
+
+    private String emitFile() {
+        List<String> trainRoles = new ArrayList<>(List.of(Graph.OUTPUT, Graph.LOSS));
+        for (String role : graph.outputs().keySet()) {
+            if (Graph.paramOfGrad(role) != null) {
+                trainRoles.add(role);
+            }
+        }
+        Program train = Schedule.build(graph, trainRoles);
+        Program forward = Schedule.build(graph, List.of(Graph.OUTPUT));
+        Program loss = Schedule.build(graph, List.of(Graph.LOSS));
+        for (Program p : List.of(train, forward, loss)) {
+            register(p);
+        }
+        TypeSpec.Builder type = TypeSpec.classBuilder(options.className())
+                .addJavadoc("The network {@code $L} compiled by netc: forward pass, loss and gradients.\n",
+                        ClassNames.safeComment(spec.name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(NETWORK)
+                .addSuperinterface(STAGE_RUNNER);
+        addSpec(type);
+        addFields(type);
+        type.addMethod(MethodSpec.methodBuilder("spec").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(MODEL_SPEC).addStatement("return SPEC").build());
+        type.addMethod(MethodSpec.methodBuilder("setParallel").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).addParameter(PARALLEL, "parallel")
+                .addStatement("this.parallel = parallel").build());
+        type.addMethod(prepareMethod());
+        type.addMethod(forwardMethod(forward));
+        type.addMethod(lossMethod(loss));
+        type.addMethod(lossAndGradientMethod(train));
+        type.addMethod(releaseMethod());
+        type.addMethod(runStageMethod());
+        for (Stage s : stages.values()) {
+            MethodSpec m = kernelMethod(s);
+            if (m != null) {
+                type.addMethod(m);
+            }
+        }
+        if (options.vector()) {
+            GemmEmitter.addVectorSupport(type);
+        }
+        JavaFile file = JavaFile.builder(options.packageName(), type.build())
+                .addFileComment("Generated by netc from $L. Do not edit.", ClassNames.safeComment(spec.sourceFile()))
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+        return file.toString();
+    }
+
+    private void register(Program p) {
+        for (Kernel k : p.kernels()) {
+            if (k instanceof Kernel.Copy) {
+                continue;
+            }
+            stages.computeIfAbsent(k.key(), key -> new Stage(stages.size(), k, p));
+            for (Buffer b : p.buffers().values()) {
+                if (b.home() == Buffer.Home.SCRATCH) {
+                    scratch.put(b.nodeId(), nodeById(b.nodeId()));
+                }
+            }
+        }
+    }
+
+    private Node nodeById(int id) {
+        for (Node n : graph.nodes()) {
+            if (n.id() == id) {
+                return n;
+            }
+        }
+        throw new InternalCompilerError("ClassEmitter", "no node %" + id);
+    }
+
+    // ---- the model spec constant ------------------------------------------------------------------------------
+
+    private void addSpec(TypeSpec.Builder type) {
+        CodeBlock.Builder params = CodeBlock.builder();
+        for (int i = 0; i < spec.params().size(); i++) {
+            ParamSpec p = spec.params().get(i);
+            params.add(i == 0 ? "\n" : ",\n").add("new $T($S, $L, $L, $L)", PARAM_SPEC, p.name(), intArray(p.shape()),
+                    p.offset(), initCode(p.init()));
+        }
+        CodeBlock init = CodeBlock.builder()
+                .add("new $T($S, $S, $S, $L, $S, $L, $T.$L, $L, $S,\n", MODEL_SPEC, spec.name(), spec.sourceFile(),
+                        spec.inputName(), intArray(spec.inputShape()), spec.outputName(), intArray(spec.outputShape()),
+                        TARGET_KIND, spec.targetKind().name(), spec.targetSize(), spec.loss())
+                .indent().indent()
+                .add("$T.asList(new $T[] {$L})", java.util.Arrays.class, PARAM_SPEC, params.build())
+                .unindent().unindent()
+                .add(")")
+                .build();
+        type.addField(FieldSpec.builder(MODEL_SPEC, "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Parameters, input, output and loss of this network; names are as in the .net file.\n")
+                .initializer(init).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "PARAM_COUNT", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.paramCount()).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "INPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.inputSize()).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "OUTPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.outputSize()).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "TARGET_VALUES", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.targetValues()).build());
+    }
+
+    private static CodeBlock intArray(int[] values) {
+        CodeBlock.Builder b = CodeBlock.builder().add("new int[] {");
+        for (int i = 0; i < values.length; i++) {
+            b.add(i == 0 ? "$L" : ", $L", values[i]);
+        }
+        return b.add("}").build();
+    }
+
+    private CodeBlock initCode(Init init) {
+        switch (init.kind()) {
+            case NORMAL:
+                return CodeBlock.of("$T.normal($L)", INIT, JavaLiterals.doubleLiteral(init.std()));
+            default:
+                return CodeBlock.of("$T.$L", INIT, init.kind().name());
+        }
+    }
+
+    // ---- fields and call set-up -------------------------------------------------------------------------------
+
+    private void addFields(TypeSpec.Builder type) {
+        type.addField(FieldSpec.builder(PARALLEL, "parallel", Modifier.PRIVATE)
+                .initializer("$T.serial()", PARALLEL).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "capacity", Modifier.PRIVATE).build());
+        for (String arg : List.of("w", "x", "y", "g")) {
+            type.addField(FieldSpec.builder(FLOATS, arg, Modifier.PRIVATE).build());
+        }
+        type.addField(FieldSpec.builder(TypeName.INT, "batch", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(DOUBLES, "lossRows", Modifier.PRIVATE)
+                .initializer("new double[0]").build());
+        for (Node n : scratch.values()) {
+            String init = n.batched() ? "new float[0]" : "new float[" + n.shape().size() + "]";
+            type.addField(FieldSpec.builder(FLOATS, "t" + n.id(), Modifier.PRIVATE)
+                    .addJavadoc("$L $L\n", n.ref(), n.shape() + (n.batched() ? " per sample" : ""))
+                    .initializer("$L", init).build());
+        }
+    }
+
+    private MethodSpec prepareMethod() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples")
+                .beginControlFlow("if (samples < 1)")
+                .addStatement("throw new IllegalArgumentException($S + samples)", "batch must be >= 1, got ")
+                .endControlFlow()
+                .beginControlFlow("if (params.length != PARAM_COUNT)")
+                .addStatement("throw new IllegalArgumentException($S + PARAM_COUNT + $S + params.length)",
+                        "expected ", " parameters, got ")
+                .endControlFlow()
+                .beginControlFlow("if (input.length < samples * INPUT_SIZE)")
+                .addStatement("throw new IllegalArgumentException($S + samples * INPUT_SIZE + $S + input.length)",
+                        "expected ", " input values, got ")
+                .endControlFlow()
+                .beginControlFlow("if (target != null && target.length < samples * TARGET_VALUES)")
+                .addStatement("throw new IllegalArgumentException($S + samples * TARGET_VALUES + $S + target.length)",
+                        "expected ", " target values, got ")
+                .endControlFlow()
+                .beginControlFlow("if (samples > capacity)");
+        for (Node n : scratch.values()) {
+            if (n.batched()) {
+                m.addStatement("t$L = new float[samples * $L]", n.id(), n.shape().size());
+            }
+        }
+        m.addStatement("lossRows = new double[samples]")
+                .addStatement("capacity = samples")
+                .endControlFlow()
+                .addStatement("w = params")
+                .addStatement("x = input")
+                .addStatement("y = target")
+                .addStatement("batch = samples");
+        return m.build();
+    }
+
+    // ---- the three programs -----------------------------------------------------------------------------------
+
+    private MethodSpec forwardMethod(Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(TypeName.INT, "samples")
+                .addParameter(FLOATS, "out")
+                .addStatement("prepare(params, input, null, samples)");
+        runKernels(m, p);
+        copyOutput(m, p);
+        m.addStatement("release()");
+        return m.build();
+    }
+
+    private MethodSpec lossMethod(Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("loss").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples")
+                .addStatement("prepare(params, input, target, samples)");
+        runKernels(m, p);
+        m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
+                .addStatement("release()")
+                .addStatement("return mean");
+        return m.build();
+    }
+
+    private MethodSpec lossAndGradientMethod(Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("lossAndGradient").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples").addParameter(FLOATS, "grad").addParameter(FLOATS, "out")
+                .addStatement("prepare(params, input, target, samples)")
+                .beginControlFlow("if (grad.length != PARAM_COUNT)")
+                .addStatement("throw new IllegalArgumentException($S + PARAM_COUNT + $S + grad.length)",
+                        "expected ", " gradient values, got ")
+                .endControlFlow()
+                .addStatement("g = grad");
+        for (ParamSpec ps : spec.params()) {
+            if (!graph.outputs().containsKey(Graph.gradName(ps.name()))) {
+                m.addComment("the loss does not depend on parameter $L", ps.offset())
+                        .addStatement("$T.fill(grad, $L, $L, 0f)", java.util.Arrays.class, ps.offset(),
+                                ps.offset() + ps.size());
+            }
+        }
+        runKernels(m, p);
+        m.beginControlFlow("if (out != null)");
+        copyOutput(m, p);
+        m.endControlFlow()
+                .addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
+                .addStatement("release()")
+                .addStatement("return mean");
+        return m.build();
+    }
+
+    private void copyOutput(MethodSpec.Builder m, Program p) {
+        Node out = graph.output(Graph.OUTPUT);
+        Buffer b = p.buffer(out);
+        String size = out.batched() ? "samples * OUTPUT_SIZE" : "OUTPUT_SIZE";
+        m.addStatement("$T.arraycopy($L, $L, out, 0, $L)", System.class, ExpressionEmitter.ArrayNames.name(b),
+                b.offset(), size);
+    }
+
+    private void runKernels(MethodSpec.Builder m, Program p) {
+        for (Kernel k : p.kernels()) {
+            if (k instanceof Kernel.Copy c) {
+                Buffer from = p.buffer(c.result());
+                m.addStatement("$T.arraycopy(g, $L, g, $L, $L)", System.class, from.offset(), c.gradOffset(),
+                        c.result().shape().size());
+                continue;
+            }
+            Stage s = stages.get(k.key());
+            m.addComment("$L", describe(k, p));
+            if (k instanceof Kernel.Gemm) {
+                m.addStatement("parallel.run(this, $L, $L, 4)", s.id(), rows(k));
+            } else {
+                m.addStatement("runStage($L, 0, $L)", s.id(), rows(k));
+            }
+        }
+    }
+
+    /** How many rows a stage's range covers: samples, a weight gradient's rows, or a shared value's elements. */
+    private static String rows(Kernel k) {
+        Node r = k.result();
+        if (k instanceof Kernel.Gemm gemm) {
+            Node product = gemm.product();
+            return product.op() == Op.OUTER_SUM ? String.valueOf(product.shape().dim(0))
+                    : product.batched() ? "batch" : "1";
+        }
+        if (r.op().kind() == Op.Kind.LOSS) {
+            return "batch";
+        }
+        if (r.op() == Op.SUM_BATCH || !r.batched()) {
+            return String.valueOf(r.shape().size());
+        }
+        return "batch";
+    }
+
+    /** A comment naming the kernel by IR formula and source position; never user text. */
+    private String describe(Kernel k, Program p) {
+        Node r = k.result();
+        String where = r.span().isNone() ? "" : "  (" + ClassNames.safeComment(r.span().toString()) + ")";
+        return r.ref() + " = " + formula(r, p, true) + where;
+    }
+
+    private String formula(Node n, Program p, boolean top) {
+        if (!top && (!p.isInlined(n) || n.op().kind() == Op.Kind.LEAF)) {
+            return n.op() == Op.CONST ? netc.compiler.ir.IrPrinter.formatNumber(n.attrs().value()) : n.ref();
+        }
+        StringBuilder sb = new StringBuilder(n.op().printName()).append('(');
+        for (int i = 0; i < n.inputs().size(); i++) {
+            sb.append(i > 0 ? ", " : "").append(formula(n.input(i), p, false));
+        }
+        return sb.append(')').toString();
+    }
+
+    private MethodSpec runStageMethod() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("runStage").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(TypeName.INT, "stage").addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi")
+                .beginControlFlow("switch (stage)");
+        for (Stage s : stages.values()) {
+            m.addCode("case $L:\n", s.id()).addCode("$>");
+            m.addStatement(stageCall(s));
+            m.addStatement("break").addCode("$<");
+        }
+        m.addCode("default:\n$>")
+                .addStatement("throw new IllegalArgumentException($S + stage)", "no stage ")
+                .addCode("$<")
+                .endControlFlow();
+        return m.build();
+    }
+
+    private CodeBlock stageCall(Stage s) {
+        Kernel k = s.kernel();
+        Program p = s.program();
+        if (k instanceof Kernel.Gemm gemm) {
+            GemmCall call = GemmCall.of(gemm, p);
+            CodeBlock.Builder args = CodeBlock.builder().add("$L(", methodName(k))
+                    .add("$L, $L, $L, $L, $L, $L, $L, lo, hi", call.a(), call.aOff(), call.b(), call.bOff(), call.c(),
+                            call.cOff(), call.batchArg());
+            for (String array : epilogueArrays(gemm, p)) {
+                args.add(", $L", array);
+            }
+            return args.add(")").build();
+        }
+        if (k instanceof Kernel.Elementwise) {
+            CodeBlock.Builder args = CodeBlock.builder().add("$L(", methodName(k));
+            for (String array : elementwiseArrays(k.result(), p)) {
+                args.add("$L, ", array);
+            }
+            return args.add("lo, hi)").build();
+        }
+        return RowCalls.call(k.result(), p);
+    }
+
+    private static String methodName(Kernel k) {
+        return (k instanceof Kernel.Gemm ? "gemm" : "elementwise") + k.result().id();
+    }
+
+    private static List<String> epilogueArrays(Kernel.Gemm gemm, Program p) {
+        if (!gemm.hasEpilogue()) {
+            return List.of();
+        }
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v"));
+        e.root(gemm.result());
+        return new ArrayList<>(e.arrays());
+    }
+
+    // ---- kernel methods ---------------------------------------------------------------------------------------
+
+    private MethodSpec kernelMethod(Stage s) {
+        Kernel k = s.kernel();
+        Program p = s.program();
+        if (k instanceof Kernel.Gemm gemm) {
+            return gemmMethod(gemm, p);
+        }
+        if (k instanceof Kernel.Elementwise) {
+            return elementwiseMethod(k.result(), p);
+        }
+        return null;
+    }
+
+    private MethodSpec gemmMethod(Kernel.Gemm gemm, Program p) {
+        List<ParameterSpec> extra = new ArrayList<>();
+        for (String array : epilogueArrays(gemm, p)) {
+            extra.add(ParameterSpec.builder(FLOATS, array).build());
+        }
+        GemmEmitter.Epilogue epilogue = null;
+        if (gemm.hasEpilogue()) {
+            epilogue = (row, col, value) -> new ExpressionEmitter(p, row, col, gemm.product(), value)
+                    .root(gemm.result());
+        }
+        GemmCall call = GemmCall.of(gemm, p);
+        return GemmEmitter.emit(new GemmSpec(methodName(gemm), call.form(), call.m(), call.n(), call.k(), epilogue,
+                extra, options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR));
+    }
+
+    /** The arrays an elementwise kernel takes: its output first, then what it reads, in name order. */
+    private static List<String> elementwiseArrays(Node result, Program p) {
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        e.root(result);
+        List<String> arrays = new ArrayList<>();
+        String out = ExpressionEmitter.ArrayNames.name(p.buffer(result));
+        arrays.add(out);
+        for (String array : e.arrays()) {
+            if (!array.equals(out)) {
+                arrays.add(array);
+            }
+        }
+        return arrays;
+    }
+
+    private MethodSpec elementwiseMethod(Node result, Program p) {
+        CodeBlock value = new ExpressionEmitter(p, "r", "j", null, null).root(result);
+        String out = ExpressionEmitter.ArrayNames.name(p.buffer(result));
+        int outOff = p.buffer(result).offset();
+        int size = result.shape().size();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(methodName(new Kernel.Elementwise(result)))
+                .addModifiers(Modifier.STATIC)
+                .addJavadoc("$L\n", describe(new Kernel.Elementwise(result), p));
+        for (String array : elementwiseArrays(result, p)) {
+            m.addParameter(FLOATS, array);
+        }
+        m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+        if (result.batched()) {
+            m.beginControlFlow("for (int r = lo; r < hi; r++)")
+                    .beginControlFlow("for (int j = 0; j < $L; j++)", size)
+                    .addStatement("$L[$L + r * $L + j] = $L", out, outOff, size, value)
+                    .endControlFlow()
+                    .endControlFlow();
+        } else {
+            m.beginControlFlow("for (int j = lo; j < hi; j++)")
+                    .addStatement("$L[$L + j] = $L", out, outOff, value)
+                    .endControlFlow();
+        }
+        return m.build();
+    }
+
+    private static MethodSpec releaseMethod() {
+        return MethodSpec.methodBuilder("release").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Drops the caller's arrays so this object does not keep them alive.\n")
+                .addStatement("w = null").addStatement("x = null").addStatement("y = null").addStatement("g = null")
+                .build();
+    }
+}

@@ -1,0 +1,46 @@
+package netc.compiler.emit;
+
+import java.util.regex.Pattern;
+import javax.lang.model.SourceVersion;
+
+/**
+ * How to spell a generated class: its package and simple name (validated here, never taken from paths or user
+ * names unchecked), and whether matrix products use the Vector API or plain scalar loops.
+ */
+public record EmitOptions(String packageName, String className, boolean vector) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+    public EmitOptions {
+        if (!packageName.isEmpty()) {
+            for (String part : packageName.split("\\.", -1)) {
+                if (!NAME.matcher(part).matches() || SourceVersion.isKeyword(part)) {
+                    throw new IllegalArgumentException("not a valid package name: '" + packageName + "'");
+                }
+            }
+        }
+        if (!NAME.matcher(className).matches() || SourceVersion.isKeyword(className)) {
+            throw new IllegalArgumentException("not a valid class name: '" + className + "'");
+        }
+    }
+
+    /** The default class name for a network: its name in UpperCamelCase (ASCII, so always a valid identifier). */
+    public static String defaultClassName(String networkName) {
+        StringBuilder sb = new StringBuilder();
+        boolean upper = true;
+        for (char c : networkName.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        String s = sb.length() == 0 || Character.isDigit(sb.charAt(0)) ? "Net" + sb : sb.toString();
+        return s.length() > 64 ? s.substring(0, 64) : s;
+    }
+
+    /** {@code package.ClassName}, or the simple name in the default package. */
+    public String qualifiedName() {
+        return packageName.isEmpty() ? className : packageName + "." + className;
+    }
+}

@@ -1,0 +1,134 @@
+package netc.compiler.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import java.util.Set;
+import java.util.TreeSet;
+import netc.compiler.ir.Node;
+import netc.compiler.schedule.Buffer;
+import netc.compiler.schedule.Program;
+import netc.compiler.source.InternalCompilerError;
+
+/**
+ * Spells a fused elementwise expression tree as one Java float expression for element {@code (row, col)}: stored
+ * operands become array reads, inlined operands are expanded in place, constants become literals, and one chosen
+ * node (a matrix product feeding an epilogue) becomes a given value. Collects the arrays it reads so the kernel
+ * method can take them as parameters.
+ */
+final class ExpressionEmitter {
+    private final Program program;
+    private final String row;
+    private final String col;
+    private final Node replaced;
+    private final CodeBlock replacement;
+    private final Set<String> arrays = new TreeSet<>();
+
+    /**
+     * @param row         the Java variable holding the sample index (ignored for shared values)
+     * @param col         the Java variable holding the element index within a sample
+     * @param replaced    a node to spell as {@code replacement} (the epilogue's product), or null
+     */
+    ExpressionEmitter(Program program, String row, String col, Node replaced, CodeBlock replacement) {
+        this.program = program;
+        this.row = row;
+        this.col = col;
+        this.replaced = replaced;
+        this.replacement = replacement;
+    }
+
+    /** The arrays read so far, by Java name, sorted (so parameter lists are deterministic). */
+    Set<String> arrays() {
+        return arrays;
+    }
+
+    /** The value of {@code root} at (row, col), expanding its inlined operands. */
+    CodeBlock root(Node root) {
+        return apply(root);
+    }
+
+    private CodeBlock operand(Node n) {
+        if (n == replaced) {
+            return replacement;
+        }
+        if (n.op() == netc.compiler.ir.Op.CONST) {
+            return JavaLiterals.floatLiteral((float) n.attrs().value());
+        }
+        if (program.isInlined(n)) {
+            return apply(n);
+        }
+        return read(n);
+    }
+
+    /** An array read of a stored value, broadcasting shared values over samples and scalars over elements. */
+    private CodeBlock read(Node n) {
+        Buffer b = program.buffer(n);
+        String array = ArrayNames.name(b);
+        arrays.add(array);
+        int size = n.shape().size();
+        CodeBlock.Builder index = CodeBlock.builder();
+        boolean first = true;
+        if (b.offset() != 0) {
+            index.add("$L", b.offset());
+            first = false;
+        }
+        if (n.batched()) {
+            index.add(first ? "$L" : " + $L", size == 1 ? row : row + " * " + size);
+            first = false;
+        }
+        if (!n.shape().isScalar()) {
+            index.add(first ? "$L" : " + $L", col);
+            first = false;
+        }
+        if (first) {
+            index.add("0");
+        }
+        return CodeBlock.of("$L[$L]", array, index.build());
+    }
+
+    private CodeBlock apply(Node n) {
+        switch (n.op()) {
+            case ADD: return CodeBlock.of("($L + $L)", operand(n.input(0)), operand(n.input(1)));
+            case SUB: return CodeBlock.of("($L - $L)", operand(n.input(0)), operand(n.input(1)));
+            case MUL: return CodeBlock.of("($L * $L)", operand(n.input(0)), operand(n.input(1)));
+            case DIV: return CodeBlock.of("($L / $L)", operand(n.input(0)), operand(n.input(1)));
+            case NEG: return CodeBlock.of("(-$L)", operand(n.input(0)));
+            case STEP: return call("step", n);
+            case SOFTSIGN: return call("softsign", n);
+            case SIGMOID: return call("sigmoid", n);
+            case RELU: return call("relu", n);
+            case TANH: return call("tanh", n);
+            case EXP: return call("exp", n);
+            case LOG: return call("log", n);
+            case SOFTSIGN_GRAD: return call("softsignGrad", n);
+            case LEAKY_RELU:
+                return CodeBlock.of("$T.leakyRelu($L, $L)", ClassEmitter.ACTIVATIONS, operand(n.input(0)),
+                        JavaLiterals.floatLiteral((float) n.attrs().value()));
+            case LEAKY_RELU_GRAD:
+                return CodeBlock.of("$T.leakyReluGrad($L, $L)", ClassEmitter.ACTIVATIONS, operand(n.input(0)),
+                        JavaLiterals.floatLiteral((float) n.attrs().value()));
+            default:
+                throw new InternalCompilerError("ExpressionEmitter", "not an elementwise op: " + n);
+        }
+    }
+
+    private CodeBlock call(String method, Node n) {
+        return CodeBlock.of("$T.$L($L)", ClassEmitter.ACTIVATIONS, method, operand(n.input(0)));
+    }
+
+    /** Java names of the arrays behind buffers. */
+    static final class ArrayNames {
+        private ArrayNames() {
+        }
+
+        static String name(Buffer b) {
+            switch (b.home()) {
+                case PARAMS: return "w";
+                case GRADS: return "g";
+                case INPUT: return "x";
+                case TARGET: return "y";
+                case SCRATCH: return "t" + b.nodeId();
+                case LOSS_ROWS: return "lossRows";
+                default: throw new AssertionError(b.home());
+            }
+        }
+    }
+}
