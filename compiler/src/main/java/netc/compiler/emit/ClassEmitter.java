@@ -21,6 +21,7 @@ import netc.compiler.ir.Op;
 import netc.compiler.schedule.Buffer;
 import netc.compiler.schedule.Kernel;
 import netc.compiler.schedule.Program;
+import netc.compiler.schedule.ProgramPrinter;
 import netc.compiler.schedule.Schedule;
 import netc.compiler.source.InternalCompilerError;
 import netc.runtime.Init;
@@ -352,18 +353,7 @@ public final class ClassEmitter {
     private String describe(Kernel k, Program p) {
         Node r = k.result();
         String where = r.span().isNone() ? "" : "  (" + ClassNames.safeComment(r.span().toString()) + ")";
-        return r.ref() + " = " + formula(r, p, true) + where;
-    }
-
-    private String formula(Node n, Program p, boolean top) {
-        if (!top && (!p.isInlined(n) || n.op().kind() == Op.Kind.LEAF)) {
-            return n.op() == Op.CONST ? netc.compiler.ir.IrPrinter.formatNumber(n.attrs().value()) : n.ref();
-        }
-        StringBuilder sb = new StringBuilder(n.op().printName()).append('(');
-        for (int i = 0; i < n.inputs().size(); i++) {
-            sb.append(i > 0 ? ", " : "").append(formula(n.input(i), p, false));
-        }
-        return sb.append(')').toString();
+        return r.ref() + " = " + ProgramPrinter.formula(r, p, true) + where;
     }
 
     private MethodSpec runStageMethod() {
