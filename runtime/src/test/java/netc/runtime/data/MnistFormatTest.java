@@ -22,8 +22,8 @@ import netc.runtime.InputException;
 
 class MnistFormatTest {
 
-    /** The embedded subset, relative to the runtime module (Maven runs tests there). */
-    private static final Path EMBEDDED = Path.of("../compiler/src/main/resources/netc/data/fashion-mnist-small");
+    /** The compiler's resources folder, where the embedded subset lives, relative to the runtime module. */
+    static final Path COMPILER_RESOURCES = Path.of("../compiler/src/main/resources");
 
     private static final String NEEDED = "a data directory needs train-images-idx3-ubyte, train-labels-idx1-ubyte,"
             + " t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or .gz";
@@ -104,9 +104,16 @@ class MnistFormatTest {
         }
     }
 
+    /** Loads the embedded subset from the class path, as the CLI does, through a loader over the compiler's resources. */
+    static DataSplit loadEmbeddedSubset() throws IOException {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {COMPILER_RESOURCES.toUri().toURL()}, null)) {
+            return MnistFormat.loadResources(loader, FashionMnist.EMBEDDED_PREFIX, FashionMnist.CLASSES);
+        }
+    }
+
     @Test
-    void theEmbeddedFashionMnistSubsetHas6000TrainingAnd1000TestImagesInTenClasses() {
-        DataSplit split = FashionMnist.load(EMBEDDED);
+    void theEmbeddedFashionMnistSubsetHas6000TrainingAnd1000TestImagesInTenClasses() throws IOException {
+        DataSplit split = loadEmbeddedSubset();
         Dataset train = split.train();
         assertEquals(6000, train.n());
         assertEquals(1000, split.test().n());

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +19,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import netc.runtime.InputException;
+import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;
+import netc.runtime.data.FashionMnist;
+import netc.runtime.data.MnistFormat;
 
 class TrainerTest {
 
@@ -66,6 +73,20 @@ class TrainerTest {
         assertTrue(last.testAccuracy() >= 0.97, "test accuracy " + last.testAccuracy());
         assertTrue(last.trainLoss() < reports.get(0).trainLoss(), "loss falls");
         assertTrue(last.testLoss() < 0.2, "test loss " + last.testLoss());
+    }
+
+    @Test
+    void softmaxRegressionOnTheEmbeddedFashionMnistSubsetBeatsSeventyFivePercent() throws IOException {
+        DataSplit split;
+        try (URLClassLoader loader = new URLClassLoader(
+                new URL[] {Path.of("../compiler/src/main/resources").toUri().toURL()}, null)) {
+            split = MnistFormat.loadResources(loader, FashionMnist.EMBEDDED_PREFIX, FashionMnist.CLASSES);
+        }
+        SoftmaxRegression net = new SoftmaxRegression(784, 10);
+        float[] params = Initializer.initialize(net.spec(), 1);
+        List<EpochReport> reports = Trainer.builder(net).optimizer(new Adam(0.01)).epochs(2).batchSize(64).seed(1)
+                .build().train(params, split.train(), split.test());
+        assertTrue(reports.get(1).testAccuracy() > 0.75, "test accuracy " + reports.get(1).testAccuracy());
     }
 
     @Test
