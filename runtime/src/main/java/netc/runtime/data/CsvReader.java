@@ -1,0 +1,272 @@
+package netc.runtime.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import netc.runtime.InputException;
+
+/**
+ * Reads samples from a comma-separated file, one sample per line: the target column(s) and the features.
+ *
+ * <p>By default the label is the first column and the rest are features. A first line that is not entirely
+ * numeric is taken as a header and skipped. Blank lines are ignored; cells may be surrounded by spaces; the file
+ * may be gzip-compressed. Numbers are plain decimals ({@code -1.5}, {@code 2e-3}); {@code NaN}, {@code Infinity}
+ * and values beyond the float range are rejected. Every problem is one {@link InputException} in the form
+ * {@code file:line: error: ...}.
+ *
+ * <p>Instances are immutable; the option methods return modified copies:
+ * {@code CsvReader.classes(10).labelColumn(0).read(path)}.
+ */
+public final class CsvReader {
+
+    private final int classes;
+    private final int targetColumns;
+    private final int labelColumn;
+
+    private CsvReader(int classes, int targetColumns, int labelColumn) {
+        this.classes = classes;
+        this.targetColumns = targetColumns;
+        this.labelColumn = labelColumn;
+    }
+
+    /** A reader for one class label per line, an integer in {@code [0, classes)}. */
+    public static CsvReader classes(int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+        }
+        return new CsvReader(classes, 1, 0);
+    }
+
+    /** A reader for {@code targetColumns} real-valued targets per line, in consecutive columns. */
+    public static CsvReader values(int targetColumns) {
+        if (targetColumns < 1) {
+            throw new IllegalArgumentException("targetColumns must be >= 1, got " + targetColumns);
+        }
+        return new CsvReader(0, targetColumns, 0);
+    }
+
+    /** The 0-based index of the (first) target column; the default is 0. */
+    public CsvReader labelColumn(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("labelColumn must be >= 0, got " + index);
+        }
+        return new CsvReader(classes, targetColumns, index);
+    }
+
+    /** Reads {@code file} (plain or gzip) into a dataset named after it. */
+    public Dataset read(Path file) {
+        try (InputStream in = Inputs.open(file)) {
+            return read(in, file.toString());
+        } catch (IOException e) {
+            throw Inputs.failure(file.toString(), e);
+        }
+    }
+
+    /** Reads a stream (plain or gzip), naming it {@code source} in messages. */
+    public Dataset read(InputStream in, String source) {
+        try {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(Inputs.decompressIfGzip(in, source),
+                    StandardCharsets.UTF_8), 1 << 16);
+            return parse(reader, source);
+        } catch (IOException e) {
+            throw Inputs.failure(source, e);
+        }
+    }
+
+    private Dataset parse(BufferedReader reader, String source) throws IOException {
+        FloatList xs = new FloatList(source);
+        FloatList ys = new FloatList(source);
+        int columns = -1;
+        int firstLine = 0;
+        int lineNumber = 0;
+        String[] cells = new String[16];
+        for (String line; (line = reader.readLine()) != null; ) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
+            }
+            int count = split(line, cells);
+            if (count > cells.length) {
+                cells = new String[count];
+                split(line, cells);
+            }
+            String where = source + ":" + lineNumber;
+            if (columns < 0) {
+                columns = count;
+                firstLine = lineNumber;
+                checkLayout(where, columns);
+                if (!allNumbers(cells, count)) {
+                    continue; // a header line
+                }
+            } else if (count != columns) {
+                throw new InputException(where, "expected " + columns + " columns as on line " + firstLine
+                        + ", found " + count);
+            }
+            for (int c = 0; c < count; c++) {
+                boolean target = c >= labelColumn && c < labelColumn + targetColumns;
+                if (target && classes > 0) {
+                    ys.add(label(where, cells[c]));
+                } else {
+                    float v = number(where, c, cells[c]);
+                    (target ? ys : xs).add(v);
+                }
+            }
+        }
+        if (columns < 0) {
+            throw new InputException(source, "the file is empty");
+        }
+        if (ys.size == 0) {
+            throw new InputException(source, "no data rows after the header line");
+        }
+        int inputSize = columns - targetColumns;
+        float[] x = xs.toArray();
+        float[] y = ys.toArray();
+        return classes > 0 ? Dataset.ofClasses(source, x, y, inputSize, classes)
+                : Dataset.ofValues(source, x, y, inputSize, targetColumns);
+    }
+
+    private void checkLayout(String where, int columns) {
+        if (labelColumn + targetColumns > columns) {
+            String targets = targetColumns == 1 ? "the label column (index " + labelColumn + ")"
+                    : "target columns " + labelColumn + " to " + (labelColumn + targetColumns - 1) + " (0-based)";
+            throw new InputException(where, targets + " does not exist: the line has " + columns
+                    + (columns == 1 ? " column" : " columns"));
+        }
+        if (columns == targetColumns) {
+            throw new InputException(where, "no feature columns: the line has only " + columns
+                    + (columns == 1 ? " column, the label" : " columns, all targets"));
+        }
+    }
+
+    private float label(String where, String cell) {
+        if (!isNumber(cell)) {
+            throw new InputException(where, "label \"" + cell + "\" is not a non-negative integer");
+        }
+        double v = Double.parseDouble(cell);
+        if (!(v >= 0) || v != Math.rint(v)) {
+            throw new InputException(where, "label \"" + cell + "\" is not a non-negative integer");
+        }
+        if (v >= classes) {
+            throw new InputException(where, "label " + cell + " is out of range: expected 0 to " + (classes - 1)
+                    + " for " + classes + " classes");
+        }
+        return (float) v;
+    }
+
+    private static float number(String where, int column, String cell) {
+        if (!isNumber(cell)) {
+            throw new InputException(where, "column " + (column + 1) + " is not a number: \"" + cell + "\"");
+        }
+        float v = Float.parseFloat(cell);
+        if (Float.isInfinite(v)) {
+            throw new InputException(where, "column " + (column + 1) + " is beyond the float range: \"" + cell
+                    + "\"");
+        }
+        return v;
+    }
+
+    /** Splits at commas, trimming each cell; fills {@code cells} as far as it fits and returns the cell count. */
+    private static int split(String line, String[] cells) {
+        int count = 0;
+        int start = 0;
+        while (true) {
+            int comma = line.indexOf(',', start);
+            int end = comma < 0 ? line.length() : comma;
+            if (count < cells.length) {
+                cells[count] = line.substring(start, end).strip();
+            }
+            count++;
+            if (comma < 0) {
+                return count;
+            }
+            start = comma + 1;
+        }
+    }
+
+    private static boolean allNumbers(String[] cells, int count) {
+        for (int c = 0; c < count; c++) {
+            if (!isNumber(cells[c])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code s} is a plain decimal number: {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}.
+     * Stricter than {@link Float#parseFloat}, which also takes {@code NaN}, {@code Infinity}, hex and a {@code f}
+     * suffix.
+     */
+    static boolean isNumber(String s) {
+        int i = 0;
+        int n = s.length();
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        while (i < n && isDigit(s.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = 0;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                exponent++;
+            }
+            if (exponent == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** A growable float array: a 60000 x 785 CSV must not become 47 million boxed Floats. */
+    private static final class FloatList {
+        final String source;
+        float[] data = new float[1024];
+        int size;
+
+        FloatList(String source) {
+            this.source = source;
+        }
+
+        void add(float v) {
+            if (size == data.length) {
+                if (data.length > Integer.MAX_VALUE / 2 - 8) {
+                    throw new InputException(source, "too large: more than " + size
+                            + " values do not fit in one Java array");
+                }
+                data = Arrays.copyOf(data, data.length * 2);
+            }
+            data[size++] = v;
+        }
+
+        float[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
+    }
+}

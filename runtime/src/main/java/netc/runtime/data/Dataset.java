@@ -1,0 +1,199 @@
+package netc.runtime.data;
+
+import java.util.Arrays;
+
+import netc.runtime.InputException;
+import netc.runtime.ModelSpec;
+import netc.runtime.TargetKind;
+
+/**
+ * A set of samples in the runtime's layout: inputs {@code x} ({@code n * inputSize} floats, sample {@code i} at
+ * {@code i * inputSize}) and targets {@code y} ({@code n * targetValues} floats). For class targets
+ * {@code targetValues} is 1 and each value is a class index below {@link #classes()}; for real targets
+ * {@code classes()} is 0.
+ *
+ * <p>Immutable by convention: {@link #x()} and {@link #y()} return the backing arrays without copying (a
+ * Fashion-MNIST training set is 188 MB), and callers must not write to them.
+ */
+public final class Dataset {
+
+    private final String name;
+    private final float[] x;
+    private final float[] y;
+    private final int n;
+    private final int inputSize;
+    private final int targetValues;
+    private final int classes;
+
+    /**
+     * @param name         what messages call this data, usually the file it came from
+     * @param classes      number of classes for class targets (then {@code targetValues} must be 1), 0 for real ones
+     * @throws IllegalArgumentException if the arrays do not have the stated sizes or a label is not a valid class
+     */
+    public Dataset(String name, float[] x, float[] y, int n, int inputSize, int targetValues, int classes) {
+        if (n < 0 || inputSize < 1 || targetValues < 1 || classes < 0) {
+            throw new IllegalArgumentException("bad dataset sizes: n " + n + ", inputSize " + inputSize
+                    + ", targetValues " + targetValues + ", classes " + classes);
+        }
+        if (x.length != (long) n * inputSize || y.length != (long) n * targetValues) {
+            throw new IllegalArgumentException("x has " + x.length + " floats and y " + y.length + ", expected "
+                    + (long) n * inputSize + " and " + (long) n * targetValues);
+        }
+        if (classes > 0) {
+            if (targetValues != 1) {
+                throw new IllegalArgumentException("class targets take 1 value per sample, got " + targetValues);
+            }
+            for (int i = 0; i < n; i++) {
+                float label = y[i];
+                if (!(label >= 0 && label < classes && label == (int) label)) {
+                    throw new IllegalArgumentException("label " + label + " of sample " + i + " is not a class in [0, "
+                            + classes + ")");
+                }
+            }
+        }
+        this.name = name;
+        this.x = x;
+        this.y = y;
+        this.n = n;
+        this.inputSize = inputSize;
+        this.targetValues = targetValues;
+        this.classes = classes;
+    }
+
+    /** A dataset with one class label per sample. */
+    public static Dataset ofClasses(String name, float[] x, float[] labels, int inputSize, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+        }
+        return new Dataset(name, x, labels, labels.length, inputSize, 1, classes);
+    }
+
+    /** A dataset with a real-valued target vector of {@code targetValues} floats per sample. */
+    public static Dataset ofValues(String name, float[] x, float[] y, int inputSize, int targetValues) {
+        return new Dataset(name, x, y, y.length / targetValues, inputSize, targetValues, 0);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The inputs, {@code n() * inputSize()} floats; the backing array, not a copy: do not modify. */
+    public float[] x() {
+        return x;
+    }
+
+    /** The targets, {@code n() * targetValues()} floats; the backing array, not a copy: do not modify. */
+    public float[] y() {
+        return y;
+    }
+
+    /** Number of samples. */
+    public int n() {
+        return n;
+    }
+
+    /** Floats per input sample. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** Floats per target sample: 1 for class labels. */
+    public int targetValues() {
+        return targetValues;
+    }
+
+    /** Number of classes, or 0 for real-valued targets. */
+    public int classes() {
+        return classes;
+    }
+
+    /** Whether the targets are class labels. */
+    public boolean hasClasses() {
+        return classes > 0;
+    }
+
+    /** The class label of sample {@code i}; only for class targets. */
+    public int label(int i) {
+        if (classes == 0) {
+            throw new IllegalStateException(name + " has real-valued targets, not labels");
+        }
+        return (int) y[i];
+    }
+
+    /** The same data under another name. */
+    public Dataset withName(String newName) {
+        return new Dataset(newName, x, y, n, inputSize, targetValues, classes);
+    }
+
+    /** Samples {@code [from, to)} as a new dataset (copied). */
+    public Dataset slice(int from, int to) {
+        if (from < 0 || to > n || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of " + n + " samples");
+        }
+        return new Dataset(name, Arrays.copyOfRange(x, from * inputSize, to * inputSize),
+                Arrays.copyOfRange(y, from * targetValues, to * targetValues), to - from, inputSize, targetValues,
+                classes);
+    }
+
+    /** The samples at {@code indices}, in that order, as a new dataset (copied). */
+    public Dataset subset(int[] indices) {
+        float[] xs = new float[indices.length * inputSize];
+        float[] ys = new float[indices.length * targetValues];
+        copyBatch(indices, 0, indices.length, xs, ys);
+        return new Dataset(name, xs, ys, indices.length, inputSize, targetValues, classes);
+    }
+
+    /**
+     * Copies the samples {@code order[start] .. order[start + count - 1]} into the first {@code count} rows of
+     * {@code xOut} and {@code yOut}: how a trainer gathers a shuffled mini-batch into contiguous memory.
+     */
+    public void copyBatch(int[] order, int start, int count, float[] xOut, float[] yOut) {
+        for (int b = 0; b < count; b++) {
+            int i = order[start + b];
+            System.arraycopy(x, i * inputSize, xOut, b * inputSize, inputSize);
+            System.arraycopy(y, i * targetValues, yOut, b * targetValues, targetValues);
+        }
+    }
+
+    /**
+     * Checks that this data can be fed to a network with {@code spec}: same input size, the right kind and number
+     * of targets, and every label a class of the network.
+     *
+     * @throws InputException naming this dataset and the network if not
+     */
+    public void requireFits(ModelSpec spec) {
+        String network = "network '" + spec.name() + "'";
+        if (spec.inputSize() != inputSize) {
+            throw new InputException(name, "samples have " + plural(inputSize, "input value") + " but " + network
+                    + " expects " + spec.inputSize() + " (input " + spec.inputName() + " of shape "
+                    + Arrays.toString(spec.inputShape()) + ")");
+        }
+        if (spec.targetKind() == TargetKind.CLASSES) {
+            if (classes == 0) {
+                throw new InputException(name, "the data has real-valued targets but " + network
+                        + " predicts one of " + spec.targetSize() + " classes");
+            }
+            if (classes > spec.targetSize()) {
+                for (int i = 0; i < n; i++) {
+                    if (y[i] >= spec.targetSize()) {
+                        throw new InputException(name, "label " + (int) y[i] + " of sample " + i
+                                + " is out of range: " + network + " has " + spec.targetSize() + " classes");
+                    }
+                }
+            }
+        } else if (spec.targetSize() != targetValues) {
+            throw new InputException(name, "samples have " + plural(targetValues, "target value") + " but "
+                    + network + " expects " + spec.targetSize());
+        }
+    }
+
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + n + " samples of " + inputSize + (classes > 0 ? ", " + classes + " classes)"
+                : ", " + targetValues + " target values)");
+    }
+}

@@ -1,0 +1,101 @@
+package netc.runtime.train;
+
+/**
+ * Adam (Kingma and Ba, 2015) with bias correction, in PyTorch's form. At step {@code t = 1, 2, ...}:
+ * <pre>
+ *   m <- beta1 * m + (1 - beta1) * g
+ *   v <- beta2 * v + (1 - beta2) * g^2
+ *   w <- w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ * </pre>
+ * with {@code m} and {@code v} starting at zero. Defaults: {@code lr = 1e-3, beta1 = 0.9, beta2 = 0.999,
+ * eps = 1e-8}.
+ */
+public final class Adam implements Optimizer {
+
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    public static final double DEFAULT_BETA1 = 0.9;
+    public static final double DEFAULT_BETA2 = 0.999;
+    public static final double DEFAULT_EPSILON = 1e-8;
+
+    private final float lr;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final double beta1d;
+    private final double beta2d;
+    private float[] m;
+    private float[] v;
+    private long t;
+
+    /** Adam with all the defaults. */
+    public static Adam defaults() {
+        return new Adam(DEFAULT_LEARNING_RATE);
+    }
+
+    /** Adam with the default betas and epsilon. */
+    public Adam(double learningRate) {
+        this(learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+    }
+
+    /**
+     * @throws netc.runtime.InputException naming the setting if a value is out of range: {@code lr > 0},
+     *                                     {@code 0 <= beta1, beta2 < 1}, {@code eps > 0}
+     */
+    public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+        this.lr = Hyper.positive("adam", "learning rate", learningRate);
+        this.beta1 = Hyper.fraction("adam", "beta1", beta1);
+        this.beta2 = Hyper.fraction("adam", "beta2", beta2);
+        this.eps = Hyper.positive("adam", "epsilon", epsilon);
+        this.beta1d = beta1;
+        this.beta2d = beta2;
+    }
+
+    public float learningRate() {
+        return lr;
+    }
+
+    /** Number of steps taken so far. */
+    public long steps() {
+        return t;
+    }
+
+    @Override
+    public void step(float[] params, float[] grad) {
+        Hyper.sameLength(params, grad);
+        if (m == null) {
+            m = new float[params.length];
+            v = new float[params.length];
+        }
+        Hyper.sameVector(m, params, name());
+        t++;
+        // Bias corrections in double: beta2^t is 0.999^t, which float would round badly for small t.
+        float c1 = (float) (1 / (1 - Math.pow(beta1d, t)));
+        float c2 = (float) (1 / (1 - Math.pow(beta2d, t)));
+        float b1 = beta1;
+        float b2 = beta2;
+        float a1 = (float) (1 - beta1d); // 0.1f exactly as rounded, not 1 - 0.9f = 0.100000024f
+        float a2 = (float) (1 - beta2d);
+        float rate = lr;
+        float e = eps;
+        float[] mm = m;
+        float[] vv = v;
+        for (int i = 0; i < params.length; i++) {
+            float g = grad[i];
+            float mi = b1 * mm[i] + a1 * g;
+            float vi = b2 * vv[i] + a2 * g * g;
+            mm[i] = mi;
+            vv[i] = vi;
+            params[i] -= rate * (mi * c1) / ((float) Math.sqrt(vi * c2) + e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    public String toString() {
+        return "adam(lr " + lr + ", beta1 " + beta1 + ", beta2 " + beta2 + ", eps " + eps + ")";
+    }
+}

@@ -1,0 +1,48 @@
+package netc.runtime.train;
+
+import netc.runtime.InputException;
+
+/** Validation of hyper-parameters; every failure names the setting and the value given. */
+final class Hyper {
+
+    private Hyper() {
+    }
+
+    /** Requires {@code value > 0} and finite. */
+    static float positive(String context, String setting, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new InputException(context, setting + " must be > 0, got " + value);
+        }
+        return (float) value;
+    }
+
+    /** Requires {@code 0 <= value < 1}. */
+    static float fraction(String context, String setting, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new InputException(context, setting + " must be >= 0 and < 1, got " + value);
+        }
+        return (float) value;
+    }
+
+    /** Requires {@code value >= 1}. */
+    static int atLeastOne(String context, String setting, int value) {
+        if (value < 1) {
+            throw new InputException(context, setting + " must be >= 1, got " + value);
+        }
+        return value;
+    }
+
+    static void sameLength(float[] params, float[] grad) {
+        if (params.length != grad.length) {
+            throw new IllegalArgumentException("params has " + params.length + " floats but grad " + grad.length);
+        }
+    }
+
+    /** Optimizer state is sized to the first vector it sees; a different one later is a programming error. */
+    static void sameVector(float[] state, float[] params, String optimizer) {
+        if (state.length != params.length) {
+            throw new IllegalStateException(optimizer + " state was created for " + state.length
+                    + " parameters, now stepping " + params.length + "; use one optimizer per parameter vector");
+        }
+    }
+}

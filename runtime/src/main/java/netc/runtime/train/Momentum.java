@@ -1,0 +1,69 @@
+package netc.runtime.train;
+
+/**
+ * Stochastic gradient descent with (heavy-ball) momentum, in PyTorch's form:
+ * <pre>
+ *   v <- mu * v + g
+ *   w <- w - lr * v
+ * </pre>
+ * with {@code v} starting at zero. {@code mu} is 0.9 by default.
+ */
+public final class Momentum implements Optimizer {
+
+    /** The usual momentum coefficient. */
+    public static final double DEFAULT_MOMENTUM = 0.9;
+
+    private final float lr;
+    private final float mu;
+    private float[] velocity;
+
+    /** Momentum 0.9 with the given learning rate. */
+    public Momentum(double learningRate) {
+        this(learningRate, DEFAULT_MOMENTUM);
+    }
+
+    /**
+     * @param learningRate {@code lr}, > 0
+     * @param momentum     {@code mu}, in {@code [0, 1)}
+     * @throws netc.runtime.InputException naming the setting if a value is out of range
+     */
+    public Momentum(double learningRate, double momentum) {
+        this.lr = Hyper.positive("momentum", "learning rate", learningRate);
+        this.mu = Hyper.fraction("momentum", "momentum", momentum);
+    }
+
+    public float learningRate() {
+        return lr;
+    }
+
+    public float momentum() {
+        return mu;
+    }
+
+    @Override
+    public void step(float[] params, float[] grad) {
+        Hyper.sameLength(params, grad);
+        if (velocity == null) {
+            velocity = new float[params.length];
+        }
+        Hyper.sameVector(velocity, params, name());
+        float[] v = velocity;
+        float rate = lr;
+        float m = mu;
+        for (int i = 0; i < params.length; i++) {
+            float vi = m * v[i] + grad[i];
+            v[i] = vi;
+            params[i] -= rate * vi;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "momentum";
+    }
+
+    @Override
+    public String toString() {
+        return "momentum(lr " + lr + ", momentum " + mu + ")";
+    }
+}

@@ -1,0 +1,40 @@
+package netc.runtime.train;
+
+/**
+ * Plain stochastic gradient descent: {@code w <- w - lr * g}.
+ */
+public final class Sgd implements Optimizer {
+
+    private final float lr;
+
+    /**
+     * @param learningRate {@code lr}, > 0
+     * @throws netc.runtime.InputException if the learning rate is not a positive number
+     */
+    public Sgd(double learningRate) {
+        this.lr = Hyper.positive("sgd", "learning rate", learningRate);
+    }
+
+    public float learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void step(float[] params, float[] grad) {
+        Hyper.sameLength(params, grad);
+        float rate = lr;
+        for (int i = 0; i < params.length; i++) {
+            params[i] -= rate * grad[i];
+        }
+    }
+
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public String toString() {
+        return "sgd(lr " + lr + ")";
+    }
+}

@@ -1,0 +1,292 @@
+package netc.runtime.train;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import netc.runtime.InputException;
+import netc.runtime.ModelSpec;
+import netc.runtime.Network;
+import netc.runtime.Parallel;
+import netc.runtime.data.Dataset;
+
+/**
+ * Trains a network by mini-batch gradient descent.
+ *
+ * <p>Each epoch shuffles the training samples (the order depends only on the seed and the epoch number), runs
+ * the mini-batches in that order (the last one may be shorter), and then evaluates the test set and reports an
+ * {@link EpochReport} to the listener. The loss of every batch is checked: if it or the gradient is not finite,
+ * training stops with a {@link TrainingDivergedException} and the parameters keep their last good values.
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(network).optimizer(new Adam(1e-3)).epochs(10).batchSize(64).seed(42)
+ *         .threads(2).listener(report -> System.out.println(report)).build();
+ * float[] params = Initializer.initialize(network.spec(), 42);
+ * List<EpochReport> reports = trainer.train(params, split.train(), split.test());
+ * }</pre>
+ *
+ * <p>A trainer keeps its optimizer (and so the optimizer's state) across calls of {@link #train}; it is not
+ * thread-safe.
+ */
+public final class Trainer {
+
+    /** Context of messages about settings: they come from the command line or the builder. */
+    static final String SETTINGS = "training";
+    /** Mixed into the seed so the shuffle stream differs from the initialiser's stream for the same seed. */
+    private static final long SHUFFLE_SALT = 0x53485546464c45L;
+
+    private final Network network;
+    private final Optimizer optimizer;
+    private final int epochs;
+    private final int batchSize;
+    private final long seed;
+    private final int threads;
+    private final Parallel parallel;
+    private final ProgressListener listener;
+
+    private Trainer(Builder b) {
+        this.network = b.network;
+        this.optimizer = b.optimizer;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+        this.threads = b.threads;
+        this.parallel = b.parallel;
+        this.listener = b.listener;
+    }
+
+    /** A builder with the defaults: Adam with its defaults, 10 epochs, batch size 64, seed 0, 1 thread. */
+    public static Builder builder(Network network) {
+        return new Builder(network);
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * Trains {@code params} in place for the configured number of epochs.
+     *
+     * @param params the parameter vector, {@link ModelSpec#paramCount()} floats, already initialised
+     * @param train  the training set
+     * @param test   the set evaluated after each epoch, or null
+     * @return one report per epoch
+     * @throws InputException              if a data set does not fit the network
+     * @throws TrainingDivergedException   if the loss or gradient stops being finite
+     */
+    public List<EpochReport> train(float[] params, Dataset train, Dataset test) {
+        ModelSpec spec = network.spec();
+        if (params.length != spec.paramCount()) {
+            throw new IllegalArgumentException("params has " + params.length + " floats, network " + spec.name()
+                    + " needs " + spec.paramCount());
+        }
+        train.requireFits(spec);
+        if (test != null) {
+            test.requireFits(spec);
+        }
+        if (train.n() == 0) {
+            throw new InputException(train.name(), "the training set has no samples");
+        }
+        Parallel pool = parallel != null ? parallel : Parallel.threads(threads);
+        network.setParallel(pool);
+        try {
+            return run(spec, params, train, test);
+        } finally {
+            if (parallel == null) {
+                network.setParallel(Parallel.serial());
+                pool.close();
+            }
+        }
+    }
+
+    private List<EpochReport> run(ModelSpec spec, float[] params, Dataset train, Dataset test) {
+        int n = train.n();
+        int size = Math.min(batchSize, n);
+        int batches = (n + size - 1) / size;
+        Batch full = new Batch(size, train);
+        int lastCount = n - (batches - 1) * size;
+        Batch last = lastCount == size ? full : new Batch(lastCount, train);
+        float[] grad = new float[params.length];
+        int[] order = new int[n];
+        Evaluator evaluator = test == null ? null : new Evaluator(network, size);
+        List<EpochReport> reports = new ArrayList<>();
+        double lastFinite = Double.NaN;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long epochStart = System.nanoTime();
+            shuffle(order, shuffleRandom(seed, epoch));
+            double lossSum = 0;
+            for (int k = 0; k < batches; k++) {
+                Batch batch = k == batches - 1 ? last : full;
+                train.copyBatch(order, k * size, batch.count, batch.x, batch.y);
+                double loss = network.lossAndGradient(params, batch.x, batch.y, batch.count, grad, null);
+                if (!Double.isFinite(loss)) {
+                    String before = Double.isNaN(lastFinite) ? "no finite loss before it"
+                            : "last finite loss " + format(lastFinite);
+                    throw diverged(spec, "loss became " + loss, epoch, k + 1, before, lastFinite);
+                }
+                if (!allFinite(grad)) {
+                    throw diverged(spec, "the gradient became NaN or infinite", epoch, k + 1,
+                            "loss " + format(loss), loss);
+                }
+                optimizer.step(params, grad);
+                lossSum += loss * batch.count;
+                lastFinite = loss;
+                listener.batchDone(epoch, k + 1, batches, loss);
+            }
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            Evaluation eval = evaluator == null ? null : evaluator.evaluate(params, test);
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            EpochReport report = new EpochReport(epoch, lossSum / n, eval == null ? Double.NaN : eval.loss(),
+                    eval == null ? Double.NaN : eval.accuracy(), trainSeconds > 0 ? n / trainSeconds : Double.NaN,
+                    seconds);
+            reports.add(report);
+            listener.epochDone(report);
+        }
+        return reports;
+    }
+
+    private static TrainingDivergedException diverged(ModelSpec spec, String what, int epoch, int batch,
+                                                      String aside, double lastFinite) {
+        String context = spec.sourceFile() == null || spec.sourceFile().isEmpty() ? spec.name() : spec.sourceFile();
+        return new TrainingDivergedException(context, "training diverged: " + what + " at epoch " + epoch
+                + ", batch " + batch + " (" + aside + "); try a lower learning rate", epoch, batch, lastFinite);
+    }
+
+    /** Four significant digits without trailing zeros: {@code 2.31}, {@code 0.0123}, {@code 1.235E+9}. */
+    static String format(double v) {
+        BigDecimal d = new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros();
+        double abs = Math.abs(v);
+        return abs == 0 || (abs >= 1e-4 && abs < 1e7) ? d.toPlainString() : d.toString();
+    }
+
+    /** Whether every value is finite: {@code g * 0} is 0 for finite {@code g} and NaN for NaN or infinity. */
+    private static boolean allFinite(float[] values) {
+        float acc = 0;
+        for (float v : values) {
+            acc += v * 0f;
+        }
+        return acc == 0;
+    }
+
+    /** The shuffle stream of an epoch: a function of (seed, epoch) only, so a resumed run shuffles the same way. */
+    static SplittableRandom shuffleRandom(long seed, int epoch) {
+        SplittableRandom r = new SplittableRandom(seed ^ SHUFFLE_SALT);
+        SplittableRandom epochRandom = r;
+        for (int e = 0; e < epoch; e++) {
+            epochRandom = r.split();
+        }
+        return epochRandom;
+    }
+
+    /** Fisher-Yates over the identity permutation. */
+    private static void shuffle(int[] order, SplittableRandom random) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    /** Contiguous buffers for a mini-batch of exactly {@code count} samples. */
+    private static final class Batch {
+        final int count;
+        final float[] x;
+        final float[] y;
+
+        Batch(int count, Dataset data) {
+            this.count = count;
+            this.x = new float[count * data.inputSize()];
+            this.y = new float[count * data.targetValues()];
+        }
+    }
+
+    /**
+     * Configures a {@link Trainer}; {@link #build()} validates the settings and names the bad one, e.g.
+     * {@code training: error: batch size must be >= 1, got 0}.
+     */
+    public static final class Builder {
+        private final Network network;
+        private Optimizer optimizer = Adam.defaults();
+        private int epochs = 10;
+        private int batchSize = 64;
+        private long seed;
+        private int threads = 1;
+        private Parallel parallel;
+        private ProgressListener listener = ProgressListener.NONE;
+
+        private Builder(Network network) {
+            if (network == null) {
+                throw new IllegalArgumentException("network must not be null");
+            }
+            this.network = network;
+        }
+
+        public Builder optimizer(Optimizer value) {
+            this.optimizer = value;
+            return this;
+        }
+
+        public Builder epochs(int value) {
+            this.epochs = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            this.batchSize = value;
+            return this;
+        }
+
+        /** Seeds the per-epoch shuffles (initialise the weights with {@link Initializer} separately). */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** Number of threads the kernels use, the caller included; the trainer creates and closes the pool. */
+        public Builder threads(int value) {
+            this.threads = value;
+            this.parallel = null;
+            return this;
+        }
+
+        /** A pool the caller owns and closes; overrides {@link #threads}. */
+        public Builder parallel(Parallel value) {
+            this.parallel = value;
+            return this;
+        }
+
+        public Builder listener(ProgressListener value) {
+            this.listener = value == null ? ProgressListener.NONE : value;
+            return this;
+        }
+
+        /** @throws InputException if a setting is out of range */
+        public Trainer build() {
+            if (optimizer == null) {
+                throw new IllegalArgumentException("optimizer must not be null");
+            }
+            Hyper.atLeastOne(SETTINGS, "epochs", epochs);
+            Hyper.atLeastOne(SETTINGS, "batch size", batchSize);
+            Hyper.atLeastOne(SETTINGS, "threads", threads);
+            return new Trainer(this);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package netc.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ParallelTest {
+
+    private static final int[] ROWS = {0, 1, 3, 7, 8, 9, 16, 17, 100, 513, 1000};
+    private static final int[] ALIGNS = {1, 4, 8};
+
+    /** Records which rows each call covered and the [lo, hi) parts. */
+    private static final class Recorder implements StageRunner {
+        final AtomicIntegerArray hits;
+        final List<int[]> parts = Collections.synchronizedList(new ArrayList<>());
+
+        Recorder(int rows) {
+            hits = new AtomicIntegerArray(rows);
+        }
+
+        @Override
+        public void runStage(int stage, int lo, int hi) {
+            parts.add(new int[] {lo, hi, stage});
+            for (int r = lo; r < hi; r++) {
+                hits.incrementAndGet(r);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void everyRowIsCoveredExactlyOnceWithAlignedBoundaries(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            for (int rows : ROWS) {
+                for (int align : ALIGNS) {
+                    Recorder rec = new Recorder(rows);
+                    parallel.run(rec, 5, rows, align);
+                    String what = rows + " rows, align " + align + ", " + threads + " threads";
+                    for (int r = 0; r < rows; r++) {
+                        assertEquals(1, rec.hits.get(r), "row " + r + " of " + what);
+                    }
+                    List<int[]> parts = new ArrayList<>(rec.parts);
+                    parts.sort(Comparator.comparingInt(p -> p[0]));
+                    assertTrue(parts.size() <= threads, what);
+                    for (int i = 0; i < parts.size(); i++) {
+                        int[] p = parts.get(i);
+                        assertEquals(5, p[2], "stage number passed through");
+                        assertEquals(0, p[0] % align, "part start aligned: " + what);
+                        if (i < parts.size() - 1) {
+                            assertEquals(0, p[1] % align, "inner boundary aligned: " + what);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {2, 3})
+    void enoughRowsAreSplitIntoOnePartPerThread(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            Recorder rec = new Recorder(1000);
+            parallel.run(rec, 0, 1000, 8);
+            assertEquals(threads, rec.parts.size());
+        }
+    }
+
+    @Test
+    void fewRowsRunOnTheCallerAsOnePart() {
+        try (Parallel parallel = Parallel.threads(3)) {
+            Recorder rec = new Recorder(7);
+            parallel.run(rec, 0, 7, 4);
+            assertEquals(1, rec.parts.size());
+        }
+    }
+
+    @Test
+    void oneThreadIsTheSharedSerialInstance() {
+        assertSame(Parallel.serial(), Parallel.threads(1));
+        assertEquals(1, Parallel.serial().threads());
+    }
+
+    @Test
+    void aFailureInAWorkerReachesTheCaller() {
+        try (Parallel parallel = Parallel.threads(2)) {
+            StageRunner failing = (stage, lo, hi) -> {
+                if (lo > 0) {
+                    throw new IllegalStateException("worker part failed");
+                }
+            };
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> parallel.run(failing, 0, 100,
+                    1));
+            assertEquals("worker part failed", e.getMessage());
+            // The pool still works afterwards.
+            Recorder rec = new Recorder(100);
+            parallel.run(rec, 0, 100, 1);
+            assertEquals(2, rec.parts.size());
+        }
+    }
+
+    @Test
+    void zeroThreadsIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Parallel.threads(0));
+    }
+}

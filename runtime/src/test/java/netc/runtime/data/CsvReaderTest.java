@@ -1,0 +1,151 @@
+package netc.runtime.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import netc.runtime.InputException;
+
+class CsvReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path csv(String text) throws IOException {
+        return Files.writeString(dir.resolve("data.csv"), text);
+    }
+
+    private void assertMessage(String expected, CsvReader reader, Path file) {
+        InputException e = assertThrows(InputException.class, () -> reader.read(file));
+        assertEquals(expected, e.getMessage());
+    }
+
+    @Test
+    void labelFirstThenFeaturesWithoutAHeader() throws IOException {
+        Dataset d = CsvReader.classes(3).read(csv("2,0.5,1\n0,-1,2e-1\n"));
+        assertEquals(2, d.n());
+        assertEquals(2, d.inputSize());
+        assertEquals(3, d.classes());
+        assertArrayEquals(new float[] {2, 0}, d.y());
+        assertArrayEquals(new float[] {0.5f, 1f, -1f, 0.2f}, d.x());
+    }
+
+    @Test
+    void aNonNumericFirstLineIsSkippedAsAHeader() throws IOException {
+        Dataset d = CsvReader.classes(10).read(csv("label,pixel1,pixel2\r\n7,1,2\r\n\r\n3, 4 ,5\r\n"));
+        assertArrayEquals(new float[] {7, 3}, d.y());
+        assertArrayEquals(new float[] {1, 2, 4, 5}, d.x());
+    }
+
+    @Test
+    void theLabelCanBeInAnyColumn() throws IOException {
+        Dataset d = CsvReader.classes(5).labelColumn(2).read(csv("0.1,0.2,4,0.3\n"));
+        assertArrayEquals(new float[] {4}, d.y());
+        assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f}, d.x());
+    }
+
+    @Test
+    void realTargetsTakeKConsecutiveColumns() throws IOException {
+        Dataset d = CsvReader.values(2).labelColumn(1).read(csv("x1,y1,y2,x2\n1,10,20,2\n3,30,40,4\n"));
+        assertEquals(0, d.classes());
+        assertEquals(2, d.targetValues());
+        assertEquals(2, d.inputSize());
+        assertArrayEquals(new float[] {10, 20, 30, 40}, d.y());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, d.x());
+    }
+
+    @Test
+    void gzipCompressedCsvIsReadTransparently() throws IOException {
+        Path file = IdxFiles.write(dir.resolve("data.csv.gz"),
+                IdxFiles.gzip("1,2,3\n".getBytes(StandardCharsets.UTF_8)));
+        assertArrayEquals(new float[] {2, 3}, CsvReader.classes(2).read(file).x());
+    }
+
+    @Test
+    void aWrongColumnCountNamesTheLineAndTheFirstLine() throws IOException {
+        Path file = csv("label,a,b\n1,2,3\n1,2\n");
+        assertMessage(file + ":3: error: expected 3 columns as on line 1, found 2", CsvReader.classes(2), file);
+    }
+
+    @Test
+    void aNonNumberIsQuoted() throws IOException {
+        Path file = csv("1,2,3\n0,4,abc\n");
+        assertMessage(file + ":2: error: column 3 is not a number: \"abc\"", CsvReader.classes(2), file);
+    }
+
+    @Test
+    void nanAndInfinityAreNotNumbersHere() throws IOException {
+        Path file = csv("1,2,3\n0,NaN,1\n");
+        assertMessage(file + ":2: error: column 2 is not a number: \"NaN\"", CsvReader.classes(2), file);
+    }
+
+    @Test
+    void aValueBeyondTheFloatRangeIsRejected() throws IOException {
+        Path file = csv("1,2,1e39\n");
+        assertMessage(file + ":1: error: column 3 is beyond the float range: \"1e39\"", CsvReader.classes(2), file);
+    }
+
+    @Test
+    void aFractionalLabelIsNotAClass() throws IOException {
+        Path file = csv("1,2\n2.5,3\n");
+        assertMessage(file + ":2: error: label \"2.5\" is not a non-negative integer", CsvReader.classes(3), file);
+    }
+
+    @Test
+    void aNegativeLabelIsNotAClass() throws IOException {
+        Path file = csv("-1,2\n");
+        assertMessage(file + ":1: error: label \"-1\" is not a non-negative integer", CsvReader.classes(3), file);
+    }
+
+    @Test
+    void aLabelAtOrAboveTheClassCountIsOutOfRange() throws IOException {
+        Path file = csv("0,1\n1,1\n\n3,1\n");
+        assertMessage(file + ":4: error: label 3 is out of range: expected 0 to 2 for 3 classes",
+                CsvReader.classes(3), file);
+    }
+
+    @Test
+    void anEmptyFileIsRejected() throws IOException {
+        Path file = csv("\n  \n");
+        assertMessage(file + ": error: the file is empty", CsvReader.classes(3), file);
+    }
+
+    @Test
+    void aHeaderWithoutRowsIsRejected() throws IOException {
+        Path file = csv("label,x\n");
+        assertMessage(file + ": error: no data rows after the header line", CsvReader.classes(3), file);
+    }
+
+    @Test
+    void aLabelColumnBeyondTheLineIsRejected() throws IOException {
+        Path file = csv("1,2,3\n");
+        assertMessage(file + ":1: error: the label column (index 5) does not exist: the line has 3 columns",
+                CsvReader.classes(3).labelColumn(5), file);
+    }
+
+    @Test
+    void aLineWithOnlyTheLabelHasNoFeatures() throws IOException {
+        Path file = csv("1\n2\n");
+        assertMessage(file + ":1: error: no feature columns: the line has only 1 column, the label",
+                CsvReader.classes(3), file);
+    }
+
+    @Test
+    void plainDecimalsAreNumbersAndOtherJavaFloatSyntaxIsNot() {
+        for (String ok : new String[] {"0", "-1", "+2.5", ".5", "5.", "1e3", "1E-3", "-0.25e+2"}) {
+            assertEquals(true, CsvReader.isNumber(ok), ok);
+        }
+        for (String bad : new String[] {"", "-", ".", "1e", "e3", "NaN", "Infinity", "0x1p3", "1f", "1d", "1,5",
+            "1 2"}) {
+            assertEquals(false, CsvReader.isNumber(bad), bad);
+        }
+    }
+}

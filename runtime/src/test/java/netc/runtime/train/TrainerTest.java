@@ -1,0 +1,266 @@
+package netc.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import netc.runtime.InputException;
+import netc.runtime.data.DataSplit;
+import netc.runtime.data.Dataset;
+import netc.runtime.data.FashionMnist;
+import netc.runtime.data.MnistFormat;
+
+class TrainerTest {
+
+    /** Three Gaussian blobs in 2D around (0, 3), (3, -2) and (-3, -2), std 0.5: linearly separable. */
+    private static Dataset blobs(String name, int n, long seed) {
+        double[][] centres = {{0, 3}, {3, -2}, {-3, -2}};
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[2 * n];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            y[i] = c;
+            for (int d = 0; d < 2; d++) {
+                // Sum of 12 uniforms minus 6: a cheap, deterministic approximate normal.
+                double g = -6;
+                for (int k = 0; k < 12; k++) {
+                    g += r.nextDouble();
+                }
+                x[2 * i + d] = (float) (centres[c][d] + 0.5 * g);
+            }
+        }
+        return Dataset.ofClasses(name, x, y, 2, 3);
+    }
+
+    /** Ten samples whose single input is its index, labels alternating. */
+    private static Dataset ten() {
+        float[] x = new float[10];
+        float[] y = new float[10];
+        for (int i = 0; i < 10; i++) {
+            x[i] = i;
+            y[i] = i % 2;
+        }
+        return Dataset.ofClasses("ten", x, y, 1, 2);
+    }
+
+    @Test
+    void softmaxRegressionLearnsSeparableBlobsToHighAccuracy() {
+        SoftmaxRegression net = new SoftmaxRegression(2, 3);
+        float[] params = Initializer.initialize(net.spec(), 1);
+        List<EpochReport> seen = new ArrayList<>();
+        Trainer trainer = Trainer.builder(net).optimizer(new Sgd(0.5)).epochs(8).batchSize(16).seed(3)
+                .listener(seen::add).build();
+        List<EpochReport> reports = trainer.train(params, blobs("train", 300, 1), blobs("test", 150, 2));
+        assertEquals(reports, seen);
+        assertEquals(8, reports.size());
+        EpochReport last = reports.get(7);
+        assertEquals(8, last.epoch());
+        assertTrue(last.testAccuracy() >= 0.97, "test accuracy " + last.testAccuracy());
+        assertTrue(last.trainLoss() < reports.get(0).trainLoss(), "loss falls");
+        assertTrue(last.testLoss() < 0.2, "test loss " + last.testLoss());
+    }
+
+    @Test
+    void softmaxRegressionOnTheEmbeddedFashionMnistSubsetBeatsSeventyFivePercent() throws IOException {
+        DataSplit split;
+        try (URLClassLoader loader = new URLClassLoader(
+                new URL[] {Path.of("../compiler/src/main/resources").toUri().toURL()}, null)) {
+            split = MnistFormat.loadResources(loader, FashionMnist.EMBEDDED_PREFIX, FashionMnist.CLASSES);
+        }
+        SoftmaxRegression net = new SoftmaxRegression(784, 10);
+        float[] params = Initializer.initialize(net.spec(), 1);
+        List<EpochReport> reports = Trainer.builder(net).optimizer(new Adam(0.01)).epochs(2).batchSize(64).seed(1)
+                .build().train(params, split.train(), split.test());
+        assertTrue(reports.get(1).testAccuracy() > 0.75, "test accuracy " + reports.get(1).testAccuracy());
+    }
+
+    @Test
+    void theHandWrittenTestNetworkHasCorrectGradients() {
+        SoftmaxRegression net = new SoftmaxRegression(2, 3);
+        float[] params = Initializer.initialize(net.spec(), 4);
+        Dataset data = blobs("check", 6, 5);
+        float[] grad = new float[params.length];
+        net.lossAndGradient(params, data.x(), data.y(), 6, grad, null);
+        float h = 1e-2f;
+        for (int i = 0; i < params.length; i++) {
+            float saved = params[i];
+            params[i] = saved + h;
+            double up = net.loss(params, data.x(), data.y(), 6);
+            params[i] = saved - h;
+            double down = net.loss(params, data.x(), data.y(), 6);
+            params[i] = saved;
+            assertEquals((up - down) / (2 * h), grad[i], 2e-3, "parameter " + i);
+        }
+    }
+
+    @Test
+    void theSameSeedTrainsToBitwiseTheSameWeights() {
+        float[][] results = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            SoftmaxRegression net = new SoftmaxRegression(2, 3);
+            results[run] = Initializer.initialize(net.spec(), 1);
+            Trainer.builder(net).optimizer(new Adam(0.05)).epochs(2).batchSize(32).seed(9).build()
+                    .train(results[run], blobs("train", 200, 1), null);
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    @Test
+    void everySampleIsSeenOncePerEpochWithTheLastPartialBatchIncluded() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(2).batchSize(4).seed(1).build()
+                .train(new float[2], ten(), null);
+        assertEquals(List.of(4, 4, 2, 4, 4, 2), net.batchSizes);
+        // The short batch gets arrays of its exact size.
+        assertEquals(List.of(4, 4, 2, 4, 4, 2), net.arrayLengths);
+        Set<Float> epoch1 = new HashSet<>(net.inputsSeen.subList(0, 10));
+        Set<Float> epoch2 = new HashSet<>(net.inputsSeen.subList(10, 20));
+        assertEquals(10, epoch1.size());
+        assertEquals(epoch1, epoch2);
+        assertNotEquals(net.inputsSeen.subList(0, 10), net.inputsSeen.subList(10, 20), "each epoch reshuffles");
+    }
+
+    @Test
+    void theShuffleDependsOnlyOnTheSeedAndTheEpoch() {
+        List<List<Float>> orders = new ArrayList<>();
+        for (long seed : new long[] {5, 5, 6}) {
+            ScriptedNetwork net = new ScriptedNetwork();
+            Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(1).batchSize(10).seed(seed).build()
+                    .train(new float[2], ten(), null);
+            orders.add(net.inputsSeen);
+        }
+        assertEquals(orders.get(0), orders.get(1));
+        assertNotEquals(orders.get(0), orders.get(2));
+    }
+
+    @Test
+    void theEpochTrainLossIsTheSampleWeightedMeanOfBatchLosses() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        List<EpochReport> reports = Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(1).batchSize(4).build()
+                .train(new float[2], ten(), ten());
+        assertEquals(ScriptedNetwork.LOSS, reports.get(0).trainLoss(), 1e-12);
+        assertEquals(0.5, reports.get(0).testLoss(), 1e-12);
+    }
+
+    @Test
+    void withoutATestSetTheTestMetricsAreNaN() {
+        List<EpochReport> reports = Trainer.builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(1).build()
+                .train(new float[2], ten(), null);
+        assertTrue(Double.isNaN(reports.get(0).testLoss()));
+        assertTrue(Double.isNaN(reports.get(0).testAccuracy()));
+    }
+
+    @Test
+    void theListenerHearsEveryBatch() {
+        List<String> events = new ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+                events.add("epoch " + report.epoch());
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                events.add(epoch + ":" + batch + "/" + batches);
+            }
+        };
+        Trainer.builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(2).batchSize(5).listener(listener)
+                .build().train(new float[2], ten(), null);
+        assertEquals(List.of("1:1/2", "1:2/2", "epoch 1", "2:1/2", "2:2/2", "epoch 2"), events);
+    }
+
+    @Test
+    void aNanLossStopsTrainingAndKeepsTheLastGoodParameters() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        net.badCall = 6; // 3 batches per epoch: epoch 2, batch 3
+        net.badLoss = Double.NaN;
+        float[] params = {1f, 1f};
+        Trainer trainer = Trainer.builder(net).optimizer(new Sgd(0.125)).epochs(5).batchSize(4).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> trainer.train(params, ten(), null));
+        assertEquals("fake.net: error: training diverged: loss became NaN at epoch 2, batch 3 (last finite loss"
+                + " 2.31); try a lower learning rate", e.getMessage());
+        assertEquals(2, e.epoch());
+        assertEquals(3, e.batch());
+        assertEquals(ScriptedNetwork.LOSS, e.lastFiniteLoss());
+        // Five good steps of -0.125 each; the sixth was not applied.
+        assertArrayEquals(new float[] {0.375f, 0.375f}, params);
+        assertEquals(6, net.calls);
+    }
+
+    @Test
+    void anInfiniteLossOnTheFirstBatchSaysThereWasNoFiniteLossYet() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        net.badCall = 1;
+        net.badLoss = Double.POSITIVE_INFINITY;
+        float[] params = {1f, 1f};
+        InputException e = assertThrows(InputException.class, () -> Trainer.builder(net).optimizer(new Sgd(0.1))
+                .build().train(params, ten(), null));
+        assertEquals("fake.net: error: training diverged: loss became Infinity at epoch 1, batch 1 (no finite loss"
+                + " before it); try a lower learning rate", e.getMessage());
+        assertArrayEquals(new float[] {1f, 1f}, params);
+    }
+
+    @Test
+    void aNanGradientWithAFiniteLossAlsoStopsTrainingBeforeTheStep() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        net.badCall = 2;
+        net.badGradient = Float.NaN;
+        float[] params = {1f, 1f};
+        InputException e = assertThrows(InputException.class, () -> Trainer.builder(net).optimizer(new Sgd(0.5))
+                .batchSize(4).build().train(params, ten(), null));
+        assertEquals("fake.net: error: training diverged: the gradient became NaN or infinite at epoch 1, batch 2"
+                + " (loss 2.31); try a lower learning rate", e.getMessage());
+        assertArrayEquals(new float[] {0.5f, 0.5f}, params);
+    }
+
+    @Test
+    void theTrainerGivesTheNetworkItsThreadsAndTakesThemBackAfterwards() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(1).threads(2).build().train(new float[2], ten(), null);
+        assertEquals(2, net.threadsDuringTraining);
+        assertEquals(1, net.parallel.threads());
+    }
+
+    @Test
+    void badSettingsAreRejectedByName() {
+        assertEquals("training: error: batch size must be >= 1, got 0", assertThrows(InputException.class,
+                () -> Trainer.builder(new ScriptedNetwork()).batchSize(0).build()).getMessage());
+        assertEquals("training: error: epochs must be >= 1, got -3", assertThrows(InputException.class,
+                () -> Trainer.builder(new ScriptedNetwork()).epochs(-3).build()).getMessage());
+        assertEquals("training: error: threads must be >= 1, got 0", assertThrows(InputException.class,
+                () -> Trainer.builder(new ScriptedNetwork()).threads(0).build()).getMessage());
+    }
+
+    @Test
+    void dataThatDoesNotFitTheNetworkIsRejectedBeforeTraining() {
+        Dataset wide = Dataset.ofClasses("wide.csv", new float[4], new float[2], 2, 2);
+        InputException e = assertThrows(InputException.class, () -> Trainer.builder(new ScriptedNetwork()).build()
+                .train(new float[2], wide, null));
+        assertEquals("wide.csv: error: samples have 2 input values but network 'fake' expects 1 (input x of shape"
+                + " [1])", e.getMessage());
+    }
+
+    @Test
+    void lossesFormatWithFourSignificantDigits() {
+        assertEquals("2.31", Trainer.format(2.31));
+        assertEquals("0.01235", Trainer.format(0.0123456));
+        assertEquals("1.235E+9", Trainer.format(1.2345e9));
+        assertEquals("0", Trainer.format(0));
+    }
+}
