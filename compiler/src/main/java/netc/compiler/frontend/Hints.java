@@ -11,23 +11,49 @@ final class Hints {
     }
 
     /**
-     * The candidate closest to {@code word} (the first one in iteration order on a tie), within {@link #MAX_DISTANCE}
-     * edits and closer than rewriting the whole word; null if none is.
+     * The candidate closest to {@code word}, within {@link #MAX_DISTANCE} edits and closer than rewriting the whole
+     * word; null if none is. Ties go to the nearest number for numbered names ({@code W4} suggests {@code W3} rather
+     * than {@code W1}), then to the first candidate in iteration order.
      */
     static String closest(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
+        long bestGap = Long.MAX_VALUE;
         for (String c : candidates) {
             if (c.equals(word)) {
                 continue;
             }
             int d = distance(word, c);
-            if (d <= MAX_DISTANCE && d < Math.max(word.length(), c.length()) && d < bestDistance) {
+            if (d > MAX_DISTANCE || d >= Math.max(word.length(), c.length())) {
+                continue;
+            }
+            long gap = numberGap(word, c);
+            if (d < bestDistance || d == bestDistance && gap < bestGap) {
                 best = c;
                 bestDistance = d;
+                bestGap = gap;
             }
         }
         return best;
+    }
+
+    /** |n - m| for {@code aN} and {@code aM} (same stem, numeric suffixes), else {@link Long#MAX_VALUE}. */
+    static long numberGap(String a, String b) {
+        int i = stemEnd(a);
+        int j = stemEnd(b);
+        if (i == a.length() || j == b.length() || !a.substring(0, i).equals(b.substring(0, j))
+                || a.length() - i > 9 || b.length() - j > 9) {
+            return Long.MAX_VALUE;
+        }
+        return Math.abs(Long.parseLong(a.substring(i)) - Long.parseLong(b.substring(j)));
+    }
+
+    private static int stemEnd(String s) {
+        int i = s.length();
+        while (i > 0 && Character.isDigit(s.charAt(i - 1))) {
+            i--;
+        }
+        return i;
     }
 
     /** "; did you mean 'W3'?" or "". */

@@ -99,7 +99,7 @@ final class Lowering {
 
     private Node lower(Expr e) {
         if (e instanceof Name n) {
-            return values.get(n.id());
+            return r.duplicated().contains(n.id()) ? null : values.get(n.id());
         }
         if (e instanceof Number n) {
             return Double.isFinite(n.value()) ? builder.constant(n.value()) : null;
@@ -181,7 +181,7 @@ final class Lowering {
     }
 
     private Node matVec(Name fn, Expr arg, Span span) {
-        Node w = values.get(fn.id());
+        Node w = lower(fn);
         Node x = lower(arg);
         if (w == null || x == null) {
             return null;
@@ -198,7 +198,15 @@ final class Lowering {
             for (int i = 0; i < operands.length; i++) {
                 names[i] = OperandText.of(source, operands[i]);
             }
-            diagnostics.error(span, m.message(names), notes(operands));
+            // Notes only for the operands the message talks about ("needs a matrix on the left: {0} is ...").
+            String probe = m.message("\u0000", "\u0001");
+            List<Expr> mentioned = new ArrayList<>();
+            for (int i = 0; i < operands.length; i++) {
+                if (probe.indexOf((char) i) >= 0) {
+                    mentioned.add(operands[i]);
+                }
+            }
+            diagnostics.error(span, m.message(names), notes(mentioned.toArray(new Expr[0])));
             return null;
         }
     }
@@ -206,9 +214,11 @@ final class Lowering {
     private Node lowerLoss(Node p) {
         Call call = r.loss();
         if (!p.batched()) {
+            if (r.input() == null || r.inputShape() == null) {
+                return null; // the missing or invalid input is reported already
+            }
             diagnostics.error(r.prediction().span(), "the prediction '" + r.prediction().id() + "' does not depend"
-                    + " on the input" + (r.input() == null ? "" : " '" + r.input().name().text() + "'"),
-                    notes(r.prediction()));
+                    + " on the input '" + r.input().name().text() + "'", notes(r.prediction()));
             return null;
         }
         Op op;

@@ -47,12 +47,17 @@ final class NameResolver {
 
     private static final List<String> INITIALISERS = List.of("zeros", "he", "xavier", "normal");
 
+    /** Other names people use for the same initialisers, for hints. */
+    private static final Map<String, String> INIT_ALIASES = Map.of("glorot", "xavier", "kaiming", "he",
+            "gaussian", "normal", "randn", "normal", "zero", "zeros");
+
     private final Program program;
     private final SourceFile source;
     private final Diagnostics diagnostics;
 
     private final Map<String, Declared> declared = new LinkedHashMap<>();
     private final Set<String> used = new HashSet<>();
+    private final Set<String> duplicated = new HashSet<>();
     private final List<CheckedModel.Param> params = new ArrayList<>();
     private final List<Binding> bindings = new ArrayList<>();
     private NetworkDecl network;
@@ -94,12 +99,10 @@ final class NameResolver {
                 }
             } else if (s instanceof LossDecl l && l == lossDecl) {
                 checkLoss(l, i);
-            } else if (s instanceof LossDecl l) {
-                checkExpr(l.value(), i);
             }
         }
-        return new Resolution(program.name(), declared, input, inputShape, target, targetKind, targetShape, params,
-                bindings, loss, lossFunction, prediction, targetArg, unusedWarnings());
+        return new Resolution(program.name(), declared, duplicated, input, inputShape, target, targetKind,
+                targetShape, params, bindings, loss, lossFunction, prediction, targetArg, unusedWarnings());
     }
 
     // ---- Declarations ------------------------------------------------------------------------------------------
@@ -111,7 +114,7 @@ final class NameResolver {
                 network = n;
             } else {
                 diagnostics.error(n.span(), "a file describes one network, but this is a second 'network' header",
-                        note(network.span(), "the first header is"));
+                        note(network.span(), "first 'network' header"));
             }
         } else if (s instanceof InputDecl in) {
             boolean fresh = declareName(in.name(), Kind.INPUT, index);
@@ -121,7 +124,7 @@ final class NameResolver {
                 inputShape = shape;
             } else if (fresh) {
                 diagnostics.error(in.name().span(), "a network has one input, but '" + in.name().text()
-                        + "' is a second one", note(input.name().span(), "'" + input.name().text() + "' is declared"));
+                        + "' is a second one", note(input.name().span(), "'" + input.name().text() + "' declared"));
             }
         } else if (s instanceof TargetDecl t) {
             declareTarget(t, index);
@@ -134,7 +137,7 @@ final class NameResolver {
                 lossDecl = l;
             } else {
                 diagnostics.error(l.span(), "a network has one loss, but this is a second one",
-                        note(lossDecl.span(), "the first loss is"));
+                        note(lossDecl.span(), "first loss"));
             }
         }
     }
@@ -160,7 +163,7 @@ final class NameResolver {
         }
         if (target != null) {
             diagnostics.error(t.name().span(), "a network has at most one target, but '" + t.name().text()
-                    + "' is a second one", note(target.name().span(), "'" + target.name().text() + "' is declared"));
+                    + "' is a second one", note(target.name().span(), "'" + target.name().text() + "' declared"));
             return;
         }
         target = t;
@@ -196,6 +199,7 @@ final class NameResolver {
         }
         Declared first = declared.get(id.text());
         if (first != null) {
+            duplicated.add(id.text());
             diagnostics.error(id.span(), "duplicate name '" + id.text() + "'",
                     note(first.span(), "'" + id.text() + "' first declared"));
             return false;
@@ -246,9 +250,10 @@ final class NameResolver {
         }
         String kind = spec.kind().text();
         if (!INITIALISERS.contains(kind)) {
-            diagnostics.error(spec.kind().span(), "unknown initialiser '" + kind + "'"
-                    + Hints.didYouMean(kind, INITIALISERS) + " (the initialisers are zeros, he, xavier and"
-                    + " normal(std))");
+            String alias = INIT_ALIASES.get(kind.toLowerCase(java.util.Locale.ROOT));
+            String hint = alias != null ? "; did you mean '" + alias + "'?" : Hints.didYouMean(kind, INITIALISERS);
+            diagnostics.error(spec.kind().span(), "unknown initialiser '" + kind + "'" + hint
+                    + " (the initialisers are zeros, he, xavier and normal(std))");
             return null;
         }
         if (!kind.equals("normal")) {
@@ -288,6 +293,11 @@ final class NameResolver {
 
     /** Reports the parts every network needs and this one lacks. */
     private void requireParts() {
+        if (program.statements().isEmpty()) {
+            diagnostics.error(Span.at(source.name(), 1, 1), "the file is empty: a network needs a 'network NAME'"
+                    + " header, an input, a target, parameters and a loss");
+            return;
+        }
         Span anchor = network != null ? network.span() : Span.at(source.name(), 1, 1);
         if (network == null) {
             diagnostics.error(anchor, "missing network header: start the file with 'network NAME'");
@@ -368,7 +378,7 @@ final class NameResolver {
             return false;
         } else if (d.kind() == Kind.BINDING && d.index() > index) {
             diagnostics.error(n.span(), "'" + n.id() + "' is used before it is defined",
-                    note(d.span(), "'" + n.id() + "' is defined"));
+                    note(d.span(), "'" + n.id() + "' defined"));
             return false;
         }
         return true;
@@ -396,6 +406,8 @@ final class NameResolver {
         if (f != null && f.isLoss()) {
             diagnostics.error(c.fn().span(), "'" + fn + "' is a loss function: use it only as 'loss = " + fn
                     + "(p, y)'");
+            checkLossArguments(c, index);
+            return;
         } else if (f != null) {
             checkArguments(f, c);
         } else if (Function.NOT_SUPPORTED_YET.contains(fn)) {
@@ -486,9 +498,7 @@ final class NameResolver {
             String what = f == null && !declared.containsKey(fn) ? "unknown loss function '" + fn + "'"
                     : "'" + fn + "' is not a loss function";
             diagnostics.error(c.fn().span(), what + (hint.isEmpty() ? expected : hint));
-            for (Argument a : c.args()) {
-                checkExpr(a.value(), index);
-            }
+            checkLossArguments(c, index);
             return;
         }
         for (Argument a : c.args()) {
@@ -500,9 +510,7 @@ final class NameResolver {
         if (c.args().size() != 2) {
             diagnostics.error(c.span(), fn + " takes 2 arguments, the prediction and the target, got "
                     + c.args().size());
-            for (Argument a : c.args()) {
-                checkExpr(a.value(), index);
-            }
+            checkLossArguments(c, index);
             return;
         }
         boolean ok = true;
@@ -522,6 +530,8 @@ final class NameResolver {
         Declared t = y instanceof Name yn ? declared.get(yn.id()) : null;
         if (t != null && t.kind() == Kind.TARGET) {
             used.add(t.name());
+        } else if (y instanceof Name && t == null && firstOfKind(Kind.TARGET) == null) {
+            ok = false; // "the loss needs a target" says it already
         } else if (y instanceof Name yn && t == null && Function.lookup(yn.id()) == null) {
             List<String> candidates = new ArrayList<>(valueNames());
             diagnostics.error(y.span(), "unknown name '" + yn.id() + "'" + Hints.didYouMean(yn.id(), candidates));
@@ -531,7 +541,7 @@ final class NameResolver {
             diagnostics.error(y.span(), "the second argument of " + fn + " must be the target"
                     + (first == null ? "" : " '" + first.name() + "'"),
                     first == null ? new Diagnostic.Note[0]
-                            : new Diagnostic.Note[] {note(first.span(), "'" + first.name() + "' is declared")});
+                            : new Diagnostic.Note[] {note(first.span(), "'" + first.name() + "' declared")});
             ok = false;
         }
         if (ok) {
@@ -539,6 +549,18 @@ final class NameResolver {
             lossFunction = f;
             prediction = (Name) p;
             targetArg = (Name) y;
+        }
+    }
+
+    /** The arguments of a malformed loss call: checked as values, except that the target may appear. */
+    private void checkLossArguments(Call c, int index) {
+        for (Argument a : c.args()) {
+            Declared d = a.value() instanceof Name n ? declared.get(n.id()) : null;
+            if (d != null && d.kind() == Kind.TARGET) {
+                used.add(d.name());
+            } else {
+                checkExpr(a.value(), index);
+            }
         }
     }
 

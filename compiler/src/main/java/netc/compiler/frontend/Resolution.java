@@ -2,6 +2,7 @@ package netc.compiler.frontend;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import netc.compiler.frontend.ast.Binding;
 import netc.compiler.frontend.ast.Call;
 import netc.compiler.frontend.ast.InputDecl;
@@ -16,6 +17,7 @@ import netc.runtime.TargetKind;
  * missing here (null, or left out of a list), and it has been reported: lowering skips it without a word.
  *
  * @param declared    every declared name (input, target, parameters, bindings) to its first declaration
+ * @param duplicated  names declared more than once: their uses are ambiguous, so lowering skips them
  * @param input       the input, or null
  * @param inputShape  its shape, or null if the declaration is invalid
  * @param target      the target, or null
@@ -29,7 +31,8 @@ import netc.runtime.TargetKind;
  * @param targetArg   the loss's second argument, the target's name
  * @param warnings    things that are legal but probably mistakes (unused parameters and bindings)
  */
-record Resolution(String networkName, Map<String, Declared> declared, InputDecl input, Shape inputShape,
+record Resolution(String networkName, Map<String, Declared> declared, Set<String> duplicated, InputDecl input,
+                  Shape inputShape,
                   TargetDecl target, TargetKind targetKind, Shape targetShape, List<CheckedModel.Param> params,
                   List<Binding> bindings, Call loss, Function lossFunction, Name prediction, Name targetArg,
                   List<Diagnostic> warnings) {

@@ -97,7 +97,7 @@ final class SyntaxMessages {
         }
         if (is(expected, NetLexer.ID)) {
             String after = prev == null ? "" : " after " + quote(prev);
-            String keyword = isKeyword(t) ? " (" + quote(t) + " is a keyword and cannot be used as a name)" : "";
+            String keyword = isKeyword(t) && sameLine ? " (keywords cannot be used as names)" : "";
             switch (prev == null ? -1 : prev.getType()) {
                 case NetLexer.COLON:
                     return Diagnostic.error(where, "expected class[n] or real[n] after ':'" + found);
@@ -109,8 +109,8 @@ final class SyntaxMessages {
             }
         }
         if (is(expected, NetLexer.COLON)) {
-            return Diagnostic.error(where, "expected ':' after " + quote(prev) + " as in 'target y : class[10]'"
-                    + found);
+            return Diagnostic.error(where, "expected ':' after " + quote(prev) + found
+                    + " (as in 'target y : class[10]')");
         }
         if (expected.contains(NetLexer.ID) && expected.contains(NetLexer.INT) && expected.contains(NetLexer.LPAREN)) {
             String after = prev == null ? "" : " after " + quote(prev);
@@ -194,6 +194,16 @@ final class SyntaxMessages {
             case NetLexer.LPAREN:
             case NetLexer.COMMA:
                 return Diagnostic.error(spans.after(before), "expected an expression after " + quote(before));
+            case NetLexer.INIT:
+                return Diagnostic.error(spans.after(before), "expected an initialiser after 'init' (zeros, he, xavier"
+                        + " or normal(std))");
+            case NetLexer.COLON:
+                return Diagnostic.error(spans.after(before), "expected class[n] or real[n] after ':'");
+            case NetLexer.NETWORK:
+            case NetLexer.INPUT:
+            case NetLexer.TARGET:
+            case NetLexer.PARAM:
+                return Diagnostic.error(spans.after(before), "expected a name after " + quote(before));
             default: {
                 int open = unclosed(stmt, next, NetLexer.LPAREN, NetLexer.RPAREN);
                 return open >= 0 ? missing(")", before, open) : null;
@@ -245,9 +255,10 @@ final class SyntaxMessages {
         return Math.min(parseStart, offending);
     }
 
+    /** The first statement start at or after {@code from} that begins a line: where parsing resumes. */
     private int nextStatement(int from) {
         for (int i = from; i < tokens.size(); i++) {
-            if (tokens.get(i).getType() == Token.EOF || SourceParser.startsStatement(tokens, i)) {
+            if (tokens.get(i).getType() == Token.EOF || startsLine(i) && SourceParser.startsStatement(tokens, i)) {
                 return i;
             }
         }
