@@ -153,7 +153,8 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
             rows.add(new String[] {p.name(), p.shape().toString(), count(p.size()), p.init().toString()});
         }
         appendTable(sb, rows, 2);
-        sb.append("\nparameters: ").append(count(weightCount())).append(weightCount() == 1 ? " weight + " : " weights + ")
+        sb.append("\nparameters: ").append(count(weightCount()))
+                .append(weightCount() == 1 ? " weight + " : " weights + ")
                 .append(count(biasCount())).append(biasCount() == 1 ? " bias = " : " biases = ")
                 .append(count(paramCount())).append('\n');
         return sb.toString();

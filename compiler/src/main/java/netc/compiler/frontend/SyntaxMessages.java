@@ -30,6 +30,8 @@ final class SyntaxMessages {
     record Explained(Diagnostic diagnostic, int resumeAt) {
     }
 
+    private static final List<String> STATEMENT_KEYWORDS = List.of("network", "input", "target", "param", "loss");
+
     private final List<Token> tokens;
     private final Spans spans;
 
@@ -80,6 +82,13 @@ final class SyntaxMessages {
             if (leftover != null) {
                 return leftover;
             }
+            String keyword = prev != null && t.getType() == NetLexer.ID
+                    ? Hints.closest(prev.getText(), STATEMENT_KEYWORDS) : null;
+            if (keyword != null) {
+                // `inut x[784]`: a misspelt keyword reads as a binding named 'inut' that lacks its '='.
+                return Diagnostic.error(spans.of(prev), "unknown statement " + quote(prev) + "; did you mean '"
+                        + keyword + "'?");
+            }
             return Diagnostic.error(where, "expected '=' after " + quote(prev) + found);
         }
         if (is(expected, NetLexer.LBRACK)) {
@@ -125,7 +134,8 @@ final class SyntaxMessages {
                 return Diagnostic.error(where, "expected an expression or ')' after '('" + found);
             }
             boolean call = open > 0 && tokens.get(open - 1).getType() == NetLexer.ID;
-            return Diagnostic.error(where, (call ? "expected ',' or ')'" : "expected ')'") + found);
+            return Diagnostic.error(where, (call ? "expected ',' or ')'" : "expected ')'") + found
+                    + multiplyHint(prev, t));
         }
         return Diagnostic.error(spans.of(t), "unexpected " + describe(t));
     }
@@ -140,7 +150,7 @@ final class SyntaxMessages {
         boolean afterExpression = stmtType == NetLexer.ID || stmtType == NetLexer.LOSS;
         if (prev != null && afterExpression && t.getLine() == prev.getLine() && stmt < t.getTokenIndex()) {
             return Diagnostic.error(spans.of(t), "expected an operator after " + quote(prev) + ", found "
-                    + describe(t));
+                    + describe(t) + multiplyHint(prev, t));
         }
         return Diagnostic.error(spans.of(t), "expected a statement (network, input, target, param, loss or"
                 + " name = ...), found " + describe(t));
@@ -162,6 +172,9 @@ final class SyntaxMessages {
         }
         switch (tokens.get(prevStmt).getType()) {
             case NetLexer.PARAM:
+                if (Hints.distance(extra.getText(), "init") <= 2 && t.getType() == NetLexer.ID) {
+                    return Diagnostic.error(spans.of(extra), "unexpected " + quote(extra) + "; did you mean 'init'?");
+                }
                 if (before.getType() == NetLexer.RBRACK) {
                     return Diagnostic.error(spans.of(extra), "unexpected " + quote(extra) + " after the shape of "
                             + quote(tokens.get(prevStmt + 1)) + "; to choose an initialiser, write 'init "
@@ -170,16 +183,20 @@ final class SyntaxMessages {
                 return Diagnostic.error(spans.of(extra), "unexpected " + quote(extra) + " at the end of the"
                         + " statement");
             case NetLexer.ID:
-            case NetLexer.LOSS: {
-                String hint = before.getType() == NetLexer.INT || before.getType() == NetLexer.FLOAT
-                        ? "; write " + before.getText() + " * " + extra.getText() + " to multiply by a number" : "";
+            case NetLexer.LOSS:
                 return Diagnostic.error(spans.of(extra), "expected an operator after " + quote(before) + ", found "
-                        + describe(extra) + hint);
-            }
+                        + describe(extra) + multiplyHint(before, extra));
             default:
                 return Diagnostic.error(spans.of(extra), "unexpected " + quote(extra) + " at the end of the"
                         + " statement");
         }
+    }
+
+    /** "; write 2 * x to multiply by a number" when a number is directly followed by a name, else "". */
+    private static String multiplyHint(Token before, Token t) {
+        boolean number = before != null && (before.getType() == NetLexer.INT || before.getType() == NetLexer.FLOAT);
+        return number && t.getType() == NetLexer.ID && t.getLine() == before.getLine()
+                ? "; write " + before.getText() + " * " + t.getText() + " to multiply by a number" : "";
     }
 
     /** The statement starting at {@code stmt} stops at the line before token {@code next}, which starts another. */
@@ -255,10 +272,21 @@ final class SyntaxMessages {
         return Math.min(parseStart, offending);
     }
 
-    /** The first statement start at or after {@code from} that begins a line: where parsing resumes. */
+    /**
+     * Where parsing resumes: the first token at or after {@code from} that begins a line and starts a statement, or
+     * looks like a misspelt statement keyword followed by a name ({@code parm b[3]}), so that its own error is
+     * reported too.
+     */
     private int nextStatement(int from) {
         for (int i = from; i < tokens.size(); i++) {
-            if (tokens.get(i).getType() == Token.EOF || startsLine(i) && SourceParser.startsStatement(tokens, i)) {
+            Token t = tokens.get(i);
+            if (t.getType() == Token.EOF) {
+                return i;
+            }
+            boolean misspelt = t.getType() == NetLexer.ID && i + 1 < tokens.size()
+                    && tokens.get(i + 1).getType() == NetLexer.ID
+                    && Hints.closest(t.getText(), STATEMENT_KEYWORDS) != null;
+            if (startsLine(i) && (SourceParser.startsStatement(tokens, i) || misspelt)) {
                 return i;
             }
         }

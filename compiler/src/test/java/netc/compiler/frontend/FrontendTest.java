@@ -42,7 +42,8 @@ class FrontendTest {
         assertEquals("t.net:6:17: error: missing ')'\n"
                 + "    p = softmax(W9 x\n"
                 + "                    ^\n"
-                + "note: unclosed '(' at t.net:6:12", errors(HEADER + "p = softmax(W9 x\nloss = cross_entropy(p, y)\n"));
+                + "note: unclosed '(' at t.net:6:12",
+                errors(HEADER + "p = softmax(W9 x\nloss = cross_entropy(p, y)\n"));
     }
 
     @Test
