@@ -2,6 +2,7 @@ package netc.compiler.frontend;
 
 import java.util.List;
 import netc.compiler.source.Diagnostics;
+import netc.compiler.source.InternalCompilerError;
 import netc.compiler.source.SourceFile;
 import netc.compiler.source.Span;
 import netc.grammar.NetLexer;
@@ -66,7 +67,9 @@ final class SourceParser {
                 NetParser.ProgramContext program = parser.program();
                 return errors == 0 && !diagnostics.hasErrors() ? program : null;
             } catch (ParseCancellationException cancelled) {
-                RecognitionException e = (RecognitionException) cancelled.getCause();
+                if (!(cancelled.getCause() instanceof RecognitionException e)) {
+                    throw new InternalCompilerError("parser", "parse cancelled without a recognition error", cancelled);
+                }
                 SyntaxMessages.Explained explained = messages.explain(e, start);
                 diagnostics.add(explained.diagnostic());
                 errors++;
