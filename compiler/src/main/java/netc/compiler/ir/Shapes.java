@@ -60,7 +60,7 @@ public final class Shapes {
                 requireMatrixVector(w, x, "matrix product");
                 if (w.shape().dim(1) != x.shape().dim(0)) {
                     throw new ShapeMismatch("shape mismatch in matrix product: {0} is " + w.shape() + " but {1} is "
-                            + x.shape() + " (the matrix needs " + w.shape().dim(1) + " columns to match)");
+                            + x.shape() + " (the matrix needs " + x.shape().dim(0) + " columns to match)");
                 }
                 return new Result(Shape.of(w.shape().dim(0)), x.batched());
             }

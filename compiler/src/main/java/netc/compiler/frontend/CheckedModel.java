@@ -1,0 +1,189 @@
+package netc.compiler.frontend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import netc.compiler.ir.Graph;
+import netc.compiler.ir.Shape;
+import netc.compiler.source.Diagnostic;
+import netc.compiler.source.SourceFile;
+import netc.compiler.source.Span;
+import netc.runtime.Init;
+import netc.runtime.ModelSpec;
+import netc.runtime.ParamSpec;
+import netc.runtime.TargetKind;
+
+/**
+ * A {@code .net} file that passed every front-end check, and its graph.
+ *
+ * @param name        the name after {@code network}
+ * @param source      the file
+ * @param inputName   the input's name
+ * @param inputShape  its per-sample shape
+ * @param targetName  the target's name
+ * @param targetKind  class labels or real values
+ * @param targetSize  number of classes, or length of the real-valued target
+ * @param params      the parameters in declaration order (the order of the parameter vector)
+ * @param bindings    every binding in source order, with its per-sample shape
+ * @param outputName  the binding the network outputs: the loss's first argument
+ * @param loss        the loss function as written ({@code cross_entropy}, {@code squared_error},
+ *                    {@code binary_cross_entropy})
+ * @param graph       the forward graph, with outputs {@link Graph#OUTPUT} (the prediction) and {@link Graph#LOSS}
+ * @param warnings    legal but suspicious things (a parameter or binding never used), in source order
+ */
+public record CheckedModel(String name, SourceFile source, String inputName, Shape inputShape, String targetName,
+                           TargetKind targetKind, int targetSize, List<Param> params, List<BindingInfo> bindings,
+                           String outputName, String loss, Graph graph, List<Diagnostic> warnings) {
+
+    public CheckedModel {
+        params = List.copyOf(params);
+        bindings = List.copyOf(bindings);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * A parameter as declared.
+     *
+     * @param span the span of its name in the declaration
+     */
+    public record Param(String name, Shape shape, Init init, Span span) {
+        /** Number of elements. */
+        public int size() {
+            return shape.size();
+        }
+    }
+
+    /**
+     * A binding and its shape.
+     *
+     * @param perSample true if the value depends on the input (has a batch axis); false if shared by all samples
+     * @param span      the span of its name where it is defined
+     */
+    public record BindingInfo(String name, Shape shape, boolean perSample, Span span) {
+    }
+
+    /** The per-sample shape of the output. */
+    public Shape outputShape() {
+        return graph.output(Graph.OUTPUT).shape();
+    }
+
+    /** The IR op the loss lowered to ({@code softmax_cross_entropy} when fused). */
+    public String lossOp() {
+        return graph.output(Graph.LOSS).op().printName();
+    }
+
+    /** Elements of parameters of rank 2 or more. */
+    public long weightCount() {
+        long n = 0;
+        for (Param p : params) {
+            n += p.shape().rank() >= 2 ? p.size() : 0;
+        }
+        return n;
+    }
+
+    /** Elements of rank-1 parameters. */
+    public long biasCount() {
+        long n = 0;
+        for (Param p : params) {
+            n += p.shape().rank() == 1 ? p.size() : 0;
+        }
+        return n;
+    }
+
+    /** Elements of all parameters: the length of the parameter vector. */
+    public long paramCount() {
+        return weightCount() + biasCount();
+    }
+
+    /** The runtime's description of this model; parameters are packed in declaration order without gaps. */
+    public ModelSpec modelSpec() {
+        List<ParamSpec> specs = new ArrayList<>(params.size());
+        int offset = 0;
+        for (Param p : params) {
+            specs.add(new ParamSpec(p.name(), p.shape().dims(), offset, p.init()));
+            offset += p.size();
+        }
+        return new ModelSpec(name, source.baseName(), inputName, inputShape.dims(), outputName,
+                outputShape().dims(), targetKind, targetSize, loss, specs);
+    }
+
+    /**
+     * What {@code netc check} prints. For the lecture's MNIST network:
+     *
+     * <pre>
+     * network mnist_mlp (mnist_mlp.net)
+     *   input   x  [784]
+     *   target  y  class[10]
+     *   output  p  [10]
+     *   loss    cross_entropy(p, y), computed as softmax_cross_entropy
+     *
+     * bindings
+     *   p  [10]
+     *
+     * parameters
+     *   W1  [512, 784]  401,408  he
+     *   ...
+     *
+     * parameters: 535,040 weights + 778 biases = 535,818
+     * </pre>
+     */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("network ").append(name).append(" (").append(source.baseName()).append(")\n");
+        String target = (targetKind == TargetKind.CLASSES ? "class" : "real") + "[" + targetSize + "]";
+        List<String[]> head = List.of(
+                new String[] {"input", inputName, inputShape.toString()},
+                new String[] {"target", targetName, target},
+                new String[] {"output", outputName, outputShape().toString()});
+        appendTable(sb, head, -1);
+        sb.append("  loss    ").append(loss).append('(').append(outputName).append(", ").append(targetName)
+                .append(')');
+        if (!lossOp().equals(loss)) {
+            sb.append(", computed as ").append(lossOp());
+        }
+        sb.append("\n\nbindings\n");
+        List<String[]> rows = new ArrayList<>();
+        for (BindingInfo b : bindings) {
+            rows.add(new String[] {b.name(), b.shape().toString(), b.perSample() ? "" : "(same for every sample)"});
+        }
+        appendTable(sb, rows, -1);
+        sb.append("\nparameters\n");
+        rows.clear();
+        for (Param p : params) {
+            rows.add(new String[] {p.name(), p.shape().toString(), count(p.size()), p.init().toString()});
+        }
+        appendTable(sb, rows, 2);
+        sb.append("\nparameters: ").append(count(weightCount()))
+                .append(weightCount() == 1 ? " weight + " : " weights + ")
+                .append(count(biasCount())).append(biasCount() == 1 ? " bias = " : " biases = ")
+                .append(count(paramCount())).append('\n');
+        return sb.toString();
+    }
+
+    /** Rows in aligned columns, two spaces apart, indented by two; column {@code rightAligned} is right-aligned. */
+    private static void appendTable(StringBuilder sb, List<String[]> rows, int rightAligned) {
+        int columns = rows.isEmpty() ? 0 : rows.get(0).length;
+        int[] width = new int[columns];
+        for (String[] r : rows) {
+            for (int c = 0; c < columns; c++) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        }
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder("  ");
+            for (int c = 0; c < columns; c++) {
+                String cell = r[c];
+                String pad = " ".repeat(width[c] - cell.length());
+                line.append(c == rightAligned ? pad + cell : cell + pad);
+                if (c < columns - 1) {
+                    line.append("  ");
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}

@@ -1,0 +1,266 @@
+package netc.compiler.frontend;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import netc.compiler.frontend.Resolution.Declared;
+import netc.compiler.frontend.ast.Apply;
+import netc.compiler.frontend.ast.Binary;
+import netc.compiler.frontend.ast.Binding;
+import netc.compiler.frontend.ast.Call;
+import netc.compiler.frontend.ast.Expr;
+import netc.compiler.frontend.ast.Name;
+import netc.compiler.frontend.ast.Number;
+import netc.compiler.frontend.ast.Unary;
+import netc.compiler.ir.Attrs;
+import netc.compiler.ir.Graph;
+import netc.compiler.ir.GraphBuilder;
+import netc.compiler.ir.Node;
+import netc.compiler.ir.Op;
+import netc.compiler.ir.ShapeMismatch;
+import netc.compiler.source.Diagnostic;
+import netc.compiler.source.Diagnostics;
+import netc.compiler.source.SourceFile;
+import netc.compiler.source.Span;
+import netc.runtime.TargetKind;
+
+/**
+ * Lowers a resolved program to the graph IR, and is therefore also the shape checker: {@link GraphBuilder#add}
+ * infers every node's shape and throws {@link ShapeMismatch}, which is reported here at the operator, with the
+ * operands named by their source text and notes where named operands are declared.
+ *
+ * <p>Lowering rules: the input, the target and the parameters (in declaration order) become leaves first; then each
+ * binding in order; juxtaposition and a call on a matrix become {@code MAT_VEC}; {@code + - * /} their elementwise
+ * ops with numbers as scalar {@code CONST}s; {@code -x} is {@code NEG} (a negated literal is a constant);
+ * {@code identity(x)} is x itself. The loss is fused where it is safe: {@code cross_entropy(p, y)} with p a softmax
+ * becomes {@code SOFTMAX_CROSS_ENTROPY} on the softmax's input (log-sum-exp form), {@code binary_cross_entropy}
+ * of a sigmoid becomes {@code SIGMOID_BINARY_CROSS_ENTROPY}; the graph's {@link Graph#OUTPUT} stays p itself.
+ *
+ * <p>A failed subexpression lowers to null and everything that depends on it is skipped silently, so one mistake
+ * gives one message.
+ */
+final class Lowering {
+    /** What lowering produced; the graph is null if an error was reported. */
+    record Result(Graph graph, List<CheckedModel.BindingInfo> bindings, Node output, Node loss) {
+    }
+
+    private final SourceFile source;
+    private final Resolution r;
+    private final Diagnostics diagnostics;
+    private final GraphBuilder builder;
+    private final Map<String, Node> values = new HashMap<>();
+    private Node targetNode;
+
+    private Lowering(SourceFile source, Resolution r, Diagnostics diagnostics) {
+        this.source = source;
+        this.r = r;
+        this.diagnostics = diagnostics;
+        this.builder = new GraphBuilder(r.networkName(), source.baseName());
+    }
+
+    static Result lower(SourceFile source, Resolution resolution, Diagnostics diagnostics) {
+        return new Lowering(source, resolution, diagnostics).run();
+    }
+
+    private Result run() {
+        if (r.input() != null && r.inputShape() != null) {
+            String name = r.input().name().text();
+            values.put(name, builder.input(name, r.inputShape(), r.input().name().span()));
+        }
+        if (r.target() != null && r.targetShape() != null && r.targetKind() != null) {
+            String name = r.target().name().text();
+            Span span = r.target().name().span();
+            targetNode = r.targetKind() == TargetKind.CLASSES ? builder.labels(name, r.targetShape().dim(0), span)
+                    : builder.target(name, r.targetShape(), span);
+        }
+        for (CheckedModel.Param p : r.params()) {
+            values.put(p.name(), builder.param(p.name(), p.shape(), p.span()));
+        }
+        List<CheckedModel.BindingInfo> infos = new ArrayList<>();
+        for (Binding b : r.bindings()) {
+            Node n = lower(b.value());
+            if (n != null) {
+                values.put(b.name().text(), n);
+                infos.add(new CheckedModel.BindingInfo(b.name().text(), n.shape(), n.batched(), b.name().span()));
+            }
+        }
+        Node output = r.prediction() == null ? null : values.get(r.prediction().id());
+        Node loss = output == null || targetNode == null ? null : lowerLoss(output);
+        if (output == null || loss == null || diagnostics.hasErrors()) {
+            return new Result(null, infos, output, loss);
+        }
+        Map<String, Node> outputs = new LinkedHashMap<>();
+        outputs.put(Graph.OUTPUT, output);
+        outputs.put(Graph.LOSS, loss);
+        return new Result(builder.build(outputs), infos, output, loss);
+    }
+
+    private Node lower(Expr e) {
+        if (e instanceof Name n) {
+            return r.duplicated().contains(n.id()) ? null : values.get(n.id());
+        }
+        if (e instanceof Number n) {
+            return Double.isFinite(n.value()) ? builder.constant(n.value()) : null;
+        }
+        if (e instanceof Unary u) {
+            if (u.operand() instanceof Number n) {
+                return Double.isFinite(n.value()) ? builder.constant(-n.value()) : null;
+            }
+            Node x = lower(u.operand());
+            return x == null ? null : add(Op.NEG, List.of(x), Attrs.NONE, u.span(), u.operand());
+        }
+        if (e instanceof Binary b) {
+            return lowerBinary(b);
+        }
+        if (e instanceof Apply a) {
+            return matVec(a.fn(), a.arg(), a.span());
+        }
+        return lowerCall((Call) e);
+    }
+
+    private Node lowerBinary(Binary b) {
+        Node lhs = lower(b.lhs());
+        Node rhs = lower(b.rhs());
+        if (lhs == null || rhs == null) {
+            return null;
+        }
+        Op op;
+        switch (b.op()) {
+            case ADD:
+                op = Op.ADD;
+                break;
+            case SUB:
+                op = Op.SUB;
+                break;
+            case MUL:
+                op = Op.MUL;
+                break;
+            default:
+                op = Op.DIV;
+                break;
+        }
+        try {
+            return builder.add(op, List.of(lhs, rhs), Attrs.NONE, b.opSpan());
+        } catch (ShapeMismatch m) {
+            // Say '+' rather than the IR's "elementwise add": the user wrote an operator.
+            diagnostics.error(b.opSpan(), "shape mismatch in '" + b.op().symbol() + "': "
+                    + OperandText.of(source, b.lhs()) + " is " + lhs.shape() + " but "
+                    + OperandText.of(source, b.rhs()) + " is " + rhs.shape(), notes(b.lhs(), b.rhs()));
+            return null;
+        }
+    }
+
+    private Node lowerCall(Call c) {
+        Function f = Function.lookup(c.fn().id());
+        if (f == null) {
+            // W(x): a matrix applied by call syntax; the resolver has checked there is exactly one argument.
+            return c.args().size() == 1 ? matVec(c.fn(), c.args().get(0).value(), c.span()) : null;
+        }
+        if (f.isLoss() || c.args().isEmpty()) {
+            return null;
+        }
+        Expr arg = c.args().get(0).value();
+        Node x = lower(arg);
+        if (x == null) {
+            return null;
+        }
+        if (f == Function.IDENTITY) {
+            return x;
+        }
+        Attrs attrs = Attrs.NONE;
+        if (f == Function.LEAKY_RELU) {
+            Double slope = Function.slopeOf(c);
+            if (slope == null) {
+                return null;
+            }
+            attrs = Attrs.value(slope);
+        }
+        return add(f.op(), List.of(x), attrs, c.span(), arg);
+    }
+
+    private Node matVec(Name fn, Expr arg, Span span) {
+        Node w = lower(fn);
+        Node x = lower(arg);
+        if (w == null || x == null) {
+            return null;
+        }
+        return add(Op.MAT_VEC, List.of(w, x), Attrs.NONE, span, fn, arg);
+    }
+
+    /** {@code builder.add}, reporting a shape mismatch at {@code span} with {@code operands} named. */
+    private Node add(Op op, List<Node> inputs, Attrs attrs, Span span, Expr... operands) {
+        try {
+            return builder.add(op, inputs, attrs, span);
+        } catch (ShapeMismatch m) {
+            String[] names = new String[operands.length];
+            for (int i = 0; i < operands.length; i++) {
+                names[i] = OperandText.of(source, operands[i]);
+            }
+            // Notes only for the operands the message talks about ("needs a matrix on the left: {0} is ...").
+            String probe = m.message("\u0000", "\u0001");
+            List<Expr> mentioned = new ArrayList<>();
+            for (int i = 0; i < operands.length; i++) {
+                if (probe.indexOf((char) i) >= 0) {
+                    mentioned.add(operands[i]);
+                }
+            }
+            diagnostics.error(span, m.message(names), notes(mentioned.toArray(new Expr[0])));
+            return null;
+        }
+    }
+
+    private Node lowerLoss(Node p) {
+        Call call = r.loss();
+        if (!p.batched()) {
+            if (r.input() == null || r.inputShape() == null) {
+                return null; // the missing or invalid input is reported already
+            }
+            diagnostics.error(r.prediction().span(), "the prediction '" + r.prediction().id() + "' does not depend"
+                    + " on the input '" + r.input().name().text() + "'", notes(r.prediction()));
+            return null;
+        }
+        Op op;
+        Node first = p;
+        switch (r.lossFunction()) {
+            case CROSS_ENTROPY:
+                op = p.op() == Op.SOFTMAX ? Op.SOFTMAX_CROSS_ENTROPY : Op.CROSS_ENTROPY;
+                break;
+            case BINARY_CROSS_ENTROPY:
+                op = p.op() == Op.SIGMOID ? Op.SIGMOID_BINARY_CROSS_ENTROPY : Op.BINARY_CROSS_ENTROPY;
+                break;
+            default:
+                op = Op.SQUARED_ERROR;
+                break;
+        }
+        if (op == Op.SOFTMAX_CROSS_ENTROPY || op == Op.SIGMOID_BINARY_CROSS_ENTROPY) {
+            first = p.input(0);
+        }
+        try {
+            return builder.add(op, List.of(first, targetNode), Attrs.NONE, call.span());
+        } catch (ShapeMismatch m) {
+            // The fused forms check the logits, which have the prediction's shape: name the prediction.
+            diagnostics.error(call.span(), m.message(r.prediction().id(), r.targetArg().id()),
+                    notes(r.prediction(), r.targetArg()));
+            return null;
+        }
+    }
+
+    /** "'W2' declared at ..." for every operand that is a plain name. */
+    private Diagnostic.Note[] notes(Expr... operands) {
+        List<Diagnostic.Note> out = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (Expr e : operands) {
+            if (e instanceof Name n && !seen.contains(n.id())) {
+                Declared d = r.declared().get(n.id());
+                if (d != null) {
+                    seen.add(n.id());
+                    String how = d.kind() == Resolution.Kind.BINDING ? "' defined" : "' declared";
+                    out.add(new Diagnostic.Note(d.span(), "'" + n.id() + how));
+                }
+            }
+        }
+        return out.toArray(new Diagnostic.Note[0]);
+    }
+}
