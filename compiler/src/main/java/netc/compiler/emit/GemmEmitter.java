@@ -4,9 +4,12 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
@@ -14,23 +17,32 @@ import netc.compiler.emit.GemmSpec.Form;
 import netc.compiler.emit.GemmSpec.Style;
 
 /**
- * Emits one matrix-product kernel ({@link GemmSpec}) as a static Java method that Janino and javac both compile.
+ * Emits one matrix-product kernel ({@link GemmSpec}) as static Java methods that Janino and javac both compile.
  *
- * <p>Signature: {@code static void name(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int batch,
- * int mLo, int mHi, <extra params>)}. It computes rows {@code [mLo, mHi)} of C in blocks of {@link #TILE_ROWS} rows
- * (then single rows for the remainder) and applies the epilogue to each block as soon as it is done.
+ * <p>The entry method has the signature {@code static void name(float[] a, int aOff, float[] b, int bOff, float[] c,
+ * int cOff, int batch, int mLo, int mHi, <extra params>)} and computes rows {@code [mLo, mHi)} of C. It is a small
+ * driver: the arithmetic lives in one helper method per tile shape ({@code nameDot4x4}, {@code nameVec1x4},
+ * {@code nameScalar4x1}, ...) and the epilogue in {@code nameEpilogue}, which rewrites one row of C.
  *
- * <p>VECTOR style (shared/notes/java-kernels.md, measured on this machine): 4 rows x 4 {@code FloatVector}s of
- * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API loop
- * makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B, 4 x LANES
- * columns at a time, then one vector, then scalar columns; NT takes dot products along k (4 rows of A x 4 rows of
- * B), reduces the lanes once per element and finishes k with a scalar tail. The class that holds the kernel needs the
- * fields from {@link #addVectorFields}. SCALAR style uses the same tiles with {@code float} accumulators: 16
- * independent sums per tile hide the FMA latency; plain Java, so it runs on any JVM.
+ * <p>Why helpers: a kernel runs for milliseconds and is called rarely, so a single-method kernel is compiled through
+ * on-stack replacement with a profile that has never seen its loop exits; C2 then plants an uncommon trap there, the
+ * first completed call deoptimizes it, and it falls back to C1, where Vector API calls are not intrinsified and each
+ * one allocates. Measured (GemmProbe, JDK 17): 0.1-1.5 GFLOP/s for one to two seconds, against 30-40 once compiled.
+ * A tile method is invoked thousands of times per call with a complete profile and is compiled normally; the driver
+ * may still deoptimize, but it only loops and calls.
  *
- * <p>Size: the body is a fixed set of tiles whose loop bounds are literals, so the bytecode does not grow with N or K
- * (largest seen: about 2.4 KB, far below HotSpot's 8,000-byte limit for JIT compilation, past which a method runs
- * interpreted; shared/notes/java-kernels.md item 7). A caller-supplied epilogue is emitted twice per kernel.
+ * <p>VECTOR style (shared/notes/java-kernels.md, measured on this machine): tiles of 4 rows x 4 {@code FloatVector}s
+ * of accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API
+ * loop makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B, 4 x LANES
+ * columns at a time, then one vector, then scalar columns, with the column panel in the outer loop so the panel of B
+ * is reused across row tiles from cache. NT takes dot products along k (4 rows of A x 4 rows of B), reduces the lanes
+ * once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets its epilogue as
+ * soon as it is done. SCALAR style uses the same tiles with {@code float} accumulators, plain Java for a JVM without
+ * {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of {@link #addVectorFields}.
+ *
+ * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
+ * N or K; the largest, the 4x4 tiles, are about 1.3 KB, far below HotSpot's 8,000-byte limit past which a method is
+ * never JIT-compiled (shared/notes/java-kernels.md item 7).
  */
 public final class GemmEmitter {
 
@@ -38,7 +50,7 @@ public final class GemmEmitter {
     public static final String SPECIES = "SPECIES";
     /** Name of the {@code static final int} field holding {@code SPECIES.length()}. */
     public static final String LANES = "LANES";
-    /** Rows per block; give it to {@code netc.runtime.Parallel#run} as the alignment of row splits. */
+    /** Rows per tile; give it to {@code netc.runtime.Parallel#run} as the alignment of row splits. */
     public static final int TILE_ROWS = 4;
 
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
@@ -47,7 +59,7 @@ public final class GemmEmitter {
     static final CodeBlock SPECIES_REF = CodeBlock.of(SPECIES);
     static final CodeBlock LANES_REF = CodeBlock.of(LANES);
 
-    /** Columns (NT) or vectors (NN, TN) per tile. */
+    /** Columns (NT, SCALAR) or vectors (NN and TN, VECTOR) per tile. */
     private static final int TILE_COLS = 4;
 
     private static final Set<String> FIXED_NAMES =
@@ -57,9 +69,9 @@ public final class GemmEmitter {
     private static final Pattern NUMBERED_LOCAL = Pattern.compile("(a|c|br|va|vb|x|y|s|acc)[0-9]+");
 
     /**
-     * Whether SCALAR kernels use {@code Math.fma} ({@code s = Math.fma(x, y, s)}) or a separate multiply and add
-     * ({@code s += x * y}). Both are plain Java; Math.fma falls back to a slow software path on CPUs without FMA,
-     * and measured no faster here (see GemmProbe in the tests), so the fallback style multiplies and adds.
+     * Whether SCALAR kernels use {@code Math.fma} ({@code s = Math.fma(x, y, s)}) or a multiply and an add
+     * ({@code s += x * y}). Measured equal within noise (GemmProbe, 4-6 GFLOP/s either way), and Math.fma falls
+     * back to a very slow software path on CPUs without FMA, so the fallback style multiplies and adds.
      */
     static final boolean SCALAR_USES_FMA = false;
 
@@ -87,40 +99,30 @@ public final class GemmEmitter {
                 .build());
     }
 
-    /** The kernel method for {@code spec}; package-private {@code static}, add modifiers with {@code toBuilder()}. */
-    public static MethodSpec emit(GemmSpec spec) {
+    /**
+     * The methods of the kernel for {@code spec}: first the entry method named {@code spec.methodName()}, then its
+     * helpers, whose names all start with the entry's name. All are package-private {@code static}; add modifiers
+     * with {@code toBuilder()} if needed.
+     */
+    public static List<MethodSpec> emit(GemmSpec spec) {
         return emit(spec, SCALAR_USES_FMA);
     }
 
     /** As {@link #emit(GemmSpec)}, choosing the SCALAR multiply-add explicitly (for measurements). */
-    static MethodSpec emit(GemmSpec spec, boolean scalarFma) {
-        MethodSpec.Builder method = MethodSpec.methodBuilder(spec.methodName())
-                .addModifiers(Modifier.STATIC)
-                .returns(TypeName.VOID)
-                .addParameter(float[].class, "a")
-                .addParameter(int.class, "aOff")
-                .addParameter(float[].class, "b")
-                .addParameter(int.class, "bOff")
-                .addParameter(float[].class, "c")
-                .addParameter(int.class, "cOff")
-                .addParameter(int.class, "batch")
-                .addParameter(int.class, "mLo")
-                .addParameter(int.class, "mHi")
-                .addParameters(spec.extraParams());
-        method.addCode(new Body(spec, scalarFma).build());
-        return method.build();
+    static List<MethodSpec> emit(GemmSpec spec, boolean scalarFma) {
+        return new Kernel(spec, scalarFma).methods();
     }
 
-    /** The statements of one kernel. */
-    private static final class Body {
+    /** The methods of one kernel. */
+    private static final class Kernel {
         private final GemmSpec spec;
         private final boolean vector;
         private final boolean scalarFma;
         private final CodeBlock n;
         private final CodeBlock k;
-        private final CodeBlock.Builder code = CodeBlock.builder();
+        private final List<MethodSpec> helpers = new ArrayList<>();
 
-        Body(GemmSpec spec, boolean scalarFma) {
+        Kernel(GemmSpec spec, boolean scalarFma) {
             this.spec = spec;
             this.vector = spec.style() == Style.VECTOR;
             this.scalarFma = scalarFma;
@@ -128,19 +130,32 @@ public final class GemmEmitter {
             this.k = spec.form() == Form.TN ? CodeBlock.of("batch") : JavaLiterals.intLiteral(spec.k());
         }
 
-        CodeBlock build() {
-            code.add(header());
-            if (vector && spec.form() == Form.NT) {
-                code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
+        List<MethodSpec> methods() {
+            MethodSpec.Builder entry = signature(spec.methodName(), "mLo", "mHi").addParameters(spec.extraParams());
+            entry.addCode(header());
+            entry.addCode(spec.form() == Form.NT ? rowBlocksOuter() : columnPanelsOuter());
+            if (spec.epilogue() != null) {
+                helpers.add(epilogueMethod());
             }
-            code.addStatement("int m = mLo");
-            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", TILE_ROWS, TILE_ROWS);
-            rowBlock(TILE_ROWS);
-            code.endControlFlow();
-            code.beginControlFlow("for (; m < mHi; m++)");
-            rowBlock(1);
-            code.endControlFlow();
-            return code.build();
+            List<MethodSpec> all = new ArrayList<>();
+            all.add(entry.build());
+            all.addAll(helpers);
+            return all;
+        }
+
+        private MethodSpec.Builder signature(String name, String third, String fourth) {
+            return MethodSpec.methodBuilder(name)
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, "a")
+                    .addParameter(int.class, "aOff")
+                    .addParameter(float[].class, "b")
+                    .addParameter(int.class, "bOff")
+                    .addParameter(float[].class, "c")
+                    .addParameter(int.class, "cOff")
+                    .addParameter(int.class, "batch")
+                    .addParameter(int.class, third)
+                    .addParameter(int.class, fourth);
         }
 
         private CodeBlock header() {
@@ -152,51 +167,94 @@ public final class GemmEmitter {
             String shape = spec.form() == Form.TN
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
-            String tile = spec.form() == Form.NT ? "4 x 4 dot products" : vector ? "4 rows x 4 vectors" : "4 x 4";
-            String kind = vector ? "FloatVector" : "float";
-            return CodeBlock.of("// $L for rows [mLo, mHi), $L\n// $L tiles of $L accumulators, then remainders\n",
-                    formula, shape, tile, kind);
+            String order = spec.form() == Form.NT
+                    ? "blocks of 4 rows outside, 4 columns inside"
+                    : "column panels outside, blocks of 4 rows inside";
+            return CodeBlock.of("// $L for rows [mLo, mHi), $L\n// $L tiles: $L\n",
+                    formula, shape, vector ? "FloatVector" : "float", order);
         }
 
-        /** Computes rows m .. m + rows - 1 of C completely, then applies the epilogue to them. */
-        private void rowBlock(int rows) {
-            if (spec.form() == Form.NN || spec.form() == Form.NT) {
-                code.addStatement("int a0 = aOff + m * $L", k);
-                for (int r = 1; r < rows; r++) {
-                    code.addStatement("int $L = $L + $L", id("a", r), id("a", r - 1), k);
-                }
-            }
-            code.addStatement("int c0 = cOff + m * $L", n);
-            for (int r = 1; r < rows; r++) {
-                code.addStatement("int $L = $L + $L", id("c", r), id("c", r - 1), n);
-            }
+        /** NT: for each block of rows, every column, then the block's epilogue. */
+        private CodeBlock rowBlocksOuter() {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.addStatement("int m = mLo");
+            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", TILE_ROWS, TILE_ROWS);
+            rowBlock(code, TILE_ROWS);
+            code.endControlFlow();
+            code.beginControlFlow("for (; m < mHi; m++)");
+            rowBlock(code, 1);
+            code.endControlFlow();
+            return code.build();
+        }
+
+        private void rowBlock(CodeBlock.Builder code, int rows) {
             code.addStatement("int n = 0");
-            if (spec.form() == Form.NT) {
-                code.beginControlFlow("for (; n + $L <= $L; n += $L)", TILE_COLS, n, TILE_COLS);
-                dotTile(rows, TILE_COLS);
+            code.beginControlFlow("for (; n + $L <= $L; n += $L)", TILE_COLS, n, TILE_COLS);
+            code.addStatement(call(dotTile(rows, TILE_COLS)));
+            code.endControlFlow();
+            code.beginControlFlow("for (; n < $L; n++)", n);
+            code.addStatement(call(dotTile(rows, 1)));
+            code.endControlFlow();
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = m; i < m + $L; i++)", rows);
+                code.addStatement(epilogueCall());
                 code.endControlFlow();
-            } else if (vector) {
-                code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)", TILE_COLS, LANES_REF, n, TILE_COLS, LANES_REF);
-                broadcastVectorTile(rows, TILE_COLS);
+            }
+        }
+
+        /** NN and TN: for each panel of columns, every row; then the epilogue over all rows. */
+        private CodeBlock columnPanelsOuter() {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.addStatement("int n = 0");
+            if (vector) {
+                code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
+                        TILE_COLS, LANES_REF, n, TILE_COLS, LANES_REF);
+                panel(code, broadcastVectorTile(TILE_ROWS, TILE_COLS), broadcastVectorTile(1, TILE_COLS));
                 code.endControlFlow();
                 code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, n, LANES_REF);
-                broadcastVectorTile(rows, 1);
+                panel(code, broadcastVectorTile(TILE_ROWS, 1), broadcastVectorTile(1, 1));
                 code.endControlFlow();
             } else {
                 code.beginControlFlow("for (; n + $L <= $L; n += $L)", TILE_COLS, n, TILE_COLS);
-                broadcastScalarTile(rows, TILE_COLS);
+                panel(code, broadcastScalarTile(TILE_ROWS, TILE_COLS), broadcastScalarTile(1, TILE_COLS));
                 code.endControlFlow();
             }
             code.beginControlFlow("for (; n < $L; n++)", n);
-            if (spec.form() == Form.NT) {
-                dotTile(rows, 1);
-            } else {
-                broadcastScalarTile(rows, 1);
-            }
+            panel(code, broadcastScalarTile(TILE_ROWS, 1), broadcastScalarTile(1, 1));
             code.endControlFlow();
             if (spec.epilogue() != null) {
-                epilogue(rows);
+                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
+                code.addStatement(epilogueCall());
+                code.endControlFlow();
             }
+            return code.build();
+        }
+
+        private void panel(CodeBlock.Builder code, MethodSpec fourRows, MethodSpec oneRow) {
+            code.addStatement("int m = mLo");
+            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", TILE_ROWS, TILE_ROWS);
+            code.addStatement(call(fourRows));
+            code.endControlFlow();
+            code.beginControlFlow("for (; m < mHi; m++)");
+            code.addStatement(call(oneRow));
+            code.endControlFlow();
+        }
+
+        private static CodeBlock call(MethodSpec tile) {
+            return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n)", tile);
+        }
+
+        /** Registers a helper (once per name) and returns it. */
+        private MethodSpec helper(String suffix, CodeBlock comment, CodeBlock body) {
+            String name = spec.methodName() + suffix;
+            for (MethodSpec h : helpers) {
+                if (h.name().equals(name)) {
+                    return h;
+                }
+            }
+            MethodSpec method = signature(name, "m", "n").addCode(comment).addCode(body).build();
+            helpers.add(method);
+            return method;
         }
 
         /**
@@ -204,12 +262,15 @@ public final class GemmEmitter {
          * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one reduction per
          * element, then a scalar tail; SCALAR: one float accumulator per element.
          */
-        private void dotTile(int rows, int cols) {
+        private MethodSpec dotTile(int rows, int cols) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            rowBases(code, rows, true);
             code.addStatement("int br0 = bOff + n * $L", k);
             for (int j = 1; j < cols; j++) {
                 code.addStatement("int $L = $L + $L", id("br", j), id("br", j - 1), k);
             }
             if (vector) {
+                code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
                         code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR, SPECIES_REF);
@@ -233,7 +294,8 @@ public final class GemmEmitter {
                 code.endControlFlow();
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("float $L = $L.reduceLanes($T.ADD)", sum(r, j), acc(r, j), VECTOR_OPERATORS);
+                        code.addStatement("float $L = $L.reduceLanes($T.ADD)", sum(r, j), acc(r, j),
+                                VECTOR_OPERATORS);
                     }
                 }
                 code.beginControlFlow("for (; k < $L; k++)", k);
@@ -253,36 +315,37 @@ public final class GemmEmitter {
             }
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
-                    multiplyAdd(sum(r, j), id("x", r), id("y", j));
+                    multiplyAdd(code, sum(r, j), id("x", r), id("y", j));
                 }
             }
             code.endControlFlow();
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < cols; j++) {
-                    code.addStatement("c[$L] = $L", plus(CodeBlock.of("$L + n", id("c", r)), j), sum(r, j));
-                }
-            }
+            scalarStores(code, rows, cols);
+            CodeBlock comment =
+                    CodeBlock.of("// C[$L][$L] as dot products along k\n", range("m", rows), range("n", cols));
+            return helper("Dot" + rows + "x" + cols, comment, code.build());
         }
 
         /**
-         * NN/TN vector tile: C[m + r][n .. n + vecs * LANES_REF) for r < rows; per k, broadcast A's element of each
+         * NN/TN vector tile: C[m + r][n .. n + vecs * LANES) for r < rows; per k, broadcast A's element of each
          * row and fma it with vecs vectors from row k of B.
          */
-        private void broadcastVectorTile(int rows, int vecs) {
+        private MethodSpec broadcastVectorTile(int rows, int vecs) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            rowBases(code, rows, spec.form() == Form.NN);
             for (int r = 0; r < rows; r++) {
                 for (int v = 0; v < vecs; v++) {
                     code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR, SPECIES_REF);
                 }
             }
             code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
-            kRowBases();
+            kRowBases(code);
             for (int v = 0; v < vecs; v++) {
                 code.addStatement("$T $L = $T.fromArray($L, b, $L)",
                         FLOAT_VECTOR, id("vb", v), FLOAT_VECTOR, SPECIES_REF, lanesOffset(CodeBlock.of("bk"), v));
             }
             for (int r = 0; r < rows; r++) {
-                code.addStatement("$T $L = $T.broadcast($L, $L)", FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, SPECIES_REF,
-                        aElement(r));
+                code.addStatement("$T $L = $T.broadcast($L, $L)", FLOAT_VECTOR, id("va", r), FLOAT_VECTOR,
+                        SPECIES_REF, aElement(r));
                 for (int v = 0; v < vecs; v++) {
                     code.addStatement("$L = $L.fma($L, $L)", acc(r, v), id("va", r), id("vb", v), acc(r, v));
                 }
@@ -290,39 +353,58 @@ public final class GemmEmitter {
             code.endControlFlow();
             for (int r = 0; r < rows; r++) {
                 for (int v = 0; v < vecs; v++) {
-                    code.addStatement("$L.intoArray(c, $L)", acc(r, v), lanesOffset(CodeBlock.of("$L + n", id("c", r)), v));
+                    code.addStatement("$L.intoArray(c, $L)", acc(r, v), lanesOffset(id("c", r), v));
                 }
             }
+            CodeBlock columns = vecs == 1
+                    ? CodeBlock.of("n .. n + LANES - 1")
+                    : CodeBlock.of("n .. n + $L * LANES - 1", vecs);
+            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), columns);
+            return helper("Vec" + rows + "x" + vecs, comment, code.build());
         }
 
         /** NN/TN scalar tile: C[m + r][n + j] for r < rows, j < cols, one float accumulator each. */
-        private void broadcastScalarTile(int rows, int cols) {
+        private MethodSpec broadcastScalarTile(int rows, int cols) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            rowBases(code, rows, spec.form() == Form.NN);
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
                     code.addStatement("float $L = 0f", sum(r, j));
                 }
             }
             code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
-            kRowBases();
+            kRowBases(code);
             for (int j = 0; j < cols; j++) {
                 code.addStatement("float $L = b[$L]", id("y", j), plus(CodeBlock.of("bk"), j));
             }
             for (int r = 0; r < rows; r++) {
                 code.addStatement("float $L = $L", id("x", r), aElement(r));
                 for (int j = 0; j < cols; j++) {
-                    multiplyAdd(sum(r, j), id("x", r), id("y", j));
+                    multiplyAdd(code, sum(r, j), id("x", r), id("y", j));
                 }
             }
             code.endControlFlow();
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < cols; j++) {
-                    code.addStatement("c[$L] = $L", plus(CodeBlock.of("$L + n", id("c", r)), j), sum(r, j));
+            scalarStores(code, rows, cols);
+            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), range("n", cols));
+            return helper("Scalar" + rows + "x" + cols, comment, code.build());
+        }
+
+        /** Offsets of the tile's rows: A[m + r][0] (when A is read by rows) and C[m + r][n]. */
+        private void rowBases(CodeBlock.Builder code, int rows, boolean aRows) {
+            if (aRows) {
+                code.addStatement("int a0 = aOff + m * $L", k);
+                for (int r = 1; r < rows; r++) {
+                    code.addStatement("int $L = $L + $L", id("a", r), id("a", r - 1), k);
                 }
+            }
+            code.addStatement("int c0 = cOff + m * $L + n", n);
+            for (int r = 1; r < rows; r++) {
+                code.addStatement("int $L = $L + $L", id("c", r), id("c", r - 1), n);
             }
         }
 
         /** Inside a k loop of NN/TN: the offset of B[k][n] and, for TN, of A[k][m]. */
-        private void kRowBases() {
+        private void kRowBases(CodeBlock.Builder code) {
             if (spec.form() == Form.TN) {
                 code.addStatement("int ak = aOff + k * $L + m", JavaLiterals.intLiteral(spec.m()));
             }
@@ -337,7 +419,7 @@ public final class GemmEmitter {
             return CodeBlock.of("a[$L + k]", id("a", r));
         }
 
-        private void multiplyAdd(CodeBlock acc, CodeBlock x, CodeBlock y) {
+        private void multiplyAdd(CodeBlock.Builder code, CodeBlock acc, CodeBlock x, CodeBlock y) {
             if (vector || scalarFma) {
                 code.addStatement("$L = Math.fma($L, $L, $L)", acc, x, y, acc);
             } else {
@@ -345,10 +427,31 @@ public final class GemmEmitter {
             }
         }
 
-        /** Rewrites rows m .. m + rows - 1 of C with the epilogue, LANES columns at a time where it has a vector form. */
-        private void epilogue(int rows) {
+        private static void scalarStores(CodeBlock.Builder code, int rows, int cols) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    code.addStatement("c[$L] = $L", plus(id("c", r), j), sum(r, j));
+                }
+            }
+        }
+
+        private CodeBlock epilogueCall() {
+            CodeBlock.Builder args = CodeBlock.builder().add("c, cOff, i");
+            for (ParameterSpec p : spec.extraParams()) {
+                args.add(", $N", p);
+            }
+            return CodeBlock.of("$L($L)", epilogueName(), args.build());
+        }
+
+        private CodeBlock epilogueName() {
+            return CodeBlock.of("$L", JavaLiterals.checkedIdentifier(spec.methodName() + "Epilogue"));
+        }
+
+        /** Rewrites row i of C with the epilogue, LANES columns at a time where it has a vector form. */
+        private MethodSpec epilogueMethod() {
             Epilogue e = spec.epilogue();
-            code.beginControlFlow("for (int i = m; i < m + $L; i++)", rows);
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.add("// C[i][j] = epilogue(C[i][j]) for all j\n");
             code.addStatement("int ci = cOff + i * $L", n);
             code.addStatement("int j = 0");
             CodeBlock vectorForm = vector ? e.vector("i", "j", CodeBlock.of("v")) : null;
@@ -362,7 +465,15 @@ public final class GemmEmitter {
             code.beginControlFlow("for (; j < $L; j++)", n);
             code.addStatement("c[ci + j] = $L", e.scalar("i", "j", CodeBlock.of("c[ci + j]")));
             code.endControlFlow();
-            code.endControlFlow();
+            return MethodSpec.methodBuilder(epilogueName().toString())
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, "c")
+                    .addParameter(int.class, "cOff")
+                    .addParameter(int.class, "i")
+                    .addParameters(spec.extraParams())
+                    .addCode(code.build())
+                    .build();
         }
 
         private static CodeBlock acc(int r, int j) {
@@ -378,11 +489,16 @@ public final class GemmEmitter {
             return CodeBlock.of("$L", JavaLiterals.checkedIdentifier(prefix + index));
         }
 
+        /** {@code m} for one index, {@code m .. m + 3} for four. */
+        private static CodeBlock range(String first, int count) {
+            return count == 1 ? CodeBlock.of("$L", first) : CodeBlock.of("$L .. $L + $L", first, first, count - 1);
+        }
+
         private static CodeBlock plus(CodeBlock base, int offset) {
             return offset == 0 ? base : CodeBlock.of("$L + $L", base, offset);
         }
 
-        /** base, base + LANES_REF, base + v * LANES. */
+        /** base, base + LANES, base + v * LANES. */
         private static CodeBlock lanesOffset(CodeBlock base, int v) {
             if (v == 0) {
                 return base;

@@ -20,7 +20,9 @@ record GemmCase(Form form, Style style, int m, int n, int k, int batch) {
     private static final int PAD = 7;
 
     static GemmCase of(Form form, Style style, int rowsOrM, int n, int k, int batch) {
-        return form == Form.TN ? new GemmCase(form, style, rowsOrM, n, 0, batch) : new GemmCase(form, style, 0, n, k, batch);
+        return form == Form.TN
+                ? new GemmCase(form, style, rowsOrM, n, 0, batch)
+                : new GemmCase(form, style, 0, n, k, batch);
     }
 
     GemmSpec spec(String methodName) {
