@@ -66,6 +66,10 @@ public final class GemmProbe {
         String only = args.length > 2 ? args[2] : "VSs"; // V = VECTOR, S = SCALAR fma, s = SCALAR mul+add
         System.out.println("JVM " + System.getProperty("java.vm.version") + ", vector API "
                 + JaninoLoader.vectorApiAvailable() + ", warm-up " + warmupMillis + " ms, " + rounds + " rounds");
+        if (JaninoLoader.vectorApiAvailable()) {
+            System.out.printf("register-only FMA peak now: %.1f GFLOP/s (12 independent FloatVector fma chains)%n",
+                    fmaPeak());
+        }
         String[] variants = {"VECTOR", "SCALAR fma", "SCALAR mul+add"};
         double[][] results = new double[SHAPES.size()][variants.length];
         double[][] spread = new double[SHAPES.size()][2 * variants.length];
@@ -84,7 +88,7 @@ public final class GemmProbe {
             for (int s = 0; s < SHAPES.size(); s++) {
                 Shape shape = SHAPES.get(s);
                 MethodHandle kernel = KernelClasses.kernel(compiled.type(), "k" + s);
-                double[] r = measure(kernel, shape, warmupMillis, rounds);
+                double[] r = measure(kernel, shape, warmupMillis, rounds, v == 0 && s == 0);
                 results[s][v] = r[1];
                 spread[s][2 * v] = r[0];
                 spread[s][2 * v + 1] = r[2];
@@ -116,8 +120,45 @@ public final class GemmProbe {
         System.out.println(total);
     }
 
+    /** GFLOP/s of 12 independent FMA chains on FloatVector registers: the ceiling on this core right now. */
+    private static double fmaPeak() throws Throwable {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            body.append("FloatVector a").append(i).append(" = FloatVector.broadcast(S, ").append(i).append("f);\n");
+        }
+        body.append("FloatVector x = FloatVector.broadcast(S, 0.9999f);\n");
+        body.append("FloatVector y = FloatVector.broadcast(S, 1e-4f);\n");
+        body.append("for (int i = 0; i < iters; i++) {\n");
+        for (int i = 0; i < 12; i++) {
+            body.append("a").append(i).append(" = a").append(i).append(".fma(x, y);\n");
+        }
+        body.append("}\nreturn a0");
+        for (int i = 1; i < 12; i++) {
+            body.append(".add(a").append(i).append(")");
+        }
+        body.append(".reduceLanes(VectorOperators.ADD);\n");
+        String source = "package netc.generated;\nimport jdk.incubator.vector.*;\npublic final class Peak {\n"
+                + "static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;\n"
+                + "public static int lanes() { return S.length(); }\n"
+                + "public static float run(int iters) {\n" + body + "}\n}\n";
+        Class<?> peak = JaninoLoader.compile("netc.generated.Peak", source).type();
+        MethodHandle run = java.lang.invoke.MethodHandles.publicLookup().findStatic(peak, "run",
+                java.lang.invoke.MethodType.methodType(float.class, int.class));
+        int lanes = (int) peak.getMethod("lanes").invoke(null);
+        double best = 0;
+        for (int r = 0; r < 12; r++) {
+            int iters = 10_000_000;
+            long t0 = System.nanoTime();
+            float sink = (float) run.invokeExact(iters);
+            double gflops = 12.0 * 2 * lanes * iters / (System.nanoTime() - t0);
+            best = Math.max(best, Float.isNaN(sink) ? 0 : gflops);
+        }
+        return best;
+    }
+
     /** Returns {min, median, max} GFLOP/s over the rounds; each round runs the kernel for at least 20 ms. */
-    private static double[] measure(MethodHandle kernel, Shape shape, long warmupMillis, int rounds) throws Throwable {
+    private static double[] measure(MethodHandle kernel, Shape shape, long warmupMillis, int rounds,
+            boolean traceWarmup) throws Throwable {
         Random random = new Random(1);
         int aSize = shape.form() == Form.TN ? shape.batch() * shape.m() : shape.batch() * shape.k();
         int bSize = shape.n() * shape.depth();
@@ -131,8 +172,29 @@ public final class GemmProbe {
             b[i] = random.nextFloat() - 0.5f;
         }
         int rows = shape.rows();
-        long end = System.nanoTime() + warmupMillis * 1_000_000;
+        long start = System.nanoTime();
+        long end = start + warmupMillis * 1_000_000;
         int callsPerRound = 1;
+        if (traceWarmup) {
+            // median GFLOP/s per 250 ms window of a freshly compiled kernel: shows how soon it runs compiled
+            StringBuilder trace = new StringBuilder("  warm-up of " + shape.dims() + " from its first call:");
+            List<Double> window = new ArrayList<>();
+            long windowEnd = start + 250_000_000L;
+            while (System.nanoTime() - start < 2_000_000_000L) {
+                long t0 = System.nanoTime();
+                kernel.invokeExact(a, 0, b, 0, c, 0, shape.batch(), 0, rows);
+                long t1 = System.nanoTime();
+                window.add(shape.flops() / (t1 - t0));
+                if (t1 >= windowEnd) {
+                    window.sort(null);
+                    trace.append(String.format(" [to %.2fs: %d calls, median %.1f]", (t1 - start) / 1e9,
+                            window.size(), window.get(window.size() / 2)));
+                    window.clear();
+                    windowEnd = t1 + 250_000_000L;
+                }
+            }
+            System.out.println(trace);
+        }
         while (System.nanoTime() < end) {
             long t0 = System.nanoTime();
             for (int i = 0; i < callsPerRound; i++) {
