@@ -67,6 +67,32 @@ class GemmDualCompileTest {
         assertSmallMethods("javac", javac.classFiles());
     }
 
+    /**
+     * The Vector API has a Java fallback (interpreter, C1) and C2 intrinsics; on JDK 17/x86 both reduce lanes in lane
+     * order, so a kernel gives the same bits before and after it is JIT-compiled. Runs each kernel until its tiles
+     * are hot (a few thousand calls on a small shape) and compares with its first, interpreted, call.
+     */
+    @Test
+    void resultsAreTheSameBeforeAndAfterJitCompilation() {
+        List<GemmCase> cases = List.of(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 53, 7),
+                GemmCase.of(Form.NN, Style.VECTOR, 0, 83, 19, 6), GemmCase.of(Form.TN, Style.VECTOR, 11, 70, 0, 9));
+        List<GemmSpec> specs = cases.stream().map(c -> c.spec(c.methodName())).toList();
+        JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
+        for (GemmCase c : cases) {
+            java.lang.invoke.MethodHandle kernel = KernelClasses.kernel(compiled.type(), c.methodName());
+            GemmCase.Operands first = c.operands(9);
+            c.run(kernel, first, 0, c.rowsOfC());
+            GemmCase.Operands later = c.operands(9);
+            for (int call = 0; call < 3000; call++) {
+                c.run(kernel, later, 0, c.rowsOfC());
+            }
+            for (int i = 0; i < first.c().length; i++) {
+                assertEquals(Float.floatToRawIntBits(first.c()[i]), Float.floatToRawIntBits(later.c()[i]),
+                        c + " element " + i);
+            }
+        }
+    }
+
     static void assertSmallMethods(String compiler, Map<String, byte[]> classFiles) {
         classFiles.forEach((className, bytes) -> ClassFileMethodSizes.of(bytes).forEach((method, size) ->
                 assertTrue(size < ClassFileMethodSizes.HUGE_METHOD_LIMIT,
