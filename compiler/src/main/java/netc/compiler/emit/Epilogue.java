@@ -3,23 +3,25 @@ package netc.compiler.emit;
 import com.palantir.javapoet.CodeBlock;
 
 /**
- * Elementwise code fused into a matrix-product kernel: it rewrites each element of C right after a block of rows
- * has been computed, while the block is still in L1 ("bias and activation fused into the producing loop").
+ * Elementwise code fused into a matrix-product kernel ("bias and activation fused into the producing loop"): it
+ * rewrites each element of C once the element is final, while C is still in cache.
  *
- * <p>The kernel calls the epilogue in a loop over the rows of the finished block and all {@code N} columns. The
- * returned expressions may refer to the row and column variables handed in and to parameters the caller adds with
- * {@link GemmSpec#extraParams()} (for example a bias array and its offset); they must not refer to the kernel's own
- * locals. Example, {@code relu(v + bias[col])}:
+ * <p>The kernel emits the epilogue into a helper method {@code <name>Epilogue(float[] c, int cOff, int i, <extra
+ * params>)} that rewrites row {@code i}, all {@code N} columns. NT kernels call it for each block of 4 rows right
+ * after the block is computed (still in L1); NN and TN kernels, which sweep column panels, call it for every row of
+ * {@code [mLo, mHi)} at the end. The returned expressions may refer to the row and column variables handed in and to
+ * parameters the caller adds with {@link GemmSpec#extraParams()} (for example a bias array and its offset); nothing
+ * else. Example, {@code relu(v + bias[col])}:
  *
  * <pre>{@code
- * Epilogue e = Epilogue.biasRelu("w", "bOff");   // w[bOff + col] is the bias of column col
+ * Epilogue e = Epilogue.biasRelu("bias", "biasOff");   // bias[biasOff + col] is the bias of column col
  * }</pre>
  */
 public interface Epilogue {
 
     /**
      * A {@code float} expression for the value to store at ({@code row}, {@code col}) of C, given the raw product
-     * {@code value} (itself a {@code float} expression that may be evaluated once). {@code row} is the absolute row
+     * {@code value} (a {@code float} expression without side effects, such as {@code c[ci + j]}). {@code row} is the absolute row
      * index in C (within {@code [mLo, mHi)}), {@code col} the column in {@code [0, N)}; both are {@code int} local
      * variable names.
      */

@@ -74,9 +74,9 @@ public final class GemmEmitter {
 
     /**
      * Whether SCALAR kernels use {@code Math.fma} ({@code s = Math.fma(x, y, s)}) or a multiply and an add
-     * ({@code s += x * y}). GemmProbe on the MLP shapes: 5.3-5.6 GFLOP/s with fma, 4.9-5.1 without, within the
-     * noise of this shared machine; Math.fma falls back to a very slow software path on CPUs without FMA, so the
-     * fallback style multiplies and adds. (VECTOR kernels use fma throughout, scalar tails included.)
+     * ({@code s += x * y}). GemmProbe on the MLP shapes (three runs, all eight kernels): 5.3-5.6 GFLOP/s with fma,
+     * 4.5-5.1 without, a small gain on a noisy shared machine; but on a CPU without FMA, Math.fma takes a BigDecimal
+     * software path, about 100x slower, so the fallback style multiplies and adds. (VECTOR kernels use fma throughout, scalar tails included.)
      */
     static final boolean SCALAR_USES_FMA = false;
 
