@@ -21,9 +21,9 @@ public interface Epilogue {
 
     /**
      * A {@code float} expression for the value to store at ({@code row}, {@code col}) of C, given the raw product
-     * {@code value} (a {@code float} expression without side effects, such as {@code c[ci + j]}). {@code row} is the absolute row
-     * index in C (within {@code [mLo, mHi)}), {@code col} the column in {@code [0, N)}; both are {@code int} local
-     * variable names.
+     * {@code value} (a {@code float} expression without side effects, such as {@code c[ci + j]}). {@code row} is
+     * the absolute row index in C (within {@code [mLo, mHi)}), {@code col} the column in {@code [0, N)}; both are
+     * {@code int} local variable names.
      */
     CodeBlock scalar(String row, String col, CodeBlock value);
 
