@@ -45,8 +45,8 @@ import netc.compiler.emit.GemmSpec.Style;
  * and so do runs on one or two threads.
  *
  * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
- * N or K; the largest, the NT 4x4 tile, is 1,115 bytes (Janino and javac alike), far below HotSpot's 8,000-byte limit past which a method is
- * never JIT-compiled (shared/notes/java-kernels.md item 7).
+ * N or K; the largest, the NT 4x4 tile, is 1,115 bytes (Janino and javac alike), far below HotSpot's 8,000-byte
+ * limit past which a method is never JIT-compiled (shared/notes/java-kernels.md item 7).
  */
 public final class GemmEmitter {
 
@@ -76,7 +76,8 @@ public final class GemmEmitter {
      * Whether SCALAR kernels use {@code Math.fma} ({@code s = Math.fma(x, y, s)}) or a multiply and an add
      * ({@code s += x * y}). GemmProbe on the MLP shapes (three runs, all eight kernels): 5.3-5.6 GFLOP/s with fma,
      * 4.5-5.1 without, a small gain on a noisy shared machine; but on a CPU without FMA, Math.fma takes a BigDecimal
-     * software path, about 100x slower, so the fallback style multiplies and adds. (VECTOR kernels use fma throughout, scalar tails included.)
+     * software path, about 100x slower, so the fallback style multiplies and adds. VECTOR kernels use fma
+     * throughout, scalar tails included.
      */
     static final boolean SCALAR_USES_FMA = false;
 
