@@ -59,9 +59,10 @@ public final class JavaLiterals {
     }
 
     /**
-     * Returns {@code name} if it is a plain ASCII Java identifier (not a keyword, not qualified), so that it can be used in
-     * a format string or with {@code $L}; throws otherwise. Names in generated code come from the emitter, never from
-     * user text (shared/notes/reliability.md §4.5); this check catches an emitter bug before it reaches the compiler.
+     * Returns {@code name} if it is a plain ASCII Java identifier (not a keyword, not qualified), so that it can be
+     * used in a format string or with {@code $L}; throws otherwise. Names in generated code come from the emitter,
+     * never from user text (shared/notes/reliability.md §4.5); this check catches an emitter bug before it reaches
+     * the compiler.
      */
     public static String checkedIdentifier(String name) {
         if (name == null || !IDENTIFIER.matcher(name).matches() || SourceVersion.isKeyword(name)) {

@@ -1,0 +1,53 @@
+package netc.compiler.emit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.palantir.javapoet.ParameterSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import netc.compiler.emit.GemmSpec.Style;
+import netc.compiler.load.JaninoLoader;
+import netc.compiler.load.JavacLoader;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every generated method stays under HotSpot's 8,000-byte limit (past it a method is never JIT-compiled), for the
+ * largest shapes of the lecture's MLP, with and without an epilogue, from either compiler.
+ */
+class GemmMethodSizeTest {
+
+    @Test
+    void everyMethodOfTheLargestKernelsIsUnderTheHugeMethodLimit() {
+        List<ParameterSpec> bias = List.of(ParameterSpec.builder(float[].class, "w").build(),
+                ParameterSpec.builder(int.class, "wOff").build());
+        List<GemmSpec> specs = new ArrayList<>();
+        for (Style style : Style.values()) {
+            String s = style.name().toLowerCase(java.util.Locale.ROOT);
+            specs.add(GemmSpec.nt("nt" + s, 512, 784, style));
+            specs.add(GemmSpec.nt("ntFused" + s, 512, 784, style).withEpilogue(Epilogue.biasRelu("w", "wOff"), bias));
+            specs.add(GemmSpec.nn("nn" + s, 784, 512, style));
+            specs.add(GemmSpec.nn("nnFused" + s, 784, 512, style).withEpilogue(Epilogue.relu(), List.of()));
+            specs.add(GemmSpec.tn("tn" + s, 512, 784, style));
+            specs.add(GemmSpec.tn("tnWide" + s, 784, 100_000, style));
+        }
+        String name = KernelClasses.uniqueSimpleName("Sizes");
+        String source = KernelClasses.source(name, specs);
+        Map<String, JaninoLoader.Compiled> byCompiler = new TreeMap<>();
+        byCompiler.put("Janino", JaninoLoader.compile(KernelClasses.PACKAGE + "." + name, source));
+        byCompiler.put("javac", JavacLoader.compile(KernelClasses.PACKAGE + "." + name, source));
+        byCompiler.forEach((compiler, compiled) -> {
+            Map<String, Integer> sizes = ClassFileMethodSizes.of(compiled.classFile());
+            assertTrue(sizes.size() > specs.size(), "helpers are present: " + sizes.keySet());
+            sizes.forEach((method, size) -> assertTrue(size < ClassFileMethodSizes.HUGE_METHOD_LIMIT,
+                    compiler + ": " + method + " has " + size + " bytes of bytecode"));
+            String top = sizes.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(4)
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", "));
+            System.out.println(compiler + ": largest generated methods (bytes of bytecode): " + top);
+        });
+    }
+}
