@@ -1,0 +1,76 @@
+package netc.compiler.driver;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import netc.compiler.autodiff.Differentiate;
+import netc.compiler.emit.ClassEmitter;
+import netc.compiler.emit.EmitOptions;
+import netc.compiler.frontend.CheckedModel;
+import netc.compiler.frontend.Frontend;
+import netc.compiler.ir.Graph;
+import netc.compiler.load.JaninoLoader;
+import netc.compiler.source.SourceFile;
+import netc.compiler.source.UserError;
+
+/** Runs the compiler's phases in order; see the package comment. */
+public final class NetCompiler {
+    /** The package of generated classes unless the user names one. */
+    public static final String DEFAULT_PACKAGE = "netc.generated";
+
+    private NetCompiler() {
+    }
+
+    /** How to spell the generated class. */
+    public record Options(String packageName, String className, boolean vector) {
+        /** Package {@value #DEFAULT_PACKAGE}, class named after the network, Vector API if this JVM has it. */
+        public static Options defaults() {
+            return new Options(DEFAULT_PACKAGE, null, JaninoLoader.vectorApiAvailable());
+        }
+
+        public Options withPackage(String p) {
+            return new Options(p, className, vector);
+        }
+
+        public Options withClassName(String c) {
+            return new Options(packageName, c, vector);
+        }
+
+        public Options withVector(boolean v) {
+            return new Options(packageName, className, v);
+        }
+    }
+
+    /** Reads a {@code .net} file; a missing or unreadable file is a user error. */
+    public static SourceFile read(Path file) {
+        try {
+            return SourceFile.read(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError(file.toString(), "no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UserError(file.toString(), "not a UTF-8 text file");
+        } catch (IOException e) {
+            throw new UserError(file.toString(), "cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Parses and checks names and shapes. */
+    public static CheckedModel check(SourceFile source) {
+        return Frontend.analyze(source);
+    }
+
+    /** Checks, differentiates and emits; nothing is loaded yet. */
+    public static Compilation compile(SourceFile source, Options options) {
+        CheckedModel model = check(source);
+        Graph differentiated = Differentiate.run(model.graph());
+        String className = options.className() != null ? options.className()
+                : EmitOptions.defaultClassName(model.name());
+        EmitOptions emit;
+        try {
+            emit = new EmitOptions(options.packageName(), className, options.vector());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("", e.getMessage());
+        }
+        String java = ClassEmitter.emit(differentiated, model.modelSpec(), emit);
+        return new Compilation(model, differentiated, emit, java);
+    }
+}

@@ -1,0 +1,196 @@
+package netc.samples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import netc.compiler.driver.Compilation;
+import netc.compiler.driver.NetCompiler;
+import netc.compiler.emit.ClassFileMethodSizes;
+import netc.compiler.interp.GradientCheck;
+import netc.compiler.interp.Interpreter;
+import netc.compiler.ir.Graph;
+import netc.compiler.load.JaninoLoader;
+import netc.compiler.source.SourceFile;
+import netc.runtime.ModelSpec;
+import netc.runtime.Network;
+import netc.runtime.ParamSpec;
+import netc.runtime.Parallel;
+import netc.runtime.TargetKind;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every sample compiles to the same program under Janino and under javac (runtime jar alone on the class path), in
+ * both kernel styles: bitwise-identical outputs, losses and gradients, also when split over two threads; every
+ * method stays under HotSpot's 8,000-byte limit; the generated float32 gradients agree with the float64
+ * interpreter, whose gradients agree with central differences.
+ */
+class SampleCompilationTest {
+    private static final int BATCH = 7; // not a multiple of the 4-row tiles, so tails run too
+
+    static Stream<Arguments> samplesAndStyles() {
+        List<Arguments> args = new ArrayList<>();
+        for (Path p : Samples.all()) {
+            args.add(Arguments.of(p.getFileName().toString(), true));
+            args.add(Arguments.of(p.getFileName().toString(), false));
+        }
+        return args.stream();
+    }
+
+    static Stream<String> samples() {
+        return Samples.all().stream().map(p -> p.getFileName().toString());
+    }
+
+    /** One evaluation of lossAndGradient: what the test compares. */
+    private record Run(double loss, float[] grad, float[] out) {
+        static Run of(Network net, float[] w, float[] x, float[] y) {
+            ModelSpec spec = net.spec();
+            float[] grad = new float[spec.paramCount()];
+            float[] out = new float[BATCH * spec.outputSize()];
+            double loss = net.lossAndGradient(w, x, y, BATCH, grad, out);
+            return new Run(loss, grad, out);
+        }
+
+        void assertSame(Run other, String what) {
+            assertEquals(Double.doubleToLongBits(loss), Double.doubleToLongBits(other.loss), what + ": loss");
+            assertArrayEquals(grad, other.grad, what + ": gradient");
+            assertArrayEquals(out, other.out, what + ": output");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} vector={1}")
+    @MethodSource("samplesAndStyles")
+    void janinoAndJavacAgreeBitwise(String sample, boolean vector, @TempDir Path tmp) {
+        if (vector && !JaninoLoader.vectorApiAvailable()) {
+            return;
+        }
+        SourceFile source = Samples.source(sample);
+        NetCompiler.Options options = NetCompiler.Options.defaults().withVector(vector);
+        Compilation c = NetCompiler.compile(source, options);
+        assertEquals(c.javaSource(), NetCompiler.compile(source, options).javaSource(), "deterministic source");
+
+        JaninoLoader.Compiled janino = c.loadClass();
+        JavacCompiler.Compiled javac = JavacCompiler.compile(c, tmp);
+        for (Map.Entry<String, byte[]> f : janino.classFiles().entrySet()) {
+            assertUnderLimit("janino " + f.getKey(), f.getValue());
+        }
+        assertUnderLimit("javac", javac.classFile());
+
+        Network a = Compilation.instantiate(janino.type());
+        Network b = Compilation.instantiate(javac.type());
+        ModelSpec spec = a.spec();
+        SplittableRandom rng = new SplittableRandom(sample.hashCode());
+        float[] w = randomParams(spec, rng);
+        float[] x = randomInput(spec, rng);
+        float[] y = randomTarget(spec, rng);
+
+        Run ja = Run.of(a, w, x, y);
+        Run jc = Run.of(b, w, x, y);
+        ja.assertSame(jc, "janino vs javac");
+        try (Parallel two = Parallel.threads(2)) {
+            a.setParallel(two);
+            Run parallel = Run.of(a, w, x, y);
+            ja.assertSame(parallel, "1 thread vs 2 threads");
+            a.setParallel(Parallel.serial());
+        }
+        float[] out = new float[BATCH * spec.outputSize()];
+        b.forward(w, x, BATCH, out);
+        assertArrayEquals(ja.out, out, "forward agrees with lossAndGradient");
+        assertEquals(ja.loss, b.loss(w, x, y, BATCH), 0.0, "loss agrees with lossAndGradient");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void generatedGradientsMatchTheInterpreterAndFiniteDifferences(String sample) {
+        Compilation c = NetCompiler.compile(Samples.source(sample), NetCompiler.Options.defaults());
+        Network net = c.load();
+        ModelSpec spec = net.spec();
+        SplittableRandom rng = new SplittableRandom(17);
+        float[] w = randomParams(spec, rng);
+        float[] x = randomInput(spec, rng);
+        float[] y = randomTarget(spec, rng);
+        Run run = Run.of(net, w, x, y);
+
+        Graph diff = c.differentiated();
+        Interpreter in = new Interpreter(diff, BATCH);
+        for (ParamSpec p : spec.params()) {
+            in.bind(p.name(), toDouble(w, p.offset(), p.size()));
+        }
+        in.bind(spec.inputName(), toDouble(x, 0, x.length));
+        in.bind(c.model().targetName(), toDouble(y, 0, y.length));
+        in.run();
+        assertClose(in.output(Graph.LOSS), new double[] {run.loss}, "loss");
+        assertClose(in.output(Graph.OUTPUT), toDouble(run.out, 0, run.out.length), "output");
+        for (ParamSpec p : spec.params()) {
+            String role = Graph.gradName(p.name());
+            double[] expected = diff.outputs().containsKey(role) ? in.output(role) : new double[p.size()];
+            assertClose(expected, toDouble(run.grad, p.offset(), p.size()), "d loss / d " + p.name());
+        }
+
+        GradientCheck.Result check = GradientCheck.run(c.model().graph(), 5, 3, 24);
+        assertTrue(check.passed(), sample + ": " + check.summary());
+    }
+
+    private static void assertUnderLimit(String what, byte[] classFile) {
+        int largest = ClassFileMethodSizes.largest(classFile);
+        assertTrue(largest < ClassFileMethodSizes.HUGE_METHOD_LIMIT,
+                what + ": largest method has " + largest + " bytes of bytecode: "
+                        + ClassFileMethodSizes.of(classFile));
+    }
+
+    /** float32 kernels against the float64 reference: close relative to the values' scale. */
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double scale = 1e-3;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 2e-4 * scale, what + "[" + i + "]");
+        }
+    }
+
+    static float[] randomParams(ModelSpec spec, SplittableRandom rng) {
+        float[] w = new float[spec.paramCount()];
+        for (ParamSpec p : spec.params()) {
+            double std = 1.0 / Math.sqrt(p.shape().length > 1 ? p.shape()[1] : 4);
+            for (int i = 0; i < p.size(); i++) {
+                w[p.offset() + i] = (float) ((rng.nextDouble() * 2 - 1) * std * 1.7);
+            }
+        }
+        return w;
+    }
+
+    static float[] randomInput(ModelSpec spec, SplittableRandom rng) {
+        float[] x = new float[BATCH * spec.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble();
+        }
+        return x;
+    }
+
+    static float[] randomTarget(ModelSpec spec, SplittableRandom rng) {
+        float[] y = new float[BATCH * spec.targetValues()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = spec.targetKind() == TargetKind.CLASSES ? rng.nextInt(spec.targetSize()) : (float) rng.nextDouble();
+        }
+        return y;
+    }
+
+    private static double[] toDouble(float[] f, int from, int n) {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = f[from + i];
+        }
+        return d;
+    }
+}

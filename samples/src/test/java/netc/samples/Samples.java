@@ -1,0 +1,31 @@
+package netc.samples;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import netc.compiler.driver.NetCompiler;
+import netc.compiler.source.SourceFile;
+
+/** Where the sample {@code .net} files are, for tests run from the samples module's directory. */
+final class Samples {
+    static final Path NETS = Path.of("nets");
+
+    private Samples() {
+    }
+
+    /** Every sample, sorted by file name. */
+    static List<Path> all() {
+        try (Stream<Path> files = Files.list(NETS)) {
+            return files.filter(f -> f.toString().endsWith(".net")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SourceFile source(String fileName) {
+        return NetCompiler.read(NETS.resolve(fileName));
+    }
+}
