@@ -26,6 +26,22 @@ public final class Differentiate {
     private Differentiate() {
     }
 
+    /**
+     * Node names of {@code in} carried over to {@code run(in)}: the differentiated graph starts with a copy of
+     * {@code in}'s nodes in order, so the i-th node of {@code in.nodes()} gets id i.
+     */
+    public static Map<Integer, String> carryNames(Graph in, Map<Integer, String> names) {
+        Map<Integer, String> carried = new java.util.HashMap<>();
+        List<Node> nodes = in.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            String name = names.get(nodes.get(i).id());
+            if (name != null) {
+                carried.put(i, name);
+            }
+        }
+        return carried;
+    }
+
     public static Graph run(Graph in) {
         GraphBuilder b = GraphBuilder.like(in);
         for (Node n : in.nodes()) {

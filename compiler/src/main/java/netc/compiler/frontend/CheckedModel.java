@@ -58,8 +58,26 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
      *
      * @param perSample true if the value depends on the input (has a batch axis); false if shared by all samples
      * @param span      the span of its name where it is defined
+     * @param nodeId    the id of its value's node in {@link #graph()}, or -1 if the value was dropped as unused
      */
-    public record BindingInfo(String name, Shape shape, boolean perSample, Span span) {
+    public record BindingInfo(String name, Shape shape, boolean perSample, Span span, int nodeId) {
+    }
+
+    /** The user's binding names by node id of {@link #graph()}, for printing; leaves keep their own names. */
+    public java.util.Map<Integer, String> bindingNames() {
+        java.util.Map<Integer, String> names = new java.util.HashMap<>();
+        java.util.Set<Integer> live = new java.util.HashSet<>();
+        for (netc.compiler.ir.Node n : graph.nodes()) {
+            if (n.op().kind() != netc.compiler.ir.Op.Kind.LEAF) {
+                live.add(n.id());
+            }
+        }
+        for (BindingInfo b : bindings) {
+            if (live.contains(b.nodeId())) {
+                names.putIfAbsent(b.nodeId(), b.name());
+            }
+        }
+        return names;
     }
 
     /** The per-sample shape of the output. */

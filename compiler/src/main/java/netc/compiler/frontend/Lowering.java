@@ -83,7 +83,8 @@ final class Lowering {
             Node n = lower(b.value());
             if (n != null) {
                 values.put(b.name().text(), n);
-                infos.add(new CheckedModel.BindingInfo(b.name().text(), n.shape(), n.batched(), b.name().span()));
+                infos.add(new CheckedModel.BindingInfo(b.name().text(), n.shape(), n.batched(), b.name().span(),
+                        n.id()));
             }
         }
         Node output = r.prediction() == null ? null : values.get(r.prediction().id());

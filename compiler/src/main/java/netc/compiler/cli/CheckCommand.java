@@ -1,0 +1,78 @@
+package netc.compiler.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import netc.compiler.autodiff.Differentiate;
+import netc.compiler.driver.Compilation;
+import netc.compiler.frontend.AstPrinter;
+import netc.compiler.frontend.CheckedModel;
+import netc.compiler.frontend.Frontend;
+import netc.compiler.ir.Graph;
+import netc.compiler.ir.IrPrinter;
+import netc.compiler.schedule.ProgramPrinter;
+import netc.compiler.schedule.Schedule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code netc check}: names, shapes and parameter counts; {@code --dump} shows each compiler stage. */
+@Command(name = "check", description = {"Check a .net file and print its inputs, outputs, the shape of every binding "
+        + "and the parameter count.", ""})
+final class CheckCommand implements Callable<Integer> {
+    /** What {@code --dump} can show. */
+    enum Stage { ast, tree, ir, grad, fused, java }
+
+    @Mixin
+    ModelArgs model;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--dump", paramLabel = "STAGE", description = "Print a compiler stage instead: ast (the parsed "
+            + "program as source), tree (the syntax tree), ir (the graph), grad (the graph with gradients), fused "
+            + "(the scheduled kernels), java (the generated class).")
+    Stage dump;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        if (dump == Stage.ast || dump == Stage.tree) {
+            var program = Frontend.parse(model.source());
+            out.print(dump == Stage.ast ? AstPrinter.source(program) : AstPrinter.tree(program));
+            return Main.OK;
+        }
+        CheckedModel m = model.check(err);
+        if (dump == null) {
+            out.print(m.summary());
+            return Main.OK;
+        }
+        switch (dump) {
+            case ir -> out.print(IrPrinter.print(m.graph()));
+            case grad -> out.print(IrPrinter.print(Differentiate.run(m.graph())));
+            case fused -> {
+                Graph diff = Differentiate.run(m.graph());
+                List<String> roles = new java.util.ArrayList<>(List.of(Graph.OUTPUT, Graph.LOSS));
+                for (String role : diff.outputs().keySet()) {
+                    if (Graph.paramOfGrad(role) != null) {
+                        roles.add(role);
+                    }
+                }
+                out.print(ProgramPrinter.print("forward", Schedule.build(diff, List.of(Graph.OUTPUT))));
+                out.println();
+                out.print(ProgramPrinter.print("lossAndGradient", Schedule.build(diff, roles)));
+            }
+            case java -> {
+                Compilation c = model.compile(model.options(), err);
+                out.print(c.javaSource());
+            }
+            default -> throw new IllegalStateException("unhandled dump stage " + dump);
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,74 @@
+package netc.compiler.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import netc.compiler.driver.Compilation;
+import netc.runtime.ModelSpec;
+import netc.runtime.Network;
+import netc.runtime.Parallel;
+import netc.runtime.io.Safetensors;
+import netc.runtime.train.Evaluation;
+import netc.runtime.train.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code netc eval}: loss and accuracy of saved weights on a test set. */
+@Command(name = "eval", description = {"Evaluate saved weights: mean loss and accuracy on the test set of --data "
+        + "(the t10k files of an IDX directory, or a whole CSV file).", ""})
+final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    ModelArgs model;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--weights", required = true, paramLabel = "W.safetensors",
+            description = "Weights written by 'netc train --save'.")
+    Path weights;
+
+    @Option(names = "--data", paramLabel = "DIR|CSV", description = "As for 'netc train'; a CSV file is evaluated "
+            + "whole.")
+    Path data;
+
+    @Option(names = "--batch", defaultValue = "1000", paramLabel = "B", description = "Samples per forward pass "
+            + "(default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "2", description = "Threads for the kernels "
+            + "(default: ${DEFAULT-VALUE}, capped at the number of cores).")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        if (batch < 1) {
+            throw new netc.compiler.source.UserError("--batch", "must be at least 1, got " + batch);
+        }
+        Compilation c = model.compile(model.options(), spec.commandLine().getErr());
+        Network net = c.load();
+        ModelSpec ms = net.spec();
+        float[] params = Safetensors.load(weights, ms);
+        DataSource.Loaded d = DataSource.loadForEval(data, ms);
+        out.println("data: " + d.description());
+        int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        Evaluation e;
+        try (Parallel pool = Parallel.threads(cores)) {
+            net.setParallel(pool);
+            e = new Evaluator(net, batch).evaluate(params, d.test());
+            net.setParallel(Parallel.serial());
+        }
+        out.printf(Locale.ROOT, "%s on %,d samples: loss %.4f", weights.getFileName(), e.samples(), e.loss());
+        if (!Double.isNaN(e.accuracy())) {
+            out.printf(Locale.ROOT, "  accuracy %.4f", e.accuracy());
+        }
+        out.println();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,53 @@
+package netc.compiler.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import netc.compiler.driver.Compilation;
+import netc.compiler.driver.NetCompiler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code netc generate}: the network class as a {@code .java} file, for a user's own build. */
+@Command(name = "generate", description = {"Write the generated network class as Java source (ahead of time). It "
+        + "compiles with javac with only the netc runtime jar on the class path; Vector API kernels also need "
+        + "--add-modules jdk.incubator.vector when compiling and running (or use --scalar).", ""})
+final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    ModelArgs model;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR",
+            description = "Source root to write into; the package's directories are created under it.")
+    Path out;
+
+    @Option(names = "--package", paramLabel = "P", defaultValue = NetCompiler.DEFAULT_PACKAGE,
+            description = "Java package of the class (default: ${DEFAULT-VALUE}; \"\" for none).")
+    String packageName;
+
+    @Option(names = "--class", paramLabel = "C",
+            description = "Class name (default: the network's name in UpperCamelCase).")
+    String className;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        NetCompiler.Options options = model.options().withPackage(packageName).withClassName(className)
+                .withVector(!model.scalar);
+        Compilation c = model.compile(options, err);
+        Path file = c.writeTo(out);
+        long lines = c.javaSource().lines().count();
+        var o = spec.commandLine().getOut();
+        o.printf("wrote %s (%,d lines, %s kernels)%n", file, lines, options.vector() ? "Vector API" : "scalar");
+        o.printf("compile: javac %s-cp netc-runtime.jar %s%n",
+                options.vector() ? "--add-modules jdk.incubator.vector " : "", file);
+        return Main.OK;
+    }
+}

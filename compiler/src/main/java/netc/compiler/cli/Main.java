@@ -1,0 +1,102 @@
+package netc.compiler.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import netc.compiler.source.UserError;
+import netc.runtime.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code netc}: the entry point; see the package comment for exit codes. */
+@Command(name = "netc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Compiles neural networks written as .net files to Java and trains them.", ""},
+        subcommands = {CheckCommand.class, GradCommand.class, GenerateCommand.class, TrainCommand.class,
+            EvalCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+            "  netc check samples/nets/mnist_mlp.net",
+            "  netc train samples/nets/mnist_mlp.net --epochs 10 --save mlp.safetensors",
+            "  netc eval samples/nets/mnist_mlp.net --weights mlp.safetensors",
+            "  netc generate samples/nets/mnist_mlp.net --out generated --package com.example"})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int USER_ERROR = 1;
+    public static final int USAGE = 2;
+    public static final int INTERNAL_ERROR = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command line; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        boolean stacktrace = Arrays.asList(args).contains("--stacktrace");
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(o);
+        cmd.setErr(e);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler((ex, badArgs) -> {
+            CommandLine c = ex.getCommandLine();
+            e.println("netc: error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, e);
+            e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, e, stacktrace));
+        try {
+            int code = cmd.execute(args);
+            o.flush();
+            e.flush();
+            return code;
+        } catch (RuntimeException | Error ex) {
+            // picocli only routes exceptions from a command's call(); anything else still gets the same treatment.
+            return handle(ex, e, stacktrace);
+        }
+    }
+
+    static int handle(Throwable ex, PrintWriter err, boolean stacktrace) {
+        int code;
+        if (ex instanceof UserError || ex instanceof InputException) {
+            err.println(ex.getMessage());
+            code = USER_ERROR;
+        } else if (ex instanceof OutOfMemoryError) {
+            err.println("netc: error: out of memory; give the JVM more with NETC_JAVA_OPTS=-Xmx8g, or use a"
+                    + " smaller --batch");
+            code = USER_ERROR;
+        } else {
+            err.println("netc: internal error: " + ex);
+            err.println("This is a bug in netc. Please report it with the command line and the .net file"
+                    + (stacktrace ? "." : " (rerun with --stacktrace for details)."));
+            code = INTERNAL_ERROR;
+        }
+        if (stacktrace) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /** {@code --version}: from the jar's manifest when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"netc " + (v == null ? "(development build)" : v),
+                "Java " + System.getProperty("java.version") + ", Vector API "
+                        + (netc.compiler.load.JaninoLoader.vectorApiAvailable() ? "available" : "not available")};
+        }
+    }
+}
