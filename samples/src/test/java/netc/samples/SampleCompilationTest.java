@@ -110,6 +110,45 @@ class SampleCompilationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
+    void callsDoNotLeakStateIntoEachOther(String sample) {
+        Compilation c = NetCompiler.compile(Samples.source(sample), NetCompiler.Options.defaults());
+        Class<?> type = c.loadClass().type();
+        Network net = Compilation.instantiate(type);
+        ModelSpec spec = net.spec();
+        SplittableRandom rng = new SplittableRandom(23);
+        float[] w = randomParams(spec, rng);
+        float[] x = randomInput(spec, rng);
+        float[] y = randomTarget(spec, rng);
+        Run first = Run.of(net, w, x, y);
+        // forward() and loss() as the first call of fresh instances: they must not rely on buffers that only
+        // lossAndGradient() fills.
+        float[] freshOut = new float[BATCH * spec.outputSize()];
+        Compilation.instantiate(type).forward(w, x, BATCH, freshOut);
+        assertArrayEquals(first.out, freshOut, "forward() of a fresh instance");
+        assertEquals(first.loss, Compilation.instantiate(type).loss(w, x, y, BATCH), 0.0, "loss() of a fresh instance");
+        // Batching must not mix samples: the mean of per-sample losses is the batch loss.
+        double sum = 0;
+        for (int s = 0; s < BATCH; s++) {
+            sum += net.loss(w, java.util.Arrays.copyOfRange(x, s * spec.inputSize(), (s + 1) * spec.inputSize()),
+                    java.util.Arrays.copyOfRange(y, s * spec.targetValues(), (s + 1) * spec.targetValues()), 1);
+        }
+        assertEquals(first.loss, sum / BATCH, 1e-6 * Math.max(1, Math.abs(first.loss)), "mean of per-sample losses");
+        // Other calls in between: another batch size, other data, other weights, every entry point.
+        float[] w2 = randomParams(spec, rng);
+        float[] x2 = new float[3 * BATCH * spec.inputSize()];
+        float[] y2 = new float[3 * BATCH * spec.targetValues()];
+        System.arraycopy(randomInput(spec, rng), 0, x2, 0, BATCH * spec.inputSize());
+        System.arraycopy(randomTarget(spec, rng), 0, y2, 0, BATCH * spec.targetValues());
+        net.lossAndGradient(w2, x2, y2, 3 * BATCH, new float[spec.paramCount()], null);
+        net.loss(w2, x2, y2, 2);
+        net.forward(w2, x2, 1, new float[spec.outputSize()]);
+        Run again = Run.of(net, w, x, y);
+        first.assertSame(again, "the same call before and after other calls");
+        assertEquals(first.loss, net.loss(w, x, y, BATCH), 0.0, "loss() after lossAndGradient()");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
     void generatedGradientsMatchTheInterpreterAndFiniteDifferences(String sample) {
         Compilation c = NetCompiler.compile(Samples.source(sample), NetCompiler.Options.defaults());
         Network net = c.load();

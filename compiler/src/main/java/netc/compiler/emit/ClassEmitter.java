@@ -57,8 +57,8 @@ public final class ClassEmitter {
     private final Map<String, Stage> stages = new LinkedHashMap<>();
     private final Map<Integer, Node> scratch = new TreeMap<>();
 
-    /** One kernel and the stage number {@code runStage} knows it by. */
-    private record Stage(int id, Kernel kernel, Program program) {
+    /** One kernel, the stage number {@code runStage} knows it by, and the name of its method. */
+    private record Stage(int id, Kernel kernel, Program program, String method) {
     }
 
     private ClassEmitter(Graph graph, ModelSpec spec, EmitOptions options) {
@@ -127,13 +127,52 @@ public final class ClassEmitter {
             if (k instanceof Kernel.Copy) {
                 continue;
             }
-            stages.computeIfAbsent(k.key(), key -> new Stage(stages.size(), k, p));
+            stages.computeIfAbsent(stageKey(k, p), key -> new Stage(stages.size(), k, p, uniqueMethodName(k)));
             for (Buffer b : p.buffers().values()) {
                 if (b.home() == Buffer.Home.SCRATCH) {
                     scratch.put(b.nodeId(), nodeById(b.nodeId()));
                 }
             }
         }
+    }
+
+    /**
+     * Two programs share a kernel's method only if it computes the same thing from the same buffers. The same
+     * result node is not enough: a program that keeps an intermediate value for the backward pass reads it from its
+     * buffer, while a forward-only program fuses it into the expression, so the two kernels differ.
+     */
+    private String stageKey(Kernel k, Program p) {
+        return k.key() + "\n" + stageCall(k, p, "m") + "\n" + body(k, p);
+    }
+
+    private static String body(Kernel k, Program p) {
+        if (k instanceof Kernel.Gemm gemm) {
+            return gemm.hasEpilogue()
+                    ? new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v")).root(gemm.result()).toString()
+                    : "";
+        }
+        if (k instanceof Kernel.Elementwise) {
+            return new ExpressionEmitter(p, "r", "j", null, null).root(k.result()).toString();
+        }
+        return "";
+    }
+
+    private String uniqueMethodName(Kernel k) {
+        String base = (k instanceof Kernel.Gemm ? "gemm" : "elementwise") + k.result().id();
+        String name = base;
+        for (int i = 2; methodTaken(name); i++) {
+            name = base + "v" + i;
+        }
+        return name;
+    }
+
+    private boolean methodTaken(String name) {
+        for (Stage s : stages.values()) {
+            if (s.method().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Node nodeById(int id) {
@@ -319,7 +358,7 @@ public final class ClassEmitter {
                         c.result().shape().size());
                 continue;
             }
-            Stage s = stages.get(k.key());
+            Stage s = stages.get(stageKey(k, p));
             m.addComment("$L", describe(k, p));
             if (k instanceof Kernel.Gemm) {
                 m.addStatement("parallel.run(this, $L, $L, 4)", s.id(), rows(k));
@@ -360,7 +399,7 @@ public final class ClassEmitter {
                 .beginControlFlow("switch (stage)");
         for (Stage s : stages.values()) {
             m.addCode("case $L:\n", s.id()).addCode("$>");
-            m.addStatement(stageCall(s));
+            m.addStatement(stageCall(s.kernel(), s.program(), s.method()));
             m.addStatement("break").addCode("$<");
         }
         m.addCode("default:\n$>")
@@ -370,12 +409,10 @@ public final class ClassEmitter {
         return m.build();
     }
 
-    private CodeBlock stageCall(Stage s) {
-        Kernel k = s.kernel();
-        Program p = s.program();
+    private CodeBlock stageCall(Kernel k, Program p, String method) {
         if (k instanceof Kernel.Gemm gemm) {
             GemmCall call = GemmCall.of(gemm, p);
-            CodeBlock.Builder args = CodeBlock.builder().add("$L(", methodName(k))
+            CodeBlock.Builder args = CodeBlock.builder().add("$L(", method)
                     .add("$L, $L, $L, $L, $L, $L, $L, lo, hi", call.a(), call.aOff(), call.b(), call.bOff(), call.c(),
                             call.cOff(), call.batchArg());
             for (String array : epilogueArrays(gemm, p)) {
@@ -384,17 +421,13 @@ public final class ClassEmitter {
             return args.add(")").build();
         }
         if (k instanceof Kernel.Elementwise) {
-            CodeBlock.Builder args = CodeBlock.builder().add("$L(", methodName(k));
+            CodeBlock.Builder args = CodeBlock.builder().add("$L(", method);
             for (String array : elementwiseArrays(k.result(), p)) {
                 args.add("$L, ", array);
             }
             return args.add("lo, hi)").build();
         }
         return RowCalls.call(k.result(), p);
-    }
-
-    private static String methodName(Kernel k) {
-        return (k instanceof Kernel.Gemm ? "gemm" : "elementwise") + k.result().id();
     }
 
     private static List<String> epilogueArrays(Kernel.Gemm gemm, Program p) {
@@ -412,15 +445,15 @@ public final class ClassEmitter {
         Kernel k = s.kernel();
         Program p = s.program();
         if (k instanceof Kernel.Gemm gemm) {
-            return gemmMethods(gemm, p);
+            return gemmMethods(gemm, p, s.method());
         }
         if (k instanceof Kernel.Elementwise) {
-            return List.of(elementwiseMethod(k.result(), p));
+            return List.of(elementwiseMethod(k.result(), p, s.method()));
         }
         return List.of();
     }
 
-    private List<MethodSpec> gemmMethods(Kernel.Gemm gemm, Program p) {
+    private List<MethodSpec> gemmMethods(Kernel.Gemm gemm, Program p, String method) {
         List<ParameterSpec> extra = new ArrayList<>();
         for (String array : epilogueArrays(gemm, p)) {
             extra.add(ParameterSpec.builder(FLOATS, array).build());
@@ -431,7 +464,7 @@ public final class ClassEmitter {
                     .root(gemm.result());
         }
         GemmCall call = GemmCall.of(gemm, p);
-        return GemmEmitter.emit(new GemmSpec(call.form(), call.m(), call.n(), call.k(), methodName(gemm), epilogue,
+        return GemmEmitter.emit(new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue,
                 extra, options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR));
     }
 
@@ -450,12 +483,12 @@ public final class ClassEmitter {
         return arrays;
     }
 
-    private MethodSpec elementwiseMethod(Node result, Program p) {
+    private MethodSpec elementwiseMethod(Node result, Program p, String method) {
         CodeBlock value = new ExpressionEmitter(p, "r", "j", null, null).root(result);
         String out = ExpressionEmitter.ArrayNames.name(p.buffer(result));
         int outOff = p.buffer(result).offset();
         int size = result.shape().size();
-        MethodSpec.Builder m = MethodSpec.methodBuilder(methodName(new Kernel.Elementwise(result)))
+        MethodSpec.Builder m = MethodSpec.methodBuilder(method)
                 .addModifiers(Modifier.STATIC)
                 .addJavadoc("$L\n", describe(new Kernel.Elementwise(result), p));
         for (String array : elementwiseArrays(result, p)) {
