@@ -17,24 +17,24 @@ import java.util.stream.Stream;
  * place), compared as whole texts. On a mismatch the actual text is written under {@code target/golden-actual/} and
  * the failure message gives the command that accepts it.
  */
-final class Golden {
-    static final boolean UPDATE = Boolean.getBoolean("netc.updateGolden");
+public final class Golden {
+    public static final boolean UPDATE = Boolean.getBoolean("netc.updateGolden");
 
     private Golden() {
     }
 
     /** The module directory (Maven's basedir when run by Surefire, else the working directory). */
-    static Path moduleDir() {
+    public static Path moduleDir() {
         return Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     }
 
     /** {@code src/test/resources/<relative>} in the source tree. */
-    static Path resources(String relative) {
+    public static Path resources(String relative) {
         return moduleDir().resolve("src/test/resources").resolve(relative);
     }
 
     /** The repository's {@code samples/nets} directory. */
-    static Path sampleNets() {
+    public static Path sampleNets() {
         for (Path dir = moduleDir().toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path nets = dir.resolve("samples/nets");
             if (Files.isDirectory(nets)) {
@@ -45,7 +45,7 @@ final class Golden {
     }
 
     /** Files in {@code dir} whose names end with {@code suffix}, sorted by name. */
-    static List<Path> list(Path dir, String suffix) {
+    public static List<Path> list(Path dir, String suffix) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted()
                     .collect(Collectors.toList());
@@ -54,7 +54,7 @@ final class Golden {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -63,7 +63,7 @@ final class Golden {
     }
 
     /** Asserts that {@code expectedFile} holds exactly {@code actual}, or rewrites it when updating goldens. */
-    static void check(Path expectedFile, String actual) {
+    public static void check(Path expectedFile, String actual) {
         try {
             if (UPDATE) {
                 Files.writeString(expectedFile, actual, StandardCharsets.UTF_8);

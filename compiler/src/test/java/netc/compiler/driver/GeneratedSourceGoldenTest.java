@@ -1,0 +1,21 @@
+package netc.compiler.driver;
+
+import netc.compiler.frontend.Golden;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The whole generated class of small samples, in both kernel styles, as reviewed golden files: any change to
+ * scheduling, fusion or spelling shows up as a diff. Accept a change with {@code -Dnetc.updateGolden=true}.
+ */
+class GeneratedSourceGoldenTest {
+
+    @ParameterizedTest(name = "{0} vector={1}")
+    @CsvSource({"xor.net, false", "xor.net, true"})
+    void generatedSourceMatchesTheGolden(String sample, boolean vector) {
+        Compilation c = NetCompiler.compile(NetCompiler.read(Golden.sampleNets().resolve(sample)),
+                NetCompiler.Options.defaults().withVector(vector));
+        String name = sample.replace(".net", "") + (vector ? ".vector" : ".scalar") + ".java.txt";
+        Golden.check(Golden.resources("golden/generated").resolve(name), c.javaSource());
+    }
+}
