@@ -16,6 +16,7 @@ import netc.runtime.io.Safetensors;
 import netc.runtime.train.Adam;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.Initializer;
+import netc.runtime.train.LearningRateSchedule;
 import netc.runtime.train.Momentum;
 import netc.runtime.train.Optimizer;
 import netc.runtime.train.ProgressListener;
@@ -81,6 +82,10 @@ final class TrainCommand implements Callable<Integer> {
             + "momentum, 0.001 for adam).")
     Double lr;
 
+    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "NAME", description = "Learning rate over "
+            + "the run: constant, or cosine decay from --lr to zero at the last step (default: ${DEFAULT-VALUE}).")
+    LearningRateSchedule schedule;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seeds initialisation and "
             + "shuffling; the same seed, data and settings give the same weights (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -120,12 +125,13 @@ final class TrainCommand implements Callable<Integer> {
         double rate = lr != null ? lr : optimizer.defaultRate;
         Optimizer opt = optimizer.create(rate);
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
-        out.printf(Locale.ROOT, "training: %s, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt, batch, epochs,
-                epochs == 1 ? "" : "s", cores, cores == 1 ? "" : "s", seed,
+        out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
+                schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
+                cores == 1 ? "" : "s", seed,
                 init != null ? ", from " + init : "");
         out.flush();
         Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
-                .threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
+                .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
         List<EpochReport> reports = trainer.train(params, d.train(), d.test());
         if (save != null) {
             EpochReport last = reports.get(reports.size() - 1);
@@ -133,6 +139,7 @@ final class TrainCommand implements Callable<Integer> {
             meta.put("netc.network", ms.name());
             meta.put("netc.epochs", Integer.toString(epochs));
             meta.put("netc.optimizer", opt.toString());
+            meta.put("netc.schedule", schedule.name().toLowerCase(Locale.ROOT));
             meta.put("netc.test_loss", Double.toString(last.testLoss()));
             if (!Double.isNaN(last.testAccuracy())) {
                 meta.put("netc.test_accuracy", Double.toString(last.testAccuracy()));

@@ -18,6 +18,7 @@ public final class Adam implements Optimizer {
     public static final double DEFAULT_EPSILON = 1e-8;
 
     private final float lr;
+    private float factor = 1f;
     private final float beta1;
     private final float beta2;
     private final float eps;
@@ -75,7 +76,7 @@ public final class Adam implements Optimizer {
         float b2 = beta2;
         float a1 = (float) (1 - beta1d); // 0.1f exactly as rounded, not 1 - 0.9f = 0.100000024f
         float a2 = (float) (1 - beta2d);
-        float rate = lr;
+        float rate = lr * factor;
         float e = eps;
         float[] mm = m;
         float[] vv = v;
@@ -87,6 +88,14 @@ public final class Adam implements Optimizer {
             vv[i] = vi;
             params[i] -= rate * (mi * c1) / ((float) Math.sqrt(vi * c2) + e);
         }
+    }
+
+    @Override
+    public void setRateFactor(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("rate factor must be finite and >= 0, got " + value);
+        }
+        factor = (float) value;
     }
 
     @Override

@@ -14,6 +14,7 @@ public final class Momentum implements Optimizer {
     public static final double DEFAULT_MOMENTUM = 0.9;
 
     private final float lr;
+    private float factor = 1f;
     private final float mu;
     private float[] velocity;
 
@@ -48,13 +49,21 @@ public final class Momentum implements Optimizer {
         }
         Hyper.sameVector(velocity, params, name());
         float[] v = velocity;
-        float rate = lr;
+        float rate = lr * factor;
         float m = mu;
         for (int i = 0; i < params.length; i++) {
             float vi = m * v[i] + grad[i];
             v[i] = vi;
             params[i] -= rate * vi;
         }
+    }
+
+    @Override
+    public void setRateFactor(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("rate factor must be finite and >= 0, got " + value);
+        }
+        factor = (float) value;
     }
 
     @Override

@@ -15,6 +15,12 @@ public interface Optimizer {
      */
     void step(float[] params, float[] grad);
 
+    /**
+     * Scales the learning rate of the following steps by {@code factor} (relative to the rate given at
+     * construction, not cumulative); a {@link LearningRateSchedule} calls it before every step.
+     */
+    void setRateFactor(double factor);
+
     /** A short name for logs and messages, e.g. {@code adam}. */
     String name();
 }

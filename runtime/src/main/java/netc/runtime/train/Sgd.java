@@ -6,6 +6,7 @@ package netc.runtime.train;
 public final class Sgd implements Optimizer {
 
     private final float lr;
+    private float factor = 1f;
 
     /**
      * @param learningRate {@code lr}, > 0
@@ -22,10 +23,18 @@ public final class Sgd implements Optimizer {
     @Override
     public void step(float[] params, float[] grad) {
         Hyper.sameLength(params, grad);
-        float rate = lr;
+        float rate = lr * factor;
         for (int i = 0; i < params.length; i++) {
             params[i] -= rate * grad[i];
         }
+    }
+
+    @Override
+    public void setRateFactor(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("rate factor must be finite and >= 0, got " + value);
+        }
+        factor = (float) value;
     }
 
     @Override

@@ -45,6 +45,7 @@ public final class Trainer {
     private final int threads;
     private final Parallel parallel;
     private final ProgressListener listener;
+    private final LearningRateSchedule schedule;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -55,6 +56,7 @@ public final class Trainer {
         this.threads = b.threads;
         this.parallel = b.parallel;
         this.listener = b.listener;
+        this.schedule = b.schedule;
     }
 
     /** A builder with the defaults: Adam with its defaults, 10 epochs, batch size 64, seed 0, 1 thread. */
@@ -142,6 +144,7 @@ public final class Trainer {
                     throw diverged(spec, "the gradient became NaN or infinite", epoch, k + 1,
                             "loss " + format(loss), loss);
                 }
+                optimizer.setRateFactor(schedule.factor((long) (epoch - 1) * batches + k, (long) epochs * batches));
                 optimizer.step(params, grad);
                 lossSum += loss * batch.count;
                 lastFinite = loss;
@@ -231,6 +234,7 @@ public final class Trainer {
         private int threads = 1;
         private Parallel parallel;
         private ProgressListener listener = ProgressListener.NONE;
+        private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
 
         private Builder(Network network) {
             if (network == null) {
@@ -270,6 +274,12 @@ public final class Trainer {
         /** A pool the caller owns and closes; overrides {@link #threads}. */
         public Builder parallel(Parallel value) {
             this.parallel = value;
+            return this;
+        }
+
+        /** How the learning rate changes over the run; the default is {@link LearningRateSchedule#CONSTANT}. */
+        public Builder schedule(LearningRateSchedule value) {
+            this.schedule = value == null ? LearningRateSchedule.CONSTANT : value;
             return this;
         }
 
