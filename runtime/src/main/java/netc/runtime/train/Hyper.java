@@ -16,6 +16,14 @@ final class Hyper {
         return (float) value;
     }
 
+    /** A learning-rate factor from a schedule: finite and {@code >= 0} (a bug in the caller otherwise). */
+    static float rateFactor(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("rate factor must be finite and >= 0, got " + value);
+        }
+        return (float) value;
+    }
+
     /** Requires {@code 0 <= value < 1}. */
     static float fraction(String context, String setting, double value) {
         if (!(value >= 0 && value < 1)) {

@@ -60,10 +60,7 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void setRateFactor(double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException("rate factor must be finite and >= 0, got " + value);
-        }
-        factor = (float) value;
+        factor = Hyper.rateFactor(value);
     }
 
     @Override
