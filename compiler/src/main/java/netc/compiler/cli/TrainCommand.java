@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--test", paramLabel = "CSV", description = "Test set for a CSV --data file (default: hold out "
-            + "10% of it at random).")
+            + "10%% of it at random).")
     Path test;
 
     @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Passes over the training set "

@@ -4,8 +4,11 @@ import static netc.compiler.cli.Cli.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import netc.compiler.source.UserError;
 import netc.runtime.InputException;
 import org.junit.jupiter.api.Test;
@@ -110,10 +113,26 @@ class MainTest {
     @ParameterizedTest
     @ValueSource(strings = {"check", "grad", "generate", "train", "eval", "gradcheck"})
     void everyCommandHasHelpOnStdout(String command) {
-        Cli r = Cli.run(command, "--help").assertSuccess();
+        Cli[] result = new Cli[1];
+        String picocliWarnings = systemErrDuring(() -> result[0] = Cli.run(command, "--help"));
+        Cli r = result[0].assertSuccess();
+        assertEquals("", picocliWarnings, "picocli reports problems with the help text on System.err");
         assertTrue(r.out().startsWith("Usage: netc " + command + " "), r::describe);
         r.assertOutContains("FILE").assertOutContains("--stacktrace");
         assertEquals(r.out(), Cli.run("help", command).assertSuccess().out(), "'netc help " + command + "'");
+    }
+
+    /** What {@code action} printed on {@link System#err}, where picocli's tracer writes its warnings. */
+    private static String systemErrDuring(Runnable action) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            action.run();
+        } finally {
+            System.setErr(saved);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     @Test
