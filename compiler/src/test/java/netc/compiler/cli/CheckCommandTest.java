@@ -4,7 +4,9 @@ import static netc.compiler.cli.Cli.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,6 +37,22 @@ class CheckCommandTest {
 
                 parameters: 535,040 weights + 778 biases = 535,818
                 """, r.out());
+    }
+
+    @Test
+    void warningsGoToStderrEachOnItsOwnLinesAndTheCheckSucceeds(@TempDir Path dir) {
+        Path file = Cli.write(dir.resolve("unused.net"), "network m\n\ninput  x[4]\ntarget y : class[3]\n\n"
+                + "param W[3, 4] init he\nparam b[3]\nparam V[3, 4]\n\nh = relu(W x)\np = softmax(W x + b)\n"
+                + "loss = cross_entropy(p, y)\n");
+        Cli r = Cli.run("check", file);
+        assertEquals(Main.OK, r.code(), r::describe);
+        assertEquals(file + ":8:7: warning: parameter 'V' is never used\n"
+                + "    param V[3, 4]\n"
+                + "          ^\n"
+                + file + ":10:1: warning: 'h' is never used\n"
+                + "    h = relu(W x)\n"
+                + "    ^\n", r.err());
+        assertTrue(r.out().startsWith("network m (unused.net)\n"), r::describe);
     }
 
     @ParameterizedTest
