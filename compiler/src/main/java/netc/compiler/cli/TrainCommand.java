@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import netc.compiler.driver.Compilation;
 import netc.compiler.source.UserError;
+import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
 import netc.runtime.io.Safetensors;
@@ -104,6 +105,17 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // Settings first: a typo should cost neither a compile nor a data load.
+        CommonOptions.requireAtLeastOne("--epochs", epochs);
+        CommonOptions.requireAtLeastOne("--batch", batch);
+        CommonOptions.requireAtLeastOne("--threads", threads);
+        double rate = lr != null ? lr : optimizer.defaultRate;
+        Optimizer opt;
+        try {
+            opt = optimizer.create(rate);
+        } catch (InputException e) {
+            throw new UserError("--lr", e.detail());
+        }
         requireWritableTarget(save);
         long t0 = System.nanoTime();
         Compilation c = model.compile(model.options(), err);
@@ -117,8 +129,6 @@ final class TrainCommand implements Callable<Integer> {
         DataSource.Loaded d = DataSource.load(data, test, ms, seed);
         out.println("data: " + d.description());
         float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
-        double rate = lr != null ? lr : optimizer.defaultRate;
-        Optimizer opt = optimizer.create(rate);
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         out.printf(Locale.ROOT, "training: %s, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt, batch, epochs,
                 epochs == 1 ? "" : "s", cores, cores == 1 ? "" : "s", seed,

@@ -129,6 +129,12 @@ class EvalCommandTest {
     }
 
     @Test
+    void zeroThreadsIsAUserError() {
+        Cli.run("eval", XOR, "--weights", xorWeights, "--data", xorCsv, "--threads", "0")
+                .assertUserError("--threads: error: must be at least 1, got 0\n").assertOutEmpty();
+    }
+
+    @Test
     void missingDataIsAUserError() {
         Path none = dir.resolve("none.csv");
         Cli.run("eval", XOR, "--weights", xorWeights, "--data", none)

@@ -64,27 +64,45 @@ class TrainCommandTest {
     }
 
     @Test
-    void zeroEpochsIsAUserError() {
+    void zeroEpochsIsAUserErrorBeforeCompiling() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--epochs", "0")
-                .assertUserError("training: error: epochs must be >= 1, got 0\n");
+                .assertUserError("--epochs: error: must be at least 1, got 0\n").assertOutEmpty();
     }
 
     @Test
-    void zeroBatchIsAUserError() {
+    void zeroBatchIsAUserErrorBeforeCompiling() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--batch", "0")
-                .assertUserError("training: error: batch size must be >= 1, got 0\n");
+                .assertUserError("--batch: error: must be at least 1, got 0\n").assertOutEmpty();
     }
 
     @Test
-    void negativeLearningRateIsAUserError() {
+    void zeroThreadsIsAUserErrorBeforeCompiling() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--threads", "0")
+                .assertUserError("--threads: error: must be at least 1, got 0\n").assertOutEmpty();
+    }
+
+    @Test
+    void negativeThreadsIsAUserError() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--threads", "-4")
+                .assertUserError("--threads: error: must be at least 1, got -4\n").assertOutEmpty();
+    }
+
+    @Test
+    void negativeLearningRateIsAUserErrorBeforeCompiling() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--lr", "-1")
-                .assertUserError("momentum: error: learning rate must be > 0, got -1.0\n");
+                .assertUserError("--lr: error: learning rate must be > 0, got -1.0\n").assertOutEmpty();
     }
 
     @Test
     void notANumberLearningRateIsAUserError() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--optimizer", "adam", "--lr", "NaN")
-                .assertUserError("adam: error: learning rate must be > 0, got NaN\n");
+                .assertUserError("--lr: error: learning rate must be > 0, got NaN\n").assertOutEmpty();
+    }
+
+    @Test
+    void badSettingIsReportedBeforeAMissingDataSet() {
+        Cli.run("train", XOR, "--data", dir.resolve("none.csv"), "--epochs", "0")
+                .assertUserError("--epochs: error: must be at least 1, got 0\n").assertOutEmpty();
     }
 
     @Test
