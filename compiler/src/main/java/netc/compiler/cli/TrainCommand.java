@@ -13,6 +13,7 @@ import netc.compiler.source.UserError;
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
+import netc.runtime.ParamSpec;
 import netc.runtime.io.Safetensors;
 import netc.runtime.train.Adam;
 import netc.runtime.train.EpochReport;
@@ -137,6 +138,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
                 .threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
         List<EpochReport> reports = trainer.train(params, d.train(), d.test());
+        requireFinite(ms, params, epochs);
         if (save != null) {
             EpochReport last = reports.get(reports.size() - 1);
             Map<String, String> meta = new LinkedHashMap<>();
@@ -151,6 +153,25 @@ final class TrainCommand implements Callable<Integer> {
             out.println("saved weights to " + save);
         }
         return Main.OK;
+    }
+
+    /**
+     * The trainer stops when a loss or gradient stops being finite, before applying that step; but the very last step
+     * of a run can still overflow a weight, and nothing evaluates the loss after it. Such a run diverged too.
+     */
+    static void requireFinite(ModelSpec spec, float[] params, int lastEpoch) {
+        for (ParamSpec p : spec.params()) {
+            for (int i = 0; i < p.size(); i++) {
+                float v = params[p.offset() + i];
+                if (!Float.isFinite(v)) {
+                    String where = spec.sourceFile() == null || spec.sourceFile().isEmpty() ? spec.name()
+                            : spec.sourceFile();
+                    throw new UserError(where, "training diverged: parameter " + p.name() + " became " + v
+                            + " at element " + i + " in the last step of epoch " + lastEpoch
+                            + "; try a lower learning rate");
+                }
+            }
+        }
     }
 
     /** Fail before a long run, not after it, when the weights could not be saved. */

@@ -137,4 +137,14 @@ class TrainCommandTest {
         assertFalse(r.out().contains("saved weights"), r::describe);
         assertEquals(List.of("huge.csv"), Cli.filesUnder(dir), "nothing is saved after a diverged run");
     }
+
+    @Test
+    void runWhoseLastStepOverflowsTheWeightsDivergedEvenWithoutSave() {
+        // Loss and gradient stay finite (targets 0, features 1e18), but one step of lr 1e10 takes w past Float.MAX.
+        Path csv = TestData.linearCsv(dir, "steep.csv", 10, 0, 1e18);
+        Cli r = Cli.run("train", LINEAR, "--data", csv, "--lr", "1e10", "--epochs", "1");
+        r.assertUserErrorStartingWith("linear_regression.net: error: training diverged: parameter w became ");
+        assertTrue(r.err().endsWith(" in the last step of epoch 1; try a lower learning rate\n"), r::describe);
+        assertFalse(r.out().contains("saved weights"), r::describe);
+    }
 }
