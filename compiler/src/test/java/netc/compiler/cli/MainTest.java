@@ -26,19 +26,25 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Cli.run("frobnicate").assertUsageError("netc", "Unmatched argument at index 0: 'frobnicate'");
+        Cli.run("frobnicate", XOR).assertUsageError("netc", "unknown command 'frobnicate'");
     }
 
     @Test
     void misspeltCommandIsAUsageErrorWithASuggestion() {
-        Cli.run("chek").assertUsageError("netc", "Unmatched argument at index 0: 'chek'").assertErrContains(
+        Cli.run("chek", XOR).assertUsageError("netc", "unknown command 'chek'").assertErrContains(
                 "Did you mean: netc check or netc gradcheck or netc help?\n");
+    }
+
+    @Test
+    void unknownRootOptionIsNotMistakenForACommand() {
+        Cli.run("--bogus").assertUsageError("netc", "Unknown option: '--bogus'");
     }
 
     @Test
     void unknownOptionIsAUsageErrorNamingTheOption() {
         Cli r = Cli.run("check", "--bogus", XOR).assertUsageError("netc check", "Unknown option: '--bogus'");
-        assertEquals("netc: error: Unknown option: '--bogus'\nTry 'netc check --help' for more information.\n", r.err());
+        assertEquals("netc: error: Unknown option: '--bogus'\nTry 'netc check --help' for more information.\n",
+                r.err());
     }
 
     @Test
