@@ -180,8 +180,15 @@ class DataSourceTest {
 
     @Test
     void networkThatIsNotFashionMnistShapedNeedsData() {
-        train(LINEAR).assertUserError("error: network 'linear_regression' needs --data: the built-in data set is "
-                + "Fashion-MNIST (784 inputs, 10 classes), but this network takes 13 inputs and predicts 1 real "
-                + "values\n");
+        train(LINEAR).assertUserError("linear_regression.net: error: network 'linear_regression' needs --data: the "
+                + "built-in data set is Fashion-MNIST (784 inputs, 10 classes), but this network takes 13 inputs and "
+                + "predicts 1 real value\n");
+    }
+
+    @Test
+    void classifierWithTheWrongClassCountNeedsData() {
+        train(LOGISTIC).assertUserError("logistic_regression.net: error: network 'logistic_regression' needs --data: "
+                + "the built-in data set is Fashion-MNIST (784 inputs, 10 classes), but this network takes 2 inputs "
+                + "and predicts 2 classes\n");
     }
 }

@@ -143,8 +143,8 @@ class EvalCommandTest {
 
     @Test
     void networkThatIsNotFashionMnistShapedNeedsData() {
-        Cli.run("eval", XOR, "--weights", xorWeights).assertUserError("error: network 'xor' needs --data: the "
-                + "built-in data set is Fashion-MNIST (784 inputs, 10 classes), but this network takes 2 inputs and "
-                + "predicts 1 real values\n").assertOutEmpty();
+        Cli.run("eval", XOR, "--weights", xorWeights).assertUserError("xor.net: error: network 'xor' needs --data: "
+                + "the built-in data set is Fashion-MNIST (784 inputs, 10 classes), but this network takes 2 inputs "
+                + "and predicts 1 real value\n").assertOutEmpty();
     }
 }
