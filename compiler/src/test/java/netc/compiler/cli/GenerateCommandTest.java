@@ -83,7 +83,7 @@ class GenerateCommandTest {
     @Test
     void classNameStartingWithADigitIsAUserError() {
         Cli.run("generate", XOR, "--out", dir.resolve("gen"), "--class", "1abc")
-                .assertUserError("error: not a valid class name: '1abc'\n").assertOutEmpty();
+                .assertUserError("--class: error: not a valid class name: '1abc'\n").assertOutEmpty();
         assertEquals(List.of(), Cli.filesUnder(dir), "nothing is written");
         assertFalse(Files.exists(dir.resolve("gen")), "not even the directory");
     }
@@ -91,22 +91,28 @@ class GenerateCommandTest {
     @Test
     void keywordAsClassNameIsAUserError() {
         Cli.run("generate", XOR, "--out", dir, "--class", "class")
-                .assertUserError("error: not a valid class name: 'class'\n").assertOutEmpty();
+                .assertUserError("--class: error: not a valid class name: 'class'\n").assertOutEmpty();
         assertEquals(List.of(), Cli.filesUnder(dir), "nothing is written");
     }
 
     @Test
     void packageNameWithAnEmptyPartIsAUserError() {
         Cli.run("generate", XOR, "--out", dir, "--package", "bad..name")
-                .assertUserError("error: not a valid package name: 'bad..name'\n").assertOutEmpty();
+                .assertUserError("--package: error: not a valid package name: 'bad..name'\n").assertOutEmpty();
         assertEquals(List.of(), Cli.filesUnder(dir), "nothing is written");
+    }
+
+    @Test
+    void badNameIsReportedBeforeTheNetFileIsRead() {
+        Cli.run("generate", dir.resolve("none.net"), "--out", dir, "--package", "com.class")
+                .assertUserError("--package: error: not a valid package name: 'com.class'\n").assertOutEmpty();
     }
 
     @Test
     void outThatIsARegularFileIsAUserError() {
         Path file = Cli.write(dir.resolve("notes.txt"), "keep me");
-        Cli.run("generate", XOR, "--out", file).assertUserErrorStartingWith(file.resolve("netc/generated")
-                + ": error: cannot create directory: ").assertOutEmpty();
+        Cli.run("generate", XOR, "--out", file).assertUserError(file + ": error: not a directory; --out is the "
+                + "source root to write the class into\n").assertOutEmpty();
         assertEquals(List.of("notes.txt"), Cli.filesUnder(dir), "nothing is written");
     }
 
