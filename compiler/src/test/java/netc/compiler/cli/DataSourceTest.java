@@ -100,6 +100,22 @@ class DataSourceTest {
     }
 
     @Test
+    void idxLabelBeyondTheNetworksClassesIsAUserError() throws Exception {
+        Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
+        Path labels = Files.write(idx.resolve("t10k-labels-idx1-ubyte"), TestData.labels(4, 7));
+        train(LOGISTIC, "--data", idx).assertUserError(labels
+                + ": error: label 7 at index 0 is out of range: expected 0 to 1 for 2 classes\n");
+    }
+
+    @Test
+    void idxLabelCountThatDiffersFromTheImagesIsAUserError() throws Exception {
+        Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
+        Path labels = Files.write(idx.resolve("train-labels-idx1-ubyte"), TestData.labels(5));
+        train(LOGISTIC, "--data", idx).assertUserError(labels + ": error: 5 labels but "
+                + idx.resolve("train-images-idx3-ubyte") + " holds 8 images; the two files must have the same count\n");
+    }
+
+    @Test
     void idxImagesOfTheWrongSizeForTheNetworkAreAUserError() {
         Path idx = TestData.idxDir(dir, "idx", 2, 2, false);
         train(LOGISTIC, "--data", idx).assertUserError(idx.resolve("train-images-idx3-ubyte") + ": error: samples "

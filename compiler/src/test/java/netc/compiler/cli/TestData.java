@@ -73,13 +73,19 @@ final class TestData {
         return bytes.toByteArray();
     }
 
+    /** An IDX labels file of {@code n} labels alternating 0 and 1. */
     static byte[] labels(int n) throws IOException {
+        return labels(n, -1);
+    }
+
+    /** An IDX labels file of {@code n} labels, all {@code label}, or alternating 0 and 1 if it is negative. */
+    static byte[] labels(int n, int label) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeInt(0x00000801);
         out.writeInt(n);
         for (int i = 0; i < n; i++) {
-            out.writeByte(i % 2);
+            out.writeByte(label < 0 ? i % 2 : label);
         }
         return bytes.toByteArray();
     }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +119,17 @@ class TrainCommandTest {
     void saveOntoADirectoryFailsBeforeCompiling() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", dir)
                 .assertUserError(dir + ": error: is a directory; --save needs a file name\n").assertOutEmpty();
+    }
+
+    @Test
+    void saveIntoAReadOnlyDirectoryFailsBeforeCompiling() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        assumeFalse(Files.isWritable(readOnly), "root can write anywhere");
+        Path target = readOnly.resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", target).assertUserError(target
+                + ": error: cannot save here: directory " + readOnly.toAbsolutePath() + " is not writable\n")
+                .assertOutEmpty();
     }
 
     @Test
