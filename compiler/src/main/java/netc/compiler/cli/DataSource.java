@@ -90,10 +90,12 @@ final class DataSource {
     private static Loaded defaultData(ModelSpec spec) {
         if (spec.inputSize() != 28 * 28 || spec.targetKind() != TargetKind.CLASSES
                 || spec.targetSize() != FashionMnist.CLASSES) {
-            throw new UserError("", "network '" + spec.name() + "' needs --data: the built-in data set is "
+            String where = spec.sourceFile() == null || spec.sourceFile().isEmpty() ? spec.name() : spec.sourceFile();
+            throw new UserError(where, "network '" + spec.name() + "' needs --data: the built-in data set is "
                     + "Fashion-MNIST (784 inputs, 10 classes), but this network takes " + spec.inputSize()
-                    + " inputs and predicts " + (spec.targetKind() == TargetKind.CLASSES
-                            ? spec.targetSize() + " classes" : spec.targetSize() + " real values"));
+                    + (spec.inputSize() == 1 ? " input" : " inputs") + " and predicts "
+                    + (spec.targetKind() == TargetKind.CLASSES ? spec.targetSize() + " classes"
+                            : spec.targetSize() + (spec.targetSize() == 1 ? " real value" : " real values")));
         }
         if (Files.isRegularFile(SYSTEM_FASHION_MNIST.resolve(MnistFormat.TRAIN_IMAGES + ".gz"))) {
             DataSplit split = FashionMnist.load(SYSTEM_FASHION_MNIST);

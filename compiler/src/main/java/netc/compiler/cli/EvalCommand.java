@@ -48,9 +48,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        if (batch < 1) {
-            throw new netc.compiler.source.UserError("--batch", "must be at least 1, got " + batch);
-        }
+        CommonOptions.requireAtLeastOne("--batch", batch);
+        CommonOptions.requireAtLeastOne("--threads", threads);
         Compilation c = model.compile(model.options(), spec.commandLine().getErr());
         Network net = c.load();
         ModelSpec ms = net.spec();

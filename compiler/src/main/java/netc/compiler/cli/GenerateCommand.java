@@ -1,9 +1,13 @@
 package netc.compiler.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import netc.compiler.driver.Compilation;
 import netc.compiler.driver.NetCompiler;
+import netc.compiler.emit.EmitOptions;
+import netc.compiler.source.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,15 +43,39 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
+        requireValidNames(packageName, className);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UserError(out.toString(), "not a directory; --out is the source root to write the class into");
+        }
         NetCompiler.Options options = model.options().withPackage(packageName).withClassName(className)
                 .withVector(!model.scalar);
         Compilation c = model.compile(options, err);
         Path file = c.writeTo(out);
         long lines = c.javaSource().lines().count();
         var o = spec.commandLine().getOut();
-        o.printf("wrote %s (%,d lines, %s kernels)%n", file, lines, options.vector() ? "Vector API" : "scalar");
-        o.printf("compile: javac %s-cp netc-runtime.jar %s%n",
+        o.printf(Locale.ROOT, "wrote %s (%,d lines, %s kernels)%n", file, lines,
+                options.vector() ? "Vector API" : "scalar");
+        o.printf(Locale.ROOT, "compile: javac %s-cp netc-runtime.jar %s%n",
                 options.vector() ? "--add-modules jdk.incubator.vector " : "", file);
         return Main.OK;
+    }
+
+    /**
+     * Checks {@code --package} and {@code --class} before compiling, so that the message names the option. The
+     * rules are {@link EmitOptions}'; the other name is a placeholder known to be valid.
+     */
+    static void requireValidNames(String packageName, String className) {
+        try {
+            new EmitOptions(packageName, "C", false);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--package", e.getMessage());
+        }
+        if (className != null) {
+            try {
+                new EmitOptions("", className, false);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--class", e.getMessage());
+            }
+        }
     }
 }

@@ -50,7 +50,7 @@ public final class Main implements Runnable {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine c = ex.getCommandLine();
-            e.println("netc: error: " + ex.getMessage());
+            e.println("netc: error: " + usageMessage(ex));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, e);
             e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return USAGE;
@@ -65,6 +65,16 @@ public final class Main implements Runnable {
             // picocli only routes exceptions from a command's call(); anything else still gets the same treatment.
             return handle(ex, e, stacktrace);
         }
+    }
+
+    /** picocli's message, except that a word where the command belongs is called an unknown command. */
+    static String usageMessage(CommandLine.ParameterException ex) {
+        boolean atRoot = ex.getCommandLine().getCommandSpec().parent() == null;
+        if (atRoot && ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        return ex.getMessage();
     }
 
     static int handle(Throwable ex, PrintWriter err, boolean stacktrace) {

@@ -45,7 +45,7 @@ final class ModelArgs {
 
     private static void printWarnings(CheckedModel model, PrintWriter err) {
         for (Diagnostic d : model.warnings()) {
-            err.print(d.render(model.source()));
+            err.println(d.render(model.source()));
         }
         err.flush();
     }

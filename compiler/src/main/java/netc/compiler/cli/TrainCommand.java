@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import netc.compiler.driver.Compilation;
 import netc.compiler.source.UserError;
+import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
+import netc.runtime.ParamSpec;
 import netc.runtime.io.Safetensors;
 import netc.runtime.train.Adam;
 import netc.runtime.train.EpochReport;
@@ -63,7 +65,7 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--test", paramLabel = "CSV", description = "Test set for a CSV --data file (default: hold out "
-            + "10% of it at random).")
+            + "10%% of it at random).")
     Path test;
 
     @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Passes over the training set "
@@ -109,6 +111,17 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // Settings first: a typo should cost neither a compile nor a data load.
+        CommonOptions.requireAtLeastOne("--epochs", epochs);
+        CommonOptions.requireAtLeastOne("--batch", batch);
+        CommonOptions.requireAtLeastOne("--threads", threads);
+        double rate = lr != null ? lr : optimizer.defaultRate;
+        Optimizer opt;
+        try {
+            opt = optimizer.create(rate);
+        } catch (InputException e) {
+            throw new UserError("--lr", e.detail());
+        }
         requireWritableTarget(save);
         long t0 = System.nanoTime();
         Compilation c = model.compile(model.options(), err);
@@ -122,8 +135,6 @@ final class TrainCommand implements Callable<Integer> {
         DataSource.Loaded d = DataSource.load(data, test, ms, seed);
         out.println("data: " + d.description());
         float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
-        double rate = lr != null ? lr : optimizer.defaultRate;
-        Optimizer opt = optimizer.create(rate);
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
                 schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
@@ -133,6 +144,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
                 .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
         List<EpochReport> reports = trainer.train(params, d.train(), d.test());
+        requireFinite(ms, params, epochs);
         if (save != null) {
             EpochReport last = reports.get(reports.size() - 1);
             Map<String, String> meta = new LinkedHashMap<>();
@@ -148,6 +160,25 @@ final class TrainCommand implements Callable<Integer> {
             out.println("saved weights to " + save);
         }
         return Main.OK;
+    }
+
+    /**
+     * The trainer stops when a loss or gradient stops being finite, before applying that step; but the very last step
+     * of a run can still overflow a weight, and nothing evaluates the loss after it. Such a run diverged too.
+     */
+    static void requireFinite(ModelSpec spec, float[] params, int lastEpoch) {
+        for (ParamSpec p : spec.params()) {
+            for (int i = 0; i < p.size(); i++) {
+                float v = params[p.offset() + i];
+                if (!Float.isFinite(v)) {
+                    String where = spec.sourceFile() == null || spec.sourceFile().isEmpty() ? spec.name()
+                            : spec.sourceFile();
+                    throw new UserError(where, "training diverged: parameter " + p.name() + " became " + v
+                            + " at element " + i + " in the last step of epoch " + lastEpoch
+                            + "; try a lower learning rate");
+                }
+            }
+        }
     }
 
     /** Fail before a long run, not after it, when the weights could not be saved. */

@@ -1,0 +1,163 @@
+package netc.compiler.cli;
+
+import static netc.compiler.cli.Cli.sample;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code netc train} on tiny CSV files, one epoch each: what it prints, bad settings, where it saves, and a run that
+ * diverges. Data set errors are in {@link DataSourceTest}.
+ */
+class TrainCommandTest {
+    private static final Path XOR = sample("xor.net");
+    private static final Path LINEAR = sample("linear_regression.net");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsXorAndSavesTheWeights() {
+        Path csv = TestData.xorCsv(dir);
+        Path weights = dir.resolve("xor.safetensors");
+        Cli r = Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--threads", "1", "--save", weights)
+                .assertSuccess();
+        String[] lines = r.out().split("\n");
+        assertEquals(5, lines.length, r::describe);
+        assertTrue(lines[0].startsWith("network xor: 17 parameters (12 weights + 5 biases), compiled in "),
+                r::describe);
+        assertEquals("data: CSV " + csv + ": 9 training, 1 test samples (10% held out at random)", lines[1]);
+        assertEquals("training: momentum(lr 0.05, momentum 0.9), batch 128, 1 epoch, 1 thread, seed 0", lines[2]);
+        assertTrue(lines[3].matches("epoch 1/1  train loss \\d+\\.\\d{4}  test loss \\d+\\.\\d{4}  .* samples/s  .* s"),
+                r::describe);
+        assertEquals("saved weights to " + weights, lines[4]);
+        assertEquals(List.of("xor.csv", "xor.safetensors"), Cli.filesUnder(dir), "no temporary file is left");
+    }
+
+    @Test
+    void sameSeedGivesTheSameWeights() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        Cli.run("train", XOR, "--data", csv, "--epochs", "2", "--seed", "7", "--optimizer", "adam", "--save", a)
+                .assertSuccess().assertOutContains("training: adam(");
+        Cli.run("train", XOR, "--data", csv, "--epochs", "2", "--seed", "7", "--optimizer", "ADAM", "--save", b)
+                .assertSuccess();
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    }
+
+    @Test
+    void startsFromSavedWeights() {
+        Path csv = TestData.xorCsv(dir);
+        Path weights = dir.resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--save", weights).assertSuccess();
+        Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--optimizer", "sgd", "--init", weights).assertSuccess()
+                .assertOutContains("training: sgd(lr 0.1), batch 128, 1 epoch, ")
+                .assertOutContains(", seed 0, from " + weights + "\n");
+    }
+
+    @Test
+    void zeroEpochsIsAUserErrorBeforeCompiling() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--epochs", "0")
+                .assertUserError("--epochs: error: must be at least 1, got 0\n").assertOutEmpty();
+    }
+
+    @Test
+    void zeroBatchIsAUserErrorBeforeCompiling() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--batch", "0")
+                .assertUserError("--batch: error: must be at least 1, got 0\n").assertOutEmpty();
+    }
+
+    @Test
+    void zeroThreadsIsAUserErrorBeforeCompiling() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--threads", "0")
+                .assertUserError("--threads: error: must be at least 1, got 0\n").assertOutEmpty();
+    }
+
+    @Test
+    void negativeThreadsIsAUserError() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--threads", "-4")
+                .assertUserError("--threads: error: must be at least 1, got -4\n").assertOutEmpty();
+    }
+
+    @Test
+    void negativeLearningRateIsAUserErrorBeforeCompiling() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--lr", "-1")
+                .assertUserError("--lr: error: learning rate must be > 0, got -1.0\n").assertOutEmpty();
+    }
+
+    @Test
+    void notANumberLearningRateIsAUserError() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--optimizer", "adam", "--lr", "NaN")
+                .assertUserError("--lr: error: learning rate must be > 0, got NaN\n").assertOutEmpty();
+    }
+
+    @Test
+    void badSettingIsReportedBeforeAMissingDataSet() {
+        Cli.run("train", XOR, "--data", dir.resolve("none.csv"), "--epochs", "0")
+                .assertUserError("--epochs: error: must be at least 1, got 0\n").assertOutEmpty();
+    }
+
+    @Test
+    void saveIntoAMissingDirectoryFailsBeforeCompiling() {
+        Path target = dir.resolve("no-such-dir").resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", target).assertUserError(target
+                + ": error: cannot save here: directory " + target.toAbsolutePath().getParent() + " does not exist\n")
+                .assertOutEmpty();
+    }
+
+    @Test
+    void saveOntoADirectoryFailsBeforeCompiling() {
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", dir)
+                .assertUserError(dir + ": error: is a directory; --save needs a file name\n").assertOutEmpty();
+    }
+
+    @Test
+    void saveIntoAReadOnlyDirectoryFailsBeforeCompiling() throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        assumeFalse(Files.isWritable(readOnly), "root can write anywhere");
+        Path target = readOnly.resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", target).assertUserError(target
+                + ": error: cannot save here: directory " + readOnly.toAbsolutePath() + " is not writable\n")
+                .assertOutEmpty();
+    }
+
+    @Test
+    void missingInitialWeightsAreAUserError() {
+        Path none = dir.resolve("none.safetensors");
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--init", none)
+                .assertUserError(none + ": error: file not found\n");
+    }
+
+    @Test
+    void divergingRunIsAUserErrorAndSavesNothing() {
+        Path csv = TestData.linearCsv(dir, "huge.csv", 10, 1e30, 1e18);
+        Path weights = dir.resolve("w.safetensors");
+        Cli r = Cli.run("train", LINEAR, "--data", csv, "--lr", "1e10", "--epochs", "1", "--save", weights);
+        r.assertUserErrorStartingWith("linear_regression.net: error: training diverged: ");
+        assertTrue(r.err().endsWith("; try a lower learning rate\n"), r::describe);
+        assertEquals(1, r.err().lines().count(), r::describe);
+        assertFalse(r.out().contains("saved weights"), r::describe);
+        assertEquals(List.of("huge.csv"), Cli.filesUnder(dir), "nothing is saved after a diverged run");
+    }
+
+    @Test
+    void runWhoseLastStepOverflowsTheWeightsDivergedEvenWithoutSave() {
+        // Loss and gradient stay finite (targets 0, features 1e18), but one step of lr 1e10 takes w past Float.MAX.
+        Path csv = TestData.linearCsv(dir, "steep.csv", 10, 0, 1e18);
+        Cli r = Cli.run("train", LINEAR, "--data", csv, "--lr", "1e10", "--epochs", "1");
+        r.assertUserErrorStartingWith("linear_regression.net: error: training diverged: parameter w became ");
+        assertTrue(r.err().endsWith(" in the last step of epoch 1; try a lower learning rate\n"), r::describe);
+        assertFalse(r.out().contains("saved weights"), r::describe);
+    }
+}
