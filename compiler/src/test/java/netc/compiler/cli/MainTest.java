@@ -95,6 +95,12 @@ class MainTest {
     }
 
     @Test
+    void unknownScheduleIsAUsageErrorListingTheChoices() {
+        Cli.run("train", XOR, "--schedule", "step").assertUsageError("netc train", "Invalid value for option "
+                + "'--schedule': expected one of [CONSTANT, COSINE] (case-insensitive) but was 'step'");
+    }
+
+    @Test
     void unknownDumpStageIsAUsageErrorListingTheChoices() {
         Cli.run("check", "--dump", "bytecode", XOR).assertUsageError("netc check", "Invalid value for option "
                 + "'--dump': expected one of [ast, tree, ir, grad, fused, java] (case-insensitive) but was "

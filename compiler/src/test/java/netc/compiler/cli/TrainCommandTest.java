@@ -36,7 +36,7 @@ class TrainCommandTest {
         assertTrue(lines[0].startsWith("network xor: 17 parameters (12 weights + 5 biases), compiled in "),
                 r::describe);
         assertEquals("data: CSV " + csv + ": 9 training, 1 test samples (10% held out at random)", lines[1]);
-        assertEquals("training: momentum(lr 0.05, momentum 0.9), batch 128, 1 epoch, 1 thread, seed 0", lines[2]);
+        assertEquals("training: momentum(lr 0.05, momentum 0.9), cosine schedule, batch 128, 1 epoch, 1 thread, seed 0", lines[2]);
         assertTrue(lines[3].matches("epoch 1/1  train loss \\d+\\.\\d{4}  test loss \\d+\\.\\d{4}  .* samples/s  .* s"),
                 r::describe);
         assertEquals("saved weights to " + weights, lines[4]);
@@ -61,8 +61,21 @@ class TrainCommandTest {
         Path weights = dir.resolve("w.safetensors");
         Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--save", weights).assertSuccess();
         Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--optimizer", "sgd", "--init", weights).assertSuccess()
-                .assertOutContains("training: sgd(lr 0.1), batch 128, 1 epoch, ")
+                .assertOutContains("training: sgd(lr 0.1), cosine schedule, batch 128, 1 epoch, ")
                 .assertOutContains(", seed 0, from " + weights + "\n");
+    }
+
+    @Test
+    void constantScheduleIsNamedAndGivesOtherWeightsThanCosine() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        Path cosine = dir.resolve("cosine.safetensors");
+        Path constant = dir.resolve("constant.safetensors");
+        Cli.run("train", XOR, "--data", csv, "--epochs", "2", "--batch", "8", "--save", cosine).assertSuccess();
+        Cli.run("train", XOR, "--data", csv, "--epochs", "2", "--batch", "8", "--schedule", "constant", "--save",
+                constant).assertSuccess().assertOutContains("training: momentum(lr 0.05, momentum 0.9), constant "
+                        + "schedule, batch 8, ");
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(cosine), Files.readAllBytes(constant)),
+                "the schedule changes the steps");
     }
 
     @Test
