@@ -127,9 +127,8 @@ final class TrainCommand implements Callable<Integer> {
         Compilation c = model.compile(model.options(), err);
         Network net = c.load();
         ModelSpec ms = net.spec();
-        out.printf(Locale.ROOT, "network %s: %,d parameters (%,d weights + %,d biases), compiled in %.2f s "
-                        + "(Janino, %s kernels)%n", ms.name(), ms.paramCount(), c.model().weightCount(),
-                c.model().biasCount(), (System.nanoTime() - t0) / 1e9,
+        out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
+                ms.name(), ms.paramCount(), c.model().weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
                 c.emitOptions().vector() ? "Vector API" : "scalar");
         out.flush();
         DataSource.Loaded d = DataSource.load(data, test, ms, seed);

@@ -113,6 +113,12 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
         return weightCount() + biasCount();
     }
 
+    /** {@code 535,040 weights + 778 biases}, singular where a count is 1. */
+    public String weightsAndBiases() {
+        return count(weightCount()) + (weightCount() == 1 ? " weight + " : " weights + ") + count(biasCount())
+                + (biasCount() == 1 ? " bias" : " biases");
+    }
+
     /** The runtime's description of this model; parameters are packed in declaration order without gaps. */
     public ModelSpec modelSpec() {
         List<ParamSpec> specs = new ArrayList<>(params.size());
@@ -171,10 +177,7 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
             rows.add(new String[] {p.name(), p.shape().toString(), count(p.size()), p.init().toString()});
         }
         appendTable(sb, rows, 2);
-        sb.append("\nparameters: ").append(count(weightCount()))
-                .append(weightCount() == 1 ? " weight + " : " weights + ")
-                .append(count(biasCount())).append(biasCount() == 1 ? " bias = " : " biases = ")
-                .append(count(paramCount())).append('\n');
+        sb.append("\nparameters: ").append(weightsAndBiases()).append(" = ").append(count(paramCount())).append('\n');
         return sb.toString();
     }
 
