@@ -141,7 +141,7 @@ public final class StepBreakdown {
             System.arraycopy(train.y(), i * batch * tv, yb, 0, batch * tv);
         }
 
-        /** Steps per repeat so that a repeat takes about {@code seconds}, from a 2 s warm-up. */
+        /** Warm-up (2 s and 50 steps, then until the JIT is quiet); returns steps per repeat of ~{@code seconds}. */
         int warmUp(Runnable step) {
             long t0 = System.nanoTime();
             int k = 0;
@@ -149,12 +149,12 @@ public final class StepBreakdown {
                 step.run();
                 k++;
             }
-            double perStep = (System.nanoTime() - t0) / 1e9 / k;
+            JitQuiet.await(step, 0.5, 20);
             t0 = System.nanoTime();
             for (int j = 0; j < 20; j++) {
                 step.run();
             }
-            perStep = Math.min(perStep, (System.nanoTime() - t0) / 1e9 / 20);
+            double perStep = (System.nanoTime() - t0) / 1e9 / 20;
             return Math.max(3, (int) (seconds / perStep));
         }
 
@@ -376,6 +376,13 @@ public final class StepBreakdown {
                 k++;
             }
             double per = (System.nanoTime() - t0) / 1e9 / k;
+            if (JitQuiet.await(r, 0.3, 10)) {
+                long t1 = System.nanoTime();
+                for (int i = 0; i < 10; i++) {
+                    r.run();
+                }
+                per = (System.nanoTime() - t1) / 1e9 / 10;
+            }
             int calls = Math.max(3, (int) (seconds / 3 / per));
             double[] us = new double[repeats];
             for (int i = 0; i < repeats; i++) {
