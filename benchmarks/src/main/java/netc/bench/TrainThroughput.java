@@ -121,6 +121,11 @@ public final class TrainThroughput {
             return v;
         }
 
+        /** Comma-separated ints, each >= 0. */
+        static int[] ints0(String list) {
+            return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        }
+
         private static List<String> styles(String list) {
             List<String> v = new ArrayList<>();
             for (String s : list.split(",")) {
