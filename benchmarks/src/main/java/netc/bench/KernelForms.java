@@ -80,7 +80,7 @@ public final class KernelForms {
         specs.add(GemmSpec.nn("dH1Nn", 512, 256, V));
         specs.add(GemmSpec.tn("dW1Tn", 512, 784, V));
         specs.add(GemmSpec.tn("dW2Tn", 256, 512, V));
-        specs.add(GemmSpec.tn("l1Tn", 4, 64, V));          // one 4 x 64 tile: 34 KB of operands, fits L1
+        specs.add(GemmSpec.tn("l1Tn", 4, 64, V));          // 4 x 64 columns: 34 KB of operands, fits L1
         specs.add(GemmSpec.tn("dW2PanelTn", 256, 64, V));
         specs.add(GemmSpec.tn("l1Tn32", 32, 64, V));        // 8 tiles of 4 x 64 per call, 40 KB of operands  // dW2 on a packed 64-column panel of h1
         TypeSpec.Builder type = TypeSpec.classBuilder("FormsProbe").addModifiers(Modifier.PUBLIC, Modifier.FINAL);
@@ -148,9 +148,12 @@ public final class KernelForms {
                 + "GFLOP/s at the median; NN vs NT max rel. diff %.2e%n", batch, repeats, maxDiff);
         Method fma = probe.getMethod("fmaPeak", int.class);
         double fmaUs = t.median(() -> call(fma, 100_000));
-        double fmaGflops = 100_000.0 * 12 * 16 * 2 / (fmaUs * 1e3);
-        System.out.printf(Locale.ROOT, "  %-44s %8.1f us [%s]  %6.1f GFLOP/s%n", "FMA peak (12 chains x 16 lanes)",
-                fmaUs, t.range(), fmaGflops);
+        java.lang.reflect.Field lanesField = probe.getDeclaredField("LANES");
+        lanesField.setAccessible(true);
+        int lanes = lanesField.getInt(null);
+        double fmaGflops = 100_000.0 * 12 * lanes * 2 / (fmaUs * 1e3);
+        System.out.printf(Locale.ROOT, "  %-44s %8.1f us [%s]  %6.1f GFLOP/s%n", "FMA peak (12 chains x " + lanes
+                + " lanes)", fmaUs, t.range(), fmaGflops);
         row(t, "fwd L1 NT (today, no epilogue)", 2.0 * b * 512 * 784,
                 () -> invoke(method(probe, "f1Nt", 0), x, w1, c1, b, b));
         row(t, "fwd L1 NT + today's scalar bias+relu", 2.0 * b * 512 * 784,
@@ -189,7 +192,7 @@ public final class KernelForms {
         float[] lb = random(rnd, 128 * 64);
         float[] lc = new float[4 * 64];
         Method l1 = probe.getMethod("repeatL1Tn", float[].class, float[].class, float[].class, int.class);
-        row(t, "one 4x64 TN tile, K=128, operands in L1 (x1000)", 1000 * 2.0 * 4 * 64 * 128, () -> {
+        row(t, "TN 4x64, K=128, operands in L1 (x1000)", 1000 * 2.0 * 4 * 64 * 128, () -> {
             try {
                 l1.invoke(null, la, lb, lc, 1000);
             } catch (ReflectiveOperationException e) {

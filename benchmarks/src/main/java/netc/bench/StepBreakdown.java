@@ -25,7 +25,7 @@ import netc.runtime.train.Sgd;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.StepBreakdown \
  *     [samples/nets/mnist_mlp.net] [--batch 128] [--threads 1,2] [--repeats 7] [--seconds 0.5] [--scalar]
- *     [--dump-source DIR] [--jsonl FILE] [--tag TEXT]
+ *     [--dump-source DIR] [--jsonl FILE] [--tag TEXT] [--parallel runtime|chunked|both] [--skip step,kernels]
  * </pre>
  *
  * <p>Three measurements per thread count, each the median (with min and max) over {@code --repeats} repeats of about
@@ -39,6 +39,8 @@ import netc.runtime.train.Sgd;
  *   <li><b>kernels</b> (once, one thread): every gemm stage called on its own through {@code runStage} on all rows,
  *       and its epilogue on its own, so the matmul proper and the elementwise epilogue can be told apart.
  * </ol>
+ * With {@code --parallel chunked} or {@code both}, the stage measurement is also made with the instrumented class
+ * calling {@link ChunkedParallel} (a prototype hand-off) instead of {@code netc.runtime.Parallel}.
  */
 public final class StepBreakdown {
 
@@ -56,6 +58,8 @@ public final class StepBreakdown {
         Path dump = null;
         Path jsonl = null;
         String tag = "";
+        String parallelMode = "runtime";
+        String skip = "";
         for (int i = 0; i < argv.length; i++) {
             String s = argv[i];
             switch (s) {
@@ -64,6 +68,8 @@ public final class StepBreakdown {
                 case "--repeats": repeats = Integer.parseInt(argv[++i]); break;
                 case "--seconds": seconds = Double.parseDouble(argv[++i]); break;
                 case "--scalar": vector = false; break;
+                case "--parallel": parallelMode = argv[++i]; break;
+                case "--skip": skip = argv[++i]; break;
                 case "--dump-source": dump = Path.of(argv[++i]); break;
                 case "--jsonl": jsonl = Path.of(argv[++i]); break;
                 case "--tag": tag = argv[++i]; break;
@@ -87,6 +93,9 @@ public final class StepBreakdown {
         Class<?> plainType = compilation.loadClass().type();
         Class<?> timedType = JaninoLoader.compile((pkg.isEmpty() ? "" : pkg + ".") + timed.timedName, timed.source,
                 Network.class.getClassLoader()).type();
+        TimedSource chunked = TimedSource.instrument(compilation.javaSource(), true);
+        Class<?> chunkedType = JaninoLoader.compile((pkg.isEmpty() ? "" : pkg + ".") + chunked.timedName,
+                chunked.source, Network.class.getClassLoader()).type();
         if (dump != null) {
             Files.createDirectories(dump);
             Files.writeString(dump.resolve(timed.className + ".java"), compilation.javaSource(), StandardCharsets.UTF_8);
@@ -99,10 +108,19 @@ public final class StepBreakdown {
 
         Bench b = new Bench(train, batch, repeats, seconds, jsonl, tag, vector ? "vector" : "scalar");
         for (int threads : threadsList) {
-            b.step(plainType, threads);
-            b.stages(timedType, timed, threads);
+            if (!skip.contains("step")) {
+                b.step(plainType, threads);
+            }
+            if (!parallelMode.equals("chunked")) {
+                b.stages(timedType, timed, threads, false);
+            }
+            if (!parallelMode.equals("runtime") && threads > 1) {
+                b.stages(chunkedType, chunked, threads, true);
+            }
         }
-        b.kernels(timedType, timed);
+        if (!skip.contains("kernels")) {
+            b.kernels(timedType, timed);
+        }
     }
 
     /** Shared state of the three measurements. */
@@ -226,15 +244,16 @@ public final class StepBreakdown {
         }
 
         /** Measurement 2: the instrumented class, per-stage wall time seen by the caller. */
-        void stages(Class<?> type, TimedSource timed, int threads) throws IOException {
+        void stages(Class<?> type, TimedSource timed, int threads, boolean chunked) throws IOException {
             Network net = Compilation.instantiate(type);
             long[] stageNs = stageArray(type);
             float[] params = Initializer.initialize(net.spec(), 0);
             float[] grad = new float[params.length];
             Sgd sgd = new Sgd(0.1);
             long[] lg = new long[1];
-            try (Parallel pool = Parallel.threads(threads)) {
+            try (Parallel pool = Parallel.threads(chunked ? 1 : threads)) {
                 net.setParallel(pool);
+                ChunkedParallel.install(chunked ? threads : 1);
                 Runnable step = () -> {
                     copyNext();
                     long t0 = System.nanoTime();
@@ -268,9 +287,11 @@ public final class StepBreakdown {
                 Map<String, Object> noise = probe.stop();
                 net.setParallel(Parallel.serial());
                 double lgMed = TrainThroughput.median(lgUs);
-                System.out.printf(Locale.ROOT, "%n== stages of lossAndGradient, %d thread(s), instrumented class: "
-                                + "%.0f us per call median [%.0f-%.0f] (foreign cpu %s%%)%n", threads, lgMed, min(lgUs),
-                        max(lgUs), noise.get("foreign_cpu_pct"));
+                ChunkedParallel.install(1);
+                System.out.printf(Locale.ROOT, "%n== stages of lossAndGradient, %d thread(s)%s, instrumented class: "
+                                + "%.0f us per call median [%.0f-%.0f] = %,.0f samples/s without copy and SGD (foreign cpu "
+                                + "%s%%)%n", threads, chunked ? " via ChunkedParallel" : " via netc.runtime.Parallel", lgMed,
+                        min(lgUs), max(lgUs), batch * 1e6 / lgMed, noise.get("foreign_cpu_pct"));
                 System.out.println("   stage  call                              form  M x N x K        split   "
                         + "us median [min-max]      share  GFLOP/s");
                 for (int i = 0; i < st.size(); i++) {
@@ -283,6 +304,7 @@ public final class StepBreakdown {
                             shape, s.parallel() ? s.rows(batch) + "r" : "serial", m, min(per[i]), max(per[i]),
                             pad(min(per[i]), max(per[i])), 100 * m / lgMed, gf);
                     emit(new JsonLine("netc_breakdown_stage", batch, threads, TrainThroughput.round2(m), "us/step")
+                            .put("parallel_impl", chunked ? "chunked" : "runtime")
                             .put("stage", s.id()).put("call", s.call()).put("form", s.isGemm() ? s.form() : "row")
                             .put("shape", shape).put("parallel", s.parallel())
                             .put("us_min", TrainThroughput.round2(min(per[i])))
@@ -299,6 +321,11 @@ public final class StepBreakdown {
                 System.out.printf(Locale.ROOT, "   gemm stages (incl. fused epilogues) %.0f us (%.1f%%, %.1f GFLOP/s over "
                                 + "%.1f MFLOP), row stages %.0f us (%.1f%%), rest of lossAndGradient %.0f us%n", mm,
                         100 * mm / lgMed, flop / (mm * 1e3), flop / 1e6, rw, 100 * rw / lgMed, lgMed - mm - rw);
+                emit(new JsonLine("netc_breakdown_loss_and_gradient", batch, threads, TrainThroughput.round1(lgMed),
+                        "us/call").put("parallel_impl", chunked ? "chunked" : "runtime")
+                        .put("us_min", TrainThroughput.round1(min(lgUs))).put("us_max", TrainThroughput.round1(max(lgUs)))
+                        .put("gemm_us", TrainThroughput.round1(mm)).put("row_us", TrainThroughput.round1(rw))
+                        .putAll(noise));
             }
         }
 
