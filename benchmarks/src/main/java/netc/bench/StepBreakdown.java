@@ -388,10 +388,20 @@ public final class StepBreakdown {
             }
             // the optimizer and the copy alone, for reference
             double sgdUs = timeCalls(() -> sgd.step(params, grad));
+            netc.runtime.train.Momentum momentum = new netc.runtime.train.Momentum(1e-9, 0.9);
+            double momUs = timeCalls(() -> momentum.step(params, grad));
+            double finiteUs = timeCalls(() -> finiteSink += allFinite(grad) ? 1 : 0);
             double copyUs = timeCalls(this::copyNext);
-            System.out.printf(Locale.ROOT, "   sum of gemm stages %.0f us, of which epilogues %.0f us (%.1f%%); "
-                    + "Sgd.step alone %.0f us; batch copy alone %.1f us%n", sumTotal, sumEpi, 100 * sumEpi / sumTotal,
-                    sgdUs, copyUs);
+            int[] order = new int[train.n()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = (int) ((i * 2654435761L) % order.length);
+            }
+            double gatherUs = timeCalls(() -> train.copyBatch(order, 0, batch, xb, yb));
+            System.out.printf(Locale.ROOT, "   sum of gemm stages %.0f us, of which epilogues %.0f us (%.1f%%)%n",
+                    sumTotal, sumEpi, 100 * sumEpi / sumTotal);
+            System.out.printf(Locale.ROOT, "   serial per-step work outside lossAndGradient: Sgd.step %.0f us, "
+                    + "Momentum.step %.0f us, Trainer's finite check %.0f us, contiguous batch copy %.1f us, "
+                    + "shuffled gather (Dataset.copyBatch) %.1f us%n", sgdUs, momUs, finiteUs, copyUs, gatherUs);
         }
 
         /** Median microseconds per call over {@code repeats} repeats of about seconds / 3 each. */
@@ -428,6 +438,17 @@ public final class StepBreakdown {
                 row.appendTo(jsonl);
             }
         }
+    }
+
+    static volatile int finiteSink;
+
+    /** The Trainer's check, copied: {@code g * 0} is 0 for finite g and NaN otherwise. */
+    static boolean allFinite(float[] values) {
+        float acc = 0;
+        for (float v : values) {
+            acc += v * 0f;
+        }
+        return acc == 0;
     }
 
     private static long[] stageArray(Class<?> type) {

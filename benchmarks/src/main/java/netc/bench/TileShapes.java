@@ -26,7 +26,10 @@ public final class TileShapes {
     }
 
     /** A kernel to generate: form NN/TN/NT, fixed extents, tile rows x cols (vectors for NN/TN, B rows for NT). */
-    record Kernel(String name, String form, int m, int n, int k, int rows, int cols) {
+    record Kernel(String name, String form, int m, int n, int k, int rows, int cols, boolean nOuter) {
+        Kernel(String name, String form, int m, int n, int k, int rows, int cols) {
+            this(name, form, m, n, k, rows, cols, false);
+        }
     }
 
     public static void main(String[] argv) throws Exception {
@@ -61,9 +64,12 @@ public final class TileShapes {
         for (int[] t : dot) {
             kernels.add(new Kernel("f1_" + t[0] + "x" + t[1], "NT", 0, 512, 784, t[0], t[1]));
         }
+        kernels.add(new Kernel("f1_4x4nOuter", "NT", 0, 512, 784, 4, 4, true));
+        kernels.add(new Kernel("f1_2x4nOuter", "NT", 0, 512, 784, 2, 4, true));
         for (int[] t : dot) {
             kernels.add(new Kernel("f2_" + t[0] + "x" + t[1], "NT", 0, 256, 512, t[0], t[1]));
         }
+        kernels.add(new Kernel("f2_4x4nOuter", "NT", 0, 256, 512, 4, 4, true));
         StringBuilder src = new StringBuilder();
         src.append("package netc.generated;\n\nimport jdk.incubator.vector.FloatVector;\n")
                 .append("import jdk.incubator.vector.VectorOperators;\nimport jdk.incubator.vector.VectorSpecies;\n\n")
@@ -92,6 +98,7 @@ public final class TileShapes {
         String group = "";
         for (Kernel kn : kernels) {
             String g = kn.name().substring(0, kn.name().indexOf('_'));
+            boolean newGroup = !g.equals(group);
             int rows = kn.form().equals("TN") ? kn.m() : batch;
             Method m = type.getMethod(kn.name(), float[].class, float[].class, float[].class, int.class, int.class,
                     int.class);
@@ -104,7 +111,7 @@ public final class TileShapes {
                 }
             };
             call.run();
-            if (!g.equals(group)) {
+            if (newGroup) {
                 group = g;
                 System.arraycopy(c, 0, ref, 0, c.length);
                 Kernel first = kn;
@@ -122,8 +129,8 @@ public final class TileShapes {
                     : (double) batch * kn.n() * kn.k());
             int regs = kn.form().equals("NT") ? kn.rows() * kn.cols() + kn.rows() + kn.cols()
                     : kn.rows() * kn.cols() + kn.cols() + 1;
-            System.out.printf(Locale.ROOT, "    tile %dx%d  (~%2d regs)  %8.1f us [%s]  %5.1f GFLOP/s   "
-                    + "max rel. diff vs first %.1e%n", kn.rows(), kn.cols(), regs, us, t.range(), flop / (us * 1e3),
+            System.out.printf(Locale.ROOT, "    tile %dx%d%s  (~%2d regs)  %8.1f us [%s]  %5.1f GFLOP/s   "
+                    + "max rel. diff vs first %.1e%n", kn.rows(), kn.cols(), kn.nOuter() ? " B-blocks outer" : "", regs, us, t.range(), flop / (us * 1e3),
                     maxRel);
         }
         System.out.println("  noise: " + probe.stop());
@@ -219,6 +226,27 @@ public final class TileShapes {
         StringBuilder s = new StringBuilder();
         String name = kn.name();
         int n = kn.n();
+        if (kn.nOuter()) {
+            // blocks of B rows (weights) outside, all row blocks of A inside: B is read once, A stays in L2
+            s.append("    public static void ").append(name)
+                    .append("(float[] a, float[] b, float[] c, int batch, int mLo, int mHi) {\n")
+                    .append("        int n = 0;\n")
+                    .append("        for (; n + ").append(kn.cols()).append(" <= ").append(n).append("; n += ")
+                    .append(kn.cols()).append(") {\n")
+                    .append("            int m = mLo;\n")
+                    .append("            for (; m + ").append(kn.rows()).append(" <= mHi; m += ").append(kn.rows())
+                    .append(") { ").append(name).append("T(a, b, c, m, n); }\n")
+                    .append("            for (; m < mHi; m++) { ").append(name).append("R(a, b, c, m, n); }\n")
+                    .append("        }\n")
+                    .append("        for (; n < ").append(n).append("; n++) {\n")
+                    .append("            for (int m = mLo; m < mHi; m++) { ").append(name).append("S(a, b, c, m, n); }\n")
+                    .append("        }\n")
+                    .append("    }\n\n");
+            s.append(dotTile(kn, name + "T", kn.rows(), kn.cols()));
+            s.append(dotTile(kn, name + "R", 1, kn.cols()));
+            s.append(dotTile(kn, name + "S", 1, 1));
+            return s.toString();
+        }
         s.append("    public static void ").append(name)
                 .append("(float[] a, float[] b, float[] c, int batch, int mLo, int mHi) {\n")
                 .append("        int m = mLo;\n")
