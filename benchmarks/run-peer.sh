@@ -6,12 +6,13 @@
 # netc/torch. Every row goes to a JSON-lines file (default benchmarks/results/peer-<UTC stamp>.jsonl).
 #
 #   benchmarks/run-peer.sh [--rounds 2] [--batches 128] [--netc-threads 2] [--repeats 7] [--scalar]
-#                          [--out FILE] [--tag TEXT] [--no-lock] [--allow-any-blas]
+#                          [--out FILE] [--tag TEXT] [--no-lock] [--allow-any-blas] [--coretype SkylakeX]
 #
 # netc:  java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.TrainThroughput
 # torch: the tuned configuration of shared/notes/peers.md: OpenBLAS SkylakeX kernels, torch 1 thread + OpenBLAS 2
 #        env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 torch_mlp.py --part train \
 #            --threads 1 --blas-threads 2 --batches 128
+#        (--coretype changes OPENBLAS_CORETYPE: SkylakeX/Cooperlake need AVX-512; on an AVX2-only CPU use e.g. Zen)
 # PyTorch is Debian's python3-torch (/usr/bin/python3); nothing in the Maven build needs it.
 # Build first (offline): mvn -B -o -q install -DskipTests
 set -euo pipefail
@@ -33,6 +34,7 @@ scalar=""
 tag=""
 lock=1
 any_blas=0
+coretype=SkylakeX
 out="$here/results/peer-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
 while [ $# -gt 0 ]; do
@@ -46,7 +48,8 @@ while [ $# -gt 0 ]; do
     --tag) tag="$2"; shift 2 ;;
     --no-lock) lock=0; shift ;;
     --allow-any-blas) any_blas=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --coretype) coretype="$2"; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run-peer.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -66,18 +69,31 @@ fi
 # torch's sgemm comes from whatever libblas.so.3 points to. The anchors in shared/notes/peers.md were measured with
 # OpenBLAS 0.3.21 (libopenblas0-pthread); with the reference BLAS (libblas3) torch trains about 30x slower, and a
 # ratio against that would be meaningless. Refuse unless told otherwise.
-blas="SkylakeX (checked before taking the lock)"
-[ -n "${RUN_PEER_LOCKED:-}" ] || blas="$(cd "$peers" && env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX "$py" -c '
+case "$coretype" in
+  SkylakeX|Cooperlake|SapphireRapids)
+    if ! grep -qw avx512f /proc/cpuinfo; then
+      msg="OPENBLAS_CORETYPE=$coretype needs AVX-512, which this CPU lacks ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'))"
+      if [ "$any_blas" = 1 ]; then
+        echo "run-peer.sh: warning: $msg; continuing (--allow-any-blas)" >&2
+      else
+        echo "run-peer.sh: $msg; pass e.g. --coretype Zen or Haswell" >&2
+        exit 2
+      fi
+    fi ;;
+esac
+blas="$coretype (checked before taking the lock)"
+[ -n "${RUN_PEER_LOCKED:-}" ] || blas="$(cd "$peers" && env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$coretype" "$py" -c '
 import torch, common
 i = common.openblas_info()
 print(i.get("openblas_arch"), i.get("openblas_version"))' 2>/dev/null || echo "unknown")"
 case "$blas" in
-  SkylakeX*|Cooperlake*) ;;
+  "$coretype"*) ;;
   *)
     if [ "$any_blas" = 1 ]; then
-      echo "run-peer.sh: warning: torch does not use OpenBLAS with AVX-512 kernels (got: $blas); continuing" >&2
+      echo "run-peer.sh: warning: torch does not use OpenBLAS's $coretype kernels (got: $blas); continuing" >&2
     else
-      echo "run-peer.sh: torch does not use OpenBLAS's SkylakeX kernels here (threadpoolctl says: $blas)." >&2
+      echo "run-peer.sh: torch does not use OpenBLAS's $coretype kernels here (threadpoolctl reports: $blas;" >&2
+      echo "  'unknown (no threadpoolctl) None' also means no OpenBLAS is loaded)." >&2
       echo "  Check: update-alternatives --display libblas.so.3-x86_64-linux-gnu (want libopenblas0-pthread)." >&2
       echo "  Pass --allow-any-blas to measure anyway." >&2
       exit 2
@@ -101,8 +117,8 @@ for r in $(seq 1 "$rounds"); do
       --batches "$batches" --threads "$netc_threads" --repeats "$repeats" $scalar \
       --jsonl "$out" --tag "run-peer round $r $stamp${tag:+ $tag}") \
       2> >(grep -v '^WARNING: Using incubator modules: jdk.incubator.vector$' >&2)
-  echo "--- round $r/$rounds: torch (SKX, torch 1 thread + OpenBLAS 2)"
-  (cd "$peers" && env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX "$py" torch_mlp.py --part train \
+  echo "--- round $r/$rounds: torch (OPENBLAS_CORETYPE=$coretype, torch 1 thread + OpenBLAS 2)"
+  (cd "$peers" && env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$coretype" "$py" torch_mlp.py --part train \
       --threads 1 --blas-threads 2 --batches "$batches" --repeats "$repeats" \
       --tag "run-peer round $r $stamp${tag:+ $tag}") | tee -a "$out"
 done
