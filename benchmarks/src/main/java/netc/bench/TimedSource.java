@@ -1,0 +1,183 @@
+package netc.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rewrites a generated network class into an instrumented copy for {@link StepBreakdown}, by text substitution on
+ * the emitter's (stable, JavaPoet-formatted) output. The kernels themselves are not touched.
+ *
+ * <ul>
+ *   <li>the class is renamed {@code <Name>Timed};
+ *   <li>every stage call in {@code lossAndGradient} ({@code parallel.run(this, s, ...)} or {@code runStage(s, ...)})
+ *       is wrapped in {@code System.nanoTime()} and adds to {@code STAGE_NS[s]} (about 25 ns per stage, 14 stages);
+ *   <li>{@code bind(...)} sets the fields that {@code lossAndGradient} sets, so kernels can be run one at a time
+ *       through the public {@code runStage}, and {@code epilogue(s, lo, hi)} runs only the epilogue of a gemm stage
+ *       over rows {@code [lo, hi)}.
+ * </ul>
+ *
+ * <p>It also parses, per stage: what it calls (gemm method or RowOps function), the row count it is split over,
+ * whether it goes through {@code Parallel}, and for gemm stages the form and M, N, K from the kernel's comment.
+ */
+final class TimedSource {
+
+    /** One stage of {@code lossAndGradient}. */
+    record Stage(int id, String call, String rowsExpr, boolean parallel, String gemm, String form, String m,
+                 String n, String k, boolean hasEpilogue, String line) {
+
+        boolean isGemm() {
+            return gemm != null;
+        }
+
+        /** Rows the stage covers, with {@code batch} substituted. */
+        int rows(int batch) {
+            return eval(rowsExpr, batch);
+        }
+
+        /** 2 M N K, or 0 for a row stage. */
+        double flop(int batch) {
+            if (!isGemm()) {
+                return 0;
+            }
+            return 2.0 * eval(m, batch) * eval(n, batch) * eval(k, batch);
+        }
+
+        private static int eval(String expr, int batch) {
+            return expr.equals("batch") ? batch : Integer.parseInt(expr);
+        }
+    }
+
+    private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
+    private static final Pattern STAGE_CALL = Pattern.compile(
+            "^(\\s*)(parallel\\.run\\(this, (\\d+), (\\w+), \\d+\\);|runStage\\((\\d+), 0, (\\w+)\\);)$",
+            Pattern.MULTILINE);
+    private static final Pattern CASE = Pattern.compile(
+            "case (\\d+):\\s*\\n\\s*((\\w+(?:\\.\\w+)?)\\(([^;]*)\\));", Pattern.MULTILINE);
+    private static final Pattern GEMM_HEADER = Pattern.compile(
+            "static void (gemm\\d+)\\(float\\[\\] a,[^)]*\\) \\{\\s*\\n\\s*// C\\[m\\]\\[n\\] = sum_k (A\\[\\w\\]\\[\\w\\]) \\* "
+                    + "(B\\[\\w\\]\\[\\w\\]) for rows \\[mLo, mHi\\), M = (\\w+), N = (\\w+), K = (\\w+)");
+
+    final String className;
+    final String timedName;
+    final String source;
+    final List<Stage> stages;
+
+    private TimedSource(String className, String timedName, String source, List<Stage> stages) {
+        this.className = className;
+        this.timedName = timedName;
+        this.source = source;
+        this.stages = stages;
+    }
+
+    static TimedSource instrument(String original) {
+        return instrument(original, false);
+    }
+
+    /**
+     * As {@link #instrument(String)}; with {@code chunked}, the stage calls of lossAndGradient go to
+     * {@link ChunkedParallel#run} instead of the runtime's {@code Parallel}, and the class is named
+     * {@code <Name>Chunked}.
+     */
+    static TimedSource instrument(String original, boolean chunked) {
+        Matcher cm = CLASS_DECL.matcher(original);
+        if (!cm.find()) {
+            throw new IllegalStateException("no 'public final class X implements' in the generated source");
+        }
+        String name = cm.group(1);
+        String timed = name + (chunked ? "Chunked" : "Timed");
+
+        // gemm headers: form and shape
+        Map<String, String[]> gemmInfo = new LinkedHashMap<>();
+        Matcher gm = GEMM_HEADER.matcher(original);
+        while (gm.find()) {
+            String a = gm.group(2);
+            String b = gm.group(3);
+            String form = (a.equals("A[m][k]") ? "N" : "T") + (b.equals("B[n][k]") ? "T" : "N");
+            gemmInfo.put(gm.group(1), new String[] {form, gm.group(4), gm.group(5), gm.group(6)});
+        }
+        // runStage cases: what each stage calls and with which arguments
+        Map<Integer, String[]> cases = new LinkedHashMap<>();
+        Matcher km = CASE.matcher(original);
+        while (km.find()) {
+            cases.put(Integer.parseInt(km.group(1)), new String[] {km.group(3), km.group(4)});
+        }
+
+        int lgStart = original.indexOf("public double lossAndGradient(");
+        int lgEnd = original.indexOf("\n    }\n", lgStart);
+        if (lgStart < 0 || lgEnd < 0) {
+            throw new IllegalStateException("no lossAndGradient method in the generated source");
+        }
+        String body = original.substring(lgStart, lgEnd);
+        List<Stage> stages = new ArrayList<>();
+        StringBuilder newBody = new StringBuilder();
+        Matcher sm = STAGE_CALL.matcher(body);
+        int last = 0;
+        StringBuilder epilogueCases = new StringBuilder();
+        while (sm.find()) {
+            boolean par = sm.group(3) != null;
+            int id = Integer.parseInt(par ? sm.group(3) : sm.group(5));
+            String rows = par ? sm.group(4) : sm.group(6);
+            String[] c = cases.get(id);
+            if (c == null) {
+                throw new IllegalStateException("no case " + id + " in runStage");
+            }
+            String call = c[0];
+            String gemm = gemmInfo.containsKey(call) ? call : null;
+            String[] info = gemm == null ? new String[4] : gemmInfo.get(call);
+            boolean epi = gemm != null && original.contains("static void " + gemm + "Epilogue(");
+            if (epi) {
+                // gemmNN(a, aOff, b, bOff, c, cOff, batch, lo, hi, extra...) -> gemmNNEpilogue(c, cOff, i, extra...)
+                String[] args = c[1].split(",\\s*");
+                StringBuilder eargs = new StringBuilder(args[4] + ", " + args[5] + ", i");
+                for (int j = 9; j < args.length; j++) {
+                    eargs.append(", ").append(args[j]);
+                }
+                epilogueCases.append("            case ").append(id).append(":\n")
+                        .append("                for (int i = lo; i < hi; i++) {\n")
+                        .append("                    ").append(gemm).append("Epilogue(").append(eargs).append(");\n")
+                        .append("                }\n")
+                        .append("                break;\n");
+            }
+            stages.add(new Stage(id, call, rows, par, gemm, info[0], info[1], info[2], info[3], epi,
+                    sm.group(2)));
+            newBody.append(body, last, sm.start());
+            String indent = sm.group(1);
+            String stmt = sm.group(2);
+            if (chunked) {
+                stmt = stmt.replace("parallel.run(this, ", "netc.bench.ChunkedParallel.run(this, ");
+            }
+            newBody.append(indent).append("{ long t0_ = System.nanoTime(); ").append(stmt)
+                    .append(" STAGE_NS[").append(id).append("] += System.nanoTime() - t0_; }");
+            last = sm.end();
+        }
+        newBody.append(body.substring(last));
+
+        String extra = "\n"
+                + "    /** Nanoseconds spent in each stage of lossAndGradient since the last reset (caller's wall time). */\n"
+                + "    public static final long[] STAGE_NS = new long[256];\n"
+                + "\n"
+                + "    /** Sets what lossAndGradient sets, so that runStage and epilogue can be called directly. */\n"
+                + "    public void bind(float[] params, float[] input, float[] target, int samples, float[] grad) {\n"
+                + "        prepare(params, input, target, samples);\n"
+                + "        g = grad;\n"
+                + "    }\n"
+                + "\n"
+                + "    /** Only the epilogue of a gemm stage, on rows [lo, hi). */\n"
+                + "    public void epilogue(int stage, int lo, int hi) {\n"
+                + "        switch (stage) {\n"
+                + epilogueCases
+                + "            default:\n"
+                + "                throw new IllegalArgumentException(\"stage \" + stage + \" has no epilogue\");\n"
+                + "        }\n"
+                + "    }\n";
+        String src = original.substring(0, lgStart) + newBody + original.substring(lgEnd);
+        int classOpen = src.indexOf('{', src.indexOf("public final class " + name));
+        src = src.substring(0, classOpen + 1) + extra + src.substring(classOpen + 1);
+        src = src.replace("public final class " + name + " ", "public final class " + timed + " ");
+        return new TimedSource(name, timed, src, stages);
+    }
+}

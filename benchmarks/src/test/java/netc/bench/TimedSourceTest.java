@@ -1,0 +1,73 @@
+package netc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import netc.compiler.driver.Compilation;
+import netc.compiler.driver.NetCompiler;
+import netc.compiler.load.JaninoLoader;
+import netc.runtime.Network;
+import netc.runtime.Parallel;
+import netc.runtime.train.Initializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * StepBreakdown rewrites generated source by text; if the emitter's output changes shape, these fail instead of the
+ * breakdown silently timing nothing.
+ */
+class TimedSourceTest {
+
+    private static final Path MLP = Path.of("../samples/nets/mnist_mlp.net");
+
+    @Test
+    void findsEveryStageOfTheMlpAndItsGemmShapes() {
+        Compilation c = NetCompiler.compile(NetCompiler.read(MLP), NetCompiler.Options.defaults().withVector(false));
+        TimedSource t = TimedSource.instrument(c.javaSource());
+        assertEquals(14, t.stages.size());
+        long gemms = t.stages.stream().filter(TimedSource.Stage::isGemm).count();
+        assertEquals(8, gemms);
+        double flop = t.stages.stream().mapToDouble(s -> s.flop(128)).sum();
+        assertEquals(308_150_272.0, flop, 0.0, "2 M N K summed over the 8 products at batch 128");
+        assertTrue(t.source.contains("STAGE_NS[13] += System.nanoTime() - t0_"));
+    }
+
+    @Test
+    void instrumentedClassesComputeTheSameLossAndGradientBitForBit() throws Exception {
+        for (boolean chunked : new boolean[] {false, true}) {
+            Compilation c = NetCompiler.compile(NetCompiler.read(MLP),
+                    NetCompiler.Options.defaults().withVector(false));
+            TimedSource t = TimedSource.instrument(c.javaSource(), chunked);
+            String pkg = c.emitOptions().packageName();
+            Network plain = c.load();
+            Network timed = Compilation.instantiate(JaninoLoader.compile(pkg + "." + t.timedName, t.source,
+                    Network.class.getClassLoader()).type());
+            float[] params = Initializer.initialize(plain.spec(), 0);
+            int batch = 13;
+            SplittableRandom r = new SplittableRandom(5);
+            float[] x = new float[batch * 784];
+            float[] y = new float[batch];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble();
+            }
+            for (int i = 0; i < batch; i++) {
+                y[i] = r.nextInt(10);
+            }
+            float[] g1 = new float[params.length];
+            float[] g2 = new float[params.length];
+            double l1 = plain.lossAndGradient(params, x, y, batch, g1, null);
+            ChunkedParallel.install(chunked ? 2 : 1);
+            try (Parallel p = Parallel.threads(chunked ? 1 : 2)) {
+                timed.setParallel(p);
+                double l2 = timed.lossAndGradient(params, x, y, batch, g2, null);
+                timed.setParallel(Parallel.serial());
+                assertEquals(l1, l2, 0.0);
+                assertArrayEquals(g1, g2, 0f);
+            } finally {
+                ChunkedParallel.install(1);
+            }
+        }
+    }
+}
