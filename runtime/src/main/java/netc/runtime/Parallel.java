@@ -4,26 +4,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a kernel's rows over a fixed set of threads: the caller runs the first part, each worker one other part.
+ * Splits a kernel's rows over a fixed set of threads.
  *
- * <p>The partition depends only on the row count, the thread count and the alignment, never on timing, so results
- * are bitwise reproducible for a given thread count. Workers spin briefly between stages and then park: a training
- * step runs a dozen short stages back to back, and a park/unpark hand-off per stage would cost more than the split
- * gains (measured in shared/notes/java-kernels.md: spinning 1.33-1.65x vs executor futures 1.11-1.50x).
+ * <p>The rows are cut into aligned chunks, about {@value #CHUNKS_PER_THREAD} per thread, that the caller and the
+ * workers claim from a shared counter. The caller never waits for a chunk nobody has started: when the other core
+ * is busy with another process and a worker is not scheduled, the caller runs the remaining chunks itself and the
+ * stage costs about what it costs on one thread. A fixed one-part-per-thread split made the caller wait a scheduler
+ * time slice per stage instead, and two threads ran 2-3.4x slower than one on a loaded machine
+ * (benchmarks/results/2026-11-27-step-breakdown.md, section 4; on a quiet machine both split the same).
+ *
+ * <p>Chunk boundaries depend only on the row count, the alignment and the thread count, never on timing, and every
+ * kernel computes a row the same way whichever thread runs it, so results are bitwise reproducible. Workers spin
+ * briefly between stages and then park: a training step runs a dozen short stages back to back, and a park/unpark
+ * hand-off per stage would cost more than the split gains.
  */
 public final class Parallel implements AutoCloseable {
 
+    /** Chunks per thread: enough to rebalance when a thread stalls, few enough that the claims stay cheap. */
+    static final int CHUNKS_PER_THREAD = 4;
+
     private static final Parallel SERIAL = new Parallel(1);
-    private static final int SPINS_BEFORE_PARK = 1 << 16;
+    private static final int SPINS_BEFORE_PARK = 1 << 14;
 
     private final int threads;
     private final Worker[] workers;
+    private volatile Job job;
+    private volatile boolean stop;
 
     private Parallel(int threads) {
         this.threads = threads;
         this.workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(i + 1);
+            workers[i] = new Worker(this, i + 1);
             workers[i].start();
         }
     }
@@ -48,110 +60,117 @@ public final class Parallel implements AutoCloseable {
 
     /**
      * Runs {@code runner.runStage(stage, lo, hi)} over a partition of {@code [0, rows)} and returns when all parts
-     * are done. Part boundaries are multiples of {@code align} (the kernel's tile height) except the last.
+     * are done. Part boundaries are multiples of {@code align} (the kernel's tile height) except the end. Not for
+     * concurrent use: one caller at a time.
      */
     public void run(StageRunner runner, int stage, int rows, int align) {
-        int parts = threads;
-        if (parts == 1 || rows < 2 * align) {
+        if (threads == 1 || rows < 2 * align) {
             runner.runStage(stage, 0, rows);
             return;
         }
         int tiles = (rows + align - 1) / align;
-        parts = Math.min(parts, tiles);
-        for (int p = 1; p < parts; p++) {
-            workers[p - 1].submit(runner, stage, bound(p, parts, tiles, align, rows),
-                    bound(p + 1, parts, tiles, align, rows));
-        }
-        RuntimeException failure = null;
-        try {
-            runner.runStage(stage, 0, bound(1, parts, tiles, align, rows));
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (int p = 1; p < parts; p++) {
-            RuntimeException e = workers[p - 1].await();
-            if (failure == null) {
-                failure = e;
+        int tilesPerChunk = Math.max(1, (tiles + CHUNKS_PER_THREAD * threads - 1) / (CHUNKS_PER_THREAD * threads));
+        Job j = new Job(runner, stage, rows, tilesPerChunk * align);
+        job = j;
+        for (Worker w : workers) {
+            if (w.parked) {
+                LockSupport.unpark(w);
             }
         }
-        if (failure != null) {
-            throw failure;
+        j.work();
+        int spins = 0;
+        while (j.done.get() < j.chunks) {
+            if (++spins < SPINS_BEFORE_PARK) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
-    }
-
-    private static int bound(int part, int parts, int tiles, int align, int rows) {
-        return Math.min(rows, (int) ((long) tiles * part / parts) * align);
+        if (j.failure != null) {
+            throw j.failure;
+        }
     }
 
     @Override
     public void close() {
+        if (this == SERIAL) {
+            return;
+        }
+        stop = true;
         for (Worker w : workers) {
-            w.shutdown();
+            LockSupport.unpark(w);
         }
     }
 
-    /** One worker thread with a single-slot mailbox; the phase counter orders submit, run and done. */
-    private static final class Worker extends Thread {
-        private final AtomicInteger phase = new AtomicInteger(); // even: idle or done, odd: work posted
-        private volatile boolean stop;
-        private StageRunner runner;
-        private int stage;
-        private int lo;
-        private int hi;
-        private RuntimeException failure;
+    /** One stage's work: its chunks and the counters that hand them out and count them done. */
+    private static final class Job {
+        final StageRunner runner;
+        final int stage;
+        final int rows;
+        final int chunk;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile RuntimeException failure;
 
-        Worker(int index) {
-            super("netc-worker-" + index);
-            setDaemon(true);
+        Job(StageRunner runner, int stage, int rows, int chunk) {
+            this.runner = runner;
+            this.stage = stage;
+            this.rows = rows;
+            this.chunk = chunk;
+            this.chunks = (rows + chunk - 1) / chunk;
         }
 
-        void submit(StageRunner r, int s, int from, int to) {
-            runner = r;
-            stage = s;
-            lo = from;
-            hi = to;
-            failure = null;
-            phase.incrementAndGet();
-            LockSupport.unpark(this);
-        }
-
-        RuntimeException await() {
-            int spins = 0;
-            while ((phase.get() & 1) != 0) {
-                if (++spins < SPINS_BEFORE_PARK) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
+        /** Claims and runs chunks until none is left; a failure is kept for the caller, the chunk counts as done. */
+        void work() {
+            int i;
+            while ((i = next.getAndIncrement()) < chunks) {
+                try {
+                    runner.runStage(stage, i * chunk, Math.min(rows, (i + 1) * chunk));
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                } finally {
+                    done.incrementAndGet();
                 }
             }
-            return failure;
         }
+    }
 
-        void shutdown() {
-            stop = true;
-            LockSupport.unpark(this);
+    /** A worker joins each new job it sees; between jobs it spins briefly, then parks for up to 1 ms. */
+    private static final class Worker extends Thread {
+        private final Parallel pool;
+        volatile boolean parked;
+
+        Worker(Parallel pool, int index) {
+            super("netc-worker-" + index);
+            this.pool = pool;
+            setDaemon(true);
         }
 
         @Override
         public void run() {
+            Job seen = null;
             int spins = 0;
-            while (!stop) {
-                if ((phase.get() & 1) == 0) {
-                    if (++spins < SPINS_BEFORE_PARK) {
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.parkNanos(this, 1_000_000L);
-                    }
+            while (!pool.stop) {
+                Job j = pool.job;
+                if (j != null && j != seen) {
+                    seen = j;
+                    spins = 0;
+                    j.work();
                     continue;
                 }
-                spins = 0;
-                try {
-                    runner.runStage(stage, lo, hi);
-                } catch (RuntimeException e) {
-                    failure = e;
+                if (++spins < SPINS_BEFORE_PARK) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    if (pool.job == seen && !pool.stop) {
+                        LockSupport.parkNanos(this, 1_000_000L);
+                    }
+                    parked = false;
+                    spins = 0;
                 }
-                runner = null;
-                phase.incrementAndGet();
             }
         }
     }

@@ -52,7 +52,7 @@ class ParallelTest {
                     }
                     List<int[]> parts = new ArrayList<>(rec.parts);
                     parts.sort(Comparator.comparingInt(p -> p[0]));
-                    assertTrue(parts.size() <= threads, what);
+                    assertTrue(parts.size() <= Parallel.CHUNKS_PER_THREAD * threads, what);
                     for (int i = 0; i < parts.size(); i++) {
                         int[] p = parts.get(i);
                         assertEquals(5, p[2], "stage number passed through");
@@ -68,11 +68,56 @@ class ParallelTest {
 
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {2, 3})
-    void enoughRowsAreSplitIntoOnePartPerThread(int threads) {
+    void enoughRowsAreSplitIntoChunksThatDependOnlyOnRowsAlignAndThreads(int threads) {
         try (Parallel parallel = Parallel.threads(threads)) {
-            Recorder rec = new Recorder(1000);
-            parallel.run(rec, 0, 1000, 8);
-            assertEquals(threads, rec.parts.size());
+            List<String> first = null;
+            for (int round = 0; round < 20; round++) {
+                Recorder rec = new Recorder(1000);
+                parallel.run(rec, 0, 1000, 8);
+                List<String> parts = new ArrayList<>();
+                for (int[] p : rec.parts) {
+                    parts.add(p[0] + ".." + p[1]);
+                }
+                Collections.sort(parts);
+                assertEquals(Parallel.CHUNKS_PER_THREAD * threads, parts.size());
+                if (first == null) {
+                    first = parts;
+                }
+                assertEquals(first, parts, "the same chunks every time");
+            }
+        }
+    }
+
+    @Test
+    void theCallerFinishesTheStageWhenAWorkerIsStuck() throws Exception {
+        try (Parallel parallel = Parallel.threads(2)) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread caller = Thread.currentThread();
+            List<Integer> byCaller = Collections.synchronizedList(new ArrayList<>());
+            // The worker blocks in its first chunk until the caller has run every other chunk.
+            StageRunner r = (stage, lo, hi) -> {
+                if (Thread.currentThread() == caller) {
+                    byCaller.add(lo);
+                } else {
+                    try {
+                        release.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            Thread watcher = new Thread(() -> {
+                long end = System.nanoTime() + 5_000_000_000L;
+                while (byCaller.size() < Parallel.CHUNKS_PER_THREAD * 2 - 1 && System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                release.countDown();
+            });
+            watcher.start();
+            parallel.run(r, 0, 800, 4);
+            watcher.join();
+            assertTrue(byCaller.size() >= Parallel.CHUNKS_PER_THREAD * 2 - 1,
+                    "the caller ran all chunks but the stuck one: " + byCaller.size());
         }
     }
 
@@ -105,7 +150,7 @@ class ParallelTest {
             // The pool still works afterwards.
             Recorder rec = new Recorder(100);
             parallel.run(rec, 0, 100, 1);
-            assertEquals(2, rec.parts.size());
+            assertEquals(Parallel.CHUNKS_PER_THREAD * 2, rec.parts.size());
         }
     }
 

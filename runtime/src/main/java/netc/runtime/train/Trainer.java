@@ -177,12 +177,26 @@ public final class Trainer {
     }
 
     /** Whether every value is finite: {@code g * 0} is 0 for finite {@code g} and NaN for NaN or infinity. */
-    private static boolean allFinite(float[] values) {
-        float acc = 0;
-        for (float v : values) {
-            acc += v * 0f;
+    static boolean allFinite(float[] values) {
+        // v * 0 is +-0 for finite v and NaN for NaN and infinities. Eight independent sums, because one running sum
+        // is a chain of dependent adds that C2 does not vectorize: it cost 0.5 ms per MLP step (~9% at 2 threads).
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        int n = values.length;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            a0 += values[i] * 0f;
+            a1 += values[i + 1] * 0f;
+            a2 += values[i + 2] * 0f;
+            a3 += values[i + 3] * 0f;
+            a4 += values[i + 4] * 0f;
+            a5 += values[i + 5] * 0f;
+            a6 += values[i + 6] * 0f;
+            a7 += values[i + 7] * 0f;
         }
-        return acc == 0;
+        for (; i < n; i++) {
+            a0 += values[i] * 0f;
+        }
+        return (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) == 0;
     }
 
     /** The shuffle stream of an epoch: a function of (seed, epoch) only, so a resumed run shuffles the same way. */
