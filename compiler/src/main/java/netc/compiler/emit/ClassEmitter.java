@@ -388,7 +388,9 @@ public final class ClassEmitter {
     /** A comment naming the kernel by IR formula and source position; never user text. */
     private String describe(Kernel k, Program p) {
         Node r = k.result();
-        String where = r.span().isNone() ? "" : "  (" + ClassNames.safeComment(r.span().toString()) + ")";
+        // The file's base name, as in the header comment: the same .net file gives the same source wherever it is.
+        String where = r.span().isNone() ? "" : "  (" + ClassNames.safeComment(spec.sourceFile() + ":"
+                + r.span().line() + ":" + r.span().column()) + ")";
         return r.ref() + " = " + ProgramPrinter.formula(r, p, true) + where;
     }
 

@@ -18,4 +18,14 @@ class GeneratedSourceGoldenTest {
         String name = sample.replace(".net", "") + (vector ? ".vector" : ".scalar") + ".java.txt";
         Golden.check(Golden.resources("golden/generated").resolve(name), c.javaSource());
     }
+
+    @org.junit.jupiter.api.Test
+    void theSourceDoesNotDependOnWhereTheNetFileIs() {
+        String text = Golden.read(Golden.sampleNets().resolve("xor.net"));
+        String here = NetCompiler.compile(new netc.compiler.source.SourceFile("/home/a/models/xor.net", text),
+                NetCompiler.Options.defaults()).javaSource();
+        String there = NetCompiler.compile(new netc.compiler.source.SourceFile("other/dir/xor.net", text),
+                NetCompiler.Options.defaults()).javaSource();
+        org.junit.jupiter.api.Assertions.assertEquals(here, there);
+    }
 }
