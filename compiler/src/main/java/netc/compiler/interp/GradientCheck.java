@@ -33,9 +33,14 @@ public final class GradientCheck {
             return Math.abs(analytic - numeric);
         }
 
+        /**
+         * {@code |analytic - numeric| / max(|analytic|, |numeric|, ATOL)}: relative for gradients of a useful size,
+         * absolute (in units of ATOL) for those near zero, where a relative error says nothing (1e-9 against an
+         * exact 0 would read 100%).
+         */
         public double relativeError() {
-            double scale = Math.max(Math.abs(analytic), Math.abs(numeric));
-            return scale < 1e-12 ? absoluteError() : absoluteError() / scale;
+            double scale = Math.max(ATOL, Math.max(Math.abs(analytic), Math.abs(numeric)));
+            return absoluteError() / scale;
         }
 
         public boolean passes() {
