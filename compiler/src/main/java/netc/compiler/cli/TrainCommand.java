@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import netc.compiler.driver.Compilation;
+import netc.compiler.driver.NetCompiler;
+import netc.compiler.frontend.CheckedModel;
 import netc.compiler.source.UserError;
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
@@ -123,17 +125,20 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--lr", e.detail());
         }
         requireWritableTarget(save);
-        long t0 = System.nanoTime();
-        Compilation c = model.compile(model.options(), err);
-        Network net = c.load();
-        ModelSpec ms = net.spec();
-        out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
-                ms.name(), ms.paramCount(), c.model().weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
-                c.emitOptions().vector() ? "Vector API" : "scalar");
-        out.flush();
+        // Then the model, the data and the initial weights, so that every input error comes before any output.
+        CheckedModel checked = model.check(err);
+        ModelSpec ms = checked.modelSpec();
         DataSource.Loaded d = DataSource.load(data, test, ms, seed);
-        out.println("data: " + d.description());
+        d.train().requireFits(ms);
+        d.test().requireFits(ms);
         float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
+        long t0 = System.nanoTime();
+        Compilation c = NetCompiler.compile(checked, model.options());
+        Network net = c.load();
+        out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
+                ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
+                c.emitOptions().vector() ? "Vector API" : "scalar");
+        out.println("data: " + d.description());
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
                 schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,

@@ -60,7 +60,11 @@ public final class NetCompiler {
 
     /** Checks, differentiates and emits; nothing is loaded yet. */
     public static Compilation compile(SourceFile source, Options options) {
-        CheckedModel model = check(source);
+        return compile(check(source), options);
+    }
+
+    /** Differentiates and emits a model already checked. */
+    public static Compilation compile(CheckedModel model, Options options) {
         Graph differentiated = Differentiate.run(model.graph());
         String className = options.className() != null ? options.className()
                 : EmitOptions.defaultClassName(model.name());

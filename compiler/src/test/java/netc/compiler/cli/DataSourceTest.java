@@ -132,7 +132,9 @@ class DataSourceTest {
     @Test
     void csvRowWithTheWrongColumnCountIsAUserErrorWithItsLine() {
         Path csv = Cli.write(dir.resolve("cols.csv"), "0,1,2\n1,3\n");
-        train(XOR, "--data", csv).assertUserError(csv + ":2: error: expected 3 columns as on line 1, found 2\n");
+        Cli run = train(XOR, "--data", csv)
+                .assertUserError(csv + ":2: error: expected 3 columns as on line 1, found 2\n");
+        org.junit.jupiter.api.Assertions.assertEquals("", run.out(), "data errors come before any output");
     }
 
     @Test
