@@ -3,7 +3,8 @@ package netc.compiler.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import netc.compiler.driver.Compilation;
+import netc.compiler.driver.NetCompiler;
+import netc.compiler.frontend.CheckedModel;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
@@ -50,11 +51,13 @@ final class EvalCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         CommonOptions.requireAtLeastOne("--batch", batch);
         CommonOptions.requireAtLeastOne("--threads", threads);
-        Compilation c = model.compile(model.options(), spec.commandLine().getErr());
-        Network net = c.load();
-        ModelSpec ms = net.spec();
+        // Model, weights and data first, so that every input error comes before any output and any compile.
+        CheckedModel checked = model.check(spec.commandLine().getErr());
+        ModelSpec ms = checked.modelSpec();
         float[] params = Safetensors.load(weights, ms);
         DataSource.Loaded d = DataSource.loadForEval(data, ms);
+        d.test().requireFits(ms);
+        Network net = NetCompiler.compile(checked, model.options()).load();
         out.println("data: " + d.description());
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         Evaluation e;
