@@ -1,9 +1,18 @@
 /**
- * Java code generation with JavaPoet. So far: the matrix-product kernels.
+ * Java code generation with JavaPoet: one class per network, implementing {@code netc.runtime.Network}.
  *
- * <p>Reading order: {@link netc.compiler.emit.GemmSpec} (what to emit: NT, NN or TN form, constant extents, VECTOR
- * or SCALAR style), {@link netc.compiler.emit.Epilogue} (bias and activation fused into the store),
- * {@link netc.compiler.emit.GemmEmitter} (the tiles), {@link netc.compiler.emit.JavaLiterals} (numbers and names
- * spelled safely), {@link netc.compiler.emit.ClassFileMethodSizes} (checks the 8,000-byte JIT limit).
+ * <p>Reading order: {@link netc.compiler.emit.ClassEmitter} (the class: model spec constant, scratch buffers, the
+ * {@code forward}, {@code loss} and {@code lossAndGradient} programs over shared kernel methods, the
+ * {@code runStage} switch through which {@code netc.runtime.Parallel} splits a kernel's rows), then the kernels:
+ * {@link netc.compiler.emit.GemmSpec} (what to emit: NT, NN or TN form, constant extents, VECTOR or SCALAR style),
+ * {@link netc.compiler.emit.Epilogue} (bias and activation fused into the store),
+ * {@link netc.compiler.emit.GemmEmitter} (the register tiles), {@code ExpressionEmitter} (fused elementwise
+ * expressions), {@code RowCalls} (softmax, losses, batch sums as runtime calls),
+ * {@link netc.compiler.emit.JavaLiterals} (numbers and names spelled safely) and
+ * {@link netc.compiler.emit.ClassFileMethodSizes} (checks the 8,000-byte JIT limit).
+ *
+ * <p>Invariants: user names appear only as escaped string literals (Java names come from node ids); comments hold
+ * only {@code [A-Za-z0-9._:-]}; the same graph and options give byte-identical source; a kernel method shared by
+ * two programs computes the same thing from the same buffers.
  */
 package netc.compiler.emit;
