@@ -32,16 +32,16 @@ import netc.compiler.emit.GemmSpec.Style;
  * may still deoptimize, but it only loops and calls.
  *
  * <p>VECTOR style (shared/notes/java-kernels.md, measured on this machine): register tiles of {@code FloatVector}
- * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API
- * loop makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B: tiles of
- * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators,
- * B vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a
- * time, then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused
- * across row tiles from cache; leftover rows take one-row tiles. NT takes dot products along k (4 rows of A x 4 rows
- * of B), reduces the lanes
- * once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets its epilogue as
- * soon as it is done. SCALAR style uses 4 x 4 tiles of {@code float} accumulators for every form, plain Java for a JVM without
- * {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of {@link #addVectorFields}.
+ * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API loop
+ * makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B: tiles of
+ * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators, B
+ * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
+ * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
+ * tiles from cache; leftover rows take one-row tiles. NT takes dot products along k (4 rows of A x 4 rows of B),
+ * reduces the lanes once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets
+ * its epilogue as soon as it is done. SCALAR style uses 4 x 4 tiles of {@code float} accumulators for every form, plain
+ * Java for a JVM without {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of
+ * {@link #addVectorFields}.
  *
  * <p>Results do not depend on how rows are split: every element of C goes through the same sequence of operations
  * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
