@@ -300,21 +300,21 @@ public final class GemmGolden {
     public static void inputGradient(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[m][k] * B[k][n] for rows [mLo, mHi), M = batch, N = 5, K = 3
-        // FloatVector tiles: column panels outside, blocks of 4 rows inside
+        // FloatVector tiles: column panels outside, blocks of 6 rows inside
         int n = 0;
-        for (; n + 4 * LANES <= 5; n += 4 * LANES) {
+        for (; n + 2 * LANES <= 5; n += 2 * LANES) {
             int m = mLo;
-            for (; m + 4 <= mHi; m += 4) {
-                inputGradientVec4x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+            for (; m + 6 <= mHi; m += 6) {
+                inputGradientVec6x2(a, aOff, b, bOff, c, cOff, batch, m, n);
             }
             for (; m < mHi; m++) {
-                inputGradientVec1x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                inputGradientVec1x2(a, aOff, b, bOff, c, cOff, batch, m, n);
             }
         }
         for (; n + LANES <= 5; n += LANES) {
             int m = mLo;
-            for (; m + 4 <= mHi; m += 4) {
-                inputGradientVec4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+            for (; m + 6 <= mHi; m += 6) {
+                inputGradientVec6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
             }
             for (; m < mHi; m++) {
                 inputGradientVec1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
@@ -322,8 +322,8 @@ public final class GemmGolden {
         }
         for (; n < 5; n++) {
             int m = mLo;
-            for (; m + 4 <= mHi; m += 4) {
-                inputGradientScalar4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+            for (; m + 6 <= mHi; m += 6) {
+                inputGradientScalar6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
             }
             for (; m < mHi; m++) {
                 inputGradientScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
@@ -331,120 +331,110 @@ public final class GemmGolden {
         }
     }
 
-    static void inputGradientVec4x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void inputGradientVec6x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
-        // C[m .. m + 3][n .. n + 4 * LANES - 1], broadcasting A
+        // C[m .. m + 5][n .. n + 2 * LANES - 1], broadcasting A
         int a0 = aOff + m * 3;
         int a1 = a0 + 3;
         int a2 = a1 + 3;
         int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
         int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
-        FloatVector acc02 = FloatVector.zero(SPECIES);
-        FloatVector acc03 = FloatVector.zero(SPECIES);
         FloatVector acc10 = FloatVector.zero(SPECIES);
         FloatVector acc11 = FloatVector.zero(SPECIES);
-        FloatVector acc12 = FloatVector.zero(SPECIES);
-        FloatVector acc13 = FloatVector.zero(SPECIES);
         FloatVector acc20 = FloatVector.zero(SPECIES);
         FloatVector acc21 = FloatVector.zero(SPECIES);
-        FloatVector acc22 = FloatVector.zero(SPECIES);
-        FloatVector acc23 = FloatVector.zero(SPECIES);
         FloatVector acc30 = FloatVector.zero(SPECIES);
         FloatVector acc31 = FloatVector.zero(SPECIES);
-        FloatVector acc32 = FloatVector.zero(SPECIES);
-        FloatVector acc33 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc41 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
+        FloatVector acc51 = FloatVector.zero(SPECIES);
         for (int k = 0; k < 3; k++) {
             int bk = bOff + k * 5 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
-            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, bk + 2 * LANES);
-            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, bk + 3 * LANES);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
             acc00 = va0.fma(vb0, acc00);
             acc01 = va0.fma(vb1, acc01);
-            acc02 = va0.fma(vb2, acc02);
-            acc03 = va0.fma(vb3, acc03);
             FloatVector va1 = FloatVector.broadcast(SPECIES, a[a1 + k]);
             acc10 = va1.fma(vb0, acc10);
             acc11 = va1.fma(vb1, acc11);
-            acc12 = va1.fma(vb2, acc12);
-            acc13 = va1.fma(vb3, acc13);
             FloatVector va2 = FloatVector.broadcast(SPECIES, a[a2 + k]);
             acc20 = va2.fma(vb0, acc20);
             acc21 = va2.fma(vb1, acc21);
-            acc22 = va2.fma(vb2, acc22);
-            acc23 = va2.fma(vb3, acc23);
             FloatVector va3 = FloatVector.broadcast(SPECIES, a[a3 + k]);
             acc30 = va3.fma(vb0, acc30);
             acc31 = va3.fma(vb1, acc31);
-            acc32 = va3.fma(vb2, acc32);
-            acc33 = va3.fma(vb3, acc33);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[a4 + k]);
+            acc40 = va4.fma(vb0, acc40);
+            acc41 = va4.fma(vb1, acc41);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[a5 + k]);
+            acc50 = va5.fma(vb0, acc50);
+            acc51 = va5.fma(vb1, acc51);
         }
         acc00.intoArray(c, c0);
         acc01.intoArray(c, c0 + LANES);
-        acc02.intoArray(c, c0 + 2 * LANES);
-        acc03.intoArray(c, c0 + 3 * LANES);
         acc10.intoArray(c, c1);
         acc11.intoArray(c, c1 + LANES);
-        acc12.intoArray(c, c1 + 2 * LANES);
-        acc13.intoArray(c, c1 + 3 * LANES);
         acc20.intoArray(c, c2);
         acc21.intoArray(c, c2 + LANES);
-        acc22.intoArray(c, c2 + 2 * LANES);
-        acc23.intoArray(c, c2 + 3 * LANES);
         acc30.intoArray(c, c3);
         acc31.intoArray(c, c3 + LANES);
-        acc32.intoArray(c, c3 + 2 * LANES);
-        acc33.intoArray(c, c3 + 3 * LANES);
+        acc40.intoArray(c, c4);
+        acc41.intoArray(c, c4 + LANES);
+        acc50.intoArray(c, c5);
+        acc51.intoArray(c, c5 + LANES);
     }
 
-    static void inputGradientVec1x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void inputGradientVec1x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
-        // C[m][n .. n + 4 * LANES - 1], broadcasting A
+        // C[m][n .. n + 2 * LANES - 1], broadcasting A
         int a0 = aOff + m * 3;
         int c0 = cOff + m * 5 + n;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
-        FloatVector acc02 = FloatVector.zero(SPECIES);
-        FloatVector acc03 = FloatVector.zero(SPECIES);
         for (int k = 0; k < 3; k++) {
             int bk = bOff + k * 5 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
-            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, bk + 2 * LANES);
-            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, bk + 3 * LANES);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
             acc00 = va0.fma(vb0, acc00);
             acc01 = va0.fma(vb1, acc01);
-            acc02 = va0.fma(vb2, acc02);
-            acc03 = va0.fma(vb3, acc03);
         }
         acc00.intoArray(c, c0);
         acc01.intoArray(c, c0 + LANES);
-        acc02.intoArray(c, c0 + 2 * LANES);
-        acc03.intoArray(c, c0 + 3 * LANES);
     }
 
-    static void inputGradientVec4x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void inputGradientVec6x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
-        // C[m .. m + 3][n .. n + LANES - 1], broadcasting A
+        // C[m .. m + 5][n .. n + LANES - 1], broadcasting A
         int a0 = aOff + m * 3;
         int a1 = a0 + 3;
         int a2 = a1 + 3;
         int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
         int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc10 = FloatVector.zero(SPECIES);
         FloatVector acc20 = FloatVector.zero(SPECIES);
         FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
         for (int k = 0; k < 3; k++) {
             int bk = bOff + k * 5 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
@@ -456,11 +446,17 @@ public final class GemmGolden {
             acc20 = va2.fma(vb0, acc20);
             FloatVector va3 = FloatVector.broadcast(SPECIES, a[a3 + k]);
             acc30 = va3.fma(vb0, acc30);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[a4 + k]);
+            acc40 = va4.fma(vb0, acc40);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[a5 + k]);
+            acc50 = va5.fma(vb0, acc50);
         }
         acc00.intoArray(c, c0);
         acc10.intoArray(c, c1);
         acc20.intoArray(c, c2);
         acc30.intoArray(c, c3);
+        acc40.intoArray(c, c4);
+        acc50.intoArray(c, c5);
     }
 
     static void inputGradientVec1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
@@ -478,21 +474,27 @@ public final class GemmGolden {
         acc00.intoArray(c, c0);
     }
 
-    static void inputGradientScalar4x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+    static void inputGradientScalar6x1(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n) {
-        // C[m .. m + 3][n], broadcasting A
+        // C[m .. m + 5][n], broadcasting A
         int a0 = aOff + m * 3;
         int a1 = a0 + 3;
         int a2 = a1 + 3;
         int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
         int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
         float s00 = 0f;
         float s10 = 0f;
         float s20 = 0f;
         float s30 = 0f;
+        float s40 = 0f;
+        float s50 = 0f;
         for (int k = 0; k < 3; k++) {
             int bk = bOff + k * 5 + n;
             float y0 = b[bk];
@@ -504,11 +506,17 @@ public final class GemmGolden {
             s20 = Math.fma(x2, y0, s20);
             float x3 = a[a3 + k];
             s30 = Math.fma(x3, y0, s30);
+            float x4 = a[a4 + k];
+            s40 = Math.fma(x4, y0, s40);
+            float x5 = a[a5 + k];
+            s50 = Math.fma(x5, y0, s50);
         }
         c[c0] = s00;
         c[c1] = s10;
         c[c2] = s20;
         c[c3] = s30;
+        c[c4] = s40;
+        c[c5] = s50;
     }
 
     static void inputGradientScalar1x1(float[] a, int aOff, float[] b, int bOff, float[] c,

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import netc.compiler.autodiff.Differentiate;
 import netc.compiler.emit.ClassEmitter;
 import netc.compiler.emit.EmitOptions;
+import netc.compiler.emit.GemmSpec;
 import netc.compiler.frontend.CheckedModel;
 import netc.compiler.frontend.Frontend;
 import netc.compiler.ir.Graph;
@@ -20,23 +21,35 @@ public final class NetCompiler {
     private NetCompiler() {
     }
 
-    /** How to spell the generated class. */
-    public record Options(String packageName, String className, boolean vector) {
+    /**
+     * How to spell the generated class, and the vector width its NN/TN kernels are tiled for
+     * ({@link netc.compiler.emit.GemmSpec.Tile#broadcast}; default
+     * {@value netc.compiler.emit.GemmSpec#DEFAULT_VECTOR_BITS}, never read from the emitting JVM).
+     */
+    public record Options(String packageName, String className, boolean vector, int vectorBits) {
+        public Options(String packageName, String className, boolean vector) {
+            this(packageName, className, vector, GemmSpec.DEFAULT_VECTOR_BITS);
+        }
+
         /** Package {@value #DEFAULT_PACKAGE}, class named after the network, Vector API if this JVM has it. */
         public static Options defaults() {
             return new Options(DEFAULT_PACKAGE, null, JaninoLoader.vectorApiAvailable());
         }
 
         public Options withPackage(String p) {
-            return new Options(p, className, vector);
+            return new Options(p, className, vector, vectorBits);
         }
 
         public Options withClassName(String c) {
-            return new Options(packageName, c, vector);
+            return new Options(packageName, c, vector, vectorBits);
         }
 
         public Options withVector(boolean v) {
-            return new Options(packageName, className, v);
+            return new Options(packageName, className, v, vectorBits);
+        }
+
+        public Options withVectorBits(int bits) {
+            return new Options(packageName, className, vector, bits);
         }
     }
 
@@ -70,7 +83,7 @@ public final class NetCompiler {
                 : EmitOptions.defaultClassName(model.name());
         EmitOptions emit;
         try {
-            emit = new EmitOptions(options.packageName(), className, options.vector());
+            emit = new EmitOptions(options.packageName(), className, options.vector(), options.vectorBits());
         } catch (IllegalArgumentException e) {
             throw new UserError("", e.getMessage());
         }

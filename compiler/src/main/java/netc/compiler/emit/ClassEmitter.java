@@ -360,8 +360,9 @@ public final class ClassEmitter {
             }
             Stage s = stages.get(stageKey(k, p));
             m.addComment("$L", describe(k, p));
-            if (k instanceof Kernel.Gemm) {
-                m.addStatement("parallel.run(this, $L, $L, 4)", s.id(), rows(k));
+            if (k instanceof Kernel.Gemm gemm) {
+                m.addStatement("parallel.run(this, $L, $L, $L)", s.id(), rows(k),
+                        gemmSpec(gemm, p, s.method()).rowTile());
             } else {
                 m.addStatement("runStage($L, 0, $L)", s.id(), rows(k));
             }
@@ -456,6 +457,10 @@ public final class ClassEmitter {
     }
 
     private List<MethodSpec> gemmMethods(Kernel.Gemm gemm, Program p, String method) {
+        return GemmEmitter.emit(gemmSpec(gemm, p, method));
+    }
+
+    private GemmSpec gemmSpec(Kernel.Gemm gemm, Program p, String method) {
         List<ParameterSpec> extra = new ArrayList<>();
         for (String array : epilogueArrays(gemm, p)) {
             extra.add(ParameterSpec.builder(FLOATS, array).build());
@@ -466,8 +471,9 @@ public final class ClassEmitter {
                     .root(gemm.result());
         }
         GemmCall call = GemmCall.of(gemm, p);
-        return GemmEmitter.emit(new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue,
-                extra, options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR));
+        return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,
+                options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR,
+                GemmSpec.Tile.broadcast(call.form(), options.vectorBits()));
     }
 
     /** The arrays an elementwise kernel takes: its output first, then what it reads, in name order. */

@@ -5,9 +5,18 @@ import javax.lang.model.SourceVersion;
 
 /**
  * How to spell a generated class: its package and simple name (validated here, never taken from paths or user
- * names unchecked), and whether matrix products use the Vector API or plain scalar loops.
+ * names unchecked), whether matrix products use the Vector API or plain scalar loops, and the width in bits of the
+ * {@code FloatVector}s the NN/TN kernels' register tiles are chosen for ({@link GemmSpec.Tile#broadcast}). The
+ * generated code runs correctly, with bitwise the same results, whatever the running JVM's vector width; the width
+ * only picks the tile. It is an explicit input so that the same input and options always give the same source.
  */
-public record EmitOptions(String packageName, String className, boolean vector) {
+public record EmitOptions(String packageName, String className, boolean vector, int vectorBits) {
+
+    /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS}. */
+    public EmitOptions(String packageName, String className, boolean vector) {
+        this(packageName, className, vector, GemmSpec.DEFAULT_VECTOR_BITS);
+    }
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
     public EmitOptions {
@@ -21,6 +30,7 @@ public record EmitOptions(String packageName, String className, boolean vector) 
         if (!NAME.matcher(className).matches() || SourceVersion.isKeyword(className)) {
             throw new IllegalArgumentException("not a valid class name: '" + className + "'");
         }
+        GemmSpec.checkVectorBits(vectorBits);
     }
 
     /** The default class name for a network: its name in UpperCamelCase (ASCII, so always a valid identifier). */

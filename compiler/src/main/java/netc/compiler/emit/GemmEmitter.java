@@ -31,14 +31,17 @@ import netc.compiler.emit.GemmSpec.Style;
  * A tile method is invoked thousands of times per call with a complete profile and is compiled normally; the driver
  * may still deoptimize, but it only loops and calls.
  *
- * <p>VECTOR style (shared/notes/java-kernels.md, measured on this machine): tiles of 4 rows x 4 {@code FloatVector}s
- * of accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API
- * loop makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B, 4 x LANES
- * columns at a time, then one vector, then scalar columns, with the column panel in the outer loop so the panel of B
- * is reused across row tiles from cache. NT takes dot products along k (4 rows of A x 4 rows of B), reduces the lanes
- * once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets its epilogue as
- * soon as it is done. SCALAR style uses the same tiles with {@code float} accumulators, plain Java for a JVM without
- * {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of {@link #addVectorFields}.
+ * <p>VECTOR style (shared/notes/java-kernels.md, measured on this machine): register tiles of {@code FloatVector}
+ * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API loop
+ * makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B: tiles of
+ * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators, B
+ * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
+ * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
+ * tiles from cache; leftover rows take one-row tiles. NT takes dot products along k (4 rows of A x 4 rows of B),
+ * reduces the lanes once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets
+ * its epilogue as soon as it is done. SCALAR style uses 4 x 4 tiles of {@code float} accumulators for every form, plain
+ * Java for a JVM without {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of
+ * {@link #addVectorFields}.
  *
  * <p>Results do not depend on how rows are split: every element of C goes through the same sequence of operations
  * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
@@ -54,17 +57,11 @@ public final class GemmEmitter {
     public static final String SPECIES = "SPECIES";
     /** Name of the {@code static final int} field holding {@code SPECIES.length()}. */
     public static final String LANES = "LANES";
-    /** Rows per tile; give it to {@code netc.runtime.Parallel#run} as the alignment of row splits. */
-    public static final int TILE_ROWS = 4;
-
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
     static final ClassName VECTOR_SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
     static final ClassName VECTOR_OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
     static final CodeBlock SPECIES_REF = CodeBlock.of(SPECIES);
     static final CodeBlock LANES_REF = CodeBlock.of(LANES);
-
-    /** Columns (NT, SCALAR) or vectors (NN and TN, VECTOR) per tile. */
-    private static final int TILE_COLS = 4;
 
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi");
@@ -126,6 +123,10 @@ public final class GemmEmitter {
         private final boolean scalarFma;
         private final CodeBlock n;
         private final CodeBlock k;
+        /** Rows per tile ({@link GemmSpec#rowTile}). */
+        private final int tileRows;
+        /** Columns (NT, SCALAR) or vectors (NN and TN, VECTOR) per tile. */
+        private final int tileCols;
         private final List<MethodSpec> helpers = new ArrayList<>();
 
         Kernel(GemmSpec spec, boolean scalarFma) {
@@ -134,6 +135,8 @@ public final class GemmEmitter {
             this.scalarFma = scalarFma;
             this.n = JavaLiterals.intLiteral(spec.n());
             this.k = spec.form() == Form.TN ? CodeBlock.of("batch") : JavaLiterals.intLiteral(spec.k());
+            this.tileRows = spec.effectiveTile().rows();
+            this.tileCols = spec.effectiveTile().cols();
         }
 
         List<MethodSpec> methods() {
@@ -174,8 +177,8 @@ public final class GemmEmitter {
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
             String order = spec.form() == Form.NT
-                    ? "blocks of 4 rows outside, 4 columns inside"
-                    : "column panels outside, blocks of 4 rows inside";
+                    ? "blocks of " + tileRows + " rows outside, " + tileCols + " columns inside"
+                    : "column panels outside, blocks of " + tileRows + " rows inside";
             return CodeBlock.of("// $L for rows [mLo, mHi), $L\n// $L tiles: $L\n",
                     formula, shape, vector ? "FloatVector" : "float", order);
         }
@@ -184,8 +187,8 @@ public final class GemmEmitter {
         private CodeBlock rowBlocksOuter() {
             CodeBlock.Builder code = CodeBlock.builder();
             code.addStatement("int m = mLo");
-            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", TILE_ROWS, TILE_ROWS);
-            rowBlock(code, TILE_ROWS);
+            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", tileRows, tileRows);
+            rowBlock(code, tileRows);
             code.endControlFlow();
             code.beginControlFlow("for (; m < mHi; m++)");
             rowBlock(code, 1);
@@ -195,8 +198,8 @@ public final class GemmEmitter {
 
         private void rowBlock(CodeBlock.Builder code, int rows) {
             code.addStatement("int n = 0");
-            code.beginControlFlow("for (; n + $L <= $L; n += $L)", TILE_COLS, n, TILE_COLS);
-            code.addStatement(call(dotTile(rows, TILE_COLS)));
+            code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, n, tileCols);
+            code.addStatement(call(dotTile(rows, tileCols)));
             code.endControlFlow();
             code.beginControlFlow("for (; n < $L; n++)", n);
             code.addStatement(call(dotTile(rows, 1)));
@@ -214,19 +217,21 @@ public final class GemmEmitter {
             code.addStatement("int n = 0");
             if (vector) {
                 code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
-                        TILE_COLS, LANES_REF, n, TILE_COLS, LANES_REF);
-                panel(code, broadcastVectorTile(TILE_ROWS, TILE_COLS), broadcastVectorTile(1, TILE_COLS));
+                        tileCols, LANES_REF, n, tileCols, LANES_REF);
+                panel(code, broadcastVectorTile(tileRows, tileCols), broadcastVectorTile(1, tileCols));
                 code.endControlFlow();
-                code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, n, LANES_REF);
-                panel(code, broadcastVectorTile(TILE_ROWS, 1), broadcastVectorTile(1, 1));
-                code.endControlFlow();
+                if (tileCols > 1) {
+                    code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, n, LANES_REF);
+                    panel(code, broadcastVectorTile(tileRows, 1), broadcastVectorTile(1, 1));
+                    code.endControlFlow();
+                }
             } else {
-                code.beginControlFlow("for (; n + $L <= $L; n += $L)", TILE_COLS, n, TILE_COLS);
-                panel(code, broadcastScalarTile(TILE_ROWS, TILE_COLS), broadcastScalarTile(1, TILE_COLS));
+                code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, n, tileCols);
+                panel(code, broadcastScalarTile(tileRows, tileCols), broadcastScalarTile(1, tileCols));
                 code.endControlFlow();
             }
             code.beginControlFlow("for (; n < $L; n++)", n);
-            panel(code, broadcastScalarTile(TILE_ROWS, 1), broadcastScalarTile(1, 1));
+            panel(code, broadcastScalarTile(tileRows, 1), broadcastScalarTile(1, 1));
             code.endControlFlow();
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
@@ -236,10 +241,10 @@ public final class GemmEmitter {
             return code.build();
         }
 
-        private void panel(CodeBlock.Builder code, MethodSpec fourRows, MethodSpec oneRow) {
+        private void panel(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
             code.addStatement("int m = mLo");
-            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", TILE_ROWS, TILE_ROWS);
-            code.addStatement(call(fourRows));
+            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", tileRows, tileRows);
+            code.addStatement(call(fullTile));
             code.endControlFlow();
             code.beginControlFlow("for (; m < mHi; m++)");
             code.addStatement(call(oneRow));

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every generated method stays under HotSpot's 8,000-byte limit (past it a method is never JIT-compiled), for the
- * largest shapes of the lecture's MLP, with and without an epilogue, from either compiler.
+ * largest shapes of the lecture's MLP, with and without an epilogue, from either compiler; NN/TN with their default
+ * tiles, the old 4 x 4 one and the largest allowed (8 x 4).
  */
 class GemmMethodSizeTest {
 
@@ -31,6 +32,12 @@ class GemmMethodSizeTest {
             specs.add(GemmSpec.nn("nnFused" + s, 784, 512, style).withEpilogue(Epilogue.relu(), List.of()));
             specs.add(GemmSpec.tn("tn" + s, 512, 784, style));
             specs.add(GemmSpec.tn("tnWide" + s, 784, 100_000, style));
+        }
+        for (GemmSpec.Tile tile : List.of(GemmSpec.Tile.FOUR_BY_FOUR, new GemmSpec.Tile(8, 4))) {
+            String t = tile.rows() + "x" + tile.cols();
+            specs.add(GemmSpec.nn("nnTile" + t, 784, 512, Style.VECTOR).withTile(tile)
+                    .withEpilogue(Epilogue.relu(), List.of()));
+            specs.add(GemmSpec.tn("tnTile" + t, 512, 784, Style.VECTOR).withTile(tile));
         }
         String name = KernelClasses.uniqueSimpleName("Sizes");
         String source = KernelClasses.source(name, specs);
