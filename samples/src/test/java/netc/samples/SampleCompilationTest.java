@@ -2,6 +2,7 @@ package netc.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -12,7 +13,9 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import netc.compiler.driver.Compilation;
 import netc.compiler.driver.NetCompiler;
+import netc.compiler.emit.ClassEmitter;
 import netc.compiler.emit.ClassFileMethodSizes;
+import netc.compiler.emit.EmitOptions;
 import netc.compiler.interp.GradientCheck;
 import netc.compiler.interp.Interpreter;
 import netc.compiler.ir.Graph;
@@ -30,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every sample compiles to the same program under Janino and under javac (runtime jar alone on the class path), in
- * both kernel styles: bitwise-identical outputs, losses and gradients, also when split over two threads; every
+ * both kernel styles: bitwise-identical outputs, losses and gradients, also when split over two threads; vector
+ * epilogues agree bitwise with scalar ones (also at ReLU's kink, on signed zeros and on NaN); every
  * method stays under HotSpot's 8,000-byte limit; the generated float32 gradients agree with the float64
  * interpreter, whose gradients agree with central differences.
  */
@@ -106,6 +110,86 @@ class SampleCompilationTest {
         b.forward(w, x, BATCH, out);
         assertArrayEquals(ja.out, out, "forward agrees with lossAndGradient");
         assertEquals(ja.loss, b.loss(w, x, y, BATCH), 0.0, "loss agrees with lossAndGradient");
+    }
+
+    /**
+     * The vector forms of fused epilogues give bitwise what their scalar forms give: the VECTOR-style class agrees
+     * bit for bit with the same class emitted with scalar epilogues only, on every entry point, also on inputs that
+     * put activations exactly on ReLU's kink (+0 and -0 pre-activations, so {@code step} and {@code relu} see both
+     * zeros) and on NaN and infinite inputs (where {@code relu(NaN)} is +0, not NaN as {@code max} would give).
+     * (VECTOR and SCALAR styles as a whole do not agree bitwise: their matrix products sum in different orders.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void vectorEpiloguesAgreeWithScalarEpiloguesBitwise(String sample) {
+        if (!JaninoLoader.vectorApiAvailable()) {
+            return;
+        }
+        Compilation c = NetCompiler.compile(Samples.source(sample), NetCompiler.Options.defaults().withVector(true));
+        Network vector = c.load();
+        ModelSpec spec = vector.spec();
+        EmitOptions o = c.emitOptions();
+        String scalarSource = ClassEmitter.emit(c.differentiated(), spec,
+                new EmitOptions(o.packageName(), o.className(), true, o.vectorBits(), false));
+        if (sample.equals("mnist_mlp.net") || sample.equals("activations.net")) {
+            assertTrue(c.javaSource().contains("v = vRelu("), "the test exercises vector epilogues");
+            assertFalse(scalarSource.contains("v = vRelu("), "scalar epilogues only");
+        }
+        Network scalar = Compilation.instantiate(
+                JaninoLoader.compile(o.qualifiedName(), scalarSource, Network.class.getClassLoader()).type());
+        SplittableRandom rng = new SplittableRandom(sample.hashCode() + 5);
+        float[] y = randomTarget(spec, rng);
+        float[] w = randomParams(spec, rng);
+        float[] x = randomInput(spec, rng);
+        Map<String, float[][]> cases = new java.util.LinkedHashMap<>();
+        cases.put("random", new float[][] {w, x});
+        cases.put("zero params", new float[][] {new float[w.length], x});
+        float[] negZeros = new float[w.length];
+        java.util.Arrays.fill(negZeros, -0f);
+        cases.put("-0 params, signed-zero inputs", new float[][] {negZeros, signedZeros(x, rng)});
+        cases.put("sparse params and inputs", new float[][] {sparse(w, rng), sparse(x, rng)});
+        cases.put("random params, signed-zero inputs", new float[][] {w, signedZeros(x, rng)});
+        float[] nonFinite = x.clone();
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int s = 0; s < Math.min(BATCH, special.length); s++) {
+            nonFinite[s * spec.inputSize() + rng.nextInt(spec.inputSize())] = special[s];
+        }
+        cases.put("NaN and infinite inputs", new float[][] {w, nonFinite});
+        for (Map.Entry<String, float[][]> e : cases.entrySet()) {
+            float[] cw = e.getValue()[0];
+            float[] cx = e.getValue()[1];
+            String what = sample + ", " + e.getKey() + ": vector vs scalar epilogues";
+            Run.of(vector, cw, cx, y).assertSame(Run.of(scalar, cw, cx, y), what);
+            float[] outV = new float[BATCH * spec.outputSize()];
+            float[] outS = new float[BATCH * spec.outputSize()];
+            vector.forward(cw, cx, BATCH, outV);
+            scalar.forward(cw, cx, BATCH, outS);
+            assertArrayEquals(outS, outV, what + ": forward");
+            assertEquals(Double.doubleToLongBits(scalar.loss(cw, cx, y, BATCH)),
+                    Double.doubleToLongBits(vector.loss(cw, cx, y, BATCH)), what + ": loss()");
+        }
+    }
+
+    /** About a third of the values replaced by +0 and a third by -0. */
+    private static float[] sparse(float[] values, SplittableRandom rng) {
+        float[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            int r = rng.nextInt(3);
+            if (r < 2) {
+                out[i] = r == 0 ? 0f : -0f;
+            }
+        }
+        return out;
+    }
+
+    /** Values in [-1, 1) with about half of them replaced by +0 or -0. */
+    private static float[] signedZeros(float[] values, SplittableRandom rng) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            int r = rng.nextInt(4);
+            out[i] = r == 0 ? 0f : r == 1 ? -0f : (float) (rng.nextDouble() * 2 - 1);
+        }
+        return out;
     }
 
     @ParameterizedTest(name = "{0}")

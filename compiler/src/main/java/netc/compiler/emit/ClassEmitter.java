@@ -10,9 +10,11 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.Modifier;
 import netc.compiler.ir.Graph;
@@ -56,6 +58,8 @@ public final class ClassEmitter {
     private final EmitOptions options;
     private final Map<String, Stage> stages = new LinkedHashMap<>();
     private final Map<Integer, Node> scratch = new TreeMap<>();
+    /** The lane-by-lane activations that vector epilogues call, emitted once each after the kernels. */
+    private final Set<VectorHelpers> vectorHelpers = EnumSet.noneOf(VectorHelpers.class);
 
     /** One kernel, the stage number {@code runStage} knows it by, and the name of its method. */
     private record Stage(int id, Kernel kernel, Program program, String method) {
@@ -110,6 +114,9 @@ public final class ClassEmitter {
         type.addMethod(runStageMethod());
         for (Stage s : stages.values()) {
             type.addMethods(kernelMethods(s));
+        }
+        for (VectorHelpers h : vectorHelpers) {
+            type.addMethod(h.method());
         }
         if (options.vector()) {
             GemmEmitter.addVectorFields(type);
@@ -467,8 +474,26 @@ public final class ClassEmitter {
         }
         Epilogue epilogue = null;
         if (gemm.hasEpilogue()) {
-            epilogue = (row, col, value) -> new ExpressionEmitter(p, row, col, gemm.product(), value)
-                    .root(gemm.result());
+            epilogue = new Epilogue() {
+                @Override
+                public CodeBlock scalar(String row, String col, CodeBlock value) {
+                    return new ExpressionEmitter(p, row, col, gemm.product(), value).root(gemm.result());
+                }
+
+                @Override
+                public CodeBlock vector(String row, String col, CodeBlock value) {
+                    if (!options.vectorEpilogues()) {
+                        return null;
+                    }
+                    Set<VectorHelpers> used = EnumSet.noneOf(VectorHelpers.class);
+                    CodeBlock form = new ExpressionEmitter(p, row, col, gemm.product(), value)
+                            .vectorRoot(gemm.result(), used);
+                    if (form != null) {
+                        vectorHelpers.addAll(used);
+                    }
+                    return form;
+                }
+            };
         }
         GemmCall call = GemmCall.of(gemm, p);
         return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,

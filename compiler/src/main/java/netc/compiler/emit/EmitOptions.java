@@ -9,12 +9,22 @@ import javax.lang.model.SourceVersion;
  * {@code FloatVector}s the NN/TN kernels' register tiles are chosen for ({@link GemmSpec.Tile#broadcast}). The
  * generated code runs correctly, with bitwise the same results, whatever the running JVM's vector width; the width
  * only picks the tile. It is an explicit input so that the same input and options always give the same source.
+ *
+ * <p>{@code vectorEpilogues}: whether VECTOR-style matrix products use the vector forms of their fused epilogues
+ * where there are any (see {@link Epilogue#vector}). Both forms give bitwise the same results; turning them off
+ * (scalar epilogues after vector kernels) exists to check that, and to measure what they gain.
  */
-public record EmitOptions(String packageName, String className, boolean vector, int vectorBits) {
+public record EmitOptions(String packageName, String className, boolean vector, int vectorBits,
+        boolean vectorEpilogues) {
 
-    /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS}. */
+    /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS} and vector epilogues. */
     public EmitOptions(String packageName, String className, boolean vector) {
         this(packageName, className, vector, GemmSpec.DEFAULT_VECTOR_BITS);
+    }
+
+    /** Options with vector epilogues wherever {@code vector} is on. */
+    public EmitOptions(String packageName, String className, boolean vector, int vectorBits) {
+        this(packageName, className, vector, vectorBits, true);
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");

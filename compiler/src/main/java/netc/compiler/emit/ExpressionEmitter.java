@@ -60,9 +60,14 @@ final class ExpressionEmitter {
 
     /** An array read of a stored value, broadcasting shared values over samples and scalars over elements. */
     private CodeBlock read(Node n) {
-        Buffer b = program.buffer(n);
-        String array = ArrayNames.name(b);
+        String array = ArrayNames.name(program.buffer(n));
         arrays.add(array);
+        return CodeBlock.of("$L[$L]", array, index(n));
+    }
+
+    /** The index of element (row, col) of a stored value in its array. */
+    private CodeBlock index(Node n) {
+        Buffer b = program.buffer(n);
         int size = n.shape().size();
         CodeBlock.Builder index = CodeBlock.builder();
         boolean first = true;
@@ -81,7 +86,7 @@ final class ExpressionEmitter {
         if (first) {
             index.add("0");
         }
-        return CodeBlock.of("$L[$L]", array, index.build());
+        return index.build();
     }
 
     private CodeBlock apply(Node n) {
@@ -108,6 +113,79 @@ final class ExpressionEmitter {
             default:
                 throw new InternalCompilerError("ExpressionEmitter", "not an elementwise op: " + n);
         }
+    }
+
+    /**
+     * The value of {@code root} at columns {@code col .. col + LANES - 1} of row {@code row}, as a {@code FloatVector}
+     * expression (the replaced node stands for the vector given as replacement); or null when some operation in the
+     * tree has no vector form, or an operand is not read contiguously by column. Every operation is spelled so
+     * that each lane gets bitwise the value {@link #root} gives its column: IEEE add/sub/mul/div/neg lane by lane,
+     * and the comparisons of {@code netc.runtime.Activations} ({@code x > 0}, false for NaN) through the helpers of
+     * {@link VectorHelpers}, recorded in {@code helpers}.
+     */
+    CodeBlock vectorRoot(Node root, Set<VectorHelpers> helpers) {
+        return vectorApply(root, helpers);
+    }
+
+    private CodeBlock vectorOperand(Node n, Set<VectorHelpers> helpers) {
+        if (n == replaced) {
+            return replacement;
+        }
+        if (n.op() == netc.compiler.ir.Op.CONST) {
+            return CodeBlock.of("$T.broadcast($L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF,
+                    JavaLiterals.floatLiteral((float) n.attrs().value()));
+        }
+        if (program.isInlined(n)) {
+            return vectorApply(n, helpers);
+        }
+        if (n.shape().isScalar()) {
+            return CodeBlock.of("$T.broadcast($L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF, read(n));
+        }
+        if (replaced == null || n.shape().size() != replaced.shape().size()) {
+            return null;
+        }
+        // the index of read(n) is linear in col with coefficient 1, so LANES consecutive columns are contiguous
+        String array = ArrayNames.name(program.buffer(n));
+        arrays.add(array);
+        return CodeBlock.of("$T.fromArray($L, $L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF, array,
+                index(n));
+    }
+
+    private CodeBlock vectorApply(Node n, Set<VectorHelpers> helpers) {
+        switch (n.op()) {
+            case ADD: return vectorBinary("add", n, helpers);
+            case SUB: return vectorBinary("sub", n, helpers);
+            case MUL: return vectorBinary("mul", n, helpers);
+            case DIV: return vectorBinary("div", n, helpers);
+            case NEG: {
+                CodeBlock a = vectorOperand(n.input(0), helpers);
+                return a == null ? null : CodeBlock.of("$L.neg()", a);
+            }
+            case STEP: return vectorHelper(VectorHelpers.STEP, n, helpers);
+            case RELU: return vectorHelper(VectorHelpers.RELU, n, helpers);
+            case LEAKY_RELU: return vectorHelper(VectorHelpers.LEAKY_RELU, n, helpers);
+            case LEAKY_RELU_GRAD: return vectorHelper(VectorHelpers.LEAKY_RELU_GRAD, n, helpers);
+            default:
+                return null; // tanh, sigmoid, exp, log, softsign, ...: scalar only
+        }
+    }
+
+    private CodeBlock vectorBinary(String method, Node n, Set<VectorHelpers> helpers) {
+        CodeBlock a = vectorOperand(n.input(0), helpers);
+        CodeBlock b = a == null ? null : vectorOperand(n.input(1), helpers);
+        return b == null ? null : CodeBlock.of("$L.$L($L)", a, method, b);
+    }
+
+    private CodeBlock vectorHelper(VectorHelpers h, Node n, Set<VectorHelpers> helpers) {
+        CodeBlock a = vectorOperand(n.input(0), helpers);
+        if (a == null) {
+            return null;
+        }
+        helpers.add(h);
+        if (h.hasSlope()) {
+            return CodeBlock.of("$L($L, $L)", h.methodName(), a, JavaLiterals.floatLiteral((float) n.attrs().value()));
+        }
+        return CodeBlock.of("$L($L)", h.methodName(), a);
     }
 
     private CodeBlock call(String method, Node n) {
