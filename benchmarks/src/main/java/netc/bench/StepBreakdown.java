@@ -25,7 +25,7 @@ import netc.runtime.train.Sgd;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.StepBreakdown \
  *     [samples/nets/mnist_mlp.net] [--batch 128] [--threads 1,2] [--repeats 7] [--seconds 0.5] [--scalar]
- *     [--dump-source DIR] [--jsonl FILE] [--tag TEXT] [--parallel runtime|chunked|both] [--skip step,kernels]
+ *     [--dump-source DIR] [--jsonl FILE] [--tag TEXT] [--skip step,kernels]
  * </pre>
  *
  * <p>Three measurements per thread count, each the median (with min and max) over {@code --repeats} repeats of about
@@ -39,8 +39,8 @@ import netc.runtime.train.Sgd;
  *   <li><b>kernels</b> (once, one thread): every gemm stage called on its own through {@code runStage} on all rows,
  *       and its epilogue on its own, so the matmul proper and the elementwise epilogue can be told apart.
  * </ol>
- * With {@code --parallel chunked} or {@code both}, the stage measurement is also made with the instrumented class
- * calling {@link ChunkedParallel} (a prototype hand-off) instead of {@code netc.runtime.Parallel}.
+ * The chunked hand-off that {@code netc.runtime.Parallel} now uses was first measured here against the fixed split
+ * as a prototype (results/2026-11-27-step-breakdown.md, section 4).
  */
 public final class StepBreakdown {
 
@@ -58,7 +58,6 @@ public final class StepBreakdown {
         Path dump = null;
         Path jsonl = null;
         String tag = "";
-        String parallelMode = "runtime";
         String skip = "";
         for (int i = 0; i < argv.length; i++) {
             String s = argv[i];
@@ -68,7 +67,6 @@ public final class StepBreakdown {
                 case "--repeats": repeats = Integer.parseInt(argv[++i]); break;
                 case "--seconds": seconds = Double.parseDouble(argv[++i]); break;
                 case "--scalar": vector = false; break;
-                case "--parallel": parallelMode = argv[++i]; break;
                 case "--skip": skip = argv[++i]; break;
                 case "--dump-source": dump = Path.of(argv[++i]); break;
                 case "--jsonl": jsonl = Path.of(argv[++i]); break;
@@ -93,9 +91,6 @@ public final class StepBreakdown {
         Class<?> plainType = compilation.loadClass().type();
         Class<?> timedType = JaninoLoader.compile((pkg.isEmpty() ? "" : pkg + ".") + timed.timedName, timed.source,
                 Network.class.getClassLoader()).type();
-        TimedSource chunked = TimedSource.instrument(compilation.javaSource(), true);
-        Class<?> chunkedType = JaninoLoader.compile((pkg.isEmpty() ? "" : pkg + ".") + chunked.timedName,
-                chunked.source, Network.class.getClassLoader()).type();
         if (dump != null) {
             Files.createDirectories(dump);
             Files.writeString(dump.resolve(timed.className + ".java"), compilation.javaSource(), StandardCharsets.UTF_8);
@@ -111,12 +106,7 @@ public final class StepBreakdown {
             if (!skip.contains("step")) {
                 b.step(plainType, threads);
             }
-            if (!parallelMode.equals("chunked")) {
-                b.stages(timedType, timed, threads, false);
-            }
-            if (!parallelMode.equals("runtime") && threads > 1) {
-                b.stages(chunkedType, chunked, threads, true);
-            }
+            b.stages(timedType, timed, threads);
         }
         if (!skip.contains("kernels")) {
             b.kernels(timedType, timed);
@@ -244,16 +234,15 @@ public final class StepBreakdown {
         }
 
         /** Measurement 2: the instrumented class, per-stage wall time seen by the caller. */
-        void stages(Class<?> type, TimedSource timed, int threads, boolean chunked) throws IOException {
+        void stages(Class<?> type, TimedSource timed, int threads) throws IOException {
             Network net = Compilation.instantiate(type);
             long[] stageNs = stageArray(type);
             float[] params = Initializer.initialize(net.spec(), 0);
             float[] grad = new float[params.length];
             Sgd sgd = new Sgd(0.1);
             long[] lg = new long[1];
-            try (Parallel pool = Parallel.threads(chunked ? 1 : threads)) {
+            try (Parallel pool = Parallel.threads(threads)) {
                 net.setParallel(pool);
-                ChunkedParallel.install(chunked ? threads : 1);
                 Runnable step = () -> {
                     copyNext();
                     long t0 = System.nanoTime();
@@ -287,10 +276,9 @@ public final class StepBreakdown {
                 Map<String, Object> noise = probe.stop();
                 net.setParallel(Parallel.serial());
                 double lgMed = TrainThroughput.median(lgUs);
-                ChunkedParallel.install(1);
                 System.out.printf(Locale.ROOT, "%n== stages of lossAndGradient, %d thread(s)%s, instrumented class: "
                                 + "%.0f us per call median [%.0f-%.0f] = %,.0f samples/s without copy and SGD (foreign cpu "
-                                + "%s%%)%n", threads, chunked ? " via ChunkedParallel" : " via netc.runtime.Parallel", lgMed,
+                                + "%s%%)%n", threads, " via netc.runtime.Parallel", lgMed,
                         min(lgUs), max(lgUs), batch * 1e6 / lgMed, noise.get("foreign_cpu_pct"));
                 System.out.println("   stage  call                              form  M x N x K        split   "
                         + "us median [min-max]      share  GFLOP/s");
@@ -304,7 +292,7 @@ public final class StepBreakdown {
                             shape, s.parallel() ? s.rows(batch) + "r" : "serial", m, min(per[i]), max(per[i]),
                             pad(min(per[i]), max(per[i])), 100 * m / lgMed, gf);
                     emit(new JsonLine("netc_breakdown_stage", batch, threads, TrainThroughput.round2(m), "us/step")
-                            .put("parallel_impl", chunked ? "chunked" : "runtime")
+                            .put("parallel_impl", "runtime")
                             .put("stage", s.id()).put("call", s.call()).put("form", s.isGemm() ? s.form() : "row")
                             .put("shape", shape).put("parallel", s.parallel())
                             .put("us_min", TrainThroughput.round2(min(per[i])))
@@ -322,7 +310,7 @@ public final class StepBreakdown {
                                 + "%.1f MFLOP), row stages %.0f us (%.1f%%), rest of lossAndGradient %.0f us%n", mm,
                         100 * mm / lgMed, flop / (mm * 1e3), flop / 1e6, rw, 100 * rw / lgMed, lgMed - mm - rw);
                 emit(new JsonLine("netc_breakdown_loss_and_gradient", batch, threads, TrainThroughput.round1(lgMed),
-                        "us/call").put("parallel_impl", chunked ? "chunked" : "runtime")
+                        "us/call").put("parallel_impl", "runtime")
                         .put("us_min", TrainThroughput.round1(min(lgUs))).put("us_max", TrainThroughput.round1(max(lgUs)))
                         .put("gemm_us", TrainThroughput.round1(mm)).put("row_us", TrainThroughput.round1(rw))
                         .putAll(noise));

@@ -74,21 +74,12 @@ final class TimedSource {
     }
 
     static TimedSource instrument(String original) {
-        return instrument(original, false);
-    }
-
-    /**
-     * As {@link #instrument(String)}; with {@code chunked}, the stage calls of lossAndGradient go to
-     * {@link ChunkedParallel#run} instead of the runtime's {@code Parallel}, and the class is named
-     * {@code <Name>Chunked}.
-     */
-    static TimedSource instrument(String original, boolean chunked) {
         Matcher cm = CLASS_DECL.matcher(original);
         if (!cm.find()) {
             throw new IllegalStateException("no 'public final class X implements' in the generated source");
         }
         String name = cm.group(1);
-        String timed = name + (chunked ? "Chunked" : "Timed");
+        String timed = name + "Timed";
 
         // gemm headers: form and shape
         Map<String, String[]> gemmInfo = new LinkedHashMap<>();
@@ -147,9 +138,6 @@ final class TimedSource {
             newBody.append(body, last, sm.start());
             String indent = sm.group(1);
             String stmt = sm.group(2);
-            if (chunked) {
-                stmt = stmt.replace("parallel.run(this, ", "netc.bench.ChunkedParallel.run(this, ");
-            }
             newBody.append(indent).append("{ long t0_ = System.nanoTime(); ").append(stmt)
                     .append(" STAGE_NS[").append(id).append("] += System.nanoTime() - t0_; }");
             last = sm.end();

@@ -36,38 +36,33 @@ class TimedSourceTest {
 
     @Test
     void instrumentedClassesComputeTheSameLossAndGradientBitForBit() throws Exception {
-        for (boolean chunked : new boolean[] {false, true}) {
-            Compilation c = NetCompiler.compile(NetCompiler.read(MLP),
-                    NetCompiler.Options.defaults().withVector(false));
-            TimedSource t = TimedSource.instrument(c.javaSource(), chunked);
-            String pkg = c.emitOptions().packageName();
-            Network plain = c.load();
-            Network timed = Compilation.instantiate(JaninoLoader.compile(pkg + "." + t.timedName, t.source,
-                    Network.class.getClassLoader()).type());
-            float[] params = Initializer.initialize(plain.spec(), 0);
-            int batch = 13;
-            SplittableRandom r = new SplittableRandom(5);
-            float[] x = new float[batch * 784];
-            float[] y = new float[batch];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) r.nextDouble();
-            }
-            for (int i = 0; i < batch; i++) {
-                y[i] = r.nextInt(10);
-            }
-            float[] g1 = new float[params.length];
-            float[] g2 = new float[params.length];
-            double l1 = plain.lossAndGradient(params, x, y, batch, g1, null);
-            ChunkedParallel.install(chunked ? 2 : 1);
-            try (Parallel p = Parallel.threads(chunked ? 1 : 2)) {
-                timed.setParallel(p);
-                double l2 = timed.lossAndGradient(params, x, y, batch, g2, null);
-                timed.setParallel(Parallel.serial());
-                assertEquals(l1, l2, 0.0);
-                assertArrayEquals(g1, g2, 0f);
-            } finally {
-                ChunkedParallel.install(1);
-            }
+        Compilation c = NetCompiler.compile(NetCompiler.read(MLP),
+                NetCompiler.Options.defaults().withVector(false));
+        TimedSource t = TimedSource.instrument(c.javaSource());
+        String pkg = c.emitOptions().packageName();
+        Network plain = c.load();
+        Network timed = Compilation.instantiate(JaninoLoader.compile(pkg + "." + t.timedName, t.source,
+                Network.class.getClassLoader()).type());
+        float[] params = Initializer.initialize(plain.spec(), 0);
+        int batch = 13;
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = new float[batch * 784];
+        float[] y = new float[batch];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        for (int i = 0; i < batch; i++) {
+            y[i] = r.nextInt(10);
+        }
+        float[] g1 = new float[params.length];
+        float[] g2 = new float[params.length];
+        double l1 = plain.lossAndGradient(params, x, y, batch, g1, null);
+        try (Parallel p = Parallel.threads(2)) {
+            timed.setParallel(p);
+            double l2 = timed.lossAndGradient(params, x, y, batch, g2, null);
+            timed.setParallel(Parallel.serial());
+            assertEquals(l1, l2, 0.0);
+            assertArrayEquals(g1, g2, 0f);
         }
     }
 }
