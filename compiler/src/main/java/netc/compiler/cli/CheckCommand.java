@@ -57,15 +57,9 @@ final class CheckCommand implements Callable<Integer> {
             case grad -> out.print(IrPrinter.print(Differentiate.run(m.graph())));
             case fused -> {
                 Graph diff = Differentiate.run(m.graph());
-                List<String> roles = new java.util.ArrayList<>(List.of(Graph.OUTPUT, Graph.LOSS));
-                for (String role : diff.outputs().keySet()) {
-                    if (Graph.paramOfGrad(role) != null) {
-                        roles.add(role);
-                    }
-                }
                 out.print(ProgramPrinter.print("forward", Schedule.build(diff, List.of(Graph.OUTPUT))));
                 out.println();
-                out.print(ProgramPrinter.print("lossAndGradient", Schedule.build(diff, roles)));
+                out.print(ProgramPrinter.print("lossAndGradient", Schedule.build(diff, diff.trainingRoles())));
             }
             case java -> {
                 Compilation c = model.compile(model.options(), err);

@@ -81,13 +81,7 @@ public final class ClassEmitter {
     }
 
     private String emitFile() {
-        List<String> trainRoles = new ArrayList<>(List.of(Graph.OUTPUT, Graph.LOSS));
-        for (String role : graph.outputs().keySet()) {
-            if (Graph.paramOfGrad(role) != null) {
-                trainRoles.add(role);
-            }
-        }
-        Program train = Schedule.build(graph, trainRoles);
+        Program train = Schedule.build(graph, graph.trainingRoles());
         Program forward = Schedule.build(graph, List.of(Graph.OUTPUT));
         Program loss = Schedule.build(graph, List.of(Graph.LOSS));
         for (Program p : List.of(train, forward, loss)) {

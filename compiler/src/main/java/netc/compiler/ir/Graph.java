@@ -39,6 +39,17 @@ public final class Graph {
         return outputName.startsWith(GRAD_PREFIX) ? outputName.substring(GRAD_PREFIX.length()) : null;
     }
 
+    /** What the training program computes: the output, the loss, then every gradient output, in output order. */
+    public List<String> trainingRoles() {
+        List<String> roles = new java.util.ArrayList<>(List.of(OUTPUT, LOSS));
+        for (String role : outputs.keySet()) {
+            if (paramOfGrad(role) != null) {
+                roles.add(role);
+            }
+        }
+        return roles;
+    }
+
     public String name() {
         return name;
     }

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import netc.compiler.interp.GradientCheck;
 import netc.compiler.ir.Attrs;
 import netc.compiler.ir.Graph;
+import netc.compiler.ir.TinyMlp;
 import netc.compiler.ir.GraphBuilder;
 import netc.compiler.ir.Node;
 import netc.compiler.ir.Op;
@@ -112,18 +113,7 @@ class GradRulesTest {
     }
 
     private static Graph mlpWithTarget() {
-        GraphBuilder g = new GraphBuilder("mlp", "test.net");
-        Node x = g.input("x", Shape.of(4), Span.NONE);
-        Node w1 = g.param("W1", Shape.of(6, 4), Span.NONE);
-        Node b1 = g.param("b1", Shape.of(6), Span.NONE);
-        Node w2 = g.param("W2", Shape.of(3, 6), Span.NONE);
-        Node b2 = g.param("b2", Shape.of(3), Span.NONE);
-        Node h = g.op(Op.RELU, g.op(Op.ADD, g.op(Op.MAT_VEC, w1, x), b1));
-        Node z = g.op(Op.ADD, g.op(Op.MAT_VEC, w2, h), b2);
-        Map<String, Node> outputs = new LinkedHashMap<>();
-        outputs.put(Graph.OUTPUT, g.op(Op.SOFTMAX, z));
-        outputs.put(Graph.LOSS, g.op(Op.SOFTMAX_CROSS_ENTROPY, z, g.labels("y", 3, Span.NONE)));
-        return g.build(outputs);
+        return TinyMlp.graph("mlp", "test.net", 4, 6, 3);
     }
 
     @Test

@@ -3,17 +3,12 @@ package netc.compiler.emit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import netc.compiler.autodiff.Differentiate;
 import netc.compiler.interp.Interpreter;
 import netc.compiler.ir.Graph;
-import netc.compiler.ir.GraphBuilder;
-import netc.compiler.ir.Node;
-import netc.compiler.ir.Op;
-import netc.compiler.ir.Shape;
-import netc.compiler.source.Span;
+import netc.compiler.ir.TinyMlp;
 import netc.runtime.Init;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
@@ -24,18 +19,7 @@ import org.junit.jupiter.api.Test;
 class GeneratedNetworkTest {
 
     static Graph mlp() {
-        GraphBuilder g = new GraphBuilder("tiny_mlp", "tiny.net");
-        Node x = g.input("x", Shape.of(7), Span.NONE);
-        Node w1 = g.param("W1", Shape.of(9, 7), Span.NONE);
-        Node b1 = g.param("b1", Shape.of(9), Span.NONE);
-        Node w2 = g.param("W2", Shape.of(5, 9), Span.NONE);
-        Node b2 = g.param("b2", Shape.of(5), Span.NONE);
-        Node h = g.op(Op.RELU, g.op(Op.ADD, g.op(Op.MAT_VEC, w1, x), b1));
-        Node z = g.op(Op.ADD, g.op(Op.MAT_VEC, w2, h), b2);
-        Map<String, Node> outputs = new LinkedHashMap<>();
-        outputs.put(Graph.OUTPUT, g.op(Op.SOFTMAX, z));
-        outputs.put(Graph.LOSS, g.op(Op.SOFTMAX_CROSS_ENTROPY, z, g.labels("y", 5, Span.NONE)));
-        return g.build(outputs);
+        return TinyMlp.graph("tiny_mlp", "tiny.net", 7, 9, 5);
     }
 
     static Network compile(String source, String className) throws Exception {
