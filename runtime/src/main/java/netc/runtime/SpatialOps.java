@@ -1,0 +1,293 @@
+package netc.runtime;
+
+import java.util.Arrays;
+
+/**
+ * Spatial routines called by generated code for convolutions and pooling: patch extraction (im2col) and its adjoint,
+ * max and average pooling with their gradients, and the per-channel sum that is the adjoint of a conv bias. They are
+ * memory-bound loops with nothing to specialise per network, so they live here rather than being generated; the
+ * arithmetic-heavy part of a convolution is the GEMM over the patch matrix, which the compiler emits.
+ *
+ * <p>Layout: a {@code [C, H, W]} value is stored channel-last, element {@code (c, h, w)} of sample {@code b} at
+ * {@code off + b*H*W*C + (h*W + w)*C + c} (see docs/spatial-and-recurrent.md).
+ *
+ * <p>Each routine works on a range {@code [lo, hi)} so that {@link Parallel} can split it: pixel rows for
+ * {@link #im2col}, samples for the pooling routines and {@link #col2imAdd}, channels for {@link #sumChannels}. Every
+ * output element is written by exactly one index of the range, in a fixed order, so the result is bitwise the same
+ * however the range is split and in whatever order the parts run. Outputs must not overlap inputs.
+ */
+public final class SpatialOps {
+    private SpatialOps() {
+    }
+
+    /**
+     * Builds patch rows {@code [lo, hi)} of a convolution with a {@code k x k} kernel. Row
+     * {@code r = b*ho*wo + oh*wo + ow} (at {@code pOff + r*c*k*k}) lists, for {@code ci} in {@code 0..c-1}, {@code kh}
+     * and {@code kw} in {@code 0..k-1} (kw fastest, ci slowest, matching a kernel row of an {@code [O, C, K, K]}
+     * parameter), the input {@code x[b, ci, oh*stride - pad + kh, ow*stride - pad + kw]}, or 0 where that lies in the
+     * padding. The caller passes {@code ho = (h + 2 pad - k) / stride + 1} and likewise {@code wo}.
+     */
+    public static void im2col(float[] x, int xOff, int c, int h, int w, int k, int stride, int pad, int ho, int wo,
+                              float[] patches, int pOff, int lo, int hi) {
+        if (lo >= hi) {
+            return;
+        }
+        int kk = k * k;
+        int rowLen = c * kk;
+        int plane = ho * wo;
+        int sampleLen = h * w * c;
+        // Walk (b, oh, ow) incrementally instead of dividing per row.
+        int b = lo / plane;
+        int rem = lo - b * plane;
+        int oh = rem / wo;
+        int ow = rem - oh * wo;
+        int dst = pOff + lo * rowLen;
+        for (int r = lo; r < hi; r++) {
+            int ih0 = oh * stride - pad;
+            int iw0 = ow * stride - pad;
+            // Columns kw in [kwLo, kwHi) are inside the image; the same for every kernel row and channel.
+            int kwLo = Math.min(k, Math.max(0, -iw0));
+            int kwHi = Math.max(kwLo, Math.min(k, w - iw0));
+            int xs = xOff + b * sampleLen;
+            for (int ci = 0; ci < c; ci++) {
+                int d = dst + ci * kk;
+                for (int kh = 0; kh < k; kh++, d += k) {
+                    int ih = ih0 + kh;
+                    if (ih < 0 || ih >= h) {
+                        for (int kw = 0; kw < k; kw++) {
+                            patches[d + kw] = 0f;
+                        }
+                        continue;
+                    }
+                    for (int kw = 0; kw < kwLo; kw++) {
+                        patches[d + kw] = 0f;
+                    }
+                    int src = xs + (ih * w + iw0 + kwLo) * c + ci;
+                    for (int kw = kwLo; kw < kwHi; kw++, src += c) {
+                        patches[d + kw] = x[src];
+                    }
+                    for (int kw = kwHi; kw < k; kw++) {
+                        patches[d + kw] = 0f;
+                    }
+                }
+            }
+            dst += rowLen;
+            if (++ow == wo) {
+                ow = 0;
+                if (++oh == ho) {
+                    oh = 0;
+                    b++;
+                }
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #im2col} for samples {@code [lo, hi)}: sets the whole sample {@code dx[b]} ({@code c*h*w}
+     * floats) to zero, then adds every entry of that sample's patch rows back to the pixel it was read from (entries
+     * that came from the padding are dropped). Additions run in a fixed order (rows in order, within a row ci, kh,
+     * kw), and a sample is only ever touched by one call, so splitting over samples keeps the sums deterministic.
+     */
+    public static void col2imAdd(float[] dPatches, int pOff, int c, int h, int w, int k, int stride, int pad, int ho,
+                                 int wo, float[] dx, int dxOff, int lo, int hi) {
+        int kk = k * k;
+        int rowLen = c * kk;
+        int plane = ho * wo;
+        int sampleLen = h * w * c;
+        for (int b = lo; b < hi; b++) {
+            int xs = dxOff + b * sampleLen;
+            Arrays.fill(dx, xs, xs + sampleLen, 0f);
+            int src = pOff + b * plane * rowLen;
+            for (int oh = 0; oh < ho; oh++) {
+                int ih0 = oh * stride - pad;
+                for (int ow = 0; ow < wo; ow++, src += rowLen) {
+                    int iw0 = ow * stride - pad;
+                    int kwLo = Math.min(k, Math.max(0, -iw0));
+                    int kwHi = Math.max(kwLo, Math.min(k, w - iw0));
+                    for (int ci = 0; ci < c; ci++) {
+                        int s = src + ci * kk;
+                        for (int kh = 0; kh < k; kh++, s += k) {
+                            int ih = ih0 + kh;
+                            if (ih < 0 || ih >= h) {
+                                continue;
+                            }
+                            int d = xs + (ih * w + iw0 + kwLo) * c + ci;
+                            for (int kw = kwLo; kw < kwHi; kw++, d += c) {
+                                dx[d] += dPatches[s + kw];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Max pooling for samples {@code [lo, hi)}: {@code out[b, ci, oh, ow]} is the maximum of the {@code size x size}
+     * window at rows {@code oh*stride ..}, columns {@code ow*stride ..} of channel {@code ci}. Windows lie inside the
+     * image: {@code ho = (h - size) / stride + 1}, likewise {@code wo}.
+     *
+     * <p>NaN propagates: if any element of a window is NaN the result is NaN (a plain {@code v > max} scan would
+     * silently skip a NaN that is not first). Elements that compare equal (including {@code -0.0} and {@code 0.0})
+     * keep the first in window order, the element {@link #maxPoolGrad} sends the gradient to.
+     */
+    public static void maxPool(float[] x, int xOff, int c, int h, int w, int size, int stride, int ho, int wo,
+                               float[] out, int outOff, int lo, int hi) {
+        int sampleLen = h * w * c;
+        int outLen = ho * wo * c;
+        for (int b = lo; b < hi; b++) {
+            int xs = xOff + b * sampleLen;
+            int o = outOff + b * outLen;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++, o += c) {
+                    int first = xs + (oh * stride * w + ow * stride) * c;
+                    // Channel-inner so that each window element is a contiguous run of c floats.
+                    System.arraycopy(x, first, out, o, c);
+                    for (int i = 0; i < size; i++) {
+                        for (int j = (i == 0 ? 1 : 0); j < size; j++) {
+                            int s = first + (i * w + j) * c;
+                            for (int ci = 0; ci < c; ci++) {
+                                float v = x[s + ci];
+                                if (beats(v, out[o + ci])) {
+                                    out[o + ci] = v;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Gradient of {@link #maxPool} for samples {@code [lo, hi)}: sets {@code dx[b]} to zero, then adds the whole
+     * {@code g[b, ci, oh, ow]} of each window to one element of that window, the first maximal one in window order
+     * (row by row, then column; a later element must be strictly greater to take over). On ties the gradient is
+     * therefore not shared: a window of equal values sends it all to its top-left element. With overlapping windows
+     * ({@code stride < size}) an element can be chosen by several windows and their contributions add, in window
+     * order. If a window holds a NaN, the first NaN is chosen, matching the NaN that {@link #maxPool} returns.
+     */
+    public static void maxPoolGrad(float[] x, int xOff, float[] g, int gOff, int c, int h, int w, int size, int stride,
+                                   int ho, int wo, float[] dx, int dxOff, int lo, int hi) {
+        int sampleLen = h * w * c;
+        int outLen = ho * wo * c;
+        for (int b = lo; b < hi; b++) {
+            int xs = xOff + b * sampleLen;
+            int toDx = dxOff - xOff;
+            Arrays.fill(dx, xs + toDx, xs + toDx + sampleLen, 0f);
+            int gi = gOff + b * outLen;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++, gi += c) {
+                    int first = xs + (oh * stride * w + ow * stride) * c;
+                    for (int ci = 0; ci < c; ci++) {
+                        int best = first + ci;
+                        float max = x[best];
+                        for (int i = 0; i < size; i++) {
+                            int s = first + i * w * c + ci;
+                            for (int j = 0; j < size; j++, s += c) {
+                                float v = x[s];
+                                if (beats(v, max)) {
+                                    max = v;
+                                    best = s;
+                                }
+                            }
+                        }
+                        dx[best + toDx] += g[gi + ci];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Average pooling for samples {@code [lo, hi)}: {@code out[b, ci, oh, ow]} is the mean of the window (same
+     * windows as {@link #maxPool}), summed in double in window order and divided by {@code size*size} before the one
+     * rounding to float.
+     */
+    public static void avgPool(float[] x, int xOff, int c, int h, int w, int size, int stride, int ho, int wo,
+                               float[] out, int outOff, int lo, int hi) {
+        int sampleLen = h * w * c;
+        int outLen = ho * wo * c;
+        double area = size * size;
+        for (int b = lo; b < hi; b++) {
+            int xs = xOff + b * sampleLen;
+            int o = outOff + b * outLen;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++, o += c) {
+                    int first = xs + (oh * stride * w + ow * stride) * c;
+                    for (int ci = 0; ci < c; ci++) {
+                        double sum = 0;
+                        for (int i = 0; i < size; i++) {
+                            int s = first + i * w * c + ci;
+                            for (int j = 0; j < size; j++, s += c) {
+                                sum += x[s];
+                            }
+                        }
+                        out[o + ci] = (float) (sum / area);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Gradient of {@link #avgPool} for samples {@code [lo, hi)}: sets {@code dx[b]} to zero, then adds
+     * {@code g[b, ci, oh, ow] / (size*size)} (one float division) to every element of each window; overlapping
+     * windows add, in window order.
+     */
+    public static void avgPoolGrad(float[] g, int gOff, int c, int h, int w, int size, int stride, int ho, int wo,
+                                   float[] dx, int dxOff, int lo, int hi) {
+        int sampleLen = h * w * c;
+        int outLen = ho * wo * c;
+        float area = size * size;
+        for (int b = lo; b < hi; b++) {
+            int xs = dxOff + b * sampleLen;
+            Arrays.fill(dx, xs, xs + sampleLen, 0f);
+            int gi = gOff + b * outLen;
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++, gi += c) {
+                    int first = xs + (oh * stride * w + ow * stride) * c;
+                    for (int i = 0; i < size; i++) {
+                        for (int j = 0; j < size; j++) {
+                            int d = first + (i * w + j) * c;
+                            for (int ci = 0; ci < c; ci++) {
+                                dx[d + ci] += g[gi + ci] / area;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code out[ci] = sum over b in batch order, then pixel p in order, of v[vOff + (b*pixels + p)*c + ci]} for
+     * channels {@code [lo, hi)}: the adjoint of a {@code [C]} bias broadcast over the pixels of a batch. The sum is
+     * accumulated in double (a conv bias sums batch*H*W terms, enough for float accumulation to lose small terms
+     * next to a large running sum) and rounded to float once; one pass over the data serves all channels of the range.
+     */
+    public static void sumChannels(float[] v, int vOff, int c, int pixels, int batch, float[] out, int outOff, int lo,
+                                   int hi) {
+        if (lo >= hi) {
+            return;
+        }
+        double[] acc = new double[hi - lo];
+        int rows = batch * pixels;
+        for (int r = 0, row = vOff + lo; r < rows; r++, row += c) {
+            for (int ci = 0; ci < acc.length; ci++) {
+                acc[ci] += v[row + ci];
+            }
+        }
+        for (int ci = 0; ci < acc.length; ci++) {
+            out[outOff + lo + ci] = (float) acc[ci];
+        }
+    }
+
+    /**
+     * Whether window element {@code v} replaces the running maximum {@code max}: strictly greater, or the first NaN
+     * (nothing replaces a NaN, since every comparison with it is false).
+     */
+    private static boolean beats(float v, float max) {
+        return v > max || (v != v && max == max);
+    }
+}
