@@ -89,9 +89,14 @@ public final class Differentiate {
         return n.op().kind() != Op.Kind.LEAF || n.op() == Op.PARAM;
     }
 
-    /** A contribution to a shared value that varies per sample is summed over the batch (the broadcast's adjoint). */
+    /**
+     * A contribution to a shared value that varies per sample is summed over the batch (the broadcast's adjoint);
+     * one to a per-channel value [C] from an image [C, H, W] is summed over the batch and the pixels.
+     */
     private static Node reduceToShape(Algebra al, Node c, Node target) {
-        if (c.batched() && !target.batched()) {
+        if (c.shape().isImage() && c.batched() && !target.batched() && target.shape().rank() == 1) {
+            c = al.op(Op.SUM_CHANNELS, c);
+        } else if (c.batched() && !target.batched()) {
             c = al.op(Op.SUM_BATCH, c);
         }
         if (!c.shape().equals(target.shape())) {

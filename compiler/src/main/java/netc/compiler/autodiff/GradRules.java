@@ -24,9 +24,9 @@ final class GradRules {
             case INPUT: case LABELS: case TARGET: case PARAM: case CONST:
                 return new Node[0];
             case MAT_VEC: // y = W x: dW = sum_b g x^T, dx = W^T g
-                return of(al.op(Op.OUTER_SUM, g, b), al.op(Op.MAT_T_VEC, a, g));
+                return of(outerSum(al, g, b, a), al.op(Op.MAT_T_VEC, a, g));
             case MAT_T_VEC: // y = W^T h: dW = sum_b h g^T, dh = W g
-                return of(al.op(Op.OUTER_SUM, b, g), al.op(Op.MAT_VEC, a, g));
+                return of(outerSum(al, b, g, a), al.op(Op.MAT_VEC, a, g));
             case OUTER_SUM: // Y = sum_b u v^T: du = Y' v, dv = Y'^T u
                 return of(al.op(Op.MAT_VEC, g, b), al.op(Op.MAT_T_VEC, g, a));
             case SUM_BATCH: // y = sum_b v_b: dv_b = g
@@ -61,6 +61,16 @@ final class GradRules {
                 return of(al.mul(g, y));
             case LOG: // log'(a) = 1 / a
                 return of(al.div(g, a));
+            case FLATTEN: // a reshape: the same values flow back in the input's shape
+                return of(al.builder().add(Op.UNFLATTEN, List.of(g), Attrs.shape(a.shape()), Span.NONE));
+            case IM2COL: // every patch entry came from one pixel (or the zero padding): add it back there
+                return of(al.builder().add(Op.COL2IM, List.of(g), Attrs.window(y.attrs().window(), a.shape()),
+                        Span.NONE));
+            case MAXPOOL: // the window's maximum passes its gradient to the element it came from
+                return of(al.builder().add(Op.MAXPOOL_GRAD, List.of(a, g), y.attrs(), Span.NONE));
+            case AVGPOOL: // every element of a window contributes 1 / size^2
+                return of(al.builder().add(Op.AVGPOOL_GRAD, List.of(g), Attrs.window(y.attrs().window(),
+                        a.shape()), Span.NONE));
             case SOFTMAX: // da = y * (g - sum(g * y))
                 return of(al.op(Op.SOFTMAX_GRAD, y, g));
             case SOFTMAX_CROSS_ENTROPY: // d/dz = (softmax(z) - onehot(t)) / B
@@ -73,7 +83,8 @@ final class GradRules {
                 return of(al.mul(g, al.op(Op.SIGMOID_BINARY_CROSS_ENTROPY_GRAD, a, b)), null);
             case BINARY_CROSS_ENTROPY: // d/dp = (p - t) / (p (1 - p) B)
                 return of(al.mul(g, al.op(Op.BINARY_CROSS_ENTROPY_GRAD, a, b)), null);
-            case SOFTSIGN_GRAD: case LEAKY_RELU_GRAD: case SOFTMAX_GRAD:
+            case SOFTSIGN_GRAD: case LEAKY_RELU_GRAD: case SOFTMAX_GRAD: case UNFLATTEN: case COL2IM:
+            case MAXPOOL_GRAD: case AVGPOOL_GRAD: case SUM_CHANNELS:
             case SOFTMAX_CROSS_ENTROPY_GRAD: case CROSS_ENTROPY_GRAD: case SQUARED_ERROR_GRAD:
             case SIGMOID_BINARY_CROSS_ENTROPY_GRAD: case BINARY_CROSS_ENTROPY_GRAD:
                 throw new InternalCompilerError("Differentiate",
@@ -81,6 +92,12 @@ final class GradRules {
             default:
                 throw new AssertionError(y.op());
         }
+    }
+
+    /** {@code sum g x^T} in the shape of the matrix {@code w} it is the gradient of (a kernel [O, C, K, K]). */
+    private static Node outerSum(Algebra al, Node g, Node x, Node w) {
+        Attrs attrs = w.shape().rank() == 2 ? Attrs.NONE : Attrs.shape(w.shape());
+        return al.builder().add(Op.OUTER_SUM, List.of(g, x), attrs, Span.NONE);
     }
 
     private static Node[] of(Node... adjoints) {

@@ -364,19 +364,27 @@ public final class ClassEmitter {
             if (k instanceof Kernel.Gemm gemm) {
                 m.addStatement("parallel.run(this, $L, $L, $L)", s.id(), rows(k),
                         gemmSpec(gemm, p, s.method()).rowTile());
+            } else if (splitsOverThreads(k)) {
+                m.addStatement("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
             } else {
                 m.addStatement("runStage($L, 0, $L)", s.id(), rows(k));
             }
         }
     }
 
-    /** How many rows a stage's range covers: samples, a weight gradient's rows, or a shared value's elements. */
+    /**
+     * How many rows a stage's range covers: samples (pixels of all samples for an image), a weight gradient's rows,
+     * or a shared value's elements.
+     */
     private static String rows(Kernel k) {
         Node r = k.result();
         if (k instanceof Kernel.Gemm gemm) {
             Node product = gemm.product();
             return product.op() == Op.OUTER_SUM ? String.valueOf(product.shape().dim(0))
-                    : product.batched() ? "batch" : "1";
+                    : product.batched() ? GemmCall.rows(product) : "1";
+        }
+        if (r.op().kind() == Op.Kind.SPATIAL) {
+            return SpatialCalls.rows(r);
         }
         if (r.op().kind() == Op.Kind.LOSS) {
             return "batch";
@@ -384,7 +392,14 @@ public final class ClassEmitter {
         if (r.op() == Op.SUM_BATCH || !r.batched()) {
             return String.valueOf(r.shape().size());
         }
-        return "batch";
+        return GemmCall.rows(r);
+    }
+
+    /** Image kernels are large and memory-bound: split them over the threads like the matrix products. */
+    private static boolean splitsOverThreads(Kernel k) {
+        Node r = k.result();
+        return r.op().kind() == Op.Kind.SPATIAL || k instanceof Kernel.Elementwise && r.batched()
+                && r.shape().isImage();
     }
 
     /** A comment naming the kernel by IR formula and source position; never user text. */
@@ -430,6 +445,9 @@ public final class ClassEmitter {
                 args.add("$L, ", array);
             }
             return args.add("lo, hi)").build();
+        }
+        if (k.result().op().kind() == Op.Kind.SPATIAL) {
+            return SpatialCalls.call(k.result(), p);
         }
         return RowCalls.call(k.result(), p);
     }
@@ -514,7 +532,7 @@ public final class ClassEmitter {
         CodeBlock value = new ExpressionEmitter(p, "r", "j", null, null).root(result);
         String out = ExpressionEmitter.ArrayNames.name(p.buffer(result));
         int outOff = p.buffer(result).offset();
-        int size = result.shape().size();
+        int size = result.batched() ? result.shape().rowWidth() : result.shape().size();
         MethodSpec.Builder m = MethodSpec.methodBuilder(method)
                 .addModifiers(Modifier.STATIC)
                 .addJavadoc("$L\n", describe(new Kernel.Elementwise(result), p));

@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import java.util.Set;
 import java.util.TreeSet;
 import netc.compiler.ir.Node;
+import netc.compiler.ir.Shape;
 import netc.compiler.schedule.Buffer;
 import netc.compiler.schedule.Program;
 import netc.compiler.source.InternalCompilerError;
@@ -21,10 +22,12 @@ final class ExpressionEmitter {
     private final Node replaced;
     private final CodeBlock replacement;
     private final Set<String> arrays = new TreeSet<>();
+    private int rowsPerSample = 1;
 
     /**
-     * @param row         the Java variable holding the sample index (ignored for shared values)
-     * @param col         the Java variable holding the element index within a sample
+     * @param row         the Java variable holding the row index: the sample, or for an image the pixel of all
+     *                    samples (ignored for shared values)
+     * @param col         the Java variable holding the element index within a row
      * @param replaced    a node to spell as {@code replacement} (the epilogue's product), or null
      */
     ExpressionEmitter(Program program, String row, String col, Node replaced, CodeBlock replacement) {
@@ -35,13 +38,19 @@ final class ExpressionEmitter {
         this.replacement = replacement;
     }
 
+
     /** The arrays read so far, by Java name, sorted (so parameter lists are deterministic). */
     Set<String> arrays() {
         return arrays;
     }
 
-    /** The value of {@code root} at (row, col), expanding its inlined operands. */
+    /**
+     * The value of {@code root} at (row, col), expanding its inlined operands. When the root is an image, rows are
+     * pixels: a batched operand (of the root's size per sample) has rows of {@code size / pixels} values, and a
+     * shared per-channel operand [C] is read at the column.
+     */
     CodeBlock root(Node root) {
+        rowsPerSample = root.shape().rowsPerSample();
         return apply(root);
     }
 
@@ -76,7 +85,8 @@ final class ExpressionEmitter {
             first = false;
         }
         if (n.batched()) {
-            index.add(first ? "$L" : " + $L", size == 1 ? row : row + " * " + size);
+            int width = size / rowsPerSample;
+            index.add(first ? "$L" : " + $L", width == 1 ? row : row + " * " + width);
             first = false;
         }
         if (!n.shape().isScalar()) {
@@ -96,6 +106,7 @@ final class ExpressionEmitter {
             case MUL: return CodeBlock.of("($L * $L)", operand(n.input(0)), operand(n.input(1)));
             case DIV: return CodeBlock.of("($L / $L)", operand(n.input(0)), operand(n.input(1)));
             case NEG: return CodeBlock.of("(-$L)", operand(n.input(0)));
+            case FLATTEN: case UNFLATTEN: return operand(n.input(0)); // same memory order
             case STEP: return call("step", n);
             case SOFTSIGN: return call("softsign", n);
             case SIGMOID: return call("sigmoid", n);
@@ -124,6 +135,7 @@ final class ExpressionEmitter {
      * {@link VectorHelpers}, recorded in {@code helpers}.
      */
     CodeBlock vectorRoot(Node root, Set<VectorHelpers> helpers) {
+        rowsPerSample = root.shape().rowsPerSample();
         return vectorApply(root, helpers);
     }
 
@@ -141,7 +153,9 @@ final class ExpressionEmitter {
         if (n.shape().isScalar()) {
             return CodeBlock.of("$T.broadcast($L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF, read(n));
         }
-        if (replaced == null || n.shape().size() != replaced.shape().size()) {
+        // LANES consecutive columns are contiguous when the operand has one value per column of the row
+        Shape r = replaced == null ? null : replaced.shape();
+        if (r == null || n.shape().size() != r.rowWidth() * (n.batched() ? r.rowsPerSample() : 1)) {
             return null;
         }
         // the index of read(n) is linear in col with coefficient 1, so LANES consecutive columns are contiguous
@@ -161,6 +175,8 @@ final class ExpressionEmitter {
                 CodeBlock a = vectorOperand(n.input(0), helpers);
                 return a == null ? null : CodeBlock.of("$L.neg()", a);
             }
+            case FLATTEN: case UNFLATTEN:
+                return vectorOperand(n.input(0), helpers);
             case STEP: return vectorHelper(VectorHelpers.STEP, n, helpers);
             case RELU: return vectorHelper(VectorHelpers.RELU, n, helpers);
             case LEAKY_RELU: return vectorHelper(VectorHelpers.LEAKY_RELU, n, helpers);

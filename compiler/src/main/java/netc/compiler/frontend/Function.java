@@ -3,7 +3,6 @@ package netc.compiler.frontend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import netc.compiler.frontend.ast.Argument;
 import netc.compiler.frontend.ast.Call;
 import netc.compiler.frontend.ast.Expr;
@@ -13,8 +12,9 @@ import netc.compiler.ir.Op;
 
 /**
  * The built-in functions of the language, spelt as the enum constant in lower case. Activations take one value
- * ({@code leaky_relu} also an optional number {@code slope}); losses take the prediction and the target and may only
- * appear as {@code loss = f(p, y)}.
+ * ({@code leaky_relu} also an optional number {@code slope}); the layers of images ({@code conv2d}, {@code maxpool},
+ * {@code avgpool}, {@code flatten}) take the arguments {@link LayerArguments} describes; losses take the prediction
+ * and the target and may only appear as {@code loss = f(p, y)}.
  */
 enum Function {
     STEP(Op.STEP),
@@ -27,15 +27,16 @@ enum Function {
     SOFTMAX(Op.SOFTMAX),
     EXP(Op.EXP),
     LOG(Op.LOG),
+    CONV2D(Op.IM2COL),
+    MAXPOOL(Op.MAXPOOL),
+    AVGPOOL(Op.AVGPOOL),
+    FLATTEN(Op.FLATTEN),
     CROSS_ENTROPY(Op.CROSS_ENTROPY),
     SQUARED_ERROR(Op.SQUARED_ERROR),
     BINARY_CROSS_ENTROPY(Op.BINARY_CROSS_ENTROPY);
 
     /** The slope of {@code leaky_relu(x)} when none is given. */
     static final double DEFAULT_SLOPE = 0.01;
-
-    /** Names of functions the language sketch has but this compiler does not implement yet. */
-    static final Set<String> NOT_SUPPORTED_YET = Set.of("conv2d", "maxpool", "flatten");
 
     private final Op op;
 
@@ -60,6 +61,11 @@ enum Function {
     /** The IR op; null for {@code identity}, which lowers to its argument. */
     Op op() {
         return op;
+    }
+
+    /** conv2d, maxpool, avgpool and flatten: functions of images with arguments bound by {@link LayerArguments}. */
+    boolean isLayer() {
+        return this == CONV2D || this == MAXPOOL || this == AVGPOOL || this == FLATTEN;
     }
 
     boolean isLoss() {

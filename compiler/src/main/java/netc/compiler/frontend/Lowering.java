@@ -20,6 +20,7 @@ import netc.compiler.ir.GraphBuilder;
 import netc.compiler.ir.Node;
 import netc.compiler.ir.Op;
 import netc.compiler.ir.ShapeMismatch;
+import netc.compiler.ir.Window;
 import netc.compiler.source.Diagnostic;
 import netc.compiler.source.Diagnostics;
 import netc.compiler.source.SourceFile;
@@ -145,6 +146,15 @@ final class Lowering {
         try {
             return builder.add(op, List.of(lhs, rhs), Attrs.NONE, b.opSpan());
         } catch (ShapeMismatch m) {
+            if (lhs.shape().equals(rhs.shape())) {
+                // Same shapes, so the problem is an image meeting a value shared by all samples.
+                Node shared = lhs.batched() ? rhs : lhs;
+                diagnostics.error(b.opSpan(), "'" + b.op().symbol() + "' of an image and a value that is the same"
+                        + " for every sample works per channel only: " + OperandText.of(source, lhs.batched()
+                        ? b.rhs() : b.lhs()) + " is " + shared.shape() + "; declare it as [" + shared.shape().dim(0)
+                        + "] for one value per channel", notes(b.lhs(), b.rhs()));
+                return null;
+            }
             // Say '+' rather than the IR's "elementwise add": the user wrote an operator.
             diagnostics.error(b.opSpan(), "shape mismatch in '" + b.op().symbol() + "': "
                     + OperandText.of(source, b.lhs()) + " is " + lhs.shape() + " but "
@@ -161,6 +171,9 @@ final class Lowering {
         }
         if (f.isLoss() || c.args().isEmpty()) {
             return null;
+        }
+        if (f.isLayer()) {
+            return lowerLayer(f, c);
         }
         Expr arg = c.args().get(0).value();
         Node x = lower(arg);
@@ -179,6 +192,73 @@ final class Lowering {
             attrs = Attrs.value(slope);
         }
         return add(f.op(), List.of(x), attrs, c.span(), arg);
+    }
+
+    /**
+     * {@code conv2d(x, K, b)} is {@code mat_vec K (im2col x) + b}: the kernel applied to every patch, the bias per
+     * channel. Pooling and flatten are one op each. Shapes are checked here where the IR op would name an
+     * intermediate (the patches) the user never wrote.
+     */
+    private Node lowerLayer(Function f, Call c) {
+        LayerArguments.Bound args = LayerArguments.bind(f, c, new Diagnostics(source));
+        if (args == null) {
+            return null; // reported by the resolver
+        }
+        Expr xExpr = args.value("x");
+        Node x = lower(xExpr);
+        if (x == null) {
+            return null;
+        }
+        String fn = f.spelling();
+        if (!x.shape().isImage()) {
+            diagnostics.error(c.span(), fn + " needs an image [channels, height, width]: "
+                    + OperandText.of(source, xExpr) + " is " + x.shape(), notes(xExpr));
+            return null;
+        }
+        if (f == Function.FLATTEN) {
+            return add(Op.FLATTEN, List.of(x), Attrs.NONE, c.span(), xExpr);
+        }
+        if (f != Function.CONV2D) {
+            int size = args.number("size", 1);
+            Window w = new Window(size, args.number("stride", size), 0);
+            return add(f.op(), List.of(x), Attrs.window(w), c.span(), xExpr);
+        }
+        Expr kExpr = args.value("kernel");
+        Expr bExpr = args.value("bias");
+        Node k = lower(kExpr);
+        Node b = bExpr == null ? null : lower(bExpr);
+        if (k == null || bExpr != null && b == null) {
+            return null;
+        }
+        String kText = OperandText.of(source, kExpr);
+        var ks = k.shape();
+        if (ks.rank() != 4 || ks.dim(2) != ks.dim(3) || k.batched()) {
+            diagnostics.error(kExpr.span(), "the kernel of conv2d is a parameter [out channels, in channels, size,"
+                    + " size]" + (ks.rank() == 4 && k.batched() ? ", the same for every sample" : "") + ": " + kText
+                    + " is " + ks, notes(kExpr));
+            return null;
+        }
+        if (ks.dim(1) != x.shape().dim(0)) {
+            diagnostics.error(c.span(), "shape mismatch in conv2d: " + OperandText.of(source, xExpr) + " is "
+                    + x.shape() + ", " + x.shape().dim(0) + " channel" + (x.shape().dim(0) == 1 ? "" : "s")
+                    + ", but the kernel " + kText + " " + ks + " takes " + ks.dim(1) + " input channel"
+                    + (ks.dim(1) == 1 ? "" : "s"), notes(xExpr, kExpr));
+            return null;
+        }
+        if (b != null && (b.shape().rank() != 1 || b.shape().dim(0) != ks.dim(0) || b.batched())) {
+            diagnostics.error(bExpr.span(), "the bias of conv2d has one value per output channel: the kernel " + kText
+                    + " is " + ks + ", so the bias must be [" + ks.dim(0) + "], but "
+                    + OperandText.of(source, bExpr) + " is " + b.shape()
+                    + (b.batched() ? " and depends on the input" : ""), notes(kExpr, bExpr));
+            return null;
+        }
+        Window w = new Window(ks.dim(2), args.number("stride", 1), args.number("pad", 0));
+        Node patches = add(Op.IM2COL, List.of(x), Attrs.window(w), c.span(), xExpr);
+        if (patches == null) {
+            return null;
+        }
+        Node out = builder.add(Op.MAT_VEC, List.of(k, patches), Attrs.NONE, c.span());
+        return b == null ? out : builder.add(Op.ADD, List.of(out, b), Attrs.NONE, c.span());
     }
 
     private Node matVec(Name fn, Expr arg, Span span) {

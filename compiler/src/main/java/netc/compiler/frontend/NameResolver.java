@@ -158,10 +158,10 @@ final class NameResolver {
                     + "(p, y)'");
             checkLossArguments(c, index);
             return;
+        } else if (f != null && f.isLayer()) {
+            LayerArguments.bind(f, c, diagnostics);
         } else if (f != null) {
             checkArguments(f, c);
-        } else if (Function.NOT_SUPPORTED_YET.contains(fn)) {
-            diagnostics.error(c.fn().span(), fn + " is not supported yet");
         } else if (declared.containsKey(fn)) {
             checkValue(c.fn(), index);
             if (c.args().size() != 1 || c.args().get(0).key() != null) {

@@ -65,6 +65,8 @@ public final class Interpreter {
                 return new double[] {loss(n, v)};
             case LOSS_GRAD:
                 return lossGrad(n, v);
+            case SPATIAL:
+                return SpatialReference.evaluate(n, v, batch);
             default:
                 throw new AssertionError(n.op());
         }
@@ -95,19 +97,28 @@ public final class Interpreter {
         double[] bv = b == null ? null : v[b.id()];
         for (int r = 0; r < rows(n); r++) {
             for (int j = 0; j < size; j++) {
-                double x = at(a, av, r, j);
-                double y = b == null ? 0 : at(b, bv, r, j);
+                double x = at(a, av, r, j, n);
+                double y = b == null ? 0 : at(b, bv, r, j, n);
                 out[r * size + j] = scalar(n, x, y);
             }
         }
         return out;
     }
 
-    /** Element j of sample r, broadcasting shared values over the batch and scalars over elements. */
-    private static double at(Node n, double[] val, int r, int j) {
+    /**
+     * Element j of sample r, broadcasting shared values over the batch, scalars over elements, and a per-channel
+     * vector over the pixels of an image (channel-last: element j of an image is in channel j % C).
+     */
+    private static double at(Node n, double[] val, int r, int j, Node result) {
         int size = n.shape().size();
         int row = n.batched() ? r : 0;
-        return val[row * size + (n.shape().isScalar() ? 0 : j)];
+        if (n.shape().isScalar()) {
+            return val[row * size];
+        }
+        if (result.shape().isImage() && size == result.shape().dim(0) && size != result.shape().size()) {
+            return val[row * size + j % size];
+        }
+        return val[row * size + j];
     }
 
     /** The scalar function of every elementwise op: its textbook definition. */
@@ -129,10 +140,15 @@ public final class Interpreter {
             case LOG: return Math.log(x);
             case SOFTSIGN_GRAD: return 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x)));
             case LEAKY_RELU_GRAD: return x > 0 ? 1 : slope;
+            case FLATTEN: case UNFLATTEN: return x;
             default: throw new InternalCompilerError("Interpreter", "not elementwise: " + n);
         }
     }
 
+    /**
+     * Matrix products; an image operand is {@code H * W} pixel rows per sample, each a vector the matrix applies to,
+     * and a kernel [O, C, K, K] is the matrix [O, C*K*K].
+     */
     private double[] matrix(Node n, double[][] v) {
         Node w = n.input(0);
         Node x = n.input(1);
@@ -141,9 +157,10 @@ public final class Interpreter {
         switch (n.op()) {
             case MAT_VEC: {
                 int o = w.shape().dim(0);
-                int in = w.shape().dim(1);
-                double[] out = new double[rows(n) * o];
-                for (int r = 0; r < rows(n); r++) {
+                int in = w.shape().size() / o;
+                int rows = rows(n) * n.shape().rowsPerSample();
+                double[] out = new double[rows * o];
+                for (int r = 0; r < rows; r++) {
                     for (int i = 0; i < o; i++) {
                         double s = 0;
                         for (int k = 0; k < in; k++) {
@@ -156,9 +173,10 @@ public final class Interpreter {
             }
             case MAT_T_VEC: {
                 int o = w.shape().dim(0);
-                int in = w.shape().dim(1);
-                double[] out = new double[rows(n) * in];
-                for (int r = 0; r < rows(n); r++) {
+                int in = w.shape().size() / o;
+                int rows = rows(n) * n.shape().rowsPerSample();
+                double[] out = new double[rows * in];
+                for (int r = 0; r < rows; r++) {
                     for (int k = 0; k < in; k++) {
                         double s = 0;
                         for (int i = 0; i < o; i++) {
@@ -173,8 +191,8 @@ public final class Interpreter {
                 int o = w.shape().dim(0);
                 int in = x.shape().dim(0);
                 double[] out = new double[o * in];
-                int rowsG = rows(w);
-                int rowsX = rows(x);
+                int rowsG = rows(w) * w.shape().rowsPerSample();
+                int rowsX = rows(x) * x.shape().rowsPerSample();
                 for (int r = 0; r < Math.max(rowsG, rowsX); r++) {
                     int rg = rowsG == 1 ? 0 : r;
                     int rx = rowsX == 1 ? 0 : r;

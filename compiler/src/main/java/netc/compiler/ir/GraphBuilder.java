@@ -66,7 +66,7 @@ public final class GraphBuilder {
 
     /** The node {@code op(inputs)}; throws {@link ShapeMismatch} if the shapes do not fit. */
     public Node add(Op op, List<Node> inputs, Attrs attrs, Span span) {
-        return intern(op, inputs, attrs, span, Shapes.infer(op, inputs));
+        return intern(op, inputs, attrs, span, Shapes.infer(op, inputs, attrs));
     }
 
     /** Copies a node of another graph onto already-mapped inputs. */

@@ -28,6 +28,12 @@ public final class IrPrinter {
             } else if (n.op() == Op.LEAKY_RELU || n.op() == Op.LEAKY_RELU_GRAD) {
                 line.append(" slope=").append(formatNumber(n.attrs().value()));
             }
+            if (n.attrs().window() != null) {
+                line.append(' ').append(n.attrs().window());
+            }
+            if (n.attrs().shape() != null) {
+                line.append(" to=").append(n.attrs().shape());
+            }
             for (Node in : n.inputs()) {
                 line.append(' ').append(in.ref());
             }

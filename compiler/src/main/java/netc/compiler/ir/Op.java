@@ -23,16 +23,47 @@ public enum Op {
     CONST(0, Kind.LEAF),
 
     // Matrix products
-    /** {@code W x}: W [o, i] (shared), x [i] -> [o]. */
+    /**
+     * {@code W x}: W [o, i] (shared), x [i] -> [o]. On an image x [i, H, W] it maps every pixel's channel vector
+     * (a 1x1 convolution) -> [o, H, W]; then W may also be a kernel [o, C, K, K] with C*K*K = i.
+     */
     MAT_VEC(2, Kind.MATRIX),
-    /** {@code W^T g}: W [o, i] (shared), g [o] -> [i]. Appears in gradients. */
+    /** {@code W^T g}: W [o, i] (shared), g [o] -> [i], per pixel for an image g [o, H, W]. Appears in gradients. */
     MAT_T_VEC(2, Kind.MATRIX),
-    /** {@code sum_b g_b x_b^T}: g [o], x [i] (both batched) -> [o, i] shared. Appears in gradients. */
+    /**
+     * {@code sum_b g_b x_b^T}: g [o], x [i] (both batched) -> [o, i] shared, summed over pixels too for images.
+     * attrs.shape, if set, is the declared shape of the matrix (a kernel [o, C, K, K]). Appears in gradients.
+     */
     OUTER_SUM(2, Kind.MATRIX),
     /** {@code sum_b v_b}: a batched value summed over the batch. Appears in gradients of shared values. */
     SUM_BATCH(1, Kind.REDUCE),
 
-    // Elementwise (a scalar operand broadcasts; a shared operand broadcasts over the batch)
+    // Images (per sample [C, H, W], stored channel-last: pixel rows of C values)
+    /**
+     * The patches of a convolution window: x [C, H, W] -> [C*K*K, H', W'], pixel (oh, ow) holding the window at
+     * (oh*stride - pad, ow*stride - pad) in (c, kh, kw) order, zeros outside the image. attrs.window. A convolution
+     * is {@code mat_vec K (im2col x)}: the kernel [O, C, K, K] applied to every patch.
+     */
+    IM2COL(1, Kind.SPATIAL),
+    /** The adjoint of im2col: every patch entry added back to its pixel. attrs.window, attrs.shape = x's shape. */
+    COL2IM(1, Kind.SPATIAL),
+    /** The maximum of each window: [C, H, W] -> [C, H', W']. attrs.window (pad 0). */
+    MAXPOOL(1, Kind.SPATIAL),
+    /** {@code maxpool_grad x g}: each window's g goes to the first maximal element of x in it. attrs.window. */
+    MAXPOOL_GRAD(2, Kind.SPATIAL),
+    /** The mean of each window: [C, H, W] -> [C, H', W']. attrs.window (pad 0). */
+    AVGPOOL(1, Kind.SPATIAL),
+    /** Each window's g / size^2 added to every element of it. attrs.window, attrs.shape = the input's shape. */
+    AVGPOOL_GRAD(1, Kind.SPATIAL),
+    /** {@code sum} over the batch and the pixels of an image: [C, H, W] -> [C], shared. Gradient of a channel bias. */
+    SUM_CHANNELS(1, Kind.SPATIAL),
+
+    // Elementwise (a scalar operand broadcasts; a shared operand broadcasts over the batch; a shared [C] operand
+    // broadcasts over the pixels of a [C, H, W] image)
+    /** The same values as a vector: [C, H, W] -> [C*H*W] in memory order (h, w, c). */
+    FLATTEN(1, Kind.ELEMENTWISE),
+    /** The same values in attrs.shape: the adjoint of flatten. */
+    UNFLATTEN(1, Kind.ELEMENTWISE),
     ADD(2, Kind.ELEMENTWISE),
     SUB(2, Kind.ELEMENTWISE),
     MUL(2, Kind.ELEMENTWISE),
@@ -85,7 +116,7 @@ public enum Op {
     BINARY_CROSS_ENTROPY_GRAD(2, Kind.LOSS_GRAD);
 
     /** What sort of loop nest an op needs; fusion and the emitter group ops by kind. */
-    public enum Kind { LEAF, MATRIX, REDUCE, ELEMENTWISE, ROW, LOSS, LOSS_GRAD }
+    public enum Kind { LEAF, MATRIX, REDUCE, ELEMENTWISE, ROW, LOSS, LOSS_GRAD, SPATIAL }
 
     private final int arity;
     private final Kind kind;

@@ -3,7 +3,9 @@ package netc.compiler.ir;
 import java.util.Arrays;
 
 /**
- * The per-sample shape of a tensor: {@code []} for a scalar, {@code [n]} for a vector, {@code [o, i]} for a matrix.
+ * The per-sample shape of a tensor: {@code []} for a scalar, {@code [n]} for a vector, {@code [o, i]} for a matrix,
+ * {@code [C, H, W]} for an image (stored channel-last, see docs/spatial-and-recurrent.md), {@code [O, C, K, K]} for
+ * a convolution kernel.
  * The batch axis is not part of the shape; {@link Node#batched()} says whether a value has one.
  */
 public final class Shape {
@@ -47,6 +49,24 @@ public final class Shape {
 
     public boolean isScalar() {
         return dims.length == 0;
+    }
+
+    /** An image {@code [C, H, W]}: stored channel-last, as {@code H * W} pixel rows of {@code C} values. */
+    public boolean isImage() {
+        return dims.length == 3;
+    }
+
+    /**
+     * Values per memory row: the channels of an image (its rows are pixels), else the whole value. Kernels loop over
+     * {@code rows x rowWidth()}, which for an image makes a per-channel operand a plain column index.
+     */
+    public int rowWidth() {
+        return isImage() ? dims[0] : size();
+    }
+
+    /** Memory rows per sample: {@code H * W} for an image, else 1. */
+    public int rowsPerSample() {
+        return isImage() ? dims[1] * dims[2] : 1;
     }
 
     @Override

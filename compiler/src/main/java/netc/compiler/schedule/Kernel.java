@@ -34,7 +34,10 @@ public sealed interface Kernel {
         }
     }
 
-    /** A row operation, a loss, a loss gradient, or a sum over the batch: one call of a runtime row routine. */
+    /**
+     * A row operation, a loss, a loss gradient, a sum over the batch, or an image op (patches, pooling): one call of
+     * a runtime routine.
+     */
     record Row(Node result) implements Kernel {
         @Override
         public String key() {

@@ -137,7 +137,7 @@ public final class Schedule {
                 return new Kernel.Gemm(n, n);
             case ELEMENTWISE:
                 return new Kernel.Elementwise(n);
-            case REDUCE: case ROW: case LOSS: case LOSS_GRAD:
+            case REDUCE: case ROW: case LOSS: case LOSS_GRAD: case SPATIAL:
                 return new Kernel.Row(n);
             default:
                 throw new InternalCompilerError("Schedule", "no kernel for " + n);
