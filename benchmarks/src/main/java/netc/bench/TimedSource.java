@@ -46,14 +46,19 @@ final class TimedSource {
             return 2.0 * eval(m, batch) * eval(n, batch) * eval(k, batch);
         }
 
+        /** {@code batch}, {@code batch * 196} (pixel rows of images) or a number. */
         private static int eval(String expr, int batch) {
+            if (expr.startsWith("batch * ")) {
+                return batch * Integer.parseInt(expr.substring("batch * ".length()));
+            }
             return expr.equals("batch") ? batch : Integer.parseInt(expr);
         }
     }
 
     private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
     private static final Pattern STAGE_CALL = Pattern.compile(
-            "^(\\s*)(parallel\\.run\\(this, (\\d+), (\\w+), \\d+\\);|runStage\\((\\d+), 0, (\\w+)\\);)$",
+            "^(\\s*)(parallel\\.run\\(this, (\\d+), (\\w+(?: \\* \\d+)?), \\d+\\);"
+                    + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(
             "case (\\d+):\\s*\\n\\s*((\\w+(?:\\.\\w+)?)\\(([^;]*)\\));", Pattern.MULTILINE);
@@ -118,7 +123,14 @@ final class TimedSource {
             }
             String call = c[0];
             String gemm = gemmInfo.containsKey(call) ? call : null;
-            String[] info = gemm == null ? new String[4] : gemmInfo.get(call);
+            String[] info = gemm == null ? new String[4] : gemmInfo.get(call).clone();
+            if (gemm != null) {
+                // the kernel's "batch" parameter is the row count the call passes (pixels of all samples for images)
+                String batchArg = c[1].split(",\\s*")[6];
+                for (int j = 1; j < 4; j++) {
+                    info[j] = info[j].equals("batch") ? batchArg : info[j];
+                }
+            }
             boolean epi = gemm != null && original.contains("static void " + gemm + "Epilogue(");
             if (epi) {
                 // gemmNN(a, aOff, b, bOff, c, cOff, batch, lo, hi, extra...) -> gemmNNEpilogue(c, cOff, i, extra...)

@@ -22,18 +22,20 @@ public final class SpatialOps {
 
     /**
      * Builds patch rows {@code [lo, hi)} of a convolution with a {@code k x k} kernel. Row
-     * {@code r = b*ho*wo + oh*wo + ow} (at {@code pOff + r*c*k*k}) lists, for {@code ci} in {@code 0..c-1}, {@code kh}
-     * and {@code kw} in {@code 0..k-1} (kw fastest, ci slowest, matching a kernel row of an {@code [O, C, K, K]}
-     * parameter), the input {@code x[b, ci, oh*stride - pad + kh, ow*stride - pad + kw]}, or 0 where that lies in the
-     * padding. The caller passes {@code ho = (h + 2 pad - k) / stride + 1} and likewise {@code wo}.
+     * {@code r = b*ho*wo + oh*wo + ow} (at {@code pOff + r*k*k*c}) lists, for {@code kh} and {@code kw} in
+     * {@code 0..k-1} and {@code ci} in {@code 0..c-1} (ci fastest, kh slowest: channel-last like the image, so each
+     * kernel row of the window is one contiguous copy), the input {@code x[b, ci, oh*stride - pad + kh,
+     * ow*stride - pad + kw]}, or 0 where that lies in the padding. A kernel row must be in the same order, which
+     * {@link #kernelChannelsLast} makes of an {@code [O, C, K, K]} parameter. The caller passes
+     * {@code ho = (h + 2 pad - k) / stride + 1} and likewise {@code wo}.
      */
     public static void im2col(float[] x, int xOff, int c, int h, int w, int k, int stride, int pad, int ho, int wo,
                               float[] patches, int pOff, int lo, int hi) {
         if (lo >= hi) {
             return;
         }
-        int kk = k * k;
-        int rowLen = c * kk;
+        int kc = k * c;
+        int rowLen = k * kc;
         int plane = ho * wo;
         int sampleLen = h * w * c;
         // Walk (b, oh, ow) incrementally instead of dividing per row.
@@ -45,30 +47,23 @@ public final class SpatialOps {
         for (int r = lo; r < hi; r++) {
             int ih0 = oh * stride - pad;
             int iw0 = ow * stride - pad;
-            // Columns kw in [kwLo, kwHi) are inside the image; the same for every kernel row and channel.
+            // Columns kw in [kwLo, kwHi) are inside the image; the same for every kernel row.
             int kwLo = Math.min(k, Math.max(0, -iw0));
             int kwHi = Math.max(kwLo, Math.min(k, w - iw0));
             int xs = xOff + b * sampleLen;
-            for (int ci = 0; ci < c; ci++) {
-                int d = dst + ci * kk;
-                for (int kh = 0; kh < k; kh++, d += k) {
-                    int ih = ih0 + kh;
-                    if (ih < 0 || ih >= h) {
-                        for (int kw = 0; kw < k; kw++) {
-                            patches[d + kw] = 0f;
-                        }
-                        continue;
-                    }
-                    for (int kw = 0; kw < kwLo; kw++) {
-                        patches[d + kw] = 0f;
-                    }
-                    int src = xs + (ih * w + iw0 + kwLo) * c + ci;
-                    for (int kw = kwLo; kw < kwHi; kw++, src += c) {
-                        patches[d + kw] = x[src];
-                    }
-                    for (int kw = kwHi; kw < k; kw++) {
-                        patches[d + kw] = 0f;
-                    }
+            for (int kh = 0; kh < k; kh++) {
+                int d = dst + kh * kc;
+                int ih = ih0 + kh;
+                if (ih < 0 || ih >= h) {
+                    Arrays.fill(patches, d, d + kc, 0f);
+                    continue;
+                }
+                if (kwLo > 0) {
+                    Arrays.fill(patches, d, d + kwLo * c, 0f);
+                }
+                System.arraycopy(x, xs + (ih * w + iw0 + kwLo) * c, patches, d + kwLo * c, (kwHi - kwLo) * c);
+                if (kwHi < k) {
+                    Arrays.fill(patches, d + kwHi * c, d + kc, 0f);
                 }
             }
             dst += rowLen;
@@ -85,13 +80,13 @@ public final class SpatialOps {
     /**
      * The adjoint of {@link #im2col} for samples {@code [lo, hi)}: sets the whole sample {@code dx[b]} ({@code c*h*w}
      * floats) to zero, then adds every entry of that sample's patch rows back to the pixel it was read from (entries
-     * that came from the padding are dropped). Additions run in a fixed order (rows in order, within a row ci, kh,
-     * kw), and a sample is only ever touched by one call, so splitting over samples keeps the sums deterministic.
+     * that came from the padding are dropped). Additions run in a fixed order (rows in order, within a row kh, kw,
+     * ci), and a sample is only ever touched by one call, so splitting over samples keeps the sums deterministic.
      */
     public static void col2imAdd(float[] dPatches, int pOff, int c, int h, int w, int k, int stride, int pad, int ho,
                                  int wo, float[] dx, int dxOff, int lo, int hi) {
-        int kk = k * k;
-        int rowLen = c * kk;
+        int kc = k * c;
+        int rowLen = k * kc;
         int plane = ho * wo;
         int sampleLen = h * w * c;
         for (int b = lo; b < hi; b++) {
@@ -104,19 +99,51 @@ public final class SpatialOps {
                     int iw0 = ow * stride - pad;
                     int kwLo = Math.min(k, Math.max(0, -iw0));
                     int kwHi = Math.max(kwLo, Math.min(k, w - iw0));
-                    for (int ci = 0; ci < c; ci++) {
-                        int s = src + ci * kk;
-                        for (int kh = 0; kh < k; kh++, s += k) {
-                            int ih = ih0 + kh;
-                            if (ih < 0 || ih >= h) {
-                                continue;
-                            }
-                            int d = xs + (ih * w + iw0 + kwLo) * c + ci;
-                            for (int kw = kwLo; kw < kwHi; kw++, d += c) {
-                                dx[d] += dPatches[s + kw];
-                            }
+                    int n = (kwHi - kwLo) * c;
+                    for (int kh = 0; kh < k; kh++) {
+                        int ih = ih0 + kh;
+                        if (ih < 0 || ih >= h) {
+                            continue;
+                        }
+                        int s = src + kh * kc + kwLo * c;
+                        int d = xs + (ih * w + iw0 + kwLo) * c;
+                        for (int i = 0; i < n; i++) {
+                            dx[d + i] += dPatches[s + i];
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * A convolution kernel {@code [O, C, K, K]} (PyTorch's order, as declared) reordered to {@code [O, K, K, C]},
+     * the order of {@link #im2col}'s patch rows, for output channels {@code [lo, hi)}.
+     */
+    public static void kernelChannelsLast(float[] kernel, int kOff, int c, int k, float[] out, int outOff, int lo,
+                                          int hi) {
+        int kk = k * k;
+        for (int o = lo; o < hi; o++) {
+            int src = kOff + o * c * kk;
+            int dst = outOff + o * c * kk;
+            for (int ci = 0; ci < c; ci++) {
+                for (int i = 0; i < kk; i++) {
+                    out[dst + i * c + ci] = kernel[src + ci * kk + i];
+                }
+            }
+        }
+    }
+
+    /** The inverse of {@link #kernelChannelsLast}: {@code [O, K, K, C]} back to {@code [O, C, K, K]}. */
+    public static void kernelChannelsFirst(float[] kernel, int kOff, int c, int k, float[] out, int outOff, int lo,
+                                           int hi) {
+        int kk = k * k;
+        for (int o = lo; o < hi; o++) {
+            int src = kOff + o * c * kk;
+            int dst = outOff + o * c * kk;
+            for (int ci = 0; ci < c; ci++) {
+                for (int i = 0; i < kk; i++) {
+                    out[dst + ci * kk + i] = kernel[src + i * c + ci];
                 }
             }
         }

@@ -222,7 +222,7 @@ class SpatialOpsTest {
                                 int ih = oh * g.stride() - g.pad() + kh;
                                 int iw = ow * g.stride() - g.pad() + kw;
                                 boolean inside = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w();
-                                p[row][(ci * g.k() + kh) * g.k() + kw] =
+                                p[row][(kh * g.k() + kw) * g.c() + ci] =
                                         inside ? x[at(OFF, g.c(), g.h(), g.w(), b, ci, ih, iw)] : 0.0;
                             }
                         }
@@ -247,7 +247,7 @@ class SpatialOpsTest {
                                 int iw = ow * g.stride() - g.pad() + kw;
                                 if (ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w()) {
                                     dx[b][ci][ih][iw] +=
-                                            dp[OFF + row * g.rowLen() + (ci * g.k() + kh) * g.k() + kw];
+                                            dp[OFF + row * g.rowLen() + (kh * g.k() + kw) * g.c() + ci];
                                 }
                             }
                         }
@@ -400,6 +400,11 @@ class SpatialOpsTest {
         float[] p = sentinels(g.rows() * g.rowLen());
         SpatialOps.im2col(x, OFF, g.c(), g.h(), g.w(), g.k(), g.stride(), g.pad(), g.ho(), g.wo(), p, OFF, 0, g.rows());
         int k = g.k();
+        float[] rows = new float[kernel.length];
+        SpatialOps.kernelChannelsLast(kernel, 0, g.c(), k, rows, 0, 0, o);
+        float[] back = new float[kernel.length];
+        SpatialOps.kernelChannelsFirst(rows, 0, g.c(), k, back, 0, 0, o);
+        assertArrayEquals(kernel, back, "kernelChannelsFirst undoes kernelChannelsLast");
         for (int b = 0; b < g.batch(); b++) {
             for (int oc = 0; oc < o; oc++) {
                 for (int oh = 0; oh < g.ho(); oh++) {
@@ -420,7 +425,7 @@ class SpatialOpsTest {
                         int row = (b * g.ho() + oh) * g.wo() + ow;
                         double viaPatches = 0;
                         for (int j = 0; j < g.rowLen(); j++) {
-                            viaPatches += (double) p[OFF + row * g.rowLen() + j] * kernel[oc * g.rowLen() + j];
+                            viaPatches += (double) p[OFF + row * g.rowLen() + j] * rows[oc * g.rowLen() + j];
                         }
                         assertEquals(direct, viaPatches, 1e-9, "b=" + b + " o=" + oc + " oh=" + oh + " ow=" + ow);
                     }
@@ -452,12 +457,13 @@ class SpatialOpsTest {
     }
 
     @Test
-    void im2colReadsChannelLastAndListsChannelSlowest() {
+    void im2colReadsChannelLastAndListsChannelFastest() {
         // Two channels, 2x2 image, channel-last: pixel (h,w) holds {c0, c1} = {10h+w+1, 100+10h+w+1}.
         float[] x = {1, 101, 2, 102, 11, 111, 12, 112};
         float[] p = new float[8];
         SpatialOps.im2col(x, 0, 2, 2, 2, 2, 1, 0, 1, 1, p, 0, 0, 1);
-        assertArrayEquals(new float[] {1, 2, 11, 12, 101, 102, 111, 112}, p);
+        // one 2x2 window covering the image: its pixels in (kh, kw) order, each pixel's channels together
+        assertArrayEquals(new float[] {1, 101, 2, 102, 11, 111, 12, 112}, p);
         // A 1x1 kernel: each patch row is one pixel's channels.
         float[] q = new float[8];
         SpatialOps.im2col(x, 0, 2, 2, 2, 1, 1, 0, 2, 2, q, 0, 0, 4);

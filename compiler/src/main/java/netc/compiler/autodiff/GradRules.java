@@ -66,6 +66,8 @@ final class GradRules {
             case IM2COL: // every patch entry came from one pixel (or the zero padding): add it back there
                 return of(al.builder().add(Op.COL2IM, List.of(g), Attrs.window(y.attrs().window(), a.shape()),
                         Span.NONE));
+            case KERNEL_CHANNELS_LAST: // a permutation: its adjoint is the inverse permutation
+                return of(al.op(Op.KERNEL_CHANNELS_FIRST, g));
             case MAXPOOL: // the window's maximum passes its gradient to the element it came from
                 return of(al.builder().add(Op.MAXPOOL_GRAD, List.of(a, g), y.attrs(), Span.NONE));
             case AVGPOOL: // every element of a window contributes 1 / size^2
@@ -84,7 +86,7 @@ final class GradRules {
             case BINARY_CROSS_ENTROPY: // d/dp = (p - t) / (p (1 - p) B)
                 return of(al.mul(g, al.op(Op.BINARY_CROSS_ENTROPY_GRAD, a, b)), null);
             case SOFTSIGN_GRAD: case LEAKY_RELU_GRAD: case SOFTMAX_GRAD: case UNFLATTEN: case COL2IM:
-            case MAXPOOL_GRAD: case AVGPOOL_GRAD: case SUM_CHANNELS:
+            case MAXPOOL_GRAD: case AVGPOOL_GRAD: case SUM_CHANNELS: case KERNEL_CHANNELS_FIRST:
             case SOFTMAX_CROSS_ENTROPY_GRAD: case CROSS_ENTROPY_GRAD: case SQUARED_ERROR_GRAD:
             case SIGMOID_BINARY_CROSS_ENTROPY_GRAD: case BINARY_CROSS_ENTROPY_GRAD:
                 throw new InternalCompilerError("Differentiate",

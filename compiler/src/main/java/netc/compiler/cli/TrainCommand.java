@@ -202,7 +202,9 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A line per epoch; on a terminal also a batch counter that rewrites itself. */
+    /**
+     * A line per epoch; on a terminal also a batch counter that rewrites itself, elsewhere a batch line every 30 s.
+     */
     static final class Progress implements ProgressListener {
         private final PrintWriter out;
         private final int epochs;
@@ -217,10 +219,19 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void batchDone(int epoch, int batch, int batches, double loss) {
+            long now = System.nanoTime();
             if (!live) {
+                // In a log, a line every half minute, so that a long epoch (a convnet's) shows it is alive.
+                if (lastDraw == 0) {
+                    lastDraw = now;
+                } else if (now - lastDraw > 30_000_000_000L && batch < batches) {
+                    lastDraw = now;
+                    out.printf(Locale.ROOT, "epoch %" + width() + "d/%d  batch %d/%d  loss %.4f%n", epoch, epochs,
+                            batch, batches, loss);
+                    out.flush();
+                }
                 return;
             }
-            long now = System.nanoTime();
             if (now - lastDraw > 200_000_000L || batch == batches) {
                 lastDraw = now;
                 out.printf(Locale.ROOT, "\repoch %" + width() + "d/%d  batch %d/%d  loss %.4f", epoch, epochs, batch,

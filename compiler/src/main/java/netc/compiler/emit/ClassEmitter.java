@@ -362,8 +362,9 @@ public final class ClassEmitter {
             Stage s = stages.get(stageKey(k, p));
             m.addComment("$L", describe(k, p));
             if (k instanceof Kernel.Gemm gemm) {
-                m.addStatement("parallel.run(this, $L, $L, $L)", s.id(), rows(k),
-                        gemmSpec(gemm, p, s.method()).rowTile());
+                GemmSpec spec = gemmSpec(gemm, p, s.method());
+                m.addStatement("parallel.run(this, $L, $L, $L)", s.id(), spec.splitColumns() ? spec.panels() : rows(k),
+                        spec.rowTile());
             } else if (splitsOverThreads(k)) {
                 m.addStatement("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
             } else {
@@ -510,7 +511,12 @@ public final class ClassEmitter {
         GemmCall call = GemmCall.of(gemm, p);
         return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,
                 options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR,
-                GemmSpec.Tile.broadcast(call.form(), options.vectorBits()));
+                GemmSpec.Tile.broadcast(call.form(), options.vectorBits()), splitsColumns(gemm));
+    }
+
+    /** A weight gradient summed over the pixels of a batch of images: long reduction, few rows, split by columns. */
+    private static boolean splitsColumns(Kernel.Gemm gemm) {
+        return gemm.product().op() == Op.OUTER_SUM && gemm.product().input(0).shape().isImage();
     }
 
     /** The arrays an elementwise kernel takes: its output first, then what it reads, in name order. */

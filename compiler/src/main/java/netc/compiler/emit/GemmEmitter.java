@@ -37,7 +37,8 @@ import netc.compiler.emit.GemmSpec.Style;
  * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators, B
  * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
- * tiles from cache; leftover rows take one-row tiles. NT takes dot products along k (4 rows of A x 4 rows of B),
+ * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
+ * (outermost), each tile adding to C's partial sums. NT takes dot products along k (4 rows of A x 4 rows of B),
  * reduces the lanes once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets
  * its epilogue as soon as it is done. SCALAR style uses 4 x 4 tiles of {@code float} accumulators for every form, plain
  * Java for a JVM without {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of
@@ -64,9 +65,18 @@ public final class GemmEmitter {
     static final CodeBlock LANES_REF = CodeBlock.of(LANES);
 
     private static final Set<String> FIXED_NAMES =
-            Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi");
+            Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", SPECIES, LANES);
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", SPECIES, LANES);
+
+    /**
+     * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
+     * pixel of the batch, 12,544 rows for the convnet's second layer at batch 64), one pass per tile would stream
+     * all of B through the cache once per row tile. In blocks of 256 rows a 16-column panel of B (16 KB) stays in L1
+     * while every row tile uses it. Tiles start from C's partial sums (C is zeroed first), so every element is still
+     * the same chain of fmas in k order and the result does not depend on the block size.
+     */
+    static final int TN_K_BLOCK = 256;
     private static final Pattern NUMBERED_LOCAL = Pattern.compile("(a|c|br|va|vb|x|y|s|acc)[0-9]+");
 
     /**
@@ -140,9 +150,11 @@ public final class GemmEmitter {
         }
 
         List<MethodSpec> methods() {
-            MethodSpec.Builder entry = signature(spec.methodName(), "mLo", "mHi").addParameters(spec.extraParams());
+            MethodSpec.Builder entry = signature(spec.methodName(), spec.splitColumns() ? "pLo" : "mLo",
+                    spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
             entry.addCode(header());
-            entry.addCode(spec.form() == Form.NT ? rowBlocksOuter() : columnPanelsOuter());
+            entry.addCode(spec.form() == Form.NT ? rowBlocksOuter()
+                    : spec.form() == Form.TN ? reductionBlocksOuter() : columnPanelsOuter());
             if (spec.epilogue() != null) {
                 helpers.add(epilogueMethod());
             }
@@ -176,11 +188,15 @@ public final class GemmEmitter {
             String shape = spec.form() == Form.TN
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
-            String order = spec.form() == Form.NT
-                    ? "blocks of " + tileRows + " rows outside, " + tileCols + " columns inside"
-                    : "column panels outside, blocks of " + tileRows + " rows inside";
-            return CodeBlock.of("// $L for rows [mLo, mHi), $L\n// $L tiles: $L\n",
-                    formula, shape, vector ? "FloatVector" : "float", order);
+            String order = switch (spec.form()) {
+                case NT -> "blocks of " + tileRows + " rows outside, " + tileCols + " columns inside";
+                case NN -> "column panels outside, blocks of " + tileRows + " rows inside";
+                case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + tileRows
+                        + " rows";
+            };
+            return CodeBlock.of("// $L for $L, $L\n// $L tiles: $L\n", formula,
+                    spec.splitColumns() ? "column panels [pLo, pHi) of all rows" : "rows [mLo, mHi)", shape,
+                    vector ? "FloatVector" : "float", order);
         }
 
         /** NT: for each block of rows, every column, then the block's epilogue. */
@@ -211,33 +227,72 @@ public final class GemmEmitter {
             }
         }
 
-        /** NN and TN: for each panel of columns, every row; then the epilogue over all rows. */
-        private CodeBlock columnPanelsOuter() {
+        /** TN: C zeroed, then per block of the reduction every column panel and row tile adds its part. */
+        private CodeBlock reductionBlocksOuter() {
             CodeBlock.Builder code = CodeBlock.builder();
-            code.addStatement("int n = 0");
-            if (vector) {
-                code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
-                        tileCols, LANES_REF, n, tileCols, LANES_REF);
-                panel(code, broadcastVectorTile(tileRows, tileCols), broadcastVectorTile(1, tileCols));
+            CodeBlock nStart = CodeBlock.of("0");
+            CodeBlock nEnd = n;
+            if (spec.splitColumns()) {
+                // panels [pLo, pHi) of every row: columns [nStart, nEnd)
+                code.addStatement("int mLo = 0");
+                code.addStatement("int mHi = $L", spec.m());
+                code.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
+                code.addStatement("int nEnd = Math.min(pHi * ($L), $L)", spec.panelWidth(), n);
+                code.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
+                code.addStatement("$T.fill(c, cOff + i * $L + nStart, cOff + i * $L + nEnd, 0f)",
+                        java.util.Arrays.class, n, n);
                 code.endControlFlow();
-                if (tileCols > 1) {
-                    code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, n, LANES_REF);
-                    panel(code, broadcastVectorTile(tileRows, 1), broadcastVectorTile(1, 1));
-                    code.endControlFlow();
-                }
+                nStart = CodeBlock.of("nStart");
+                nEnd = CodeBlock.of("nEnd");
             } else {
-                code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, n, tileCols);
-                panel(code, broadcastScalarTile(tileRows, tileCols), broadcastScalarTile(1, tileCols));
-                code.endControlFlow();
+                code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
             }
-            code.beginControlFlow("for (; n < $L; n++)", n);
-            panel(code, broadcastScalarTile(tileRows, 1), broadcastScalarTile(1, 1));
+            code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
+            code.addStatement("int k1 = Math.min(k0 + $L, batch)", TN_K_BLOCK);
+            code.add(columnPanels(nStart, nEnd));
             code.endControlFlow();
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
                 code.addStatement(epilogueCall());
                 code.endControlFlow();
             }
+            return code.build();
+        }
+
+        /** NN: for each panel of columns, every row; then the epilogue over all rows. */
+        private CodeBlock columnPanelsOuter() {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.add(columnPanels(CodeBlock.of("0"), n));
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
+                code.addStatement(epilogueCall());
+                code.endControlFlow();
+            }
+            return code.build();
+        }
+
+        /** Column panels of C from column {@code start} to {@code end}, each over rows [mLo, mHi). */
+        private CodeBlock columnPanels(CodeBlock start, CodeBlock end) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.addStatement("int n = $L", start);
+            if (vector) {
+                code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
+                        tileCols, LANES_REF, end, tileCols, LANES_REF);
+                panel(code, broadcastVectorTile(tileRows, tileCols), broadcastVectorTile(1, tileCols));
+                code.endControlFlow();
+                if (tileCols > 1) {
+                    code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
+                    panel(code, broadcastVectorTile(tileRows, 1), broadcastVectorTile(1, 1));
+                    code.endControlFlow();
+                }
+            } else {
+                code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, end, tileCols);
+                panel(code, broadcastScalarTile(tileRows, tileCols), broadcastScalarTile(1, tileCols));
+                code.endControlFlow();
+            }
+            code.beginControlFlow("for (; n < $L; n++)", end);
+            panel(code, broadcastScalarTile(tileRows, 1), broadcastScalarTile(1, 1));
+            code.endControlFlow();
             return code.build();
         }
 
@@ -251,7 +306,10 @@ public final class GemmEmitter {
             code.endControlFlow();
         }
 
-        private static CodeBlock call(MethodSpec tile) {
+        private CodeBlock call(MethodSpec tile) {
+            if (spec.form() == Form.TN) {
+                return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1)", tile);
+            }
             return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n)", tile);
         }
 
@@ -263,7 +321,11 @@ public final class GemmEmitter {
                     return h;
                 }
             }
-            MethodSpec method = signature(name, "m", "n").addCode(comment).addCode(body).build();
+            MethodSpec.Builder b = signature(name, "m", "n");
+            if (spec.form() == Form.TN) {
+                b.addParameter(int.class, "k0").addParameter(int.class, "k1");
+            }
+            MethodSpec method = b.addCode(comment).addCode(body).build();
             helpers.add(method);
             return method;
         }
@@ -345,10 +407,15 @@ public final class GemmEmitter {
             rowBases(code, rows, spec.form() == Form.NN);
             for (int r = 0; r < rows; r++) {
                 for (int v = 0; v < vecs; v++) {
-                    code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR, SPECIES_REF);
+                    if (spec.form() == Form.TN) {
+                        code.addStatement("$T $L = $T.fromArray($L, c, $L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR,
+                                SPECIES_REF, lanesOffset(id("c", r), v));
+                    } else {
+                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR, SPECIES_REF);
+                    }
                 }
             }
-            code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+            kLoop(code);
             kRowBases(code);
             for (int v = 0; v < vecs; v++) {
                 code.addStatement("$T $L = $T.fromArray($L, b, $L)",
@@ -380,10 +447,14 @@ public final class GemmEmitter {
             rowBases(code, rows, spec.form() == Form.NN);
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
-                    code.addStatement("float $L = 0f", sum(r, j));
+                    if (spec.form() == Form.TN) {
+                        code.addStatement("float $L = c[$L]", sum(r, j), plus(id("c", r), j));
+                    } else {
+                        code.addStatement("float $L = 0f", sum(r, j));
+                    }
                 }
             }
-            code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+            kLoop(code);
             kRowBases(code);
             for (int j = 0; j < cols; j++) {
                 code.addStatement("float $L = b[$L]", id("y", j), plus(CodeBlock.of("bk"), j));
@@ -398,6 +469,15 @@ public final class GemmEmitter {
             scalarStores(code, rows, cols);
             CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), range("n", cols));
             return helper("Scalar" + rows + "x" + cols, comment, code.build());
+        }
+
+        /** The k loop of a broadcast tile: all of K, or TN's block [k0, k1). */
+        private void kLoop(CodeBlock.Builder code) {
+            if (spec.form() == Form.TN) {
+                code.beginControlFlow("for (int k = k0; k < k1; k++)");
+            } else {
+                code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+            }
         }
 
         /** Offsets of the tile's rows: A[m + r][0] (when A is read by rows) and C[m + r][n]. */

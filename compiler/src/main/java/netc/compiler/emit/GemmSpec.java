@@ -28,9 +28,12 @@ import java.util.List;
  * @param style       {@link Style#VECTOR} (needs {@code jdk.incubator.vector}) or {@link Style#SCALAR}
  * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s); NT kernels and
  *                    SCALAR kernels always use 4 x 4 and ignore it. See {@link Tile#broadcast(Form, int)}.
+ * @param splitColumns TN only: the range a call covers is column panels of C ({@link #panelWidth()} columns each,
+ *                    {@link #panels()} of them), every row, instead of rows. For a long reduction (over the pixels of
+ *                    a batch of images) with few rows of C: split by rows, every part would stream all of B.
  */
 public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
-        List<ParameterSpec> extraParams, Style style, Tile tile) {
+        List<ParameterSpec> extraParams, Style style, Tile tile, boolean splitColumns) {
 
     /** The vector width assumed when none is given: AVX2, the machine these kernels were measured on. */
     public static final int DEFAULT_VECTOR_BITS = 256;
@@ -80,6 +83,12 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         return vectorBits;
     }
 
+    /** A spec split by rows. */
+    public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
+            List<ParameterSpec> extraParams, Style style, Tile tile) {
+        this(form, m, n, k, methodName, epilogue, extraParams, style, tile, false);
+    }
+
     /** A spec whose tile is {@link Tile#broadcast}{@code (form, DEFAULT_VECTOR_BITS)}. */
     public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
             List<ParameterSpec> extraParams, Style style) {
@@ -112,6 +121,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         if ((long) Math.max(m, 1) * n > Integer.MAX_VALUE || (long) n * Math.max(k, 1) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("matrix too large for int indexing: m=" + m + ", n=" + n + ", k=" + k);
         }
+        if (splitColumns && (form != Form.TN || epilogue != null)) {
+            throw new IllegalArgumentException("only TN kernels without epilogue split by columns");
+        }
         for (ParameterSpec p : extraParams) {
             if (GemmEmitter.isReservedName(p.name())) {
                 throw new IllegalArgumentException("extra parameter name '" + p.name()
@@ -137,22 +149,41 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with an epilogue and the extra parameters it reads. */
     public GemmSpec withEpilogue(Epilogue newEpilogue, List<ParameterSpec> newExtraParams) {
-        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile);
+        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, splitColumns);
     }
 
     /** This spec with another style. */
     public GemmSpec withStyle(Style newStyle) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, splitColumns);
     }
 
     /** This spec with another method name. */
     public GemmSpec withMethodName(String newName) {
-        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile);
+        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, splitColumns);
     }
 
     /** This spec with another VECTOR NN/TN register tile. */
     public GemmSpec withTile(Tile newTile) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, splitColumns);
+    }
+
+    /** This spec split by column panels instead of rows (TN only). */
+    public GemmSpec withSplitColumns(boolean split) {
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split);
+    }
+
+    /**
+     * Columns per panel of a column-split kernel, as a Java expression: {@code cols * LANES} (VECTOR) or
+     * {@code cols} (SCALAR).
+     */
+    public String panelWidth() {
+        return style == Style.VECTOR ? effectiveTile().cols() + " * " + GemmEmitter.LANES
+                : String.valueOf(effectiveTile().cols());
+    }
+
+    /** How many column panels a column-split kernel has, as a Java expression over {@code LANES}. */
+    public String panels() {
+        return "(" + n + " + " + panelWidth() + " - 1) / (" + panelWidth() + ")";
     }
 
     /** This spec with the NN/TN tile for {@code vectorBits}-bit vectors ({@link Tile#broadcast}). */
@@ -171,6 +202,6 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * a part off the slower one-row tail tiles.
      */
     public int rowTile() {
-        return effectiveTile().rows();
+        return splitColumns ? 1 : effectiveTile().rows();
     }
 }

@@ -3,6 +3,7 @@ package netc.compiler.emit;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import netc.compiler.ir.Node;
+import netc.compiler.ir.Op;
 import netc.compiler.ir.Shape;
 import netc.compiler.ir.Window;
 import netc.compiler.schedule.Buffer;
@@ -26,7 +27,7 @@ final class SpatialCalls {
         switch (n.op()) {
             case IM2COL:
                 return GemmCall.rows(n);
-            case SUM_CHANNELS:
+            case SUM_CHANNELS: case KERNEL_CHANNELS_LAST: case KERNEL_CHANNELS_FIRST:
                 return String.valueOf(n.shape().dim(0));
             default:
                 return "batch";
@@ -35,6 +36,15 @@ final class SpatialCalls {
 
     static CodeBlock call(Node n, Program p) {
         Node x = n.input(0);
+        if (n.op() == Op.KERNEL_CHANNELS_LAST || n.op() == Op.KERNEL_CHANNELS_FIRST) {
+            Buffer in = p.buffer(x);
+            Buffer out = p.buffer(n);
+            Shape s = n.op() == Op.KERNEL_CHANNELS_LAST ? x.shape() : n.shape(); // [O, C, K, K]
+            return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
+                    n.op() == Op.KERNEL_CHANNELS_LAST ? "kernelChannelsLast" : "kernelChannelsFirst",
+                    ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(1), s.dim(2),
+                    ExpressionEmitter.ArrayNames.name(out), out.offset());
+        }
         if (!x.batched()) {
             throw new InternalCompilerError("SpatialCalls", n.op().printName() + " of a shared value is not supported"
                     + " yet: " + n);
@@ -60,7 +70,7 @@ final class SpatialCalls {
             case MAXPOOL: case AVGPOOL: {
                 Shape s = x.shape();
                 return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
-                        n.op() == netc.compiler.ir.Op.MAXPOOL ? "maxPool" : "avgPool", inName, in.offset(),
+                        n.op() == Op.MAXPOOL ? "maxPool" : "avgPool", inName, in.offset(),
                         s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), n.shape().dim(1), n.shape().dim(2),
                         outName, out.offset());
             }

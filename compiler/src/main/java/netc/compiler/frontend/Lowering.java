@@ -195,8 +195,8 @@ final class Lowering {
     }
 
     /**
-     * {@code conv2d(x, K, b)} is {@code mat_vec K (im2col x) + b}: the kernel applied to every patch, the bias per
-     * channel. Pooling and flatten are one op each. Shapes are checked here where the IR op would name an
+     * {@code conv2d(x, K, b)} is {@code mat_vec (kernel_channels_last K) (im2col x) + b}: the kernel applied to
+     * every patch, the bias per channel. Pooling and flatten are one op each. Shapes are checked here where the IR op would name an
      * intermediate (the patches) the user never wrote.
      */
     private Node lowerLayer(Function f, Call c) {
@@ -257,7 +257,9 @@ final class Lowering {
         if (patches == null) {
             return null;
         }
-        Node out = builder.add(Op.MAT_VEC, List.of(k, patches), Attrs.NONE, c.span());
+        // A patch lists each pixel's channels together; a kernel row must too (with one channel it already does).
+        Node rows = ks.dim(1) == 1 ? k : builder.add(Op.KERNEL_CHANNELS_LAST, List.of(k), Attrs.NONE, c.span());
+        Node out = builder.add(Op.MAT_VEC, List.of(rows, patches), Attrs.NONE, c.span());
         return b == null ? out : builder.add(Op.ADD, List.of(out, b), Attrs.NONE, c.span());
     }
 

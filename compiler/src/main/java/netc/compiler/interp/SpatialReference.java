@@ -32,6 +32,8 @@ final class SpatialReference {
                 return avgPoolGrad(xv, n.shape(), w, x.shape(), samples);
             case SUM_CHANNELS:
                 return sumChannels(xv, x.shape(), x.batched() ? batch : 1);
+            case KERNEL_CHANNELS_LAST: case KERNEL_CHANNELS_FIRST:
+                return permuteKernel(n.op() == Op.KERNEL_CHANNELS_LAST, xv, x.shape());
             default:
                 throw new AssertionError(n.op());
         }
@@ -54,7 +56,7 @@ final class SpatialReference {
                                 int h = oh * w.stride() - w.pad() + kh;
                                 int wd = ow * w.stride() - w.pad() + kw;
                                 boolean inside = h >= 0 && h < in.dim(1) && wd >= 0 && wd < in.dim(2);
-                                p[at(out, b, (c * k + kh) * k + kw, oh, ow)] = inside ? x[at(in, bx, c, h, wd)] : 0;
+                                p[at(out, b, (kh * k + kw) * in.dim(0) + c, oh, ow)] = inside ? x[at(in, bx, c, h, wd)] : 0;
                             }
                         }
                     }
@@ -76,7 +78,7 @@ final class SpatialReference {
                                 int h = oh * w.stride() - w.pad() + kh;
                                 int wd = ow * w.stride() - w.pad() + kw;
                                 if (h >= 0 && h < in.dim(1) && wd >= 0 && wd < in.dim(2)) {
-                                    dx[at(in, b, c, h, wd)] += g[at(patches, b, (c * k + kh) * k + kw, oh, ow)];
+                                    dx[at(in, b, c, h, wd)] += g[at(patches, b, (kh * k + kw) * in.dim(0) + c, oh, ow)];
                                 }
                             }
                         }
@@ -157,6 +159,30 @@ final class SpatialReference {
             }
         }
         return dx;
+    }
+
+    /** [O, C, K, K] to [O, K, K, C] (last) or back (first); {@code in} is the operand's shape. */
+    private static double[] permuteKernel(boolean last, double[] v, Shape in) {
+        double[] out = new double[v.length];
+        int o = in.dim(0);
+        int c = last ? in.dim(1) : in.dim(3);
+        int k = in.dim(2);
+        for (int oc = 0; oc < o; oc++) {
+            for (int ic = 0; ic < c; ic++) {
+                for (int kh = 0; kh < k; kh++) {
+                    for (int kw = 0; kw < k; kw++) {
+                        int first = ((oc * c + ic) * k + kh) * k + kw;
+                        int channelsLast = ((oc * k + kh) * k + kw) * c + ic;
+                        if (last) {
+                            out[channelsLast] = v[first];
+                        } else {
+                            out[first] = v[channelsLast];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static double[] sumChannels(double[] v, Shape in, int samples) {

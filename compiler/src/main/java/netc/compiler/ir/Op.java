@@ -40,11 +40,16 @@ public enum Op {
 
     // Images (per sample [C, H, W], stored channel-last: pixel rows of C values)
     /**
-     * The patches of a convolution window: x [C, H, W] -> [C*K*K, H', W'], pixel (oh, ow) holding the window at
-     * (oh*stride - pad, ow*stride - pad) in (c, kh, kw) order, zeros outside the image. attrs.window. A convolution
-     * is {@code mat_vec K (im2col x)}: the kernel [O, C, K, K] applied to every patch.
+     * The patches of a convolution window: x [C, H, W] -> [K*K*C, H', W'], pixel (oh, ow) holding the window at
+     * (oh*stride - pad, ow*stride - pad) in (kh, kw, c) order (channel-last, like the image), zeros outside it.
+     * attrs.window. A convolution is {@code mat_vec (kernel_channels_last K) (im2col x)}: the kernel applied to
+     * every patch.
      */
     IM2COL(1, Kind.SPATIAL),
+    /** A kernel [O, C, K, K] (as declared) reordered to [O, K, K, C], the order of a patch. Shared. */
+    KERNEL_CHANNELS_LAST(1, Kind.SPATIAL),
+    /** The inverse reordering, [O, K, K, C] -> [O, C, K, K]: the adjoint of kernel_channels_last. Shared. */
+    KERNEL_CHANNELS_FIRST(1, Kind.SPATIAL),
     /** The adjoint of im2col: every patch entry added back to its pixel. attrs.window, attrs.shape = x's shape. */
     COL2IM(1, Kind.SPATIAL),
     /** The maximum of each window: [C, H, W] -> [C, H', W']. attrs.window (pad 0). */

@@ -14,7 +14,7 @@ final class Spatial {
                 Shape in = image(op, x);
                 Window w = window(op, attrs);
                 Shape out = windows(op, in, w);
-                return new Shapes.Result(Shape.of(in.dim(0) * w.size() * w.size(), out.dim(1), out.dim(2)),
+                return new Shapes.Result(Shape.of(w.size() * w.size() * in.dim(0), out.dim(1), out.dim(2)),
                         x.batched());
             }
             case MAXPOOL: case AVGPOOL: {
@@ -45,6 +45,15 @@ final class Spatial {
                             + in + " gives " + out);
                 }
                 return new Shapes.Result(in, x.batched() || g.batched());
+            }
+            case KERNEL_CHANNELS_LAST: case KERNEL_CHANNELS_FIRST: {
+                Shape k = x.shape();
+                if (k.rank() != 4 || x.batched()) {
+                    throw new ShapeMismatch(op.printName() + " needs a kernel, the same for every sample: {0} is " + k);
+                }
+                Shape out = op == Op.KERNEL_CHANNELS_LAST ? Shape.of(k.dim(0), k.dim(2), k.dim(3), k.dim(1))
+                        : Shape.of(k.dim(0), k.dim(3), k.dim(1), k.dim(2));
+                return new Shapes.Result(out, false);
             }
             case SUM_CHANNELS: {
                 Shape in = image(op, x);

@@ -43,6 +43,10 @@ class GemmEmitterTest {
             cases.add(GemmCase.of(form, style, 100, 256, 0, 5));
             cases.add(GemmCase.of(form, style, 784, 31, 0, 64));
             cases.add(GemmCase.of(form, style, 10, 784, 0, 128));
+            // reductions longer than one block (GemmEmitter.TN_K_BLOCK): pixels of a batch of images
+            cases.add(GemmCase.of(form, style, 13, 37, 0, 2 * GemmEmitter.TN_K_BLOCK + 77));
+            cases.add(GemmCase.of(form, style, 32, 25, 0, GemmEmitter.TN_K_BLOCK));
+            cases.add(GemmCase.of(form, style, 6, 50, 0, GemmEmitter.TN_K_BLOCK + 1));
         } else {
             cases.add(GemmCase.of(form, style, 0, 100, 256, 3));
             cases.add(GemmCase.of(form, style, 0, 256, 100, 2));
