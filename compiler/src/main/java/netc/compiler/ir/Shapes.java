@@ -23,6 +23,9 @@ public final class Shapes {
             case LEAF:
                 throw new IllegalArgumentException("leaves have declared shapes: " + op);
             case ELEMENTWISE:
+                if (op == Op.SLICE) {
+                    return slice(inputs.get(0));
+                }
                 return inputs.size() == 1 ? new Result(inputs.get(0).shape(), inputs.get(0).batched())
                         : elementwise(op, inputs.get(0), inputs.get(1));
             case MATRIX:
@@ -40,6 +43,14 @@ public final class Shapes {
             default:
                 throw new AssertionError(op);
         }
+    }
+
+    /** A row of a {@code [T, D]} value; which row is an attribute, checked by the front end. */
+    private static Result slice(Node a) {
+        if (a.shape().rank() != 2) {
+            throw new ShapeMismatch("slice needs a sequence of rows: {0} is " + a.shape());
+        }
+        return new Result(Shape.of(a.shape().dim(1)), a.batched());
     }
 
     private static Result elementwise(Op op, Node a, Node b) {
