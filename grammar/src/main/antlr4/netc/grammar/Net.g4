@@ -47,8 +47,7 @@ statement
     | 'target' name=ID ':' kind=ID shape                         # targetDecl
     | 'param' name=ID shape ('init' init=initializer)?           # paramDecl
     | 'loss' '=' value=expr                                      # lossDecl
-    | name=ID '[' step=index ']' '=' value=expr loop?            # stepBinding
-    | name=ID '=' value=expr                                     # binding
+    | name=ID ('[' step=index ']')? '=' value=expr loop?         # binding
     ;
 
 // `for t in 1..27`: the statement is repeated for t = 1, 2, ..., 27 (both ends included). `1..27` lexes as

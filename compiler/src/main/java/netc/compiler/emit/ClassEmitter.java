@@ -507,6 +507,9 @@ public final class ClassEmitter {
             for (String array : epilogueArrays(gemm, p, false)) {
                 args.add(", $L", array);
             }
+            for (int offset : epilogueOffsets(gemm, p).values()) {
+                args.add(", $L", offset);
+            }
             return args.add(")").build();
         }
         if (k instanceof Kernel.Elementwise) {
@@ -514,9 +517,30 @@ public final class ClassEmitter {
             for (String array : elementwiseArrays(k.result(), p, false)) {
                 args.add("$L, ", array);
             }
+            for (int offset : elementwiseOffsets(k.result(), p).values()) {
+                args.add("$L, ", offset);
+            }
             return args.add("lo, hi)").build();
         }
         return RowCalls.call(k.result(), p);
+    }
+
+    /** The {@code int} parameters of an epilogue (where the rows it reads start), with their values. */
+    private static Map<String, Integer> epilogueOffsets(Kernel.Gemm gemm, Program p) {
+        if (!gemm.hasEpilogue()) {
+            return Map.of();
+        }
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v"));
+        e.root(gemm.result());
+        return e.offsets();
+    }
+
+    /** The {@code int} parameters of an elementwise kernel (where the rows it reads start), with their values. */
+    private static Map<String, Integer> elementwiseOffsets(Node result, Program p) {
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        e.param(p.buffer(result));
+        e.root(result);
+        return e.offsets();
     }
 
     /** The arrays an epilogue reads: as the kernel's parameters, or as the caller's arguments. */
@@ -551,6 +575,9 @@ public final class ClassEmitter {
         List<ParameterSpec> extra = new ArrayList<>();
         for (String array : epilogueArrays(gemm, p, true)) {
             extra.add(ParameterSpec.builder(FLOATS, array).build());
+        }
+        for (String offset : epilogueOffsets(gemm, p).keySet()) {
+            extra.add(ParameterSpec.builder(TypeName.INT, offset).build());
         }
         Epilogue epilogue = null;
         if (gemm.hasEpilogue()) {
@@ -608,6 +635,9 @@ public final class ClassEmitter {
         }
         for (String array : elementwiseArrays(result, p, true)) {
             m.addParameter(FLOATS, array);
+        }
+        for (String offset : elementwiseOffsets(result, p).keySet()) {
+            m.addParameter(TypeName.INT, offset);
         }
         m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
         if (result.batched()) {

@@ -28,6 +28,8 @@ final class ExpressionEmitter {
     private final CodeBlock replacement;
     /** Arrays read or written so far: the caller's name (field or argument) to the kernel's parameter name. */
     private final Map<String, String> arrays = new LinkedHashMap<>();
+    /** Offsets passed as {@code int} parameters (where a row slice starts), parameter name to value. */
+    private final Map<String, Integer> offsets = new LinkedHashMap<>();
 
     /**
      * @param row         the Java variable holding the sample index (ignored for shared values)
@@ -50,6 +52,14 @@ final class ExpressionEmitter {
     /** The caller's names of the same arrays, in the same order: the arguments of a call of the kernel. */
     Set<String> arguments() {
         return new LinkedHashSet<>(arrays.keySet());
+    }
+
+    /**
+     * The {@code int} parameters the kernel takes after its arrays, by name, with the value the caller passes: where
+     * each row {@code xs[t]} starts, so that every step's slice runs the same method.
+     */
+    Map<String, Integer> offsets() {
+        return offsets;
     }
 
     /** The parameter name of a buffer's array, registering it (an elementwise kernel registers its output first). */
@@ -133,15 +143,13 @@ final class ExpressionEmitter {
                 // row t of a [T, D] value: element j is element t * D + j of the sample's row
                 Node a = n.input(0);
                 Buffer b = program.buffer(a);
-                int start = b.offset() + (int) n.attrs().value() * n.shape().size();
+                String start = "row" + offsets.size();
+                offsets.put(start, b.offset() + (int) n.attrs().value() * n.shape().size());
                 CodeBlock.Builder index = CodeBlock.builder();
                 if (a.batched()) {
                     index.add("$L * $L + ", row, a.shape().size());
                 }
-                if (start != 0) {
-                    index.add("$L + ", start);
-                }
-                index.add("$L", col);
+                index.add("$L + $L", start, col);
                 return CodeBlock.of("$L[$L]", param(b), index.build());
             }
             case LEAKY_RELU:

@@ -88,13 +88,12 @@ final class AstBuilder extends NetBaseVisitor<AstNode> {
         return new LossDecl(expr(ctx.value), spans.of(ctx));
     }
 
-    @Override
-    public AstNode visitBinding(NetParser.BindingContext ctx) {
-        return new Binding(ident(ctx.name), expr(ctx.value), spans.of(ctx));
-    }
 
     @Override
-    public AstNode visitStepBinding(NetParser.StepBindingContext ctx) {
+    public AstNode visitBinding(NetParser.BindingContext ctx) {
+        if (ctx.step == null && ctx.loop() == null) {
+            return new Binding(ident(ctx.name), expr(ctx.value), spans.of(ctx));
+        }
         Loop loop = null;
         if (ctx.loop() != null) {
             NetParser.LoopContext l = ctx.loop();
@@ -103,7 +102,8 @@ final class AstBuilder extends NetBaseVisitor<AstNode> {
                     spans.of(l.from));
             loop = new Loop(ident(l.var), lo, new Dim(whole(l.to.getText()), spans.of(l.to)), spans.of(l));
         }
-        return new StepBinding(ident(ctx.name), index(ctx.step), expr(ctx.value), loop, spans.of(ctx));
+        return new StepBinding(ident(ctx.name), ctx.step == null ? null : index(ctx.step), expr(ctx.value), loop,
+                spans.of(ctx));
     }
 
     @Override

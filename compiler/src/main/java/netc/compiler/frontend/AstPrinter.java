@@ -64,7 +64,7 @@ public final class AstPrinter {
             return b.name().text() + " = " + source(b.value());
         }
         if (s instanceof StepBinding b) {
-            return b.name().text() + "[" + b.step().text() + "] = " + source(b.value()) + loop(b);
+            return b.name().text() + step(b) + " = " + source(b.value()) + loop(b);
         }
         return "loss = " + source(((LossDecl) s).value());
     }
@@ -125,7 +125,7 @@ public final class AstPrinter {
             return "(bind " + b.name().text() + " " + tree(b.value()) + ")";
         }
         if (s instanceof StepBinding b) {
-            return "(bind " + b.name().text() + "[" + b.step().text() + "] " + tree(b.value())
+            return "(bind " + b.name().text() + step(b) + " " + tree(b.value())
                     + (b.loop() == null ? "" : " (for " + b.loop().var().text() + " " + b.loop().from().value() + " "
                     + b.loop().to().value() + ")") + ")";
         }
@@ -198,6 +198,10 @@ public final class AstPrinter {
             sb.append(a.key() == null ? "" : a.key().text() + "=").append(source(a.value()));
         }
         return sb.toString();
+    }
+
+    private static String step(StepBinding b) {
+        return b.step() == null ? "" : "[" + b.step().text() + "]";
     }
 
     private static String loop(StepBinding b) {

@@ -87,6 +87,7 @@ final class Lowering {
     }
 
     private Result run() {
+        failedStates.addAll(r.brokenStates());
         if (r.input() != null && r.inputShape() != null) {
             String name = r.input().name().text();
             values.put(name, builder.input(name, r.inputShape(), r.input().name().span()));
@@ -277,7 +278,9 @@ final class Lowering {
             return lowerIndexed(x);
         }
         if (e instanceof Name n) {
-            return r.duplicated().contains(n.id()) ? null : values.get(n.id());
+            Node v = r.duplicated().contains(n.id()) ? null : values.get(n.id());
+            // a sequence input is used row by row (xs[t]); the resolver reported a bare use
+            return v != null && v.op() == Op.INPUT && v.shape().rank() == 2 ? null : v;
         }
         if (e instanceof Number n) {
             return Double.isFinite(n.value()) ? builder.constant(n.value()) : null;
@@ -359,7 +362,8 @@ final class Lowering {
     }
 
     private Node matVec(Name fn, Expr arg, Span span) {
-        Node w = lower(fn);
+        // X v with X the input: lowering reports that the matrix depends on the input, whatever its rank
+        Node w = r.duplicated().contains(fn.id()) ? null : values.get(fn.id());
         Node x = lower(arg);
         if (w == null || x == null) {
             return null;

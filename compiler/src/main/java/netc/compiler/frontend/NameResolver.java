@@ -46,6 +46,7 @@ final class NameResolver {
     private final Set<String> used = new HashSet<>();
     private final List<Binding> bindings = new ArrayList<>();
     private final List<Statement> definitions = new ArrayList<>();
+    private final Set<String> brokenStates = new HashSet<>();
     /** The loop variable of the statement being checked, or null outside a loop. */
     private String loopVar;
     private Call loss;
@@ -79,6 +80,8 @@ final class NameResolver {
             } else if (s instanceof StepBinding b) {
                 if (checkStepBinding(b, i)) {
                     definitions.add(b);
+                } else {
+                    brokenStates.add(b.name().text());
                 }
             } else if (s instanceof LossDecl l && l == declarations.lossDecl) {
                 checkLoss(l, i);
@@ -86,7 +89,7 @@ final class NameResolver {
         }
         DeclarationChecker d = declarations;
         return new Resolution(program.name(), declared, d.duplicated, d.input, d.inputShape, d.target, d.targetKind,
-                d.targetShape, d.params, bindings, definitions, loss, lossFunction, prediction, targetArg, unusedWarnings());
+                d.targetShape, d.params, bindings, definitions, brokenStates, loss, lossFunction, prediction, targetArg, unusedWarnings());
     }
 
     // ---- Recurrence --------------------------------------------------------------------------------------------
@@ -105,11 +108,20 @@ final class NameResolver {
         boolean ok = d != null && d.kind() == Kind.STATE && !declarations.duplicated.contains(name);
         Loop loop = b.loop();
         Index step = b.step();
+        if (step == null) {
+            diagnostics.error(b.name().span(), "a loop defines steps of a state: write " + name + "["
+                    + loop.var().text() + "] = ... for " + loop.var().text() + " in ...");
+            loopVar = loop.var().text();
+            checkExpr(b.value(), index);
+            loopVar = null;
+            return false;
+        }
         if (loop == null && !step.isNumber()) {
             diagnostics.error(step.span(), "'" + step.var().text() + "' in " + name + "[" + step.text() + "] is not"
                     + " defined: add a loop, as in '" + name + "[" + step.var().text() + "] = ... for "
                     + step.var().text() + " in 1..10'");
             ok = false;
+            loopVar = step.var().text(); // the body's uses of it are the same mistake
         } else if (loop != null) {
             String v = loop.var().text();
             if (step.isNumber() || !step.var().text().equals(v) || step.offset() != 0) {
@@ -152,6 +164,10 @@ final class NameResolver {
             return;
         }
         used.add(id);
+        if (declarations.duplicated.contains(id)) {
+            checkIndex(e); // "duplicate name" says what is wrong
+            return;
+        }
         String what = null;
         switch (d.kind()) {
             case PARAM -> what = "'" + id + "' is a parameter";
@@ -219,6 +235,11 @@ final class NameResolver {
      * false after reporting if it is not.
      */
     private boolean checkValue(Name n, int index) {
+        return checkValue(n, index, false);
+    }
+
+    /** {@code applied}: n stands left of a juxtaposition or call, where a sequence input is reported by lowering. */
+    private boolean checkValue(Name n, int index, boolean applied) {
         Function f = Function.lookup(n.id());
         if (f != null) {
             diagnostics.error(n.span(), f.isLoss()
@@ -240,7 +261,7 @@ final class NameResolver {
                     + "' defined"));
             return false;
         }
-        if (d.kind() == Kind.INPUT && declarations.inputShape != null && declarations.inputShape.rank() == 2) {
+        if (!applied && d.kind() == Kind.INPUT && declarations.inputShape != null && declarations.inputShape.rank() == 2) {
             Shape shape = declarations.inputShape;
             diagnostics.error(n.span(), "the input '" + n.id() + "' is a sequence of " + shape.dim(0) + " rows of "
                     + shape.dim(1) + ": use one row at a time, as in " + n.id() + (loopVar == null ? "[0]"
@@ -273,7 +294,7 @@ final class NameResolver {
             diagnostics.error(a.fn().span(), "'" + a.fn().id() + "' is a loss function: use it only as"
                     + " 'loss = " + a.fn().id() + "(p, y)'");
         } else {
-            checkValue(a.fn(), index);
+            checkValue(a.fn(), index, true);
         }
         checkExpr(a.arg(), index);
     }
@@ -291,7 +312,7 @@ final class NameResolver {
         } else if (Function.NOT_SUPPORTED_YET.contains(fn)) {
             diagnostics.error(c.fn().span(), fn + " is not supported yet");
         } else if (declared.containsKey(fn)) {
-            checkValue(c.fn(), index);
+            checkValue(c.fn(), index, true);
             if (c.args().size() != 1 || c.args().get(0).key() != null) {
                 diagnostics.error(c.span(), "'" + fn + "' is not a function: " + fn + "(x) applies the matrix "
                         + fn + " to one vector, but here it has " + arguments(c.args().size()));

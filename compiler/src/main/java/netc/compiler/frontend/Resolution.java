@@ -28,6 +28,7 @@ import netc.runtime.TargetKind;
  * @param bindings    the first definition of each binding, in source order
  * @param definitions the bindings of {@code bindings} and the valid step bindings ({@code h[t] = ...}), in source
  *                    order: what lowering evaluates, one after the other
+ * @param brokenStates states with an invalid step binding (reported): lowering does not report their missing steps
  * @param loss        the loss call, or null if the loss statement is not a valid loss call
  * @param lossFunction the loss function called
  * @param prediction  the loss's first argument, a name
@@ -37,7 +38,7 @@ import netc.runtime.TargetKind;
 record Resolution(String networkName, Map<String, Declared> declared, Set<String> duplicated, InputDecl input,
                   Shape inputShape,
                   TargetDecl target, TargetKind targetKind, Shape targetShape, List<CheckedModel.Param> params,
-                  List<Binding> bindings, List<Statement> definitions, Call loss, Function lossFunction, Name prediction, Name targetArg,
+                  List<Binding> bindings, List<Statement> definitions, Set<String> brokenStates, Call loss, Function lossFunction, Name prediction, Name targetArg,
                   List<Diagnostic> warnings) {
 
     /** What a declared name stands for; a STATE has one value per step ({@code h[0]}, {@code h[1]}, ...). */
