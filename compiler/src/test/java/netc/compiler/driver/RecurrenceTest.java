@@ -115,7 +115,7 @@ class RecurrenceTest {
 
     @Test
     void aLongSequenceSharesKernelMethodsAndSplitsDispatchUnderTheMethodLimit() throws Exception {
-        Compilation c = NetCompiler.compile(new SourceFile("long.net", rnn(120, 8, "tanh")),
+        Compilation c = NetCompiler.compile(new SourceFile("long.net", rnn(128, 8, "tanh")),
                 NetCompiler.Options.defaults().withClassName("LongRnn"));
         String source = c.javaSource();
         assertTrue(source.contains("runStages1("), "runStage is split");
@@ -123,7 +123,7 @@ class RecurrenceTest {
         int stages = count(source, Pattern.compile("\\n {12}case \\d+:"));
         int kernels = count(source, Pattern.compile("\\n {4}static void (gemm\\d+|elementwise\\d+)\\("));
         assertTrue(stages > 800, "stages: " + stages);
-        assertTrue(kernels < 60, "kernel methods shared across 120 steps: " + kernels);
+        assertTrue(kernels < 60, "kernel methods shared across 128 steps: " + kernels);
         JaninoLoader.Compiled janino = c.loadClass();
         JaninoLoader.Compiled javac = JavacLoader.compile("netc.generated.LongRnn", source);
         for (JaninoLoader.Compiled compiled : List.of(janino, javac)) {
