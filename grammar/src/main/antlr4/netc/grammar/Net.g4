@@ -28,6 +28,9 @@
  * which the front end reads as the same application when the callee is a matrix. So the lecture's composition
  * `softmax(W3(relu(W2(relu(W1(x) + b1)) + b2)) + b3)` means the same as `softmax(W3 relu(W2 relu(W1 x + b1) + b2) + b3)`.
  *
+ * Recurrence: `h[0] = tanh(Wx xs[0] + bh)` defines step 0 of the state h; `h[t] = tanh(Wx xs[t] + Wh h[t-1] + bh)
+ * for t in 1..27` defines steps 1 to 27, each from the one before; `xs[t]` is row t of an input declared `[28, 28]`.
+ *
  * Numbers: `1`, `0.5`, `.5`, `1.`, `1e-3`, `2.5E+4`. Shapes take whole numbers only. Comments run from `#` or `//`
  * to the end of the line. Names are ASCII: [A-Za-z_][A-Za-z0-9_]*; any other character is an ERROR_CHAR token,
  * which no parser rule accepts, so the front end reports it at its exact column.
@@ -44,7 +47,19 @@ statement
     | 'target' name=ID ':' kind=ID shape                         # targetDecl
     | 'param' name=ID shape ('init' init=initializer)?           # paramDecl
     | 'loss' '=' value=expr                                      # lossDecl
-    | name=ID '=' value=expr                                     # binding
+    | name=ID ('[' step=index ']')? '=' value=expr loop?         # binding
+    ;
+
+// `for t in 1..27`: the statement is repeated for t = 1, 2, ..., 27 (both ends included). `1..27` lexes as
+// RANGE_FROM `1..` and INT `27`, because `1.` alone would be a FLOAT.
+loop
+    : 'for' var=ID 'in' (from=RANGE_FROM | from=INT '..') to=INT
+    ;
+
+// The index of a step: a number (`h[0]`, `xs[27]`) or the loop variable with an optional offset (`h[t-1]`).
+index
+    : var=ID (sign=('+' | '-') offset=INT)?
+    | value=INT
     ;
 
 shape
@@ -66,6 +81,7 @@ expr
 term
     : fn=ID arg=term                                             # juxtapose
     | fn=ID '(' (args+=argument (',' args+=argument)*)? ')'      # call
+    | name=ID '[' index ']'                                      # indexed
     | name=ID                                                    # name
     | value=(INT | FLOAT)                                        # number
     ;
@@ -81,6 +97,8 @@ TARGET  : 'target' ;
 PARAM   : 'param' ;
 INIT    : 'init' ;
 LOSS    : 'loss' ;
+FOR     : 'for' ;
+IN      : 'in' ;
 
 LPAREN  : '(' ;
 RPAREN  : ')' ;
@@ -93,8 +111,10 @@ PLUS    : '+' ;
 MINUS   : '-' ;
 STAR    : '*' ;
 SLASH   : '/' ;
+DOTS    : '..' ;
 
 INT     : [0-9]+ ;
+RANGE_FROM : [0-9]+ '..' ;
 FLOAT   : [0-9]+ '.' [0-9]* EXPONENT? | '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;
 fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 ID      : [A-Za-z_] [A-Za-z0-9_]* ;

@@ -43,6 +43,8 @@ final class GradRules {
                 return of(al.neg(g));
             case STEP: // step is flat wherever it is differentiable
                 return of((Node) null);
+            case SLICE: // a row of the input, which needs no gradient
+                return of((Node) null);
             case SOFTSIGN: // softsign'(a) = 1 / (1 + |a|)^2
                 return of(al.mul(g, al.op(Op.SOFTSIGN_GRAD, a)));
             case SIGMOID: // sigmoid'(a) = y (1 - y)

@@ -142,6 +142,10 @@ public final class GradientFormulas {
                 prec = 2;
                 break;
             }
+            case SLICE:
+                s = expr(n.input(0), 4, false) + "[" + IrPrinter.formatNumber(n.attrs().value()) + "]";
+                prec = 4;
+                break;
             case LEAKY_RELU:
             case LEAKY_RELU_GRAD:
                 s = n.op().printName() + "(" + expr(n.input(0), 0, false) + ", "

@@ -60,6 +60,10 @@ public final class ClassEmitter {
     private final Map<Integer, Node> scratch = new TreeMap<>();
     /** The lane-by-lane activations that vector epilogues call, emitted once each after the kernels. */
     private final Set<VectorHelpers> vectorHelpers = EnumSet.noneOf(VectorHelpers.class);
+    /** Kernel methods by body: the steps of an unrolled recurrence share them. */
+    private final SharedMethods shared = new SharedMethods();
+    /** Chunks of {@code forward}, {@code loss} and {@code lossAndGradient} when those would be too long. */
+    private final List<MethodSpec> programChunks = new ArrayList<>();
 
     /** One kernel, the stage number {@code runStage} knows it by, and the name of its method. */
     private record Stage(int id, Kernel kernel, Program program, String method) {
@@ -104,10 +108,14 @@ public final class ClassEmitter {
         type.addMethod(forwardMethod(forward));
         type.addMethod(lossMethod(loss));
         type.addMethod(lossAndGradientMethod(train));
+        type.addMethods(programChunks);
         type.addMethod(releaseMethod());
-        type.addMethod(runStageMethod());
+        runStageMethods(type);
+        java.util.Set<String> emitted = new java.util.HashSet<>();
         for (Stage s : stages.values()) {
-            type.addMethods(kernelMethods(s));
+            if (emitted.add(s.method())) {
+                type.addMethods(kernelMethods(s));
+            }
         }
         for (VectorHelpers h : vectorHelpers) {
             type.addMethod(h.method());
@@ -128,7 +136,7 @@ public final class ClassEmitter {
             if (k instanceof Kernel.Copy) {
                 continue;
             }
-            stages.computeIfAbsent(stageKey(k, p), key -> new Stage(stages.size(), k, p, uniqueMethodName(k)));
+            stages.computeIfAbsent(stageKey(k, p), key -> new Stage(stages.size(), k, p, sharedMethodName(k, p)));
             for (Buffer b : p.buffers().values()) {
                 if (b.home() == Buffer.Home.SCRATCH) {
                     scratch.put(b.nodeId(), nodeById(b.nodeId()));
@@ -153,9 +161,27 @@ public final class ClassEmitter {
                     : "";
         }
         if (k instanceof Kernel.Elementwise) {
-            return new ExpressionEmitter(p, "r", "j", null, null).root(k.result()).toString();
+            ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+            e.param(p.buffer(k.result()));
+            return e.root(k.result()).toString();
         }
         return "";
+    }
+
+    /**
+     * The method of a kernel: a new one, or the method of an earlier stage whose method text is the same (it is
+     * spelt here with a placeholder name to compare).
+     */
+    private String sharedMethodName(Kernel k, Program p) {
+        StringBuilder text = new StringBuilder();
+        if (k instanceof Kernel.Gemm gemm) {
+            text.append(gemmMethods(gemm, p, "kernel"));
+        } else if (k instanceof Kernel.Elementwise) {
+            text.append(elementwiseMethod(k.result(), p, "kernel", false));
+        } else {
+            return "";
+        }
+        return shared.nameFor(text.toString(), uniqueMethodName(k));
     }
 
     private String uniqueMethodName(Kernel k) {
@@ -168,12 +194,7 @@ public final class ClassEmitter {
     }
 
     private boolean methodTaken(String name) {
-        for (Stage s : stages.values()) {
-            if (s.method().equals(name)) {
-                return true;
-            }
-        }
-        return false;
+        return shared.taken(name);
     }
 
     private Node nodeById(int id) {
@@ -296,7 +317,7 @@ public final class ClassEmitter {
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(TypeName.INT, "samples")
                 .addParameter(FLOATS, "out")
                 .addStatement("prepare(params, input, null, samples)");
-        runKernels(m, p);
+        runKernels(m, "forward", p);
         copyOutput(m, p);
         m.addStatement("release()");
         return m.build();
@@ -308,7 +329,7 @@ public final class ClassEmitter {
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
                 .addParameter(TypeName.INT, "samples")
                 .addStatement("prepare(params, input, target, samples)");
-        runKernels(m, p);
+        runKernels(m, "loss", p);
         m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
                 .addStatement("release()")
                 .addStatement("return mean");
@@ -333,7 +354,7 @@ public final class ClassEmitter {
                                 ps.offset() + ps.size());
             }
         }
-        runKernels(m, p);
+        runKernels(m, "lossAndGradient", p);
         m.beginControlFlow("if (out != null)");
         copyOutput(m, p);
         m.endControlFlow()
@@ -351,25 +372,52 @@ public final class ClassEmitter {
                 b.offset(), size);
     }
 
-    private void runKernels(MethodSpec.Builder m, Program p) {
+    /**
+     * The kernels of {@code p} in order, in {@code m} itself or, when they would make it too long, in chunk methods
+     * {@code <m>Part0()}, {@code <m>Part1()}, ... that {@code m} calls in order (the kernels use only fields).
+     */
+    private void runKernels(MethodSpec.Builder m, String base, Program p) {
+        List<MethodChunks.Item> items = new ArrayList<>();
         for (Kernel k : p.kernels()) {
+            CodeBlock call;
+            CodeBlock.Builder code = CodeBlock.builder();
             if (k instanceof Kernel.Copy c) {
                 Buffer from = p.buffer(c.result());
-                m.addStatement("$T.arraycopy(g, $L, g, $L, $L)", System.class, from.offset(), c.gradOffset(),
+                call = CodeBlock.of("$T.arraycopy(g, $L, g, $L, $L)", System.class, from.offset(), c.gradOffset(),
                         c.result().shape().size());
-                continue;
-            }
-            Stage s = stages.get(stageKey(k, p));
-            m.addComment("$L", describe(k, p));
-            if (k instanceof Kernel.Gemm gemm) {
-                GemmSpec spec = gemmSpec(gemm, p, s.method());
-                m.addStatement("parallel.run(this, $L, $L, $L)", s.id(), spec.splitColumns() ? spec.panels() : rows(k),
-                        spec.rowTile());
-            } else if (splitsOverThreads(k)) {
-                m.addStatement("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
             } else {
-                m.addStatement("runStage($L, 0, $L)", s.id(), rows(k));
+                Stage s = stages.get(stageKey(k, p));
+                code.add("// $L\n", describe(k, p));
+                if (k instanceof Kernel.Gemm gemm) {
+                    GemmSpec spec = gemmSpec(gemm, p, s.method());
+                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
+                            spec.splitColumns() ? spec.panels() : rows(k), spec.rowTile());
+                } else if (splitsOverThreads(k)) {
+                    call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
+                } else {
+                    call = CodeBlock.of("runStage($L, 0, $L)", s.id(), rows(k));
+                }
             }
+            code.addStatement(call);
+            items.add(new MethodChunks.Item(items.size(), code.build(), MethodChunks.callCost(call)));
+        }
+        List<List<MethodChunks.Item>> chunks = MethodChunks.split(items);
+        if (chunks.size() == 1) {
+            for (MethodChunks.Item item : items) {
+                m.addCode(item.code());
+            }
+            return;
+        }
+        for (int c = 0; c < chunks.size(); c++) {
+            String name = base + "Part" + c;
+            m.addStatement("$L()", name);
+            MethodSpec.Builder chunk = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
+                    .addJavadoc("Kernels $L to $L of {@code $L}.\n", chunks.get(c).get(0).id(),
+                            chunks.get(c).get(chunks.get(c).size() - 1).id(), base);
+            for (MethodChunks.Item item : chunks.get(c)) {
+                chunk.addCode(item.code());
+            }
+            programChunks.add(chunk.build());
         }
     }
 
@@ -412,21 +460,60 @@ public final class ClassEmitter {
         return r.ref() + " = " + ProgramPrinter.formula(r, p, true) + where;
     }
 
-    private MethodSpec runStageMethod() {
+    /**
+     * {@code runStage}: a switch over the stages, or, when that would be too long, a dispatch on ranges of stage
+     * numbers to {@code runStages0}, {@code runStages1}, ..., each a switch over its range.
+     */
+    private void runStageMethods(TypeSpec.Builder type) {
+        List<MethodChunks.Item> items = new ArrayList<>();
+        for (Stage s : stages.values()) {
+            CodeBlock call = stageCall(s.kernel(), s.program(), s.method());
+            items.add(new MethodChunks.Item(s.id(), call, MethodChunks.callCost(call) + 8));
+        }
+        List<List<MethodChunks.Item>> chunks = MethodChunks.split(items);
         MethodSpec.Builder m = MethodSpec.methodBuilder("runStage").addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
-                .addParameter(TypeName.INT, "stage").addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi")
-                .beginControlFlow("switch (stage)");
-        for (Stage s : stages.values()) {
-            m.addCode("case $L:\n", s.id()).addCode("$>");
-            m.addStatement(stageCall(s.kernel(), s.program(), s.method()));
+                .addParameter(TypeName.INT, "stage").addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+        if (chunks.size() == 1) {
+            type.addMethod(stageSwitch(m, items).build());
+            return;
+        }
+        for (int c = 0; c < chunks.size(); c++) {
+            List<MethodChunks.Item> chunk = chunks.get(c);
+            int last = chunk.get(chunk.size() - 1).id();
+            if (c == 0) {
+                m.beginControlFlow("if (stage <= $L)", last);
+            } else if (c < chunks.size() - 1) {
+                m.nextControlFlow("else if (stage <= $L)", last);
+            } else {
+                m.nextControlFlow("else");
+            }
+            m.addStatement("runStages$L(stage, lo, hi)", c);
+        }
+        m.endControlFlow();
+        type.addMethod(m.build());
+        for (int c = 0; c < chunks.size(); c++) {
+            List<MethodChunks.Item> chunk = chunks.get(c);
+            MethodSpec.Builder part = MethodSpec.methodBuilder("runStages" + c).addModifiers(Modifier.PRIVATE)
+                    .addJavadoc("Stages $L to $L.\n", chunk.get(0).id(), chunk.get(chunk.size() - 1).id())
+                    .addParameter(TypeName.INT, "stage").addParameter(TypeName.INT, "lo")
+                    .addParameter(TypeName.INT, "hi");
+            type.addMethod(stageSwitch(part, chunk).build());
+        }
+    }
+
+    private static MethodSpec.Builder stageSwitch(MethodSpec.Builder m, List<MethodChunks.Item> items) {
+        m.beginControlFlow("switch (stage)");
+        for (MethodChunks.Item item : items) {
+            m.addCode("case $L:\n", item.id()).addCode("$>");
+            m.addStatement(item.code());
             m.addStatement("break").addCode("$<");
         }
         m.addCode("default:\n$>")
                 .addStatement("throw new IllegalArgumentException($S + stage)", "no stage ")
                 .addCode("$<")
                 .endControlFlow();
-        return m.build();
+        return m;
     }
 
     private CodeBlock stageCall(Kernel k, Program p, String method) {
@@ -435,15 +522,21 @@ public final class ClassEmitter {
             CodeBlock.Builder args = CodeBlock.builder().add("$L(", method)
                     .add("$L, $L, $L, $L, $L, $L, $L, lo, hi", call.a(), call.aOff(), call.b(), call.bOff(), call.c(),
                             call.cOff(), call.batchArg());
-            for (String array : epilogueArrays(gemm, p)) {
+            for (String array : epilogueArrays(gemm, p, false)) {
                 args.add(", $L", array);
+            }
+            for (int offset : epilogueOffsets(gemm, p).values()) {
+                args.add(", $L", offset);
             }
             return args.add(")").build();
         }
         if (k instanceof Kernel.Elementwise) {
             CodeBlock.Builder args = CodeBlock.builder().add("$L(", method);
-            for (String array : elementwiseArrays(k.result(), p)) {
+            for (String array : elementwiseArrays(k.result(), p, false)) {
                 args.add("$L, ", array);
+            }
+            for (int offset : elementwiseOffsets(k.result(), p).values()) {
+                args.add("$L, ", offset);
             }
             return args.add("lo, hi)").build();
         }
@@ -453,13 +546,32 @@ public final class ClassEmitter {
         return RowCalls.call(k.result(), p);
     }
 
-    private static List<String> epilogueArrays(Kernel.Gemm gemm, Program p) {
+    /** The {@code int} parameters of an epilogue (where the rows it reads start), with their values. */
+    private static Map<String, Integer> epilogueOffsets(Kernel.Gemm gemm, Program p) {
+        if (!gemm.hasEpilogue()) {
+            return Map.of();
+        }
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v"));
+        e.root(gemm.result());
+        return e.offsets();
+    }
+
+    /** The {@code int} parameters of an elementwise kernel (where the rows it reads start), with their values. */
+    private static Map<String, Integer> elementwiseOffsets(Node result, Program p) {
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        e.param(p.buffer(result));
+        e.root(result);
+        return e.offsets();
+    }
+
+    /** The arrays an epilogue reads: as the kernel's parameters, or as the caller's arguments. */
+    private static List<String> epilogueArrays(Kernel.Gemm gemm, Program p, boolean params) {
         if (!gemm.hasEpilogue()) {
             return List.of();
         }
         ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v"));
         e.root(gemm.result());
-        return new ArrayList<>(e.arrays());
+        return new ArrayList<>(params ? e.arrays() : e.arguments());
     }
 
     // ---- kernel methods ---------------------------------------------------------------------------------------
@@ -471,7 +583,7 @@ public final class ClassEmitter {
             return gemmMethods(gemm, p, s.method());
         }
         if (k instanceof Kernel.Elementwise) {
-            return List.of(elementwiseMethod(k.result(), p, s.method()));
+            return List.of(elementwiseMethod(k.result(), p, s.method(), true));
         }
         return List.of();
     }
@@ -482,8 +594,11 @@ public final class ClassEmitter {
 
     private GemmSpec gemmSpec(Kernel.Gemm gemm, Program p, String method) {
         List<ParameterSpec> extra = new ArrayList<>();
-        for (String array : epilogueArrays(gemm, p)) {
+        for (String array : epilogueArrays(gemm, p, true)) {
             extra.add(ParameterSpec.builder(FLOATS, array).build());
+        }
+        for (String offset : epilogueOffsets(gemm, p).keySet()) {
+            extra.add(ParameterSpec.builder(TypeName.INT, offset).build());
         }
         Epilogue epilogue = null;
         if (gemm.hasEpilogue()) {
@@ -519,31 +634,36 @@ public final class ClassEmitter {
         return gemm.product().op() == Op.OUTER_SUM && gemm.product().input(0).shape().isImage();
     }
 
-    /** The arrays an elementwise kernel takes: its output first, then what it reads, in name order. */
-    private static List<String> elementwiseArrays(Node result, Program p) {
+    /**
+     * The arrays an elementwise kernel takes, its output first, then what it reads in order of first use: as the
+     * kernel's parameters, or as the caller's arguments.
+     */
+    private static List<String> elementwiseArrays(Node result, Program p, boolean params) {
         ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        e.param(p.buffer(result));
         e.root(result);
-        List<String> arrays = new ArrayList<>();
-        String out = ExpressionEmitter.ArrayNames.name(p.buffer(result));
-        arrays.add(out);
-        for (String array : e.arrays()) {
-            if (!array.equals(out)) {
-                arrays.add(array);
-            }
-        }
-        return arrays;
+        return new ArrayList<>(params ? e.arrays() : e.arguments());
     }
 
-    private MethodSpec elementwiseMethod(Node result, Program p, String method) {
-        CodeBlock value = new ExpressionEmitter(p, "r", "j", null, null).root(result);
-        String out = ExpressionEmitter.ArrayNames.name(p.buffer(result));
+    private MethodSpec elementwiseMethod(Node result, Program p, String method, boolean javadoc) {
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        String out = e.param(p.buffer(result));
+        CodeBlock value = e.root(result);
         int outOff = p.buffer(result).offset();
         int size = result.batched() ? result.shape().rowWidth() : result.shape().size();
         MethodSpec.Builder m = MethodSpec.methodBuilder(method)
-                .addModifiers(Modifier.STATIC)
-                .addJavadoc("$L\n", describe(new Kernel.Elementwise(result), p));
-        for (String array : elementwiseArrays(result, p)) {
+                .addModifiers(Modifier.STATIC);
+        if (javadoc) {
+            int others = shared.users(method) - 1;
+            m.addJavadoc("$L\n", describe(new Kernel.Elementwise(result), p)
+                    + (others > 0 ? "\n(and " + others + " more " + (others == 1 ? "kernel" : "kernels")
+                    + " of the same form, on other buffers)" : ""));
+        }
+        for (String array : elementwiseArrays(result, p, true)) {
             m.addParameter(FLOATS, array);
+        }
+        for (String offset : elementwiseOffsets(result, p).keySet()) {
+            m.addParameter(TypeName.INT, offset);
         }
         m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
         if (result.batched()) {

@@ -1,8 +1,10 @@
 package netc.compiler.emit;
 
 import com.palantir.javapoet.CodeBlock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import netc.compiler.ir.Node;
 import netc.compiler.ir.Shape;
 import netc.compiler.schedule.Buffer;
@@ -14,6 +16,10 @@ import netc.compiler.source.InternalCompilerError;
  * operands become array reads, inlined operands are expanded in place, constants become literals, and one chosen
  * node (a matrix product feeding an epilogue) becomes a given value. Collects the arrays it reads so the kernel
  * method can take them as parameters.
+ *
+ * <p>Scratch arrays get parameter names by order of first use ({@code buf0}, {@code buf1}, ...), not the names of
+ * their fields ({@code t17}): the same expression over other buffers (the next step of an unrolled recurrence) then
+ * spells the same method body, which the class shares. The arguments and offsets are what differ.
  */
 final class ExpressionEmitter {
     private final Program program;
@@ -21,7 +27,10 @@ final class ExpressionEmitter {
     private final String col;
     private final Node replaced;
     private final CodeBlock replacement;
-    private final Set<String> arrays = new TreeSet<>();
+    /** Arrays read or written so far: the caller's name (field or argument) to the kernel's parameter name. */
+    private final Map<String, String> arrays = new LinkedHashMap<>();
+    /** Offsets passed as {@code int} parameters (where a row slice starts), parameter name to value. */
+    private final Map<String, Integer> offsets = new LinkedHashMap<>();
     private int rowsPerSample = 1;
 
     /**
@@ -38,10 +47,36 @@ final class ExpressionEmitter {
         this.replacement = replacement;
     }
 
-
-    /** The arrays read so far, by Java name, sorted (so parameter lists are deterministic). */
+    /** The kernel's parameter names of the arrays used so far, in order of first use. */
     Set<String> arrays() {
-        return arrays;
+        return new LinkedHashSet<>(arrays.values());
+    }
+
+    /** The caller's names of the same arrays, in the same order: the arguments of a call of the kernel. */
+    Set<String> arguments() {
+        return new LinkedHashSet<>(arrays.keySet());
+    }
+
+    /**
+     * The {@code int} parameters the kernel takes after its arrays, by name, with the value the caller passes: where
+     * each row {@code xs[t]} starts, so that every step's slice runs the same method.
+     */
+    Map<String, Integer> offsets() {
+        return offsets;
+    }
+
+    /** The parameter name of a buffer's array, registering it (an elementwise kernel registers its output first). */
+    String param(Buffer b) {
+        String actual = ArrayNames.name(b);
+        return arrays.computeIfAbsent(actual, a -> b.home() == Buffer.Home.SCRATCH ? "buf" + scratchCount() : a);
+    }
+
+    private int scratchCount() {
+        int n = 0;
+        for (String p : arrays.values()) {
+            n += p.startsWith("buf") ? 1 : 0;
+        }
+        return n;
     }
 
     /**
@@ -69,8 +104,7 @@ final class ExpressionEmitter {
 
     /** An array read of a stored value, broadcasting shared values over samples and scalars over elements. */
     private CodeBlock read(Node n) {
-        String array = ArrayNames.name(program.buffer(n));
-        arrays.add(array);
+        String array = param(program.buffer(n));
         return CodeBlock.of("$L[$L]", array, index(n));
     }
 
@@ -115,6 +149,19 @@ final class ExpressionEmitter {
             case EXP: return call("exp", n);
             case LOG: return call("log", n);
             case SOFTSIGN_GRAD: return call("softsignGrad", n);
+            case SLICE: {
+                // row t of a [T, D] value: element j is element t * D + j of the sample's row
+                Node a = n.input(0);
+                Buffer b = program.buffer(a);
+                String start = "row" + offsets.size();
+                offsets.put(start, b.offset() + (int) n.attrs().value() * n.shape().size());
+                CodeBlock.Builder index = CodeBlock.builder();
+                if (a.batched()) {
+                    index.add("$L * $L + ", row, a.shape().size());
+                }
+                index.add("$L + $L", start, col);
+                return CodeBlock.of("$L[$L]", param(b), index.build());
+            }
             case LEAKY_RELU:
                 return CodeBlock.of("$T.leakyRelu($L, $L)", ClassEmitter.ACTIVATIONS, operand(n.input(0)),
                         JavaLiterals.floatLiteral((float) n.attrs().value()));
@@ -159,8 +206,7 @@ final class ExpressionEmitter {
             return null;
         }
         // the index of read(n) is linear in col with coefficient 1, so LANES consecutive columns are contiguous
-        String array = ArrayNames.name(program.buffer(n));
-        arrays.add(array);
+        String array = param(program.buffer(n));
         return CodeBlock.of("$T.fromArray($L, $L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF, array,
                 index(n));
     }

@@ -12,8 +12,11 @@ import netc.compiler.frontend.ast.Call;
 import netc.compiler.frontend.ast.Dim;
 import netc.compiler.frontend.ast.Expr;
 import netc.compiler.frontend.ast.Ident;
+import netc.compiler.frontend.ast.Index;
+import netc.compiler.frontend.ast.Indexed;
 import netc.compiler.frontend.ast.InitSpec;
 import netc.compiler.frontend.ast.InputDecl;
+import netc.compiler.frontend.ast.Loop;
 import netc.compiler.frontend.ast.LossDecl;
 import netc.compiler.frontend.ast.Name;
 import netc.compiler.frontend.ast.NetworkDecl;
@@ -22,6 +25,7 @@ import netc.compiler.frontend.ast.ParamDecl;
 import netc.compiler.frontend.ast.Program;
 import netc.compiler.frontend.ast.ShapeSpec;
 import netc.compiler.frontend.ast.Statement;
+import netc.compiler.frontend.ast.StepBinding;
 import netc.compiler.frontend.ast.TargetDecl;
 import netc.compiler.frontend.ast.Unary;
 import netc.grammar.NetBaseVisitor;
@@ -84,9 +88,44 @@ final class AstBuilder extends NetBaseVisitor<AstNode> {
         return new LossDecl(expr(ctx.value), spans.of(ctx));
     }
 
+
     @Override
     public AstNode visitBinding(NetParser.BindingContext ctx) {
-        return new Binding(ident(ctx.name), expr(ctx.value), spans.of(ctx));
+        if (ctx.step == null && ctx.loop() == null) {
+            return new Binding(ident(ctx.name), expr(ctx.value), spans.of(ctx));
+        }
+        Loop loop = null;
+        if (ctx.loop() != null) {
+            NetParser.LoopContext l = ctx.loop();
+            String from = l.from.getText();
+            Dim lo = new Dim(whole(from.endsWith("..") ? from.substring(0, from.length() - 2) : from),
+                    spans.of(l.from));
+            loop = new Loop(ident(l.var), lo, new Dim(whole(l.to.getText()), spans.of(l.to)), spans.of(l));
+        }
+        return new StepBinding(ident(ctx.name), ctx.step == null ? null : index(ctx.step), expr(ctx.value), loop,
+                spans.of(ctx));
+    }
+
+    @Override
+    public AstNode visitIndexed(NetParser.IndexedContext ctx) {
+        return new Indexed(name(ctx.name), index(ctx.index()), spans.of(ctx));
+    }
+
+    private Index index(NetParser.IndexContext ctx) {
+        if (ctx.var == null) {
+            return new Index(null, 0, whole(ctx.value.getText()), spans.of(ctx));
+        }
+        long offset = ctx.offset == null ? 0 : whole(ctx.offset.getText());
+        if (ctx.sign != null && ctx.sign.getType() == NetParser.MINUS) {
+            offset = -offset;
+        }
+        return new Index(ident(ctx.var), offset, 0, spans.of(ctx));
+    }
+
+    /** A whole number as written; values too large for a long become {@link Long#MAX_VALUE}. */
+    private static long whole(String digits) {
+        BigInteger v = new BigInteger(digits);
+        return v.compareTo(LONG_MAX) > 0 ? Long.MAX_VALUE : v.longValue();
     }
 
     @Override

@@ -9,6 +9,7 @@ import netc.compiler.frontend.ast.Binding;
 import netc.compiler.frontend.ast.Call;
 import netc.compiler.frontend.ast.Dim;
 import netc.compiler.frontend.ast.Expr;
+import netc.compiler.frontend.ast.Indexed;
 import netc.compiler.frontend.ast.InitSpec;
 import netc.compiler.frontend.ast.InputDecl;
 import netc.compiler.frontend.ast.LossDecl;
@@ -19,6 +20,7 @@ import netc.compiler.frontend.ast.ParamDecl;
 import netc.compiler.frontend.ast.Program;
 import netc.compiler.frontend.ast.ShapeSpec;
 import netc.compiler.frontend.ast.Statement;
+import netc.compiler.frontend.ast.StepBinding;
 import netc.compiler.frontend.ast.TargetDecl;
 import netc.compiler.frontend.ast.Unary;
 
@@ -61,6 +63,9 @@ public final class AstPrinter {
         if (s instanceof Binding b) {
             return b.name().text() + " = " + source(b.value());
         }
+        if (s instanceof StepBinding b) {
+            return b.name().text() + step(b) + " = " + source(b.value()) + loop(b);
+        }
         return "loss = " + source(((LossDecl) s).value());
     }
 
@@ -68,6 +73,9 @@ public final class AstPrinter {
     public static String source(Expr e) {
         if (e instanceof Name n) {
             return n.id();
+        }
+        if (e instanceof Indexed i) {
+            return i.name().id() + "[" + i.index().text() + "]";
         }
         if (e instanceof Number n) {
             return number(n.value());
@@ -116,12 +124,20 @@ public final class AstPrinter {
         if (s instanceof Binding b) {
             return "(bind " + b.name().text() + " " + tree(b.value()) + ")";
         }
+        if (s instanceof StepBinding b) {
+            return "(bind " + b.name().text() + step(b) + " " + tree(b.value())
+                    + (b.loop() == null ? "" : " (for " + b.loop().var().text() + " " + b.loop().from().value() + " "
+                    + b.loop().to().value() + ")") + ")";
+        }
         return "(loss " + tree(((LossDecl) s).value()) + ")";
     }
 
     public static String tree(Expr e) {
         if (e instanceof Name n) {
             return n.id();
+        }
+        if (e instanceof Indexed i) {
+            return "(index " + i.name().id() + " " + i.index().text() + ")";
         }
         if (e instanceof Number n) {
             return number(n.value());
@@ -182,6 +198,15 @@ public final class AstPrinter {
             sb.append(a.key() == null ? "" : a.key().text() + "=").append(source(a.value()));
         }
         return sb.toString();
+    }
+
+    private static String step(StepBinding b) {
+        return b.step() == null ? "" : "[" + b.step().text() + "]";
+    }
+
+    private static String loop(StepBinding b) {
+        return b.loop() == null ? "" : " for " + b.loop().var().text() + " in " + b.loop().from().value() + ".."
+                + b.loop().to().value();
     }
 
     private static String init(InitSpec init) {

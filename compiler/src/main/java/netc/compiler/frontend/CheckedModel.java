@@ -167,8 +167,17 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
         }
         sb.append("\n\nbindings\n");
         List<String[]> rows = new ArrayList<>();
-        for (BindingInfo b : bindings) {
-            rows.add(new String[] {b.name(), b.shape().toString(), b.perSample() ? "" : "(same for every sample)"});
+        for (int i = 0; i < bindings.size(); i++) {
+            BindingInfo b = bindings.get(i);
+            // the steps of an unrolled state, h[0] ... h[27], in one row h[0..27] when they are alike
+            int last = i;
+            while (last + 1 < bindings.size() && nextStep(bindings.get(last), bindings.get(last + 1))) {
+                last++;
+            }
+            String name = last == i ? b.name() : b.name().substring(0, b.name().length() - 1) + ".."
+                    + stepOf(bindings.get(last).name()) + "]";
+            rows.add(new String[] {name, b.shape().toString(), b.perSample() ? "" : "(same for every sample)"});
+            i = last;
         }
         appendTable(sb, rows, -1);
         sb.append("\nparameters\n");
@@ -179,6 +188,21 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
         appendTable(sb, rows, 2);
         sb.append("\nparameters: ").append(weightsAndBiases()).append(" = ").append(count(paramCount())).append('\n');
         return sb.toString();
+    }
+
+    /** Whether {@code b} is the step after {@code a} of the same state, alike in shape. */
+    private static boolean nextStep(BindingInfo a, BindingInfo b) {
+        long sa = stepOf(a.name());
+        long sb = stepOf(b.name());
+        return sa >= 0 && sb == sa + 1 && a.name().substring(0, a.name().indexOf('['))
+                .equals(b.name().substring(0, b.name().indexOf('['))) && a.shape().equals(b.shape())
+                && a.perSample() == b.perSample();
+    }
+
+    /** The step of {@code h[3]}, or -1 for a plain name. */
+    private static long stepOf(String name) {
+        int open = name.indexOf('[');
+        return open < 0 ? -1 : Long.parseLong(name.substring(open + 1, name.length() - 1));
     }
 
     /** Rows in aligned columns, two spaces apart, indented by two; column {@code rightAligned} is right-aligned. */

@@ -21,6 +21,7 @@ import netc.compiler.frontend.ast.ParamDecl;
 import netc.compiler.frontend.ast.Program;
 import netc.compiler.frontend.ast.ShapeSpec;
 import netc.compiler.frontend.ast.Statement;
+import netc.compiler.frontend.ast.StepBinding;
 import netc.compiler.frontend.ast.TargetDecl;
 import netc.compiler.ir.Shape;
 import netc.compiler.source.Diagnostic;
@@ -107,6 +108,12 @@ final class DeclarationChecker {
             declareParam(p, index);
         } else if (s instanceof Binding b) {
             declareName(b.name(), Kind.BINDING, index);
+        } else if (s instanceof StepBinding b) {
+            // h[0] = ... and h[t] = ... for t in 1..27 define steps of one state: only the first declares it.
+            Declared first = declared.get(b.name().text());
+            if (first == null || first.kind() != Kind.STATE) {
+                declareName(b.name(), Kind.STATE, index);
+            }
         } else if (s instanceof LossDecl l) {
             if (lossDecl == null) {
                 lossDecl = l;

@@ -2,6 +2,9 @@ package netc.compiler.frontend;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +14,12 @@ import netc.compiler.frontend.ast.Binary;
 import netc.compiler.frontend.ast.Binding;
 import netc.compiler.frontend.ast.Call;
 import netc.compiler.frontend.ast.Expr;
+import netc.compiler.frontend.ast.Index;
+import netc.compiler.frontend.ast.Indexed;
 import netc.compiler.frontend.ast.Name;
 import netc.compiler.frontend.ast.Number;
+import netc.compiler.frontend.ast.Statement;
+import netc.compiler.frontend.ast.StepBinding;
 import netc.compiler.frontend.ast.Unary;
 import netc.compiler.ir.Attrs;
 import netc.compiler.ir.Graph;
@@ -35,7 +42,9 @@ import netc.runtime.TargetKind;
  * <p>Lowering rules: the input, the target and the parameters (in declaration order) become leaves first; then each
  * binding in order; juxtaposition and a call on a matrix become {@code MAT_VEC}; {@code + - * /} their elementwise
  * ops with numbers as scalar {@code CONST}s; {@code -x} is {@code NEG} (a negated literal is a constant);
- * {@code identity(x)} is x itself. The loss is fused where it is safe: {@code cross_entropy(p, y)} with p a softmax
+ * {@code identity(x)} is x itself. A step binding is unrolled: {@code h[t] = ... for t in 1..27} lowers its right-hand
+ * side once per step with t = 1, ..., 27, each step an ordinary node ({@code h[t-1]} is the node of the step before),
+ * and {@code xs[t]} is {@code SLICE} row t of the input. The loss is fused where it is safe: {@code cross_entropy(p, y)} with p a softmax
  * becomes {@code SOFTMAX_CROSS_ENTROPY} on the softmax's input (log-sum-exp form), {@code binary_cross_entropy}
  * of a sigmoid becomes {@code SIGMOID_BINARY_CROSS_ENTROPY}; the graph's {@link Graph#OUTPUT} stays p itself.
  *
@@ -54,6 +63,19 @@ final class Lowering {
     private final Map<String, Node> values = new HashMap<>();
     private Node targetNode;
 
+    /** The steps of a state defined so far, by step number, and where each was defined. */
+    private record State(TreeMap<Long, Node> steps, Map<Long, Span> spans) {
+    }
+
+    private final Map<String, State> states = new HashMap<>();
+    /** States with a step that failed to lower: their missing steps are not reported again. */
+    private final Set<String> failedStates = new HashSet<>();
+    /** Index expressions already reported, so that an error in a loop is reported once, not once per step. */
+    private final Set<Span> reported = new HashSet<>();
+    /** The step binding being lowered, and the value of its loop variable (or its step, without a loop). */
+    private StepBinding current;
+    private long currentStep;
+
     private Lowering(SourceFile source, Resolution r, Diagnostics diagnostics) {
         this.source = source;
         this.r = r;
@@ -66,6 +88,7 @@ final class Lowering {
     }
 
     private Result run() {
+        failedStates.addAll(r.brokenStates());
         if (r.input() != null && r.inputShape() != null) {
             String name = r.input().name().text();
             values.put(name, builder.input(name, r.inputShape(), r.input().name().span()));
@@ -80,7 +103,12 @@ final class Lowering {
             values.put(p.name(), builder.param(p.name(), p.shape(), p.span()));
         }
         List<CheckedModel.BindingInfo> infos = new ArrayList<>();
-        for (Binding b : r.bindings()) {
+        for (Statement s : r.definitions()) {
+            if (s instanceof StepBinding sb) {
+                lowerSteps(sb, infos);
+                continue;
+            }
+            Binding b = (Binding) s;
             Node n = lower(b.value());
             if (n != null) {
                 values.put(b.name().text(), n);
@@ -99,9 +127,161 @@ final class Lowering {
         return new Result(builder.build(outputs), infos, output, loss);
     }
 
+    // ---- Recurrence --------------------------------------------------------------------------------------------
+
+    /** Unrolls {@code h[t] = ... for t in a..b} (or lowers {@code h[k] = ...}); stops at the first step that fails. */
+    private void lowerSteps(StepBinding b, List<CheckedModel.BindingInfo> infos) {
+        String name = b.name().text();
+        State state = states.computeIfAbsent(name, k -> new State(new TreeMap<>(), new HashMap<>()));
+        long from = b.loop() == null ? b.step().number() : b.loop().from().value();
+        long to = b.loop() == null ? from : b.loop().to().value();
+        current = b;
+        try {
+            for (long t = from; t <= to; t++) {
+                currentStep = t;
+                Span first = state.spans().get(t);
+                if (first != null) {
+                    diagnostics.error(b.step().span(), stepText(b.name().text(), b.step(), t) + " is defined twice",
+                            new Diagnostic.Note(first, "'" + name + "[" + t + "]' first defined"));
+                    failedStates.add(name);
+                    return;
+                }
+                Node n = lower(b.value());
+                if (n == null) {
+                    failedStates.add(name);
+                    return;
+                }
+                if (!state.steps().isEmpty()) {
+                    Map.Entry<Long, Node> e = state.steps().firstEntry();
+                    if (!e.getValue().shape().equals(n.shape())) {
+                        diagnostics.error(b.name().span(), "the steps of '" + name + "' must have one shape, but "
+                                + name + "[" + t + "] is " + n.shape() + " and " + name + "[" + e.getKey() + "] is "
+                                + e.getValue().shape(), new Diagnostic.Note(state.spans().get(e.getKey()), "'" + name
+                                + "[" + e.getKey() + "]' defined"));
+                        failedStates.add(name);
+                        return;
+                    }
+                }
+                state.steps().put(t, n);
+                state.spans().put(t, b.step().span());
+                infos.add(new CheckedModel.BindingInfo(name + "[" + t + "]", n.shape(), n.batched(), b.name().span(),
+                        n.id()));
+                if (t == Long.MAX_VALUE) {
+                    break;
+                }
+            }
+        } finally {
+            current = null;
+        }
+    }
+
+    /** {@code xs[t]} (a row of the input) or {@code h[t-1]} (an earlier step of a state), at the current step. */
+    private Node lowerIndexed(Indexed e) {
+        String name = e.name().id();
+        Declared d = r.declared().get(name);
+        Index index = e.index();
+        if (d == null || r.duplicated().contains(name) || !index.isNumber() && (current == null
+                || current.loop() == null || !index.var().text().equals(current.loop().var().text()))) {
+            return null; // reported by the resolver
+        }
+        long i = index.at(currentStep);
+        String where = index.isNumber() ? "" : " when " + index.var().text() + " = " + currentStep;
+        if (d.kind() == Resolution.Kind.INPUT) {
+            Node input = values.get(name);
+            if (input == null || input.shape().rank() != 2) {
+                return null;
+            }
+            int rows = input.shape().dim(0);
+            if (i < 0 || i >= rows) {
+                report(e, "index out of range: '" + name + "' has rows " + name + "[0] to " + name + "[" + (rows - 1)
+                        + "], but " + (index.isNumber() ? "the index is " + i : name + "[" + index.text() + "] is "
+                        + name + "[" + i + "]" + where), d.span(), "'" + name + "' declared");
+                return null;
+            }
+            return add(Op.SLICE, List.of(input), Attrs.value(i), e.span(), e.name());
+        }
+        if (d.kind() != Resolution.Kind.STATE) {
+            return null;
+        }
+        State state = states.get(name);
+        Node n = state == null ? null : state.steps().get(i);
+        if (n != null) {
+            return n;
+        }
+        String written = name + "[" + index.text() + "]";
+        String stepNote = index.isNumber() ? "" : " (" + written + " is " + name + "[" + i + "]" + where + ")";
+        boolean own = current != null && current.name().text().equals(name);
+        if (own && i == currentStep) {
+            report(e, "'" + written + "' is used in its own definition: a step can use only earlier steps, such as "
+                    + name + "[" + (index.isNumber() ? i - 1 : index.var().text() + "-1") + "]", null, null);
+        } else if (own && i > currentStep) {
+            report(e, "'" + written + "' is a later step than the one being defined: a step can use only earlier"
+                    + " steps, such as " + name + "[" + (index.isNumber() ? currentStep - 1 : index.var().text()
+                    + "-1") + "]", null, null);
+        } else if (failedStates.contains(name)) {
+            return null;
+        } else if (i < 0) {
+            report(e, "index out of range: the steps of '" + name + "' start at " + name + "[0], but " + written
+                    + (index.isNumber() ? "" : " is " + name + "[" + i + "]" + where), null, null);
+        } else if (state == null || state.steps().isEmpty()) {
+            report(e, "'" + written + "' is used before it is defined" + stepNote, d.span(), "'" + name
+                    + "' defined");
+        } else {
+            report(e, "'" + name + "[" + i + "]' is not defined" + (index.isNumber() ? "" : " (" + written + ", "
+                    + where.trim() + ")") + ": '" + name + "' has " + stepsText(name, state), d.span(), "'" + name
+                    + "' defined");
+        }
+        return null;
+    }
+
+    /** "steps h[0] to h[3] so far", "step h[0] so far", or the ranges when there are gaps. */
+    private static String stepsText(String name, State state) {
+        List<String> runs = new ArrayList<>();
+        Long start = null;
+        Long prev = null;
+        for (long k : state.steps().keySet()) {
+            if (start != null && k != prev + 1) {
+                runs.add(run(name, start, prev));
+                start = null;
+            }
+            if (start == null) {
+                start = k;
+            }
+            prev = k;
+        }
+        runs.add(run(name, start, prev));
+        boolean one = runs.size() == 1 && state.steps().size() == 1;
+        return (one ? "step " : "steps ") + String.join(", ", runs) + " so far";
+    }
+
+    private static String run(String name, long from, long to) {
+        return from == to ? name + "[" + from + "]" : name + "[" + from + "] to " + name + "[" + to + "]";
+    }
+
+    private static String stepText(String name, Index step, long t) {
+        return step.isNumber() ? "'" + name + "[" + t + "]'" : "'" + name + "[" + t + "]' (" + name + "["
+                + step.text() + "] when " + step.var().text() + " = " + t + ")";
+    }
+
+    /** Reports an index error once per place in the source, however many steps run into it. */
+    private void report(Indexed e, String message, Span noteSpan, String note) {
+        if (reported.add(e.span())) {
+            if (noteSpan == null) {
+                diagnostics.error(e.span(), message);
+            } else {
+                diagnostics.error(e.span(), message, new Diagnostic.Note(noteSpan, note));
+            }
+        }
+    }
+
     private Node lower(Expr e) {
+        if (e instanceof Indexed x) {
+            return lowerIndexed(x);
+        }
         if (e instanceof Name n) {
-            return r.duplicated().contains(n.id()) ? null : values.get(n.id());
+            Node v = r.duplicated().contains(n.id()) ? null : values.get(n.id());
+            // a sequence input is used row by row (xs[t]); the resolver reported a bare use
+            return v != null && v.op() == Op.INPUT && v.shape().rank() == 2 ? null : v;
         }
         if (e instanceof Number n) {
             return Double.isFinite(n.value()) ? builder.constant(n.value()) : null;
@@ -264,7 +444,8 @@ final class Lowering {
     }
 
     private Node matVec(Name fn, Expr arg, Span span) {
-        Node w = lower(fn);
+        // X v with X the input: lowering reports that the matrix depends on the input, whatever its rank
+        Node w = r.duplicated().contains(fn.id()) ? null : values.get(fn.id());
         Node x = lower(arg);
         if (w == null || x == null) {
             return null;

@@ -3,6 +3,7 @@ package netc.compiler.frontend;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import netc.compiler.frontend.Resolution.Declared;
@@ -13,12 +14,17 @@ import netc.compiler.frontend.ast.Binary;
 import netc.compiler.frontend.ast.Binding;
 import netc.compiler.frontend.ast.Call;
 import netc.compiler.frontend.ast.Expr;
+import netc.compiler.frontend.ast.Index;
+import netc.compiler.frontend.ast.Indexed;
+import netc.compiler.frontend.ast.Loop;
 import netc.compiler.frontend.ast.LossDecl;
 import netc.compiler.frontend.ast.Name;
 import netc.compiler.frontend.ast.Number;
 import netc.compiler.frontend.ast.Program;
 import netc.compiler.frontend.ast.Statement;
+import netc.compiler.frontend.ast.StepBinding;
 import netc.compiler.frontend.ast.Unary;
+import netc.compiler.ir.Shape;
 import netc.compiler.source.Diagnostic;
 import netc.compiler.source.Diagnostics;
 import netc.compiler.source.SourceFile;
@@ -39,6 +45,10 @@ final class NameResolver {
     private final Map<String, Declared> declared;
     private final Set<String> used = new HashSet<>();
     private final List<Binding> bindings = new ArrayList<>();
+    private final List<Statement> definitions = new ArrayList<>();
+    private final Set<String> brokenStates = new HashSet<>();
+    /** The loop variable of the statement being checked, or null outside a loop. */
+    private String loopVar;
     private Call loss;
     private Function lossFunction;
     private Name prediction;
@@ -65,6 +75,13 @@ final class NameResolver {
                 Declared d = declared.get(b.name().text());
                 if (d != null && d.span().equals(b.name().span())) {
                     bindings.add(b);
+                    definitions.add(b);
+                }
+            } else if (s instanceof StepBinding b) {
+                if (checkStepBinding(b, i)) {
+                    definitions.add(b);
+                } else {
+                    brokenStates.add(b.name().text());
                 }
             } else if (s instanceof LossDecl l && l == declarations.lossDecl) {
                 checkLoss(l, i);
@@ -72,13 +89,130 @@ final class NameResolver {
         }
         DeclarationChecker d = declarations;
         return new Resolution(program.name(), declared, d.duplicated, d.input, d.inputShape, d.target, d.targetKind,
-                d.targetShape, d.params, bindings, loss, lossFunction, prediction, targetArg, unusedWarnings());
+                d.targetShape, d.params, bindings, definitions, brokenStates, loss, lossFunction, prediction, targetArg, unusedWarnings());
+    }
+
+    // ---- Recurrence --------------------------------------------------------------------------------------------
+
+    /**
+     * The most steps one loop may unroll to. Kernel methods are shared and dispatch methods split, but every step
+     * adds scratch fields, whose allocation in {@code prepare} and field initialisers are not split yet: 128 steps
+     * keep every method under 8,000 bytes (RecurrenceTest).
+     */
+    static final int MAX_STEPS = 128;
+
+    /**
+     * {@code h[0] = ...} or {@code h[t] = ... for t in 1..27}: the step is a number without a loop and the loop
+     * variable itself with one; the range counts up. Whether each step and each index exists is checked when the
+     * loop is unrolled ({@link Lowering}). Returns false after reporting if the statement is invalid.
+     */
+    private boolean checkStepBinding(StepBinding b, int index) {
+        String name = b.name().text();
+        Declared d = declared.get(name);
+        boolean ok = d != null && d.kind() == Kind.STATE && !declarations.duplicated.contains(name);
+        Loop loop = b.loop();
+        Index step = b.step();
+        if (step == null) {
+            diagnostics.error(b.name().span(), "a loop defines steps of a state: write " + name + "["
+                    + loop.var().text() + "] = ... for " + loop.var().text() + " in ...");
+            loopVar = loop.var().text();
+            checkExpr(b.value(), index);
+            loopVar = null;
+            return false;
+        }
+        if (loop == null && !step.isNumber()) {
+            diagnostics.error(step.span(), "'" + step.var().text() + "' in " + name + "[" + step.text() + "] is not"
+                    + " defined: add a loop, as in '" + name + "[" + step.var().text() + "] = ... for "
+                    + step.var().text() + " in 1..10'");
+            ok = false;
+            loopVar = step.var().text(); // the body's uses of it are the same mistake
+        } else if (loop != null) {
+            String v = loop.var().text();
+            if (step.isNumber() || !step.var().text().equals(v) || step.offset() != 0) {
+                diagnostics.error(step.span(), "the loop defines step " + v + " of '" + name + "': write " + name
+                        + "[" + v + "] on the left (shift the range, not the index)");
+                ok = false;
+            }
+            long from = loop.from().value();
+            long to = loop.to().value();
+            if (from > to) {
+                diagnostics.error(loop.span(), "the range " + from + ".." + to + " is empty: it counts up from "
+                        + from + ", so the end must be at least " + from);
+                ok = false;
+            } else if (to - from >= MAX_STEPS) {
+                diagnostics.error(loop.span(), "a loop unrolls to at most " + String.format(Locale.ROOT, "%,d",
+                        MAX_STEPS) + " steps, but " + from + ".." + to + " has "
+                        + (to == Long.MAX_VALUE && from == 0 ? "more" : String.format(Locale.ROOT, "%,d",
+                        to - from + 1)));
+                ok = false;
+            }
+            loopVar = v;
+        }
+        int errors = diagnostics.errorCount();
+        checkExpr(b.value(), index);
+        loopVar = null;
+        return ok && diagnostics.errorCount() == errors;
+    }
+
+    /**
+     * {@code xs[t]} or {@code h[t-1]}: only a sequence input (declared with two dimensions) and states have steps,
+     * and the index variable must be the statement's loop variable.
+     */
+    private void checkIndexed(Indexed e, int index) {
+        Name n = e.name();
+        String id = n.id();
+        Declared d = declared.get(id);
+        if (d == null || Function.lookup(id) != null) {
+            checkValue(n, index);
+            checkIndex(e);
+            return;
+        }
+        used.add(id);
+        if (declarations.duplicated.contains(id)) {
+            checkIndex(e); // "duplicate name" says what is wrong
+            return;
+        }
+        String what = null;
+        switch (d.kind()) {
+            case PARAM -> what = "'" + id + "' is a parameter";
+            case BINDING -> what = "'" + id + "' is a binding, not a state";
+            case TARGET -> what = "'" + id + "' is the target";
+            case INPUT -> {
+                Shape shape = declarations.inputShape;
+                if (shape != null && shape.rank() != 2) {
+                    what = "the input '" + id + "' is " + shape + ", not a sequence of rows";
+                }
+            }
+            default -> {
+            }
+        }
+        if (what != null) {
+            diagnostics.error(n.span(), what + ": only an input of rows (declared as in 'input xs[28, 28]') and"
+                    + " states such as h[t] can be indexed", note(d.span(), "'" + id + "' declared"));
+        }
+        checkIndex(e);
+    }
+
+    private void checkIndex(Indexed e) {
+        Index i = e.index();
+        if (i.isNumber()) {
+            return;
+        }
+        String v = i.var().text();
+        if (loopVar == null) {
+            diagnostics.error(i.var().span(), "'" + v + "' is not a loop variable here: outside a loop, an index is"
+                    + " a number, as in " + e.name().id() + "[0]");
+        } else if (!v.equals(loopVar)) {
+            diagnostics.error(i.var().span(), "unknown index '" + v + "': the loop variable is '" + loopVar + "'");
+        }
     }
 
     // ---- Expressions -------------------------------------------------------------------------------------------
 
     private void checkExpr(Expr e, int index) {
-        if (e instanceof Name n) {
+        if (e instanceof Indexed x) {
+            checkIndexed(x, index);
+        } else if (e instanceof Name n) {
             checkValue(n, index);
         } else if (e instanceof Number n) {
             checkNumber(n);
@@ -105,6 +239,11 @@ final class NameResolver {
      * false after reporting if it is not.
      */
     private boolean checkValue(Name n, int index) {
+        return checkValue(n, index, false);
+    }
+
+    /** {@code applied}: n stands left of a juxtaposition or call, where a sequence input is reported by lowering. */
+    private boolean checkValue(Name n, int index, boolean applied) {
         Function f = Function.lookup(n.id());
         if (f != null) {
             diagnostics.error(n.span(), f.isLoss()
@@ -114,11 +253,25 @@ final class NameResolver {
         }
         Declared d = declared.get(n.id());
         if (d == null) {
-            diagnostics.error(n.span(), "unknown name '" + n.id() + "'"
-                    + Hints.didYouMean(n.id(), valueNames()));
+            String hint = n.id().equals(loopVar) ? ": the loop variable '" + loopVar + "' can only index, as in h["
+                    + loopVar + "-1]" : Hints.didYouMean(n.id(), valueNames());
+            diagnostics.error(n.span(), "unknown name '" + n.id() + "'" + hint);
             return false;
         }
         used.add(n.id());
+        if (d.kind() == Kind.STATE) {
+            diagnostics.error(n.span(), "'" + n.id() + "' has one value per step: use one step, as in "
+                    + n.id() + (loopVar == null ? "[0]" : "[" + loopVar + "-1]"), note(d.span(), "'" + n.id()
+                    + "' defined"));
+            return false;
+        }
+        if (!applied && d.kind() == Kind.INPUT && declarations.inputShape != null && declarations.inputShape.rank() == 2) {
+            Shape shape = declarations.inputShape;
+            diagnostics.error(n.span(), "the input '" + n.id() + "' is a sequence of " + shape.dim(0) + " rows of "
+                    + shape.dim(1) + ": use one row at a time, as in " + n.id() + (loopVar == null ? "[0]"
+                    : "[" + loopVar + "]"), note(d.span(), "'" + n.id() + "' declared"));
+            return false;
+        }
         if (d.kind() == Kind.TARGET) {
             diagnostics.error(n.span(), "the target '" + n.id() + "' can only be used in the loss, as in"
                     + " 'loss = cross_entropy(p, " + n.id() + ")'");
@@ -145,7 +298,7 @@ final class NameResolver {
             diagnostics.error(a.fn().span(), "'" + a.fn().id() + "' is a loss function: use it only as"
                     + " 'loss = " + a.fn().id() + "(p, y)'");
         } else {
-            checkValue(a.fn(), index);
+            checkValue(a.fn(), index, true);
         }
         checkExpr(a.arg(), index);
     }
@@ -163,7 +316,7 @@ final class NameResolver {
         } else if (f != null) {
             checkArguments(f, c);
         } else if (declared.containsKey(fn)) {
-            checkValue(c.fn(), index);
+            checkValue(c.fn(), index, true);
             if (c.args().size() != 1 || c.args().get(0).key() != null) {
                 diagnostics.error(c.span(), "'" + fn + "' is not a function: " + fn + "(x) applies the matrix "
                         + fn + " to one vector, but here it has " + arguments(c.args().size()));
@@ -335,7 +488,7 @@ final class NameResolver {
             if (d.kind() == Kind.PARAM) {
                 out.add(new Diagnostic(Diagnostic.Severity.WARNING, d.span(), "parameter '" + d.name()
                         + "' is never used", List.of()));
-            } else if (d.kind() == Kind.BINDING) {
+            } else if (d.kind() == Kind.BINDING || d.kind() == Kind.STATE) {
                 out.add(new Diagnostic(Diagnostic.Severity.WARNING, d.span(), "'" + d.name() + "' is never used",
                         List.of()));
             }

@@ -7,6 +7,7 @@ import netc.compiler.frontend.ast.Binding;
 import netc.compiler.frontend.ast.Call;
 import netc.compiler.frontend.ast.InputDecl;
 import netc.compiler.frontend.ast.Name;
+import netc.compiler.frontend.ast.Statement;
 import netc.compiler.frontend.ast.TargetDecl;
 import netc.compiler.ir.Shape;
 import netc.compiler.source.Diagnostic;
@@ -25,6 +26,9 @@ import netc.runtime.TargetKind;
  * @param targetShape its shape ({@code [n]}), or null if invalid
  * @param params      the valid parameters, in declaration order
  * @param bindings    the first definition of each binding, in source order
+ * @param definitions the bindings of {@code bindings} and the valid step bindings ({@code h[t] = ...}), in source
+ *                    order: what lowering evaluates, one after the other
+ * @param brokenStates states with an invalid step binding (reported): lowering does not report their missing steps
  * @param loss        the loss call, or null if the loss statement is not a valid loss call
  * @param lossFunction the loss function called
  * @param prediction  the loss's first argument, a name
@@ -34,11 +38,11 @@ import netc.runtime.TargetKind;
 record Resolution(String networkName, Map<String, Declared> declared, Set<String> duplicated, InputDecl input,
                   Shape inputShape,
                   TargetDecl target, TargetKind targetKind, Shape targetShape, List<CheckedModel.Param> params,
-                  List<Binding> bindings, Call loss, Function lossFunction, Name prediction, Name targetArg,
+                  List<Binding> bindings, List<Statement> definitions, Set<String> brokenStates, Call loss, Function lossFunction, Name prediction, Name targetArg,
                   List<Diagnostic> warnings) {
 
-    /** What a declared name stands for. */
-    enum Kind { INPUT, TARGET, PARAM, BINDING }
+    /** What a declared name stands for; a STATE has one value per step ({@code h[0]}, {@code h[1]}, ...). */
+    enum Kind { INPUT, TARGET, PARAM, BINDING, STATE }
 
     /**
      * A declaration.

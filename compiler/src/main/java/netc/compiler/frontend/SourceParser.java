@@ -143,7 +143,17 @@ final class SourceParser {
             case NetLexer.LOSS:
                 return true;
             case NetLexer.ID: {
-                boolean assign = i + 1 < tokens.size() && tokens.get(i + 1).getType() == NetLexer.ASSIGN;
+                int next = i + 1;
+                if (next < tokens.size() && tokens.get(next).getType() == NetLexer.LBRACK) {
+                    // h[t-1] = ...: skip a short index to its ']'
+                    int close = next + 1;
+                    while (close < tokens.size() && close <= next + 4
+                            && tokens.get(close).getType() != NetLexer.RBRACK) {
+                        close++;
+                    }
+                    next = close + 1;
+                }
+                boolean assign = next < tokens.size() && tokens.get(next).getType() == NetLexer.ASSIGN;
                 int before = i > 0 ? tokens.get(i - 1).getType() : -1;
                 // `k=` inside a call's argument list is a keyword argument, not a statement.
                 return assign && before != NetLexer.LPAREN && before != NetLexer.COMMA;

@@ -298,11 +298,15 @@ final class SyntaxMessages {
     }
 
     private static boolean is(IntervalSet set, int type) {
+        if (type == NetLexer.ASSIGN && set.size() == 2 && set.contains(NetLexer.LBRACK)) {
+            return set.contains(type); // after `h` in a binding: '=' or the '[' of a step, as in h[0] =
+        }
         return set.size() == 1 && set.contains(type);
     }
 
     private static boolean isKeyword(Token t) {
-        return t.getType() >= NetLexer.NETWORK && t.getType() <= NetLexer.LOSS;
+        return t.getType() >= NetLexer.NETWORK && t.getType() <= NetLexer.LOSS || t.getType() == NetLexer.FOR
+                || t.getType() == NetLexer.IN;
     }
 
     private String describe(Token t) {

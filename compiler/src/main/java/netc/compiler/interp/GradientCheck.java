@@ -112,12 +112,18 @@ public final class GradientCheck {
         return in;
     }
 
-    /** Parameters ~ N(0, 0.5^2), inputs ~ N(0, 1), labels uniform, real targets uniform in (0, 1). */
+    /**
+     * Parameters ~ N(0, 0.5^2), matrices with at most the standard deviation {@code 1 / sqrt(columns)} (so that
+     * {@code W x} stays of the order of x: a recurrent state multiplied by the same matrix 27 times neither explodes
+     * nor turns chaotic, where finite differences would mean nothing), inputs ~ N(0, 1), labels uniform, real targets
+     * uniform in (0, 1).
+     */
     static Map<String, double[]> randomPoint(Graph g, SplittableRandom rng, int batch) {
         Map<String, double[]> point = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
             switch (n.op()) {
-                case PARAM -> point.put(n.attrs().name(), gaussian(rng, n.shape().size(), 0.5));
+                case PARAM -> point.put(n.attrs().name(), gaussian(rng, n.shape().size(), n.shape().rank() == 2
+                        ? Math.min(0.5, 1 / Math.sqrt(n.shape().dim(1))) : 0.5));
                 case INPUT -> point.put(n.attrs().name(), gaussian(rng, batch * n.shape().size(), 1.0));
                 case LABELS -> {
                     double[] y = new double[batch];

@@ -95,6 +95,13 @@ public final class Interpreter {
         Node b = n.inputs().size() > 1 ? n.input(1) : null;
         double[] av = v[a.id()];
         double[] bv = b == null ? null : v[b.id()];
+        if (n.op() == Op.SLICE) {
+            int from = (int) n.attrs().value() * size;
+            for (int r = 0; r < rows(n); r++) {
+                System.arraycopy(av, r * a.shape().size() + from, out, r * size, size);
+            }
+            return out;
+        }
         for (int r = 0; r < rows(n); r++) {
             for (int j = 0; j < size; j++) {
                 double x = at(a, av, r, j, n);

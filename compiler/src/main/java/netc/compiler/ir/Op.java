@@ -96,6 +96,13 @@ public enum Op {
     /** {@code y * (g - sum(g * y))}, the gradient through softmax given its output y and upstream g. */
     SOFTMAX_GRAD(2, Kind.ROW),
 
+    // Recurrence
+    /**
+     * {@code xs[t]}: row t (attrs.value) of a sequence input {@code [T, D]} -> {@code [D]}. Elementwise in that
+     * element j of the result is one element of the operand (j + t D); the input gets no gradient.
+     */
+    SLICE(1, Kind.ELEMENTWISE),
+
     // Losses: scalar results, the mean over the batch of a per-sample loss
     /** Fused softmax + cross-entropy on logits z: {@code logsumexp(z) - z[y]}. */
     SOFTMAX_CROSS_ENTROPY(2, Kind.LOSS),

@@ -31,6 +31,9 @@ public final class Shapes {
                 if (op == Op.FLATTEN || op == Op.UNFLATTEN) {
                     return reshape(op, inputs.get(0), attrs);
                 }
+                if (op == Op.SLICE) {
+                    return slice(inputs.get(0));
+                }
                 return inputs.size() == 1 ? new Result(inputs.get(0).shape(), inputs.get(0).batched())
                         : elementwise(op, inputs.get(0), inputs.get(1));
             case MATRIX:
@@ -61,6 +64,14 @@ public final class Shapes {
                     + attrs.shape());
         }
         return new Result(attrs.shape(), x.batched());
+    }
+
+    /** A row of a {@code [T, D]} value; which row is an attribute, checked by the front end. */
+    private static Result slice(Node a) {
+        if (a.shape().rank() != 2) {
+            throw new ShapeMismatch("slice needs a sequence of rows: {0} is " + a.shape());
+        }
+        return new Result(Shape.of(a.shape().dim(1)), a.batched());
     }
 
     private static Result elementwise(Op op, Node a, Node b) {

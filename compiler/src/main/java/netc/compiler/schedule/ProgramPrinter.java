@@ -47,6 +47,9 @@ public final class ProgramPrinter {
         if (!top && (!p.isInlined(n) || n.op().kind() == Op.Kind.LEAF)) {
             return n.op() == Op.CONST ? IrPrinter.formatNumber(n.attrs().value()) : n.ref();
         }
+        if (n.op() == Op.SLICE) {
+            return formula(n.input(0), p, false) + "[" + IrPrinter.formatNumber(n.attrs().value()) + "]";
+        }
         StringBuilder sb = new StringBuilder(n.op().printName()).append('(');
         for (int i = 0; i < n.inputs().size(); i++) {
             sb.append(i > 0 ? ", " : "").append(formula(n.input(i), p, false));

@@ -65,6 +65,7 @@ public final class Schedule {
                 inlined[n.id()] = true;
             }
         }
+        limitReads();
         for (Node n : graph.nodes()) {
             if (live[n.id()] && n.op().isElementwise() && !inlined[n.id()]) {
                 Node product = fusableProduct(n);
@@ -84,6 +85,32 @@ public final class Schedule {
         }
         addOutputCopies(kernels, buffers);
         return new Program(graph, roles, kernels, buffers, inlined);
+    }
+
+    /** The most stored values one fused elementwise expression reads; a kernel method takes each as a parameter. */
+    static final int MAX_READS = 32;
+
+    /**
+     * Stores an inlined node whose expression would read more than {@link #MAX_READS} stored values, so that no kernel
+     * gets too many parameters (the JVM allows 255) or too long a body. It happens to sums over many steps, as the
+     * gradient of a weight an unrolled recurrence uses at every step: {@code dWh = sum of 27 outer products}.
+     */
+    private void limitReads() {
+        int[] reads = new int[inlined.length];
+        for (Node n : graph.nodes()) {
+            if (!live[n.id()] || !n.op().isElementwise()) {
+                continue;
+            }
+            int r = 0;
+            for (Node in : n.inputs()) {
+                r += inlined[in.id()] && in.op().isElementwise() ? reads[in.id()] : in.op() == Op.CONST ? 0 : 1;
+            }
+            if (inlined[n.id()] && r > MAX_READS) {
+                inlined[n.id()] = false;
+                r = 1;
+            }
+            reads[n.id()] = inlined[n.id()] ? r : 1;
+        }
     }
 
     private void markLive(Node n) {

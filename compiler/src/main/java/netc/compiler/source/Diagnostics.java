@@ -14,6 +14,8 @@ public final class Diagnostics {
     private final SourceFile source;
     private final List<Diagnostic> items = new ArrayList<>();
 
+    private int errorCount;
+
     public Diagnostics(SourceFile source) {
         this.source = source;
     }
@@ -23,6 +25,9 @@ public final class Diagnostics {
     }
 
     public void add(Diagnostic d) {
+        if (d.severity() == Diagnostic.Severity.ERROR) {
+            errorCount++;
+        }
         if (items.size() < CAP) {
             items.add(d);
         }
@@ -30,6 +35,11 @@ public final class Diagnostics {
 
     public void error(Span span, String message, Diagnostic.Note... notes) {
         add(Diagnostic.error(span, message, notes));
+    }
+
+    /** How many errors were reported, including those beyond the cap. */
+    public int errorCount() {
+        return errorCount;
     }
 
     public boolean hasErrors() {

@@ -40,6 +40,34 @@ class CheckCommandTest {
     }
 
     @Test
+    void summarisesTheRecurrentSampleWithItsStepsInOneRow() {
+        Cli r = Cli.run("check", sample("rnn_rows.net")).assertSuccess();
+        assertTrue(r.out().contains("""
+                  input   xs  [28, 28]
+                """), r::describe);
+        assertTrue(r.out().contains("""
+                bindings
+                  h[0..27]  [128]
+                  p         [10]
+                """), r::describe);
+    }
+
+    @Test
+    void dumpsTheUnrolledGraphAndItsGradientsWithStepNames(@TempDir Path dir) {
+        Path file = Cli.write(dir.resolve("r.net"), "network r\ninput xs[2, 3]\ntarget y : class[2]\n"
+                + "param U[2, 3]\nparam V[2, 2]\nh[0] = tanh(U xs[0])\nh[t] = tanh(U xs[t] + V h[t-1]) for t in 1..1\n"
+                + "p = softmax(h[1])\nloss = cross_entropy(p, y)\n");
+        String tree = Cli.run("check", "--dump", "tree", file).assertSuccess().out();
+        assertTrue(tree.contains("(bind h[t] (call tanh (+ (apply U (index xs t)) (apply V (index h t-1)))) (for t 1 1))"),
+                tree);
+        String ir = Cli.run("check", "--dump", "ir", file).assertSuccess().out();
+        assertTrue(ir.contains("= slice row=0 %0") && ir.contains("= slice row=1 %0"), ir);
+        String grad = Cli.run("grad", file).assertSuccess().out();
+        assertTrue(grad.contains("h[1] = tanh(U t") && grad.contains(" + V h[0])"), grad);
+        assertTrue(grad.contains("dV = sum_batch("), grad);
+    }
+
+    @Test
     void warningsGoToStderrEachOnItsOwnLinesAndTheCheckSucceeds(@TempDir Path dir) {
         Path file = Cli.write(dir.resolve("unused.net"), "network m\n\ninput  x[4]\ntarget y : class[3]\n\n"
                 + "param W[3, 4] init he\nparam b[3]\nparam V[3, 4]\n\nh = relu(W x)\np = softmax(W x + b)\n"

@@ -88,7 +88,7 @@ class VectorEpilogueTest {
         // output layer: product + bias
         assertEquals(1, count(vector, "v = v.add(FloatVector.fromArray(SPECIES, w, "), "product + bias");
         // backward: product * step(h), h per sample in the same row layout
-        assertEquals(2, count(vector, "v = v.mul(vStep(FloatVector.fromArray(SPECIES, t"), "product * step(h)");
+        assertEquals(2, count(vector, "v = v.mul(vStep(FloatVector.fromArray(SPECIES, buf"), "product * step(h)");
         assertFalse(scalar.contains("vRelu") || scalar.contains("FloatVector"), "scalar style stays scalar");
     }
 

@@ -2,5 +2,5 @@ package netc.compiler.frontend.ast;
 
 /** One statement of a {@code .net} file. */
 public sealed interface Statement extends AstNode
-        permits NetworkDecl, InputDecl, TargetDecl, ParamDecl, Binding, LossDecl {
+        permits NetworkDecl, InputDecl, TargetDecl, ParamDecl, Binding, StepBinding, LossDecl {
 }
