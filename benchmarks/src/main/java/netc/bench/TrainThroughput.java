@@ -9,14 +9,18 @@ import java.util.Locale;
 import java.util.Map;
 import netc.compiler.driver.Compilation;
 import netc.compiler.driver.NetCompiler;
+import netc.compiler.ir.Graph;
+import netc.compiler.ir.Node;
+import netc.compiler.ir.Op;
 import netc.compiler.load.JaninoLoader;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
-import netc.runtime.ParamSpec;
 import netc.runtime.data.Dataset;
 import netc.runtime.data.FashionMnist;
 import netc.runtime.train.Initializer;
+import netc.runtime.train.Momentum;
+import netc.runtime.train.Optimizer;
 import netc.runtime.train.Sgd;
 
 /**
@@ -24,9 +28,11 @@ import netc.runtime.train.Sgd;
  * PyTorch, so that the two numbers can be put side by side (see {@code benchmarks/run-peer.sh}).
  *
  * <p>Per configuration (kernel style x threads x batch size): a fresh instance of the compiled class, weights from
- * {@code Initializer.initialize(spec, 0)}, plain SGD with learning rate 0.1. One step = copy the next contiguous
+ * {@code Initializer.initialize(spec, 0)}, plain SGD with learning rate 0.1 (or, with {@code --optimizer momentum},
+ * SGD with momentum in PyTorch's form, {@code --momentum 0.9}, as {@code shared/peers/torch_cnn.py} trains the
+ * convnet: {@code --optimizer momentum --lr 0.01}). One step = copy the next contiguous
  * slice of the training set into the batch buffers (the {@link Network} API takes no offset; torch slices a view,
- * and the copy is about 0.4 MB at batch 128), {@code lossAndGradient}, {@code Sgd.step}. Warm-up: at least 1 s and
+ * and the copy is about 0.4 MB at batch 128), {@code lossAndGradient}, the optimizer's {@code step}. Warm-up: at least 1 s and
  * 50 steps. Then the number of steps per repeat is calibrated to about 0.7 s exactly like {@code common.calibrate},
  * and 7 repeats are timed; the reported value is the median of the per-repeat samples/s, with min and max.
  *
@@ -39,7 +45,11 @@ import netc.runtime.train.Sgd;
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.TrainThroughput \
  *     [samples/nets/mnist_mlp.net] [--batches 128[,512..]] [--threads 2[,1..]] [--scalar | --styles vector,scalar]
  *     [--repeats 7] [--jsonl FILE] [--tag TEXT] [--data DIR] [--target-seconds 0.7] [--warmup-seconds 1]
+ *     [--lr 0.1] [--optimizer sgd|momentum] [--momentum 0.9]
  * </pre>
+ *
+ * <p>For the convnet next to {@code torch_cnn.py --part train} (2 s warm-up there, 5 repeats of about 1.5 s):
+ * {@code samples/nets/convnet.net --batches 64 --optimizer momentum --lr 0.01 --target-seconds 1.5 --repeats 5}.
  *
  * <p>Prints one human-readable line per configuration on stdout and, with {@code --jsonl}, appends one JSON object
  * per configuration to that file (field names follow {@code common.emit}).
@@ -65,6 +75,8 @@ public final class TrainThroughput {
         double jitQuietSeconds = 0.5;
         double jitMaxSeconds = 20;
         double lr = 0.1;
+        String optimizer = "sgd";
+        double momentum = Momentum.DEFAULT_MOMENTUM;
         Path jsonl;
         String tag = "";
         Path data = Path.of(DEFAULT_DATA);
@@ -85,6 +97,8 @@ public final class TrainThroughput {
                     case "--jit-quiet-seconds": a.jitQuietSeconds = Double.parseDouble(value(argv, ++i, s)); break;
                     case "--jit-max-seconds": a.jitMaxSeconds = Double.parseDouble(value(argv, ++i, s)); break;
                     case "--lr": a.lr = Double.parseDouble(value(argv, ++i, s)); break;
+                    case "--optimizer": a.optimizer = optimizer(value(argv, ++i, s)); break;
+                    case "--momentum": a.momentum = Double.parseDouble(value(argv, ++i, s)); break;
                     case "--jsonl": a.jsonl = Path.of(value(argv, ++i, s)); break;
                     case "--tag": a.tag = value(argv, ++i, s); break;
                     case "--data": a.data = Path.of(value(argv, ++i, s)); break;
@@ -126,6 +140,24 @@ public final class TrainThroughput {
             return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
         }
 
+        private static String optimizer(String name) {
+            if (!name.equals("sgd") && !name.equals("momentum")) {
+                throw new IllegalArgumentException("optimizers are sgd and momentum, got " + name);
+            }
+            return name;
+        }
+
+        /** A fresh optimizer as configured (its state starts at zero). */
+        Optimizer newOptimizer() {
+            return optimizer.equals("momentum") ? new Momentum(lr, momentum) : new Sgd(lr);
+        }
+
+        /** How the rows describe the optimizer, in torch_mlp.py's / torch_cnn.py's words. */
+        String describeOptimizer() {
+            return optimizer.equals("momentum") ? "SGD lr=" + lr + " momentum=" + momentum
+                    : "SGD lr=" + lr + " no momentum";
+        }
+
         private static List<String> styles(String list) {
             List<String> v = new ArrayList<>();
             for (String s : list.split(",")) {
@@ -148,7 +180,7 @@ public final class TrainThroughput {
             System.err.println("usage: TrainThroughput [NET] [--batches 128,...] [--threads 2,...] [--scalar] "
                     + "[--styles vector,scalar] [--repeats 7] [--jsonl FILE] [--tag TEXT] [--data DIR] "
                     + "[--target-seconds 0.7] [--warmup-seconds 1] [--warmup-steps 50] [--jit-quiet-seconds 0.5] "
-                    + "[--jit-max-seconds 20] [--lr 0.1]");
+                    + "[--jit-max-seconds 20] [--lr 0.1] [--optimizer sgd|momentum] [--momentum 0.9]");
             System.exit(2);
             return;
         }
@@ -164,9 +196,10 @@ public final class TrainThroughput {
                     NetCompiler.Options.defaults().withVector(style.equals("vector")));
             Class<?> type = compilation.loadClass().type();
             double compileMs = (System.nanoTime() - c0) / 1e6;
+            long macs = forwardMacs(compilation.model().graph());
             for (int threads : args.threads) {
                 for (int batch : args.batches) {
-                    JsonLine row = measure(args, train, type, style, threads, batch, compileMs);
+                    JsonLine row = measure(args, train, type, style, threads, batch, compileMs, macs);
                     if (args.jsonl != null) {
                         row.appendTo(args.jsonl);
                     }
@@ -177,7 +210,7 @@ public final class TrainThroughput {
 
     /** One configuration: warm-up, calibration, timed repeats; prints the human-readable line. */
     static JsonLine measure(Args args, Dataset train, Class<?> type, String style, int threads, int batch,
-                            double compileMs) {
+                            double compileMs, long forwardMacs) {
         Network network = Compilation.instantiate(type);
         ModelSpec spec = network.spec();
         train.requireFits(spec);
@@ -186,7 +219,7 @@ public final class TrainThroughput {
         }
         try (Parallel pool = Parallel.threads(threads)) {
             network.setParallel(pool);
-            Stepper step = new Stepper(network, train, batch, args.lr);
+            Stepper step = new Stepper(network, train, batch, args.newOptimizer());
             long w0 = System.nanoTime();
             long end = w0 + (long) (args.warmupSeconds * 1e9);
             int k = 0;
@@ -211,14 +244,14 @@ public final class TrainThroughput {
             double med = median(rates);
             double min = Arrays.stream(rates).min().orElse(Double.NaN);
             double max = Arrays.stream(rates).max().orElse(Double.NaN);
-            double fwdFlop = 2.0 * matrixMacs(spec);
+            double fwdFlop = 2.0 * forwardMacs;
             String name = spec.name();
-            System.out.printf(Locale.ROOT, "netc %s train  kernel=%s threads=%d batch=%d: median %,.0f samples/s "
+            System.out.printf(Locale.ROOT, "netc %s train %s kernel=%s threads=%d batch=%d: median %,.0f samples/s "
                             + "[min %,.0f, max %,.0f] (%d x %d steps, %.3f ms/step, %.1f GFLOP/s nominal, "
-                            + "foreign cpu %s%%, loss %.4f)%n", name, style, threads, batch, med, min, max,
-                    args.repeats, inner, 1e3 * batch / med, med * 3 * fwdFlop / 1e9, noise.get("foreign_cpu_pct"),
-                    lossAfter);
-            return new JsonLine("netc_" + name + "_train_sgd", batch, threads, round1(med), "samples/s")
+                            + "foreign cpu %s%%, loss %.4f)%n", name, args.optimizer, style, threads, batch, med, min,
+                    max, args.repeats, inner, 1e3 * batch / med, med * 3 * fwdFlop / 1e9,
+                    noise.get("foreign_cpu_pct"), lossAfter);
+            return new JsonLine("netc_" + name + "_train_" + args.optimizer, batch, threads, round1(med), "samples/s")
                     .put("model", name).put("tag", args.tag).put("kernel", style)
                     .put("us_per_step", round2(1e6 * batch / med))
                     .put("gflops_nominal", round2(med * 3 * fwdFlop / 1e9))
@@ -226,7 +259,7 @@ public final class TrainThroughput {
                     .put("rates", roundAll(rates))
                     .put("repeats", args.repeats).put("steps_per_repeat", inner)
                     .put("warmup_s", round2(warmupS)).put("jit_quiet", jitQuiet)
-                    .put("optimizer", "SGD lr=" + args.lr + " no momentum")
+                    .put("optimizer", args.describeOptimizer())
                     .put("data", "fashion-mnist train slices (copied into the batch buffer)")
                     .put("loss_after", Math.round(lossAfter * 1e4) / 1e4)
                     .putAll(noise)
@@ -234,7 +267,8 @@ public final class TrainThroughput {
                     .put("net_file", args.net.toString())
                     .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
                     .put("vector_api", JaninoLoader.vectorApiAvailable())
-                    .put("note", "gflops_nominal = 3 x forward FLOP (2 x weight-matrix MACs per sample)");
+                    .put("note", "gflops_nominal = 3 x forward FLOP (" + Math.round(fwdFlop)
+                            + " per sample: 2 x the multiply-adds of the matrix products, convolutions per pixel)");
         }
     }
 
@@ -251,10 +285,10 @@ public final class TrainThroughput {
         private final float[] grad;
         private final float[] xb;
         private final float[] yb;
-        private final Sgd sgd;
+        private final Optimizer optimizer;
         private int cursor;
 
-        Stepper(Network network, Dataset train, int batch, double lr) {
+        Stepper(Network network, Dataset train, int batch, Optimizer optimizer) {
             this.network = network;
             this.trainX = train.x();
             this.trainY = train.y();
@@ -266,7 +300,7 @@ public final class TrainThroughput {
             this.grad = new float[params.length];
             this.xb = new float[batch * inSize];
             this.yb = new float[batch * tv];
-            this.sgd = new Sgd(lr);
+            this.optimizer = optimizer;
         }
 
         /** Runs {@code steps} steps; returns the loss of the last. */
@@ -278,7 +312,7 @@ public final class TrainThroughput {
                 System.arraycopy(trainX, i * batch * inSize, xb, 0, batch * inSize);
                 System.arraycopy(trainY, i * batch * tv, yb, 0, batch * tv);
                 loss = network.lossAndGradient(params, xb, yb, batch, grad, null);
-                sgd.step(params, grad);
+                optimizer.step(params, grad);
             }
             return loss;
         }
@@ -298,12 +332,17 @@ public final class TrainThroughput {
         }
     }
 
-    /** Multiply-adds per sample of the forward pass, counted as the sizes of all parameters of rank 2 or more. */
-    static long matrixMacs(ModelSpec spec) {
+    /**
+     * Multiply-adds per sample of the forward graph's matrix products: for each {@code mat_vec}, the size of its
+     * matrix times the pixels it is applied to (1 for a vector; H x W for an image, so a convolution counts every
+     * output pixel). For a dense net this is the size of its weight matrices; for the convnet it matches
+     * {@code FWD_FLOP / 2} of torch_cnn.py.
+     */
+    static long forwardMacs(Graph forward) {
         long macs = 0;
-        for (ParamSpec p : spec.params()) {
-            if (p.shape().length >= 2) {
-                macs += p.size();
+        for (Node n : forward.nodes()) {
+            if (n.op() == Op.MAT_VEC) {
+                macs += (long) n.input(0).shape().size() * (n.shape().size() / n.shape().dim(0));
             }
         }
         return macs;

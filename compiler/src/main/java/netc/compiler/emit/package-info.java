@@ -7,7 +7,10 @@
  * {@link netc.compiler.emit.GemmSpec} (what to emit: NT, NN or TN form, constant extents, VECTOR or SCALAR style),
  * {@link netc.compiler.emit.Epilogue} (bias and activation fused into the store),
  * {@link netc.compiler.emit.GemmEmitter} (the register tiles), {@code ExpressionEmitter} (fused elementwise
- * expressions), {@code RowCalls} (softmax, losses, batch sums as runtime calls),
+ * expressions; on images rows are pixels), {@code RowCalls} (softmax, losses, batch sums as runtime calls),
+ * {@code SpatialCalls} (im2col, col2im, pooling and channel sums as {@code netc.runtime.SpatialOps} calls),
+ * {@code SharedMethods} and {@code MethodChunks} (one method per distinct kernel body, and long methods split in
+ * parts, so unrolled recurrent nets fit),
  * {@link netc.compiler.emit.JavaLiterals} (numbers and names spelled safely) and
  * {@link netc.compiler.emit.ClassFileMethodSizes} (checks the 8,000-byte JIT limit).
  *
