@@ -122,28 +122,25 @@ public final class SpatialOps {
      */
     public static void kernelChannelsLast(float[] kernel, int kOff, int c, int k, float[] out, int outOff, int lo,
                                           int hi) {
-        int kk = k * k;
-        for (int o = lo; o < hi; o++) {
-            int src = kOff + o * c * kk;
-            int dst = outOff + o * c * kk;
-            for (int ci = 0; ci < c; ci++) {
-                for (int i = 0; i < kk; i++) {
-                    out[dst + i * c + ci] = kernel[src + ci * kk + i];
-                }
-            }
-        }
+        permuteKernel(true, kernel, kOff, c, k, out, outOff, lo, hi);
     }
 
     /** The inverse of {@link #kernelChannelsLast}: {@code [O, K, K, C]} back to {@code [O, C, K, K]}. */
     public static void kernelChannelsFirst(float[] kernel, int kOff, int c, int k, float[] out, int outOff, int lo,
                                            int hi) {
+        permuteKernel(false, kernel, kOff, c, k, out, outOff, lo, hi);
+    }
+
+    private static void permuteKernel(boolean toLast, float[] kernel, int kOff, int c, int k, float[] out, int outOff,
+                                      int lo, int hi) {
         int kk = k * k;
         for (int o = lo; o < hi; o++) {
-            int src = kOff + o * c * kk;
-            int dst = outOff + o * c * kk;
+            int base = o * c * kk;
             for (int ci = 0; ci < c; ci++) {
                 for (int i = 0; i < kk; i++) {
-                    out[dst + ci * kk + i] = kernel[src + i * c + ci];
+                    int first = base + ci * kk + i;
+                    int last = base + i * c + ci;
+                    out[outOff + (toLast ? last : first)] = kernel[kOff + (toLast ? first : last)];
                 }
             }
         }
