@@ -301,33 +301,36 @@ public final class GemmGolden {
     public static void inputGradient(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[m][k] * B[k][n] for rows [mLo, mHi), M = batch, N = 5, K = 3
-        // FloatVector tiles: column panels outside, blocks of 6 rows inside
-        int n = 0;
-        for (; n + 2 * LANES <= 5; n += 2 * LANES) {
-            int m = mLo;
-            for (; m + 6 <= mHi; m += 6) {
-                inputGradientVec6x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+        // FloatVector tiles: blocks of 1362 rows outside, then column panels outside, blocks of 6 rows inside
+        for (int m0 = mLo; m0 < mHi; m0 += 1362) {
+            int m1 = Math.min(m0 + 1362, mHi);
+            int n = 0;
+            for (; n + 2 * LANES <= 5; n += 2 * LANES) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    inputGradientVec6x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    inputGradientVec1x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
             }
-            for (; m < mHi; m++) {
-                inputGradientVec1x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+            for (; n + LANES <= 5; n += LANES) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    inputGradientVec6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    inputGradientVec1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
             }
-        }
-        for (; n + LANES <= 5; n += LANES) {
-            int m = mLo;
-            for (; m + 6 <= mHi; m += 6) {
-                inputGradientVec6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
-            }
-            for (; m < mHi; m++) {
-                inputGradientVec1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
-            }
-        }
-        for (; n < 5; n++) {
-            int m = mLo;
-            for (; m + 6 <= mHi; m += 6) {
-                inputGradientScalar6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
-            }
-            for (; m < mHi; m++) {
-                inputGradientScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+            for (; n < 5; n++) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    inputGradientScalar6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    inputGradientScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
             }
         }
     }

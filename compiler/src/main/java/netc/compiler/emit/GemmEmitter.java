@@ -67,7 +67,7 @@ public final class GemmEmitter {
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", SPECIES, LANES);
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES);
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -89,6 +89,23 @@ public final class GemmEmitter {
     static final boolean SCALAR_USES_FMA = false;
 
     private GemmEmitter() {
+    }
+
+    /**
+     * Rows per block of a VECTOR NN kernel with a short reduction, or 0 for no blocking. Column panels are the outer
+     * loop so that a panel of B is reused by every row tile; when there are many rows (the patch gradient of a
+     * convolution has {@code batch * H * W} of them and K = 64 output channels) the rows' part of A no longer fits in
+     * cache and is streamed again for every panel. With K <= 128, blocks of rows whose part of A is about 16 KB stay
+     * in L1 across all panels. Every element is still computed by the same chain of fmas, so results are bitwise
+     * those of the unblocked kernel; longer reductions (the MLP's) are left as they were, since there a panel of B is
+     * the bigger operand.
+     */
+    static int nnRowBlock(GemmSpec spec) {
+        if (spec.form() != Form.NN || spec.style() != Style.VECTOR || spec.k() > 128) {
+            return 0;
+        }
+        int rows = spec.effectiveTile().rows();
+        return Math.max(rows, 4096 / spec.k() / rows * rows);
     }
 
     /** Whether {@code name} is a fixed parameter or a local of the generated kernels (not usable as extra param). */
@@ -138,6 +155,9 @@ public final class GemmEmitter {
         /** Columns (NT, SCALAR) or vectors (NN and TN, VECTOR) per tile. */
         private final int tileCols;
         private final List<MethodSpec> helpers = new ArrayList<>();
+        /** The variables bounding the rows a panel covers: the call's range, or an NN row block. */
+        private String rowLo = "mLo";
+        private String rowHi = "mHi";
 
         Kernel(GemmSpec spec, boolean scalarFma) {
             this.spec = spec;
@@ -190,7 +210,8 @@ public final class GemmEmitter {
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
             String order = switch (spec.form()) {
                 case NT -> "blocks of " + tileRows + " rows outside, " + tileCols + " columns inside";
-                case NN -> "column panels outside, blocks of " + tileRows + " rows inside";
+                case NN -> (nnRowBlock(spec) > 0 ? "blocks of " + nnRowBlock(spec) + " rows outside, then " : "")
+                        + "column panels outside, blocks of " + tileRows + " rows inside";
                 case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + tileRows
                         + " rows";
             };
@@ -262,7 +283,20 @@ public final class GemmEmitter {
         /** NN: for each panel of columns, every row; then the epilogue over all rows. */
         private CodeBlock columnPanelsOuter() {
             CodeBlock.Builder code = CodeBlock.builder();
-            code.add(columnPanels(CodeBlock.of("0"), n));
+            int block = nnRowBlock(spec);
+            if (block > 0) {
+                // blocks of rows whose part of A stays in L1 while every column panel passes over it
+                code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", block);
+                code.addStatement("int m1 = Math.min(m0 + $L, mHi)", block);
+                rowLo = "m0";
+                rowHi = "m1";
+                code.add(columnPanels(CodeBlock.of("0"), n));
+                rowLo = "mLo";
+                rowHi = "mHi";
+                code.endControlFlow();
+            } else {
+                code.add(columnPanels(CodeBlock.of("0"), n));
+            }
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
                 code.addStatement(epilogueCall());
@@ -297,11 +331,11 @@ public final class GemmEmitter {
         }
 
         private void panel(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
-            code.addStatement("int m = mLo");
-            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", tileRows, tileRows);
+            code.addStatement("int m = $L", rowLo);
+            code.beginControlFlow("for (; m + $L <= $L; m += $L)", tileRows, rowHi, tileRows);
             code.addStatement(call(fullTile));
             code.endControlFlow();
-            code.beginControlFlow("for (; m < mHi; m++)");
+            code.beginControlFlow("for (; m < $L; m++)", rowHi);
             code.addStatement(call(oneRow));
             code.endControlFlow();
         }
