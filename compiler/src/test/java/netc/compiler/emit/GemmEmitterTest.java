@@ -52,6 +52,9 @@ class GemmEmitterTest {
             cases.add(GemmCase.of(form, style, 0, 256, 100, 2));
             cases.add(GemmCase.of(form, style, 0, 512, 784, 1));
             cases.add(GemmCase.of(form, style, 0, 10, 784, 64));
+            // NN with a short reduction runs in row blocks (GemmEmitter.nnRowBlock): several blocks and a ragged end
+            cases.add(GemmCase.of(form, style, 0, 37, 64, 157));
+            cases.add(GemmCase.of(form, style, 0, 40, 128, 70));
         }
         return cases;
     }
