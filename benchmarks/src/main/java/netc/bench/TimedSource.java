@@ -48,23 +48,87 @@ final class TimedSource {
 
         /** {@code batch}, {@code batch * 196} (pixel rows of images) or a number. */
         private static int eval(String expr, int batch) {
-            if (expr.startsWith("batch * ")) {
-                return batch * Integer.parseInt(expr.substring("batch * ".length()));
+            return new Arithmetic(expr.replace("batch", Integer.toString(batch))
+                    .replace("LANES", Integer.toString(lanes()))).value();
+        }
+    }
+
+    /**
+     * Integer arithmetic ({@code + - * /}, parentheses) over the row-count expressions the emitter writes:
+     * {@code batch}, {@code batch * 196}, {@code (800 + 2 * LANES - 1) / (2 * LANES)} with the names substituted.
+     */
+    static final class Arithmetic {
+        private final String text;
+        private int pos;
+
+        Arithmetic(String text) {
+            this.text = text.replace(" ", "");
+        }
+
+        int value() {
+            int v = sum();
+            if (pos != text.length()) {
+                throw new IllegalArgumentException("cannot evaluate " + text);
             }
-            return expr.equals("batch") ? batch : Integer.parseInt(expr);
+            return v;
+        }
+
+        private int sum() {
+            int v = product();
+            while (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                char op = text.charAt(pos++);
+                int r = product();
+                v = op == '+' ? v + r : v - r;
+            }
+            return v;
+        }
+
+        private int product() {
+            int v = atom();
+            while (pos < text.length() && (text.charAt(pos) == '*' || text.charAt(pos) == '/')) {
+                char op = text.charAt(pos++);
+                int r = atom();
+                v = op == '*' ? v * r : v / r;
+            }
+            return v;
+        }
+
+        private int atom() {
+            if (text.charAt(pos) == '(') {
+                pos++;
+                int v = sum();
+                pos++; // ')'
+                return v;
+            }
+            int start = pos;
+            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                pos++;
+            }
+            return Integer.parseInt(text.substring(start, pos));
+        }
+    }
+
+    /** {@code FloatVector.SPECIES_PREFERRED.length()} of this JVM (read reflectively), or 1 without the module. */
+    static int lanes() {
+        try {
+            Object species = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED").get(null);
+            return (Integer) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("length").invoke(species);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return 1;
         }
     }
 
     private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
     private static final Pattern STAGE_CALL = Pattern.compile(
-            "^(\\s*)(parallel\\.run\\(this, (\\d+), (\\w+(?: \\* \\d+)?), \\d+\\);"
+            "^(\\s*)(parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(
             "case (\\d+):\\s*\\n\\s*((\\w+(?:\\.\\w+)?)\\(([^;]*)\\));", Pattern.MULTILINE);
     private static final Pattern GEMM_HEADER = Pattern.compile(
             "static void (gemm\\d+)\\(float\\[\\] a,[^)]*\\) \\{\\s*\\n\\s*// C\\[m\\]\\[n\\] = sum_k (A\\[\\w\\]\\[\\w\\]) \\* "
-                    + "(B\\[\\w\\]\\[\\w\\]) for rows \\[mLo, mHi\\), M = (\\w+), N = (\\w+), K = (\\w+)");
+                    + "(B\\[\\w\\]\\[\\w\\]) for (?:rows \\[mLo, mHi\\)|column panels \\[pLo, pHi\\) of all rows), "
+                    + "M = (\\w+), N = (\\w+), K = (\\w+)");
 
     final String className;
     final String timedName;

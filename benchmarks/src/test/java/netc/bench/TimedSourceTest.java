@@ -23,6 +23,26 @@ class TimedSourceTest {
     private static final Path MLP = Path.of("../samples/nets/mnist_mlp.net");
 
     @Test
+    void evaluatesTheRowCountsTheEmitterWrites() {
+        assertEquals(64, new TimedSource.Arithmetic("64").value());
+        assertEquals(64 * 196, new TimedSource.Arithmetic("64 * 196").value());
+        assertEquals(50, new TimedSource.Arithmetic("(800 + 2 * 8 - 1) / (2 * 8)").value());
+        assertEquals(51, new TimedSource.Arithmetic("(801 + 2 * 8 - 1) / (2 * 8)").value());
+    }
+
+    @Test
+    void findsEveryStageOfTheConvnetIncludingColumnSplitOnes() {
+        Compilation c = NetCompiler.compile(NetCompiler.read(Path.of("../samples/nets/convnet.net")),
+                NetCompiler.Options.defaults().withVector(false));
+        TimedSource t = TimedSource.instrument(c.javaSource());
+        long calls = c.javaSource().lines().filter(l -> l.contains("parallel.run(this,") || l.contains("runStage("))
+                .count();
+        assertTrue(t.stages.size() > 20, "stages found: " + t.stages.size() + " of about " + calls);
+        assertTrue(t.stages.stream().anyMatch(s -> s.isGemm() && s.rowsExpr().startsWith("(")
+                && s.flop(64) == 2.0 * 64 * 800 * 64 * 196), "the column-split kernel gradient is a gemm stage");
+    }
+
+    @Test
     void findsEveryStageOfTheMlpAndItsGemmShapes() {
         Compilation c = NetCompiler.compile(NetCompiler.read(MLP), NetCompiler.Options.defaults().withVector(false));
         TimedSource t = TimedSource.instrument(c.javaSource());
