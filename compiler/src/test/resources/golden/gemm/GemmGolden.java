@@ -301,7 +301,7 @@ public final class GemmGolden {
     public static void inputGradient(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[m][k] * B[k][n] for rows [mLo, mHi), M = batch, N = 5, K = 3
-        // FloatVector tiles: blocks of 1362 rows outside, then column panels outside, blocks of 6 rows inside
+        // FloatVector tiles: blocks of 1362 rows outside, then column panels, then blocks of 6 rows
         for (int m0 = mLo; m0 < mHi; m0 += 1362) {
             int m1 = Math.min(m0 + 1362, mHi);
             int n = 0;

@@ -210,8 +210,10 @@ public final class GemmEmitter {
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
             String order = switch (spec.form()) {
                 case NT -> "blocks of " + tileRows + " rows outside, " + tileCols + " columns inside";
-                case NN -> (nnRowBlock(spec) > 0 ? "blocks of " + nnRowBlock(spec) + " rows outside, then " : "")
-                        + "column panels outside, blocks of " + tileRows + " rows inside";
+                case NN -> nnRowBlock(spec) > 0
+                        ? "blocks of " + nnRowBlock(spec) + " rows outside, then column panels, then blocks of "
+                                + tileRows + " rows"
+                        : "column panels outside, blocks of " + tileRows + " rows inside";
                 case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + tileRows
                         + " rows";
             };
