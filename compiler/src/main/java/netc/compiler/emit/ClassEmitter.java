@@ -137,10 +137,10 @@ public final class ClassEmitter {
                 continue;
             }
             stages.computeIfAbsent(stageKey(k, p), key -> new Stage(stages.size(), k, p, sharedMethodName(k, p)));
-            for (Buffer b : p.buffers().values()) {
-                if (b.home() == Buffer.Home.SCRATCH) {
-                    scratch.put(b.nodeId(), nodeById(b.nodeId()));
-                }
+        }
+        for (Buffer b : p.buffers().values()) {
+            if (b.home() == Buffer.Home.SCRATCH) {
+                scratch.put(b.nodeId(), nodeById(b.nodeId()));
             }
         }
     }
@@ -187,14 +187,10 @@ public final class ClassEmitter {
     private String uniqueMethodName(Kernel k) {
         String base = (k instanceof Kernel.Gemm ? "gemm" : "elementwise") + k.result().id();
         String name = base;
-        for (int i = 2; methodTaken(name); i++) {
+        for (int i = 2; shared.taken(name); i++) {
             name = base + "v" + i;
         }
         return name;
-    }
-
-    private boolean methodTaken(String name) {
-        return shared.taken(name);
     }
 
     private Node nodeById(int id) {
