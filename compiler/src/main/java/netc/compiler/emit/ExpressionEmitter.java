@@ -32,6 +32,9 @@ final class ExpressionEmitter {
     /** Offsets passed as {@code int} parameters (where a row slice starts), parameter name to value. */
     private final Map<String, Integer> offsets = new LinkedHashMap<>();
     private int rowsPerSample = 1;
+    private int rowWidth = 1;
+    /** The view of a value whose elements line up with the root's one for one. */
+    private static final int FULL = 0;
 
     /**
      * @param row         the Java variable holding the row index: the sample, or for an image the pixel of all
@@ -80,75 +83,116 @@ final class ExpressionEmitter {
     }
 
     /**
-     * The value of {@code root} at (row, col), expanding its inlined operands. When the root is an image, rows are
-     * pixels: a batched operand (of the root's size per sample) has rows of {@code size / pixels} values, and a
-     * shared per-channel operand [C] is read at the column.
+     * The value of {@code root} at (row, col), expanding its inlined operands. The loop runs over the root's rows
+     * and columns: for a batched image, rows are the pixels of all samples and columns the channels; for any other
+     * batched value, rows are samples; for a shared value, {@code col} runs over all its elements.
      */
     CodeBlock root(Node root) {
-        rowsPerSample = root.shape().rowsPerSample();
-        return apply(root);
+        space(root);
+        return apply(root, FULL);
     }
 
-    private CodeBlock operand(Node n) {
+    private void space(Node root) {
+        rowsPerSample = root.batched() ? root.shape().rowsPerSample() : 1;
+        rowWidth = root.batched() ? root.shape().rowWidth() : root.shape().size();
+    }
+
+    private CodeBlock operand(Node n, Node consumer, int consumerView) {
         if (n == replaced) {
             return replacement;
         }
         if (n.op() == netc.compiler.ir.Op.CONST) {
             return JavaLiterals.floatLiteral((float) n.attrs().value());
         }
+        int view = view(n, consumer, consumerView);
         if (program.isInlined(n)) {
-            return apply(n);
+            return apply(n, view);
         }
-        return read(n);
+        return read(n, view);
+    }
+
+    /**
+     * How an operand's elements line up with the root's: {@link #FULL} (element for element: every value of an
+     * elementwise tree has the root's size per sample, as flatten and unflatten keep the memory order), or, for a
+     * per-channel vector [C] under an image [C, H, W] (or a value computed from such vectors), the channel count C:
+     * element {@code e % C} of the flat per-sample element index {@code e}. The consumer, not the root, decides a
+     * broadcast: under {@code flatten}, the root's columns are not channels.
+     */
+    private static int view(Node n, Node consumer, int consumerView) {
+        Shape c = consumer.shape();
+        if (n.shape().isScalar() || n.shape().size() == c.size()) {
+            return consumerView;
+        }
+        if (c.isImage() && n.shape().size() == c.dim(0) && consumerView == FULL) {
+            return c.dim(0);
+        }
+        throw new InternalCompilerError("ExpressionEmitter", "operand " + n + " of " + consumer
+                + " is neither of the same size nor a per-channel broadcast");
     }
 
     /** An array read of a stored value, broadcasting shared values over samples and scalars over elements. */
-    private CodeBlock read(Node n) {
+    private CodeBlock read(Node n, int view) {
         String array = param(program.buffer(n));
-        return CodeBlock.of("$L[$L]", array, index(n));
+        return CodeBlock.of("$L[$L]", array, index(n, view).code());
     }
 
-    /** The index of element (row, col) of a stored value in its array. */
-    private CodeBlock index(Node n) {
+    /** An index expression, and whether it is {@code base + col} (so LANES consecutive columns are contiguous). */
+    record Index(CodeBlock code, boolean contiguous) {
+    }
+
+    /** The index of the element of stored value {@code n} at the root's (row, col), in {@code view}. */
+    private Index index(Node n, int view) {
         Buffer b = program.buffer(n);
         int size = n.shape().size();
-        CodeBlock.Builder index = CodeBlock.builder();
-        boolean first = true;
-        if (b.offset() != 0) {
-            index.add("$L", b.offset());
-            first = false;
+        int perSample = rowsPerSample * rowWidth;
+        String sample = rowsPerSample == 1 ? row : "(" + row + " / " + rowsPerSample + ")";
+        // the flat element index within the sample
+        String element = rowsPerSample == 1 ? col : "(" + row + " % " + rowsPerSample + ") * " + rowWidth + " + " + col;
+        String base = b.offset() != 0 ? b.offset() + " + " : "";
+        if (n.shape().isScalar()) {
+            return new Index(CodeBlock.of("$L", n.batched() ? base + sample : b.offset()), false);
         }
-        if (n.batched()) {
-            int width = size / rowsPerSample;
-            index.add(first ? "$L" : " + $L", width == 1 ? row : row + " * " + width);
-            first = false;
+        if (view == FULL) {
+            if (size != perSample) {
+                throw new InternalCompilerError("ExpressionEmitter", "operand " + n + " is not of the size of "
+                        + perSample + " per sample");
+            }
+            if (n.batched()) {
+                String r = rowWidth == 1 ? row : row + " * " + rowWidth;
+                return new Index(CodeBlock.of("$L$L + $L", base, r, col), true);
+            }
+            return new Index(CodeBlock.of("$L$L", base, element), true);
         }
-        if (!n.shape().isScalar()) {
-            index.add(first ? "$L" : " + $L", col);
-            first = false;
+        String channel;
+        boolean contiguous = false;
+        if (rowWidth == view) {
+            channel = col;
+            contiguous = !n.batched();
+        } else if (rowsPerSample == 1 && rowWidth % view == 0) {
+            channel = col + " % " + view;
+        } else {
+            channel = "(" + element + ") % " + view;
         }
-        if (first) {
-            index.add("0");
-        }
-        return index.build();
+        String s = n.batched() ? (view == 1 ? sample : sample + " * " + view) + " + " : "";
+        return new Index(CodeBlock.of("$L$L$L", base, s, channel), contiguous);
     }
 
-    private CodeBlock apply(Node n) {
+    private CodeBlock apply(Node n, int view) {
         switch (n.op()) {
-            case ADD: return CodeBlock.of("($L + $L)", operand(n.input(0)), operand(n.input(1)));
-            case SUB: return CodeBlock.of("($L - $L)", operand(n.input(0)), operand(n.input(1)));
-            case MUL: return CodeBlock.of("($L * $L)", operand(n.input(0)), operand(n.input(1)));
-            case DIV: return CodeBlock.of("($L / $L)", operand(n.input(0)), operand(n.input(1)));
-            case NEG: return CodeBlock.of("(-$L)", operand(n.input(0)));
-            case FLATTEN: case UNFLATTEN: return operand(n.input(0)); // same memory order
-            case STEP: return call("step", n);
-            case SOFTSIGN: return call("softsign", n);
-            case SIGMOID: return call("sigmoid", n);
-            case RELU: return call("relu", n);
-            case TANH: return call("tanh", n);
-            case EXP: return call("exp", n);
-            case LOG: return call("log", n);
-            case SOFTSIGN_GRAD: return call("softsignGrad", n);
+            case ADD: return CodeBlock.of("($L + $L)", operand(n.input(0), n, view), operand(n.input(1), n, view));
+            case SUB: return CodeBlock.of("($L - $L)", operand(n.input(0), n, view), operand(n.input(1), n, view));
+            case MUL: return CodeBlock.of("($L * $L)", operand(n.input(0), n, view), operand(n.input(1), n, view));
+            case DIV: return CodeBlock.of("($L / $L)", operand(n.input(0), n, view), operand(n.input(1), n, view));
+            case NEG: return CodeBlock.of("(-$L)", operand(n.input(0), n, view));
+            case FLATTEN: case UNFLATTEN: return operand(n.input(0), n, view); // same memory order
+            case STEP: return call("step", n, view);
+            case SOFTSIGN: return call("softsign", n, view);
+            case SIGMOID: return call("sigmoid", n, view);
+            case RELU: return call("relu", n, view);
+            case TANH: return call("tanh", n, view);
+            case EXP: return call("exp", n, view);
+            case LOG: return call("log", n, view);
+            case SOFTSIGN_GRAD: return call("softsignGrad", n, view);
             case SLICE: {
                 // row t of a [T, D] value: element j is element t * D + j of the sample's row
                 Node a = n.input(0);
@@ -163,10 +207,10 @@ final class ExpressionEmitter {
                 return CodeBlock.of("$L[$L]", param(b), index.build());
             }
             case LEAKY_RELU:
-                return CodeBlock.of("$T.leakyRelu($L, $L)", ClassEmitter.ACTIVATIONS, operand(n.input(0)),
+                return CodeBlock.of("$T.leakyRelu($L, $L)", ClassEmitter.ACTIVATIONS, operand(n.input(0), n, view),
                         JavaLiterals.floatLiteral((float) n.attrs().value()));
             case LEAKY_RELU_GRAD:
-                return CodeBlock.of("$T.leakyReluGrad($L, $L)", ClassEmitter.ACTIVATIONS, operand(n.input(0)),
+                return CodeBlock.of("$T.leakyReluGrad($L, $L)", ClassEmitter.ACTIVATIONS, operand(n.input(0), n, view),
                         JavaLiterals.floatLiteral((float) n.attrs().value()));
             default:
                 throw new InternalCompilerError("ExpressionEmitter", "not an elementwise op: " + n);
@@ -182,11 +226,11 @@ final class ExpressionEmitter {
      * {@link VectorHelpers}, recorded in {@code helpers}.
      */
     CodeBlock vectorRoot(Node root, Set<VectorHelpers> helpers) {
-        rowsPerSample = root.shape().rowsPerSample();
-        return vectorApply(root, helpers);
+        space(root);
+        return vectorApply(root, FULL, helpers);
     }
 
-    private CodeBlock vectorOperand(Node n, Set<VectorHelpers> helpers) {
+    private CodeBlock vectorOperand(Node n, Node consumer, int consumerView, Set<VectorHelpers> helpers) {
         if (n == replaced) {
             return replacement;
         }
@@ -194,52 +238,52 @@ final class ExpressionEmitter {
             return CodeBlock.of("$T.broadcast($L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF,
                     JavaLiterals.floatLiteral((float) n.attrs().value()));
         }
+        int view = view(n, consumer, consumerView);
         if (program.isInlined(n)) {
-            return vectorApply(n, helpers);
+            return vectorApply(n, view, helpers);
         }
         if (n.shape().isScalar()) {
-            return CodeBlock.of("$T.broadcast($L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF, read(n));
+            return CodeBlock.of("$T.broadcast($L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF,
+                    read(n, view));
         }
-        // LANES consecutive columns are contiguous when the operand has one value per column of the row
-        Shape r = replaced == null ? null : replaced.shape();
-        if (r == null || n.shape().size() != r.rowWidth() * (n.batched() ? r.rowsPerSample() : 1)) {
+        Index index = index(n, view);
+        if (!index.contiguous()) {
             return null;
         }
-        // the index of read(n) is linear in col with coefficient 1, so LANES consecutive columns are contiguous
         String array = param(program.buffer(n));
         return CodeBlock.of("$T.fromArray($L, $L, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF, array,
-                index(n));
+                index.code());
     }
 
-    private CodeBlock vectorApply(Node n, Set<VectorHelpers> helpers) {
+    private CodeBlock vectorApply(Node n, int view, Set<VectorHelpers> helpers) {
         switch (n.op()) {
-            case ADD: return vectorBinary("add", n, helpers);
-            case SUB: return vectorBinary("sub", n, helpers);
-            case MUL: return vectorBinary("mul", n, helpers);
-            case DIV: return vectorBinary("div", n, helpers);
+            case ADD: return vectorBinary("add", n, view, helpers);
+            case SUB: return vectorBinary("sub", n, view, helpers);
+            case MUL: return vectorBinary("mul", n, view, helpers);
+            case DIV: return vectorBinary("div", n, view, helpers);
             case NEG: {
-                CodeBlock a = vectorOperand(n.input(0), helpers);
+                CodeBlock a = vectorOperand(n.input(0), n, view, helpers);
                 return a == null ? null : CodeBlock.of("$L.neg()", a);
             }
             case FLATTEN: case UNFLATTEN:
-                return vectorOperand(n.input(0), helpers);
-            case STEP: return vectorHelper(VectorHelpers.STEP, n, helpers);
-            case RELU: return vectorHelper(VectorHelpers.RELU, n, helpers);
-            case LEAKY_RELU: return vectorHelper(VectorHelpers.LEAKY_RELU, n, helpers);
-            case LEAKY_RELU_GRAD: return vectorHelper(VectorHelpers.LEAKY_RELU_GRAD, n, helpers);
+                return vectorOperand(n.input(0), n, view, helpers);
+            case STEP: return vectorHelper(VectorHelpers.STEP, n, view, helpers);
+            case RELU: return vectorHelper(VectorHelpers.RELU, n, view, helpers);
+            case LEAKY_RELU: return vectorHelper(VectorHelpers.LEAKY_RELU, n, view, helpers);
+            case LEAKY_RELU_GRAD: return vectorHelper(VectorHelpers.LEAKY_RELU_GRAD, n, view, helpers);
             default:
                 return null; // tanh, sigmoid, exp, log, softsign, ...: scalar only
         }
     }
 
-    private CodeBlock vectorBinary(String method, Node n, Set<VectorHelpers> helpers) {
-        CodeBlock a = vectorOperand(n.input(0), helpers);
-        CodeBlock b = a == null ? null : vectorOperand(n.input(1), helpers);
+    private CodeBlock vectorBinary(String method, Node n, int view, Set<VectorHelpers> helpers) {
+        CodeBlock a = vectorOperand(n.input(0), n, view, helpers);
+        CodeBlock b = a == null ? null : vectorOperand(n.input(1), n, view, helpers);
         return b == null ? null : CodeBlock.of("$L.$L($L)", a, method, b);
     }
 
-    private CodeBlock vectorHelper(VectorHelpers h, Node n, Set<VectorHelpers> helpers) {
-        CodeBlock a = vectorOperand(n.input(0), helpers);
+    private CodeBlock vectorHelper(VectorHelpers h, Node n, int view, Set<VectorHelpers> helpers) {
+        CodeBlock a = vectorOperand(n.input(0), n, view, helpers);
         if (a == null) {
             return null;
         }
@@ -250,8 +294,8 @@ final class ExpressionEmitter {
         return CodeBlock.of("$L($L)", h.methodName(), a);
     }
 
-    private CodeBlock call(String method, Node n) {
-        return CodeBlock.of("$T.$L($L)", ClassEmitter.ACTIVATIONS, method, operand(n.input(0)));
+    private CodeBlock call(String method, Node n, int view) {
+        return CodeBlock.of("$T.$L($L)", ClassEmitter.ACTIVATIONS, method, operand(n.input(0), n, view));
     }
 
     /** Java names of the arrays behind buffers. */
