@@ -159,6 +159,7 @@ final class RandomNet {
         } else {
             sb.append("input x").append(shape).append('\n');
             v = new Value("x", plan.dims.clone());
+            earlier.add(v);
         }
         boolean classes = plan.head == Head.SOFTMAX_CROSS_ENTROPY || plan.head == Head.SIGMOID_CROSS_ENTROPY;
         sb.append("target ").append(classes ? "y : class[" : "t : real[").append(plan.classes).append("]\n");
@@ -225,7 +226,8 @@ final class RandomNet {
         String h = v.name;
         switch (r.nextInt(11)) {
             case 0, 1, 2: {
-                int m = 1 + r.nextInt(8);
+                // now and then wider than a 512-bit vector, so kernels run whole vectors and a tail
+                int m = r.nextInt(6) == 0 ? 9 + r.nextInt(32) : 1 + r.nextInt(8);
                 return bind(activation(dense(v, m, r.nextInt(5) != 0), r), new int[] {m});
             }
             case 3:
@@ -278,7 +280,7 @@ final class RandomNet {
         String h = v.name;
         switch (r.nextInt(12)) {
             case 0, 1: {
-                int o = 1 + r.nextInt(4);
+                int o = r.nextInt(5) == 0 ? 9 + r.nextInt(12) : 1 + r.nextInt(4);
                 int k = 1 + r.nextInt(Math.min(3, Math.min(hh, ww)));
                 int stride = 1 + (r.nextInt(3) == 0 ? 1 : 0);
                 int pad = r.nextInt(k);
