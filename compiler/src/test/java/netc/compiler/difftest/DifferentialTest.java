@@ -45,6 +45,10 @@ class DifferentialTest {
                     failures.add(report(plan, problem, javac));
                 }
             }
+            long done = seed - from + 1;
+            if (done % 500 == 0 && done < cases) {
+                System.err.println("differential test: " + done + " of " + cases + " models, " + failed + " failed");
+            }
         }
         if (failed > 0) {
             fail(failed + " of " + cases + " random networks failed (seeds " + from + ".." + (from + cases - 1)
