@@ -1,7 +1,6 @@
 package netc.compiler.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +102,8 @@ final class TrainCommand implements Callable<Integer> {
     Path init;
 
     @Option(names = "--save", paramLabel = "W.safetensors", description = "Write the trained weights here "
-            + "(atomically: a temporary file, then a rename).")
+            + "(atomically: a temporary file, then a rename). Never one of the run's inputs; through a symbolic "
+            + "link, the linked file is replaced and the link kept.")
     Path save;
 
     @Spec
@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (InputException e) {
             throw new UserError("--lr", e.detail());
         }
-        requireWritableTarget(save);
+        SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         ModelSpec ms = checked.modelSpec();
@@ -182,23 +182,6 @@ final class TrainCommand implements Callable<Integer> {
                             + "; try a lower learning rate");
                 }
             }
-        }
-    }
-
-    /** Fail before a long run, not after it, when the weights could not be saved. */
-    static void requireWritableTarget(Path file) {
-        if (file == null) {
-            return;
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (Files.isDirectory(file)) {
-            throw new UserError(file.toString(), "is a directory; --save needs a file name");
-        }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new UserError(file.toString(), "cannot save here: directory " + dir + " does not exist");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new UserError(file.toString(), "cannot save here: directory " + dir + " is not writable");
         }
     }
 
