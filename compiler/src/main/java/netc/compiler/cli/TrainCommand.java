@@ -13,6 +13,7 @@ import netc.compiler.frontend.CheckedModel;
 import netc.compiler.source.UserError;
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
+import netc.runtime.data.CsvReader;
 import netc.runtime.Network;
 import netc.runtime.ParamSpec;
 import netc.runtime.io.Safetensors;
@@ -68,6 +69,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test", paramLabel = "CSV", description = "Test set for a CSV --data file (default: hold out "
             + "10%% of it at random).")
     Path test;
+
+    @Option(names = "--csv-header", paramLabel = "yes|no|auto", description = "Whether the first row of a CSV "
+            + "file is a header: auto (the default) takes it as one when none of its fields is a number, and "
+            + "stops at a row of both numbers and text.")
+    CsvReader.Header csvHeader;
 
     @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Passes over the training set "
             + "(default: ${DEFAULT-VALUE}).")
@@ -128,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         ModelSpec ms = checked.modelSpec();
-        DataSource.Loaded d = DataSource.load(data, test, ms, seed);
+        DataSource.Loaded d = DataSource.load(data, test, ms, seed, csvHeader);
         d.train().requireFits(ms);
         d.test().requireFits(ms);
         float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
