@@ -262,4 +262,12 @@ class TrainCommandTest {
         Cli.run("train", XOR, "--data", csv, "--save", target).assertUserError(target + ": error: cannot save here: '"
                 + csv + "' is not a directory\n").assertOutEmpty();
     }
+
+    @Test
+    void saveThroughALinkToNothingIsRefused() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("w.safetensors"), dir.resolve("gone.safetensors"));
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", link).assertUserError(link + ": error: "
+                + "cannot save here: it is a symbolic link to " + dir.resolve("gone.safetensors")
+                + ", which does not exist\n").assertOutEmpty();
+    }
 }

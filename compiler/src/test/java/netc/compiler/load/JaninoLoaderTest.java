@@ -62,6 +62,12 @@ class JaninoLoaderTest {
         return Path.of(m.group(1));
     }
 
+    /** Deletes a written source and its private directory, so the tests leave nothing in the temp directory. */
+    private static void delete(Path written) throws java.io.IOException {
+        Files.deleteIfExists(written);
+        Files.deleteIfExists(written.getParent());
+    }
+
     @Test
     void aCompileErrorIsAnInternalErrorNamingTheFileLineAndTheWrittenSource() throws Exception {
         String source = "package netc.generated;\npublic final class Broken {\n    static int f() { return x; }\n}\n";
@@ -73,6 +79,7 @@ class JaninoLoaderTest {
         Path written = writtenTo(e.getMessage());
         assertEquals("Broken.java", written.getFileName().toString());
         assertEquals(source, Files.readString(written, StandardCharsets.UTF_8));
+        delete(written);
     }
 
     @Test
@@ -88,6 +95,8 @@ class JaninoLoaderTest {
         assertTrue(!dir.equals(second.getParent()), "each failure gets its own new directory: " + dir);
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)));
+        delete(first);
+        delete(second);
     }
 
     /**
@@ -109,16 +118,18 @@ class JaninoLoaderTest {
             Path written = writtenTo(e.getMessage());
             assertTrue(written.getParent().getFileName().toString().startsWith("netc-failed-"), e.getMessage());
             assertTrue(Files.isRegularFile(written, java.nio.file.LinkOption.NOFOLLOW_LINKS), e.getMessage());
+            delete(written);
         } finally {
             Files.deleteIfExists(link);
         }
     }
 
     @Test
-    void aSourceThatDeclaresAnotherClassIsAnInternalError() {
+    void aSourceThatDeclaresAnotherClassIsAnInternalError() throws Exception {
         InternalCompilerError e = assertThrows(InternalCompilerError.class,
                 () -> JaninoLoader.compile("netc.generated.Expected", origin("netc.generated.Other", "x")));
         assertTrue(e.getMessage().contains("does not declare it"), e.getMessage());
+        delete(writtenTo(e.getMessage()));
     }
 
     @Test
