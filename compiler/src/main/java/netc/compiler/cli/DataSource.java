@@ -2,6 +2,7 @@ package netc.compiler.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import netc.compiler.source.UserError;
@@ -34,11 +35,15 @@ final class DataSource {
      * @param data    the {@code --data} path, or null for the default
      * @param test    the {@code --test} CSV file, or null
      * @param seed    seeds the hold-out split of a single CSV file
+     * @param header  {@code --csv-header}, or null when not given (then {@link CsvReader.Header#AUTO})
      */
-    static Loaded load(Path data, Path test, ModelSpec spec, long seed) {
+    static Loaded load(Path data, Path test, ModelSpec spec, long seed, CsvReader.Header header) {
         if (data == null) {
             if (test != null) {
                 throw new UserError("--test", "needs --data");
+            }
+            if (header != null) {
+                throw new UserError("--csv-header", "only goes with CSV data, given with --data");
             }
             return defaultData(spec);
         }
@@ -47,6 +52,10 @@ final class DataSource {
                 throw new UserError("--test", "only goes with a CSV --data file; " + data
                         + " is a directory of IDX files, which has its own test set");
             }
+            if (header != null) {
+                throw new UserError("--csv-header", "only goes with CSV data; " + data
+                        + " is a directory of IDX files");
+            }
             DataSplit split = MnistFormat.load(data, classesOf(spec, data));
             return new Loaded("IDX files in " + data + ": " + sizes(split.train(), split.test()), split.train(),
                     split.test());
@@ -54,13 +63,15 @@ final class DataSource {
         if (!Files.exists(data)) {
             throw new UserError(data.toString(), "no such file or directory");
         }
-        Dataset all = csv(data, spec);
+        CsvReader.Parsed parsed = csv(data, spec, header);
+        Dataset all = parsed.dataset();
         if (test != null) {
             if (!Files.isRegularFile(test)) {
                 throw new UserError(test.toString(), "no such file");
             }
-            Dataset t = csv(test, spec);
-            return new Loaded("CSV " + data + " and " + test + ": " + sizes(all, t), all, t);
+            CsvReader.Parsed t = csv(test, spec, header);
+            return new Loaded("CSV " + data + headerNote(parsed) + " and " + test + headerNote(t) + ": "
+                    + sizes(all, t.dataset()), all, t.dataset());
         }
         if (all.n() < 2) {
             throw new UserError(data.toString(), "needs at least 2 samples to hold some out for testing, has "
@@ -74,17 +85,34 @@ final class DataSource {
         java.util.Arrays.sort(testIdx);
         Dataset train = all.subset(trainIdx).withName(all.name());
         Dataset held = all.subset(testIdx).withName(all.name() + " (held out)");
-        return new Loaded("CSV " + data + ": " + sizes(train, held) + " (" + Math.round(HOLDOUT * 100)
+        return new Loaded("CSV " + data + headerNote(parsed) + ": " + sizes(train, held) + " ("
+                + Math.round(HOLDOUT * 100)
                 + "% held out at random)", train, held);
     }
 
     /** One CSV file as a whole, for {@code eval}. */
-    static Loaded loadForEval(Path data, ModelSpec spec) {
+    static Loaded loadForEval(Path data, ModelSpec spec, CsvReader.Header header) {
         if (data != null && Files.isRegularFile(data)) {
-            Dataset all = csv(data, spec);
-            return new Loaded("CSV " + data + ": " + String.format(Locale.ROOT, "%,d samples", all.n()), null, all);
+            CsvReader.Parsed parsed = csv(data, spec, header);
+            Dataset all = parsed.dataset();
+            return new Loaded("CSV " + data + headerNote(parsed) + ": "
+                    + String.format(Locale.ROOT, "%,d samples", all.n()), null, all);
         }
-        return load(data, null, spec, 0);
+        return load(data, null, spec, 0, header);
+    }
+
+    /**
+     * {@code " (no header row)"} or {@code " (header row skipped: a, b, c)"}, the names shortened past five: a
+     * skipped row is a skipped sample if the guess was wrong, so the summary says what it was.
+     */
+    static String headerNote(CsvReader.Parsed parsed) {
+        List<String> names = parsed.header();
+        if (names.isEmpty()) {
+            return " (no header row)";
+        }
+        String shown = names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", ... " + names.size() + " names";
+        return " (header row skipped: " + shown + ")";
     }
 
     private static Loaded defaultData(ModelSpec spec) {
@@ -115,10 +143,10 @@ final class DataSource {
         return spec.targetSize();
     }
 
-    private static Dataset csv(Path file, ModelSpec spec) {
+    private static CsvReader.Parsed csv(Path file, ModelSpec spec, CsvReader.Header header) {
         CsvReader reader = spec.targetKind() == TargetKind.CLASSES ? CsvReader.classes(spec.targetSize())
                 : CsvReader.values(spec.targetSize());
-        return reader.read(file);
+        return reader.header(header == null ? CsvReader.Header.AUTO : header).parse(file);
     }
 
     private static int[] shuffled(int n, long seed) {

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import netc.compiler.driver.NetCompiler;
 import netc.compiler.frontend.CheckedModel;
 import netc.runtime.ModelSpec;
+import netc.runtime.data.CsvReader;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
 import netc.runtime.io.Safetensors;
@@ -35,6 +36,11 @@ final class EvalCommand implements Callable<Integer> {
             + "whole.")
     Path data;
 
+    @Option(names = "--csv-header", paramLabel = "yes|no|auto", description = "Whether the first row of a CSV "
+            + "file is a header: auto (the default) takes it as one when none of its fields is a number, and "
+            + "stops at a row of both numbers and text.")
+    CsvReader.Header csvHeader;
+
     @Option(names = "--batch", defaultValue = "1000", paramLabel = "B", description = "Samples per forward pass "
             + "(default: ${DEFAULT-VALUE}).")
     int batch;
@@ -55,7 +61,7 @@ final class EvalCommand implements Callable<Integer> {
         CheckedModel checked = model.check(spec.commandLine().getErr());
         ModelSpec ms = checked.modelSpec();
         float[] params = Safetensors.load(weights, ms);
-        DataSource.Loaded d = DataSource.loadForEval(data, ms);
+        DataSource.Loaded d = DataSource.loadForEval(data, ms, csvHeader);
         d.test().requireFits(ms);
         Network net = NetCompiler.compile(checked, model.options()).load();
         out.println("data: " + d.description());

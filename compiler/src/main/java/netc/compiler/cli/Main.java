@@ -56,15 +56,33 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, e, stacktrace));
+        int code;
         try {
-            int code = cmd.execute(args);
-            o.flush();
-            e.flush();
-            return code;
+            code = cmd.execute(args);
         } catch (RuntimeException | Error ex) {
             // picocli only routes exceptions from a command's call(); anything else still gets the same treatment.
-            return handle(ex, e, stacktrace);
+            code = handle(ex, e, stacktrace);
         }
+        return checkOutput(code, o, out, e);
+    }
+
+    /**
+     * Turns a failed write to stdout ({@code > /dev/full}, a closed pipe's EIO) into exit 1: PrintWriter and
+     * PrintStream swallow IOExceptions and only set a flag, so without this a truncated {@code --dump} exits 0. The
+     * writer's flag covers its own encoder; the stream's flag covers the file descriptor underneath.
+     */
+    static int checkOutput(int code, PrintWriter o, PrintStream out, PrintWriter e) {
+        boolean failed = o.checkError(); // flushes into out
+        out.flush();
+        failed |= out.checkError();
+        if (failed) {
+            e.println("netc: error: cannot write to standard output");
+            e.flush();
+            // An earlier error keeps its own code; a run that otherwise succeeded did not deliver its output.
+            return code == OK ? USER_ERROR : code;
+        }
+        e.flush();
+        return code;
     }
 
     /** picocli's message, except that a word where the command belongs is called an unknown command. */

@@ -1,7 +1,6 @@
 package netc.compiler.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,7 @@ import netc.compiler.frontend.CheckedModel;
 import netc.compiler.source.UserError;
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
+import netc.runtime.data.CsvReader;
 import netc.runtime.Network;
 import netc.runtime.ParamSpec;
 import netc.runtime.io.Safetensors;
@@ -70,6 +70,11 @@ final class TrainCommand implements Callable<Integer> {
             + "10%% of it at random).")
     Path test;
 
+    @Option(names = "--csv-header", paramLabel = "yes|no|auto", description = "Whether the first row of a CSV "
+            + "file is a header: auto (the default) takes it as one when none of its fields is a number, and "
+            + "stops at a row of both numbers and text.")
+    CsvReader.Header csvHeader;
+
     @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Passes over the training set "
             + "(default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -103,7 +108,8 @@ final class TrainCommand implements Callable<Integer> {
     Path init;
 
     @Option(names = "--save", paramLabel = "W.safetensors", description = "Write the trained weights here "
-            + "(atomically: a temporary file, then a rename).")
+            + "(atomically: a temporary file, then a rename). Never one of the run's inputs; through a symbolic "
+            + "link, the linked file is replaced and the link kept.")
     Path save;
 
     @Spec
@@ -124,11 +130,11 @@ final class TrainCommand implements Callable<Integer> {
         } catch (InputException e) {
             throw new UserError("--lr", e.detail());
         }
-        requireWritableTarget(save);
+        SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         ModelSpec ms = checked.modelSpec();
-        DataSource.Loaded d = DataSource.load(data, test, ms, seed);
+        DataSource.Loaded d = DataSource.load(data, test, ms, seed, csvHeader);
         d.train().requireFits(ms);
         d.test().requireFits(ms);
         float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
@@ -182,23 +188,6 @@ final class TrainCommand implements Callable<Integer> {
                             + "; try a lower learning rate");
                 }
             }
-        }
-    }
-
-    /** Fail before a long run, not after it, when the weights could not be saved. */
-    static void requireWritableTarget(Path file) {
-        if (file == null) {
-            return;
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (Files.isDirectory(file)) {
-            throw new UserError(file.toString(), "is a directory; --save needs a file name");
-        }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new UserError(file.toString(), "cannot save here: directory " + dir + " does not exist");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new UserError(file.toString(), "cannot save here: directory " + dir + " is not writable");
         }
     }
 

@@ -3,8 +3,11 @@ package netc.compiler.load;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.lang.model.SourceVersion;
@@ -19,7 +22,8 @@ import org.codehaus.janino.SimpleCompiler;
  * <p>Each call defines its classes in a fresh child-first class loader ({@link GeneratedClassLoader}), so compiling
  * the same class name twice, or a name that also exists on the class path, always yields the new class. Generated
  * code is netc's responsibility, so a compile error is an {@link InternalCompilerError}; its message carries Janino's
- * message (with {@code Name.java}, line and column) and the path where the failing source was written.
+ * message (with {@code Name.java}, line and column) and the path where the failing source was written: a new
+ * owner-only directory {@code ${java.io.tmpdir}/netc-failed-<random>} per failure.
  *
  * <p>Vector API kernels compile only if this JVM was started with {@code --add-modules jdk.incubator.vector}; ask
  * {@link #vectorApiAvailable()} before choosing {@code GemmSpec.Style.VECTOR}.
@@ -46,11 +50,6 @@ public final class JaninoLoader {
     /** Whether the running JVM has the Vector API module ({@code --add-modules jdk.incubator.vector}). */
     public static boolean vectorApiAvailable() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
-    }
-
-    /** Where sources that failed to compile are written: {@code ${java.io.tmpdir}/netc-failed}. */
-    public static Path failedSourceDirectory() {
-        return Paths.get(System.getProperty("java.io.tmpdir"), "netc-failed");
     }
 
     /**
@@ -94,19 +93,39 @@ public final class JaninoLoader {
         }
     }
 
-    /** Writes the failing source to {@link #failedSourceDirectory()} and builds the error that names it. */
+    /** Writes the failing source to a new private directory and builds the error that names it. */
     static InternalCompilerError failure(String className, String source, String message, Throwable cause) {
-        Path file = failedSourceDirectory().resolve(simpleName(className) + ".java");
         String where;
         try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, source, StandardCharsets.UTF_8);
+            Path file = writeFailedSource(simpleName(className) + ".java", source);
             where = "source written to " + file;
-        } catch (IOException e) {
-            where = "the source could not be written to " + file + ": " + e;
+        } catch (IOException | UnsupportedOperationException e) {
+            where = "the source could not be written under " + System.getProperty("java.io.tmpdir") + ": " + e;
         }
         return new InternalCompilerError("janino",
                 "generated class " + className + ": " + message + " (" + where + ")", cause);
+    }
+
+    /**
+     * Writes {@code source} to {@code ${java.io.tmpdir}/netc-failed-<random>/<fileName>}. The temp directory is
+     * shared with every user of the machine, so nothing here may land on a path someone else could have prepared:
+     * the directory is created new ({@code mkdir}, which fails on anything already there, link or not) with mode
+     * 0700, and the file is created with {@code CREATE_NEW}, which does not follow a link (O_CREAT|O_EXCL). A fixed
+     * path, as before, let a planted symbolic link redirect the write onto any file the user can write.
+     */
+    static Path writeFailedSource(String fileName, String source) throws IOException {
+        Path root = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        Path dir;
+        if (root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            dir = Files.createTempDirectory(root, "netc-failed-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            dir = Files.createTempDirectory(root, "netc-failed-"); // on Windows the user's temp dir is private
+        }
+        Path file = dir.resolve(fileName);
+        Files.writeString(file, source, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        return file;
     }
 
     private static String simpleName(String className) {

@@ -120,6 +120,15 @@ record Cli(int code, String out, String err, List<String> args) {
         }
     }
 
+    /** A small text file's content. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The names of the files in {@code dir} and below, relative to it, sorted. */
     static List<String> filesUnder(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {

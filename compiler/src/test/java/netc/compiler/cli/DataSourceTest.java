@@ -32,7 +32,8 @@ class DataSourceTest {
     void csvWithAHeaderIsSplitIntoTrainingAndHeldOutSamples() {
         Path csv = TestData.xorCsv(dir);
         train(XOR, "--data", csv).assertSuccess()
-                .assertOutContains("\ndata: CSV " + csv + ": 9 training, 1 test samples (10% held out at random)\n")
+                .assertOutContains("\ndata: CSV " + csv + " (header row skipped: t, a, b): 9 training, 1 test samples "
+                        + "(10% held out at random)\n")
                 .assertOutContains("\nepoch 1/1  train loss ");
     }
 
@@ -41,7 +42,8 @@ class DataSourceTest {
         Path csv = TestData.classesCsv(dir, "train.csv");
         Path test = TestData.classesCsv(dir, "test.csv");
         train(LOGISTIC, "--data", csv, "--test", test).assertSuccess()
-                .assertOutContains("\ndata: CSV " + csv + " and " + test + ": 6 training, 6 test samples\n")
+                .assertOutContains("\ndata: CSV " + csv + " (no header row) and " + test + " (no header row): 6 training, "
+                        + "6 test samples\n")
                 .assertOutContains("  test accuracy ");
     }
 
@@ -208,5 +210,66 @@ class DataSourceTest {
         train(LOGISTIC).assertUserError("logistic_regression.net: error: network 'logistic_regression' needs --data: "
                 + "the built-in data set is Fashion-MNIST (784 inputs, 10 classes), but this network takes 2 inputs "
                 + "and predicts 2 classes\n");
+    }
+
+    @Test
+    void aLongHeaderIsShortenedInTheSummary() {
+        StringBuilder csv = new StringBuilder("target");
+        for (int i = 1; i <= 13; i++) {
+            csv.append(",feature").append(i);
+        }
+        csv.append('\n').append(Cli.read(TestData.linearCsv(dir, "rows.csv", 10, 1, 1)));
+        Path file = Cli.write(dir.resolve("named.csv"), csv.toString());
+        train(LINEAR, "--data", file).assertSuccess().assertOutContains("\ndata: CSV " + file + " (header row "
+                + "skipped: target, feature1, feature2, ... 14 names): 9 training, 1 test samples");
+    }
+
+    @Test
+    void aByteOrderMarkedCsvKeepsItsFirstRow() {
+        Path csv = Cli.write(dir.resolve("bom.csv"), "\uFEFF" + Cli.read(TestData.classesCsv(dir, "plain.csv")));
+        train(LOGISTIC, "--data", csv, "--test", csv).assertSuccess()
+                .assertOutContains("\ndata: CSV " + csv + " (no header row) and " + csv + " (no header row): "
+                        + "6 training, 6 test samples\n");
+    }
+
+    @Test
+    void aFirstRowOfNumbersAndTextIsAnError() {
+        Path csv = Cli.write(dir.resolve("typo.csv"), "1,0.5,l.0\n0,-0.5,-1.0\n1,1.5,0.2\n");
+        train(LOGISTIC, "--data", csv).assertUserError(csv + ":1:7: error: the first row is neither a header nor "
+                + "data: field 3 \"l.0\" is not a number but field 1 \"1\" is; a header has only names, a data row "
+                + "only numbers (--csv-header yes|no says which this is)\n").assertOutEmpty();
+    }
+
+    @Test
+    void csvHeaderNoReadsTheFirstRowAsData() {
+        Path csv = TestData.xorCsv(dir);
+        train(XOR, "--data", csv, "--csv-header", "no").assertUserError(csv
+                + ":1: error: column 1 is not a number: \"t\"\n");
+    }
+
+    @Test
+    void csvHeaderYesSkipsANumericFirstRow() {
+        Path csv = TestData.classesCsv(dir, "train.csv");
+        train(LOGISTIC, "--data", csv, "--test", csv, "--csv-header", "yes").assertSuccess()
+                .assertOutContains("\ndata: CSV " + csv + " (header row skipped: 1, 0.5, 1.0) and " + csv
+                        + " (header row skipped: 1, 0.5, 1.0): 5 training, 5 test samples\n");
+    }
+
+    @Test
+    void csvHeaderGoesOnlyWithCsvData() {
+        Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
+        train(LOGISTIC, "--data", idx, "--csv-header", "yes").assertUserError("--csv-header: error: only goes "
+                + "with CSV data; " + idx + " is a directory of IDX files\n");
+    }
+
+    @Test
+    void evalSaysWhetherItSkippedAHeader() {
+        Path csv = TestData.xorCsv(dir);
+        Path weights = dir.resolve("w.safetensors");
+        train(XOR, "--data", csv, "--save", weights).assertSuccess();
+        Cli.run("eval", XOR, "--weights", weights, "--data", csv).assertSuccess()
+                .assertOutContains("data: CSV " + csv + " (header row skipped: t, a, b): 10 samples\n");
+        Cli.run("eval", XOR, "--weights", weights, "--data", csv, "--csv-header", "no")
+                .assertUserError(csv + ":1: error: column 1 is not a number: \"t\"\n");
     }
 }

@@ -41,7 +41,7 @@ class EvalCommandTest {
     @Test
     void evaluatesARegressionOnTheWholeCsv() {
         Cli r = Cli.run("eval", XOR, "--weights", xorWeights, "--data", xorCsv).assertSuccess();
-        assertTrue(r.out().matches("data: CSV \\Q" + xorCsv + "\\E: 10 samples\n"
+        assertTrue(r.out().matches("data: CSV \\Q" + xorCsv + "\\E \\(header row skipped: t, a, b\\): 10 samples\n"
                 + "xor\\.safetensors on 10 samples: loss \\d+\\.\\d{4}\n"), r::describe);
     }
 
@@ -49,7 +49,7 @@ class EvalCommandTest {
     void evaluatesAClassifierWithAccuracy() {
         Cli r = Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", logisticCsv, "--batch", "4")
                 .assertSuccess();
-        assertTrue(r.out().matches("data: CSV \\Q" + logisticCsv + "\\E: 6 samples\n"
+        assertTrue(r.out().matches("data: CSV \\Q" + logisticCsv + "\\E \\(no header row\\): 6 samples\n"
                 + "logistic\\.safetensors on 6 samples: loss \\d+\\.\\d{4}  accuracy \\d\\.\\d{4}\n"), r::describe);
     }
 

@@ -211,4 +211,29 @@ class MainTest {
     void stacktraceOptionIsAcceptedByEveryCommandAndChangesNothingOnSuccess() {
         Cli.run("check", "--stacktrace", XOR).assertSuccess().assertOutContains("network xor");
     }
+
+    /** An output stream that fails every write, as {@code > /dev/full} does. */
+    private static final class FullDevice extends java.io.OutputStream {
+        @Override
+        public void write(int b) throws java.io.IOException {
+            throw new java.io.IOException("No space left on device");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"check --dump java", "check", "grad", "--help", "check --help"})
+    void failedWriteToStandardOutputIsAUserError(String command) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command.split(" ")));
+        if (!command.endsWith("--help")) {
+            args.add(XOR);
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(new FullDevice(), true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(args.toArray(String[]::new), o, e);
+        }
+        assertEquals("netc: error: cannot write to standard output\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(Main.USER_ERROR, code);
+    }
 }

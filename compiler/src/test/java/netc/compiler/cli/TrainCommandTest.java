@@ -35,7 +35,8 @@ class TrainCommandTest {
         assertEquals(5, lines.length, r::describe);
         assertTrue(lines[0].startsWith("network xor: 17 parameters (12 weights + 5 biases), compiled in "),
                 r::describe);
-        assertEquals("data: CSV " + csv + ": 9 training, 1 test samples (10% held out at random)", lines[1]);
+        assertEquals("data: CSV " + csv + " (header row skipped: t, a, b): 9 training, 1 test samples (10% held out at "
+                + "random)", lines[1]);
         assertEquals("training: momentum(lr 0.05, momentum 0.9), cosine schedule, batch 128, 1 epoch, 1 thread, seed 0", lines[2]);
         assertTrue(lines[3].matches("epoch 1/1  train loss \\d+\\.\\d{4}  test loss \\d+\\.\\d{4}  .* samples/s  .* s"),
                 r::describe);
@@ -172,5 +173,101 @@ class TrainCommandTest {
         r.assertUserErrorStartingWith("linear_regression.net: error: training diverged: parameter w became ");
         assertTrue(r.err().endsWith(" in the last step of epoch 1; try a lower learning rate\n"), r::describe);
         assertFalse(r.out().contains("saved weights"), r::describe);
+    }
+
+    @Test
+    void saveOntoTheModelFileIsRefusedBeforeTraining() throws Exception {
+        Path model = Files.copy(XOR, dir.resolve("xor.net"));
+        byte[] before = Files.readAllBytes(model);
+        Cli.run("train", model, "--data", TestData.xorCsv(dir), "--save", model)
+                .assertUserError(model + ": error: --save would overwrite the model file " + model
+                        + "; save the weights elsewhere\n").assertOutEmpty();
+        assertArrayEquals(before, Files.readAllBytes(model));
+    }
+
+    @Test
+    void saveOntoTheCsvDataIsRefused() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        byte[] before = Files.readAllBytes(csv);
+        Cli.run("train", XOR, "--data", csv, "--save", csv).assertUserError(csv + ": error: --save would overwrite "
+                + "the --data file " + csv + "; save the weights elsewhere\n").assertOutEmpty();
+        assertArrayEquals(before, Files.readAllBytes(csv));
+    }
+
+    @Test
+    void saveOntoTheTestCsvIsRefusedEvenWhenSpeltDifferently() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        Path test = Files.copy(csv, dir.resolve("test.csv"));
+        Path spelt = dir.resolve(".").resolve("test.csv");
+        Cli.run("train", XOR, "--data", csv, "--test", test, "--save", spelt).assertUserError(spelt + ": error: "
+                + "--save would overwrite the --test file " + test + "; save the weights elsewhere\n");
+        assertArrayEquals(Files.readAllBytes(csv), Files.readAllBytes(test));
+    }
+
+    @Test
+    void saveOntoTheInitialWeightsIsRefused() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        Path weights = dir.resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--save", weights).assertSuccess();
+        Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--init", weights, "--save", weights)
+                .assertUserError(weights + ": error: --save would overwrite the --init file " + weights
+                        + "; save the weights elsewhere\n").assertOutEmpty();
+    }
+
+    @Test
+    void saveOntoAnIdxFileOfTheDataDirectoryIsRefused() throws Exception {
+        Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
+        Path labels = idx.resolve("t10k-labels-idx1-ubyte");
+        byte[] before = Files.readAllBytes(labels);
+        Cli.run("train", sample("logistic_regression.net"), "--data", idx, "--save", labels).assertUserError(labels
+                + ": error: --save would overwrite the --data file " + labels + "; save the weights elsewhere\n");
+        assertArrayEquals(before, Files.readAllBytes(labels));
+    }
+
+    @Test
+    void saveThroughALinkToTheDataIsRefused() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        Path link = Files.createSymbolicLink(dir.resolve("w.safetensors"), csv.getFileName());
+        Cli.run("train", XOR, "--data", csv, "--save", link).assertUserError(link + ": error: --save would overwrite "
+                + "the --data file " + csv + "; save the weights elsewhere\n");
+        assertTrue(Files.isSymbolicLink(link));
+    }
+
+    /** As README says: the link's target gets the weights, the link stays. */
+    @Test
+    void saveThroughASymbolicLinkWritesTheLinkedFile() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        Path real = Files.createDirectory(dir.resolve("runs")).resolve("w.safetensors");
+        Files.writeString(real, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("latest.safetensors"), real);
+        Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--save", link).assertSuccess()
+                .assertOutContains("saved weights to " + link + "\n");
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(real, Files.readSymbolicLink(link));
+        Cli.run("eval", XOR, "--weights", real, "--data", csv).assertSuccess();
+    }
+
+    @Test
+    void saveBelowARegularFileSaysItIsNotADirectory() {
+        Path csv = TestData.xorCsv(dir);
+        Path target = csv.resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", csv, "--save", target).assertUserError(target + ": error: cannot save here: '"
+                + csv + "' is not a directory\n").assertOutEmpty();
+    }
+
+    @Test
+    void saveBelowARegularFileDeeperDownNamesTheFile() {
+        Path csv = TestData.xorCsv(dir);
+        Path target = csv.resolve("sub").resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", csv, "--save", target).assertUserError(target + ": error: cannot save here: '"
+                + csv + "' is not a directory\n").assertOutEmpty();
+    }
+
+    @Test
+    void saveThroughALinkToNothingIsRefused() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("w.safetensors"), dir.resolve("gone.safetensors"));
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", link).assertUserError(link + ": error: "
+                + "cannot save here: it is a symbolic link to " + dir.resolve("gone.safetensors")
+                + ", which does not exist\n").assertOutEmpty();
     }
 }

@@ -55,24 +55,81 @@ class JaninoLoaderTest {
         assertEquals("generated", call(JavacLoader.compile(name, origin(name, "generated")).type()));
     }
 
+    /** The path in {@code (source written to PATH)} at the end of a failure message. */
+    private static Path writtenTo(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(source written to (.+)\\)$").matcher(message);
+        assertTrue(m.find(), message);
+        return Path.of(m.group(1));
+    }
+
+    /** Deletes a written source and its private directory, so the tests leave nothing in the temp directory. */
+    private static void delete(Path written) throws java.io.IOException {
+        Files.deleteIfExists(written);
+        Files.deleteIfExists(written.getParent());
+    }
+
     @Test
     void aCompileErrorIsAnInternalErrorNamingTheFileLineAndTheWrittenSource() throws Exception {
         String source = "package netc.generated;\npublic final class Broken {\n    static int f() { return x; }\n}\n";
         InternalCompilerError e = assertThrows(InternalCompilerError.class,
                 () -> JaninoLoader.compile("netc.generated.Broken", source));
-        Path written = JaninoLoader.failedSourceDirectory().resolve("Broken.java");
         assertTrue(e.getMessage().startsWith("internal error in janino: generated class netc.generated.Broken: "
                 + "Janino could not compile it: "), e.getMessage());
         assertTrue(e.getMessage().contains("Broken.java") && e.getMessage().contains("Line 3"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("(source written to " + written + ")"), e.getMessage());
+        Path written = writtenTo(e.getMessage());
+        assertEquals("Broken.java", written.getFileName().toString());
         assertEquals(source, Files.readString(written, StandardCharsets.UTF_8));
+        delete(written);
     }
 
     @Test
-    void aSourceThatDeclaresAnotherClassIsAnInternalError() {
+    void theFailedSourceGoesToAFreshPrivateDirectory() throws Exception {
+        String source = "package netc.generated;\npublic final class Private { int f() { return y; } }\n";
+        Path first = writtenTo(assertThrows(InternalCompilerError.class,
+                () -> JaninoLoader.compile("netc.generated.Private", source)).getMessage());
+        Path second = writtenTo(assertThrows(InternalCompilerError.class,
+                () -> JaninoLoader.compile("netc.generated.Private", source)).getMessage());
+        Path dir = first.getParent();
+        assertTrue(dir.getFileName().toString().startsWith("netc-failed-"), dir.toString());
+        assertEquals(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath(), dir.getParent());
+        assertTrue(!dir.equals(second.getParent()), "each failure gets its own new directory: " + dir);
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)));
+        delete(first);
+        delete(second);
+    }
+
+    /**
+     * The old fixed path {@code ${java.io.tmpdir}/netc-failed/<Name>.java} was written following links: anyone who
+     * could write to /tmp could plant a link there and have netc overwrite the link's target with generated source.
+     */
+    @Test
+    void aLinkPlantedAtTheOldFixedPathIsNotFollowed(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        String name = "Planted" + Long.toUnsignedString(System.nanoTime(), 36);
+        Path victim = Files.writeString(home.resolve("victim.txt"), "precious\n");
+        Path oldDir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "netc-failed"));
+        Path link = oldDir.resolve(name + ".java");
+        Files.createSymbolicLink(link, victim);
+        try {
+            InternalCompilerError e = assertThrows(InternalCompilerError.class, () -> JaninoLoader.compile(
+                    "netc.generated." + name, "package netc.generated;\nclass " + name + " { int f() { return z; } }\n"));
+            assertEquals("precious\n", Files.readString(victim), "the link's target is untouched");
+            assertTrue(Files.isSymbolicLink(link), "the planted link is left alone");
+            Path written = writtenTo(e.getMessage());
+            assertTrue(written.getParent().getFileName().toString().startsWith("netc-failed-"), e.getMessage());
+            assertTrue(Files.isRegularFile(written, java.nio.file.LinkOption.NOFOLLOW_LINKS), e.getMessage());
+            delete(written);
+        } finally {
+            Files.deleteIfExists(link);
+        }
+    }
+
+    @Test
+    void aSourceThatDeclaresAnotherClassIsAnInternalError() throws Exception {
         InternalCompilerError e = assertThrows(InternalCompilerError.class,
                 () -> JaninoLoader.compile("netc.generated.Expected", origin("netc.generated.Other", "x")));
         assertTrue(e.getMessage().contains("does not declare it"), e.getMessage());
+        delete(writtenTo(e.getMessage()));
     }
 
     @Test

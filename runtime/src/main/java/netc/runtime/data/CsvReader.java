@@ -7,15 +7,19 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import netc.runtime.InputException;
 
 /**
  * Reads samples from a comma-separated file, one sample per line: the target column(s) and the features.
  *
- * <p>By default the label is the first column and the rest are features. A first line that is not entirely
- * numeric is taken as a header and skipped. Blank lines are ignored; cells may be surrounded by spaces; the file
- * may be gzip-compressed. Numbers are plain decimals ({@code -1.5}, {@code 2e-3}); {@code NaN}, {@code Infinity}
+ * <p>By default the label is the first column and the rest are features. The first non-blank row is a header, and
+ * skipped, when none of its fields is a number ({@link Header#AUTO}); a first row of numbers and text is an error at
+ * {@code file:line:col}, since it is as likely a data row with a typo as a header, and guessing "header" dropped a
+ * sample silently. {@link #header(Header)} makes the choice explicit; {@link Parsed#header()} says what was skipped.
+ * A UTF-8 byte order mark at the start is ignored. Blank lines are ignored; cells may be surrounded by spaces; the
+ * file may be gzip-compressed. Numbers are plain decimals ({@code -1.5}, {@code 2e-3}); {@code NaN}, {@code Infinity}
  * and values beyond the float range are rejected. Every problem is one {@link InputException} in the form
  * {@code file:line: error: ...}.
  *
@@ -24,14 +28,39 @@ import netc.runtime.InputException;
  */
 public final class CsvReader {
 
+    /** Whether the first non-blank row is a header. */
+    public enum Header {
+        /** It is: skip it, whatever it holds. */
+        YES,
+        /** It is not: read it as data. */
+        NO,
+        /** It is iff none of its fields is a number; a mix of numbers and text is an error. */
+        AUTO
+    }
+
+    /** A read file: its samples, and the names of the header row that was skipped (empty if there was none). */
+    public record Parsed(Dataset dataset, List<String> header) {
+        public Parsed {
+            header = List.copyOf(header);
+        }
+
+        public boolean hasHeader() {
+            return !header.isEmpty();
+        }
+    }
+
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+
     private final int classes;
     private final int targetColumns;
     private final int labelColumn;
+    private final Header header;
 
-    private CsvReader(int classes, int targetColumns, int labelColumn) {
+    private CsvReader(int classes, int targetColumns, int labelColumn, Header header) {
         this.classes = classes;
         this.targetColumns = targetColumns;
         this.labelColumn = labelColumn;
+        this.header = header;
     }
 
     /** A reader for one class label per line, an integer in {@code [0, classes)}. */
@@ -39,7 +68,7 @@ public final class CsvReader {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
-        return new CsvReader(classes, 1, 0);
+        return new CsvReader(classes, 1, 0, Header.AUTO);
     }
 
     /** A reader for {@code targetColumns} real-valued targets per line, in consecutive columns. */
@@ -47,7 +76,7 @@ public final class CsvReader {
         if (targetColumns < 1) {
             throw new IllegalArgumentException("targetColumns must be >= 1, got " + targetColumns);
         }
-        return new CsvReader(0, targetColumns, 0);
+        return new CsvReader(0, targetColumns, 0, Header.AUTO);
     }
 
     /** The 0-based index of the (first) target column; the default is 0. */
@@ -55,20 +84,35 @@ public final class CsvReader {
         if (index < 0) {
             throw new IllegalArgumentException("labelColumn must be >= 0, got " + index);
         }
-        return new CsvReader(classes, targetColumns, index);
+        return new CsvReader(classes, targetColumns, index, header);
+    }
+
+    /** Whether the first row is a header; the default is {@link Header#AUTO}. */
+    public CsvReader header(Header choice) {
+        return new CsvReader(classes, targetColumns, labelColumn, java.util.Objects.requireNonNull(choice));
     }
 
     /** Reads {@code file} (plain or gzip) into a dataset named after it. */
     public Dataset read(Path file) {
+        return parse(file).dataset();
+    }
+
+    /** Reads a stream (plain or gzip), naming it {@code source} in messages. */
+    public Dataset read(InputStream in, String source) {
+        return parse(in, source).dataset();
+    }
+
+    /** As {@link #read(Path)}, also telling whether a header row was skipped. */
+    public Parsed parse(Path file) {
         try (InputStream in = Inputs.open(file)) {
-            return read(in, file.toString());
+            return parse(in, file.toString());
         } catch (IOException e) {
             throw Inputs.failure(file.toString(), e);
         }
     }
 
-    /** Reads a stream (plain or gzip), naming it {@code source} in messages. */
-    public Dataset read(InputStream in, String source) {
+    /** As {@link #read(InputStream, String)}, also telling whether a header row was skipped. */
+    public Parsed parse(InputStream in, String source) {
         try {
             BufferedReader reader = new BufferedReader(new InputStreamReader(Inputs.decompressIfGzip(in, source),
                     StandardCharsets.UTF_8), 1 << 16);
@@ -78,7 +122,8 @@ public final class CsvReader {
         }
     }
 
-    private Dataset parse(BufferedReader reader, String source) throws IOException {
+    private Parsed parse(BufferedReader reader, String source) throws IOException {
+        List<String> headerNames = List.of();
         FloatList xs = new FloatList(source);
         FloatList ys = new FloatList(source);
         int columns = -1;
@@ -87,6 +132,9 @@ public final class CsvReader {
         String[] cells = new String[16];
         for (String line; (line = reader.readLine()) != null; ) {
             lineNumber++;
+            if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == BYTE_ORDER_MARK) {
+                line = line.substring(1);
+            }
             if (line.isBlank()) {
                 continue;
             }
@@ -100,8 +148,9 @@ public final class CsvReader {
                 columns = count;
                 firstLine = lineNumber;
                 checkLayout(where, columns);
-                if (!allNumbers(cells, count)) {
-                    continue; // a header line
+                if (isHeader(line, cells, count, where)) {
+                    headerNames = Arrays.asList(Arrays.copyOf(cells, count));
+                    continue;
                 }
             } else if (count != columns) {
                 throw new InputException(where, "expected " + columns + " columns as on line " + firstLine
@@ -126,8 +175,49 @@ public final class CsvReader {
         int inputSize = columns - targetColumns;
         float[] x = xs.toArray();
         float[] y = ys.toArray();
-        return classes > 0 ? Dataset.ofClasses(source, x, y, inputSize, classes)
-                : Dataset.ofValues(source, x, y, inputSize, targetColumns);
+        return new Parsed(classes > 0 ? Dataset.ofClasses(source, x, y, inputSize, classes)
+                : Dataset.ofValues(source, x, y, inputSize, targetColumns), headerNames);
+    }
+
+    /**
+     * Whether the first row, split into {@code cells}, is a header under this reader's {@link Header} choice. In
+     * {@code AUTO}, a row with both numbers and text is an error pointing at its first text field.
+     */
+    private boolean isHeader(String line, String[] cells, int count, String where) {
+        if (header != Header.AUTO) {
+            return header == Header.YES;
+        }
+        int firstText = -1;
+        int firstNumber = -1;
+        for (int c = 0; c < count; c++) {
+            if (isNumber(cells[c])) {
+                firstNumber = firstNumber < 0 ? c : firstNumber;
+            } else {
+                firstText = firstText < 0 ? c : firstText;
+            }
+        }
+        if (firstText < 0) {
+            return false;
+        }
+        if (firstNumber < 0) {
+            return true;
+        }
+        throw new InputException(where + ":" + column(line, firstText), "the first row is neither a header nor "
+                + "data: field " + (firstText + 1) + " \"" + cells[firstText] + "\" is not a number but field "
+                + (firstNumber + 1) + " \"" + cells[firstNumber] + "\" is; a header has only names, a data row "
+                + "only numbers (--csv-header yes|no says which this is)");
+    }
+
+    /** The 1-based character column where field {@code field} (0-based) of {@code line} starts, past its spaces. */
+    private static int column(String line, int field) {
+        int start = 0;
+        for (int f = 0; f < field; f++) {
+            start = line.indexOf(',', start) + 1;
+        }
+        while (start < line.length() && Character.isWhitespace(line.charAt(start)) && line.charAt(start) != ',') {
+            start++;
+        }
+        return start + 1;
     }
 
     private void checkLayout(String where, int columns) {
@@ -186,15 +276,6 @@ public final class CsvReader {
             }
             start = comma + 1;
         }
-    }
-
-    private static boolean allNumbers(String[] cells, int count) {
-        for (int c = 0; c < count; c++) {
-            if (!isNumber(cells[c])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -3,14 +3,21 @@ package netc.runtime.io;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import netc.runtime.InputException;
 
@@ -22,8 +29,26 @@ import netc.runtime.InputException;
  * within one file system), {@code force(true)} it, {@code rename} it over the target, then {@code fsync} the
  * directory so the rename itself survives a crash (best effort: not every platform can open a directory). On any
  * failure the temporary file is deleted and the old file is left untouched.
+ *
+ * <p>Temporary files are named {@code .<name>.netc-tmp-<pid>-<random>}: hidden, recognisably netc's, and tied to
+ * the target and the writing process. A shutdown hook deletes the ones in flight when the JVM exits (Ctrl-C,
+ * SIGTERM); a {@code kill -9} or a power cut cannot run it, so every write first removes the stale temporary files
+ * of its own target: those of a process that no longer runs, and any untouched for an hour (the pid may have been
+ * reused). Files of the older {@code <name>.tmp<random>} form are removed after an hour too.
+ *
+ * <p>A target that is a symbolic link is written through: the link's final target gets the new content (written
+ * next to it and renamed over it) and the link stays a link, as {@code cp} or an editor would do. A link to nothing
+ * is an error rather than a guess where to create the file.
  */
 public final class AtomicFiles {
+
+    /** The part of a temporary file's name after {@code .<target name>}. */
+    static final String TEMP_MARK = ".netc-tmp-";
+    /** A temporary file nobody has written to for this long belongs to no running save. */
+    static final Duration STALE_AFTER = Duration.ofHours(1);
+
+    /** Temporary files being written by this JVM, deleted by the shutdown hook. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
 
     /** Writes the new content; the channel is positioned at 0 of an empty file. */
     @FunctionalInterface
@@ -40,12 +65,14 @@ public final class AtomicFiles {
      * @throws InputException {@code <target>: error: cannot write: <reason>} if writing fails; the old file is intact
      */
     public static void write(Path target, Content content) {
-        Path file = target.toAbsolutePath();
+        Path file = resolveLink(target);
         Path dir = file.getParent();
+        String name = file.getFileName().toString();
         Path tmp = null;
         boolean done = false;
         try {
-            tmp = createTemp(dir, file.getFileName().toString());
+            removeStaleTemps(dir, name);
+            tmp = createTemp(dir, name);
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 content.writeTo(out);
                 out.force(true);
@@ -57,29 +84,135 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw new InputException(target.toString(), "cannot write: " + reason(e), e);
         } finally {
-            if (!done && tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // Nothing more to do: the failure being reported matters more than a stray temp file.
+            if (tmp != null) {
+                if (!done) {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // Nothing more to do: the failure being reported matters more than a stray temp file.
+                    }
                 }
+                IN_FLIGHT.remove(tmp);
             }
         }
     }
 
     /**
-     * Creates {@code <name>.tmp<random>} next to the target. Not {@link Files#createTempFile}: that creates the file
-     * with mode 0600, which the rename would then give to the weights file.
+     * The file to replace: {@code target} itself, or, when it is a symbolic link, the file the link chain ends at
+     * (renaming over the link would replace the link with a regular file and leave the linked file stale).
+     */
+    private static Path resolveLink(Path target) {
+        Path file = target.toAbsolutePath();
+        if (!Files.isSymbolicLink(file)) {
+            return file;
+        }
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            String to;
+            try {
+                to = String.valueOf(Files.readSymbolicLink(file));
+            } catch (IOException | UnsupportedOperationException again) {
+                to = "?";
+            }
+            throw new InputException(target.toString(), "cannot write: it is a symbolic link to " + to
+                    + ", which does not exist", e);
+        }
+    }
+
+    /**
+     * Creates {@code .<name>.netc-tmp-<pid>-<random>} next to the target. Not {@link Files#createTempFile}: that
+     * creates the file with mode 0600, which the rename would then give to the weights file.
      */
     private static Path createTemp(Path dir, String name) throws IOException {
+        String prefix = tempPrefix(name) + ProcessHandle.current().pid() + "-";
         for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve(name + ".tmp" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            Path tmp = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
             try {
                 FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                CleanupOnExit.register(tmp);
                 return tmp;
             } catch (FileAlreadyExistsException e) {
                 if (attempt == 10) {
                     throw e;
+                }
+            }
+        }
+    }
+
+    static String tempPrefix(String name) {
+        return "." + name + TEMP_MARK;
+    }
+
+    /**
+     * Deletes the temporary files a killed earlier write of {@code name} left in {@code dir}: those of a process
+     * that is gone, and those untouched for {@link #STALE_AFTER}. Best effort: a file that cannot be listed or
+     * deleted is left, since the write itself may still succeed.
+     */
+    static void removeStaleTemps(Path dir, String name) {
+        String prefix = tempPrefix(name);
+        String legacy = name + ".tmp";
+        Instant cutoff = Instant.now().minus(STALE_AFTER);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(prefix) || p.getFileName().toString().startsWith(legacy))) {
+            for (Path p : files) {
+                String n = p.getFileName().toString();
+                if (IN_FLIGHT.contains(p) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                boolean old = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(cutoff);
+                boolean stale;
+                if (n.startsWith(prefix)) {
+                    long pid = pidOf(n.substring(prefix.length()));
+                    stale = old || (pid > 0 && ProcessHandle.of(pid).isEmpty());
+                } else {
+                    stale = old && LEGACY_SUFFIX.matcher(n.substring(legacy.length())).matches();
+                }
+                if (stale) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Cleaning up after someone else must never stop this write.
+        }
+    }
+
+    /** What the older {@code <name>.tmp<random>} files end with: an unsigned long in base 36. */
+    private static final Pattern LEGACY_SUFFIX = Pattern.compile("[0-9a-z]{1,13}");
+
+    /** The pid in {@code <pid>-<random>}, or -1. */
+    private static long pidOf(String rest) {
+        int dash = rest.indexOf('-');
+        if (dash <= 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The shutdown hook, registered on the first write: most runs of netc never write a file. */
+    private static final class CleanupOnExit {
+        static {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(CleanupOnExit::deleteAll, "netc-temp-cleanup"));
+            } catch (IllegalStateException | SecurityException e) {
+                // Already shutting down: the write's own finally block still deletes its file.
+            }
+        }
+
+        static void register(Path tmp) {
+            IN_FLIGHT.add(tmp);
+        }
+
+        private static void deleteAll() {
+            for (Path p : IN_FLIGHT) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException | RuntimeException e) {
+                    // The JVM is exiting; there is nobody left to tell.
                 }
             }
         }

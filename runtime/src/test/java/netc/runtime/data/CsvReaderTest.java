@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,5 +148,65 @@ class CsvReaderTest {
             "1 2"}) {
             assertEquals(false, CsvReader.isNumber(bad), bad);
         }
+    }
+
+    @Test
+    void theHeaderRowIsReported() throws IOException {
+        CsvReader.Parsed p = CsvReader.classes(10).parse(csv("label, pixel1 ,pixel2\n7,1,2\n"));
+        assertEquals(List.of("label", "pixel1", "pixel2"), p.header());
+        assertEquals(1, p.dataset().n());
+    }
+
+    @Test
+    void anAllNumericFirstRowIsDataAndNoHeaderIsReported() throws IOException {
+        CsvReader.Parsed p = CsvReader.classes(3).parse(csv("2,0.5,1\n0,-1,2e-1\n"));
+        assertEquals(List.of(), p.header());
+        assertEquals(2, p.dataset().n());
+    }
+
+    /** Excel and Notepad start UTF-8 files with U+FEFF; it made the first data row look like text, and vanish. */
+    @Test
+    void aByteOrderMarkDoesNotTurnTheFirstRowIntoAHeader() throws IOException {
+        Path file = Files.write(dir.resolve("bom.csv"), "\uFEFF1,0.5\n0,2\n".getBytes(StandardCharsets.UTF_8));
+        Dataset d = CsvReader.classes(2).read(file);
+        assertArrayEquals(new float[] {1, 0}, d.y());
+        assertArrayEquals(new float[] {0.5f, 2}, d.x());
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstHeaderName() throws IOException {
+        Path file = Files.write(dir.resolve("bom.csv"), "\uFEFFlabel,x\n1,2\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("label", "x"), CsvReader.classes(2).parse(file).header());
+    }
+
+    /** A typo in the first data row used to make it a "header", silently dropping a sample. */
+    @Test
+    void aFirstRowOfNumbersAndTextIsAnErrorAtTheFirstText() throws IOException {
+        Path file = csv("1, 0.5x,3\n0,2,4\n");
+        assertMessage(file + ":1:4: error: the first row is neither a header nor data: field 2 \"0.5x\" is not a "
+                + "number but field 1 \"1\" is; a header has only names, a data row only numbers "
+                + "(--csv-header yes|no says which this is)", CsvReader.classes(2), file);
+    }
+
+    @Test
+    void aFirstRowOfNumbersAndTextAfterBlankLinesNamesItsLine() throws IOException {
+        Path file = csv("\n\nlabel,2\n0,2\n");
+        assertMessage(file + ":3:1: error: the first row is neither a header nor data: field 1 \"label\" is not a "
+                + "number but field 2 \"2\" is; a header has only names, a data row only numbers "
+                + "(--csv-header yes|no says which this is)", CsvReader.classes(2), file);
+    }
+
+    @Test
+    void headerYesSkipsTheFirstRowWhateverItHolds() throws IOException {
+        CsvReader.Parsed p = CsvReader.classes(2).header(CsvReader.Header.YES).parse(csv("label,2\n1,3\n0,4\n"));
+        assertEquals(List.of("label", "2"), p.header());
+        assertArrayEquals(new float[] {1, 0}, p.dataset().y());
+    }
+
+    @Test
+    void headerNoReadsTheFirstRowAsData() throws IOException {
+        Path file = csv("label,x\n1,2\n");
+        assertMessage(file + ":1: error: label \"label\" is not a non-negative integer",
+                CsvReader.classes(2).header(CsvReader.Header.NO), file);
     }
 }
