@@ -55,13 +55,13 @@ public final class Main implements Runnable {
             e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return USAGE;
         });
-        cmd.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, e, stacktrace));
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex, e, stacktrace, hasBatch(c)));
         int code;
         try {
             code = cmd.execute(args);
         } catch (RuntimeException | Error ex) {
             // picocli only routes exceptions from a command's call(); anything else still gets the same treatment.
-            code = handle(ex, e, stacktrace);
+            code = handle(ex, e, stacktrace, false);
         }
         return checkOutput(code, o, out, e);
     }
@@ -95,14 +95,14 @@ public final class Main implements Runnable {
         return ex.getMessage();
     }
 
-    static int handle(Throwable ex, PrintWriter err, boolean stacktrace) {
+    /** {@code hasBatch}: whether the command has a {@code --batch} option, which the out-of-memory advice names. */
+    static int handle(Throwable ex, PrintWriter err, boolean stacktrace, boolean hasBatch) {
         int code;
         if (ex instanceof UserError || ex instanceof InputException) {
             err.println(ex.getMessage());
             code = USER_ERROR;
         } else if (ex instanceof OutOfMemoryError) {
-            err.println("netc: error: out of memory; give the JVM more with NETC_JAVA_OPTS=-Xmx8g, or use a"
-                    + " smaller --batch");
+            err.println(outOfMemory(hasBatch));
             code = USER_ERROR;
         } else {
             err.println("netc: internal error: " + ex);
@@ -115,6 +115,17 @@ public final class Main implements Runnable {
         }
         err.flush();
         return code;
+    }
+
+    /** Whether the command that ran has a {@code --batch} option (check, grad and generate have none). */
+    static boolean hasBatch(CommandLine command) {
+        return command.getCommandSpec().findOption("--batch") != null;
+    }
+
+    /** The advice for an out-of-memory error: more heap, and a smaller batch only where there is a --batch. */
+    static String outOfMemory(boolean hasBatch) {
+        return "netc: error: out of memory (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB);"
+                + " give it more with NETC_JAVA_OPTS=-Xmx8g" + (hasBatch ? ", or use a smaller --batch" : "");
     }
 
     /** {@code --version}: from the jar's manifest when there is one. */

@@ -6,7 +6,7 @@ import netc.compiler.driver.Compilation;
 import netc.compiler.driver.NetCompiler;
 import netc.compiler.frontend.CheckedModel;
 import netc.compiler.load.JaninoLoader;
-import netc.compiler.source.Diagnostic;
+import netc.compiler.source.Diagnostics;
 import netc.compiler.source.SourceFile;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,8 +44,8 @@ final class ModelArgs {
     }
 
     private static void printWarnings(CheckedModel model, PrintWriter err) {
-        for (Diagnostic d : model.warnings()) {
-            err.println(d.render(model.source()));
+        if (!model.warnings().isEmpty()) {
+            err.println(Diagnostics.renderCapped(model.warnings(), model.source(), "warning"));
         }
         err.flush();
     }

@@ -26,6 +26,7 @@ import netc.runtime.train.Optimizer;
 import netc.runtime.train.ProgressListener;
 import netc.runtime.train.Sgd;
 import netc.runtime.train.Trainer;
+import netc.runtime.train.TrainingDivergedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -138,6 +139,9 @@ final class TrainCommand implements Callable<Integer> {
         d.train().requireFits(ms);
         d.test().requireFits(ms);
         float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
+        if (init == null) {
+            Divergence.requireFiniteStart(checked, ms, params);
+        }
         long t0 = System.nanoTime();
         Compilation c = NetCompiler.compile(checked, model.options());
         Network net = c.load();
@@ -153,7 +157,13 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
         Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
                 .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
-        List<EpochReport> reports = trainer.train(params, d.train(), d.test());
+        double startMax = Divergence.maxAbs(params);
+        List<EpochReport> reports;
+        try {
+            reports = trainer.train(params, d.train(), d.test());
+        } catch (TrainingDivergedException e) {
+            throw Divergence.explain(e, c, params, startMax);
+        }
         requireFinite(ms, params, epochs);
         if (save != null) {
             EpochReport last = reports.get(reports.size() - 1);

@@ -259,6 +259,11 @@ final class DeclarationChecker {
                     + "' (its argument is std)");
             return null;
         }
+        if (Function.beyondFloatRange(a.value())) {
+            diagnostics.error(a.value().span(), Function.beyondFloatRangeMessage(OperandText.text(source,
+                    a.value().span())));
+            return null;
+        }
         Double std = Function.literal(a.value());
         if (std == null) {
             diagnostics.error(a.value().span(), "the standard deviation of normal must be a number, as in"

@@ -111,6 +111,20 @@ enum Function {
         return given == null ? Double.valueOf(DEFAULT_SLOPE) : literal(given);
     }
 
+    /**
+     * Whether {@code e} is a numeric literal ({@code 1e39}, {@code -1e39}) whose magnitude is beyond the float range
+     * (including literals too large for a double): the generated code computes in float, where it would be infinity.
+     */
+    static boolean beyondFloatRange(Expr e) {
+        Expr inner = e instanceof Unary u ? u.operand() : e;
+        return inner instanceof Number n && !(Math.abs(n.value()) <= Float.MAX_VALUE);
+    }
+
+    /** The message for a literal {@link #beyondFloatRange}: {@code number 1e39 is out of float range (...)}. */
+    static String beyondFloatRangeMessage(String text) {
+        return "number " + text + " is out of float range (the largest float is about 3.4e38)";
+    }
+
     /** The value of {@code 0.1} or {@code -0.1}, or null if {@code e} is not a finite numeric literal. */
     static Double literal(Expr e) {
         double v;

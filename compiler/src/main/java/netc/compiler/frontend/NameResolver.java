@@ -229,8 +229,8 @@ final class NameResolver {
     }
 
     private void checkNumber(Number n) {
-        if (!Double.isFinite(n.value())) {
-            diagnostics.error(n.span(), "number " + OperandText.text(source, n.span()) + " is too large");
+        if (Function.beyondFloatRange(n)) {
+            diagnostics.error(n.span(), Function.beyondFloatRangeMessage(OperandText.text(source, n.span())));
         }
     }
 

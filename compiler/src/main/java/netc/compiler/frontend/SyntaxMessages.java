@@ -95,6 +95,10 @@ final class SyntaxMessages {
             String example = stmtType == NetLexer.INPUT ? "[784]" : stmtType == NetLexer.TARGET ? "[10]" : "[512, 784]";
             return Diagnostic.error(where, "expected a shape like " + example + " after " + quote(prev) + found);
         }
+        Diagnostic loop = loopRange(expected, prev, where, found);
+        if (loop != null) {
+            return loop;
+        }
         if (is(expected, NetLexer.INT)) {
             return Diagnostic.error(where, "expected a positive whole number in the shape" + found);
         }
@@ -138,6 +142,26 @@ final class SyntaxMessages {
                     + multiplyHint(prev, t));
         }
         return Diagnostic.error(spans.of(t), "unexpected " + describe(t));
+    }
+
+    /**
+     * A {@code for t in 1..27} loop cut short: the range's end after {@code 1..}, the range after {@code in}, or the
+     * {@code in} after the variable. Null when {@code prev} is not inside a loop clause.
+     */
+    private static Diagnostic loopRange(IntervalSet expected, Token prev, Span where, String found) {
+        int type = prev == null ? -1 : prev.getType();
+        if (is(expected, NetLexer.INT) && (type == NetLexer.RANGE_FROM || type == NetLexer.DOTS)) {
+            return Diagnostic.error(where, "expected the last step of the loop range after " + quote(prev) + found
+                    + ", as in 'for t in 1..27'");
+        }
+        if (type == NetLexer.IN && expected.contains(NetLexer.RANGE_FROM)) {
+            return Diagnostic.error(where, "expected a loop range like 1..27 after 'in'" + found);
+        }
+        if (is(expected, NetLexer.IN)) {
+            return Diagnostic.error(where, "expected 'in' after the loop variable " + quote(prev) + found
+                    + ", as in 'for t in 1..27'");
+        }
+        return null;
     }
 
     /** The parser finished a statement and cannot start another one at {@code t}. */

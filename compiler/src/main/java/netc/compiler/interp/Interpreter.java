@@ -17,6 +17,7 @@ public final class Interpreter {
     private final Graph graph;
     private final int batch;
     private final Map<String, double[]> leaves = new HashMap<>();
+    private boolean roundToFloat;
 
     /** An interpreter for {@code graph} over {@code batch} samples; bind every leaf before {@link #run()}. */
     public Interpreter(Graph graph, int batch) {
@@ -30,12 +31,29 @@ public final class Interpreter {
         return this;
     }
 
+    /**
+     * Rounds every node's value to float before later nodes use it, as the generated code stores it: then a value
+     * beyond the float range is infinity and a probability that underflows is 0, where float training sees them.
+     * Losses stay in double: generated code sums the per-sample losses in double too.
+     */
+    public Interpreter roundingToFloat() {
+        this.roundToFloat = true;
+        return this;
+    }
+
     /** Evaluates every node; the result is indexed by node id (null for ids not in the graph). */
     public double[][] run() {
         Node last = graph.nodes().get(graph.nodes().size() - 1);
         double[][] v = new double[last.id() + 1][];
         for (Node n : graph.nodes()) {
             v[n.id()] = evaluate(n, v);
+            if (roundToFloat && n.op().kind() != Op.Kind.LOSS) {
+                double[] r = v[n.id()].clone();
+                for (int i = 0; i < r.length; i++) {
+                    r[i] = (float) r[i];
+                }
+                v[n.id()] = r;
+            }
         }
         return v;
     }

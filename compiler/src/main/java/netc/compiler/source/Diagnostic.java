@@ -45,16 +45,38 @@ public record Diagnostic(Severity severity, Span span, String message, List<Note
         return sb.toString();
     }
 
+    /** The most columns of a source line echoed under a message; longer lines show a window around the caret. */
+    static final int LINE_WINDOW = 120;
+
+    private static final String ELLIPSIS = "...";
+
+    /**
+     * The source line and a caret (with tildes to the span's end) under the span's first column. A line longer than
+     * {@link #LINE_WINDOW} columns (a 400 KB generated line, say) is cut to a window around the caret, marked with
+     * {@code ...} at each cut end, and the caret moved by the same amount so that it still points at the span.
+     */
     private static void appendCaret(StringBuilder sb, SourceFile source, Span span) {
-        String line = source.line(span.line());
-        sb.append('\n').append("    ").append(line.replace('\t', ' ')).append('\n').append("    ");
+        String line = source.line(span.line()).replace('\t', ' ');
         int col = Math.max(1, span.column());
-        for (int i = 1; i < col; i++) {
+        int last = span.endLine() == span.line() ? span.endColumn() : line.length();
+        last = Math.min(last, Math.max(col, line.length()));
+        int from = 0;
+        int to = line.length();
+        if (line.length() > LINE_WINDOW) {
+            // Keep the caret a third of the way in, so some context shows on both sides.
+            from = Math.max(0, Math.min(col - 1 - LINE_WINDOW / 3, line.length() - LINE_WINDOW));
+            to = Math.min(line.length(), from + LINE_WINDOW);
+        }
+        String lead = from > 0 ? ELLIPSIS : "";
+        sb.append('\n').append("    ").append(lead).append(line, from, to).append(to < line.length() ? ELLIPSIS : "")
+                .append('\n').append("    ");
+        int caret = col - from + lead.length();
+        for (int i = 1; i < caret; i++) {
             sb.append(' ');
         }
         sb.append('^');
-        int last = span.endLine() == span.line() ? span.endColumn() : line.length();
-        for (int i = col + 1; i <= Math.min(last, Math.max(col, line.length())); i++) {
+        int end = Math.min(last, Math.max(col, to));
+        for (int i = col + 1; i <= end; i++) {
             sb.append('~');
         }
     }

@@ -15,6 +15,7 @@ public final class Diagnostics {
     private final List<Diagnostic> items = new ArrayList<>();
 
     private int errorCount;
+    private int total;
 
     public Diagnostics(SourceFile source) {
         this.source = source;
@@ -25,6 +26,7 @@ public final class Diagnostics {
     }
 
     public void add(Diagnostic d) {
+        total++;
         if (d.severity() == Diagnostic.Severity.ERROR) {
             errorCount++;
         }
@@ -60,7 +62,10 @@ public final class Diagnostics {
         }
     }
 
-    /** All diagnostics rendered with carets, one after another. */
+    /**
+     * All diagnostics rendered with carets, one after another; if more were reported than the cap kept, a last line
+     * says how many more.
+     */
     public String render() {
         StringBuilder sb = new StringBuilder();
         for (Diagnostic d : items()) {
@@ -69,6 +74,34 @@ public final class Diagnostics {
             }
             sb.append(d.render(source));
         }
+        if (total > items.size()) {
+            sb.append('\n').append(omitted(total - items.size(), "error"));
+        }
         return sb.toString();
+    }
+
+    /**
+     * Up to {@link #CAP} diagnostics (warnings, say) rendered with carets, one per line group, then a line saying how
+     * many more there were: 20,000 unused-parameter warnings must not bury the screen either.
+     */
+    public static String renderCapped(List<Diagnostic> diagnostics, SourceFile source, String what) {
+        StringBuilder sb = new StringBuilder();
+        int shown = Math.min(CAP, diagnostics.size());
+        for (int i = 0; i < shown; i++) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(diagnostics.get(i).render(source));
+        }
+        if (diagnostics.size() > shown) {
+            sb.append('\n').append(omitted(diagnostics.size() - shown, what));
+        }
+        return sb.toString();
+    }
+
+    /** {@code note: 3 more errors not shown (the first 20 are)}. */
+    static String omitted(int more, String what) {
+        return "note: " + more + " more " + what + (more == 1 ? "" : "s") + " not shown (only the first " + CAP
+                + " are)";
     }
 }

@@ -2,6 +2,7 @@ package netc.compiler.cli;
 
 import static netc.compiler.cli.Cli.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -81,6 +82,22 @@ class CheckCommandTest {
                 + "    h = relu(W x)\n"
                 + "    ^\n", r.err());
         assertTrue(r.out().startsWith("network m (unused.net)\n"), r::describe);
+    }
+
+    @Test
+    void warningsAreCappedAndTheRestCounted(@TempDir Path dir) {
+        StringBuilder unused = new StringBuilder();
+        for (int i = 0; i < 25; i++) {
+            unused.append("param u").append(i).append("[3]\n");
+        }
+        Path file = Cli.write(dir.resolve("many.net"), "network m\n\ninput  x[4]\ntarget y : class[3]\n\n"
+                + "param W[3, 4] init he\n" + unused + "p = softmax(W x)\nloss = cross_entropy(p, y)\n");
+        Cli r = Cli.run("check", file);
+        assertEquals(Main.OK, r.code(), r::describe);
+        assertEquals(20, r.err().lines().filter(l -> l.contains(": warning: parameter 'u")).count(), r::describe);
+        assertTrue(r.err().contains(": warning: parameter 'u19' is never used\n"), r::describe);
+        assertFalse(r.err().contains("'u20'"), r::describe);
+        assertTrue(r.err().endsWith("\nnote: 5 more warnings not shown (only the first 20 are)\n"), r::describe);
     }
 
     @ParameterizedTest

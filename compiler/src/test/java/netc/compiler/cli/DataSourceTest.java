@@ -132,6 +132,14 @@ class DataSourceTest {
     }
 
     @Test
+    void endlessDeviceAsCsvFailsFastNamingTheFileAndLine() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(zero), "a system with /dev/zero");
+        train(XOR, "--data", zero).assertUserError("/dev/zero:1: error: line is longer than 16777216 characters;"
+                + " is this a CSV file?\n").assertOutEmpty();
+    }
+
+    @Test
     void csvRowWithTheWrongColumnCountIsAUserErrorWithItsLine() {
         Path csv = Cli.write(dir.resolve("cols.csv"), "0,1,2\n1,3\n");
         Cli run = train(XOR, "--data", csv)

@@ -2,6 +2,7 @@ package netc.compiler.cli;
 
 import static netc.compiler.cli.Cli.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -164,7 +165,7 @@ class MainTest {
     @Test
     void bugIsReportedAsInternalErrorWithExitCode3() {
         StringWriter err = new StringWriter();
-        int code = Main.handle(new IllegalStateException("boom"), new PrintWriter(err), false);
+        int code = Main.handle(new IllegalStateException("boom"), new PrintWriter(err), false, false);
         assertEquals(Main.INTERNAL_ERROR, code);
         assertEquals("netc: internal error: java.lang.IllegalStateException: boom\n"
                 + "This is a bug in netc. Please report it with the command line and the .net file (rerun with "
@@ -174,7 +175,7 @@ class MainTest {
     @Test
     void stacktraceOptionPrintsTheTraceOfAnInternalError() {
         StringWriter err = new StringWriter();
-        int code = Main.handle(new IllegalStateException("boom"), new PrintWriter(err), true);
+        int code = Main.handle(new IllegalStateException("boom"), new PrintWriter(err), true, false);
         assertEquals(Main.INTERNAL_ERROR, code);
         String text = err.toString().replace("\r\n", "\n");
         assertTrue(text.startsWith("netc: internal error: java.lang.IllegalStateException: boom\n"
@@ -185,7 +186,7 @@ class MainTest {
     @Test
     void userErrorIsPrintedAsIsWithExitCode1() {
         StringWriter err = new StringWriter();
-        int code = Main.handle(new UserError("a.csv", "something is wrong"), new PrintWriter(err), false);
+        int code = Main.handle(new UserError("a.csv", "something is wrong"), new PrintWriter(err), false, false);
         assertEquals(Main.USER_ERROR, code);
         assertEquals("a.csv: error: something is wrong\n", err.toString().replace("\r\n", "\n"));
     }
@@ -193,7 +194,7 @@ class MainTest {
     @Test
     void runtimeInputErrorIsPrintedAsIsWithExitCode1() {
         StringWriter err = new StringWriter();
-        int code = Main.handle(new InputException("w.safetensors", "file not found"), new PrintWriter(err), false);
+        int code = Main.handle(new InputException("w.safetensors", "file not found"), new PrintWriter(err), false, false);
         assertEquals(Main.USER_ERROR, code);
         assertEquals("w.safetensors: error: file not found\n", err.toString().replace("\r\n", "\n"));
     }
@@ -201,10 +202,26 @@ class MainTest {
     @Test
     void outOfMemoryIsAUserErrorWithAHint() {
         StringWriter err = new StringWriter();
-        int code = Main.handle(new OutOfMemoryError("Java heap space"), new PrintWriter(err), false);
+        int code = Main.handle(new OutOfMemoryError("Java heap space"), new PrintWriter(err), false, true);
         assertEquals(Main.USER_ERROR, code);
-        assertEquals("netc: error: out of memory; give the JVM more with NETC_JAVA_OPTS=-Xmx8g, or use a smaller "
-                + "--batch\n", err.toString().replace("\r\n", "\n"));
+        assertEquals("netc: error: out of memory (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB); give it more with NETC_JAVA_OPTS=-Xmx8g, or use a smaller --batch\n",
+                err.toString().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void outOfMemorySuggestsBatchOnlyToCommandsThatHaveIt() {
+        StringWriter err = new StringWriter();
+        Main.handle(new OutOfMemoryError("Java heap space"), new PrintWriter(err), false, false);
+        assertEquals("netc: error: out of memory (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB); give it more with NETC_JAVA_OPTS=-Xmx8g\n", err.toString().replace("\r\n", "\n"));
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        for (String name : new String[] {"check", "grad", "generate"}) {
+            assertFalse(Main.hasBatch(root.getSubcommands().get(name)), name);
+        }
+        for (String name : new String[] {"train", "eval", "gradcheck"}) {
+            assertTrue(Main.hasBatch(root.getSubcommands().get(name)), name);
+        }
     }
 
     @Test

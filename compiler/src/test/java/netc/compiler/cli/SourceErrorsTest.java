@@ -75,9 +75,31 @@ class SourceErrorsTest {
     }
 
     @Test
-    void nonUtf8FileIsAUserError() throws Exception {
-        Path file = Files.write(dir.resolve("latin1.net"), new byte[] {'n', 'e', 't', (byte) 0xE9, '\n'});
-        Cli.run("check", file).assertUserError(file + ": error: not a UTF-8 text file\n").assertOutEmpty();
+    void nonUtf8FileIsAUserErrorAtTheBadByte() throws Exception {
+        byte[] text = (HEADER + "p = softmax(W x + b) # caf\u00e9\nloss = cross_entropy(p, y)\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("latin1.net"), text);
+        Cli.run("check", file).assertUserError(file + ":9:27: error: invalid UTF-8 byte 0xE9; a .net file must be"
+                + " UTF-8 text\n"
+                + "    p = softmax(W x + b) # caf\ufffd\n"
+                + "    " + " ".repeat(26) + "^\n").assertOutEmpty();
+    }
+
+    @Test
+    void fileLargerThanTheLimitFailsFastNamingTheFile() throws Exception {
+        // A comment longer than 1 MiB: a valid file in every other way, so only the size limit can reject it.
+        Path file = Files.writeString(dir.resolve("huge.net"), HEADER + "#" + "x".repeat(1 << 20) + "\n"
+                + "p = softmax(W x + b)\nloss = cross_entropy(p, y)\n");
+        Cli.run("check", file).assertUserError(file + ": error: the file is larger than 1 MiB, the limit for a .net"
+                + " file; is it a model file?\n").assertOutEmpty();
+    }
+
+    @Test
+    void endlessDeviceAsModelFailsFastNamingIt() {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "a system with /dev/zero");
+        Cli.run("check", zero).assertUserError("/dev/zero: error: the file is larger than 1 MiB, the limit for a .net"
+                + " file; is it a model file?\n").assertOutEmpty();
     }
 
     @Test

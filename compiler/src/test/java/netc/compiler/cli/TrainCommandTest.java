@@ -154,15 +154,111 @@ class TrainCommandTest {
     }
 
     @Test
-    void divergingRunIsAUserErrorAndSavesNothing() {
+    void overflowOnTheFirstBatchNamesTheGradientNotTheLearningRate() {
+        // Targets of 1e30 times features of 1e18: the gradient of w overflows float on the very first batch,
+        // whatever the learning rate.
         Path csv = TestData.linearCsv(dir, "huge.csv", 10, 1e30, 1e18);
         Path weights = dir.resolve("w.safetensors");
         Cli r = Cli.run("train", LINEAR, "--data", csv, "--lr", "1e10", "--epochs", "1", "--save", weights);
-        r.assertUserErrorStartingWith("linear_regression.net: error: training diverged: ");
-        assertTrue(r.err().endsWith("; try a lower learning rate\n"), r::describe);
-        assertEquals(1, r.err().lines().count(), r::describe);
+        r.assertUserError(LINEAR + ":10:5: error: the gradient of parameter 'w' in 'y' produced -infinity at epoch 1,"
+                + " batch 1 (its inputs were finite, up to 1.111E+30 in magnitude, but the result is beyond the float"
+                + " range)\n"
+                + "    y = w x + b\n"
+                + "        ^~~\n");
         assertFalse(r.out().contains("saved weights"), r::describe);
         assertEquals(List.of("huge.csv"), Cli.filesUnder(dir), "nothing is saved after a diverged run");
+    }
+
+    @Test
+    void runWhoseWeightsGrowUntilTheLossOverflowsBlamesTheLearningRate() {
+        // Modest data, but steps of lr 1e10 multiply the weights by about 1e10 each batch until the loss overflows.
+        Path csv = TestData.linearCsv(dir, "plain.csv", 10, 1, 1);
+        Cli r = Cli.run("train", LINEAR, "--data", csv, "--lr", "1e3", "--optimizer", "sgd", "--batch", "2",
+                "--epochs", "3", "--schedule", "constant");
+        r.assertUserErrorStartingWith(LINEAR + ":10:5: error: a matrix product in 'y' produced -infinity at epoch 2,"
+                + " batch 2 (its inputs were finite, up to ");
+        assertTrue(r.err().endsWith(" since the start: try a lower learning rate\n    y = w x + b\n        ^~~\n"),
+                r::describe);
+        assertTrue(r.err().contains("; the largest weight grew from 0.02204 to "), r::describe);
+    }
+
+    @Test
+    void stepThatOverflowsAWeightNamesTheParameterAndTheLearningRate() {
+        Path csv = TestData.linearCsv(dir, "plain.csv", 10, 1, 1);
+        Cli.run("train", LINEAR, "--data", csv, "--lr", "1e10", "--optimizer", "sgd", "--batch", "2", "--epochs", "3",
+                "--schedule", "constant").assertUserError(LINEAR + ":7:7: error: parameter 'w' became infinity in the"
+                + " step before epoch 1, batch 4; the largest weight was 0.02204 at the start: try a lower learning"
+                + " rate\n"
+                + "    param w[1, 13] init normal(0.01)\n"
+                + "          ^\n");
+    }
+
+    @Test
+    void logOfANegativeInputIsNamedWithItsPosition() {
+        Path net = Cli.write(dir.resolve("logneg.net"), "network logneg\ninput x[2]\ntarget y : real[1]\n"
+                + "param W[1, 2] init normal(0.1)\nparam b[1]\n\nh = log(x)\np = W h + b\n"
+                + "loss = squared_error(p, y)\n");
+        Path csv = Cli.write(dir.resolve("neg.csv"), "1,0.5,2\n0,1,-2\n1,2,3\n0,4,5\n");
+        Cli.run("train", net, "--data", csv, "--test", csv, "--epochs", "1").assertUserError(net
+                + ":7:5: error: log in 'h' produced NaN at epoch 1, batch 1 (its input had negative values, e.g. -2)\n"
+                + "    h = log(x)\n"
+                + "        ^~~~~~\n");
+    }
+
+    @Test
+    void divisionByZeroIsNamedWithItsPosition() {
+        Path net = Cli.write(dir.resolve("div.net"), "network div\ninput x[2]\ntarget y : real[1]\n"
+                + "param W[1, 2] init normal(0.1)\nparam b[1]\n\nh = x / 0\np = W h + b\n"
+                + "loss = squared_error(p, y)\n");
+        Path csv = Cli.write(dir.resolve("d.csv"), "1,0.5,2\n0,1,-2\n1,2,3\n0,4,5\n");
+        Cli.run("train", net, "--data", csv, "--test", csv, "--epochs", "1").assertUserError(net
+                + ":7:7: error: '/' in 'h' produced infinity at epoch 1, batch 1 (it divided by zero)\n"
+                + "    h = x / 0\n"
+                + "          ^\n");
+    }
+
+    @Test
+    void initialiserBeyondTheFloatRangeIsNamedAtTheParameter() {
+        Path net = Cli.write(dir.resolve("big.net"), "network big\ninput x[2]\ntarget y : real[1]\n"
+                + "param W[1, 8] init he\nparam V[8, 2] init normal(3e38)\nparam b[1]\n\n"
+                + "p = W V x + b\nloss = squared_error(p, y)\n");
+        Path csv = Cli.write(dir.resolve("b.csv"), "1,0.5,2\n0,1,-2\n1,2,3\n0,4,5\n");
+        Cli r = Cli.run("train", net, "--data", csv, "--test", csv, "--epochs", "1");
+        r.assertUserErrorStartingWith(net + ":5:7: error: the initialiser normal(3.0E38) of parameter 'V' produced ");
+        assertTrue(r.err().contains(", beyond the float range; use a smaller standard deviation\n"
+                + "    param V[8, 2] init normal(3e38)\n"
+                + "          ^\n"), r::describe);
+        r.assertOutEmpty();
+    }
+
+    @Test
+    void initialWeightsHoldingNaNAreRejectedNamingTheTensor() throws Exception {
+        netc.runtime.ModelSpec spec = netc.compiler.driver.NetCompiler.check(netc.compiler.driver.NetCompiler.read(XOR))
+                .modelSpec();
+        netc.runtime.ParamSpec second = spec.params().get(1);
+        Path bad = writeWeightsWithoutChecksum(dir.resolve("nan.safetensors"), spec, second.offset() + 2);
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--epochs", "1", "--init", bad).assertUserError(bad
+                + ": error: tensor " + second.name() + " holds NaN at element 2\n");
+    }
+
+    /** A safetensors file as another tool writes it (no checksum), all weights 0.5 but a NaN at {@code nanAt}. */
+    private static Path writeWeightsWithoutChecksum(Path file, netc.runtime.ModelSpec spec, int nanAt)
+            throws java.io.IOException {
+        StringBuilder json = new StringBuilder("{");
+        for (netc.runtime.ParamSpec p : spec.params()) {
+            json.append(json.length() > 1 ? "," : "").append('"').append(p.name()).append("\":{\"dtype\":\"F32\","
+                    + "\"shape\":").append(java.util.Arrays.toString(p.shape()).replace(" ", ""))
+                    .append(",\"data_offsets\":[").append(4L * p.offset()).append(',')
+                    .append(4L * (p.offset() + p.size())).append("]}");
+        }
+        byte[] header = json.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + header.length + 4 * spec.paramCount())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(header.length).put(header);
+        for (int i = 0; i < spec.paramCount(); i++) {
+            buf.putFloat(i == nanAt ? Float.NaN : 0.5f);
+        }
+        return Files.write(file, buf.array());
     }
 
     @Test

@@ -1,9 +1,11 @@
 package netc.runtime.data;
 
 import java.io.BufferedReader;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,6 +29,13 @@ import netc.runtime.InputException;
  * {@code CsvReader.classes(10).labelColumn(0).read(path)}.
  */
 public final class CsvReader {
+    /**
+     * The longest line read, in characters: 16 Mi. A 100,000-feature row of 20-character numbers is 2 Mi; a longer
+     * "line" is a file that is not CSV (/dev/zero, a binary file), and reading on would end in an out-of-memory error
+     * that names no file.
+     */
+    public static final int MAX_LINE_CHARS = 1 << 24;
+
 
     /** Whether the first non-blank row is a header. */
     public enum Header {
@@ -102,6 +111,11 @@ public final class CsvReader {
         return parse(in, source).dataset();
     }
 
+    /** As {@link #read(InputStream, String)}, holding at most {@code budget} values per list (see valueBudget). */
+    Dataset read(InputStream in, String source, long budget) {
+        return parse(in, source, budget).dataset();
+    }
+
     /** As {@link #read(Path)}, also telling whether a header row was skipped. */
     public Parsed parse(Path file) {
         try (InputStream in = Inputs.open(file)) {
@@ -113,25 +127,30 @@ public final class CsvReader {
 
     /** As {@link #read(InputStream, String)}, also telling whether a header row was skipped. */
     public Parsed parse(InputStream in, String source) {
+        return parse(in, source, valueBudget());
+    }
+
+    private Parsed parse(InputStream in, String source, long budget) {
         try {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(Inputs.decompressIfGzip(in, source),
-                    StandardCharsets.UTF_8), 1 << 16);
-            return parse(reader, source);
+            LineLimit lines = new LineLimit(new InputStreamReader(Inputs.decompressIfGzip(in, source),
+                    StandardCharsets.UTF_8), source);
+            return parse(new BufferedReader(lines, 1 << 16), source, lines, budget);
         } catch (IOException e) {
             throw Inputs.failure(source, e);
         }
     }
 
-    private Parsed parse(BufferedReader reader, String source) throws IOException {
+    private Parsed parse(BufferedReader reader, String source, LineLimit lines, long budget) throws IOException {
         List<String> headerNames = List.of();
-        FloatList xs = new FloatList(source);
-        FloatList ys = new FloatList(source);
+        FloatList xs = new FloatList(lines, budget);
+        FloatList ys = new FloatList(lines, budget);
         int columns = -1;
         int firstLine = 0;
         int lineNumber = 0;
         String[] cells = new String[16];
         for (String line; (line = reader.readLine()) != null; ) {
             lineNumber++;
+            lines.parsing = lineNumber;
             if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == BYTE_ORDER_MARK) {
                 line = line.substring(1);
             }
@@ -325,23 +344,80 @@ public final class CsvReader {
         return c >= '0' && c <= '9';
     }
 
+    /**
+     * The most values (features or targets) one list may hold: as many floats as fit in an eighth of the JVM's
+     * maximum heap, so that growing the list (old and new array at once) and the copies the data set makes still fit.
+     * Past it the file is too large for this JVM, which the message says, naming the file and line, long before an
+     * out-of-memory error would.
+     */
+    static long valueBudget() {
+        return Runtime.getRuntime().maxMemory() / 8 / Float.BYTES;
+    }
+
+    /**
+     * The characters under the line reader, counted: fails with {@code file:line} when a line grows past
+     * {@link #MAX_LINE_CHARS}, and knows the line being read for other messages. Lines end at {@code \n}.
+     */
+    private static final class LineLimit extends FilterReader {
+        final String source;
+        /** The line the characters read so far end on (the buffer reads ahead of the parser). */
+        long line = 1;
+        /** The line the parser is on, for messages about its values. */
+        long parsing;
+        int run;
+
+        LineLimit(Reader in, String source) {
+            super(in);
+            this.source = source;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            int n = in.read(buf, off, len);
+            for (int i = off; i < off + n; i++) {
+                if (buf[i] == '\n') {
+                    line++;
+                    run = 0;
+                } else if (++run > MAX_LINE_CHARS) {
+                    throw new InputException(source + ":" + line, "line is longer than " + MAX_LINE_CHARS + " characters;"
+                            + " is this a CSV file?");
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            char[] one = new char[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        /** {@code file:line} of the line being parsed. */
+        String where() {
+            return source + ":" + parsing;
+        }
+    }
+
     /** A growable float array: a 60000 x 785 CSV must not become 47 million boxed Floats. */
     private static final class FloatList {
-        final String source;
+        final LineLimit lines;
+        final long budget;
         float[] data = new float[1024];
         int size;
 
-        FloatList(String source) {
-            this.source = source;
+        FloatList(LineLimit lines, long budget) {
+            this.lines = lines;
+            this.budget = Math.min(budget, Integer.MAX_VALUE - 8);
         }
 
         void add(float v) {
             if (size == data.length) {
-                if (data.length > Integer.MAX_VALUE / 2 - 8) {
-                    throw new InputException(source, "too large: more than " + size
-                            + " values do not fit in one Java array");
+                if (size >= budget) {
+                    throw new InputException(lines.where(), "too large for memory: more than " + size + " values"
+                            + " (the JVM may use " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give it more"
+                            + " with -Xmx (for netc: NETC_JAVA_OPTS=-Xmx8g)");
                 }
-                data = Arrays.copyOf(data, data.length * 2);
+                data = Arrays.copyOf(data, (int) Math.min(budget, 2L * data.length));
             }
             data[size++] = v;
         }

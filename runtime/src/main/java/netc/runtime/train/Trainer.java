@@ -138,11 +138,11 @@ public final class Trainer {
                 if (!Double.isFinite(loss)) {
                     String before = Double.isNaN(lastFinite) ? "no finite loss before it"
                             : "last finite loss " + format(lastFinite);
-                    throw diverged(spec, "loss became " + loss, epoch, k + 1, before, lastFinite);
+                    throw diverged(spec, "loss became " + loss, epoch, k + 1, before, lastFinite, batch);
                 }
                 if (!allFinite(grad)) {
                     throw diverged(spec, "the gradient became NaN or infinite", epoch, k + 1,
-                            "loss " + format(loss), loss);
+                            "loss " + format(loss), loss, batch);
                 }
                 optimizer.setRateFactor(schedule.factor((long) (epoch - 1) * batches + k, (long) epochs * batches));
                 optimizer.step(params, grad);
@@ -162,11 +162,14 @@ public final class Trainer {
         return reports;
     }
 
+    /** The exception carries a copy of the batch, so that the caller can find the operation that went wrong. */
     private static TrainingDivergedException diverged(ModelSpec spec, String what, int epoch, int batch,
-                                                      String aside, double lastFinite) {
+                                                      String aside, double lastFinite, Batch data) {
         String context = spec.sourceFile() == null || spec.sourceFile().isEmpty() ? spec.name() : spec.sourceFile();
         return new TrainingDivergedException(context, "training diverged: " + what + " at epoch " + epoch
-                + ", batch " + batch + " (" + aside + "); try a lower learning rate", epoch, batch, lastFinite);
+                + ", batch " + batch + " (" + aside + "); try a lower learning rate", epoch, batch, lastFinite,
+                what + " at epoch " + epoch + ", batch " + batch + " (" + aside + ")", data.x.clone(), data.y.clone(),
+                data.count);
     }
 
     /** Four significant digits without trailing zeros: {@code 2.31}, {@code 0.0123}, {@code 1.235E+9}. */

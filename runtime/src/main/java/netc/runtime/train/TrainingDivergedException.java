@@ -12,12 +12,44 @@ public final class TrainingDivergedException extends InputException {
     private final int epoch;
     private final int batch;
     private final double lastFiniteLoss;
+    private final String what;
+    private final transient float[] batchInputs;
+    private final transient float[] batchTargets;
+    private final int batchCount;
 
-    TrainingDivergedException(String context, String detail, int epoch, int batch, double lastFiniteLoss) {
+    TrainingDivergedException(String context, String detail, int epoch, int batch, double lastFiniteLoss,
+                              String what, float[] batchInputs, float[] batchTargets, int batchCount) {
         super(context, detail);
         this.epoch = epoch;
         this.batch = batch;
         this.lastFiniteLoss = lastFiniteLoss;
+        this.what = what;
+        this.batchInputs = batchInputs;
+        this.batchTargets = batchTargets;
+        this.batchCount = batchCount;
+    }
+
+    /** What stopped being finite, e.g. {@code loss became NaN}, without the advice of the message. */
+    public String what() {
+        return what;
+    }
+
+    /**
+     * The inputs of the batch that diverged, {@link #batchCount()} samples (a copy), so that a caller can re-run it
+     * to find the operation that produced the first non-finite value.
+     */
+    public float[] batchInputs() {
+        return batchInputs;
+    }
+
+    /** The targets of that batch: a class index per sample, or the real-valued targets. */
+    public float[] batchTargets() {
+        return batchTargets;
+    }
+
+    /** The number of samples in that batch. */
+    public int batchCount() {
+        return batchCount;
     }
 
     /** 1-based epoch in which it happened. */

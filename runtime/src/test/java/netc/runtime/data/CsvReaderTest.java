@@ -209,4 +209,26 @@ class CsvReaderTest {
         assertMessage(file + ":1: error: label \"label\" is not a non-negative integer",
                 CsvReader.classes(2).header(CsvReader.Header.NO), file);
     }
+
+    @Test
+    void aLineLongerThanTheLimitFailsNamingTheFileAndLine() throws IOException {
+        // A second "line" of 16 Mi + 1 characters without a newline: rejected as soon as it passes the limit.
+        Path file = csv("0,1,2\n1," + "9".repeat(CsvReader.MAX_LINE_CHARS) + "\n");
+        assertMessage(file + ":2: error: line is longer than 16777216 characters; is this a CSV file?",
+                CsvReader.classes(2), file);
+    }
+
+    @Test
+    void moreValuesThanTheMemoryBudgetFailNamingTheFileAndLine() {
+        StringBuilder rows = new StringBuilder();
+        for (int r = 0; r < 1500; r++) {
+            rows.append(r % 2).append(",1,2\n");
+        }
+        java.io.InputStream in = new java.io.ByteArrayInputStream(rows.toString().getBytes(StandardCharsets.UTF_8));
+        InputException e = assertThrows(InputException.class, () -> CsvReader.classes(2).read(in, "big.csv", 2000));
+        // 2 features a row: the feature list is full at 1,024 values after row 512, and may not double past 2,000.
+        assertEquals("big.csv:1001: error: too large for memory: more than 2000 values (the JVM may use "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); give it more with -Xmx (for netc:"
+                + " NETC_JAVA_OPTS=-Xmx8g)", e.getMessage());
+    }
 }
