@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class JavaLiteralsTest {
 
+    /** Special values name their class as a type, so that a generated class named Float cannot capture them. */
     @Test
     void spellsFloatsWithAnFSuffixAndSpecialValuesByName() {
         assertEquals("1.0f", JavaLiterals.floatLiteral(1f).toString());
@@ -22,17 +23,20 @@ class JavaLiteralsTest {
         assertEquals("1.0E-5f", JavaLiterals.floatLiteral(1e-5f).toString());
         assertEquals("1.4E-45f", JavaLiterals.floatLiteral(Float.MIN_VALUE).toString());
         assertEquals("3.4028235E38f", JavaLiterals.floatLiteral(Float.MAX_VALUE).toString());
-        assertEquals("Float.NaN", JavaLiterals.floatLiteral(Float.NaN).toString());
-        assertEquals("Float.POSITIVE_INFINITY", JavaLiterals.floatLiteral(Float.POSITIVE_INFINITY).toString());
-        assertEquals("Float.NEGATIVE_INFINITY", JavaLiterals.floatLiteral(Float.NEGATIVE_INFINITY).toString());
+        assertEquals("java.lang.Float.NaN", JavaLiterals.floatLiteral(Float.NaN).toString());
+        assertEquals("java.lang.Float.POSITIVE_INFINITY",
+                JavaLiterals.floatLiteral(Float.POSITIVE_INFINITY).toString());
+        assertEquals("java.lang.Float.NEGATIVE_INFINITY",
+                JavaLiterals.floatLiteral(Float.NEGATIVE_INFINITY).toString());
     }
 
     @Test
     void spellsDoublesAndInts() {
         assertEquals("0.1", JavaLiterals.doubleLiteral(0.1).toString());
         assertEquals("-0.0", JavaLiterals.doubleLiteral(-0.0).toString());
-        assertEquals("Double.NaN", JavaLiterals.doubleLiteral(Double.NaN).toString());
-        assertEquals("Double.NEGATIVE_INFINITY", JavaLiterals.doubleLiteral(Double.NEGATIVE_INFINITY).toString());
+        assertEquals("java.lang.Double.NaN", JavaLiterals.doubleLiteral(Double.NaN).toString());
+        assertEquals("java.lang.Double.NEGATIVE_INFINITY",
+                JavaLiterals.doubleLiteral(Double.NEGATIVE_INFINITY).toString());
         assertEquals("-7", JavaLiterals.intLiteral(-7).toString());
         assertEquals("(-2147483647 - 1)", JavaLiterals.intLiteral(Integer.MIN_VALUE).toString());
     }
