@@ -30,9 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A generated class may be named after any type its own source refers to: every public class of {@code java.lang}
  * (read from the running JDK), every type the generated source imports, and the first parts of its packages. Each
- * name is used twice, as the {@code .net} network's name ({@code illegal_argument_exception} gives the class
- * {@code IllegalArgumentException}; Vector API kernels) and as an explicit class name (scalar kernels). Every class
- * compiles with Janino and with javac and computes bitwise what a class with a harmless name computes.
+ * class name comes from the {@code .net} network's name ({@code illegal_argument_exception} gives the class
+ * {@code IllegalArgumentException}), with Vector API and scalar kernels by turns; the names the issue found and those
+ * no network name gives ({@code java}) are also given as an explicit class name, with the other kernel style. Every
+ * class compiles with Janino and with javac and computes bitwise what a class with a harmless name computes. (Every
+ * name twice in both styles would only repeat the same emitter paths, at four times the compile time.)
  *
  * <p>The classes named after networks share one package and are compiled in one javac run, so each also sees
  * classes named {@code Math}, {@code Float}, {@code System} ... beside it, which shadow {@code java.lang} for any name
@@ -59,10 +61,18 @@ class ClassNameClashTest {
 
     private static final int BATCH = 5;
 
+    /** Also given as {@code --class}: the names of the issue, and the types whose every use the tiny network has. */
+    private static final List<String> BY_OPTION_TOO = List.of("Math", "Float", "IllegalArgumentException", "System",
+            "Override", "Object", "String", "Network", "FloatVector", "Arrays");
+
+    /** One generated class to compile and run. */
+    private record Case(String className, String source, boolean vector) {
+    }
+
     private static Network vectorReference;
     private static Network scalarReference;
     private static JavacLoader.Batch javac;
-    private static final Map<String, String> SOURCES = new LinkedHashMap<>();
+    private static final Map<String, List<Case>> CASES = new LinkedHashMap<>();
 
     @BeforeAll
     static void compileAllWithJavac() {
@@ -70,21 +80,31 @@ class ClassNameClashTest {
                 source(network("tiny"), "gen.ref", "VectorReference", true)));
         scalarReference = instance(JaninoLoader.compile("gen.ref.ScalarReference",
                 source(network("tiny"), "gen.ref", "ScalarReference", false)));
+        Map<String, String> sources = new LinkedHashMap<>();
+        boolean vector = true;
         for (String name : names().toList()) {
+            List<Case> cases = new ArrayList<>();
             if (isUpperCamel(name)) {
-                SOURCES.put(BY_NETWORK + "." + name, byNetworkName(name));
+                cases.add(new Case(BY_NETWORK + "." + name, byNetworkName(name, vector), vector));
             }
-            SOURCES.put(optionClass(name), byClassOption(name));
+            if (!isUpperCamel(name) || BY_OPTION_TOO.contains(name)) {
+                boolean other = cases.isEmpty() ? vector : !vector;
+                cases.add(new Case(optionClass(name), byClassOption(name, other), other));
+            }
+            cases.forEach(c -> sources.put(c.className(), c.source()));
+            CASES.put(name, cases);
+            vector = !vector;
         }
-        javac = JavacLoader.compileAll(SOURCES);
+        javac = JavacLoader.compileAll(sources);
     }
 
     /** Every public top-level class of the {@code java.lang} package of the running JDK, and more; sorted. */
     static Stream<String> names() {
         TreeSet<String> names = new TreeSet<>(javaLangClasses());
-        String reference = source(network("tiny"), "gen.ref", "Reference", true);
-        reference.lines().filter(l -> l.startsWith("import ")).map(l -> l.substring(l.lastIndexOf('.') + 1,
-                l.length() - 1)).forEach(names::add);
+        for (boolean vector : new boolean[] {true, false}) {
+            source(network("tiny"), "gen.ref", "Reference", vector).lines().filter(l -> l.startsWith("import "))
+                    .map(l -> l.substring(l.lastIndexOf('.') + 1, l.length() - 1)).forEach(names::add);
+        }
         // first parts of the packages the source names; contextual keywords that are still valid class names
         names.addAll(List.of("java", "jdk", "netc", "gen", "module", "open", "when", "exports", "to", "with"));
         return names.stream();
@@ -115,6 +135,7 @@ class ClassNameClashTest {
         assertTrue(names.containsAll(List.of("Math", "Float", "IllegalArgumentException", "System", "Override",
                 "Object", "String", "Network", "FloatVector", "Arrays")), names.toString());
         assertTrue(javaLangClasses().size() > 90, "java.lang has some hundred public classes");
+        assertTrue(names.containsAll(BY_OPTION_TOO), "every name given as --class is a name of the test");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -122,19 +143,17 @@ class ClassNameClashTest {
     void aClassNamedAfterATypeItUsesCompilesAndComputesTheSame(String name) {
         if (isUpperCamel(name)) {
             assertEquals(name, EmitOptions.defaultClassName(networkName(name)), "the network name gives the class");
-            check(BY_NETWORK + "." + name, vectorReference);
         }
-        check(optionClass(name), scalarReference);
+        for (Case c : CASES.get(name)) {
+            Network reference = c.vector() ? vectorReference : scalarReference;
+            assertSameResults(reference, instance(JaninoLoader.compile(c.className(), c.source())),
+                    "Janino " + c.className());
+            assertSameResults(reference, instance(javac.load(c.className())), "javac " + c.className());
+        }
     }
 
-    private static void check(String className, Network reference) {
-        String source = SOURCES.get(className);
-        assertSameResults(reference, instance(JaninoLoader.compile(className, source)), "Janino " + className);
-        assertSameResults(reference, instance(javac.load(className)), "javac " + className);
-    }
-
-    private static String byNetworkName(String name) {
-        return source(network(networkName(name)), BY_NETWORK, null, true);
+    private static String byNetworkName(String name, boolean vector) {
+        return source(network(networkName(name)), BY_NETWORK, null, vector);
     }
 
     /**
@@ -151,8 +170,8 @@ class ClassNameClashTest {
         return name;
     }
 
-    private static String byClassOption(String name) {
-        return source(network("tiny"), optionPackage(name), name, false);
+    private static String byClassOption(String name, boolean vector) {
+        return source(network("tiny"), optionPackage(name), name, vector);
     }
 
     private static String optionClass(String name) {
