@@ -152,6 +152,34 @@ class ClassNameClashTest {
         }
     }
 
+    /**
+     * Networks named with a Java keyword, a restricted identifier or nothing but underscores get a class name that
+     * is none of those ({@code class} gives {@code Class}, {@code _} gives {@code Net}); it compiles with both
+     * compilers.
+     */
+    @Test
+    void networksNamedWithJavaKeywordsGiveValidClasses() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (String network : List.of("class", "int", "new", "var", "record", "yield", "sealed", "_", "__",
+                "true", "null", "goto", "const")) {
+            String className = EmitOptions.defaultClassName(network);
+            expected.put("gen.keywords." + className, network);
+        }
+        assertEquals(List.of("gen.keywords.Class", "gen.keywords.Int", "gen.keywords.New", "gen.keywords.Var",
+                "gen.keywords.Record", "gen.keywords.Yield", "gen.keywords.Sealed", "gen.keywords.Net",
+                "gen.keywords.True", "gen.keywords.Null", "gen.keywords.Goto", "gen.keywords.Const"),
+                List.copyOf(expected.keySet()), "_ and __ both give Net; the test keeps the second");
+        Map<String, String> sources = new LinkedHashMap<>();
+        expected.forEach((className, network) -> sources.put(className,
+                source(network(network), "gen.keywords", null, false)));
+        JavacLoader.Batch batch = JavacLoader.compileAll(sources);
+        sources.forEach((className, source) -> {
+            assertSameResults(scalarReference, instance(JaninoLoader.compile(className, source)),
+                    "Janino " + className);
+            assertSameResults(scalarReference, instance(batch.load(className)), "javac " + className);
+        });
+    }
+
     private static String byNetworkName(String name, boolean vector) {
         return source(network(networkName(name)), BY_NETWORK, null, vector);
     }
