@@ -22,7 +22,7 @@ record BiasRelu(String biasArray, String biasOffset, boolean relu) implements Ep
         if (biasArray != null) {
             v = CodeBlock.of("$L + $L[$L + $L]", v, biasArray, biasOffset, col);
         }
-        return relu ? CodeBlock.of("Math.max($L, 0f)", v) : v;
+        return relu ? CodeBlock.of("$T.max($L, 0f)", Math.class, v) : v;
     }
 
     @Override

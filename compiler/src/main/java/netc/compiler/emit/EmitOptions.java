@@ -1,5 +1,6 @@
 package netc.compiler.emit;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.SourceVersion;
 
@@ -29,6 +30,9 @@ public record EmitOptions(String packageName, String className, boolean vector, 
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
 
+    /** Identifiers that Java allows elsewhere but not as the name of a class (JLS 17 §3.9, TypeIdentifier). */
+    private static final Set<String> RESTRICTED_TYPE_NAMES = Set.of("var", "yield", "record", "sealed", "permits");
+
     public EmitOptions {
         if (!packageName.isEmpty()) {
             for (String part : packageName.split("\\.", -1)) {
@@ -36,8 +40,14 @@ public record EmitOptions(String packageName, String className, boolean vector, 
                     throw new IllegalArgumentException("not a valid package name: '" + packageName + "'");
                 }
             }
+            // the JVM refuses to define classes in java.* (ClassLoader#preDefineClass), javac to compile them
+            if (packageName.equals("java") || packageName.startsWith("java.")) {
+                throw new IllegalArgumentException("not a valid package name: '" + packageName
+                        + "' (java.* is reserved for the JDK)");
+            }
         }
-        if (!NAME.matcher(className).matches() || SourceVersion.isKeyword(className)) {
+        if (!NAME.matcher(className).matches() || SourceVersion.isKeyword(className)
+                || RESTRICTED_TYPE_NAMES.contains(className)) {
             throw new IllegalArgumentException("not a valid class name: '" + className + "'");
         }
         GemmSpec.checkVectorBits(vectorBits);

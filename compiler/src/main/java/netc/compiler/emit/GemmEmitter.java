@@ -260,7 +260,7 @@ public final class GemmEmitter {
                 code.addStatement("int mLo = 0");
                 code.addStatement("int mHi = $L", spec.m());
                 code.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
-                code.addStatement("int nEnd = Math.min(pHi * ($L), $L)", spec.panelWidth(), n);
+                code.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
                 code.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
                 code.addStatement("$T.fill(c, cOff + i * $L + nStart, cOff + i * $L + nEnd, 0f)",
                         java.util.Arrays.class, n, n);
@@ -271,7 +271,7 @@ public final class GemmEmitter {
                 code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
             }
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
-            code.addStatement("int k1 = Math.min(k0 + $L, batch)", TN_K_BLOCK);
+            code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
             code.add(columnPanels(nStart, nEnd));
             code.endControlFlow();
             if (spec.epilogue() != null) {
@@ -289,7 +289,7 @@ public final class GemmEmitter {
             if (block > 0) {
                 // blocks of rows whose part of A stays in L1 while every column panel passes over it
                 code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", block);
-                code.addStatement("int m1 = Math.min(m0 + $L, mHi)", block);
+                code.addStatement("int m1 = $T.min(m0 + $L, mHi)", Math.class, block);
                 rowLo = "m0";
                 rowHi = "m1";
                 code.add(columnPanels(CodeBlock.of("0"), n));
@@ -548,7 +548,7 @@ public final class GemmEmitter {
 
         private void multiplyAdd(CodeBlock.Builder code, CodeBlock acc, CodeBlock x, CodeBlock y) {
             if (vector || scalarFma) {
-                code.addStatement("$L = Math.fma($L, $L, $L)", acc, x, y, acc);
+                code.addStatement("$L = $T.fma($L, $L, $L)", acc, Math.class, x, y, acc);
             } else {
                 code.addStatement("$L += $L * $L", acc, x, y);
             }

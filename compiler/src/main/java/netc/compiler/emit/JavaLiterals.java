@@ -1,6 +1,7 @@
 package netc.compiler.emit;
 
 import com.palantir.javapoet.CodeBlock;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.lang.model.SourceVersion;
 
@@ -22,13 +23,13 @@ public final class JavaLiterals {
     /** A {@code float} literal: {@code 1.0f}, {@code -0.0f}, {@code 1.0E-5f}, {@code Float.NaN}, ±infinity. */
     public static CodeBlock floatLiteral(float value) {
         if (Float.isNaN(value)) {
-            return CodeBlock.of("Float.NaN");
+            return CodeBlock.of("$T.NaN", Float.class);
         }
         if (value == Float.POSITIVE_INFINITY) {
-            return CodeBlock.of("Float.POSITIVE_INFINITY");
+            return CodeBlock.of("$T.POSITIVE_INFINITY", Float.class);
         }
         if (value == Float.NEGATIVE_INFINITY) {
-            return CodeBlock.of("Float.NEGATIVE_INFINITY");
+            return CodeBlock.of("$T.NEGATIVE_INFINITY", Float.class);
         }
         return CodeBlock.of("$L", Float.toString(value) + "f");
     }
@@ -36,13 +37,13 @@ public final class JavaLiterals {
     /** A {@code double} literal: {@code 1.0}, {@code -0.0}, {@code 1.0E-300}, {@code Double.NaN}, ±infinity. */
     public static CodeBlock doubleLiteral(double value) {
         if (Double.isNaN(value)) {
-            return CodeBlock.of("Double.NaN");
+            return CodeBlock.of("$T.NaN", Double.class);
         }
         if (value == Double.POSITIVE_INFINITY) {
-            return CodeBlock.of("Double.POSITIVE_INFINITY");
+            return CodeBlock.of("$T.POSITIVE_INFINITY", Double.class);
         }
         if (value == Double.NEGATIVE_INFINITY) {
-            return CodeBlock.of("Double.NEGATIVE_INFINITY");
+            return CodeBlock.of("$T.NEGATIVE_INFINITY", Double.class);
         }
         return CodeBlock.of("$L", Double.toString(value));
     }
@@ -56,6 +57,37 @@ public final class JavaLiterals {
             return CodeBlock.of("(-2147483647 - 1)");
         }
         return CodeBlock.of("$L", Integer.toString(value));
+    }
+
+    /**
+     * A {@code String} literal in pure ASCII, so that the generated file reads the same in any encoding javac assumes
+     * (a non-ASCII file name in a C locale). Characters beyond ASCII become Unicode escapes, one per UTF-16 code
+     * unit: javac decodes those before it reads the literal, and a decoded character above U+007F can neither end
+     * the literal nor the line. ASCII is never written as a Unicode escape (an escaped quote would end the literal):
+     * quote and backslash get their backslash escapes, control characters octal ones. JavaPoet's {@code $S} keeps
+     * non-ASCII as it is.
+     */
+    public static CodeBlock stringLiteral(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format(Locale.ROOT, "\\%03o", (int) c));
+                    } else if (c > 0x7f) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return CodeBlock.of("$L", sb.append('"').toString());
     }
 
     /**

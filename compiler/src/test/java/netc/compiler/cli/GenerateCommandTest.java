@@ -95,6 +95,26 @@ class GenerateCommandTest {
         assertEquals(List.of(), Cli.filesUnder(dir), "nothing is written");
     }
 
+    /** Not keywords, but javac refuses them as the name of a class (JLS 17 §3.9); Janino would take some. */
+    @Test
+    void restrictedIdentifierAsClassNameIsAUserError() {
+        for (String name : List.of("var", "record", "yield", "sealed", "permits")) {
+            Cli.run("generate", XOR, "--out", dir, "--class", name)
+                    .assertUserError("--class: error: not a valid class name: '" + name + "'\n").assertOutEmpty();
+        }
+        assertEquals(List.of(), Cli.filesUnder(dir), "nothing is written");
+    }
+
+    @Test
+    void javaPackagesAreAUserError() {
+        for (String name : List.of("java", "java.lang", "java.util.gen")) {
+            Cli.run("generate", XOR, "--out", dir, "--package", name)
+                    .assertUserError("--package: error: not a valid package name: '" + name
+                            + "' (java.* is reserved for the JDK)\n").assertOutEmpty();
+        }
+        assertEquals(List.of(), Cli.filesUnder(dir), "nothing is written");
+    }
+
     @Test
     void packageNameWithAnEmptyPartIsAUserError() {
         Cli.run("generate", XOR, "--out", dir, "--package", "bad..name")
