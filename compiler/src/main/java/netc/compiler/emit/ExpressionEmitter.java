@@ -31,6 +31,8 @@ final class ExpressionEmitter {
     private final Map<String, String> arrays = new LinkedHashMap<>();
     /** Offsets passed as {@code int} parameters (where a row slice starts), parameter name to value. */
     private final Map<String, Integer> offsets = new LinkedHashMap<>();
+    /** The offset parameter of each buffer start read so far, keyed by array name and offset. */
+    private final Map<String, String> offsetNames = new LinkedHashMap<>();
     private int rowsPerSample = 1;
 
     /**
@@ -102,6 +104,22 @@ final class ExpressionEmitter {
         return read(n);
     }
 
+    /**
+     * Where a buffer starts in its array (a parameter's place in {@code w}), as an {@code int} parameter rather
+     * than a literal: the epilogues of a deep MLP's layers ({@code relu(W_i h + b_i)}) then spell one method body
+     * that all layers share, instead of one copy of the whole matrix kernel per layer.
+     */
+    private String offsetParam(Buffer b) {
+        String key = ArrayNames.name(b) + "@" + b.offset();
+        String name = offsetNames.get(key);
+        if (name == null) {
+            name = "off" + offsetNames.size();
+            offsetNames.put(key, name);
+            offsets.put(name, b.offset());
+        }
+        return name;
+    }
+
     /** An array read of a stored value, broadcasting shared values over samples and scalars over elements. */
     private CodeBlock read(Node n) {
         String array = param(program.buffer(n));
@@ -115,7 +133,7 @@ final class ExpressionEmitter {
         CodeBlock.Builder index = CodeBlock.builder();
         boolean first = true;
         if (b.offset() != 0) {
-            index.add("$L", b.offset());
+            index.add("$L", offsetParam(b));
             first = false;
         }
         if (n.batched()) {
