@@ -127,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
         requireWritableTarget(save);
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
+        BatchLimit.require("--batch", batch, checked);
         ModelSpec ms = checked.modelSpec();
         DataSource.Loaded d = DataSource.load(data, test, ms, seed);
         d.train().requireFits(ms);
