@@ -199,8 +199,11 @@ public final class ClassEmitter {
     private static String gemmTextKey(GemmSpec g) {
         String epilogue = "";
         if (g.epilogue() != null) {
-            epilogue = g.epilogue().scalar("r", "j", CodeBlock.of("v")) + "\n" + g.epilogue().vector("r", "j",
-                    CodeBlock.of("v"));
+            epilogue = g.epilogue().scalar("r", "j", CodeBlock.of("v")).toString();
+            if (g.style() == GemmSpec.Style.VECTOR) {
+                // asked only of vector kernels: it records the vector helpers the class must then define
+                epilogue += "\n" + g.epilogue().vector("r", "j", CodeBlock.of("v"));
+            }
         }
         return g.form() + " " + g.m() + " " + g.n() + " " + g.k() + " " + g.style() + " " + g.tile() + " "
                 + g.splitColumns() + " " + g.extraParams() + "\n" + epilogue;
