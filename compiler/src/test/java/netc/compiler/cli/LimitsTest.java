@@ -67,6 +67,23 @@ class LimitsTest {
     }
 
     @Test
+    void aGraphPastTheNodeLimitIsRejectedAtTheStatementThatPassesIt() {
+        // 160 loops of 128 steps (the most a loop unrolls to) make about 20,500 nodes; the 156th passes 20,000
+        StringBuilder sb = new StringBuilder("network long\ninput x[4]\ntarget y : class[4]\nparam W[4, 4]\n"
+                + "h0[0] = relu(W x)\n");
+        for (int k = 0; k < 160; k++) {
+            if (k > 0) {
+                sb.append('h').append(k).append("[0] = relu(h").append(k - 1).append("[128])\n");
+            }
+            sb.append('h').append(k).append("[t] = relu(h").append(k).append("[t-1]) for t in 1..128\n");
+        }
+        sb.append("p = softmax(h159[128])\nloss = cross_entropy(p, y)\n");
+        Path net = write("long.net", sb.toString());
+        Cli.run("check", net).assertUserErrorStartingWith(net + ":316:1: error: network too large: its graph passes"
+                + " 20,000 values and operations here (loops unrolled), the most netc compiles\n");
+    }
+
+    @Test
     void aFlatSumOfThousandsOfTermsIsRejectedWhereItBecomesTooLong() {
         // was "the file is nested too deeply to compile" at 1:1
         StringBuilder sum = new StringBuilder("a");
@@ -89,7 +106,8 @@ class LimitsTest {
         sum.append(")".repeat(199));
         Path net = write("sum.net", "network s\ninput x[4]\ntarget y : class[4]\nparam a[4]\np = softmax(x + " + sum
                 + ")\nloss = cross_entropy(p, y)\n");
-        Cli.run("check", net).assertSuccess();
+        onSmallStack(() -> Cli.run("check", net)).assertSuccess();
+        onSmallStack(() -> Cli.run("grad", net)).assertSuccess();
     }
 
     @Test
