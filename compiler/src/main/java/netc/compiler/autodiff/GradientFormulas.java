@@ -50,13 +50,15 @@ public final class GradientFormulas {
             }
         }
         // Nodes that feed a gradient and are used more than once get their own line, in id (topological) order.
-        boolean[] reach = new boolean[uses.length];
+        boolean[] reach = reachable(g, grads);
+        boolean[] isGrad = new boolean[uses.length];
         for (Node n : grads) {
-            mark(n, reach);
+            isGrad[n.id()] = true;
         }
+        boolean[] tooDeep = tooDeep(g, reach, isGrad);
         StringBuilder sb = new StringBuilder();
         for (Node n : g.nodes()) {
-            if (reach[n.id()] && needsName(n) && !isGradOutput(n, grads)) {
+            if (reach[n.id()] && (needsName(n) || tooDeep[n.id()]) && !isGrad[n.id()]) {
                 String name = names.computeIfAbsent(n.id(), id -> "t" + id);
                 sb.append(name).append(" = ").append(expr(n, 0, true)).append('\n');
             }
@@ -74,22 +76,56 @@ public final class GradientFormulas {
         return sb.toString();
     }
 
-    private static boolean isGradOutput(Node n, List<Node> grads) {
-        return grads.contains(n);
-    }
-
     private boolean needsName(Node n) {
         return n.op().kind() != Op.Kind.LEAF && uses[n.id()] > 1;
     }
 
-    private void mark(Node n, boolean[] reach) {
-        if (reach[n.id()]) {
-            return;
+    /** The nodes the gradients depend on: a loop over ids from the last down (inputs have smaller ids), no recursion. */
+    private boolean[] reachable(Graph g, List<Node> grads) {
+        boolean[] reach = new boolean[uses.length];
+        for (Node n : grads) {
+            reach[n.id()] = true;
         }
-        reach[n.id()] = true;
-        for (Node in : n.inputs()) {
-            mark(in, reach);
+        List<Node> nodes = g.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (reach[n.id()]) {
+                for (Node in : n.inputs()) {
+                    reach[in.id()] = true;
+                }
+            }
         }
+        return reach;
+    }
+
+    /** The deepest a formula nests before a subexpression gets its own line. */
+    static final int MAX_INLINE_DEPTH = 24;
+
+    /**
+     * Subexpressions that get their own line because writing them inline would nest deeper than
+     * {@link #MAX_INLINE_DEPTH}: the backward chain of a long chain of bindings is used once per step, and inline it
+     * would be one formula thousands of parentheses deep (and a recursion as deep to print it).
+     */
+    private boolean[] tooDeep(Graph g, boolean[] reach, boolean[] isGrad) {
+        boolean[] deep = new boolean[uses.length];
+        int[] depth = new int[uses.length];
+        for (Node n : g.nodes()) {
+            if (!reach[n.id()] || n.op().kind() == Op.Kind.LEAF || !n.attrs().name().isEmpty()) {
+                continue;
+            }
+            int d = 0;
+            for (Node in : n.inputs()) {
+                d = Math.max(d, depth[in.id()]);
+            }
+            d++;
+            boolean ownLine = names.containsKey(n.id()) || (needsName(n) && !isGrad[n.id()]);
+            if (!ownLine && !isGrad[n.id()] && d > MAX_INLINE_DEPTH) {
+                deep[n.id()] = true;
+                ownLine = true;
+            }
+            depth[n.id()] = ownLine ? 0 : d;
+        }
+        return deep;
     }
 
     /** Binding strength: 1 for + and -, 2 for * and /, 3 for juxtaposition and unary minus, 4 for atoms. */

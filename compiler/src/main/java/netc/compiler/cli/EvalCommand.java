@@ -59,6 +59,7 @@ final class EvalCommand implements Callable<Integer> {
         CommonOptions.requireAtLeastOne("--threads", threads);
         // Model, weights and data first, so that every input error comes before any output and any compile.
         CheckedModel checked = model.check(spec.commandLine().getErr());
+        BatchLimit.require("--batch", batch, checked);
         ModelSpec ms = checked.modelSpec();
         float[] params = Safetensors.load(weights, ms);
         DataSource.Loaded d = DataSource.loadForEval(data, ms, csvHeader);

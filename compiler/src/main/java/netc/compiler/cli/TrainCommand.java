@@ -134,6 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
+        BatchLimit.require("--batch", batch, checked);
         ModelSpec ms = checked.modelSpec();
         DataSource.Loaded d = DataSource.load(data, test, ms, seed, csvHeader);
         d.train().requireFits(ms);

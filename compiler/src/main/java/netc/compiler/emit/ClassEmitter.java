@@ -7,6 +7,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.util.ArrayList;
@@ -64,6 +65,10 @@ public final class ClassEmitter {
     private final SharedMethods shared = new SharedMethods();
     /** Chunks of {@code forward}, {@code loss} and {@code lossAndGradient} when those would be too long. */
     private final List<MethodSpec> programChunks = new ArrayList<>();
+    private final List<MethodSpec> allocations = new ArrayList<>();
+    private Map<Integer, Node> nodesById;
+    /** The text of each form of matrix kernel, spelt with a placeholder name; see {@link #gemmTextKey}. */
+    private final Map<String, String> gemmTexts = new java.util.HashMap<>();
 
     /** One kernel, the stage number {@code runStage} knows it by, and the name of its method. */
     private record Stage(int id, Kernel kernel, Program program, String method) {
@@ -105,6 +110,7 @@ public final class ClassEmitter {
                 .addModifiers(Modifier.PUBLIC).addParameter(PARALLEL, "parallel")
                 .addStatement("this.parallel = parallel").build());
         type.addMethod(prepareMethod());
+        type.addMethods(allocations);
         type.addMethod(forwardMethod(forward));
         type.addMethod(lossMethod(loss));
         type.addMethod(lossAndGradientMethod(train));
@@ -178,13 +184,32 @@ public final class ClassEmitter {
     private String sharedMethodName(Kernel k, Program p) {
         StringBuilder text = new StringBuilder();
         if (k instanceof Kernel.Gemm gemm) {
-            text.append(gemmMethods(gemm, p, "kernel"));
+            GemmSpec g = gemmSpec(gemm, p, "kernel");
+            text.append(gemmTexts.computeIfAbsent(gemmTextKey(g), key -> GemmEmitter.emit(g).toString()));
         } else if (k instanceof Kernel.Elementwise) {
             text.append(elementwiseMethod(k.result(), p, "kernel", false));
         } else {
             return "";
         }
         return shared.nameFor(text.toString(), uniqueMethodName(k));
+    }
+
+    /**
+     * What a matrix kernel's text depends on: everything in its {@link GemmSpec} but the (placeholder) name, with the
+     * epilogue spelt over fixed variable names. Emitting a kernel's text only to compare it costs milliseconds; a
+     * deep MLP has thousands of kernels of a few forms, so each form is spelt once.
+     */
+    private static String gemmTextKey(GemmSpec g) {
+        String epilogue = "";
+        if (g.epilogue() != null) {
+            epilogue = g.epilogue().scalar("r", "j", CodeBlock.of("v")).toString();
+            if (g.style() == GemmSpec.Style.VECTOR) {
+                // asked only of vector kernels: it records the vector helpers the class must then define
+                epilogue += "\n" + g.epilogue().vector("r", "j", CodeBlock.of("v"));
+            }
+        }
+        return g.form() + " " + g.m() + " " + g.n() + " " + g.k() + " " + g.style() + " " + g.tile() + " "
+                + g.splitColumns() + " " + g.extraParams() + "\n" + epilogue;
     }
 
     private String uniqueMethodName(Kernel k) {
@@ -196,23 +221,41 @@ public final class ClassEmitter {
         return name;
     }
 
+    /** A map built once: a search per buffer would be quadratic in a graph of many thousand nodes. */
     private Node nodeById(int id) {
-        for (Node n : graph.nodes()) {
-            if (n.id() == id) {
-                return n;
+        if (nodesById == null) {
+            nodesById = new java.util.HashMap<>();
+            for (Node n : graph.nodes()) {
+                nodesById.put(n.id(), n);
             }
         }
-        throw new InternalCompilerError("ClassEmitter", "no node %" + id);
+        Node n = nodesById.get(id);
+        if (n == null) {
+            throw new InternalCompilerError("ClassEmitter", "no node %" + id);
+        }
+        return n;
     }
 
     // ---- the model spec constant ------------------------------------------------------------------------------
 
+    /**
+     * The most parameters the {@code SPEC} initializer lists itself. The JVM limits a method, the static initializer
+     * included, to 64 KB of bytecode, about 2,000 parameters' worth; beyond this many they are filled in by helper
+     * methods of this many each, so a network of thousands of parameters (a 2,000-layer MLP) still compiles.
+     */
+    static final int SPEC_PARAMS_INLINE = 64;
+
     private void addSpec(TypeSpec.Builder type) {
-        CodeBlock.Builder params = CodeBlock.builder();
-        for (int i = 0; i < spec.params().size(); i++) {
-            ParamSpec p = spec.params().get(i);
-            params.add(i == 0 ? "\n" : ",\n").add("new $T($L, $L, $L, $L)", PARAM_SPEC, text(p.name()),
-                    intArray(p.shape()), p.offset(), initCode(p.init()));
+        CodeBlock paramList;
+        if (spec.params().size() <= SPEC_PARAMS_INLINE) {
+            CodeBlock.Builder params = CodeBlock.builder();
+            for (int i = 0; i < spec.params().size(); i++) {
+                params.add(i == 0 ? "\n" : ",\n").add(paramSpec(spec.params().get(i)));
+            }
+            paramList = CodeBlock.of("$T.asList(new $T[] {$L})", java.util.Arrays.class, PARAM_SPEC, params.build());
+        } else {
+            paramList = CodeBlock.of("specParams()");
+            addSpecParamMethods(type);
         }
         CodeBlock init = CodeBlock.builder()
                 .add("new $T($L, $L, $L, $L, $L, $L, $T.$L, $L, $L,\n", MODEL_SPEC, text(spec.name()),
@@ -220,7 +263,7 @@ public final class ClassEmitter {
                         text(spec.outputName()), intArray(spec.outputShape()), TARGET_KIND, spec.targetKind().name(),
                         spec.targetSize(), text(spec.loss()))
                 .indent().indent()
-                .add("$T.asList(new $T[] {$L})", java.util.Arrays.class, PARAM_SPEC, params.build())
+                .add("$L", paramList)
                 .unindent().unindent()
                 .add(")")
                 .build();
@@ -240,6 +283,30 @@ public final class ClassEmitter {
     /** Names and the file name as ASCII-only literals ({@link JavaLiterals#stringLiteral}); null stays null. */
     private static CodeBlock text(String value) {
         return value == null ? CodeBlock.of("null") : JavaLiterals.stringLiteral(value);
+    }
+
+    private CodeBlock paramSpec(ParamSpec p) {
+        return CodeBlock.of("new $T($L, $L, $L, $L)", PARAM_SPEC, text(p.name()), intArray(p.shape()), p.offset(),
+                initCode(p.init()));
+    }
+
+    /** {@code specParams()} and its helpers {@code specParams0(p)}, ..., each filling in at most 64 parameters. */
+    private void addSpecParamMethods(TypeSpec.Builder type) {
+        int count = spec.params().size();
+        TypeName array = ArrayTypeName.of(PARAM_SPEC);
+        MethodSpec.Builder all = MethodSpec.methodBuilder("specParams").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(ParameterizedTypeName.get(ClassName.get(List.class), PARAM_SPEC))
+                .addStatement("$T p = new $T[$L]", array, PARAM_SPEC, count);
+        for (int start = 0, chunk = 0; start < count; start += SPEC_PARAMS_INLINE, chunk++) {
+            MethodSpec.Builder part = MethodSpec.methodBuilder("specParams" + chunk)
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC).addParameter(array, "p");
+            for (int i = start; i < Math.min(count, start + SPEC_PARAMS_INLINE); i++) {
+                part.addStatement("p[$L] = $L", i, paramSpec(spec.params().get(i)));
+            }
+            type.addMethod(part.build());
+            all.addStatement("specParams$L(p)", chunk);
+        }
+        type.addMethod(all.addStatement("return $T.asList(p)", java.util.Arrays.class).build());
     }
 
     private static CodeBlock intArray(int[] values) {
@@ -271,11 +338,18 @@ public final class ClassEmitter {
         type.addField(FieldSpec.builder(TypeName.INT, "batch", Modifier.PRIVATE).build());
         type.addField(FieldSpec.builder(DOUBLES, "lossRows", Modifier.PRIVATE)
                 .initializer("new double[0]").build());
+        // Field initializers are code in the constructor, which the JVM limits to 64 KB like any method: with
+        // thousands of buffers (a chain of thousands of bindings) the per-sample ones, which prepare allocates
+        // before any use, get none.
+        boolean initBatched = scratch.size() <= ALLOCATIONS_INLINE;
         for (Node n : scratch.values()) {
             String init = n.batched() ? "new float[0]" : "new float[" + n.shape().size() + "]";
-            type.addField(FieldSpec.builder(FLOATS, "t" + n.id(), Modifier.PRIVATE)
-                    .addJavadoc("$L $L\n", n.ref(), n.shape() + (n.batched() ? " per sample" : ""))
-                    .initializer("$L", init).build());
+            FieldSpec.Builder field = FieldSpec.builder(FLOATS, "t" + n.id(), Modifier.PRIVATE)
+                    .addJavadoc("$L $L\n", n.ref(), n.shape() + (n.batched() ? " per sample" : ""));
+            if (initBatched || !n.batched()) {
+                field.initializer("$L", init);
+            }
+            type.addField(field.build());
         }
     }
 
@@ -300,9 +374,22 @@ public final class ClassEmitter {
                         IllegalArgumentException.class, "expected ", " target values, got ")
                 .endControlFlow()
                 .beginControlFlow("if (samples > capacity)");
+        List<Node> batched = new ArrayList<>();
         for (Node n : scratch.values()) {
             if (n.batched()) {
-                m.addStatement("t$L = new float[samples * $L]", n.id(), n.shape().size());
+                batched.add(n);
+            }
+        }
+        if (batched.size() <= ALLOCATIONS_INLINE) {
+            allocate(m, batched);
+        } else {
+            // thousands of buffers (a chain of thousands of bindings) would make prepare too large for the JVM
+            for (int start = 0, chunk = 0; start < batched.size(); start += ALLOCATIONS_INLINE, chunk++) {
+                MethodSpec.Builder part = MethodSpec.methodBuilder("allocate" + chunk).addModifiers(Modifier.PRIVATE)
+                        .addParameter(TypeName.INT, "samples");
+                allocate(part, batched.subList(start, Math.min(batched.size(), start + ALLOCATIONS_INLINE)));
+                allocations.add(part.build());
+                m.addStatement("allocate$L(samples)", chunk);
             }
         }
         m.addStatement("lossRows = new double[samples]")
@@ -313,6 +400,15 @@ public final class ClassEmitter {
                 .addStatement("y = target")
                 .addStatement("batch = samples");
         return m.build();
+    }
+
+    /** The most scratch arrays {@code prepare} allocates itself; more go to helpers of this many each. */
+    static final int ALLOCATIONS_INLINE = 256;
+
+    private static void allocate(MethodSpec.Builder m, List<Node> batched) {
+        for (Node n : batched) {
+            m.addStatement("t$L = new float[samples * $L]", n.id(), n.shape().size());
+        }
     }
 
     // ---- the three programs -----------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ final class ExpressionEmitter {
     private final Map<String, String> arrays = new LinkedHashMap<>();
     /** Offsets passed as {@code int} parameters (where a row slice starts), parameter name to value. */
     private final Map<String, Integer> offsets = new LinkedHashMap<>();
+    /** The offset parameter of each buffer start read so far, keyed by array name and offset. */
+    private final Map<String, String> offsetNames = new LinkedHashMap<>();
     private int rowsPerSample = 1;
     private int rowWidth = 1;
     /** The view of a value whose elements line up with the root's one for one. */
@@ -130,6 +132,22 @@ final class ExpressionEmitter {
                 + " is neither of the same size nor a per-channel broadcast");
     }
 
+    /**
+     * Where a buffer starts in its array (a parameter's place in {@code w}), as an {@code int} parameter rather
+     * than a literal: the epilogues of a deep MLP's layers ({@code relu(W_i h + b_i)}) then spell one method body
+     * that all layers share, instead of one copy of the whole matrix kernel per layer.
+     */
+    private String offsetParam(Buffer b) {
+        String key = ArrayNames.name(b) + "@" + b.offset();
+        String name = offsetNames.get(key);
+        if (name == null) {
+            name = "off" + offsetNames.size();
+            offsetNames.put(key, name);
+            offsets.put(name, b.offset());
+        }
+        return name;
+    }
+
     /** An array read of a stored value, broadcasting shared values over samples and scalars over elements. */
     private CodeBlock read(Node n, int view) {
         String array = param(program.buffer(n));
@@ -148,9 +166,10 @@ final class ExpressionEmitter {
         String sample = rowsPerSample == 1 ? row : "(" + row + " / " + rowsPerSample + ")";
         // the flat element index within the sample
         String element = rowsPerSample == 1 ? col : "(" + row + " % " + rowsPerSample + ") * " + rowWidth + " + " + col;
-        String base = b.offset() != 0 ? b.offset() + " + " : "";
+        String base = b.offset() != 0 ? offsetParam(b) + " + " : "";
         if (n.shape().isScalar()) {
-            return new Index(CodeBlock.of("$L", n.batched() ? base + sample : b.offset()), false);
+            return new Index(CodeBlock.of("$L", n.batched() ? base + sample : b.offset() != 0 ? offsetParam(b) : "0"),
+                    false);
         }
         if (view == FULL) {
             if (size != perSample) {

@@ -104,12 +104,16 @@ final class Lowering {
         }
         List<CheckedModel.BindingInfo> infos = new ArrayList<>();
         for (Statement s : r.definitions()) {
+            if (tooLarge) {
+                break;
+            }
             if (s instanceof StepBinding sb) {
                 lowerSteps(sb, infos);
                 continue;
             }
             Binding b = (Binding) s;
             Node n = lower(b.value());
+            checkSize(b.name().span());
             if (n != null) {
                 values.put(b.name().text(), n);
                 infos.add(new CheckedModel.BindingInfo(b.name().text(), n.shape(), n.batched(), b.name().span(),
@@ -125,6 +129,27 @@ final class Lowering {
         outputs.put(Graph.OUTPUT, output);
         outputs.put(Graph.LOSS, loss);
         return new Result(builder.build(outputs), infos, output, loss);
+    }
+
+    /**
+     * The most nodes (values and operations, loops unrolled) a network's graph may have. Passes over the graph are
+     * loops, not recursions, but the generated class grows with the graph (a field and a kernel call per stored value,
+     * and the JVM caps a class's constant pool at 65,535 entries), and so do compile time and memory: a chain of
+     * 20,000 bindings takes about 24 s of CPU and 1.8 GB to compile. Checked while lowering, so that
+     * {@code for t in 1..100000000} stops at the limit instead of building the graph.
+     */
+    static final int MAX_NODES = 20_000;
+
+    private boolean tooLarge;
+
+    /** Reports the statement at {@code where} once the graph passes {@link #MAX_NODES}; true if it did. */
+    private boolean checkSize(Span where) {
+        if (!tooLarge && builder.size() > MAX_NODES) {
+            tooLarge = true;
+            diagnostics.error(where, String.format(java.util.Locale.ROOT, "network too large: its graph passes %,d"
+                    + " values and operations here (loops unrolled), the most netc compiles", MAX_NODES));
+        }
+        return tooLarge;
     }
 
     // ---- Recurrence --------------------------------------------------------------------------------------------
@@ -147,7 +172,7 @@ final class Lowering {
                     return;
                 }
                 Node n = lower(b.value());
-                if (n == null) {
+                if (n == null || checkSize(b.name().span())) {
                     failedStates.add(name);
                     return;
                 }

@@ -95,9 +95,9 @@ final class NameResolver {
     // ---- Recurrence --------------------------------------------------------------------------------------------
 
     /**
-     * The most steps one loop may unroll to. Kernel methods are shared and dispatch methods split, but every step
-     * adds scratch fields, whose allocation in {@code prepare} and field initialisers are not split yet: 128 steps
-     * keep every method under 8,000 bytes (RecurrenceTest).
+     * The most steps one loop may unroll to. Chosen when the allocation of scratch fields in {@code prepare} and
+     * their initialisers were not split, to keep every method under 8,000 bytes (RecurrenceTest); they are split
+     * now (ClassEmitter), so only the graph-size limit ({@link Lowering#MAX_NODES}) would need to bound longer loops.
      */
     static final int MAX_STEPS = 128;
 

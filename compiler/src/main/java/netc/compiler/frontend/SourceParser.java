@@ -31,6 +31,13 @@ final class SourceParser {
     /** Deeper nesting than this is rejected before parsing, so that no stage can overflow the stack. */
     static final int MAX_NESTING = 200;
 
+    /**
+     * The most operators one statement may hold. A flat sum {@code a + a + ... + a} is a tree as deep as it is long
+     * (operators associate to the left), which every stage walks recursively; brackets nested
+     * {@link #MAX_NESTING} deep on top of this many operators still leave room on the stack.
+     */
+    static final int MAX_OPERATORS = 1000;
+
     private SourceParser() {
     }
 
@@ -82,13 +89,29 @@ final class SourceParser {
         }
     }
 
-    /** Rejects brackets nested more than {@link #MAX_NESTING} deep, at the first bracket past the limit. */
+    /**
+     * Rejects brackets nested more than {@link #MAX_NESTING} deep, at the first bracket past the limit, and a
+     * statement of more than {@link #MAX_OPERATORS} operators, at the first operator past it.
+     */
     private static boolean checkNesting(List<Token> tokens, Spans spans, Diagnostics diagnostics) {
         int depth = 0;
         int names = 0;
         int minuses = 0;
-        for (Token t : tokens) {
+        int operators = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
             int type = t.getType();
+            if (startsStatement(tokens, i)) {
+                operators = 0;
+            } else if (type == NetLexer.PLUS || type == NetLexer.MINUS || type == NetLexer.STAR
+                    || type == NetLexer.SLASH) {
+                operators++;
+                if (operators > MAX_OPERATORS) {
+                    diagnostics.error(spans.of(t), "statement too long: more than " + MAX_OPERATORS
+                            + " operators in one expression; split it into several bindings");
+                    return false;
+                }
+            }
             if (type == NetLexer.LPAREN || type == NetLexer.LBRACK) {
                 depth++;
             } else if (type == NetLexer.RPAREN || type == NetLexer.RBRACK) {

@@ -26,6 +26,11 @@ public final class GraphBuilder {
         this.sourceFile = sourceFile;
     }
 
+    /** How many nodes were made so far. */
+    public int size() {
+        return nodes.size();
+    }
+
     /** A builder for a rewritten copy of {@code graph} (passes use {@link #map} to track old to new nodes). */
     public static GraphBuilder like(Graph graph) {
         return new GraphBuilder(graph.name(), graph.sourceFile());

@@ -51,8 +51,9 @@ public final class Schedule {
         for (String role : roles) {
             Node n = graph.output(role);
             isOutput[n.id()] = true;
-            markLive(n);
+            live[n.id()] = true;
         }
+        markLive();
         for (Node n : graph.nodes()) {
             if (live[n.id()]) {
                 for (Node in : n.inputs()) {
@@ -60,8 +61,9 @@ public final class Schedule {
                 }
             }
         }
+        boolean[] readByOtherLoop = readByNonElementwise();
         for (Node n : graph.nodes()) {
-            if (live[n.id()] && n.op().isElementwise() && !mustStore(n)) {
+            if (live[n.id()] && n.op().isElementwise() && !mustStore(n, readByOtherLoop)) {
                 inlined[n.id()] = true;
             }
         }
@@ -91,49 +93,75 @@ public final class Schedule {
     static final int MAX_READS = 32;
 
     /**
+     * The deepest one fused elementwise expression nests. A long chain of single-use bindings ({@code h2 =
+     * relu(h1)}, {@code h3 = relu(h2)}, ... and its backward chain) would otherwise become one expression thousands
+     * of operations deep, which no Java compiler accepts and which every recursive walk over an inlined tree (the
+     * emitter, the printers) follows; every {@code MAX_DEPTH} levels a value is stored instead.
+     */
+    static final int MAX_DEPTH = 48;
+
+    /**
      * Stores an inlined node whose expression would read more than {@link #MAX_READS} stored values, so that no kernel
      * gets too many parameters (the JVM allows 255) or too long a body. It happens to sums over many steps, as the
-     * gradient of a weight an unrolled recurrence uses at every step: {@code dWh = sum of 27 outer products}.
+     * gradient of a weight an unrolled recurrence uses at every step: {@code dWh = sum of 27 outer products}. Stores
+     * one nested deeper than {@link #MAX_DEPTH} for the same reason.
      */
     private void limitReads() {
         int[] reads = new int[inlined.length];
+        int[] depth = new int[inlined.length];
         for (Node n : graph.nodes()) {
             if (!live[n.id()] || !n.op().isElementwise()) {
                 continue;
             }
             int r = 0;
+            int d = 0;
             for (Node in : n.inputs()) {
-                r += inlined[in.id()] && in.op().isElementwise() ? reads[in.id()] : in.op() == Op.CONST ? 0 : 1;
+                boolean expanded = inlined[in.id()] && in.op().isElementwise();
+                r += expanded ? reads[in.id()] : in.op() == Op.CONST ? 0 : 1;
+                d = Math.max(d, expanded ? depth[in.id()] : 0);
             }
-            if (inlined[n.id()] && r > MAX_READS) {
+            d++;
+            if (inlined[n.id()] && (r > MAX_READS || d > MAX_DEPTH)) {
                 inlined[n.id()] = false;
-                r = 1;
             }
             reads[n.id()] = inlined[n.id()] ? r : 1;
+            depth[n.id()] = inlined[n.id()] ? d : 0;
         }
     }
 
-    private void markLive(Node n) {
-        if (live[n.id()]) {
-            return;
+    /**
+     * Marks every input of a live node live. A loop over ids from the last down, not a recursion, so that a chain of
+     * ten thousand bindings does not overflow the stack: a node's inputs have smaller ids, so each node is final
+     * before the loop reaches it.
+     */
+    private void markLive() {
+        List<Node> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (live[n.id()]) {
+                for (Node in : n.inputs()) {
+                    live[in.id()] = true;
+                }
+            }
         }
-        live[n.id()] = true;
-        for (Node in : n.inputs()) {
-            markLive(in);
+    }
+
+    /** Which nodes a live non-elementwise node reads (by id): one pass, not one search per node. */
+    private boolean[] readByNonElementwise() {
+        boolean[] read = new boolean[inlined.length];
+        for (Node consumer : graph.nodes()) {
+            if (live[consumer.id()] && !consumer.op().isElementwise()) {
+                for (Node in : consumer.inputs()) {
+                    read[in.id()] = true;
+                }
+            }
         }
+        return read;
     }
 
     /** An elementwise node is stored when it is an output, used twice, or read by a loop other than an elementwise one. */
-    private boolean mustStore(Node n) {
-        if (isOutput[n.id()] || uses[n.id()] != 1) {
-            return true;
-        }
-        for (Node consumer : graph.nodes()) {
-            if (live[consumer.id()] && consumer.inputs().contains(n) && !consumer.op().isElementwise()) {
-                return true;
-            }
-        }
-        return false;
+    private boolean mustStore(Node n, boolean[] readByOtherLoop) {
+        return isOutput[n.id()] || uses[n.id()] != 1 || readByOtherLoop[n.id()];
     }
 
     /** The one matrix product in {@code root}'s inlined tree that can become its producer loop, or null. */

@@ -111,8 +111,9 @@ public final class IdxReader {
 
     /** Reads a labels file from a stream (plain or gzip), naming it {@code source} in messages. */
     public static Labels readLabels(InputStream in, String source, int classes) {
-        if (classes < 1 || classes > 256) {
-            throw new IllegalArgumentException("classes must be in [1, 256], got " + classes);
+        // Any number of classes: labels are bytes, so a model of more than 256 classes just never sees the rest.
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
         try {
             InputStream data = Inputs.decompressIfGzip(in, source);
