@@ -2,6 +2,7 @@ package netc.runtime.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.file.Path;
 
 import netc.runtime.InputException;
@@ -86,7 +87,13 @@ public final class IdxReader {
                 throw new InputException(source, "images of " + rows + " x " + columns + " pixels are empty");
             }
             String what = count + (count == 1 ? " image" : " images") + " of " + rows + " x " + columns;
-            byte[] bytes = readData(data, source, (long) count * rows * columns, what);
+            // Three dimensions below 2^31 can multiply past 2^63: an overflowed long could pass the size check.
+            BigInteger size = BigInteger.valueOf(count).multiply(BigInteger.valueOf(rows))
+                    .multiply(BigInteger.valueOf(columns));
+            if (size.compareTo(BigInteger.valueOf(MAX_ARRAY)) > 0) {
+                throw tooLarge(source, what, size);
+            }
+            byte[] bytes = readData(data, source, size.longValue(), what);
             float[] pixels = new float[bytes.length];
             for (int i = 0; i < bytes.length; i++) {
                 pixels[i] = PIXEL[bytes[i] & 0xff];
@@ -198,7 +205,7 @@ public final class IdxReader {
     /** Reads exactly {@code expected} data bytes and checks that nothing follows them. */
     private static byte[] readData(InputStream in, String source, long expected, String what) throws IOException {
         if (expected > MAX_ARRAY) {
-            throw new InputException(source, what + " need " + expected + " bytes, more than fit in one Java array");
+            throw tooLarge(source, what, BigInteger.valueOf(expected));
         }
         byte[] bytes = Inputs.readUpTo(in, (int) expected);
         if (bytes.length < expected) {
@@ -211,6 +218,10 @@ public final class IdxReader {
                     + (expected + extra) + " (" + extra + " bytes too many)");
         }
         return bytes;
+    }
+
+    private static InputException tooLarge(String source, String what, BigInteger bytes) {
+        return new InputException(source, what + " need " + bytes + " bytes, more than fit in one Java array");
     }
 
     private static InputException truncatedHeader(String source, int headerSize, int found) {

@@ -202,6 +202,16 @@ class IdxReaderTest {
     }
 
     @Test
+    void dimensionsWhoseProductOverflowsALongAreTooLargeNotANegativeSize() {
+        // Found by IdxFuzzTest: 131093 x 708858985 x 328443069 wraps around 2^64 to a negative long, which passed
+        // the size check and reached new byte[negative].
+        Path file = write(dir.resolve("imgs"), idx(IdxReader.IMAGES_MAGIC,
+                new int[] {131_093, 708_858_985, 328_443_069}, new byte[10]));
+        assertMessage(file + ": error: 131093 images of 708858985 x 328443069 need 30521048731641381536745 bytes,"
+                + " more than fit in one Java array", () -> IdxReader.readImages(file));
+    }
+
+    @Test
     void aMissingFileIsReportedAsNotFound() {
         Path file = dir.resolve("nope.gz");
         assertMessage(file + ": error: file not found", () -> IdxReader.readImages(file));
