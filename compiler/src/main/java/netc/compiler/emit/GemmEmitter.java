@@ -58,16 +58,28 @@ public final class GemmEmitter {
     public static final String SPECIES = "SPECIES";
     /** Name of the {@code static final int} field holding {@code SPECIES.length()}. */
     public static final String LANES = "LANES";
+    /**
+     * Name of the species NT kernels' dot products use: 256 bits wherever the JVM's vectors are at least that wide,
+     * so that their sums, which are split by lane, are the same on AVX2 and AVX-512 (see {@link #addVectorFields}).
+     */
+    public static final String DOT_SPECIES = "DOT_SPECIES";
+    /** Name of the {@code static final int} holding {@code DOT_SPECIES.length()}. */
+    public static final String DOT_LANES = "DOT_LANES";
+    /** Name of the static method that sums a dot-product accumulator's lanes in a fixed order. */
+    public static final String SUM_LANES = "sumLanes";
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
     static final ClassName VECTOR_SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
     static final ClassName VECTOR_OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
     static final CodeBlock SPECIES_REF = CodeBlock.of(SPECIES);
     static final CodeBlock LANES_REF = CodeBlock.of(LANES);
+    static final CodeBlock DOT_SPECIES_REF = CodeBlock.of(DOT_SPECIES);
+    static final CodeBlock DOT_LANES_REF = CodeBlock.of(DOT_LANES);
 
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES);
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES,
+                    DOT_SPECIES, DOT_LANES, SUM_LANES);
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -115,8 +127,18 @@ public final class GemmEmitter {
 
     /**
      * Adds {@code static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED} and
-     * {@code static final int LANES = SPECIES.length()} to a class that will hold VECTOR kernels; call it once per
-     * class. JavaPoet adds the {@code jdk.incubator.vector} imports when the file is written.
+     * {@code static final int LANES = SPECIES.length()} to a class that will hold VECTOR kernels, and what NT kernels
+     * use: {@code DOT_SPECIES}, {@code DOT_LANES} and {@code sumLanes}; call it once per class. JavaPoet adds the
+     * {@code jdk.incubator.vector} imports when the file is written.
+     *
+     * <p>Why NT has its own: a dot product accumulates lane i over k = i (mod lanes), so its rounding depends on the
+     * number of lanes, and {@code reduceLanes(ADD)} leaves the order of the final additions to the implementation
+     * (JDK 17 and JDK 25 gave different weights after one epoch, as did 256- and 512-bit vectors). With
+     * {@code DOT_SPECIES} 256 bits wide wherever SPECIES_PREFERRED is at least that wide (AVX2, AVX-512; on AVX-512
+     * two 256-bit operations cost about what one 512-bit one does) and the lanes summed in a fixed tree by plain float
+     * additions, an NT product has the same bits on every such JVM. A JVM with narrower vectors (128-bit NEON or SSE)
+     * keeps its preferred species, for speed, and so its own rounding. NN and TN kernels accumulate each element of C
+     * in one lane, so their results never depended on the width.
      */
     public static void addVectorFields(TypeSpec.Builder type) {
         FieldSpec species = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
@@ -127,6 +149,42 @@ public final class GemmEmitter {
         type.addField(FieldSpec.builder(TypeName.INT, LANES, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$N.length()", species)
                 .build());
+        FieldSpec dotSpecies = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
+                        DOT_SPECIES, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$N.vectorBitSize() >= 256 ? $T.SPECIES_256 : $N", species, FLOAT_VECTOR, species)
+                .build();
+        type.addField(dotSpecies);
+        type.addField(FieldSpec.builder(TypeName.INT, DOT_LANES, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$N.length()", dotSpecies)
+                .build());
+        type.addMethod(sumLanesMethod());
+    }
+
+    /**
+     * {@code static float sumLanes(FloatVector v)}: the lanes of a DOT_SPECIES vector summed by plain float additions
+     * in a fixed order, unlike reduceLanes(ADD)'s. Eight lanes (every JVM with vectors of 256 bits or more) are summed
+     * as a balanced tree, each lane first with the lane half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) +
+     * (l3 + l7)); a pairwise sum also rounds less than a sequential one. Other lane counts are summed in lane order.
+     * {@code DOT_LANES} is a constant, so the JIT keeps only one branch; each {@code lane(i)} with a constant i is a
+     * register extract.
+     */
+    private static MethodSpec sumLanesMethod() {
+        CodeBlock tree = CodeBlock.of("((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))"
+                + " + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)))");
+        return MethodSpec.methodBuilder(SUM_LANES)
+                .addModifiers(Modifier.STATIC)
+                .returns(TypeName.FLOAT)
+                .addParameter(FLOAT_VECTOR, "v")
+                .addJavadoc("The lanes of {@code v} summed in a fixed order, the same on every JVM.\n")
+                .beginControlFlow("if ($L == 8)", DOT_LANES_REF)
+                .addStatement("return $L", tree)
+                .endControlFlow()
+                .addStatement("float s = 0f")
+                .beginControlFlow("for (int i = 0; i < $L; i++)", DOT_LANES_REF)
+                .addStatement("s += v.lane(i)")
+                .endControlFlow()
+                .addStatement("return s")
+                .build();
     }
 
     /**
@@ -368,8 +426,9 @@ public final class GemmEmitter {
 
         /**
          * NT tile: C[m + r][n + j] for r < rows, j < cols as dot products of rows of A and rows of B along k. VECTOR:
-         * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one reduction per
-         * element, then a scalar tail; SCALAR: one float accumulator per element.
+         * one DOT_SPECIES accumulator per element over the first kVec = K - K % DOT_LANES steps, one {@code sumLanes}
+         * per element (see {@link #addVectorFields} for why not SPECIES and reduceLanes), then a scalar tail; SCALAR:
+         * one float accumulator per element.
          */
         private MethodSpec dotTile(int rows, int cols) {
             CodeBlock.Builder code = CodeBlock.builder();
@@ -379,21 +438,22 @@ public final class GemmEmitter {
                 code.addStatement("int $L = $L + $L", id("br", j), id("br", j - 1), k);
             }
             if (vector) {
-                code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
+                code.addStatement("int kVec = $L - $L % $L", k, k, DOT_LANES_REF);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR, SPECIES_REF);
+                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR,
+                                DOT_SPECIES_REF);
                     }
                 }
                 code.addStatement("int k = 0");
-                code.beginControlFlow("for (; k < kVec; k += $L)", LANES_REF);
+                code.beginControlFlow("for (; k < kVec; k += $L)", DOT_LANES_REF);
                 for (int r = 0; r < rows; r++) {
                     code.addStatement("$T $L = $T.fromArray($L, a, $L + k)",
-                            FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, SPECIES_REF, id("a", r));
+                            FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, DOT_SPECIES_REF, id("a", r));
                 }
                 for (int j = 0; j < cols; j++) {
                     code.addStatement("$T $L = $T.fromArray($L, b, $L + k)",
-                            FLOAT_VECTOR, id("vb", j), FLOAT_VECTOR, SPECIES_REF, id("br", j));
+                            FLOAT_VECTOR, id("vb", j), FLOAT_VECTOR, DOT_SPECIES_REF, id("br", j));
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
@@ -403,8 +463,7 @@ public final class GemmEmitter {
                 code.endControlFlow();
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("float $L = $L.reduceLanes($T.ADD)", sum(r, j), acc(r, j),
-                                VECTOR_OPERATORS);
+                        code.addStatement("float $L = $L($L)", sum(r, j), SUM_LANES, acc(r, j));
                     }
                 }
                 code.beginControlFlow("for (; k < $L; k++)", k);
