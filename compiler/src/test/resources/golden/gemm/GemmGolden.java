@@ -3,32 +3,15 @@ package netc.generated;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 public final class GemmGolden {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
 
     static final int LANES = SPECIES.length();
 
-    static final VectorSpecies<Float> DOT_SPECIES = SPECIES.vectorBitSize() >= 256 ? FloatVector.SPECIES_256 : SPECIES;
-
-    static final int DOT_LANES = DOT_SPECIES.length();
-
     private GemmGolden() {
-    }
-
-    /**
-     * The lanes of {@code v} summed in a fixed order, the same on every JVM.
-     */
-    static float sumLanes(FloatVector v) {
-        if (DOT_LANES == 8) {
-            return ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6))) + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
-        }
-        float s = 0f;
-        for (int i = 0; i < DOT_LANES; i++) {
-            s += v.lane(i);
-        }
-        return s;
     }
 
     public static void forward(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
@@ -77,33 +60,33 @@ public final class GemmGolden {
         int br1 = br0 + 3;
         int br2 = br1 + 3;
         int br3 = br2 + 3;
-        int kVec = 3 - 3 % DOT_LANES;
-        FloatVector acc00 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc01 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc02 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc03 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc10 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc11 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc12 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc13 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc20 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc21 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc22 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc23 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc30 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc31 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc32 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc33 = FloatVector.zero(DOT_SPECIES);
+        int kVec = 3 - 3 % LANES;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        FloatVector acc02 = FloatVector.zero(SPECIES);
+        FloatVector acc03 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc11 = FloatVector.zero(SPECIES);
+        FloatVector acc12 = FloatVector.zero(SPECIES);
+        FloatVector acc13 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc21 = FloatVector.zero(SPECIES);
+        FloatVector acc22 = FloatVector.zero(SPECIES);
+        FloatVector acc23 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc31 = FloatVector.zero(SPECIES);
+        FloatVector acc32 = FloatVector.zero(SPECIES);
+        FloatVector acc33 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += DOT_LANES) {
-            FloatVector va0 = FloatVector.fromArray(DOT_SPECIES, a, a0 + k);
-            FloatVector va1 = FloatVector.fromArray(DOT_SPECIES, a, a1 + k);
-            FloatVector va2 = FloatVector.fromArray(DOT_SPECIES, a, a2 + k);
-            FloatVector va3 = FloatVector.fromArray(DOT_SPECIES, a, a3 + k);
-            FloatVector vb0 = FloatVector.fromArray(DOT_SPECIES, b, br0 + k);
-            FloatVector vb1 = FloatVector.fromArray(DOT_SPECIES, b, br1 + k);
-            FloatVector vb2 = FloatVector.fromArray(DOT_SPECIES, b, br2 + k);
-            FloatVector vb3 = FloatVector.fromArray(DOT_SPECIES, b, br3 + k);
+        for (; k < kVec; k += LANES) {
+            FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va1 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va2 = FloatVector.fromArray(SPECIES, a, a2 + k);
+            FloatVector va3 = FloatVector.fromArray(SPECIES, a, a3 + k);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, br2 + k);
+            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, br3 + k);
             acc00 = va0.fma(vb0, acc00);
             acc01 = va0.fma(vb1, acc01);
             acc02 = va0.fma(vb2, acc02);
@@ -121,22 +104,54 @@ public final class GemmGolden {
             acc32 = va3.fma(vb2, acc32);
             acc33 = va3.fma(vb3, acc33);
         }
-        float s00 = sumLanes(acc00);
-        float s01 = sumLanes(acc01);
-        float s02 = sumLanes(acc02);
-        float s03 = sumLanes(acc03);
-        float s10 = sumLanes(acc10);
-        float s11 = sumLanes(acc11);
-        float s12 = sumLanes(acc12);
-        float s13 = sumLanes(acc13);
-        float s20 = sumLanes(acc20);
-        float s21 = sumLanes(acc21);
-        float s22 = sumLanes(acc22);
-        float s23 = sumLanes(acc23);
-        float s30 = sumLanes(acc30);
-        float s31 = sumLanes(acc31);
-        float s32 = sumLanes(acc32);
-        float s33 = sumLanes(acc33);
+        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
+                : acc00.reduceLanes(VectorOperators.ADD);
+        float s01 = LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
+                : LANES == 4 ? ((acc01.lane(0) + acc01.lane(2)) + (acc01.lane(1) + acc01.lane(3)))
+                : acc01.reduceLanes(VectorOperators.ADD);
+        float s02 = LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
+                : LANES == 4 ? ((acc02.lane(0) + acc02.lane(2)) + (acc02.lane(1) + acc02.lane(3)))
+                : acc02.reduceLanes(VectorOperators.ADD);
+        float s03 = LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
+                : LANES == 4 ? ((acc03.lane(0) + acc03.lane(2)) + (acc03.lane(1) + acc03.lane(3)))
+                : acc03.reduceLanes(VectorOperators.ADD);
+        float s10 = LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
+                : LANES == 4 ? ((acc10.lane(0) + acc10.lane(2)) + (acc10.lane(1) + acc10.lane(3)))
+                : acc10.reduceLanes(VectorOperators.ADD);
+        float s11 = LANES == 8 ? (((acc11.lane(0) + acc11.lane(4)) + (acc11.lane(2) + acc11.lane(6))) + ((acc11.lane(1) + acc11.lane(5)) + (acc11.lane(3) + acc11.lane(7))))
+                : LANES == 4 ? ((acc11.lane(0) + acc11.lane(2)) + (acc11.lane(1) + acc11.lane(3)))
+                : acc11.reduceLanes(VectorOperators.ADD);
+        float s12 = LANES == 8 ? (((acc12.lane(0) + acc12.lane(4)) + (acc12.lane(2) + acc12.lane(6))) + ((acc12.lane(1) + acc12.lane(5)) + (acc12.lane(3) + acc12.lane(7))))
+                : LANES == 4 ? ((acc12.lane(0) + acc12.lane(2)) + (acc12.lane(1) + acc12.lane(3)))
+                : acc12.reduceLanes(VectorOperators.ADD);
+        float s13 = LANES == 8 ? (((acc13.lane(0) + acc13.lane(4)) + (acc13.lane(2) + acc13.lane(6))) + ((acc13.lane(1) + acc13.lane(5)) + (acc13.lane(3) + acc13.lane(7))))
+                : LANES == 4 ? ((acc13.lane(0) + acc13.lane(2)) + (acc13.lane(1) + acc13.lane(3)))
+                : acc13.reduceLanes(VectorOperators.ADD);
+        float s20 = LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
+                : LANES == 4 ? ((acc20.lane(0) + acc20.lane(2)) + (acc20.lane(1) + acc20.lane(3)))
+                : acc20.reduceLanes(VectorOperators.ADD);
+        float s21 = LANES == 8 ? (((acc21.lane(0) + acc21.lane(4)) + (acc21.lane(2) + acc21.lane(6))) + ((acc21.lane(1) + acc21.lane(5)) + (acc21.lane(3) + acc21.lane(7))))
+                : LANES == 4 ? ((acc21.lane(0) + acc21.lane(2)) + (acc21.lane(1) + acc21.lane(3)))
+                : acc21.reduceLanes(VectorOperators.ADD);
+        float s22 = LANES == 8 ? (((acc22.lane(0) + acc22.lane(4)) + (acc22.lane(2) + acc22.lane(6))) + ((acc22.lane(1) + acc22.lane(5)) + (acc22.lane(3) + acc22.lane(7))))
+                : LANES == 4 ? ((acc22.lane(0) + acc22.lane(2)) + (acc22.lane(1) + acc22.lane(3)))
+                : acc22.reduceLanes(VectorOperators.ADD);
+        float s23 = LANES == 8 ? (((acc23.lane(0) + acc23.lane(4)) + (acc23.lane(2) + acc23.lane(6))) + ((acc23.lane(1) + acc23.lane(5)) + (acc23.lane(3) + acc23.lane(7))))
+                : LANES == 4 ? ((acc23.lane(0) + acc23.lane(2)) + (acc23.lane(1) + acc23.lane(3)))
+                : acc23.reduceLanes(VectorOperators.ADD);
+        float s30 = LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
+                : LANES == 4 ? ((acc30.lane(0) + acc30.lane(2)) + (acc30.lane(1) + acc30.lane(3)))
+                : acc30.reduceLanes(VectorOperators.ADD);
+        float s31 = LANES == 8 ? (((acc31.lane(0) + acc31.lane(4)) + (acc31.lane(2) + acc31.lane(6))) + ((acc31.lane(1) + acc31.lane(5)) + (acc31.lane(3) + acc31.lane(7))))
+                : LANES == 4 ? ((acc31.lane(0) + acc31.lane(2)) + (acc31.lane(1) + acc31.lane(3)))
+                : acc31.reduceLanes(VectorOperators.ADD);
+        float s32 = LANES == 8 ? (((acc32.lane(0) + acc32.lane(4)) + (acc32.lane(2) + acc32.lane(6))) + ((acc32.lane(1) + acc32.lane(5)) + (acc32.lane(3) + acc32.lane(7))))
+                : LANES == 4 ? ((acc32.lane(0) + acc32.lane(2)) + (acc32.lane(1) + acc32.lane(3)))
+                : acc32.reduceLanes(VectorOperators.ADD);
+        float s33 = LANES == 8 ? (((acc33.lane(0) + acc33.lane(4)) + (acc33.lane(2) + acc33.lane(6))) + ((acc33.lane(1) + acc33.lane(5)) + (acc33.lane(3) + acc33.lane(7))))
+                : LANES == 4 ? ((acc33.lane(0) + acc33.lane(2)) + (acc33.lane(1) + acc33.lane(3)))
+                : acc33.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
@@ -193,27 +208,35 @@ public final class GemmGolden {
         int c2 = c1 + 5;
         int c3 = c2 + 5;
         int br0 = bOff + n * 3;
-        int kVec = 3 - 3 % DOT_LANES;
-        FloatVector acc00 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc10 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc20 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc30 = FloatVector.zero(DOT_SPECIES);
+        int kVec = 3 - 3 % LANES;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += DOT_LANES) {
-            FloatVector va0 = FloatVector.fromArray(DOT_SPECIES, a, a0 + k);
-            FloatVector va1 = FloatVector.fromArray(DOT_SPECIES, a, a1 + k);
-            FloatVector va2 = FloatVector.fromArray(DOT_SPECIES, a, a2 + k);
-            FloatVector va3 = FloatVector.fromArray(DOT_SPECIES, a, a3 + k);
-            FloatVector vb0 = FloatVector.fromArray(DOT_SPECIES, b, br0 + k);
+        for (; k < kVec; k += LANES) {
+            FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va1 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va2 = FloatVector.fromArray(SPECIES, a, a2 + k);
+            FloatVector va3 = FloatVector.fromArray(SPECIES, a, a3 + k);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             acc00 = va0.fma(vb0, acc00);
             acc10 = va1.fma(vb0, acc10);
             acc20 = va2.fma(vb0, acc20);
             acc30 = va3.fma(vb0, acc30);
         }
-        float s00 = sumLanes(acc00);
-        float s10 = sumLanes(acc10);
-        float s20 = sumLanes(acc20);
-        float s30 = sumLanes(acc30);
+        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
+                : acc00.reduceLanes(VectorOperators.ADD);
+        float s10 = LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
+                : LANES == 4 ? ((acc10.lane(0) + acc10.lane(2)) + (acc10.lane(1) + acc10.lane(3)))
+                : acc10.reduceLanes(VectorOperators.ADD);
+        float s20 = LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
+                : LANES == 4 ? ((acc20.lane(0) + acc20.lane(2)) + (acc20.lane(1) + acc20.lane(3)))
+                : acc20.reduceLanes(VectorOperators.ADD);
+        float s30 = LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
+                : LANES == 4 ? ((acc30.lane(0) + acc30.lane(2)) + (acc30.lane(1) + acc30.lane(3)))
+                : acc30.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
@@ -240,27 +263,35 @@ public final class GemmGolden {
         int br1 = br0 + 3;
         int br2 = br1 + 3;
         int br3 = br2 + 3;
-        int kVec = 3 - 3 % DOT_LANES;
-        FloatVector acc00 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc01 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc02 = FloatVector.zero(DOT_SPECIES);
-        FloatVector acc03 = FloatVector.zero(DOT_SPECIES);
+        int kVec = 3 - 3 % LANES;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        FloatVector acc02 = FloatVector.zero(SPECIES);
+        FloatVector acc03 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += DOT_LANES) {
-            FloatVector va0 = FloatVector.fromArray(DOT_SPECIES, a, a0 + k);
-            FloatVector vb0 = FloatVector.fromArray(DOT_SPECIES, b, br0 + k);
-            FloatVector vb1 = FloatVector.fromArray(DOT_SPECIES, b, br1 + k);
-            FloatVector vb2 = FloatVector.fromArray(DOT_SPECIES, b, br2 + k);
-            FloatVector vb3 = FloatVector.fromArray(DOT_SPECIES, b, br3 + k);
+        for (; k < kVec; k += LANES) {
+            FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, br2 + k);
+            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, br3 + k);
             acc00 = va0.fma(vb0, acc00);
             acc01 = va0.fma(vb1, acc01);
             acc02 = va0.fma(vb2, acc02);
             acc03 = va0.fma(vb3, acc03);
         }
-        float s00 = sumLanes(acc00);
-        float s01 = sumLanes(acc01);
-        float s02 = sumLanes(acc02);
-        float s03 = sumLanes(acc03);
+        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
+                : acc00.reduceLanes(VectorOperators.ADD);
+        float s01 = LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
+                : LANES == 4 ? ((acc01.lane(0) + acc01.lane(2)) + (acc01.lane(1) + acc01.lane(3)))
+                : acc01.reduceLanes(VectorOperators.ADD);
+        float s02 = LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
+                : LANES == 4 ? ((acc02.lane(0) + acc02.lane(2)) + (acc02.lane(1) + acc02.lane(3)))
+                : acc02.reduceLanes(VectorOperators.ADD);
+        float s03 = LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
+                : LANES == 4 ? ((acc03.lane(0) + acc03.lane(2)) + (acc03.lane(1) + acc03.lane(3)))
+                : acc03.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
@@ -284,15 +315,17 @@ public final class GemmGolden {
         int a0 = aOff + m * 3;
         int c0 = cOff + m * 5 + n;
         int br0 = bOff + n * 3;
-        int kVec = 3 - 3 % DOT_LANES;
-        FloatVector acc00 = FloatVector.zero(DOT_SPECIES);
+        int kVec = 3 - 3 % LANES;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += DOT_LANES) {
-            FloatVector va0 = FloatVector.fromArray(DOT_SPECIES, a, a0 + k);
-            FloatVector vb0 = FloatVector.fromArray(DOT_SPECIES, b, br0 + k);
+        for (; k < kVec; k += LANES) {
+            FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             acc00 = va0.fma(vb0, acc00);
         }
-        float s00 = sumLanes(acc00);
+        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
+                : acc00.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];

@@ -58,28 +58,16 @@ public final class GemmEmitter {
     public static final String SPECIES = "SPECIES";
     /** Name of the {@code static final int} field holding {@code SPECIES.length()}. */
     public static final String LANES = "LANES";
-    /**
-     * Name of the species NT kernels' dot products use: 256 bits wherever the JVM's vectors are at least that wide,
-     * so that their sums, which are split by lane, are the same on AVX2 and AVX-512 (see {@link #addVectorFields}).
-     */
-    public static final String DOT_SPECIES = "DOT_SPECIES";
-    /** Name of the {@code static final int} holding {@code DOT_SPECIES.length()}. */
-    public static final String DOT_LANES = "DOT_LANES";
-    /** Name of the static method that sums a dot-product accumulator's lanes in a fixed order. */
-    public static final String SUM_LANES = "sumLanes";
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
     static final ClassName VECTOR_SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
     static final ClassName VECTOR_OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
     static final CodeBlock SPECIES_REF = CodeBlock.of(SPECIES);
     static final CodeBlock LANES_REF = CodeBlock.of(LANES);
-    static final CodeBlock DOT_SPECIES_REF = CodeBlock.of(DOT_SPECIES);
-    static final CodeBlock DOT_LANES_REF = CodeBlock.of(DOT_LANES);
 
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES,
-                    DOT_SPECIES, DOT_LANES, SUM_LANES);
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES);
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -126,65 +114,48 @@ public final class GemmEmitter {
     }
 
     /**
-     * Adds {@code static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED} and
-     * {@code static final int LANES = SPECIES.length()} to a class that will hold VECTOR kernels, and what NT kernels
-     * use: {@code DOT_SPECIES}, {@code DOT_LANES} and {@code sumLanes}; call it once per class. JavaPoet adds the
-     * {@code jdk.incubator.vector} imports when the file is written.
+     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} capped at 256
+     * bits, and {@code static final int LANES = SPECIES.length()} to a class that will hold VECTOR kernels; call it
+     * once per class. JavaPoet adds the {@code jdk.incubator.vector} imports when the file is written.
      *
-     * <p>Why NT has its own: a dot product accumulates lane i over k = i (mod lanes), so its rounding depends on the
-     * number of lanes, and {@code reduceLanes(ADD)} leaves the order of the final additions to the implementation
-     * (JDK 17 and JDK 25 gave different weights after one epoch, as did 256- and 512-bit vectors). With
-     * {@code DOT_SPECIES} 256 bits wide wherever SPECIES_PREFERRED is at least that wide (AVX2, AVX-512; on AVX-512
-     * two 256-bit operations cost about what one 512-bit one does) and the lanes summed in a fixed tree by plain float
-     * additions, an NT product has the same bits on every such JVM. A JVM with narrower vectors (128-bit NEON or SSE)
-     * keeps its preferred species, for speed, and so its own rounding. NN and TN kernels accumulate each element of C
-     * in one lane, so their results never depended on the width.
+     * <p>Why capped: an NT dot product accumulates lane i over k = i (mod LANES), so its rounding depends on the
+     * number of lanes; with 512-bit vectors on AVX-512 and 256-bit ones on AVX2 the same seed trained different
+     * weights. NN and TN accumulate each element of C in one lane, in k order, and do not depend on the width, but NT
+     * cannot have a species of its own: one JVM running kernels of two species (Float256Vector and Float512Vector)
+     * pollutes the Vector API's shared call sites, and the TN kernels fell from about 30 GFLOP/s to 2 (GemmProbe, JDK
+     * 17). The cost on AVX-512: NN and TN at 256 bits ran about 20-30% slower than at 512 in GemmProbe on this shared
+     * machine (noisy; NT the same). A JVM with narrower vectors (128-bit NEON or SSE) keeps them, and so NT's
+     * rounding differs there.
      */
     public static void addVectorFields(TypeSpec.Builder type) {
         FieldSpec species = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
                         SPECIES, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.SPECIES_PREFERRED", FLOAT_VECTOR)
+                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() > 256 ? $T.SPECIES_256 : $T.SPECIES_PREFERRED",
+                        FLOAT_VECTOR, FLOAT_VECTOR, FLOAT_VECTOR)
                 .build();
         type.addField(species);
         type.addField(FieldSpec.builder(TypeName.INT, LANES, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$N.length()", species)
                 .build());
-        FieldSpec dotSpecies = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
-                        DOT_SPECIES, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$N.vectorBitSize() >= 256 ? $T.SPECIES_256 : $N", species, FLOAT_VECTOR, species)
-                .build();
-        type.addField(dotSpecies);
-        type.addField(FieldSpec.builder(TypeName.INT, DOT_LANES, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$N.length()", dotSpecies)
-                .build());
-        type.addMethod(sumLanesMethod());
     }
 
     /**
-     * {@code static float sumLanes(FloatVector v)}: the lanes of a DOT_SPECIES vector summed by plain float additions
-     * in a fixed order, unlike reduceLanes(ADD)'s. Eight lanes (every JVM with vectors of 256 bits or more) are summed
-     * as a balanced tree, each lane first with the lane half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) +
-     * (l3 + l7)); a pairwise sum also rounds less than a sequential one. Other lane counts are summed in lane order.
-     * {@code DOT_LANES} is a constant, so the JIT keeps only one branch; each {@code lane(i)} with a constant i is a
-     * register extract.
+     * The lanes of the NT accumulator {@code acc} summed by plain float additions in a fixed order, unlike
+     * reduceLanes(ADD)'s. Eight lanes (every JVM with vectors of 256 bits or more) are summed as a balanced tree, each
+     * lane first with the lane half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) (reduceLanes(ADD) leaves its order to the implementation, and JDK 17 and 25
+     * differ); four lanes
+     * (128-bit vectors) likewise as (l0 + l2) + (l1 + l3); a pairwise sum also rounds less than a sequential one.
+     * {@code LANES} is a constant, so the JIT keeps one branch, and each {@code lane(i)} with a constant i is a
+     * register extract. Spelled inline: as a called method taking the vector, C2 did not inline it into the 4 x 4
+     * tile, and the boxed vectors took NT from about 30 GFLOP/s to 1-2 (GemmProbe).
      */
-    private static MethodSpec sumLanesMethod() {
-        CodeBlock tree = CodeBlock.of("((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6)))"
-                + " + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)))");
-        return MethodSpec.methodBuilder(SUM_LANES)
-                .addModifiers(Modifier.STATIC)
-                .returns(TypeName.FLOAT)
-                .addParameter(FLOAT_VECTOR, "v")
-                .addJavadoc("The lanes of {@code v} summed in a fixed order, the same on every JVM.\n")
-                .beginControlFlow("if ($L == 8)", DOT_LANES_REF)
-                .addStatement("return $L", tree)
-                .endControlFlow()
-                .addStatement("float s = 0f")
-                .beginControlFlow("for (int i = 0; i < $L; i++)", DOT_LANES_REF)
-                .addStatement("s += v.lane(i)")
-                .endControlFlow()
-                .addStatement("return s")
-                .build();
+    static CodeBlock sumLanes(CodeBlock acc) {
+        CodeBlock eight = CodeBlock.of("((($L.lane(0) + $L.lane(4)) + ($L.lane(2) + $L.lane(6)))"
+                + " + (($L.lane(1) + $L.lane(5)) + ($L.lane(3) + $L.lane(7))))",
+                acc, acc, acc, acc, acc, acc, acc, acc);
+        CodeBlock four = CodeBlock.of("(($L.lane(0) + $L.lane(2)) + ($L.lane(1) + $L.lane(3)))", acc, acc, acc, acc);
+        return CodeBlock.of("$L == 8 ? $L\n: $L == 4 ? $L\n: $L.reduceLanes($T.ADD)", LANES_REF, eight,
+                LANES_REF, four, acc, VECTOR_OPERATORS);
     }
 
     /**
@@ -426,9 +397,8 @@ public final class GemmEmitter {
 
         /**
          * NT tile: C[m + r][n + j] for r < rows, j < cols as dot products of rows of A and rows of B along k. VECTOR:
-         * one DOT_SPECIES accumulator per element over the first kVec = K - K % DOT_LANES steps, one {@code sumLanes}
-         * per element (see {@link #addVectorFields} for why not SPECIES and reduceLanes), then a scalar tail; SCALAR:
-         * one float accumulator per element.
+         * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one {@link #sumLanes} per
+         * element, then a scalar tail; SCALAR: one float accumulator per element.
          */
         private MethodSpec dotTile(int rows, int cols) {
             CodeBlock.Builder code = CodeBlock.builder();
@@ -438,22 +408,22 @@ public final class GemmEmitter {
                 code.addStatement("int $L = $L + $L", id("br", j), id("br", j - 1), k);
             }
             if (vector) {
-                code.addStatement("int kVec = $L - $L % $L", k, k, DOT_LANES_REF);
+                code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
                         code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR,
-                                DOT_SPECIES_REF);
+                                SPECIES_REF);
                     }
                 }
                 code.addStatement("int k = 0");
-                code.beginControlFlow("for (; k < kVec; k += $L)", DOT_LANES_REF);
+                code.beginControlFlow("for (; k < kVec; k += $L)", LANES_REF);
                 for (int r = 0; r < rows; r++) {
                     code.addStatement("$T $L = $T.fromArray($L, a, $L + k)",
-                            FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, DOT_SPECIES_REF, id("a", r));
+                            FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, SPECIES_REF, id("a", r));
                 }
                 for (int j = 0; j < cols; j++) {
                     code.addStatement("$T $L = $T.fromArray($L, b, $L + k)",
-                            FLOAT_VECTOR, id("vb", j), FLOAT_VECTOR, DOT_SPECIES_REF, id("br", j));
+                            FLOAT_VECTOR, id("vb", j), FLOAT_VECTOR, SPECIES_REF, id("br", j));
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
@@ -463,7 +433,7 @@ public final class GemmEmitter {
                 code.endControlFlow();
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("float $L = $L($L)", sum(r, j), SUM_LANES, acc(r, j));
+                        code.addStatement("float $L = $L", sum(r, j), sumLanes(acc(r, j)));
                     }
                 }
                 code.beginControlFlow("for (; k < $L; k++)", k);
