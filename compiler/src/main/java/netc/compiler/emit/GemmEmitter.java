@@ -123,8 +123,9 @@ public final class GemmEmitter {
      * weights. NN and TN accumulate each element of C in one lane, in k order, and do not depend on the width, but NT
      * cannot have a species of its own: one JVM running kernels of two species (Float256Vector and Float512Vector)
      * pollutes the Vector API's shared call sites, and the TN kernels fell from about 30 GFLOP/s to 2 (GemmProbe, JDK
-     * 17). The cost on AVX-512: NN and TN at 256 bits ran about 20-30% slower than at 512 in GemmProbe on this shared
-     * machine (noisy; NT the same). A JVM with narrower vectors (128-bit NEON or SSE) keeps them, and so NT's
+     * 17). The cost on AVX-512 is within the noise of GemmProbe on this shared
+     * machine (medians, GFLOP/s, MLP shapes: before, at 512 bits, NT 26-35, NN 42-52, TN 32-77; capped, NT 36-58, NN
+     * 35-80, TN 31-54; base run at 256 bits: NT 30-37, NN 27-39, TN 22-29). A JVM with narrower vectors (128-bit NEON or SSE) keeps them, and so NT's
      * rounding differs there.
      */
     public static void addVectorFields(TypeSpec.Builder type) {
