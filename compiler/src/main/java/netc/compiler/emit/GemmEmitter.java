@@ -123,10 +123,10 @@ public final class GemmEmitter {
      * weights. NN and TN accumulate each element of C in one lane, in k order, and do not depend on the width, but NT
      * cannot have a species of its own: one JVM running kernels of two species (Float256Vector and Float512Vector)
      * pollutes the Vector API's shared call sites, and the TN kernels fell from about 30 GFLOP/s to 2 (GemmProbe, JDK
-     * 17). The cost on AVX-512 is within the noise of GemmProbe on this shared
-     * machine (medians, GFLOP/s, MLP shapes: before, at 512 bits, NT 26-35, NN 42-52, TN 32-77; capped, NT 36-58, NN
-     * 35-80, TN 31-54; base run at 256 bits: NT 30-37, NN 27-39, TN 22-29). A JVM with narrower vectors (128-bit NEON or SSE) keeps them, and so NT's
-     * rounding differs there.
+     * 17). The cost on AVX-512 is within the noise of GemmProbe on this shared machine (medians, GFLOP/s, MLP
+     * shapes: before, at 512 bits, NT 26-35, NN 42-52, TN 32-77; capped, NT 36-58, NN 35-80, TN 31-54; before, run at
+     * 256 bits: NT 30-37, NN 27-39, TN 22-29). A JVM with narrower vectors (128-bit NEON or SSE) keeps them, and so
+     * NT's rounding differs there.
      */
     public static void addVectorFields(TypeSpec.Builder type) {
         FieldSpec species = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
@@ -143,9 +143,9 @@ public final class GemmEmitter {
     /**
      * The lanes of the NT accumulator {@code acc} summed by plain float additions in a fixed order, unlike
      * reduceLanes(ADD)'s. Eight lanes (every JVM with vectors of 256 bits or more) are summed as a balanced tree, each
-     * lane first with the lane half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) (reduceLanes(ADD) leaves its order to the implementation, and JDK 17 and 25
-     * differ); four lanes
-     * (128-bit vectors) likewise as (l0 + l2) + (l1 + l3); a pairwise sum also rounds less than a sequential one.
+     * lane first with the lane half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) (reduceLanes(ADD)
+     * leaves its order to the implementation, and JDK 17 and 25 differ); four lanes (128-bit vectors) likewise as
+     * (l0 + l2) + (l1 + l3); a pairwise sum also rounds less than a sequential one.
      * {@code LANES} is a constant, so the JIT keeps one branch, and each {@code lane(i)} with a constant i is a
      * register extract. Spelled inline: as a called method taking the vector, C2 did not inline it into the 4 x 4
      * tile, and the boxed vectors took NT from about 30 GFLOP/s to 1-2 (GemmProbe).
@@ -412,8 +412,7 @@ public final class GemmEmitter {
                 code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR,
-                                SPECIES_REF);
+                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR, SPECIES_REF);
                     }
                 }
                 code.addStatement("int k = 0");
