@@ -42,26 +42,23 @@ public final class Activations {
     }
 
     /**
-     * {@code 1 / (1 + exp(-x))}, written so that exp never overflows: for x < 0 it uses {@code exp(x) / (1 + exp(x))}
-     * (exp(-x) would overflow float below about -88).
+     * {@code 1 / (1 + exp(-x))}, written so that exp never overflows. This and the transcendental functions below are
+     * {@link FloatMath}'s: the same bits on every JVM, so training is reproducible across JDKs (Math's may be JIT
+     * intrinsics whose last bit differs between JDK versions).
      */
     public static float sigmoid(float x) {
-        if (x >= 0f) {
-            return (float) (1.0 / (1.0 + Math.exp(-x)));
-        }
-        double e = Math.exp(x);
-        return (float) (e / (1.0 + e));
+        return FloatMath.sigmoid(x);
     }
 
     public static float tanh(float x) {
-        return (float) Math.tanh(x);
+        return FloatMath.tanh(x);
     }
 
     public static float exp(float x) {
-        return (float) Math.exp(x);
+        return FloatMath.exp(x);
     }
 
     public static float log(float x) {
-        return (float) Math.log(x);
+        return FloatMath.log(x);
     }
 }

@@ -8,6 +8,9 @@ package netc.runtime;
  * <p>Softmax and the fused softmax cross-entropy subtract the row maximum before exponentiating (log-sum-exp), so
  * they are exact for logits of any size; the fused sigmoid cross-entropy uses {@code max(z, 0) - z t +
  * log(1 + exp(-|z|))} for the same reason.
+ *
+ * <p>No {@code Math.exp} or {@code log} here: float values use {@link FloatMath}, the per-sample losses (double)
+ * {@code StrictMath}; both give the same bits on every JVM, where Math's JIT intrinsics need not.
  */
 public final class RowOps {
     private RowOps() {
@@ -27,7 +30,7 @@ public final class RowOps {
         }
         double sum = 0;
         for (int j = 0; j < n; j++) {
-            float e = (float) Math.exp(z[zo + j] - max);
+            float e = FloatMath.exp(z[zo + j] - max);
             out[oo + j] = e;
             sum += e;
         }
@@ -76,9 +79,9 @@ public final class RowOps {
             }
             double sum = 0;
             for (int j = 0; j < n; j++) {
-                sum += Math.exp(z[zo + j] - max);
+                sum += StrictMath.exp(z[zo + j] - max);
             }
-            rows[r] = max + Math.log(sum) - z[zo + label(labels, r, n)];
+            rows[r] = max + StrictMath.log(sum) - z[zo + label(labels, r, n)];
         }
     }
 
@@ -99,7 +102,7 @@ public final class RowOps {
     /** Per-sample {@code -log p[label]}. */
     public static void crossEntropy(float[] p, int pOff, float[] labels, int n, double[] rows, int lo, int hi) {
         for (int r = lo; r < hi; r++) {
-            rows[r] = -Math.log(p[pOff + r * n + label(labels, r, n)]);
+            rows[r] = -StrictMath.log(p[pOff + r * n + label(labels, r, n)]);
         }
     }
 
@@ -150,7 +153,7 @@ public final class RowOps {
             for (int j = 0; j < n; j++) {
                 double v = z[zOff + r * n + j];
                 double y = labels ? t[r] : t[r * n + j];
-                s += Math.max(v, 0) - v * y + Math.log1p(Math.exp(-Math.abs(v)));
+                s += Math.max(v, 0) - v * y + StrictMath.log1p(StrictMath.exp(-Math.abs(v)));
             }
             rows[r] = s;
         }
@@ -176,7 +179,7 @@ public final class RowOps {
             for (int j = 0; j < n; j++) {
                 double q = p[pOff + r * n + j];
                 double y = labels ? t[r] : t[r * n + j];
-                s -= y * Math.log(q) + (1 - y) * Math.log(1 - q);
+                s -= y * StrictMath.log(q) + (1 - y) * StrictMath.log(1 - q);
             }
             rows[r] = s;
         }

@@ -69,9 +69,10 @@ public final class Adam implements Optimizer {
         }
         Hyper.sameVector(m, params, name());
         t++;
-        // Bias corrections in double: beta2^t is 0.999^t, which float would round badly for small t.
-        float c1 = (float) (1 / (1 - Math.pow(beta1d, t)));
-        float c2 = (float) (1 / (1 - Math.pow(beta2d, t)));
+        // Bias corrections in double: beta2^t is 0.999^t, which float would round badly for small t. StrictMath:
+        // the same bits on every JVM (Math.pow may be a JIT intrinsic), so training is reproducible across JDKs.
+        float c1 = (float) (1 / (1 - StrictMath.pow(beta1d, t)));
+        float c2 = (float) (1 / (1 - StrictMath.pow(beta2d, t)));
         float b1 = beta1;
         float b2 = beta2;
         float a1 = (float) (1 - beta1d); // 0.1f exactly as rounded, not 1 - 0.9f = 0.100000024f

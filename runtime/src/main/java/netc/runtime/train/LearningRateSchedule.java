@@ -22,7 +22,8 @@ public enum LearningRateSchedule {
     public double factor(long step, long steps) {
         return switch (this) {
             case CONSTANT -> 1.0;
-            case COSINE -> steps <= 1 ? 1.0 : 0.5 * (1 + Math.cos(Math.PI * step / steps));
+            // StrictMath: the same bits on every JVM (Math.cos may be a JIT intrinsic), so weights are reproducible
+            case COSINE -> steps <= 1 ? 1.0 : 0.5 * (1 + StrictMath.cos(Math.PI * step / steps));
         };
     }
 }

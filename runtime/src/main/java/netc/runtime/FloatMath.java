@@ -1,0 +1,138 @@
+package netc.runtime;
+
+/**
+ * exp, log, tanh and sigmoid of a float, with the same bits on every JVM: the float32 training and inference paths
+ * call these instead of {@code Math}.
+ *
+ * <p>Why: {@code Math.exp}, {@code log} and {@code tanh} may be replaced by JIT intrinsics whose last bit differs
+ * between JDK versions and CPUs ({@code Math.tanh} became an x86 intrinsic in JDK 24; before, it was fdlibm), so the
+ * same seed trained different weights on JDK 17 and JDK 25. These functions use only {@code +}, {@code -},
+ * {@code *}, {@code /}, {@code Math.rint}, bit manipulation and the conversions between float and double, each of
+ * which the Java Language Specification defines to the bit (Java 17 evaluates every expression strictly), so their
+ * results depend on nothing but the input. The one table is filled by {@code StrictMath.pow}, which is specified to
+ * give the fdlibm result on every JVM.
+ *
+ * <p>Accuracy: each computes in double with a relative error far below 1e-12 and rounds once to float, so the float
+ * result is within 0.5 ulp plus a hair of the exact value (FloatMathTest measures the maximum over a sweep of the
+ * whole float range against {@code StrictMath}); NaN, infinities, both zeros, subnormals and overflow and underflow
+ * follow {@code Math}'s special cases.
+ */
+public final class FloatMath {
+    private FloatMath() {
+    }
+
+    /** exp(x) = 2^(k/64) * exp(r): k = rint(x * 64 / ln 2), |r| <= ln 2 / 128. */
+    private static final int TABLE_BITS = 6;
+    private static final int TABLE_SIZE = 1 << TABLE_BITS;
+    /** 2^(j/64) for j in [0, 64), each the double nearest (StrictMath.pow is fdlibm, correct to within 1 ulp). */
+    private static final double[] TWO_TO_J_64 = new double[TABLE_SIZE];
+    private static final double INV_LN2_64 = TABLE_SIZE / 0.6931471805599453;
+    /**
+     * ln 2 / 64 split into a high part with 21 trailing zero bits (so {@code k * hi} is exact for |k| < 2^21) and the
+     * rest (the fdlibm constants ln2HI and ln2LO, divided by 64 exactly).
+     */
+    private static final double LN2_64_HI = 6.93147180369123816490e-01 / TABLE_SIZE;
+    private static final double LN2_64_LO = 1.90821492927058770002e-10 / TABLE_SIZE;
+
+    static {
+        for (int j = 0; j < TABLE_SIZE; j++) {
+            TWO_TO_J_64[j] = StrictMath.pow(2.0, j / (double) TABLE_SIZE);
+        }
+    }
+
+    /**
+     * e^x in double for x in [-745 + 1, 709 - 1] with a relative error below 1e-15: the callers clamp their inputs
+     * well inside this range, where 2^m is a normal double.
+     */
+    private static double expKernel(double x) {
+        double kd = Math.rint(x * INV_LN2_64);
+        int k = (int) kd;
+        double r = (x - kd * LN2_64_HI) - kd * LN2_64_LO;
+        // Taylor to r^4: the first term left out, r^5 / 120, is below 4e-14 relative for |r| <= ln 2 / 128
+        double p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24))));
+        int j = k & (TABLE_SIZE - 1);
+        int m = k >> TABLE_BITS; // floor(k / 64)
+        double scale = Double.longBitsToDouble((long) (m + 1023) << 52);
+        return TWO_TO_J_64[j] * p * scale;
+    }
+
+    /** e^x; below about -103.97 the float result is 0, above about 88.72 it is infinite. */
+    public static float exp(float x) {
+        if (x != x) {
+            return x;
+        }
+        if (x > 89f) {
+            return Float.POSITIVE_INFINITY;
+        }
+        if (x < -110f) {
+            return 0f;
+        }
+        return (float) expKernel(x);
+    }
+
+    /**
+     * The natural logarithm: NaN below 0, -infinity at either zero. Computes x = 2^e m with m in [sqrt(1/2),
+     * sqrt(2)), then log m = 2 atanh(s) with s = (m - 1) / (m + 1), |s| <= 0.1716, by its odd series to s^15 (the
+     * first term left out is below 2e-12 relative), plus e ln 2.
+     */
+    public static float log(float x) {
+        if (!(x > 0f)) {
+            return x == 0f ? Float.NEGATIVE_INFINITY : Float.NaN;
+        }
+        if (x == Float.POSITIVE_INFINITY) {
+            return x;
+        }
+        long bits = Double.doubleToRawLongBits(x); // a float's double is always normal
+        int e = (int) (bits >>> 52) - 1023;
+        double m = Double.longBitsToDouble((bits & 0x000f_ffff_ffff_ffffL) | 0x3ff0_0000_0000_0000L);
+        if (m > 1.4142135623730951) {
+            m *= 0.5;
+            e++;
+        }
+        double s = (m - 1.0) / (m + 1.0);
+        double s2 = s * s;
+        double series = 1.0 + s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 + s2 * (1.0 / 11
+                + s2 * (1.0 / 13 + s2 * (1.0 / 15)))))));
+        return (float) (e * 0.6931471805599453 + 2.0 * s * series);
+    }
+
+    /**
+     * The hyperbolic tangent, odd and exactly so ({@code tanh(-x) == -tanh(x)}). Near zero (|x| < 1/16) an odd
+     * Taylor polynomial to x^9 (the first term left out is below 1e-14 relative), elsewhere 1 - 2 / (e^2|x| + 1);
+     * from |x| = 20 on the float result is 1.
+     */
+    public static float tanh(float x) {
+        if (x != x) {
+            return x;
+        }
+        double a = Math.abs((double) x);
+        double t;
+        if (a < 0.0625) {
+            double a2 = a * a;
+            t = a * (1.0 + a2 * (-1.0 / 3 + a2 * (2.0 / 15 + a2 * (-17.0 / 315 + a2 * (62.0 / 2835)))));
+        } else if (a < 20) {
+            t = 1.0 - 2.0 / (expKernel(2 * a) + 1.0);
+        } else {
+            t = 1.0;
+        }
+        return Math.copySign((float) t, x);
+    }
+
+    /**
+     * The logistic function 1 / (1 + e^-x), written so that the exponential never overflows: e^x / (1 + e^x) for
+     * x < 0.
+     */
+    public static float sigmoid(float x) {
+        if (x != x) {
+            return x;
+        }
+        if (x >= 0f) {
+            return x > 40f ? 1f : (float) (1.0 / (1.0 + expKernel(-x)));
+        }
+        if (x < -110f) {
+            return 0f;
+        }
+        double e = expKernel(x);
+        return (float) (e / (1.0 + e));
+    }
+}
