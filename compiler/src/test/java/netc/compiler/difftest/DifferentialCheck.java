@@ -98,7 +98,9 @@ final class DifferentialCheck {
         /**
          * Parameters, inputs and targets as {@link GradientCheck} draws them, rounded to float; redrawn while a
          * ReLU, step or leaky ReLU input lies within 1e-3 of its kink or two candidates of a max-pool window lie
-         * within 1e-4 of each other, where float32 and float64 may rightly disagree. Null when no draw is clear.
+         * within 1e-4 of each other, or a probability under a cross-entropy that is not fused with its softmax or
+         * sigmoid lies within 1e-5 of 0 or 1, where float32 and float64 may rightly disagree. Null when no draw is
+         * clear.
          */
         static Point random(CheckedModel model, Graph diff, ModelSpec spec, int batch, SplittableRandom rng) {
             for (int attempt = 0; attempt < 30; attempt++) {
@@ -145,6 +147,15 @@ final class DifferentialCheck {
                 }
                 if (op == Op.MAXPOOL && !clearOfTies(n, v[n.input(0).id()], v[n.id()], batch)) {
                     return false;
+                }
+                if (op == Op.CROSS_ENTROPY || op == Op.BINARY_CROSS_ENTROPY) {
+                    // log p and log(1 - p) of a probability within float32 rounding of 0 or 1: float32 rightly
+                    // gives infinity where float64 still has a (huge) finite value
+                    for (double p : v[n.input(0).id()]) {
+                        if (p < 1e-5 || p > 1 - 1e-5) {
+                            return false;
+                        }
+                    }
                 }
             }
             return true;
