@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 public final class GemmGolden {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() <= Integer.getInteger("netc.maxVectorBits", Integer.MAX_VALUE) ? FloatVector.SPECIES_PREFERRED
+    : Integer.getInteger("netc.maxVectorBits", Integer.MAX_VALUE) >= 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
 
     static final int LANES = SPECIES.length();
 
@@ -104,52 +105,68 @@ public final class GemmGolden {
             acc32 = va3.fma(vb2, acc32);
             acc33 = va3.fma(vb3, acc33);
         }
-        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
+                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
                 : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
                 : acc00.reduceLanes(VectorOperators.ADD);
-        float s01 = LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
+        float s01 = LANES == 16 ? ((((acc01.lane(0) + acc01.lane(8)) + (acc01.lane(4) + acc01.lane(12))) + ((acc01.lane(2) + acc01.lane(10)) + (acc01.lane(6) + acc01.lane(14)))) + (((acc01.lane(1) + acc01.lane(9)) + (acc01.lane(5) + acc01.lane(13))) + ((acc01.lane(3) + acc01.lane(11)) + (acc01.lane(7) + acc01.lane(15)))))
+                : LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
                 : LANES == 4 ? ((acc01.lane(0) + acc01.lane(2)) + (acc01.lane(1) + acc01.lane(3)))
                 : acc01.reduceLanes(VectorOperators.ADD);
-        float s02 = LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
+        float s02 = LANES == 16 ? ((((acc02.lane(0) + acc02.lane(8)) + (acc02.lane(4) + acc02.lane(12))) + ((acc02.lane(2) + acc02.lane(10)) + (acc02.lane(6) + acc02.lane(14)))) + (((acc02.lane(1) + acc02.lane(9)) + (acc02.lane(5) + acc02.lane(13))) + ((acc02.lane(3) + acc02.lane(11)) + (acc02.lane(7) + acc02.lane(15)))))
+                : LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
                 : LANES == 4 ? ((acc02.lane(0) + acc02.lane(2)) + (acc02.lane(1) + acc02.lane(3)))
                 : acc02.reduceLanes(VectorOperators.ADD);
-        float s03 = LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
+        float s03 = LANES == 16 ? ((((acc03.lane(0) + acc03.lane(8)) + (acc03.lane(4) + acc03.lane(12))) + ((acc03.lane(2) + acc03.lane(10)) + (acc03.lane(6) + acc03.lane(14)))) + (((acc03.lane(1) + acc03.lane(9)) + (acc03.lane(5) + acc03.lane(13))) + ((acc03.lane(3) + acc03.lane(11)) + (acc03.lane(7) + acc03.lane(15)))))
+                : LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
                 : LANES == 4 ? ((acc03.lane(0) + acc03.lane(2)) + (acc03.lane(1) + acc03.lane(3)))
                 : acc03.reduceLanes(VectorOperators.ADD);
-        float s10 = LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
+        float s10 = LANES == 16 ? ((((acc10.lane(0) + acc10.lane(8)) + (acc10.lane(4) + acc10.lane(12))) + ((acc10.lane(2) + acc10.lane(10)) + (acc10.lane(6) + acc10.lane(14)))) + (((acc10.lane(1) + acc10.lane(9)) + (acc10.lane(5) + acc10.lane(13))) + ((acc10.lane(3) + acc10.lane(11)) + (acc10.lane(7) + acc10.lane(15)))))
+                : LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
                 : LANES == 4 ? ((acc10.lane(0) + acc10.lane(2)) + (acc10.lane(1) + acc10.lane(3)))
                 : acc10.reduceLanes(VectorOperators.ADD);
-        float s11 = LANES == 8 ? (((acc11.lane(0) + acc11.lane(4)) + (acc11.lane(2) + acc11.lane(6))) + ((acc11.lane(1) + acc11.lane(5)) + (acc11.lane(3) + acc11.lane(7))))
+        float s11 = LANES == 16 ? ((((acc11.lane(0) + acc11.lane(8)) + (acc11.lane(4) + acc11.lane(12))) + ((acc11.lane(2) + acc11.lane(10)) + (acc11.lane(6) + acc11.lane(14)))) + (((acc11.lane(1) + acc11.lane(9)) + (acc11.lane(5) + acc11.lane(13))) + ((acc11.lane(3) + acc11.lane(11)) + (acc11.lane(7) + acc11.lane(15)))))
+                : LANES == 8 ? (((acc11.lane(0) + acc11.lane(4)) + (acc11.lane(2) + acc11.lane(6))) + ((acc11.lane(1) + acc11.lane(5)) + (acc11.lane(3) + acc11.lane(7))))
                 : LANES == 4 ? ((acc11.lane(0) + acc11.lane(2)) + (acc11.lane(1) + acc11.lane(3)))
                 : acc11.reduceLanes(VectorOperators.ADD);
-        float s12 = LANES == 8 ? (((acc12.lane(0) + acc12.lane(4)) + (acc12.lane(2) + acc12.lane(6))) + ((acc12.lane(1) + acc12.lane(5)) + (acc12.lane(3) + acc12.lane(7))))
+        float s12 = LANES == 16 ? ((((acc12.lane(0) + acc12.lane(8)) + (acc12.lane(4) + acc12.lane(12))) + ((acc12.lane(2) + acc12.lane(10)) + (acc12.lane(6) + acc12.lane(14)))) + (((acc12.lane(1) + acc12.lane(9)) + (acc12.lane(5) + acc12.lane(13))) + ((acc12.lane(3) + acc12.lane(11)) + (acc12.lane(7) + acc12.lane(15)))))
+                : LANES == 8 ? (((acc12.lane(0) + acc12.lane(4)) + (acc12.lane(2) + acc12.lane(6))) + ((acc12.lane(1) + acc12.lane(5)) + (acc12.lane(3) + acc12.lane(7))))
                 : LANES == 4 ? ((acc12.lane(0) + acc12.lane(2)) + (acc12.lane(1) + acc12.lane(3)))
                 : acc12.reduceLanes(VectorOperators.ADD);
-        float s13 = LANES == 8 ? (((acc13.lane(0) + acc13.lane(4)) + (acc13.lane(2) + acc13.lane(6))) + ((acc13.lane(1) + acc13.lane(5)) + (acc13.lane(3) + acc13.lane(7))))
+        float s13 = LANES == 16 ? ((((acc13.lane(0) + acc13.lane(8)) + (acc13.lane(4) + acc13.lane(12))) + ((acc13.lane(2) + acc13.lane(10)) + (acc13.lane(6) + acc13.lane(14)))) + (((acc13.lane(1) + acc13.lane(9)) + (acc13.lane(5) + acc13.lane(13))) + ((acc13.lane(3) + acc13.lane(11)) + (acc13.lane(7) + acc13.lane(15)))))
+                : LANES == 8 ? (((acc13.lane(0) + acc13.lane(4)) + (acc13.lane(2) + acc13.lane(6))) + ((acc13.lane(1) + acc13.lane(5)) + (acc13.lane(3) + acc13.lane(7))))
                 : LANES == 4 ? ((acc13.lane(0) + acc13.lane(2)) + (acc13.lane(1) + acc13.lane(3)))
                 : acc13.reduceLanes(VectorOperators.ADD);
-        float s20 = LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
+        float s20 = LANES == 16 ? ((((acc20.lane(0) + acc20.lane(8)) + (acc20.lane(4) + acc20.lane(12))) + ((acc20.lane(2) + acc20.lane(10)) + (acc20.lane(6) + acc20.lane(14)))) + (((acc20.lane(1) + acc20.lane(9)) + (acc20.lane(5) + acc20.lane(13))) + ((acc20.lane(3) + acc20.lane(11)) + (acc20.lane(7) + acc20.lane(15)))))
+                : LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
                 : LANES == 4 ? ((acc20.lane(0) + acc20.lane(2)) + (acc20.lane(1) + acc20.lane(3)))
                 : acc20.reduceLanes(VectorOperators.ADD);
-        float s21 = LANES == 8 ? (((acc21.lane(0) + acc21.lane(4)) + (acc21.lane(2) + acc21.lane(6))) + ((acc21.lane(1) + acc21.lane(5)) + (acc21.lane(3) + acc21.lane(7))))
+        float s21 = LANES == 16 ? ((((acc21.lane(0) + acc21.lane(8)) + (acc21.lane(4) + acc21.lane(12))) + ((acc21.lane(2) + acc21.lane(10)) + (acc21.lane(6) + acc21.lane(14)))) + (((acc21.lane(1) + acc21.lane(9)) + (acc21.lane(5) + acc21.lane(13))) + ((acc21.lane(3) + acc21.lane(11)) + (acc21.lane(7) + acc21.lane(15)))))
+                : LANES == 8 ? (((acc21.lane(0) + acc21.lane(4)) + (acc21.lane(2) + acc21.lane(6))) + ((acc21.lane(1) + acc21.lane(5)) + (acc21.lane(3) + acc21.lane(7))))
                 : LANES == 4 ? ((acc21.lane(0) + acc21.lane(2)) + (acc21.lane(1) + acc21.lane(3)))
                 : acc21.reduceLanes(VectorOperators.ADD);
-        float s22 = LANES == 8 ? (((acc22.lane(0) + acc22.lane(4)) + (acc22.lane(2) + acc22.lane(6))) + ((acc22.lane(1) + acc22.lane(5)) + (acc22.lane(3) + acc22.lane(7))))
+        float s22 = LANES == 16 ? ((((acc22.lane(0) + acc22.lane(8)) + (acc22.lane(4) + acc22.lane(12))) + ((acc22.lane(2) + acc22.lane(10)) + (acc22.lane(6) + acc22.lane(14)))) + (((acc22.lane(1) + acc22.lane(9)) + (acc22.lane(5) + acc22.lane(13))) + ((acc22.lane(3) + acc22.lane(11)) + (acc22.lane(7) + acc22.lane(15)))))
+                : LANES == 8 ? (((acc22.lane(0) + acc22.lane(4)) + (acc22.lane(2) + acc22.lane(6))) + ((acc22.lane(1) + acc22.lane(5)) + (acc22.lane(3) + acc22.lane(7))))
                 : LANES == 4 ? ((acc22.lane(0) + acc22.lane(2)) + (acc22.lane(1) + acc22.lane(3)))
                 : acc22.reduceLanes(VectorOperators.ADD);
-        float s23 = LANES == 8 ? (((acc23.lane(0) + acc23.lane(4)) + (acc23.lane(2) + acc23.lane(6))) + ((acc23.lane(1) + acc23.lane(5)) + (acc23.lane(3) + acc23.lane(7))))
+        float s23 = LANES == 16 ? ((((acc23.lane(0) + acc23.lane(8)) + (acc23.lane(4) + acc23.lane(12))) + ((acc23.lane(2) + acc23.lane(10)) + (acc23.lane(6) + acc23.lane(14)))) + (((acc23.lane(1) + acc23.lane(9)) + (acc23.lane(5) + acc23.lane(13))) + ((acc23.lane(3) + acc23.lane(11)) + (acc23.lane(7) + acc23.lane(15)))))
+                : LANES == 8 ? (((acc23.lane(0) + acc23.lane(4)) + (acc23.lane(2) + acc23.lane(6))) + ((acc23.lane(1) + acc23.lane(5)) + (acc23.lane(3) + acc23.lane(7))))
                 : LANES == 4 ? ((acc23.lane(0) + acc23.lane(2)) + (acc23.lane(1) + acc23.lane(3)))
                 : acc23.reduceLanes(VectorOperators.ADD);
-        float s30 = LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
+        float s30 = LANES == 16 ? ((((acc30.lane(0) + acc30.lane(8)) + (acc30.lane(4) + acc30.lane(12))) + ((acc30.lane(2) + acc30.lane(10)) + (acc30.lane(6) + acc30.lane(14)))) + (((acc30.lane(1) + acc30.lane(9)) + (acc30.lane(5) + acc30.lane(13))) + ((acc30.lane(3) + acc30.lane(11)) + (acc30.lane(7) + acc30.lane(15)))))
+                : LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
                 : LANES == 4 ? ((acc30.lane(0) + acc30.lane(2)) + (acc30.lane(1) + acc30.lane(3)))
                 : acc30.reduceLanes(VectorOperators.ADD);
-        float s31 = LANES == 8 ? (((acc31.lane(0) + acc31.lane(4)) + (acc31.lane(2) + acc31.lane(6))) + ((acc31.lane(1) + acc31.lane(5)) + (acc31.lane(3) + acc31.lane(7))))
+        float s31 = LANES == 16 ? ((((acc31.lane(0) + acc31.lane(8)) + (acc31.lane(4) + acc31.lane(12))) + ((acc31.lane(2) + acc31.lane(10)) + (acc31.lane(6) + acc31.lane(14)))) + (((acc31.lane(1) + acc31.lane(9)) + (acc31.lane(5) + acc31.lane(13))) + ((acc31.lane(3) + acc31.lane(11)) + (acc31.lane(7) + acc31.lane(15)))))
+                : LANES == 8 ? (((acc31.lane(0) + acc31.lane(4)) + (acc31.lane(2) + acc31.lane(6))) + ((acc31.lane(1) + acc31.lane(5)) + (acc31.lane(3) + acc31.lane(7))))
                 : LANES == 4 ? ((acc31.lane(0) + acc31.lane(2)) + (acc31.lane(1) + acc31.lane(3)))
                 : acc31.reduceLanes(VectorOperators.ADD);
-        float s32 = LANES == 8 ? (((acc32.lane(0) + acc32.lane(4)) + (acc32.lane(2) + acc32.lane(6))) + ((acc32.lane(1) + acc32.lane(5)) + (acc32.lane(3) + acc32.lane(7))))
+        float s32 = LANES == 16 ? ((((acc32.lane(0) + acc32.lane(8)) + (acc32.lane(4) + acc32.lane(12))) + ((acc32.lane(2) + acc32.lane(10)) + (acc32.lane(6) + acc32.lane(14)))) + (((acc32.lane(1) + acc32.lane(9)) + (acc32.lane(5) + acc32.lane(13))) + ((acc32.lane(3) + acc32.lane(11)) + (acc32.lane(7) + acc32.lane(15)))))
+                : LANES == 8 ? (((acc32.lane(0) + acc32.lane(4)) + (acc32.lane(2) + acc32.lane(6))) + ((acc32.lane(1) + acc32.lane(5)) + (acc32.lane(3) + acc32.lane(7))))
                 : LANES == 4 ? ((acc32.lane(0) + acc32.lane(2)) + (acc32.lane(1) + acc32.lane(3)))
                 : acc32.reduceLanes(VectorOperators.ADD);
-        float s33 = LANES == 8 ? (((acc33.lane(0) + acc33.lane(4)) + (acc33.lane(2) + acc33.lane(6))) + ((acc33.lane(1) + acc33.lane(5)) + (acc33.lane(3) + acc33.lane(7))))
+        float s33 = LANES == 16 ? ((((acc33.lane(0) + acc33.lane(8)) + (acc33.lane(4) + acc33.lane(12))) + ((acc33.lane(2) + acc33.lane(10)) + (acc33.lane(6) + acc33.lane(14)))) + (((acc33.lane(1) + acc33.lane(9)) + (acc33.lane(5) + acc33.lane(13))) + ((acc33.lane(3) + acc33.lane(11)) + (acc33.lane(7) + acc33.lane(15)))))
+                : LANES == 8 ? (((acc33.lane(0) + acc33.lane(4)) + (acc33.lane(2) + acc33.lane(6))) + ((acc33.lane(1) + acc33.lane(5)) + (acc33.lane(3) + acc33.lane(7))))
                 : LANES == 4 ? ((acc33.lane(0) + acc33.lane(2)) + (acc33.lane(1) + acc33.lane(3)))
                 : acc33.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {
@@ -225,16 +242,20 @@ public final class GemmGolden {
             acc20 = va2.fma(vb0, acc20);
             acc30 = va3.fma(vb0, acc30);
         }
-        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
+                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
                 : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
                 : acc00.reduceLanes(VectorOperators.ADD);
-        float s10 = LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
+        float s10 = LANES == 16 ? ((((acc10.lane(0) + acc10.lane(8)) + (acc10.lane(4) + acc10.lane(12))) + ((acc10.lane(2) + acc10.lane(10)) + (acc10.lane(6) + acc10.lane(14)))) + (((acc10.lane(1) + acc10.lane(9)) + (acc10.lane(5) + acc10.lane(13))) + ((acc10.lane(3) + acc10.lane(11)) + (acc10.lane(7) + acc10.lane(15)))))
+                : LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
                 : LANES == 4 ? ((acc10.lane(0) + acc10.lane(2)) + (acc10.lane(1) + acc10.lane(3)))
                 : acc10.reduceLanes(VectorOperators.ADD);
-        float s20 = LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
+        float s20 = LANES == 16 ? ((((acc20.lane(0) + acc20.lane(8)) + (acc20.lane(4) + acc20.lane(12))) + ((acc20.lane(2) + acc20.lane(10)) + (acc20.lane(6) + acc20.lane(14)))) + (((acc20.lane(1) + acc20.lane(9)) + (acc20.lane(5) + acc20.lane(13))) + ((acc20.lane(3) + acc20.lane(11)) + (acc20.lane(7) + acc20.lane(15)))))
+                : LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
                 : LANES == 4 ? ((acc20.lane(0) + acc20.lane(2)) + (acc20.lane(1) + acc20.lane(3)))
                 : acc20.reduceLanes(VectorOperators.ADD);
-        float s30 = LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
+        float s30 = LANES == 16 ? ((((acc30.lane(0) + acc30.lane(8)) + (acc30.lane(4) + acc30.lane(12))) + ((acc30.lane(2) + acc30.lane(10)) + (acc30.lane(6) + acc30.lane(14)))) + (((acc30.lane(1) + acc30.lane(9)) + (acc30.lane(5) + acc30.lane(13))) + ((acc30.lane(3) + acc30.lane(11)) + (acc30.lane(7) + acc30.lane(15)))))
+                : LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
                 : LANES == 4 ? ((acc30.lane(0) + acc30.lane(2)) + (acc30.lane(1) + acc30.lane(3)))
                 : acc30.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {
@@ -280,16 +301,20 @@ public final class GemmGolden {
             acc02 = va0.fma(vb2, acc02);
             acc03 = va0.fma(vb3, acc03);
         }
-        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
+                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
                 : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
                 : acc00.reduceLanes(VectorOperators.ADD);
-        float s01 = LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
+        float s01 = LANES == 16 ? ((((acc01.lane(0) + acc01.lane(8)) + (acc01.lane(4) + acc01.lane(12))) + ((acc01.lane(2) + acc01.lane(10)) + (acc01.lane(6) + acc01.lane(14)))) + (((acc01.lane(1) + acc01.lane(9)) + (acc01.lane(5) + acc01.lane(13))) + ((acc01.lane(3) + acc01.lane(11)) + (acc01.lane(7) + acc01.lane(15)))))
+                : LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
                 : LANES == 4 ? ((acc01.lane(0) + acc01.lane(2)) + (acc01.lane(1) + acc01.lane(3)))
                 : acc01.reduceLanes(VectorOperators.ADD);
-        float s02 = LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
+        float s02 = LANES == 16 ? ((((acc02.lane(0) + acc02.lane(8)) + (acc02.lane(4) + acc02.lane(12))) + ((acc02.lane(2) + acc02.lane(10)) + (acc02.lane(6) + acc02.lane(14)))) + (((acc02.lane(1) + acc02.lane(9)) + (acc02.lane(5) + acc02.lane(13))) + ((acc02.lane(3) + acc02.lane(11)) + (acc02.lane(7) + acc02.lane(15)))))
+                : LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
                 : LANES == 4 ? ((acc02.lane(0) + acc02.lane(2)) + (acc02.lane(1) + acc02.lane(3)))
                 : acc02.reduceLanes(VectorOperators.ADD);
-        float s03 = LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
+        float s03 = LANES == 16 ? ((((acc03.lane(0) + acc03.lane(8)) + (acc03.lane(4) + acc03.lane(12))) + ((acc03.lane(2) + acc03.lane(10)) + (acc03.lane(6) + acc03.lane(14)))) + (((acc03.lane(1) + acc03.lane(9)) + (acc03.lane(5) + acc03.lane(13))) + ((acc03.lane(3) + acc03.lane(11)) + (acc03.lane(7) + acc03.lane(15)))))
+                : LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
                 : LANES == 4 ? ((acc03.lane(0) + acc03.lane(2)) + (acc03.lane(1) + acc03.lane(3)))
                 : acc03.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {
@@ -323,7 +348,8 @@ public final class GemmGolden {
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             acc00 = va0.fma(vb0, acc00);
         }
-        float s00 = LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
+        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
+                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
                 : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
                 : acc00.reduceLanes(VectorOperators.ADD);
         for (; k < 3; k++) {

@@ -113,26 +113,32 @@ public final class GemmEmitter {
         return FIXED_NAMES.contains(name) || LOCAL_NAMES.contains(name) || NUMBERED_LOCAL.matcher(name).matches();
     }
 
+    /** The system property that caps the kernels' vector width, in bits (see {@link #addVectorFields}). */
+    public static final String MAX_VECTOR_BITS_PROPERTY = "netc.maxVectorBits";
+
     /**
-     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} capped at 256
-     * bits, and {@code static final int LANES = SPECIES.length()} to a class that will hold VECTOR kernels; call it
-     * once per class. JavaPoet adds the {@code jdk.incubator.vector} imports when the file is written.
+     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} unless the system
+     * property {@value #MAX_VECTOR_BITS_PROPERTY} caps it (256, or 128), and {@code static final int LANES =
+     * SPECIES.length()} to a class that will hold VECTOR kernels; call it once per class. JavaPoet adds the
+     * {@code jdk.incubator.vector} imports when the file is written.
      *
-     * <p>Why capped: an NT dot product accumulates lane i over k = i (mod LANES), so its rounding depends on the
-     * number of lanes; with 512-bit vectors on AVX-512 and 256-bit ones on AVX2 the same seed trained different
-     * weights. NN and TN accumulate each element of C in one lane, in k order, and do not depend on the width, but NT
-     * cannot have a species of its own: one JVM running kernels of two species (Float256Vector and Float512Vector)
-     * pollutes the Vector API's shared call sites, and the TN kernels fell from about 30 GFLOP/s to 2 (GemmProbe, JDK
-     * 17). The cost on AVX-512 is within the noise of GemmProbe on this shared machine (medians, GFLOP/s, MLP
-     * shapes: before, at 512 bits, NT 26-35, NN 42-52, TN 32-77; capped, NT 36-58, NN 35-80, TN 31-54; before, run at
-     * 256 bits: NT 30-37, NN 27-39, TN 22-29). A JVM with narrower vectors (128-bit NEON or SSE) keeps them, and so
-     * NT's rounding differs there.
+     * <p>Why the JVM's width by default: capping it at 256 bits on an AVX-512 machine cost a quarter of the MLP's
+     * training throughput (2 threads, batch 128: 54,700 against 74,900 samples/s, TrainThroughput, 2026-12-02). Why
+     * a cap at all: an NT dot product accumulates lane i over k = i (mod LANES), so its rounding depends on the number
+     * of lanes, and AVX-512 and AVX2 machines train different bits from the same seed; {@code
+     * -Dnetc.maxVectorBits=256} makes them agree. NN and TN accumulate each element of C in one lane, in k order, and
+     * do not depend on the width. NT cannot have a species of its own: one JVM running kernels of two species
+     * (Float256Vector and Float512Vector) pollutes the Vector API's shared call sites, and the TN kernels fell from
+     * about 30 GFLOP/s to 2 (GemmProbe, JDK 17).
      */
     public static void addVectorFields(TypeSpec.Builder type) {
+        CodeBlock max = CodeBlock.of("$T.getInteger($S, $T.MAX_VALUE)", Integer.class, MAX_VECTOR_BITS_PROPERTY,
+                Integer.class);
         FieldSpec species = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
                         SPECIES, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() > 256 ? $T.SPECIES_256 : $T.SPECIES_PREFERRED",
-                        FLOAT_VECTOR, FLOAT_VECTOR, FLOAT_VECTOR)
+                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() <= $L ? $T.SPECIES_PREFERRED\n: $L >= 256 ? "
+                        + "$T.SPECIES_256 : $T.SPECIES_128", FLOAT_VECTOR, max, FLOAT_VECTOR, max, FLOAT_VECTOR,
+                        FLOAT_VECTOR)
                 .build();
         type.addField(species);
         type.addField(FieldSpec.builder(TypeName.INT, LANES, Modifier.STATIC, Modifier.FINAL)
@@ -142,21 +148,26 @@ public final class GemmEmitter {
 
     /**
      * The lanes of the NT accumulator {@code acc} summed by plain float additions in a fixed order, unlike
-     * reduceLanes(ADD)'s. Eight lanes (every JVM with vectors of 256 bits or more) are summed as a balanced tree, each
-     * lane first with the lane half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) (reduceLanes(ADD)
-     * leaves its order to the implementation, and JDK 17 and 25 differ); four lanes (128-bit vectors) likewise as
-     * (l0 + l2) + (l1 + l3); a pairwise sum also rounds less than a sequential one.
+     * reduceLanes(ADD)'s. Eight lanes (256-bit vectors) are summed as a balanced tree, each lane first with the lane
+     * half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) (reduceLanes(ADD) leaves its order to the
+     * implementation, and JDK 17 and 25 differ); sixteen lanes (512-bit) and four (128-bit) likewise; a pairwise sum
+     * also rounds less than a sequential one.
      * {@code LANES} is a constant, so the JIT keeps one branch, and each {@code lane(i)} with a constant i is a
      * register extract. Spelled inline: as a called method taking the vector, C2 did not inline it into the 4 x 4
      * tile, and the boxed vectors took NT from about 30 GFLOP/s to 1-2 (GemmProbe).
      */
     static CodeBlock sumLanes(CodeBlock acc) {
+        CodeBlock sixteen = CodeBlock.of("(((($L.lane(0) + $L.lane(8)) + ($L.lane(4) + $L.lane(12)))"
+                + " + (($L.lane(2) + $L.lane(10)) + ($L.lane(6) + $L.lane(14))))"
+                + " + ((($L.lane(1) + $L.lane(9)) + ($L.lane(5) + $L.lane(13)))"
+                + " + (($L.lane(3) + $L.lane(11)) + ($L.lane(7) + $L.lane(15)))))",
+                acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc);
         CodeBlock eight = CodeBlock.of("((($L.lane(0) + $L.lane(4)) + ($L.lane(2) + $L.lane(6)))"
                 + " + (($L.lane(1) + $L.lane(5)) + ($L.lane(3) + $L.lane(7))))",
                 acc, acc, acc, acc, acc, acc, acc, acc);
         CodeBlock four = CodeBlock.of("(($L.lane(0) + $L.lane(2)) + ($L.lane(1) + $L.lane(3)))", acc, acc, acc, acc);
-        return CodeBlock.of("$L == 8 ? $L\n: $L == 4 ? $L\n: $L.reduceLanes($T.ADD)", LANES_REF, eight,
-                LANES_REF, four, acc, VECTOR_OPERATORS);
+        return CodeBlock.of("$L == 16 ? $L\n: $L == 8 ? $L\n: $L == 4 ? $L\n: $L.reduceLanes($T.ADD)", LANES_REF,
+                sixteen, LANES_REF, eight, LANES_REF, four, acc, VECTOR_OPERATORS);
     }
 
     /**
