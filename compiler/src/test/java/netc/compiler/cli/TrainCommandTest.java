@@ -110,6 +110,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void learningRateBeyondTheLargestFloatIsRefusedLikeInfinity() {
+        // 1e39 is a finite double but an infinite float, the type the optimizers step in.
+        for (String lr : new String[] {"1e39", "Infinity"}) {
+            Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--optimizer", "sgd", "--lr", lr)
+                    .assertUserError("--lr: error: learning rate must be at most 3.4028235E38 (the largest float), "
+                            + "got " + Double.parseDouble(lr) + "\n").assertOutEmpty();
+        }
+    }
+
+    @Test
     void notANumberLearningRateIsAUserError() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--optimizer", "adam", "--lr", "NaN")
                 .assertUserError("--lr: error: learning rate must be > 0, got NaN\n").assertOutEmpty();
