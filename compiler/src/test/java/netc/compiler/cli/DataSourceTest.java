@@ -151,20 +151,20 @@ class DataSourceTest {
     void csvLabelOutOfRangeIsAUserError() {
         Path csv = Cli.write(dir.resolve("labels.csv"), "0,1,2\n2,3,4\n");
         train(LOGISTIC, "--data", csv).assertUserError(csv
-                + ":2: error: label 2 is out of range: expected 0 to 1 for 2 classes\n");
+                + ":2:1: error: label 2 is out of range: expected 0 to 1 for 2 classes\n");
     }
 
     @Test
     void csvFractionalLabelIsAUserError() {
         Path csv = Cli.write(dir.resolve("labels.csv"), "0,1,2\n0.5,3,4\n");
         train(LOGISTIC, "--data", csv).assertUserError(csv
-                + ":2: error: label \"0.5\" is not a non-negative integer\n");
+                + ":2:1: error: label \"0.5\" is not a non-negative integer\n");
     }
 
     @Test
     void nonNumericCsvCellIsAUserErrorNamingTheColumn() {
         Path csv = Cli.write(dir.resolve("cells.csv"), "0,1,2\n1,abc,4\n");
-        train(XOR, "--data", csv).assertUserError(csv + ":2: error: column 2 is not a number: \"abc\"\n");
+        train(XOR, "--data", csv).assertUserError(csv + ":2:3: error: column 2 is not a number: \"abc\"\n");
     }
 
     @Test
@@ -252,7 +252,7 @@ class DataSourceTest {
     void csvHeaderNoReadsTheFirstRowAsData() {
         Path csv = TestData.xorCsv(dir);
         train(XOR, "--data", csv, "--csv-header", "no").assertUserError(csv
-                + ":1: error: column 1 is not a number: \"t\"\n");
+                + ":1:1: error: column 1 is not a number: \"t\"\n");
     }
 
     @Test
@@ -278,6 +278,6 @@ class DataSourceTest {
         Cli.run("eval", XOR, "--weights", weights, "--data", csv).assertSuccess()
                 .assertOutContains("data: CSV " + csv + " (header row skipped: t, a, b): 10 samples\n");
         Cli.run("eval", XOR, "--weights", weights, "--data", csv, "--csv-header", "no")
-                .assertUserError(csv + ":1: error: column 1 is not a number: \"t\"\n");
+                .assertUserError(csv + ":1:1: error: column 1 is not a number: \"t\"\n");
     }
 }
