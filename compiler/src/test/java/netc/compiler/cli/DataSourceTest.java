@@ -1,6 +1,8 @@
 package netc.compiler.cli;
 
 import static netc.compiler.cli.Cli.sample;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +161,28 @@ class DataSourceTest {
         Path csv = Cli.write(dir.resolve("labels.csv"), "0,1,2\n0.5,3,4\n");
         train(LOGISTIC, "--data", csv).assertUserError(csv
                 + ":2:1: error: label \"0.5\" is not a non-negative integer\n");
+    }
+
+    @Test
+    void csvFromAPipeIsReadAsItStreams() throws Exception {
+        // What bash's <(cmd) gives: a pipe. It used to fail with "cannot read: Illegal seek" (the JDK asked the
+        // channel for its size to answer available()).
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mkfifo")) || Files.isExecutable(Path.of("/bin/mkfifo")),
+                "mkfifo");
+        Path fifo = dir.resolve("pipe.csv");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+        byte[] rows = Files.readAllBytes(TestData.xorCsv(dir));
+        Thread writer = new Thread(() -> {
+            try (var out = Files.newOutputStream(fifo)) { // blocks until the reader opens the pipe
+                out.write(rows);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.setDaemon(true); // never keeps the JVM alive if the reader never comes
+        writer.start();
+        train(XOR, "--data", fifo).assertSuccess()
+                .assertOutContains("data: CSV " + fifo + " (header row skipped: t, a, b): 9 training, 1 test");
     }
 
     @Test
