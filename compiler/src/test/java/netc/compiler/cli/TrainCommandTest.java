@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +155,17 @@ class TrainCommandTest {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", target).assertUserError(target
                 + ": error: cannot save here: directory " + readOnly.toAbsolutePath() + " is not writable\n")
                 .assertOutEmpty();
+    }
+
+    @Test
+    void saveIntoADirectoryThatTakesNoNewFilesFailsBeforeCompiling() {
+        // /proc passes the permission check for root but takes no new files; the run used to train in full and
+        // only then fail to write.
+        Path proc = Path.of("/proc");
+        assumeTrue(Files.isDirectory(proc) && Files.isWritable(proc), "/proc looks writable (running as root)");
+        Path target = proc.resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", target).assertUserError(target
+                + ": error: cannot save here: cannot create a file in directory /proc\n").assertOutEmpty();
     }
 
     @Test
