@@ -63,7 +63,7 @@ public record Compilation(CheckedModel model, Graph differentiated, EmitOptions 
         return file;
     }
 
-    /** Where {@link #writeTo} puts the class under source root {@code dir}: the package's directories, then the file. */
+    /** Where {@link #writeTo} puts the class under source root {@code dir}: the package's directories, the file. */
     public Path fileUnder(Path dir) {
         Path target = dir;
         if (!emitOptions.packageName().isEmpty()) {

@@ -277,12 +277,13 @@ public final class CsvReader {
 
     private static float number(String line, String lineWhere, int column, String cell) {
         if (!isNumber(cell)) {
-            throw new InputException(at(lineWhere, line, column), "column " + (column + 1) + " is not a number: \"" + cell + "\"");
+            throw new InputException(at(lineWhere, line, column), "column " + (column + 1) + " is not a number: \""
+                    + cell + "\"");
         }
         float v = Float.parseFloat(cell);
         if (Float.isInfinite(v)) {
-            throw new InputException(at(lineWhere, line, column), "column " + (column + 1) + " is beyond the float range: \"" + cell
-                    + "\"");
+            throw new InputException(at(lineWhere, line, column), "column " + (column + 1)
+                    + " is beyond the float range: \"" + cell + "\"");
         }
         return v;
     }
