@@ -50,6 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
         NetCompiler.Options options = model.options().withPackage(packageName).withClassName(className)
                 .withVector(!model.scalar);
         Compilation c = model.compile(options, err);
+        refuseToOverwrite(c.fileUnder(out), model.file);
         Path file = c.writeTo(out);
         long lines = c.javaSource().lines().count();
         var o = spec.commandLine().getOut();
@@ -58,6 +59,22 @@ final class GenerateCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "compile: javac %s-cp netc-runtime.jar %s%n",
                 options.vector() ? "--add-modules jdk.incubator.vector " : "", file);
         return Main.OK;
+    }
+
+    /**
+     * The class file must not be the model file it is generated from (a model kept beside generated sources, say
+     * {@code netc/generated/Small.java}, with {@code --out} at their root): the model would be lost. Same wording
+     * as {@code --save}'s refusal in {@link SaveTarget}.
+     */
+    static void refuseToOverwrite(Path file, Path model) {
+        try {
+            if (Files.exists(file) && Files.exists(model) && Files.isSameFile(file, model)) {
+                throw new UserError(file.toString(), "generate would overwrite the model file " + model
+                        + "; choose another --out, --package or --class");
+            }
+        } catch (java.io.IOException e) {
+            // Not comparable: the write itself reports any problem with the file.
+        }
     }
 
     /**

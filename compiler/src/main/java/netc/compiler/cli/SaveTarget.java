@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import netc.compiler.source.UserError;
 import netc.runtime.data.MnistFormat;
+import netc.runtime.io.AtomicFiles;
 
 /**
  * Checks a {@code --save} file before a run, so that a run of many epochs cannot end in "cannot write" or, worse,
@@ -43,7 +44,7 @@ final class SaveTarget {
 
     /**
      * Fails with a user error naming {@code file} unless weights can be written there: its directory exists and is
-     * writable, it is not a directory, and it is none of {@code inputs}.
+     * writable (a temporary file can be created there), it is not a directory, and it is none of {@code inputs}.
      */
     static void check(Path file, List<Input> inputs) {
         if (file == null) {
@@ -92,6 +93,23 @@ final class SaveTarget {
         if (!Files.isWritable(dir)) {
             throw new UserError(file.toString(), "cannot save here: directory " + dir + " is not writable");
         }
+        // The permission bits are not the whole story (root sees /proc as writable; a read-only mount, a full
+        // directory): create and delete a temporary file the way the final write will.
+        try {
+            AtomicFiles.probe(real);
+        } catch (IOException e) {
+            throw new UserError(file.toString(), "cannot save here: cannot create a file in directory " + dir
+                    + reason(e));
+        }
+    }
+
+    /** {@code " (permission denied)"}, the system's reason in parentheses, or nothing when it has none. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return " (permission denied)";
+        }
+        String why = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
+        return why == null || why.isEmpty() ? "" : " (" + why.toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     /** {@code a}, {@code a/b}, {@code a/b/c} for {@code a/b/c}, keeping the path as the user wrote it. */

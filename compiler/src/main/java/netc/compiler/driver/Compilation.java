@@ -46,18 +46,13 @@ public record Compilation(CheckedModel model, Graph differentiated, EmitOptions 
      * Writes {@code <dir>/<package path>/<Class>.java} atomically (temporary file, then rename) and returns its path.
      */
     public Path writeTo(Path dir) {
-        Path target = dir;
-        if (!emitOptions.packageName().isEmpty()) {
-            for (String part : emitOptions.packageName().split("\\.")) {
-                target = target.resolve(part);
-            }
-        }
+        Path file = fileUnder(dir);
+        Path target = file.getParent() == null ? dir : file.getParent();
         try {
             Files.createDirectories(target);
         } catch (java.io.IOException e) {
             throw new UserError(target.toString(), "cannot create directory: " + e.getMessage());
         }
-        Path file = target.resolve(emitOptions.className() + ".java");
         byte[] bytes = javaSource.getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -66,5 +61,16 @@ public record Compilation(CheckedModel model, Graph differentiated, EmitOptions 
             }
         });
         return file;
+    }
+
+    /** Where {@link #writeTo} puts the class under source root {@code dir}: the package's directories, the file. */
+    public Path fileUnder(Path dir) {
+        Path target = dir;
+        if (!emitOptions.packageName().isEmpty()) {
+            for (String part : emitOptions.packageName().split("\\.")) {
+                target = target.resolve(part);
+            }
+        }
+        return target.resolve(emitOptions.className() + ".java");
     }
 }

@@ -1,6 +1,8 @@
 package netc.compiler.cli;
 
 import static netc.compiler.cli.Cli.sample;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,20 +153,42 @@ class DataSourceTest {
     void csvLabelOutOfRangeIsAUserError() {
         Path csv = Cli.write(dir.resolve("labels.csv"), "0,1,2\n2,3,4\n");
         train(LOGISTIC, "--data", csv).assertUserError(csv
-                + ":2: error: label 2 is out of range: expected 0 to 1 for 2 classes\n");
+                + ":2:1: error: label 2 is out of range: expected 0 to 1 for 2 classes\n");
     }
 
     @Test
     void csvFractionalLabelIsAUserError() {
         Path csv = Cli.write(dir.resolve("labels.csv"), "0,1,2\n0.5,3,4\n");
         train(LOGISTIC, "--data", csv).assertUserError(csv
-                + ":2: error: label \"0.5\" is not a non-negative integer\n");
+                + ":2:1: error: label \"0.5\" is not a non-negative integer\n");
+    }
+
+    @Test
+    void csvFromAPipeIsReadAsItStreams() throws Exception {
+        // What bash's <(cmd) gives: a pipe. It used to fail with "cannot read: Illegal seek" (the JDK asked the
+        // channel for its size to answer available()).
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/mkfifo")) || Files.isExecutable(Path.of("/bin/mkfifo")),
+                "mkfifo");
+        Path fifo = dir.resolve("pipe.csv");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+        byte[] rows = Files.readAllBytes(TestData.xorCsv(dir));
+        Thread writer = new Thread(() -> {
+            try (var out = Files.newOutputStream(fifo)) { // blocks until the reader opens the pipe
+                out.write(rows);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.setDaemon(true); // never keeps the JVM alive if the reader never comes
+        writer.start();
+        train(XOR, "--data", fifo).assertSuccess()
+                .assertOutContains("data: CSV " + fifo + " (header row skipped: t, a, b): 9 training, 1 test");
     }
 
     @Test
     void nonNumericCsvCellIsAUserErrorNamingTheColumn() {
         Path csv = Cli.write(dir.resolve("cells.csv"), "0,1,2\n1,abc,4\n");
-        train(XOR, "--data", csv).assertUserError(csv + ":2: error: column 2 is not a number: \"abc\"\n");
+        train(XOR, "--data", csv).assertUserError(csv + ":2:3: error: column 2 is not a number: \"abc\"\n");
     }
 
     @Test
@@ -252,7 +276,7 @@ class DataSourceTest {
     void csvHeaderNoReadsTheFirstRowAsData() {
         Path csv = TestData.xorCsv(dir);
         train(XOR, "--data", csv, "--csv-header", "no").assertUserError(csv
-                + ":1: error: column 1 is not a number: \"t\"\n");
+                + ":1:1: error: column 1 is not a number: \"t\"\n");
     }
 
     @Test
@@ -278,6 +302,6 @@ class DataSourceTest {
         Cli.run("eval", XOR, "--weights", weights, "--data", csv).assertSuccess()
                 .assertOutContains("data: CSV " + csv + " (header row skipped: t, a, b): 10 samples\n");
         Cli.run("eval", XOR, "--weights", weights, "--data", csv, "--csv-header", "no")
-                .assertUserError(csv + ":1: error: column 1 is not a number: \"t\"\n");
+                .assertUserError(csv + ":1:1: error: column 1 is not a number: \"t\"\n");
     }
 }

@@ -72,6 +72,19 @@ class GenerateCommandTest {
     }
 
     @Test
+    void refusesToWriteOverItsOwnModelFile() throws Exception {
+        // A model kept where its generated class would go: generating into that root would replace the model.
+        Path model = Files.createDirectories(dir.resolve("netc/generated")).resolve("Xor.java");
+        Files.copy(XOR, model);
+        byte[] before = Files.readAllBytes(model);
+        Cli.run("generate", model, "--out", dir, "--scalar").assertUserError(model
+                + ": error: generate would overwrite the model file " + model
+                + "; choose another --out, --package or --class\n").assertOutEmpty();
+        assertArrayEquals(before, Files.readAllBytes(model), "the model is untouched");
+        assertEquals(List.of("netc/generated/Xor.java"), Cli.filesUnder(dir), "no temporary file is left");
+    }
+
+    @Test
     void regeneratingReplacesTheFileWhole() throws Exception {
         Path file = Files.createDirectories(dir.resolve("netc/generated")).resolve("Xor.java");
         Files.writeString(file, "stale");

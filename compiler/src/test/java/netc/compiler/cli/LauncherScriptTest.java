@@ -51,6 +51,30 @@ class LauncherScriptTest {
                 read(dir.resolve("err")));
     }
 
+    @Test
+    void closedStdoutIsExitOneWithTheMessageAndRunsNothing() throws Exception {
+        assumeTrue(Files.isRegularFile(LAUNCHER) && Files.isExecutable(Path.of("/bin/bash")), "bash and the launcher");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
+        Files.createDirectories(home.resolve("compiler/target"));
+        Files.write(home.resolve("compiler/target/netc-cli.jar"), new byte[0]);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path ran = dir.resolve("java-ran");
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\n: > '" + ran + "'\nexit 0\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        // ProcessBuilder cannot close a descriptor; a shell in between can.
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" train x.net >&-",
+                script.toString()).redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        int code = pb.start().waitFor();
+
+        assertEquals(1, code, "exit code");
+        assertEquals("netc: error: cannot write to standard output\n", read(dir.resolve("err")));
+        assertEquals(false, Files.exists(ran), "java must not run");
+    }
+
     private static String read(Path file) throws IOException {
         return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     }

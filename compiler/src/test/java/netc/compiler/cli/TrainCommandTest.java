@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void learningRateBeyondTheLargestFloatIsRefusedLikeInfinity() {
+        // 1e39 is a finite double but an infinite float, the type the optimizers step in.
+        for (String lr : new String[] {"1e39", "Infinity"}) {
+            Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--optimizer", "sgd", "--lr", lr)
+                    .assertUserError("--lr: error: learning rate must be at most 3.4028235E38 (the largest float), "
+                            + "got " + Double.parseDouble(lr) + "\n").assertOutEmpty();
+        }
+    }
+
+    @Test
     void notANumberLearningRateIsAUserError() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--optimizer", "adam", "--lr", "NaN")
                 .assertUserError("--lr: error: learning rate must be > 0, got NaN\n").assertOutEmpty();
@@ -144,6 +155,17 @@ class TrainCommandTest {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", target).assertUserError(target
                 + ": error: cannot save here: directory " + readOnly.toAbsolutePath() + " is not writable\n")
                 .assertOutEmpty();
+    }
+
+    @Test
+    void saveIntoADirectoryThatTakesNoNewFilesFailsBeforeCompiling() {
+        // /proc passes the permission check for root but takes no new files; the run used to train in full and
+        // only then fail to write.
+        Path proc = Path.of("/proc");
+        assumeTrue(Files.isDirectory(proc) && Files.isWritable(proc), "/proc looks writable (running as root)");
+        Path target = proc.resolve("w.safetensors");
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--save", target).assertUserError(target
+                + ": error: cannot save here: cannot create a file in directory /proc\n").assertOutEmpty();
     }
 
     @Test

@@ -23,7 +23,7 @@ import netc.runtime.InputException;
  * A UTF-8 byte order mark at the start is ignored. Blank lines are ignored; cells may be surrounded by spaces; the
  * file may be gzip-compressed. Numbers are plain decimals ({@code -1.5}, {@code 2e-3}); {@code NaN}, {@code Infinity}
  * and values beyond the float range are rejected. Every problem is one {@link InputException} in the form
- * {@code file:line: error: ...}.
+ * {@code file:line: error: ...}, or {@code file:line:col: error: ...} for a bad cell (col: where the cell starts).
  *
  * <p>Instances are immutable; the option methods return modified copies:
  * {@code CsvReader.classes(10).labelColumn(0).read(path)}.
@@ -178,9 +178,9 @@ public final class CsvReader {
             for (int c = 0; c < count; c++) {
                 boolean target = c >= labelColumn && c < labelColumn + targetColumns;
                 if (target && classes > 0) {
-                    ys.add(label(where, cells[c]));
+                    ys.add(label(line, where, c, cells[c]));
                 } else {
-                    float v = number(where, c, cells[c]);
+                    float v = number(line, where, c, cells[c]);
                     (target ? ys : xs).add(v);
                 }
             }
@@ -227,6 +227,11 @@ public final class CsvReader {
                 + "only numbers (--csv-header yes|no says which this is)");
     }
 
+    /** {@code file:line:col} of field {@code field} (0-based) of {@code line}; computed only for a message. */
+    private static String at(String lineWhere, String line, int field) {
+        return lineWhere + ":" + column(line, field);
+    }
+
     /** The 1-based character column where field {@code field} (0-based) of {@code line} starts, past its spaces. */
     private static int column(String line, int field) {
         int start = 0;
@@ -252,29 +257,33 @@ public final class CsvReader {
         }
     }
 
-    private float label(String where, String cell) {
+    /** {@code lineWhere} is {@code file:line}; a bad cell's message adds its column (see {@link #column}). */
+    private float label(String line, String lineWhere, int column, String cell) {
         if (!isNumber(cell)) {
-            throw new InputException(where, "label \"" + cell + "\" is not a non-negative integer");
+            throw new InputException(at(lineWhere, line, column), "label \"" + cell
+                    + "\" is not a non-negative integer");
         }
         double v = Double.parseDouble(cell);
         if (!(v >= 0) || v != Math.rint(v)) {
-            throw new InputException(where, "label \"" + cell + "\" is not a non-negative integer");
+            throw new InputException(at(lineWhere, line, column), "label \"" + cell
+                    + "\" is not a non-negative integer");
         }
         if (v >= classes) {
-            throw new InputException(where, "label " + cell + " is out of range: expected 0 to " + (classes - 1)
-                    + " for " + classes + " classes");
+            throw new InputException(at(lineWhere, line, column), "label " + cell + " is out of range: expected 0 to "
+                    + (classes - 1) + " for " + classes + " classes");
         }
         return (float) v;
     }
 
-    private static float number(String where, int column, String cell) {
+    private static float number(String line, String lineWhere, int column, String cell) {
         if (!isNumber(cell)) {
-            throw new InputException(where, "column " + (column + 1) + " is not a number: \"" + cell + "\"");
+            throw new InputException(at(lineWhere, line, column), "column " + (column + 1) + " is not a number: \""
+                    + cell + "\"");
         }
         float v = Float.parseFloat(cell);
         if (Float.isInfinite(v)) {
-            throw new InputException(where, "column " + (column + 1) + " is beyond the float range: \"" + cell
-                    + "\"");
+            throw new InputException(at(lineWhere, line, column), "column " + (column + 1)
+                    + " is beyond the float range: \"" + cell + "\"");
         }
         return v;
     }

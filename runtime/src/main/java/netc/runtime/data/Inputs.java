@@ -2,6 +2,7 @@ package netc.runtime.data;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -29,10 +30,25 @@ final class Inputs {
             throw new InputException(source, "is a directory, expected a file");
         }
         try {
-            return decompressIfGzip(Files.newInputStream(file), source);
+            return decompressIfGzip(openRaw(file), source);
         } catch (IOException e) {
             throw failure(source, e);
         }
+    }
+
+    /**
+     * A regular file through NIO; anything else (a pipe such as bash's {@code <(cmd)}, a device) through
+     * {@link FileInputStream}: NIO's stream answers {@code available()}, which the UTF-8 decoder asks, from the
+     * channel's size and position, and a pipe has neither ("Illegal seek").
+     */
+    private static InputStream openRaw(Path file) throws IOException {
+        if (Files.isRegularFile(file) || !Files.exists(file)) {
+            return Files.newInputStream(file); // its exceptions name the problem (no such file, access denied)
+        }
+        if (!Files.isReadable(file)) {
+            throw new AccessDeniedException(file.toString());
+        }
+        return new FileInputStream(file.toFile());
     }
 
     /**

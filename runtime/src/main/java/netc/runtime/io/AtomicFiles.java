@@ -98,6 +98,23 @@ public final class AtomicFiles {
     }
 
     /**
+     * Creates and deletes a temporary file where {@link #write} would put one for {@code target}, so that a caller
+     * can learn before a long computation whether the write could succeed. {@link Files#isWritable} is not enough:
+     * a directory such as /proc looks writable to root but takes no new files.
+     *
+     * @throws IOException the failure {@link #write} would meet when creating its temporary file
+     */
+    public static void probe(Path target) throws IOException {
+        Path file = resolveLink(target);
+        Path tmp = createTemp(file.getParent(), file.getFileName().toString());
+        try {
+            Files.deleteIfExists(tmp);
+        } finally {
+            IN_FLIGHT.remove(tmp);
+        }
+    }
+
+    /**
      * The file to replace: {@code target} itself, or, when it is a symbolic link, the file the link chain ends at
      * (renaming over the link would replace the link with a regular file and leave the linked file stale).
      */

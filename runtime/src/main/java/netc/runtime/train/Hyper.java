@@ -8,10 +8,17 @@ final class Hyper {
     private Hyper() {
     }
 
-    /** Requires {@code value > 0} and finite. */
+    /**
+     * Requires {@code value > 0} and finite as a float: the optimizers compute in float, so 1e39 would be an
+     * infinite step just as Infinity is.
+     */
     static float positive(String context, String setting, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
+        if (!(value > 0)) {
             throw new InputException(context, setting + " must be > 0, got " + value);
+        }
+        if (Float.isInfinite((float) value)) {
+            throw new InputException(context, setting + " must be at most " + Float.MAX_VALUE
+                    + " (the largest float), got " + value);
         }
         return (float) value;
     }

@@ -79,37 +79,38 @@ class CsvReaderTest {
     @Test
     void aNonNumberIsQuoted() throws IOException {
         Path file = csv("1,2,3\n0,4,abc\n");
-        assertMessage(file + ":2: error: column 3 is not a number: \"abc\"", CsvReader.classes(2), file);
+        assertMessage(file + ":2:5: error: column 3 is not a number: \"abc\"", CsvReader.classes(2), file);
     }
 
     @Test
     void nanAndInfinityAreNotNumbersHere() throws IOException {
-        Path file = csv("1,2,3\n0,NaN,1\n");
-        assertMessage(file + ":2: error: column 2 is not a number: \"NaN\"", CsvReader.classes(2), file);
+        // The column is where the cell starts, past its spaces: "0," then a space, so 4.
+        Path file = csv("1,2,3\n0, NaN,1\n");
+        assertMessage(file + ":2:4: error: column 2 is not a number: \"NaN\"", CsvReader.classes(2), file);
     }
 
     @Test
     void aValueBeyondTheFloatRangeIsRejected() throws IOException {
         Path file = csv("1,2,1e39\n");
-        assertMessage(file + ":1: error: column 3 is beyond the float range: \"1e39\"", CsvReader.classes(2), file);
+        assertMessage(file + ":1:5: error: column 3 is beyond the float range: \"1e39\"", CsvReader.classes(2), file);
     }
 
     @Test
     void aFractionalLabelIsNotAClass() throws IOException {
         Path file = csv("1,2\n2.5,3\n");
-        assertMessage(file + ":2: error: label \"2.5\" is not a non-negative integer", CsvReader.classes(3), file);
+        assertMessage(file + ":2:1: error: label \"2.5\" is not a non-negative integer", CsvReader.classes(3), file);
     }
 
     @Test
     void aNegativeLabelIsNotAClass() throws IOException {
         Path file = csv("-1,2\n");
-        assertMessage(file + ":1: error: label \"-1\" is not a non-negative integer", CsvReader.classes(3), file);
+        assertMessage(file + ":1:1: error: label \"-1\" is not a non-negative integer", CsvReader.classes(3), file);
     }
 
     @Test
     void aLabelAtOrAboveTheClassCountIsOutOfRange() throws IOException {
         Path file = csv("0,1\n1,1\n\n3,1\n");
-        assertMessage(file + ":4: error: label 3 is out of range: expected 0 to 2 for 3 classes",
+        assertMessage(file + ":4:1: error: label 3 is out of range: expected 0 to 2 for 3 classes",
                 CsvReader.classes(3), file);
     }
 
@@ -206,7 +207,7 @@ class CsvReaderTest {
     @Test
     void headerNoReadsTheFirstRowAsData() throws IOException {
         Path file = csv("label,x\n1,2\n");
-        assertMessage(file + ":1: error: label \"label\" is not a non-negative integer",
+        assertMessage(file + ":1:1: error: label \"label\" is not a non-negative integer",
                 CsvReader.classes(2).header(CsvReader.Header.NO), file);
     }
 
