@@ -61,7 +61,11 @@ public final class SpatialOps {
                 if (kwLo > 0) {
                     Arrays.fill(patches, d, d + kwLo * c, 0f);
                 }
-                System.arraycopy(x, xs + (ih * w + iw0 + kwLo) * c, patches, d + kwLo * c, (kwHi - kwLo) * c);
+                // With pad >= k a window can lie wholly left or right of the image (kwLo == kwHi): its source
+                // index is then outside x, which arraycopy rejects even for length 0, so copy only a non-empty run.
+                if (kwHi > kwLo) {
+                    System.arraycopy(x, xs + (ih * w + iw0 + kwLo) * c, patches, d + kwLo * c, (kwHi - kwLo) * c);
+                }
                 if (kwHi < k) {
                     Arrays.fill(patches, d + kwHi * c, d + kc, 0f);
                 }
@@ -100,6 +104,9 @@ public final class SpatialOps {
                     int kwLo = Math.min(k, Math.max(0, -iw0));
                     int kwHi = Math.max(kwLo, Math.min(k, w - iw0));
                     int n = (kwHi - kwLo) * c;
+                    if (n == 0) {
+                        continue; // the window lies wholly in the left or right padding (pad >= k)
+                    }
                     for (int kh = 0; kh < k; kh++) {
                         int ih = ih0 + kh;
                         if (ih < 0 || ih >= h) {

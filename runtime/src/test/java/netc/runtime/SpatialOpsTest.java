@@ -83,7 +83,13 @@ class SpatialOpsTest {
                 new Conv(2, 1, 4, 4, 1, 1, 2),   // pad >= kernel: border rows are all padding
                 new Conv(1, 3, 1, 1, 1, 1, 0),   // 1x1 image
                 new Conv(2, 2, 3, 4, 5, 1, 1),   // kernel taller than the image
-                new Conv(3, 5, 9, 8, 2, 3, 0));  // even kernel
+                new Conv(3, 5, 9, 8, 2, 3, 0),   // even kernel
+                // pad > kernel: whole windows lie in the padding, left and right of the image (issue 7)
+                new Conv(2, 3, 3, 3, 2, 1, 3),
+                new Conv(2, 3, 3, 3, 2, 2, 3),
+                new Conv(2, 3, 3, 3, 2, 3, 4),
+                new Conv(2, 2, 4, 3, 3, 1, 6),
+                new Conv(1, 4, 2, 2, 1, 2, 5));
     }
 
     static Stream<Pool> pools() {

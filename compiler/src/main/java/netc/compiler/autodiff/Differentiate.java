@@ -91,10 +91,11 @@ public final class Differentiate {
 
     /**
      * A contribution to a shared value that varies per sample is summed over the batch (the broadcast's adjoint);
-     * one to a per-channel value [C] from an image [C, H, W] is summed over the batch and the pixels.
+     * one to a per-channel value [C] from an image [C, H, W] is summed over the pixels, and over the batch when the
+     * image is per sample (a shared [C] times a shared [C, H, W] gives a shared image: its sum is over pixels only).
      */
     private static Node reduceToShape(Algebra al, Node c, Node target) {
-        if (c.shape().isImage() && c.batched() && !target.batched() && target.shape().rank() == 1) {
+        if (c.shape().isImage() && !target.batched() && target.shape().rank() == 1) {
             c = al.op(Op.SUM_CHANNELS, c);
         } else if (c.batched() && !target.batched()) {
             c = al.op(Op.SUM_BATCH, c);

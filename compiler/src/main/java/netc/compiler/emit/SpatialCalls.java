@@ -45,7 +45,7 @@ final class SpatialCalls {
                     ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(1), s.dim(2),
                     ExpressionEmitter.ArrayNames.name(out), out.offset());
         }
-        if (!x.batched()) {
+        if (!x.batched() && n.op() != Op.SUM_CHANNELS) {
             throw new InternalCompilerError("SpatialCalls", n.op().printName() + " of a shared value is not supported"
                     + " yet: " + n);
         }
@@ -91,8 +91,10 @@ final class SpatialCalls {
             }
             case SUM_CHANNELS: {
                 Shape s = x.shape();
-                return CodeBlock.of("$T.sumChannels($L, $L, $L, $L, batch, $L, $L, lo, hi)", SPATIAL_OPS, inName,
-                        in.offset(), s.dim(0), s.rowsPerSample(), outName, out.offset());
+                // A shared image (a shared [C] times a shared [C, H, W]) is one sample, whatever the batch.
+                return CodeBlock.of("$T.sumChannels($L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS, inName,
+                        in.offset(), s.dim(0), s.rowsPerSample(), x.batched() ? "batch" : "1", outName,
+                        out.offset());
             }
             default:
                 throw new InternalCompilerError("SpatialCalls", "not an image op: " + n);

@@ -20,6 +20,12 @@ import netc.compiler.source.Diagnostics;
  * </pre>
  */
 final class LayerArguments {
+    /**
+     * The largest size, stride or pad: far beyond any useful window, small enough that window arithmetic over any
+     * declared axis stays exact in a long (output sizes are then checked against what a value can hold).
+     */
+    static final int MAX_NUMBER = 1_000_000;
+
     /** One parameter of a layer function: a value (an expression) or a whole number with a default. */
     private record Param(String name, boolean number, boolean required) {
     }
@@ -116,10 +122,14 @@ final class LayerArguments {
             }
             if (p.number()) {
                 Double v = Function.literal(a.value());
-                if (v == null || v != Math.rint(v) || v < 1 && !p.name().equals("pad") || v < 0
-                        || v > 1_000_000) {
+                if (v == null || v != Math.rint(v) || v < 1 && !p.name().equals("pad") || v < 0) {
                     diagnostics.error(a.value().span(), "the " + p.name() + " of " + fn + " must be a whole number"
                             + (p.name().equals("pad") ? " >= 0" : " >= 1") + ", as in " + usage(f));
+                    return null;
+                }
+                if (v > MAX_NUMBER) {
+                    diagnostics.error(a.value().span(), "the " + p.name() + " of " + fn + " must be at most "
+                            + MAX_NUMBER + ", got " + (v < 1e15 ? String.valueOf(v.longValue()) : String.valueOf(v)));
                     return null;
                 }
                 numbers.put(p.name(), (int) Math.round(v));

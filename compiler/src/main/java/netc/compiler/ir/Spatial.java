@@ -79,15 +79,28 @@ final class Spatial {
         return attrs.window();
     }
 
-    /** [C, H', W'], the window positions over {@code in}; throws if the window does not fit. */
+    /**
+     * [C, H', W'], the window positions over {@code in}; throws if the window does not fit, or if the result (for a
+     * convolution, its patch matrix of C*K*K values per position) would be larger than a value can be: at most
+     * {@link Integer#MAX_VALUE} elements per sample, the limit on declared shapes too.
+     */
     static Shape windows(Op op, Shape in, Window w) {
-        int h = w.out(in.dim(1));
-        int wd = w.out(in.dim(2));
+        long h = w.out(in.dim(1));
+        long wd = w.out(in.dim(2));
+        String name = op == Op.IM2COL || op == Op.COL2IM ? "conv2d" : op.printName();
         if (h < 1 || wd < 1) {
-            String name = op == Op.IM2COL ? "conv2d" : op.printName();
             throw new ShapeMismatch("the " + w.size() + "x" + w.size() + " window of " + name
                     + " does not fit in {0}, which is " + in + (w.pad() > 0 ? " padded by " + w.pad() : ""));
         }
-        return Shape.of(in.dim(0), h, wd);
+        // Each factor is below 2^31, so with the cap no product of two of them overflows a long.
+        long perPosition = op == Op.IM2COL || op == Op.COL2IM ? (long) in.dim(0) * w.size() * w.size() : in.dim(0);
+        long elements = Math.min(perPosition * h, Integer.MAX_VALUE + 1L) * wd;
+        if (elements > Integer.MAX_VALUE) {
+            String what = (w.pad() > 0 ? "the pad " + w.pad() + " of " + name + " is too large for {0}, which is "
+                    : name + " is too large for {0}, which is ") + in;
+            throw new ShapeMismatch(what + ": it would give " + h + "x" + wd + " positions of " + perPosition
+                    + " values each, more than the " + Integer.MAX_VALUE + " a value can hold per sample");
+        }
+        return Shape.of(in.dim(0), (int) h, (int) wd);
     }
 }

@@ -13,9 +13,12 @@ public record Window(int size, int stride, int pad) {
         }
     }
 
-    /** Window positions along an axis of {@code in} pixels: {@code (in + 2 pad - size) / stride + 1}, or 0. */
-    public int out(int in) {
-        int span = in + 2 * pad - size;
+    /**
+     * Window positions along an axis of {@code in} pixels: {@code (in + 2 pad - size) / stride + 1}, or 0. In long:
+     * a large pad over a large axis exceeds an int (the caller checks that the result is a usable size).
+     */
+    public long out(int in) {
+        long span = (long) in + 2L * pad - size;
         return span < 0 ? 0 : span / stride + 1;
     }
 

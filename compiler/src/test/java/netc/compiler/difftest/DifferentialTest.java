@@ -83,6 +83,15 @@ class DifferentialTest {
         // a per-channel value used twice, in a convolution's epilogue and after it, then flattened
         "input x[2, 3, 3]\ntarget t : real[2]\nparam c[2]\nparam K[2, 2, 1, 1]\nparam W[2, 18]\n"
                 + "h = relu(conv2d(x, K) + c) * (c * c + 1)\ny = W flatten(h)\nloss = squared_error(y, t)",
+        // pad larger than the kernel: whole windows lie in the padding (crashed im2col)
+        "input x[1, 3, 3]\ntarget y : class[2]\nparam K[1, 1, 2, 2] init he\nparam W[2, 64]\nparam b[2]\n"
+                + "p = softmax(W flatten(conv2d(x, K, pad=3)) + b)\nloss = cross_entropy(p, y)",
+        // the same with stride 2 and two channels each way
+        "input x[2, 3, 3]\ntarget t : real[2]\nparam K[2, 2, 2, 2]\nparam c[2]\nparam W[2, 32]\n"
+                + "y = W flatten(conv2d(x, K, c, stride=2, pad=3))\nloss = squared_error(y, t)",
+        // a shared [C, H, W] parameter times a shared per-channel parameter (its adjoint sums over the pixels)
+        "input x[4]\ntarget t : real[2]\nparam P[2, 1, 2]\nparam c[2]\nparam W[2, 4]\n"
+                + "o = W (x + flatten(P * c))\nloss = squared_error(o, t)",
     })
     void flattenOverPerChannelOperands(String body) {
         String source = "network issue7\n" + body + "\n";
