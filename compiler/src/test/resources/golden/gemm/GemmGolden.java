@@ -3,7 +3,7 @@ package netc.generated;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 public final class GemmGolden {
@@ -11,6 +11,14 @@ public final class GemmGolden {
     : Integer.getInteger("netc.maxVectorBits", Integer.MAX_VALUE) >= 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
 
     static final int LANES = SPECIES.length();
+
+    static final VectorShuffle<Float> FOLD0 = VectorShuffle.iota(SPECIES, Math.max(1, LANES >> 1), 1, true);
+
+    static final VectorShuffle<Float> FOLD1 = VectorShuffle.iota(SPECIES, Math.max(1, LANES >> 2), 1, true);
+
+    static final VectorShuffle<Float> FOLD2 = VectorShuffle.iota(SPECIES, Math.max(1, LANES >> 3), 1, true);
+
+    static final VectorShuffle<Float> FOLD3 = VectorShuffle.iota(SPECIES, Math.max(1, LANES >> 4), 1, true);
 
     private GemmGolden() {
     }
@@ -105,70 +113,94 @@ public final class GemmGolden {
             acc32 = va3.fma(vb2, acc32);
             acc33 = va3.fma(vb3, acc33);
         }
-        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
-                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
-                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
-                : acc00.reduceLanes(VectorOperators.ADD);
-        float s01 = LANES == 16 ? ((((acc01.lane(0) + acc01.lane(8)) + (acc01.lane(4) + acc01.lane(12))) + ((acc01.lane(2) + acc01.lane(10)) + (acc01.lane(6) + acc01.lane(14)))) + (((acc01.lane(1) + acc01.lane(9)) + (acc01.lane(5) + acc01.lane(13))) + ((acc01.lane(3) + acc01.lane(11)) + (acc01.lane(7) + acc01.lane(15)))))
-                : LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
-                : LANES == 4 ? ((acc01.lane(0) + acc01.lane(2)) + (acc01.lane(1) + acc01.lane(3)))
-                : acc01.reduceLanes(VectorOperators.ADD);
-        float s02 = LANES == 16 ? ((((acc02.lane(0) + acc02.lane(8)) + (acc02.lane(4) + acc02.lane(12))) + ((acc02.lane(2) + acc02.lane(10)) + (acc02.lane(6) + acc02.lane(14)))) + (((acc02.lane(1) + acc02.lane(9)) + (acc02.lane(5) + acc02.lane(13))) + ((acc02.lane(3) + acc02.lane(11)) + (acc02.lane(7) + acc02.lane(15)))))
-                : LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
-                : LANES == 4 ? ((acc02.lane(0) + acc02.lane(2)) + (acc02.lane(1) + acc02.lane(3)))
-                : acc02.reduceLanes(VectorOperators.ADD);
-        float s03 = LANES == 16 ? ((((acc03.lane(0) + acc03.lane(8)) + (acc03.lane(4) + acc03.lane(12))) + ((acc03.lane(2) + acc03.lane(10)) + (acc03.lane(6) + acc03.lane(14)))) + (((acc03.lane(1) + acc03.lane(9)) + (acc03.lane(5) + acc03.lane(13))) + ((acc03.lane(3) + acc03.lane(11)) + (acc03.lane(7) + acc03.lane(15)))))
-                : LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
-                : LANES == 4 ? ((acc03.lane(0) + acc03.lane(2)) + (acc03.lane(1) + acc03.lane(3)))
-                : acc03.reduceLanes(VectorOperators.ADD);
-        float s10 = LANES == 16 ? ((((acc10.lane(0) + acc10.lane(8)) + (acc10.lane(4) + acc10.lane(12))) + ((acc10.lane(2) + acc10.lane(10)) + (acc10.lane(6) + acc10.lane(14)))) + (((acc10.lane(1) + acc10.lane(9)) + (acc10.lane(5) + acc10.lane(13))) + ((acc10.lane(3) + acc10.lane(11)) + (acc10.lane(7) + acc10.lane(15)))))
-                : LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
-                : LANES == 4 ? ((acc10.lane(0) + acc10.lane(2)) + (acc10.lane(1) + acc10.lane(3)))
-                : acc10.reduceLanes(VectorOperators.ADD);
-        float s11 = LANES == 16 ? ((((acc11.lane(0) + acc11.lane(8)) + (acc11.lane(4) + acc11.lane(12))) + ((acc11.lane(2) + acc11.lane(10)) + (acc11.lane(6) + acc11.lane(14)))) + (((acc11.lane(1) + acc11.lane(9)) + (acc11.lane(5) + acc11.lane(13))) + ((acc11.lane(3) + acc11.lane(11)) + (acc11.lane(7) + acc11.lane(15)))))
-                : LANES == 8 ? (((acc11.lane(0) + acc11.lane(4)) + (acc11.lane(2) + acc11.lane(6))) + ((acc11.lane(1) + acc11.lane(5)) + (acc11.lane(3) + acc11.lane(7))))
-                : LANES == 4 ? ((acc11.lane(0) + acc11.lane(2)) + (acc11.lane(1) + acc11.lane(3)))
-                : acc11.reduceLanes(VectorOperators.ADD);
-        float s12 = LANES == 16 ? ((((acc12.lane(0) + acc12.lane(8)) + (acc12.lane(4) + acc12.lane(12))) + ((acc12.lane(2) + acc12.lane(10)) + (acc12.lane(6) + acc12.lane(14)))) + (((acc12.lane(1) + acc12.lane(9)) + (acc12.lane(5) + acc12.lane(13))) + ((acc12.lane(3) + acc12.lane(11)) + (acc12.lane(7) + acc12.lane(15)))))
-                : LANES == 8 ? (((acc12.lane(0) + acc12.lane(4)) + (acc12.lane(2) + acc12.lane(6))) + ((acc12.lane(1) + acc12.lane(5)) + (acc12.lane(3) + acc12.lane(7))))
-                : LANES == 4 ? ((acc12.lane(0) + acc12.lane(2)) + (acc12.lane(1) + acc12.lane(3)))
-                : acc12.reduceLanes(VectorOperators.ADD);
-        float s13 = LANES == 16 ? ((((acc13.lane(0) + acc13.lane(8)) + (acc13.lane(4) + acc13.lane(12))) + ((acc13.lane(2) + acc13.lane(10)) + (acc13.lane(6) + acc13.lane(14)))) + (((acc13.lane(1) + acc13.lane(9)) + (acc13.lane(5) + acc13.lane(13))) + ((acc13.lane(3) + acc13.lane(11)) + (acc13.lane(7) + acc13.lane(15)))))
-                : LANES == 8 ? (((acc13.lane(0) + acc13.lane(4)) + (acc13.lane(2) + acc13.lane(6))) + ((acc13.lane(1) + acc13.lane(5)) + (acc13.lane(3) + acc13.lane(7))))
-                : LANES == 4 ? ((acc13.lane(0) + acc13.lane(2)) + (acc13.lane(1) + acc13.lane(3)))
-                : acc13.reduceLanes(VectorOperators.ADD);
-        float s20 = LANES == 16 ? ((((acc20.lane(0) + acc20.lane(8)) + (acc20.lane(4) + acc20.lane(12))) + ((acc20.lane(2) + acc20.lane(10)) + (acc20.lane(6) + acc20.lane(14)))) + (((acc20.lane(1) + acc20.lane(9)) + (acc20.lane(5) + acc20.lane(13))) + ((acc20.lane(3) + acc20.lane(11)) + (acc20.lane(7) + acc20.lane(15)))))
-                : LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
-                : LANES == 4 ? ((acc20.lane(0) + acc20.lane(2)) + (acc20.lane(1) + acc20.lane(3)))
-                : acc20.reduceLanes(VectorOperators.ADD);
-        float s21 = LANES == 16 ? ((((acc21.lane(0) + acc21.lane(8)) + (acc21.lane(4) + acc21.lane(12))) + ((acc21.lane(2) + acc21.lane(10)) + (acc21.lane(6) + acc21.lane(14)))) + (((acc21.lane(1) + acc21.lane(9)) + (acc21.lane(5) + acc21.lane(13))) + ((acc21.lane(3) + acc21.lane(11)) + (acc21.lane(7) + acc21.lane(15)))))
-                : LANES == 8 ? (((acc21.lane(0) + acc21.lane(4)) + (acc21.lane(2) + acc21.lane(6))) + ((acc21.lane(1) + acc21.lane(5)) + (acc21.lane(3) + acc21.lane(7))))
-                : LANES == 4 ? ((acc21.lane(0) + acc21.lane(2)) + (acc21.lane(1) + acc21.lane(3)))
-                : acc21.reduceLanes(VectorOperators.ADD);
-        float s22 = LANES == 16 ? ((((acc22.lane(0) + acc22.lane(8)) + (acc22.lane(4) + acc22.lane(12))) + ((acc22.lane(2) + acc22.lane(10)) + (acc22.lane(6) + acc22.lane(14)))) + (((acc22.lane(1) + acc22.lane(9)) + (acc22.lane(5) + acc22.lane(13))) + ((acc22.lane(3) + acc22.lane(11)) + (acc22.lane(7) + acc22.lane(15)))))
-                : LANES == 8 ? (((acc22.lane(0) + acc22.lane(4)) + (acc22.lane(2) + acc22.lane(6))) + ((acc22.lane(1) + acc22.lane(5)) + (acc22.lane(3) + acc22.lane(7))))
-                : LANES == 4 ? ((acc22.lane(0) + acc22.lane(2)) + (acc22.lane(1) + acc22.lane(3)))
-                : acc22.reduceLanes(VectorOperators.ADD);
-        float s23 = LANES == 16 ? ((((acc23.lane(0) + acc23.lane(8)) + (acc23.lane(4) + acc23.lane(12))) + ((acc23.lane(2) + acc23.lane(10)) + (acc23.lane(6) + acc23.lane(14)))) + (((acc23.lane(1) + acc23.lane(9)) + (acc23.lane(5) + acc23.lane(13))) + ((acc23.lane(3) + acc23.lane(11)) + (acc23.lane(7) + acc23.lane(15)))))
-                : LANES == 8 ? (((acc23.lane(0) + acc23.lane(4)) + (acc23.lane(2) + acc23.lane(6))) + ((acc23.lane(1) + acc23.lane(5)) + (acc23.lane(3) + acc23.lane(7))))
-                : LANES == 4 ? ((acc23.lane(0) + acc23.lane(2)) + (acc23.lane(1) + acc23.lane(3)))
-                : acc23.reduceLanes(VectorOperators.ADD);
-        float s30 = LANES == 16 ? ((((acc30.lane(0) + acc30.lane(8)) + (acc30.lane(4) + acc30.lane(12))) + ((acc30.lane(2) + acc30.lane(10)) + (acc30.lane(6) + acc30.lane(14)))) + (((acc30.lane(1) + acc30.lane(9)) + (acc30.lane(5) + acc30.lane(13))) + ((acc30.lane(3) + acc30.lane(11)) + (acc30.lane(7) + acc30.lane(15)))))
-                : LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
-                : LANES == 4 ? ((acc30.lane(0) + acc30.lane(2)) + (acc30.lane(1) + acc30.lane(3)))
-                : acc30.reduceLanes(VectorOperators.ADD);
-        float s31 = LANES == 16 ? ((((acc31.lane(0) + acc31.lane(8)) + (acc31.lane(4) + acc31.lane(12))) + ((acc31.lane(2) + acc31.lane(10)) + (acc31.lane(6) + acc31.lane(14)))) + (((acc31.lane(1) + acc31.lane(9)) + (acc31.lane(5) + acc31.lane(13))) + ((acc31.lane(3) + acc31.lane(11)) + (acc31.lane(7) + acc31.lane(15)))))
-                : LANES == 8 ? (((acc31.lane(0) + acc31.lane(4)) + (acc31.lane(2) + acc31.lane(6))) + ((acc31.lane(1) + acc31.lane(5)) + (acc31.lane(3) + acc31.lane(7))))
-                : LANES == 4 ? ((acc31.lane(0) + acc31.lane(2)) + (acc31.lane(1) + acc31.lane(3)))
-                : acc31.reduceLanes(VectorOperators.ADD);
-        float s32 = LANES == 16 ? ((((acc32.lane(0) + acc32.lane(8)) + (acc32.lane(4) + acc32.lane(12))) + ((acc32.lane(2) + acc32.lane(10)) + (acc32.lane(6) + acc32.lane(14)))) + (((acc32.lane(1) + acc32.lane(9)) + (acc32.lane(5) + acc32.lane(13))) + ((acc32.lane(3) + acc32.lane(11)) + (acc32.lane(7) + acc32.lane(15)))))
-                : LANES == 8 ? (((acc32.lane(0) + acc32.lane(4)) + (acc32.lane(2) + acc32.lane(6))) + ((acc32.lane(1) + acc32.lane(5)) + (acc32.lane(3) + acc32.lane(7))))
-                : LANES == 4 ? ((acc32.lane(0) + acc32.lane(2)) + (acc32.lane(1) + acc32.lane(3)))
-                : acc32.reduceLanes(VectorOperators.ADD);
-        float s33 = LANES == 16 ? ((((acc33.lane(0) + acc33.lane(8)) + (acc33.lane(4) + acc33.lane(12))) + ((acc33.lane(2) + acc33.lane(10)) + (acc33.lane(6) + acc33.lane(14)))) + (((acc33.lane(1) + acc33.lane(9)) + (acc33.lane(5) + acc33.lane(13))) + ((acc33.lane(3) + acc33.lane(11)) + (acc33.lane(7) + acc33.lane(15)))))
-                : LANES == 8 ? (((acc33.lane(0) + acc33.lane(4)) + (acc33.lane(2) + acc33.lane(6))) + ((acc33.lane(1) + acc33.lane(5)) + (acc33.lane(3) + acc33.lane(7))))
-                : LANES == 4 ? ((acc33.lane(0) + acc33.lane(2)) + (acc33.lane(1) + acc33.lane(3)))
-                : acc33.reduceLanes(VectorOperators.ADD);
+        if (LANES >= 2) {
+            acc00 = acc00.add(acc00.rearrange(FOLD0));
+            acc01 = acc01.add(acc01.rearrange(FOLD0));
+            acc02 = acc02.add(acc02.rearrange(FOLD0));
+            acc03 = acc03.add(acc03.rearrange(FOLD0));
+            acc10 = acc10.add(acc10.rearrange(FOLD0));
+            acc11 = acc11.add(acc11.rearrange(FOLD0));
+            acc12 = acc12.add(acc12.rearrange(FOLD0));
+            acc13 = acc13.add(acc13.rearrange(FOLD0));
+            acc20 = acc20.add(acc20.rearrange(FOLD0));
+            acc21 = acc21.add(acc21.rearrange(FOLD0));
+            acc22 = acc22.add(acc22.rearrange(FOLD0));
+            acc23 = acc23.add(acc23.rearrange(FOLD0));
+            acc30 = acc30.add(acc30.rearrange(FOLD0));
+            acc31 = acc31.add(acc31.rearrange(FOLD0));
+            acc32 = acc32.add(acc32.rearrange(FOLD0));
+            acc33 = acc33.add(acc33.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc00 = acc00.add(acc00.rearrange(FOLD1));
+            acc01 = acc01.add(acc01.rearrange(FOLD1));
+            acc02 = acc02.add(acc02.rearrange(FOLD1));
+            acc03 = acc03.add(acc03.rearrange(FOLD1));
+            acc10 = acc10.add(acc10.rearrange(FOLD1));
+            acc11 = acc11.add(acc11.rearrange(FOLD1));
+            acc12 = acc12.add(acc12.rearrange(FOLD1));
+            acc13 = acc13.add(acc13.rearrange(FOLD1));
+            acc20 = acc20.add(acc20.rearrange(FOLD1));
+            acc21 = acc21.add(acc21.rearrange(FOLD1));
+            acc22 = acc22.add(acc22.rearrange(FOLD1));
+            acc23 = acc23.add(acc23.rearrange(FOLD1));
+            acc30 = acc30.add(acc30.rearrange(FOLD1));
+            acc31 = acc31.add(acc31.rearrange(FOLD1));
+            acc32 = acc32.add(acc32.rearrange(FOLD1));
+            acc33 = acc33.add(acc33.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc00 = acc00.add(acc00.rearrange(FOLD2));
+            acc01 = acc01.add(acc01.rearrange(FOLD2));
+            acc02 = acc02.add(acc02.rearrange(FOLD2));
+            acc03 = acc03.add(acc03.rearrange(FOLD2));
+            acc10 = acc10.add(acc10.rearrange(FOLD2));
+            acc11 = acc11.add(acc11.rearrange(FOLD2));
+            acc12 = acc12.add(acc12.rearrange(FOLD2));
+            acc13 = acc13.add(acc13.rearrange(FOLD2));
+            acc20 = acc20.add(acc20.rearrange(FOLD2));
+            acc21 = acc21.add(acc21.rearrange(FOLD2));
+            acc22 = acc22.add(acc22.rearrange(FOLD2));
+            acc23 = acc23.add(acc23.rearrange(FOLD2));
+            acc30 = acc30.add(acc30.rearrange(FOLD2));
+            acc31 = acc31.add(acc31.rearrange(FOLD2));
+            acc32 = acc32.add(acc32.rearrange(FOLD2));
+            acc33 = acc33.add(acc33.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc00 = acc00.add(acc00.rearrange(FOLD3));
+            acc01 = acc01.add(acc01.rearrange(FOLD3));
+            acc02 = acc02.add(acc02.rearrange(FOLD3));
+            acc03 = acc03.add(acc03.rearrange(FOLD3));
+            acc10 = acc10.add(acc10.rearrange(FOLD3));
+            acc11 = acc11.add(acc11.rearrange(FOLD3));
+            acc12 = acc12.add(acc12.rearrange(FOLD3));
+            acc13 = acc13.add(acc13.rearrange(FOLD3));
+            acc20 = acc20.add(acc20.rearrange(FOLD3));
+            acc21 = acc21.add(acc21.rearrange(FOLD3));
+            acc22 = acc22.add(acc22.rearrange(FOLD3));
+            acc23 = acc23.add(acc23.rearrange(FOLD3));
+            acc30 = acc30.add(acc30.rearrange(FOLD3));
+            acc31 = acc31.add(acc31.rearrange(FOLD3));
+            acc32 = acc32.add(acc32.rearrange(FOLD3));
+            acc33 = acc33.add(acc33.rearrange(FOLD3));
+        }
+        float s00 = acc00.lane(0);
+        float s01 = acc01.lane(0);
+        float s02 = acc02.lane(0);
+        float s03 = acc03.lane(0);
+        float s10 = acc10.lane(0);
+        float s11 = acc11.lane(0);
+        float s12 = acc12.lane(0);
+        float s13 = acc13.lane(0);
+        float s20 = acc20.lane(0);
+        float s21 = acc21.lane(0);
+        float s22 = acc22.lane(0);
+        float s23 = acc23.lane(0);
+        float s30 = acc30.lane(0);
+        float s31 = acc31.lane(0);
+        float s32 = acc32.lane(0);
+        float s33 = acc33.lane(0);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
@@ -242,22 +274,34 @@ public final class GemmGolden {
             acc20 = va2.fma(vb0, acc20);
             acc30 = va3.fma(vb0, acc30);
         }
-        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
-                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
-                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
-                : acc00.reduceLanes(VectorOperators.ADD);
-        float s10 = LANES == 16 ? ((((acc10.lane(0) + acc10.lane(8)) + (acc10.lane(4) + acc10.lane(12))) + ((acc10.lane(2) + acc10.lane(10)) + (acc10.lane(6) + acc10.lane(14)))) + (((acc10.lane(1) + acc10.lane(9)) + (acc10.lane(5) + acc10.lane(13))) + ((acc10.lane(3) + acc10.lane(11)) + (acc10.lane(7) + acc10.lane(15)))))
-                : LANES == 8 ? (((acc10.lane(0) + acc10.lane(4)) + (acc10.lane(2) + acc10.lane(6))) + ((acc10.lane(1) + acc10.lane(5)) + (acc10.lane(3) + acc10.lane(7))))
-                : LANES == 4 ? ((acc10.lane(0) + acc10.lane(2)) + (acc10.lane(1) + acc10.lane(3)))
-                : acc10.reduceLanes(VectorOperators.ADD);
-        float s20 = LANES == 16 ? ((((acc20.lane(0) + acc20.lane(8)) + (acc20.lane(4) + acc20.lane(12))) + ((acc20.lane(2) + acc20.lane(10)) + (acc20.lane(6) + acc20.lane(14)))) + (((acc20.lane(1) + acc20.lane(9)) + (acc20.lane(5) + acc20.lane(13))) + ((acc20.lane(3) + acc20.lane(11)) + (acc20.lane(7) + acc20.lane(15)))))
-                : LANES == 8 ? (((acc20.lane(0) + acc20.lane(4)) + (acc20.lane(2) + acc20.lane(6))) + ((acc20.lane(1) + acc20.lane(5)) + (acc20.lane(3) + acc20.lane(7))))
-                : LANES == 4 ? ((acc20.lane(0) + acc20.lane(2)) + (acc20.lane(1) + acc20.lane(3)))
-                : acc20.reduceLanes(VectorOperators.ADD);
-        float s30 = LANES == 16 ? ((((acc30.lane(0) + acc30.lane(8)) + (acc30.lane(4) + acc30.lane(12))) + ((acc30.lane(2) + acc30.lane(10)) + (acc30.lane(6) + acc30.lane(14)))) + (((acc30.lane(1) + acc30.lane(9)) + (acc30.lane(5) + acc30.lane(13))) + ((acc30.lane(3) + acc30.lane(11)) + (acc30.lane(7) + acc30.lane(15)))))
-                : LANES == 8 ? (((acc30.lane(0) + acc30.lane(4)) + (acc30.lane(2) + acc30.lane(6))) + ((acc30.lane(1) + acc30.lane(5)) + (acc30.lane(3) + acc30.lane(7))))
-                : LANES == 4 ? ((acc30.lane(0) + acc30.lane(2)) + (acc30.lane(1) + acc30.lane(3)))
-                : acc30.reduceLanes(VectorOperators.ADD);
+        if (LANES >= 2) {
+            acc00 = acc00.add(acc00.rearrange(FOLD0));
+            acc10 = acc10.add(acc10.rearrange(FOLD0));
+            acc20 = acc20.add(acc20.rearrange(FOLD0));
+            acc30 = acc30.add(acc30.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc00 = acc00.add(acc00.rearrange(FOLD1));
+            acc10 = acc10.add(acc10.rearrange(FOLD1));
+            acc20 = acc20.add(acc20.rearrange(FOLD1));
+            acc30 = acc30.add(acc30.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc00 = acc00.add(acc00.rearrange(FOLD2));
+            acc10 = acc10.add(acc10.rearrange(FOLD2));
+            acc20 = acc20.add(acc20.rearrange(FOLD2));
+            acc30 = acc30.add(acc30.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc00 = acc00.add(acc00.rearrange(FOLD3));
+            acc10 = acc10.add(acc10.rearrange(FOLD3));
+            acc20 = acc20.add(acc20.rearrange(FOLD3));
+            acc30 = acc30.add(acc30.rearrange(FOLD3));
+        }
+        float s00 = acc00.lane(0);
+        float s10 = acc10.lane(0);
+        float s20 = acc20.lane(0);
+        float s30 = acc30.lane(0);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
@@ -301,22 +345,34 @@ public final class GemmGolden {
             acc02 = va0.fma(vb2, acc02);
             acc03 = va0.fma(vb3, acc03);
         }
-        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
-                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
-                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
-                : acc00.reduceLanes(VectorOperators.ADD);
-        float s01 = LANES == 16 ? ((((acc01.lane(0) + acc01.lane(8)) + (acc01.lane(4) + acc01.lane(12))) + ((acc01.lane(2) + acc01.lane(10)) + (acc01.lane(6) + acc01.lane(14)))) + (((acc01.lane(1) + acc01.lane(9)) + (acc01.lane(5) + acc01.lane(13))) + ((acc01.lane(3) + acc01.lane(11)) + (acc01.lane(7) + acc01.lane(15)))))
-                : LANES == 8 ? (((acc01.lane(0) + acc01.lane(4)) + (acc01.lane(2) + acc01.lane(6))) + ((acc01.lane(1) + acc01.lane(5)) + (acc01.lane(3) + acc01.lane(7))))
-                : LANES == 4 ? ((acc01.lane(0) + acc01.lane(2)) + (acc01.lane(1) + acc01.lane(3)))
-                : acc01.reduceLanes(VectorOperators.ADD);
-        float s02 = LANES == 16 ? ((((acc02.lane(0) + acc02.lane(8)) + (acc02.lane(4) + acc02.lane(12))) + ((acc02.lane(2) + acc02.lane(10)) + (acc02.lane(6) + acc02.lane(14)))) + (((acc02.lane(1) + acc02.lane(9)) + (acc02.lane(5) + acc02.lane(13))) + ((acc02.lane(3) + acc02.lane(11)) + (acc02.lane(7) + acc02.lane(15)))))
-                : LANES == 8 ? (((acc02.lane(0) + acc02.lane(4)) + (acc02.lane(2) + acc02.lane(6))) + ((acc02.lane(1) + acc02.lane(5)) + (acc02.lane(3) + acc02.lane(7))))
-                : LANES == 4 ? ((acc02.lane(0) + acc02.lane(2)) + (acc02.lane(1) + acc02.lane(3)))
-                : acc02.reduceLanes(VectorOperators.ADD);
-        float s03 = LANES == 16 ? ((((acc03.lane(0) + acc03.lane(8)) + (acc03.lane(4) + acc03.lane(12))) + ((acc03.lane(2) + acc03.lane(10)) + (acc03.lane(6) + acc03.lane(14)))) + (((acc03.lane(1) + acc03.lane(9)) + (acc03.lane(5) + acc03.lane(13))) + ((acc03.lane(3) + acc03.lane(11)) + (acc03.lane(7) + acc03.lane(15)))))
-                : LANES == 8 ? (((acc03.lane(0) + acc03.lane(4)) + (acc03.lane(2) + acc03.lane(6))) + ((acc03.lane(1) + acc03.lane(5)) + (acc03.lane(3) + acc03.lane(7))))
-                : LANES == 4 ? ((acc03.lane(0) + acc03.lane(2)) + (acc03.lane(1) + acc03.lane(3)))
-                : acc03.reduceLanes(VectorOperators.ADD);
+        if (LANES >= 2) {
+            acc00 = acc00.add(acc00.rearrange(FOLD0));
+            acc01 = acc01.add(acc01.rearrange(FOLD0));
+            acc02 = acc02.add(acc02.rearrange(FOLD0));
+            acc03 = acc03.add(acc03.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc00 = acc00.add(acc00.rearrange(FOLD1));
+            acc01 = acc01.add(acc01.rearrange(FOLD1));
+            acc02 = acc02.add(acc02.rearrange(FOLD1));
+            acc03 = acc03.add(acc03.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc00 = acc00.add(acc00.rearrange(FOLD2));
+            acc01 = acc01.add(acc01.rearrange(FOLD2));
+            acc02 = acc02.add(acc02.rearrange(FOLD2));
+            acc03 = acc03.add(acc03.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc00 = acc00.add(acc00.rearrange(FOLD3));
+            acc01 = acc01.add(acc01.rearrange(FOLD3));
+            acc02 = acc02.add(acc02.rearrange(FOLD3));
+            acc03 = acc03.add(acc03.rearrange(FOLD3));
+        }
+        float s00 = acc00.lane(0);
+        float s01 = acc01.lane(0);
+        float s02 = acc02.lane(0);
+        float s03 = acc03.lane(0);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
@@ -348,10 +404,19 @@ public final class GemmGolden {
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             acc00 = va0.fma(vb0, acc00);
         }
-        float s00 = LANES == 16 ? ((((acc00.lane(0) + acc00.lane(8)) + (acc00.lane(4) + acc00.lane(12))) + ((acc00.lane(2) + acc00.lane(10)) + (acc00.lane(6) + acc00.lane(14)))) + (((acc00.lane(1) + acc00.lane(9)) + (acc00.lane(5) + acc00.lane(13))) + ((acc00.lane(3) + acc00.lane(11)) + (acc00.lane(7) + acc00.lane(15)))))
-                : LANES == 8 ? (((acc00.lane(0) + acc00.lane(4)) + (acc00.lane(2) + acc00.lane(6))) + ((acc00.lane(1) + acc00.lane(5)) + (acc00.lane(3) + acc00.lane(7))))
-                : LANES == 4 ? ((acc00.lane(0) + acc00.lane(2)) + (acc00.lane(1) + acc00.lane(3)))
-                : acc00.reduceLanes(VectorOperators.ADD);
+        if (LANES >= 2) {
+            acc00 = acc00.add(acc00.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc00 = acc00.add(acc00.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc00 = acc00.add(acc00.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc00 = acc00.add(acc00.rearrange(FOLD3));
+        }
+        float s00 = acc00.lane(0);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];

@@ -61,13 +61,15 @@ public final class GemmEmitter {
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
     static final ClassName VECTOR_SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
     static final ClassName VECTOR_OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
+    static final ClassName VECTOR_SHUFFLE = ClassName.get("jdk.incubator.vector", "VectorShuffle");
     static final CodeBlock SPECIES_REF = CodeBlock.of(SPECIES);
     static final CodeBlock LANES_REF = CodeBlock.of(LANES);
 
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES);
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES,
+                    "FOLD0", "FOLD1", "FOLD2", "FOLD3");
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -144,31 +146,23 @@ public final class GemmEmitter {
         type.addField(FieldSpec.builder(TypeName.INT, LANES, Modifier.STATIC, Modifier.FINAL)
                 .initializer("$N.length()", species)
                 .build());
+        for (int f = 0; f < FOLDS; f++) {
+            type.addField(FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SHUFFLE, ClassName.get(Float.class)),
+                            FOLD + f, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("$T.iota($L, $T.max(1, $L >> $L), 1, true)", VECTOR_SHUFFLE, SPECIES, Math.class,
+                            LANES, f + 1)
+                    .build());
+        }
     }
 
     /**
-     * The lanes of the NT accumulator {@code acc} summed by plain float additions in a fixed order, unlike
-     * reduceLanes(ADD)'s. Eight lanes (256-bit vectors) are summed as a balanced tree, each lane first with the lane
-     * half a vector away: ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) (reduceLanes(ADD) leaves its order to the
-     * implementation, and JDK 17 and 25 differ); sixteen lanes (512-bit) and four (128-bit) likewise; a pairwise sum
-     * also rounds less than a sequential one.
-     * {@code LANES} is a constant, so the JIT keeps one branch, and each {@code lane(i)} with a constant i is a
-     * register extract. Spelled inline: as a called method taking the vector, C2 did not inline it into the 4 x 4
-     * tile, and the boxed vectors took NT from about 30 GFLOP/s to 1-2 (GemmProbe).
+     * Prefix of the {@code VectorShuffle} fields that fold a vector onto itself, lane i taking lane i + LANES/2^(f+1)
+     * (wrapping): {@code FOLD0 .. FOLD3}, enough for 16 lanes. An NT accumulator is summed by adding its folds in
+     * turn, a fixed order on every JVM (unlike reduceLanes(ADD), whose order JDK 17 and 25 choose differently), in
+     * four permute-and-add steps instead of sixteen lane extracts.
      */
-    static CodeBlock sumLanes(CodeBlock acc) {
-        CodeBlock sixteen = CodeBlock.of("(((($L.lane(0) + $L.lane(8)) + ($L.lane(4) + $L.lane(12)))"
-                + " + (($L.lane(2) + $L.lane(10)) + ($L.lane(6) + $L.lane(14))))"
-                + " + ((($L.lane(1) + $L.lane(9)) + ($L.lane(5) + $L.lane(13)))"
-                + " + (($L.lane(3) + $L.lane(11)) + ($L.lane(7) + $L.lane(15)))))",
-                acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc, acc);
-        CodeBlock eight = CodeBlock.of("((($L.lane(0) + $L.lane(4)) + ($L.lane(2) + $L.lane(6)))"
-                + " + (($L.lane(1) + $L.lane(5)) + ($L.lane(3) + $L.lane(7))))",
-                acc, acc, acc, acc, acc, acc, acc, acc);
-        CodeBlock four = CodeBlock.of("(($L.lane(0) + $L.lane(2)) + ($L.lane(1) + $L.lane(3)))", acc, acc, acc, acc);
-        return CodeBlock.of("$L == 16 ? $L\n: $L == 8 ? $L\n: $L == 4 ? $L\n: $L.reduceLanes($T.ADD)", LANES_REF,
-                sixteen, LANES_REF, eight, LANES_REF, four, acc, VECTOR_OPERATORS);
-    }
+    static final String FOLD = "FOLD";
+    static final int FOLDS = 4;
 
     /**
      * The methods of the kernel for {@code spec}: first the entry method named {@code spec.methodName()}, then its
@@ -409,8 +403,8 @@ public final class GemmEmitter {
 
         /**
          * NT tile: C[m + r][n + j] for r < rows, j < cols as dot products of rows of A and rows of B along k. VECTOR:
-         * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one {@link #sumLanes} per
-         * element, then a scalar tail; SCALAR: one float accumulator per element.
+         * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one fold-and-add tree
+         * (see {@link #FOLD}) per element, then a scalar tail; SCALAR: one float accumulator per element.
          */
         private MethodSpec dotTile(int rows, int cols) {
             CodeBlock.Builder code = CodeBlock.builder();
@@ -442,9 +436,21 @@ public final class GemmEmitter {
                     }
                 }
                 code.endControlFlow();
+                // the lanes of each accumulator summed in a fixed tree: lane i plus lane i + LANES/2, then + LANES/4,
+                // ..., + 1, so lane 0 ends with ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) for 8 lanes
+                for (int f = 0; f < FOLDS; f++) {
+                    code.beginControlFlow("if ($L >= $L)", LANES_REF, 2 << f);
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < cols; j++) {
+                            code.addStatement("$L = $L.add($L.rearrange($L$L))", acc(r, j), acc(r, j), acc(r, j), FOLD,
+                                    f);
+                        }
+                    }
+                    code.endControlFlow();
+                }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("float $L = $L", sum(r, j), sumLanes(acc(r, j)));
+                        code.addStatement("float $L = $L.lane(0)", sum(r, j), acc(r, j));
                     }
                 }
                 code.beginControlFlow("for (; k < $L; k++)", k);
