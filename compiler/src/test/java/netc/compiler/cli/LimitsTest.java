@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import netc.compiler.driver.SmallStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,28 +38,11 @@ class LimitsTest {
         }
     }
 
-    /**
-     * Runs {@code command} on a thread with the JVM's default stack of 1 MB, as the {@code netc} launcher does (the
-     * test JVM's main thread may have more), so that a recursion as deep as the model fails here too.
-     */
-    static Cli onSmallStack(java.util.function.Supplier<Cli> command) {
-        Cli[] result = new Cli[1];
-        Thread t = new Thread(null, () -> result[0] = command.get(), "netc-1m-stack", 1 << 20);
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        return result[0];
-    }
-
     @Test
     void gradientsOfATenThousandBindingChainArePrinted() {
         // was a StackOverflowError (exit 3) in the passes that walked the graph recursively
         Path net = write("chain.net", chain(10_000));
-        Cli r = onSmallStack(() -> Cli.run("grad", net)).assertSuccess();
+        Cli r = SmallStack.run(() -> Cli.run("grad", net)).assertSuccess();
         assertTrue(r.out().contains("\ndW = sum_batch("), r::describe);
         // the backward chain is written in lines of bounded nesting, not as one formula 10,000 levels deep
         for (String line : r.out().split("\n")) {
@@ -106,8 +90,8 @@ class LimitsTest {
         sum.append(")".repeat(199));
         Path net = write("sum.net", "network s\ninput x[4]\ntarget y : class[4]\nparam a[4]\np = softmax(x + " + sum
                 + ")\nloss = cross_entropy(p, y)\n");
-        onSmallStack(() -> Cli.run("check", net)).assertSuccess();
-        onSmallStack(() -> Cli.run("grad", net)).assertSuccess();
+        SmallStack.run(() -> Cli.run("check", net)).assertSuccess();
+        SmallStack.run(() -> Cli.run("grad", net)).assertSuccess();
     }
 
     @Test

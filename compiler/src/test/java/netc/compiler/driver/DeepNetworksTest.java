@@ -49,7 +49,7 @@ class DeepNetworksTest {
     @Test
     void aThousandBindingChainCompilesAndMatchesTheInterpreter() {
         // was a StackOverflowError in the emitter: the chain fused into one expression 1,000 calls deep
-        Compilation c = onSmallStack(() -> NetCompiler.compile(new SourceFile("chain.net", chain(1000)),
+        Compilation c = SmallStack.run(() -> NetCompiler.compile(new SourceFile("chain.net", chain(1000)),
                 NetCompiler.Options.defaults().withClassName("Chain")));
         JaninoLoader.Compiled compiled = c.loadClass();
         int largest = ClassFileMethodSizes.largest(compiled.classFile());
@@ -114,32 +114,6 @@ class DeepNetworksTest {
         for (int i = 0; i < dw.length; i++) {
             assertEquals(dw[i], grad[paramOffset + i], 1e-3 * scale, "d" + param + "[" + i + "]");
         }
-    }
-
-    /** Runs {@code task} on a thread with the JVM's default 1 MB stack, as the {@code netc} launcher's main thread. */
-    private static <T> T onSmallStack(java.util.function.Supplier<T> task) {
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = task.get();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, "netc-1m-stack", 1 << 20);
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-        if (failure[0] != null) {
-            throw new AssertionError("failed on a 1 MB stack", failure[0]);
-        }
-        @SuppressWarnings("unchecked")
-        T value = (T) result[0];
-        return value;
     }
 
     private static int count(String text, Pattern p) {
