@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import javax.lang.model.element.Modifier;
-import netc.compiler.emit.Epilogue;
-import netc.compiler.emit.GemmEmitter;
-import netc.compiler.emit.GemmSpec;
-import netc.compiler.load.JaninoLoader;
+import netc.compiler.internal.emit.Epilogue;
+import netc.compiler.internal.emit.GemmEmitter;
+import netc.compiler.internal.emit.GemmSpec;
+import netc.compiler.internal.load.JaninoLoader;
 import netc.runtime.Activations;
 
 /**

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import netc.compiler.load.JaninoLoader;
+import netc.compiler.internal.load.JaninoLoader;
 
 /**
  * Times hand-written kernel variants from a Java source file, compiled both by Janino and by javac: every

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import netc.compiler.load.JaninoLoader;
+import netc.compiler.internal.load.JaninoLoader;
 
 /**
  * Register-tile shapes for the emitter's kernels, measured at the MLP's shapes on one thread.

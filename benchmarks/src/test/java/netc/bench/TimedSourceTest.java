@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import netc.compiler.driver.Compilation;
-import netc.compiler.driver.NetCompiler;
-import netc.compiler.load.JaninoLoader;
+import netc.compiler.internal.driver.Compilation;
+import netc.compiler.internal.driver.NetCompiler;
+import netc.compiler.internal.load.JaninoLoader;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
 import netc.runtime.train.Initializer;

@@ -72,7 +72,7 @@ public final class FloatMath {
 
     /**
      * The natural logarithm: NaN below 0, -infinity at either zero. Computes x = 2^e m with m in [sqrt(1/2),
-     * sqrt(2)), then log m = 2 atanh(s) with s = (m - 1) / (m + 1), |s| <= 0.1716, by its odd series to s^15 (the
+     * sqrt(2)), then log m = 2 atanh(s) with s = (m - 1) / (m + 1), |s| &le; 0.1716, by its odd series to s^15 (the
      * first term left out is below 2e-12 relative), plus e ln 2.
      */
     public static float log(float x) {
@@ -97,7 +97,7 @@ public final class FloatMath {
     }
 
     /**
-     * The hyperbolic tangent, odd and exactly so ({@code tanh(-x) == -tanh(x)}). Near zero (|x| < 1/16) an odd
+     * The hyperbolic tangent, odd and exactly so ({@code tanh(-x) == -tanh(x)}). Near zero (|x| &lt; 1/16) an odd
      * Taylor polynomial to x^9 (the first term left out is below 1e-14 relative), elsewhere 1 - 2 / (e^2|x| + 1);
      * from |x| = 20 on the float result is 1.
      */
@@ -120,7 +120,7 @@ public final class FloatMath {
 
     /**
      * The logistic function 1 / (1 + e^-x), written so that the exponential never overflows: e^x / (1 + e^x) for
-     * x < 0.
+     * x &lt; 0.
      */
     public static float sigmoid(float x) {
         if (x != x) {

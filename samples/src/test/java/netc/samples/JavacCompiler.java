@@ -14,7 +14,7 @@ import java.util.List;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
-import netc.compiler.driver.Compilation;
+import netc.compiler.internal.driver.Compilation;
 import netc.runtime.Network;
 
 /**

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import netc.compiler.driver.NetCompiler;
+import netc.compiler.internal.driver.NetCompiler;
 import netc.runtime.Network;
 import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;

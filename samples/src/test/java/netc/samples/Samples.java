@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import netc.compiler.driver.NetCompiler;
-import netc.compiler.source.SourceFile;
+import netc.compiler.internal.driver.NetCompiler;
+import netc.compiler.internal.source.SourceFile;
 
 /** Where the sample {@code .net} files are, for tests run from the samples module's directory. */
 final class Samples {

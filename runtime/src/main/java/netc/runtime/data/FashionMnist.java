@@ -13,7 +13,7 @@ public final class FashionMnist {
     public static final int CLASSES = 10;
     /** Image height and width in pixels. */
     public static final int SIDE = 28;
-    /** Where the embedded subset lives on the class path (it ships in the compiler jar). */
+    /** Where the embedded subset lives on the class path (it ships in the netc-data jar, not in the runtime). */
     public static final String EMBEDDED_PREFIX = "/netc/data/fashion-mnist-small/";
     /** The class names, by label. */
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -27,7 +27,7 @@ public final class FashionMnist {
         return MnistFormat.load(dir, CLASSES);
     }
 
-    /** Loads the embedded subset (6000 training, 1000 test images) from the class path. */
+    /** Loads the embedded subset (6000 training, 1000 test images) from the class path; needs netc-data on it. */
     public static DataSplit loadEmbedded() {
         return MnistFormat.loadResources(EMBEDDED_PREFIX, CLASSES);
     }

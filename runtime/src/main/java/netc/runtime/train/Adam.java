@@ -3,9 +3,9 @@ package netc.runtime.train;
 /**
  * Adam (Kingma and Ba, 2015) with bias correction, in PyTorch's form. At step {@code t = 1, 2, ...}:
  * <pre>
- *   m <- beta1 * m + (1 - beta1) * g
- *   v <- beta2 * v + (1 - beta2) * g^2
- *   w <- w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+ *   m &larr; beta1 * m + (1 - beta1) * g
+ *   v &larr; beta2 * v + (1 - beta2) * g^2
+ *   w &larr; w - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
  * </pre>
  * with {@code m} and {@code v} starting at zero. Defaults: {@code lr = 1e-3, beta1 = 0.9, beta2 = 0.999,
  * eps = 1e-8}.

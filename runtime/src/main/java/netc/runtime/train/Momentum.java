@@ -3,8 +3,8 @@ package netc.runtime.train;
 /**
  * Stochastic gradient descent with (heavy-ball) momentum, in PyTorch's form:
  * <pre>
- *   v <- mu * v + g
- *   w <- w - lr * v
+ *   v &larr; mu * v + g
+ *   w &larr; w - lr * v
  * </pre>
  * with {@code v} starting at zero. {@code mu} is 0.9 by default.
  */

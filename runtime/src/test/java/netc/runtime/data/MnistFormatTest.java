@@ -22,9 +22,6 @@ import netc.runtime.InputException;
 
 class MnistFormatTest {
 
-    /** The compiler's resources folder, where the embedded subset lives, relative to the runtime module. */
-    static final Path COMPILER_RESOURCES = Path.of("../compiler/src/main/resources");
-
     private static final String NEEDED = "a data directory needs train-images-idx3-ubyte, train-labels-idx1-ubyte,"
             + " t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or .gz";
 
@@ -104,11 +101,9 @@ class MnistFormatTest {
         }
     }
 
-    /** Loads the embedded subset from the class path, as the CLI does, through a loader over the compiler's resources. */
-    static DataSplit loadEmbeddedSubset() throws IOException {
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {COMPILER_RESOURCES.toUri().toURL()}, null)) {
-            return MnistFormat.loadResources(loader, FashionMnist.EMBEDDED_PREFIX, FashionMnist.CLASSES);
-        }
+    /** Loads the embedded subset from the class path (the netc-data test dependency), as the CLI does. */
+    static DataSplit loadEmbeddedSubset() {
+        return FashionMnist.loadEmbedded();
     }
 
     @Test

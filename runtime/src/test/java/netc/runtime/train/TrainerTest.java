@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +19,6 @@ import netc.runtime.InputException;
 import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;
 import netc.runtime.data.FashionMnist;
-import netc.runtime.data.MnistFormat;
 
 class TrainerTest {
 
@@ -77,11 +73,7 @@ class TrainerTest {
 
     @Test
     void softmaxRegressionOnTheEmbeddedFashionMnistSubsetBeatsSeventyFivePercent() throws IOException {
-        DataSplit split;
-        try (URLClassLoader loader = new URLClassLoader(
-                new URL[] {Path.of("../compiler/src/main/resources").toUri().toURL()}, null)) {
-            split = MnistFormat.loadResources(loader, FashionMnist.EMBEDDED_PREFIX, FashionMnist.CLASSES);
-        }
+        DataSplit split = FashionMnist.loadEmbedded();
         SoftmaxRegression net = new SoftmaxRegression(784, 10);
         float[] params = Initializer.initialize(net.spec(), 1);
         List<EpochReport> reports = Trainer.builder(net).optimizer(new Adam(0.01)).epochs(2).batchSize(64).seed(1)

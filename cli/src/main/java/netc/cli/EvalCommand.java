@@ -1,0 +1,83 @@
+package netc.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import netc.compiler.internal.driver.NetCompiler;
+import netc.compiler.internal.frontend.CheckedModel;
+import netc.runtime.ModelSpec;
+import netc.runtime.data.CsvReader;
+import netc.runtime.Network;
+import netc.runtime.Parallel;
+import netc.runtime.io.Safetensors;
+import netc.runtime.train.Evaluation;
+import netc.runtime.train.Evaluator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code netc eval}: loss and accuracy of saved weights on a test set. */
+@Command(name = "eval", description = {"Evaluate saved weights: mean loss and accuracy on the test set of --data "
+        + "(the t10k files of an IDX directory, or a whole CSV file).", ""})
+final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    ModelArgs model;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--weights", required = true, paramLabel = "W.safetensors",
+            description = "Weights written by 'netc train --save'.")
+    Path weights;
+
+    @Option(names = "--data", paramLabel = "DIR|CSV", description = "As for 'netc train'; a CSV file is evaluated "
+            + "whole.")
+    Path data;
+
+    @Option(names = "--csv-header", paramLabel = "yes|no|auto", description = "Whether the first row of a CSV "
+            + "file is a header: auto (the default) takes it as one when none of its fields is a number, and "
+            + "stops at a row of both numbers and text.")
+    CsvReader.Header csvHeader;
+
+    @Option(names = "--batch", defaultValue = "1000", paramLabel = "B", description = "Samples per forward pass "
+            + "(default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "2", description = "Threads for the kernels "
+            + "(default: ${DEFAULT-VALUE}, capped at the number of cores).")
+    int threads;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        CommonOptions.requireAtLeastOne("--batch", batch);
+        CommonOptions.requireAtLeastOne("--threads", threads);
+        // Model, weights and data first, so that every input error comes before any output and any compile.
+        CheckedModel checked = model.check(spec.commandLine().getErr());
+        BatchLimit.require("--batch", batch, checked);
+        ModelSpec ms = checked.modelSpec();
+        float[] params = Safetensors.load(weights, ms);
+        DataSource.Loaded d = DataSource.loadForEval(data, ms, csvHeader);
+        d.test().requireFits(ms);
+        Network net = NetCompiler.compile(checked, model.options()).load();
+        out.println("data: " + d.description());
+        int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        Evaluation e;
+        try (Parallel pool = Parallel.threads(cores)) {
+            net.setParallel(pool);
+            e = new Evaluator(net, batch).evaluate(params, d.test());
+            net.setParallel(Parallel.serial());
+        }
+        out.printf(Locale.ROOT, "%s on %,d samples: loss %.4f", weights.getFileName(), e.samples(), e.loss());
+        if (!Double.isNaN(e.accuracy())) {
+            out.printf(Locale.ROOT, "  accuracy %.4f", e.accuracy());
+        }
+        out.println();
+        return Main.OK;
+    }
+}

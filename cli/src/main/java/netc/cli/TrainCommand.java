@@ -1,0 +1,260 @@
+package netc.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import netc.compiler.internal.driver.Compilation;
+import netc.compiler.internal.driver.NetCompiler;
+import netc.compiler.internal.frontend.CheckedModel;
+import netc.compiler.internal.source.UserError;
+import netc.runtime.InputException;
+import netc.runtime.ModelSpec;
+import netc.runtime.data.CsvReader;
+import netc.runtime.Network;
+import netc.runtime.ParamSpec;
+import netc.runtime.io.Safetensors;
+import netc.runtime.train.Adam;
+import netc.runtime.train.EpochReport;
+import netc.runtime.train.Initializer;
+import netc.runtime.train.LearningRateSchedule;
+import netc.runtime.train.Momentum;
+import netc.runtime.train.Optimizer;
+import netc.runtime.train.ProgressListener;
+import netc.runtime.train.Sgd;
+import netc.runtime.train.Trainer;
+import netc.runtime.train.TrainingDivergedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code netc train}: compile with Janino, then mini-batch training with a line per epoch. */
+@Command(name = "train", description = {"Compile a .net file in process and train it with mini-batch gradient "
+        + "descent, printing loss, test accuracy and throughput after every epoch.", ""})
+final class TrainCommand implements Callable<Integer> {
+    /** The optimizers and their default learning rates. */
+    enum OptimizerKind {
+        sgd(0.1), momentum(0.05), adam(Adam.DEFAULT_LEARNING_RATE);
+
+        final double defaultRate;
+
+        OptimizerKind(double defaultRate) {
+            this.defaultRate = defaultRate;
+        }
+
+        Optimizer create(double lr) {
+            return switch (this) {
+                case sgd -> new Sgd(lr);
+                case momentum -> new Momentum(lr);
+                case adam -> new Adam(lr);
+            };
+        }
+    }
+
+    @Mixin
+    ModelArgs model;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--data", paramLabel = "DIR|CSV", description = "A directory of MNIST-format IDX files (train-* "
+            + "and t10k-*, plain or .gz) or a CSV file (targets first, then features). Default for 784-input, "
+            + "10-class networks: Fashion-MNIST from /usr/share/datasets/fashion-mnist, else the subset inside netc.")
+    Path data;
+
+    @Option(names = "--test", paramLabel = "CSV", description = "Test set for a CSV --data file (default: hold out "
+            + "10%% of it at random).")
+    Path test;
+
+    @Option(names = "--csv-header", paramLabel = "yes|no|auto", description = "Whether the first row of a CSV "
+            + "file is a header: auto (the default) takes it as one when none of its fields is a number, and "
+            + "stops at a row of both numbers and text.")
+    CsvReader.Header csvHeader;
+
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Passes over the training set "
+            + "(default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "128", paramLabel = "B", description = "Mini-batch size (default: "
+            + "${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--optimizer", defaultValue = "momentum", paramLabel = "NAME", description = "sgd, momentum "
+            + "(0.9) or adam (default: ${DEFAULT-VALUE}).")
+    OptimizerKind optimizer;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.1 for sgd, 0.05 for "
+            + "momentum, 0.001 for adam).")
+    Double lr;
+
+    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "NAME", description = "Learning rate over "
+            + "the run: constant, or cosine decay from --lr to zero at the last step (default: ${DEFAULT-VALUE}).")
+    LearningRateSchedule schedule;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seeds initialisation and "
+            + "shuffling; the same seed, data and settings give the same weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads for the kernels (default: ${DEFAULT-VALUE}, "
+            + "capped at the number of cores).", defaultValue = "2")
+    int threads;
+
+    @Option(names = "--init", paramLabel = "W.safetensors", description = "Start from these weights instead of "
+            + "the .net file's initialisers.")
+    Path init;
+
+    @Option(names = "--save", paramLabel = "W.safetensors", description = "Write the trained weights here "
+            + "(atomically: a temporary file, then a rename). Never one of the run's inputs; through a symbolic "
+            + "link, the linked file is replaced and the link kept.")
+    Path save;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // Settings first: a typo should cost neither a compile nor a data load.
+        CommonOptions.requireAtLeastOne("--epochs", epochs);
+        CommonOptions.requireAtLeastOne("--batch", batch);
+        CommonOptions.requireAtLeastOne("--threads", threads);
+        double rate = lr != null ? lr : optimizer.defaultRate;
+        Optimizer opt;
+        try {
+            opt = optimizer.create(rate);
+        } catch (InputException e) {
+            throw new UserError("--lr", e.detail());
+        }
+        SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
+        // Then the model, the data and the initial weights, so that every input error comes before any output.
+        CheckedModel checked = model.check(err);
+        BatchLimit.require("--batch", batch, checked);
+        ModelSpec ms = checked.modelSpec();
+        DataSource.Loaded d = DataSource.load(data, test, ms, seed, csvHeader);
+        d.train().requireFits(ms);
+        d.test().requireFits(ms);
+        float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
+        if (init == null) {
+            Divergence.requireFiniteStart(checked, ms, params);
+        }
+        long t0 = System.nanoTime();
+        Compilation c = NetCompiler.compile(checked, model.options());
+        Network net = c.load();
+        out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
+                ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
+                c.emitOptions().vector() ? "Vector API" : "scalar");
+        out.println("data: " + d.description());
+        int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
+                schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
+                cores == 1 ? "" : "s", seed,
+                init != null ? ", from " + init : "");
+        out.flush();
+        Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
+                .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
+        double startMax = Divergence.maxAbs(params);
+        List<EpochReport> reports;
+        try {
+            reports = trainer.train(params, d.train(), d.test());
+        } catch (TrainingDivergedException e) {
+            throw Divergence.explain(e, c, params, startMax);
+        }
+        requireFinite(ms, params, epochs);
+        if (save != null) {
+            EpochReport last = reports.get(reports.size() - 1);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("netc.network", ms.name());
+            meta.put("netc.epochs", Integer.toString(epochs));
+            meta.put("netc.optimizer", opt.toString());
+            meta.put("netc.schedule", schedule.name().toLowerCase(Locale.ROOT));
+            meta.put("netc.test_loss", Double.toString(last.testLoss()));
+            if (!Double.isNaN(last.testAccuracy())) {
+                meta.put("netc.test_accuracy", Double.toString(last.testAccuracy()));
+            }
+            Safetensors.save(save, ms, params, meta);
+            out.println("saved weights to " + save);
+        }
+        return Main.OK;
+    }
+
+    /**
+     * The trainer stops when a loss or gradient stops being finite, before applying that step; but the very last step
+     * of a run can still overflow a weight, and nothing evaluates the loss after it. Such a run diverged too.
+     */
+    static void requireFinite(ModelSpec spec, float[] params, int lastEpoch) {
+        for (ParamSpec p : spec.params()) {
+            for (int i = 0; i < p.size(); i++) {
+                float v = params[p.offset() + i];
+                if (!Float.isFinite(v)) {
+                    String where = spec.sourceFile() == null || spec.sourceFile().isEmpty() ? spec.name()
+                            : spec.sourceFile();
+                    throw new UserError(where, "training diverged: parameter " + p.name() + " became " + v
+                            + " at element " + i + " in the last step of epoch " + lastEpoch
+                            + "; try a lower learning rate");
+                }
+            }
+        }
+    }
+
+    /**
+     * A line per epoch; on a terminal also a batch counter that rewrites itself, elsewhere a batch line every 30 s.
+     */
+    static final class Progress implements ProgressListener {
+        private final PrintWriter out;
+        private final int epochs;
+        private final boolean live;
+        private long lastDraw;
+
+        Progress(PrintWriter out, int epochs, boolean live) {
+            this.out = out;
+            this.epochs = epochs;
+            this.live = live;
+        }
+
+        @Override
+        public void batchDone(int epoch, int batch, int batches, double loss) {
+            long now = System.nanoTime();
+            if (!live) {
+                // In a log, a line every half minute, so that a long epoch (a convnet's) shows it is alive.
+                if (lastDraw == 0) {
+                    lastDraw = now;
+                } else if (now - lastDraw > 30_000_000_000L && batch < batches) {
+                    lastDraw = now;
+                    out.printf(Locale.ROOT, "epoch %" + width() + "d/%d  batch %d/%d  loss %.4f%n", epoch, epochs,
+                            batch, batches, loss);
+                    out.flush();
+                }
+                return;
+            }
+            if (now - lastDraw > 200_000_000L || batch == batches) {
+                lastDraw = now;
+                out.printf(Locale.ROOT, "\repoch %" + width() + "d/%d  batch %d/%d  loss %.4f", epoch, epochs, batch,
+                        batches, loss);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void epochDone(EpochReport r) {
+            StringBuilder line = new StringBuilder();
+            line.append(String.format(Locale.ROOT, "epoch %" + width() + "d/%d  train loss %.4f  test loss %.4f",
+                    r.epoch(), epochs, r.trainLoss(), r.testLoss()));
+            if (!Double.isNaN(r.testAccuracy())) {
+                line.append(String.format(Locale.ROOT, "  test accuracy %.4f", r.testAccuracy()));
+            }
+            line.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.1f s", r.samplesPerSecond(), r.seconds()));
+            out.print(live ? "\r" + line + "\u001b[K\n" : line + "\n");
+            out.flush();
+        }
+
+        private int width() {
+            return Integer.toString(epochs).length();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package netc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./netc} launcher's stderr filter, run against a stand-in {@code java} on the PATH (so no build and no
+ * JVM start): it drops the JVM's incubator warning and passes every other byte through, a NUL included, and keeps
+ * java's exit code.
+ */
+class LauncherScriptTest {
+    /** Surefire runs in {@code cli/}; the launcher is at the top of the checkout. */
+    private static final Path LAUNCHER = Path.of("..", "netc");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void filterDropsOnlyTheIncubatorWarningAndPassesBinaryBytes() throws Exception {
+        assumeTrue(Files.isRegularFile(LAUNCHER) && Files.isExecutable(Path.of("/bin/bash")), "bash and the launcher");
+        // A copy of the launcher beside an up-to-date jar, so it goes straight to running "java".
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
+        Files.createDirectories(home.resolve("cli/target"));
+        Files.write(home.resolve("cli/target/netc-cli.jar"), new byte[0]);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\n"
+                + "printf 'WARNING: Using incubator modules: jdk.incubator.vector\\n' >&2\n"
+                + "printf 'x.net:1:4: error: unexpected character \\000 (NUL)\\n' >&2\n"
+                + "printf 'WARNING: something else\\n' >&2\n"
+                + "printf 'on stdout\\n'\n"
+                + "exit 7\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString(), "check", "x.net")
+                .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        int code = pb.start().waitFor();
+
+        assertEquals(7, code, "java's exit code");
+        assertEquals("on stdout\n", read(dir.resolve("out")));
+        assertEquals("x.net:1:4: error: unexpected character \0 (NUL)\nWARNING: something else\n",
+                read(dir.resolve("err")));
+    }
+
+    @Test
+    void closedStdoutIsExitOneWithTheMessageAndRunsNothing() throws Exception {
+        assumeTrue(Files.isRegularFile(LAUNCHER) && Files.isExecutable(Path.of("/bin/bash")), "bash and the launcher");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
+        Files.createDirectories(home.resolve("cli/target"));
+        Files.write(home.resolve("cli/target/netc-cli.jar"), new byte[0]);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path ran = dir.resolve("java-ran");
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\n: > '" + ran + "'\nexit 0\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        // ProcessBuilder cannot close a descriptor; a shell in between can.
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" train x.net >&-",
+                script.toString()).redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        int code = pb.start().waitFor();
+
+        assertEquals(1, code, "exit code");
+        assertEquals("netc: error: cannot write to standard output\n", read(dir.resolve("err")));
+        assertEquals(false, Files.exists(ran), "java must not run");
+    }
+
+    private static String read(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,7 +1,0 @@
-/**
- * Symbolic reverse-mode differentiation: {@link netc.compiler.autodiff.Differentiate} walks the graph backwards
- * from the loss and asks {@link netc.compiler.autodiff.GradRules} (every op's derivative, one file) for the
- * adjoints of each node's inputs. Gradients are ordinary graph nodes, so the same passes, interpreter, printer and
- * emitter handle them; {@link netc.compiler.autodiff.GradientFormulas} prints them for {@code netc grad}.
- */
-package netc.compiler.autodiff;

@@ -1,7 +1,0 @@
-package netc.compiler.frontend.ast;
-
-import netc.compiler.source.Span;
-
-/** Juxtaposition {@code W x}: the matrix named {@code fn} applied to {@code arg}. */
-public record Apply(Name fn, Expr arg, Span span) implements Expr {
-}

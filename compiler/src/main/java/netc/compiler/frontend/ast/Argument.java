@@ -1,7 +1,0 @@
-package netc.compiler.frontend.ast;
-
-import netc.compiler.source.Span;
-
-/** One argument of a call, {@code h} or {@code slope=0.1}; {@link #key()} is null when positional. */
-public record Argument(Ident key, Expr value, Span span) implements AstNode {
-}

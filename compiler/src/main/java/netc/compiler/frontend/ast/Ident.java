@@ -1,7 +1,0 @@
-package netc.compiler.frontend.ast;
-
-import netc.compiler.source.Span;
-
-/** A name where it is declared (after {@code network}, {@code input}, {@code param}, or before {@code =}). */
-public record Ident(String text, Span span) implements AstNode {
-}

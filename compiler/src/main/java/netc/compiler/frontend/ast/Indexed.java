@@ -1,7 +1,0 @@
-package netc.compiler.frontend.ast;
-
-import netc.compiler.source.Span;
-
-/** {@code xs[t]} (a row of a sequence input) or {@code h[t-1]} (a step of a state): a name and an index. */
-public record Indexed(Name name, Index index, Span span) implements Expr {
-}

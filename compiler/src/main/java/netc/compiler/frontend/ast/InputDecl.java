@@ -1,7 +1,0 @@
-package netc.compiler.frontend.ast;
-
-import netc.compiler.source.Span;
-
-/** {@code input x[784]}: the per-sample input. */
-public record InputDecl(Ident name, ShapeSpec shape, Span span) implements Statement {
-}

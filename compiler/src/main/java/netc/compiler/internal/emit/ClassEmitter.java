@@ -1,0 +1,791 @@
+package netc.compiler.internal.emit;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.lang.model.element.Modifier;
+import netc.compiler.internal.ir.Graph;
+import netc.compiler.internal.ir.Node;
+import netc.compiler.internal.ir.Op;
+import netc.compiler.internal.schedule.Buffer;
+import netc.compiler.internal.schedule.Kernel;
+import netc.compiler.internal.schedule.Program;
+import netc.compiler.internal.schedule.ProgramPrinter;
+import netc.compiler.internal.schedule.Schedule;
+import netc.compiler.internal.source.InternalCompilerError;
+import netc.runtime.Init;
+import netc.runtime.ModelSpec;
+import netc.runtime.ParamSpec;
+
+/**
+ * Spells a differentiated graph as one Java class implementing {@code netc.runtime.Network}: three scheduled
+ * programs ({@code forward}, {@code loss}, {@code lossAndGradient}) over shared kernel methods, scratch buffers sized
+ * for the largest batch seen, and a {@code runStage} switch through which {@code netc.runtime.Parallel} splits each
+ * matrix product's rows over the cores.
+ *
+ * <p>The emitter decides nothing about fusion (that is {@link Schedule}'s job); it only spells kernels. Java names
+ * come from node ids ({@code t17}, {@code gemm17}); the user's names appear only as string literals in the model
+ * spec. Output is deterministic: the same graph and options give byte-identical source.
+ */
+public final class ClassEmitter {
+    static final ClassName ACTIVATIONS = ClassName.get("netc.runtime", "Activations");
+    static final ClassName ROW_OPS = ClassName.get("netc.runtime", "RowOps");
+    private static final ClassName NETWORK = ClassName.get("netc.runtime", "Network");
+    private static final ClassName STAGE_RUNNER = ClassName.get("netc.runtime", "StageRunner");
+    private static final ClassName PARALLEL = ClassName.get("netc.runtime", "Parallel");
+    private static final ClassName MODEL_SPEC = ClassName.get("netc.runtime", "ModelSpec");
+    private static final ClassName PARAM_SPEC = ClassName.get("netc.runtime", "ParamSpec");
+    private static final ClassName INIT = ClassName.get("netc.runtime", "Init");
+    private static final ClassName TARGET_KIND = ClassName.get("netc.runtime", "TargetKind");
+    private static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
+    private static final TypeName DOUBLES = ArrayTypeName.of(TypeName.DOUBLE);
+
+    private final Graph graph;
+    private final ModelSpec spec;
+    private final EmitOptions options;
+    private final Map<String, Stage> stages = new LinkedHashMap<>();
+    private final Map<Integer, Node> scratch = new TreeMap<>();
+    /** The lane-by-lane activations that vector epilogues call, emitted once each after the kernels. */
+    private final Set<VectorHelpers> vectorHelpers = EnumSet.noneOf(VectorHelpers.class);
+    /** Kernel methods by body: the steps of an unrolled recurrence share them. */
+    private final SharedMethods shared = new SharedMethods();
+    /** Chunks of {@code forward}, {@code loss} and {@code lossAndGradient} when those would be too long. */
+    private final List<MethodSpec> programChunks = new ArrayList<>();
+    private final List<MethodSpec> allocations = new ArrayList<>();
+    private Map<Integer, Node> nodesById;
+    /** The text of each form of matrix kernel, spelt with a placeholder name; see {@link #gemmTextKey}. */
+    private final Map<String, String> gemmTexts = new java.util.HashMap<>();
+
+    /** One kernel, the stage number {@code runStage} knows it by, and the name of its method. */
+    private record Stage(int id, Kernel kernel, Program program, String method) {
+    }
+
+    private ClassEmitter(Graph graph, ModelSpec spec, EmitOptions options) {
+        this.graph = graph;
+        this.spec = spec;
+        this.options = options;
+    }
+
+    /**
+     * The source of the class for a differentiated graph (outputs {@code OUTPUT}, {@code LOSS} and gradients).
+     *
+     * @param spec the model's description, emitted as the class's {@code SPEC} constant
+     */
+    public static String emit(Graph differentiated, ModelSpec spec, EmitOptions options) {
+        return new ClassEmitter(differentiated, spec, options).emitFile();
+    }
+
+    private String emitFile() {
+        Program train = Schedule.build(graph, graph.trainingRoles());
+        Program forward = Schedule.build(graph, List.of(Graph.OUTPUT));
+        Program loss = Schedule.build(graph, List.of(Graph.LOSS));
+        for (Program p : List.of(train, forward, loss)) {
+            register(p);
+        }
+        TypeSpec.Builder type = TypeSpec.classBuilder(options.className())
+                .addJavadoc("The network {@code $L} compiled by netc: forward pass, loss and gradients.\n",
+                        ClassNames.safeComment(spec.name()))
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(NETWORK)
+                .addSuperinterface(STAGE_RUNNER);
+        addSpec(type);
+        addFields(type);
+        type.addMethod(MethodSpec.methodBuilder("spec").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(MODEL_SPEC).addStatement("return SPEC").build());
+        type.addMethod(MethodSpec.methodBuilder("setParallel").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).addParameter(PARALLEL, "parallel")
+                .addStatement("this.parallel = parallel").build());
+        type.addMethod(prepareMethod());
+        type.addMethods(allocations);
+        type.addMethod(forwardMethod(forward));
+        type.addMethod(lossMethod(loss));
+        type.addMethod(lossAndGradientMethod(train));
+        type.addMethods(programChunks);
+        type.addMethod(releaseMethod());
+        runStageMethods(type);
+        java.util.Set<String> emitted = new java.util.HashSet<>();
+        for (Stage s : stages.values()) {
+            if (emitted.add(s.method())) {
+                type.addMethods(kernelMethods(s));
+            }
+        }
+        for (VectorHelpers h : vectorHelpers) {
+            type.addMethod(h.method());
+        }
+        if (options.vector()) {
+            GemmEmitter.addVectorFields(type);
+        }
+        JavaFile file = JavaFile.builder(options.packageName(), type.build())
+                .addFileComment("Generated by netc from $L. Do not edit.", ClassNames.safeComment(spec.sourceFile()))
+                // java.lang types are imported explicitly: a single-type import wins over a class of the same
+                // name in the user's package, the implicit java.lang.* does not; JavaPoet spells a type in full
+                // where the generated class itself takes its simple name (a network named math)
+                .skipJavaLangImports(false)
+                .indent("    ")
+                .build();
+        return file.toString();
+    }
+
+    private void register(Program p) {
+        for (Kernel k : p.kernels()) {
+            if (k instanceof Kernel.Copy) {
+                continue;
+            }
+            stages.computeIfAbsent(stageKey(k, p), key -> new Stage(stages.size(), k, p, sharedMethodName(k, p)));
+        }
+        for (Buffer b : p.buffers().values()) {
+            if (b.home() == Buffer.Home.SCRATCH) {
+                scratch.put(b.nodeId(), nodeById(b.nodeId()));
+            }
+        }
+    }
+
+    /**
+     * Two programs share a kernel's method only if it computes the same thing from the same buffers. The same
+     * result node is not enough: a program that keeps an intermediate value for the backward pass reads it from its
+     * buffer, while a forward-only program fuses it into the expression, so the two kernels differ.
+     */
+    private String stageKey(Kernel k, Program p) {
+        return k.key() + "\n" + stageCall(k, p, "m") + "\n" + body(k, p);
+    }
+
+    private static String body(Kernel k, Program p) {
+        if (k instanceof Kernel.Gemm gemm) {
+            return gemm.hasEpilogue()
+                    ? new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v")).root(gemm.result()).toString()
+                    : "";
+        }
+        if (k instanceof Kernel.Elementwise) {
+            ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+            e.param(p.buffer(k.result()));
+            return e.root(k.result()).toString();
+        }
+        return "";
+    }
+
+    /**
+     * The method of a kernel: a new one, or the method of an earlier stage whose method text is the same (it is
+     * spelt here with a placeholder name to compare).
+     */
+    private String sharedMethodName(Kernel k, Program p) {
+        StringBuilder text = new StringBuilder();
+        if (k instanceof Kernel.Gemm gemm) {
+            GemmSpec g = gemmSpec(gemm, p, "kernel");
+            text.append(gemmTexts.computeIfAbsent(gemmTextKey(g), key -> GemmEmitter.emit(g).toString()));
+        } else if (k instanceof Kernel.Elementwise) {
+            text.append(elementwiseMethod(k.result(), p, "kernel", false));
+        } else {
+            return "";
+        }
+        return shared.nameFor(text.toString(), uniqueMethodName(k));
+    }
+
+    /**
+     * What a matrix kernel's text depends on: everything in its {@link GemmSpec} but the (placeholder) name, with the
+     * epilogue spelt over fixed variable names. Emitting a kernel's text only to compare it costs milliseconds; a
+     * deep MLP has thousands of kernels of a few forms, so each form is spelt once.
+     */
+    private static String gemmTextKey(GemmSpec g) {
+        String epilogue = "";
+        if (g.epilogue() != null) {
+            epilogue = g.epilogue().scalar("r", "j", CodeBlock.of("v")).toString();
+            if (g.style() == GemmSpec.Style.VECTOR) {
+                // asked only of vector kernels: it records the vector helpers the class must then define
+                epilogue += "\n" + g.epilogue().vector("r", "j", CodeBlock.of("v"));
+            }
+        }
+        return g.form() + " " + g.m() + " " + g.n() + " " + g.k() + " " + g.style() + " " + g.tile() + " "
+                + g.splitColumns() + " " + g.extraParams() + "\n" + epilogue;
+    }
+
+    private String uniqueMethodName(Kernel k) {
+        String base = (k instanceof Kernel.Gemm ? "gemm" : "elementwise") + k.result().id();
+        String name = base;
+        for (int i = 2; shared.taken(name); i++) {
+            name = base + "v" + i;
+        }
+        return name;
+    }
+
+    /** A map built once: a search per buffer would be quadratic in a graph of many thousand nodes. */
+    private Node nodeById(int id) {
+        if (nodesById == null) {
+            nodesById = new java.util.HashMap<>();
+            for (Node n : graph.nodes()) {
+                nodesById.put(n.id(), n);
+            }
+        }
+        Node n = nodesById.get(id);
+        if (n == null) {
+            throw new InternalCompilerError("ClassEmitter", "no node %" + id);
+        }
+        return n;
+    }
+
+    // ---- the model spec constant ------------------------------------------------------------------------------
+
+    /**
+     * The most parameters the {@code SPEC} initializer lists itself. The JVM limits a method, the static initializer
+     * included, to 64 KB of bytecode, about 2,000 parameters' worth; beyond this many they are filled in by helper
+     * methods of this many each, so a network of thousands of parameters (a 2,000-layer MLP) still compiles.
+     */
+    static final int SPEC_PARAMS_INLINE = 64;
+
+    private void addSpec(TypeSpec.Builder type) {
+        CodeBlock paramList;
+        if (spec.params().size() <= SPEC_PARAMS_INLINE) {
+            CodeBlock.Builder params = CodeBlock.builder();
+            for (int i = 0; i < spec.params().size(); i++) {
+                params.add(i == 0 ? "\n" : ",\n").add(paramSpec(spec.params().get(i)));
+            }
+            paramList = CodeBlock.of("$T.asList(new $T[] {$L})", java.util.Arrays.class, PARAM_SPEC, params.build());
+        } else {
+            paramList = CodeBlock.of("specParams()");
+            addSpecParamMethods(type);
+        }
+        CodeBlock init = CodeBlock.builder()
+                .add("new $T($L, $L, $L, $L, $L, $L, $T.$L, $L, $L,\n", MODEL_SPEC, text(spec.name()),
+                        text(spec.sourceFile()), text(spec.inputName()), intArray(spec.inputShape()),
+                        text(spec.outputName()), intArray(spec.outputShape()), TARGET_KIND, spec.targetKind().name(),
+                        spec.targetSize(), text(spec.loss()))
+                .indent().indent()
+                .add("$L", paramList)
+                .unindent().unindent()
+                .add(")")
+                .build();
+        type.addField(FieldSpec.builder(MODEL_SPEC, "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Parameters, input, output and loss of this network; names are as in the .net file.\n")
+                .initializer(init).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "PARAM_COUNT", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.paramCount()).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "INPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.inputSize()).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "OUTPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.outputSize()).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "TARGET_VALUES", Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL).initializer("$L", spec.targetValues()).build());
+    }
+
+    /** Names and the file name as ASCII-only literals ({@link JavaLiterals#stringLiteral}); null stays null. */
+    private static CodeBlock text(String value) {
+        return value == null ? CodeBlock.of("null") : JavaLiterals.stringLiteral(value);
+    }
+
+    private CodeBlock paramSpec(ParamSpec p) {
+        return CodeBlock.of("new $T($L, $L, $L, $L)", PARAM_SPEC, text(p.name()), intArray(p.shape()), p.offset(),
+                initCode(p.init()));
+    }
+
+    /** {@code specParams()} and its helpers {@code specParams0(p)}, ..., each filling in at most 64 parameters. */
+    private void addSpecParamMethods(TypeSpec.Builder type) {
+        int count = spec.params().size();
+        TypeName array = ArrayTypeName.of(PARAM_SPEC);
+        MethodSpec.Builder all = MethodSpec.methodBuilder("specParams").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(ParameterizedTypeName.get(ClassName.get(List.class), PARAM_SPEC))
+                .addStatement("$T p = new $T[$L]", array, PARAM_SPEC, count);
+        for (int start = 0, chunk = 0; start < count; start += SPEC_PARAMS_INLINE, chunk++) {
+            MethodSpec.Builder part = MethodSpec.methodBuilder("specParams" + chunk)
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC).addParameter(array, "p");
+            for (int i = start; i < Math.min(count, start + SPEC_PARAMS_INLINE); i++) {
+                part.addStatement("p[$L] = $L", i, paramSpec(spec.params().get(i)));
+            }
+            type.addMethod(part.build());
+            all.addStatement("specParams$L(p)", chunk);
+        }
+        type.addMethod(all.addStatement("return $T.asList(p)", java.util.Arrays.class).build());
+    }
+
+    private static CodeBlock intArray(int[] values) {
+        CodeBlock.Builder b = CodeBlock.builder().add("new int[] {");
+        for (int i = 0; i < values.length; i++) {
+            b.add(i == 0 ? "$L" : ", $L", values[i]);
+        }
+        return b.add("}").build();
+    }
+
+    private CodeBlock initCode(Init init) {
+        switch (init.kind()) {
+            case NORMAL:
+                return CodeBlock.of("$T.normal($L)", INIT, JavaLiterals.doubleLiteral(init.std()));
+            default:
+                return CodeBlock.of("$T.$L", INIT, init.kind().name());
+        }
+    }
+
+    // ---- fields and call set-up -------------------------------------------------------------------------------
+
+    private void addFields(TypeSpec.Builder type) {
+        type.addField(FieldSpec.builder(PARALLEL, "parallel", Modifier.PRIVATE)
+                .initializer("$T.serial()", PARALLEL).build());
+        type.addField(FieldSpec.builder(TypeName.INT, "capacity", Modifier.PRIVATE).build());
+        for (String arg : List.of("w", "x", "y", "g")) {
+            type.addField(FieldSpec.builder(FLOATS, arg, Modifier.PRIVATE).build());
+        }
+        type.addField(FieldSpec.builder(TypeName.INT, "batch", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(DOUBLES, "lossRows", Modifier.PRIVATE)
+                .initializer("new double[0]").build());
+        // Field initializers are code in the constructor, which the JVM limits to 64 KB like any method: with
+        // thousands of buffers (a chain of thousands of bindings) the per-sample ones, which prepare allocates
+        // before any use, get none.
+        boolean initBatched = scratch.size() <= ALLOCATIONS_INLINE;
+        for (Node n : scratch.values()) {
+            String init = n.batched() ? "new float[0]" : "new float[" + n.shape().size() + "]";
+            FieldSpec.Builder field = FieldSpec.builder(FLOATS, "t" + n.id(), Modifier.PRIVATE)
+                    .addJavadoc("$L $L\n", n.ref(), n.shape() + (n.batched() ? " per sample" : ""));
+            if (initBatched || !n.batched()) {
+                field.initializer("$L", init);
+            }
+            type.addField(field.build());
+        }
+    }
+
+    private MethodSpec prepareMethod() {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples")
+                .beginControlFlow("if (samples < 1)")
+                .addStatement("throw new $T($S + samples)", IllegalArgumentException.class,
+                        "batch must be >= 1, got ")
+                .endControlFlow()
+                .beginControlFlow("if (params.length != PARAM_COUNT)")
+                .addStatement("throw new $T($S + PARAM_COUNT + $S + params.length)",
+                        IllegalArgumentException.class, "expected ", " parameters, got ")
+                .endControlFlow()
+                .beginControlFlow("if (input.length < samples * INPUT_SIZE)")
+                .addStatement("throw new $T($S + samples * INPUT_SIZE + $S + input.length)",
+                        IllegalArgumentException.class, "expected ", " input values, got ")
+                .endControlFlow()
+                .beginControlFlow("if (target != null && target.length < samples * TARGET_VALUES)")
+                .addStatement("throw new $T($S + samples * TARGET_VALUES + $S + target.length)",
+                        IllegalArgumentException.class, "expected ", " target values, got ")
+                .endControlFlow()
+                .beginControlFlow("if (samples > capacity)");
+        List<Node> batched = new ArrayList<>();
+        for (Node n : scratch.values()) {
+            if (n.batched()) {
+                batched.add(n);
+            }
+        }
+        if (batched.size() <= ALLOCATIONS_INLINE) {
+            allocate(m, batched);
+        } else {
+            // thousands of buffers (a chain of thousands of bindings) would make prepare too large for the JVM
+            for (int start = 0, chunk = 0; start < batched.size(); start += ALLOCATIONS_INLINE, chunk++) {
+                MethodSpec.Builder part = MethodSpec.methodBuilder("allocate" + chunk).addModifiers(Modifier.PRIVATE)
+                        .addParameter(TypeName.INT, "samples");
+                allocate(part, batched.subList(start, Math.min(batched.size(), start + ALLOCATIONS_INLINE)));
+                allocations.add(part.build());
+                m.addStatement("allocate$L(samples)", chunk);
+            }
+        }
+        m.addStatement("lossRows = new double[samples]")
+                .addStatement("capacity = samples")
+                .endControlFlow()
+                .addStatement("w = params")
+                .addStatement("x = input")
+                .addStatement("y = target")
+                .addStatement("batch = samples");
+        return m.build();
+    }
+
+    /** The most scratch arrays {@code prepare} allocates itself; more go to helpers of this many each. */
+    static final int ALLOCATIONS_INLINE = 256;
+
+    private static void allocate(MethodSpec.Builder m, List<Node> batched) {
+        for (Node n : batched) {
+            m.addStatement("t$L = new float[samples * $L]", n.id(), n.shape().size());
+        }
+    }
+
+    // ---- the three programs -----------------------------------------------------------------------------------
+
+    private MethodSpec forwardMethod(Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(TypeName.INT, "samples")
+                .addParameter(FLOATS, "out")
+                .addStatement("prepare(params, input, null, samples)");
+        runKernels(m, "forward", p);
+        copyOutput(m, p);
+        m.addStatement("release()");
+        return m.build();
+    }
+
+    private MethodSpec lossMethod(Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("loss").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples")
+                .addStatement("prepare(params, input, target, samples)");
+        runKernels(m, "loss", p);
+        m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
+                .addStatement("release()")
+                .addStatement("return mean");
+        return m.build();
+    }
+
+    private MethodSpec lossAndGradientMethod(Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("lossAndGradient").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples").addParameter(FLOATS, "grad").addParameter(FLOATS, "out")
+                .addStatement("prepare(params, input, target, samples)")
+                .beginControlFlow("if (grad.length != PARAM_COUNT)")
+                .addStatement("throw new $T($S + PARAM_COUNT + $S + grad.length)",
+                        IllegalArgumentException.class, "expected ", " gradient values, got ")
+                .endControlFlow()
+                .addStatement("g = grad");
+        for (ParamSpec ps : spec.params()) {
+            if (!graph.outputs().containsKey(Graph.gradName(ps.name()))) {
+                m.addComment("the loss does not depend on parameter $L", ps.offset())
+                        .addStatement("$T.fill(grad, $L, $L, 0f)", java.util.Arrays.class, ps.offset(),
+                                ps.offset() + ps.size());
+            }
+        }
+        runKernels(m, "lossAndGradient", p);
+        m.beginControlFlow("if (out != null)");
+        copyOutput(m, p);
+        m.endControlFlow()
+                .addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
+                .addStatement("release()")
+                .addStatement("return mean");
+        return m.build();
+    }
+
+    private void copyOutput(MethodSpec.Builder m, Program p) {
+        Node out = graph.output(Graph.OUTPUT);
+        Buffer b = p.buffer(out);
+        String size = out.batched() ? "samples * OUTPUT_SIZE" : "OUTPUT_SIZE";
+        m.addStatement("$T.arraycopy($L, $L, out, 0, $L)", System.class, ExpressionEmitter.ArrayNames.name(b),
+                b.offset(), size);
+    }
+
+    /**
+     * The kernels of {@code p} in order, in {@code m} itself or, when they would make it too long, in chunk methods
+     * {@code <m>Part0()}, {@code <m>Part1()}, ... that {@code m} calls in order (the kernels use only fields).
+     */
+    private void runKernels(MethodSpec.Builder m, String base, Program p) {
+        List<MethodChunks.Item> items = new ArrayList<>();
+        for (Kernel k : p.kernels()) {
+            CodeBlock call;
+            CodeBlock.Builder code = CodeBlock.builder();
+            if (k instanceof Kernel.Copy c) {
+                Buffer from = p.buffer(c.result());
+                call = CodeBlock.of("$T.arraycopy(g, $L, g, $L, $L)", System.class, from.offset(), c.gradOffset(),
+                        c.result().shape().size());
+            } else {
+                Stage s = stages.get(stageKey(k, p));
+                code.add("// $L\n", describe(k, p));
+                if (k instanceof Kernel.Gemm gemm) {
+                    GemmSpec spec = gemmSpec(gemm, p, s.method());
+                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
+                            spec.splitColumns() ? spec.panels() : rows(k), spec.rowTile());
+                } else if (splitsOverThreads(k)) {
+                    call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
+                } else {
+                    call = CodeBlock.of("runStage($L, 0, $L)", s.id(), rows(k));
+                }
+            }
+            code.addStatement(call);
+            items.add(new MethodChunks.Item(items.size(), code.build(), MethodChunks.callCost(call)));
+        }
+        List<List<MethodChunks.Item>> chunks = MethodChunks.split(items);
+        if (chunks.size() == 1) {
+            for (MethodChunks.Item item : items) {
+                m.addCode(item.code());
+            }
+            return;
+        }
+        for (int c = 0; c < chunks.size(); c++) {
+            String name = base + "Part" + c;
+            m.addStatement("$L()", name);
+            MethodSpec.Builder chunk = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
+                    .addJavadoc("Kernels $L to $L of {@code $L}.\n", chunks.get(c).get(0).id(),
+                            chunks.get(c).get(chunks.get(c).size() - 1).id(), base);
+            for (MethodChunks.Item item : chunks.get(c)) {
+                chunk.addCode(item.code());
+            }
+            programChunks.add(chunk.build());
+        }
+    }
+
+    /**
+     * How many rows a stage's range covers: samples (pixels of all samples for an image), a weight gradient's rows,
+     * or a shared value's elements.
+     */
+    private static String rows(Kernel k) {
+        Node r = k.result();
+        if (k instanceof Kernel.Gemm gemm) {
+            Node product = gemm.product();
+            return product.op() == Op.OUTER_SUM ? String.valueOf(product.shape().dim(0))
+                    : product.batched() ? GemmCall.rows(product) : "1";
+        }
+        if (r.op().kind() == Op.Kind.SPATIAL) {
+            return SpatialCalls.rows(r);
+        }
+        if (r.op().kind() == Op.Kind.LOSS) {
+            return "batch";
+        }
+        if (r.op() == Op.SUM_BATCH || !r.batched()) {
+            return String.valueOf(r.shape().size());
+        }
+        return GemmCall.rows(r);
+    }
+
+    /** Image kernels are large and memory-bound: split them over the threads like the matrix products. */
+    private static boolean splitsOverThreads(Kernel k) {
+        Node r = k.result();
+        return r.op().kind() == Op.Kind.SPATIAL || k instanceof Kernel.Elementwise && r.batched()
+                && r.shape().isImage();
+    }
+
+    /** A comment naming the kernel by IR formula and source position; never user text. */
+    private String describe(Kernel k, Program p) {
+        Node r = k.result();
+        // The file's base name, as in the header comment: the same .net file gives the same source wherever it is.
+        String where = r.span().isNone() ? "" : "  (" + ClassNames.safeComment(spec.sourceFile() + ":"
+                + r.span().line() + ":" + r.span().column()) + ")";
+        return r.ref() + " = " + ProgramPrinter.formula(r, p, true) + where;
+    }
+
+    /**
+     * {@code runStage}: a switch over the stages, or, when that would be too long, a dispatch on ranges of stage
+     * numbers to {@code runStages0}, {@code runStages1}, ..., each a switch over its range.
+     */
+    private void runStageMethods(TypeSpec.Builder type) {
+        List<MethodChunks.Item> items = new ArrayList<>();
+        for (Stage s : stages.values()) {
+            CodeBlock call = stageCall(s.kernel(), s.program(), s.method());
+            items.add(new MethodChunks.Item(s.id(), call, MethodChunks.callCost(call) + 8));
+        }
+        List<List<MethodChunks.Item>> chunks = MethodChunks.split(items);
+        MethodSpec.Builder m = MethodSpec.methodBuilder("runStage").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(TypeName.INT, "stage").addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+        if (chunks.size() == 1) {
+            type.addMethod(stageSwitch(m, items).build());
+            return;
+        }
+        for (int c = 0; c < chunks.size(); c++) {
+            List<MethodChunks.Item> chunk = chunks.get(c);
+            int last = chunk.get(chunk.size() - 1).id();
+            if (c == 0) {
+                m.beginControlFlow("if (stage <= $L)", last);
+            } else if (c < chunks.size() - 1) {
+                m.nextControlFlow("else if (stage <= $L)", last);
+            } else {
+                m.nextControlFlow("else");
+            }
+            m.addStatement("runStages$L(stage, lo, hi)", c);
+        }
+        m.endControlFlow();
+        type.addMethod(m.build());
+        for (int c = 0; c < chunks.size(); c++) {
+            List<MethodChunks.Item> chunk = chunks.get(c);
+            MethodSpec.Builder part = MethodSpec.methodBuilder("runStages" + c).addModifiers(Modifier.PRIVATE)
+                    .addJavadoc("Stages $L to $L.\n", chunk.get(0).id(), chunk.get(chunk.size() - 1).id())
+                    .addParameter(TypeName.INT, "stage").addParameter(TypeName.INT, "lo")
+                    .addParameter(TypeName.INT, "hi");
+            type.addMethod(stageSwitch(part, chunk).build());
+        }
+    }
+
+    private static MethodSpec.Builder stageSwitch(MethodSpec.Builder m, List<MethodChunks.Item> items) {
+        m.beginControlFlow("switch (stage)");
+        for (MethodChunks.Item item : items) {
+            m.addCode("case $L:\n", item.id()).addCode("$>");
+            m.addStatement(item.code());
+            m.addStatement("break").addCode("$<");
+        }
+        m.addCode("default:\n$>")
+                .addStatement("throw new $T($S + stage)", IllegalArgumentException.class, "no stage ")
+                .addCode("$<")
+                .endControlFlow();
+        return m;
+    }
+
+    private CodeBlock stageCall(Kernel k, Program p, String method) {
+        if (k instanceof Kernel.Gemm gemm) {
+            GemmCall call = GemmCall.of(gemm, p);
+            CodeBlock.Builder args = CodeBlock.builder().add("$L(", method)
+                    .add("$L, $L, $L, $L, $L, $L, $L, lo, hi", call.a(), call.aOff(), call.b(), call.bOff(), call.c(),
+                            call.cOff(), call.batchArg());
+            for (String array : epilogueArrays(gemm, p, false)) {
+                args.add(", $L", array);
+            }
+            for (int offset : epilogueOffsets(gemm, p).values()) {
+                args.add(", $L", offset);
+            }
+            return args.add(")").build();
+        }
+        if (k instanceof Kernel.Elementwise) {
+            CodeBlock.Builder args = CodeBlock.builder().add("$L(", method);
+            for (String array : elementwiseArrays(k.result(), p, false)) {
+                args.add("$L, ", array);
+            }
+            for (int offset : elementwiseOffsets(k.result(), p).values()) {
+                args.add("$L, ", offset);
+            }
+            return args.add("lo, hi)").build();
+        }
+        if (k.result().op().kind() == Op.Kind.SPATIAL) {
+            return SpatialCalls.call(k.result(), p);
+        }
+        return RowCalls.call(k.result(), p);
+    }
+
+    /** The {@code int} parameters of an epilogue (where the rows it reads start), with their values. */
+    private static Map<String, Integer> epilogueOffsets(Kernel.Gemm gemm, Program p) {
+        if (!gemm.hasEpilogue()) {
+            return Map.of();
+        }
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v"));
+        e.root(gemm.result());
+        return e.offsets();
+    }
+
+    /** The {@code int} parameters of an elementwise kernel (where the rows it reads start), with their values. */
+    private static Map<String, Integer> elementwiseOffsets(Node result, Program p) {
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        e.param(p.buffer(result));
+        e.root(result);
+        return e.offsets();
+    }
+
+    /** The arrays an epilogue reads: as the kernel's parameters, or as the caller's arguments. */
+    private static List<String> epilogueArrays(Kernel.Gemm gemm, Program p, boolean params) {
+        if (!gemm.hasEpilogue()) {
+            return List.of();
+        }
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v"));
+        e.root(gemm.result());
+        return new ArrayList<>(params ? e.arrays() : e.arguments());
+    }
+
+    // ---- kernel methods ---------------------------------------------------------------------------------------
+
+    private List<MethodSpec> kernelMethods(Stage s) {
+        Kernel k = s.kernel();
+        Program p = s.program();
+        if (k instanceof Kernel.Gemm gemm) {
+            return gemmMethods(gemm, p, s.method());
+        }
+        if (k instanceof Kernel.Elementwise) {
+            return List.of(elementwiseMethod(k.result(), p, s.method(), true));
+        }
+        return List.of();
+    }
+
+    private List<MethodSpec> gemmMethods(Kernel.Gemm gemm, Program p, String method) {
+        return GemmEmitter.emit(gemmSpec(gemm, p, method));
+    }
+
+    private GemmSpec gemmSpec(Kernel.Gemm gemm, Program p, String method) {
+        List<ParameterSpec> extra = new ArrayList<>();
+        for (String array : epilogueArrays(gemm, p, true)) {
+            extra.add(ParameterSpec.builder(FLOATS, array).build());
+        }
+        for (String offset : epilogueOffsets(gemm, p).keySet()) {
+            extra.add(ParameterSpec.builder(TypeName.INT, offset).build());
+        }
+        Epilogue epilogue = null;
+        if (gemm.hasEpilogue()) {
+            epilogue = new Epilogue() {
+                @Override
+                public CodeBlock scalar(String row, String col, CodeBlock value) {
+                    return new ExpressionEmitter(p, row, col, gemm.product(), value).root(gemm.result());
+                }
+
+                @Override
+                public CodeBlock vector(String row, String col, CodeBlock value) {
+                    if (!options.vectorEpilogues()) {
+                        return null;
+                    }
+                    Set<VectorHelpers> used = EnumSet.noneOf(VectorHelpers.class);
+                    CodeBlock form = new ExpressionEmitter(p, row, col, gemm.product(), value)
+                            .vectorRoot(gemm.result(), used);
+                    if (form != null) {
+                        vectorHelpers.addAll(used);
+                    }
+                    return form;
+                }
+            };
+        }
+        GemmCall call = GemmCall.of(gemm, p);
+        return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,
+                options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR,
+                GemmSpec.Tile.broadcast(call.form(), options.vectorBits()), splitsColumns(gemm));
+    }
+
+    /** A weight gradient summed over the pixels of a batch of images: long reduction, few rows, split by columns. */
+    private static boolean splitsColumns(Kernel.Gemm gemm) {
+        return gemm.product().op() == Op.OUTER_SUM && gemm.product().input(0).shape().isImage();
+    }
+
+    /**
+     * The arrays an elementwise kernel takes, its output first, then what it reads in order of first use: as the
+     * kernel's parameters, or as the caller's arguments.
+     */
+    private static List<String> elementwiseArrays(Node result, Program p, boolean params) {
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        e.param(p.buffer(result));
+        e.root(result);
+        return new ArrayList<>(params ? e.arrays() : e.arguments());
+    }
+
+    private MethodSpec elementwiseMethod(Node result, Program p, String method, boolean javadoc) {
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        String out = e.param(p.buffer(result));
+        CodeBlock value = e.root(result);
+        int outOff = p.buffer(result).offset();
+        int size = result.batched() ? result.shape().rowWidth() : result.shape().size();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(method)
+                .addModifiers(Modifier.STATIC);
+        if (javadoc) {
+            int others = shared.users(method) - 1;
+            m.addJavadoc("$L\n", describe(new Kernel.Elementwise(result), p)
+                    + (others > 0 ? "\n(and " + others + " more " + (others == 1 ? "kernel" : "kernels")
+                    + " of the same form, on other buffers)" : ""));
+        }
+        for (String array : elementwiseArrays(result, p, true)) {
+            m.addParameter(FLOATS, array);
+        }
+        for (String offset : elementwiseOffsets(result, p).keySet()) {
+            m.addParameter(TypeName.INT, offset);
+        }
+        m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+        if (result.batched()) {
+            m.beginControlFlow("for (int r = lo; r < hi; r++)")
+                    .beginControlFlow("for (int j = 0; j < $L; j++)", size)
+                    .addStatement("$L[$L + r * $L + j] = $L", out, outOff, size, value)
+                    .endControlFlow()
+                    .endControlFlow();
+        } else {
+            m.beginControlFlow("for (int j = lo; j < hi; j++)")
+                    .addStatement("$L[$L + j] = $L", out, outOff, value)
+                    .endControlFlow();
+        }
+        return m.build();
+    }
+
+    private static MethodSpec releaseMethod() {
+        return MethodSpec.methodBuilder("release").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Drops the caller's arrays so this object does not keep them alive.\n")
+                .addStatement("w = null").addStatement("x = null").addStatement("y = null").addStatement("g = null")
+                .build();
+    }
+}

@@ -1,0 +1,76 @@
+package netc.compiler.internal.emit;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.SourceVersion;
+
+/**
+ * How to spell a generated class: its package and simple name (validated here, never taken from paths or user
+ * names unchecked), whether matrix products use the Vector API or plain scalar loops, and the width in bits of the
+ * {@code FloatVector}s the NN/TN kernels' register tiles are chosen for ({@link GemmSpec.Tile#broadcast}). The
+ * generated code runs correctly, with bitwise the same results, whatever the running JVM's vector width; the width
+ * only picks the tile. It is an explicit input so that the same input and options always give the same source.
+ *
+ * <p>{@code vectorEpilogues}: whether VECTOR-style matrix products use the vector forms of their fused epilogues
+ * where there are any (see {@link Epilogue#vector}). Both forms give bitwise the same results; turning them off
+ * (scalar epilogues after vector kernels) exists to check that, and to measure what they gain.
+ */
+public record EmitOptions(String packageName, String className, boolean vector, int vectorBits,
+        boolean vectorEpilogues) {
+
+    /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS} and vector epilogues. */
+    public EmitOptions(String packageName, String className, boolean vector) {
+        this(packageName, className, vector, GemmSpec.DEFAULT_VECTOR_BITS);
+    }
+
+    /** Options with vector epilogues wherever {@code vector} is on. */
+    public EmitOptions(String packageName, String className, boolean vector, int vectorBits) {
+        this(packageName, className, vector, vectorBits, true);
+    }
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
+    /** Identifiers that Java allows elsewhere but not as the name of a class (JLS 17 §3.9, TypeIdentifier). */
+    private static final Set<String> RESTRICTED_TYPE_NAMES = Set.of("var", "yield", "record", "sealed", "permits");
+
+    public EmitOptions {
+        if (!packageName.isEmpty()) {
+            for (String part : packageName.split("\\.", -1)) {
+                if (!NAME.matcher(part).matches() || SourceVersion.isKeyword(part)) {
+                    throw new IllegalArgumentException("not a valid package name: '" + packageName + "'");
+                }
+            }
+            // the JVM refuses to define classes in java.* (ClassLoader#preDefineClass), javac to compile them
+            if (packageName.equals("java") || packageName.startsWith("java.")) {
+                throw new IllegalArgumentException("not a valid package name: '" + packageName
+                        + "' (java.* is reserved for the JDK)");
+            }
+        }
+        if (!NAME.matcher(className).matches() || SourceVersion.isKeyword(className)
+                || RESTRICTED_TYPE_NAMES.contains(className)) {
+            throw new IllegalArgumentException("not a valid class name: '" + className + "'");
+        }
+        GemmSpec.checkVectorBits(vectorBits);
+    }
+
+    /** The default class name for a network: its name in UpperCamelCase (ASCII, so always a valid identifier). */
+    public static String defaultClassName(String networkName) {
+        StringBuilder sb = new StringBuilder();
+        boolean upper = true;
+        for (char c : networkName.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                sb.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        String s = sb.length() == 0 || Character.isDigit(sb.charAt(0)) ? "Net" + sb : sb.toString();
+        return s.length() > 64 ? s.substring(0, 64) : s;
+    }
+
+    /** {@code package.ClassName}, or the simple name in the default package. */
+    public String qualifiedName() {
+        return packageName.isEmpty() ? className : packageName + "." + className;
+    }
+}

@@ -1,0 +1,682 @@
+package netc.compiler.internal.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.element.Modifier;
+import netc.compiler.internal.emit.GemmSpec.Form;
+import netc.compiler.internal.emit.GemmSpec.Style;
+
+/**
+ * Emits one matrix-product kernel ({@link GemmSpec}) as static Java methods that Janino and javac both compile.
+ *
+ * <p>The entry method has the signature {@code static void name(float[] a, int aOff, float[] b, int bOff, float[] c,
+ * int cOff, int batch, int mLo, int mHi, <extra params>)} and computes rows {@code [mLo, mHi)} of C. It is a small
+ * driver: the arithmetic lives in one helper method per tile shape ({@code nameDot4x4}, {@code nameVec1x4},
+ * {@code nameScalar4x1}, ...) and the epilogue in {@code nameEpilogue}, which rewrites one row of C.
+ *
+ * <p>Why helpers: a kernel runs for milliseconds and is called rarely, so a single-method kernel is compiled through
+ * on-stack replacement with a profile that has never seen its loop exits; C2 then plants an uncommon trap there, the
+ * first completed call deoptimizes it, and it falls back to C1, where Vector API calls are not intrinsified and each
+ * one allocates. Measured (GemmProbe, JDK 17): 0.1-1.5 GFLOP/s for one to two seconds, against 30-40 once compiled.
+ * A tile method is invoked thousands of times per call with a complete profile and is compiled normally; the driver
+ * may still deoptimize, but it only loops and calls.
+ *
+ * <p>VECTOR style (shared/notes/java-kernels.md, measured on this machine): register tiles of {@code FloatVector}
+ * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API loop
+ * makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B: tiles of
+ * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators, B
+ * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
+ * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
+ * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
+ * (outermost), each tile adding to C's partial sums. NT takes dot products along k (4 rows of A x 4 rows of B),
+ * reduces the lanes once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets
+ * its epilogue as soon as it is done. SCALAR style uses 4 x 4 tiles of {@code float} accumulators for every form, plain
+ * Java for a JVM without {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of
+ * {@link #addVectorFields}.
+ *
+ * <p>Results do not depend on how rows are split: every element of C goes through the same sequence of operations
+ * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
+ * and so do runs on one or two threads.
+ *
+ * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
+ * N or K; the largest, the NT 4x4 tile, is 1,115 bytes (Janino and javac alike), far below HotSpot's 8,000-byte
+ * limit past which a method is never JIT-compiled (shared/notes/java-kernels.md item 7).
+ */
+public final class GemmEmitter {
+
+    /** Name of the {@code static final VectorSpecies<Float>} field that VECTOR kernels use. */
+    public static final String SPECIES = "SPECIES";
+    /** Name of the {@code static final int} field holding {@code SPECIES.length()}. */
+    public static final String LANES = "LANES";
+    static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
+    static final ClassName VECTOR_SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
+    static final ClassName VECTOR_OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
+    static final ClassName VECTOR_SHUFFLE = ClassName.get("jdk.incubator.vector", "VectorShuffle");
+    static final CodeBlock SPECIES_REF = CodeBlock.of(SPECIES);
+    static final CodeBlock LANES_REF = CodeBlock.of(LANES);
+
+    private static final Set<String> FIXED_NAMES =
+            Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
+    private static final Set<String> LOCAL_NAMES =
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES,
+                    "FOLD0", "FOLD1", "FOLD2", "FOLD3");
+
+    /**
+     * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
+     * pixel of the batch, 12,544 rows for the convnet's second layer at batch 64), one pass per tile would stream
+     * all of B through the cache once per row tile. In blocks of 256 rows a 16-column panel of B (16 KB) stays in L1
+     * while every row tile uses it. Tiles start from C's partial sums (C is zeroed first), so every element is still
+     * the same chain of fmas in k order and the result does not depend on the block size.
+     */
+    static final int TN_K_BLOCK = 256;
+    private static final Pattern NUMBERED_LOCAL = Pattern.compile("(a|c|br|va|vb|x|y|s|acc)[0-9]+");
+
+    /**
+     * Whether SCALAR kernels use {@code Math.fma} ({@code s = Math.fma(x, y, s)}) or a multiply and an add
+     * ({@code s += x * y}). GemmProbe on the MLP shapes (three runs, all eight kernels): 5.3-5.6 GFLOP/s with fma,
+     * 4.5-5.1 without, a small gain on a noisy shared machine; but on a CPU without FMA, Math.fma takes a BigDecimal
+     * software path, about 100x slower, so the fallback style multiplies and adds. VECTOR kernels use fma
+     * throughout, scalar tails included.
+     */
+    static final boolean SCALAR_USES_FMA = false;
+
+    private GemmEmitter() {
+    }
+
+    /**
+     * Rows per block of a VECTOR NN kernel with a short reduction, or 0 for no blocking. Column panels are the outer
+     * loop so that a panel of B is reused by every row tile; when there are many rows (the patch gradient of a
+     * convolution has {@code batch * H * W} of them and K = 64 output channels) the rows' part of A no longer fits in
+     * cache and is streamed again for every panel. With K <= 128, blocks of rows whose part of A is about 16 KB stay
+     * in L1 across all panels. Every element is still computed by the same chain of fmas, so results are bitwise
+     * those of the unblocked kernel; longer reductions (the MLP's) are left as they were, since there a panel of B is
+     * the bigger operand.
+     */
+    static int nnRowBlock(GemmSpec spec) {
+        if (spec.form() != Form.NN || spec.style() != Style.VECTOR || spec.k() > 128) {
+            return 0;
+        }
+        int rows = spec.effectiveTile().rows();
+        return Math.max(rows, 4096 / spec.k() / rows * rows);
+    }
+
+    /** Whether {@code name} is a fixed parameter or a local of the generated kernels (not usable as extra param). */
+    static boolean isReservedName(String name) {
+        return FIXED_NAMES.contains(name) || LOCAL_NAMES.contains(name) || NUMBERED_LOCAL.matcher(name).matches();
+    }
+
+    /** The system property that caps the kernels' vector width, in bits (see {@link #addVectorFields}). */
+    public static final String MAX_VECTOR_BITS_PROPERTY = "netc.maxVectorBits";
+
+    /**
+     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} unless the system
+     * property {@value #MAX_VECTOR_BITS_PROPERTY} caps it (256, or 128), and {@code static final int LANES =
+     * SPECIES.length()} to a class that will hold VECTOR kernels; call it once per class. JavaPoet adds the
+     * {@code jdk.incubator.vector} imports when the file is written.
+     *
+     * <p>Why the JVM's width by default: capping it at 256 bits on an AVX-512 machine cost a quarter of the MLP's
+     * training throughput (2 threads, batch 128: 54,700 against 74,900 samples/s, TrainThroughput, 2026-12-02). Why
+     * a cap at all: an NT dot product accumulates lane i over k = i (mod LANES), so its rounding depends on the number
+     * of lanes, and AVX-512 and AVX2 machines train different bits from the same seed; {@code
+     * -Dnetc.maxVectorBits=256} makes them agree. NN and TN accumulate each element of C in one lane, in k order, and
+     * do not depend on the width. NT cannot have a species of its own: one JVM running kernels of two species
+     * (Float256Vector and Float512Vector) pollutes the Vector API's shared call sites, and the TN kernels fell from
+     * about 30 GFLOP/s to 2 (GemmProbe, JDK 17).
+     */
+    public static void addVectorFields(TypeSpec.Builder type) {
+        CodeBlock max = CodeBlock.of("$T.getInteger($S, $T.MAX_VALUE)", Integer.class, MAX_VECTOR_BITS_PROPERTY,
+                Integer.class);
+        FieldSpec species = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
+                        SPECIES, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() <= $L ? $T.SPECIES_PREFERRED\n: $L >= 256 ? "
+                        + "$T.SPECIES_256 : $T.SPECIES_128", FLOAT_VECTOR, max, FLOAT_VECTOR, max, FLOAT_VECTOR,
+                        FLOAT_VECTOR)
+                .build();
+        type.addField(species);
+        type.addField(FieldSpec.builder(TypeName.INT, LANES, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$N.length()", species)
+                .build());
+        for (int f = 0; f < FOLDS; f++) {
+            type.addField(FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SHUFFLE, ClassName.get(Float.class)),
+                            FOLD + f, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("$T.iota($L, $T.max(1, $L >> $L), 1, true)", VECTOR_SHUFFLE, SPECIES, Math.class,
+                            LANES, f + 1)
+                    .build());
+        }
+    }
+
+    /**
+     * Prefix of the {@code VectorShuffle} fields that fold a vector onto itself, lane i taking lane i + LANES/2^(f+1)
+     * (wrapping): {@code FOLD0 .. FOLD3}, enough for 16 lanes. An NT accumulator is summed by adding its folds in
+     * turn, a fixed order on every JVM (unlike reduceLanes(ADD), whose order JDK 17 and 25 choose differently), in
+     * four permute-and-add steps instead of sixteen lane extracts.
+     */
+    static final String FOLD = "FOLD";
+    static final int FOLDS = 4;
+
+    /**
+     * The methods of the kernel for {@code spec}: first the entry method named {@code spec.methodName()}, then its
+     * helpers, whose names all start with the entry's name. All are package-private {@code static}; add modifiers
+     * with {@code toBuilder()} if needed.
+     */
+    public static List<MethodSpec> emit(GemmSpec spec) {
+        return emit(spec, SCALAR_USES_FMA);
+    }
+
+    /** As {@link #emit(GemmSpec)}, choosing the SCALAR multiply-add explicitly (for measurements). */
+    static List<MethodSpec> emit(GemmSpec spec, boolean scalarFma) {
+        return new Kernel(spec, scalarFma).methods();
+    }
+
+    /** The methods of one kernel. */
+    private static final class Kernel {
+        private final GemmSpec spec;
+        private final boolean vector;
+        private final boolean scalarFma;
+        private final CodeBlock n;
+        private final CodeBlock k;
+        /** Rows per tile ({@link GemmSpec#rowTile}). */
+        private final int tileRows;
+        /** Columns (NT, SCALAR) or vectors (NN and TN, VECTOR) per tile. */
+        private final int tileCols;
+        private final List<MethodSpec> helpers = new ArrayList<>();
+        /** The variables bounding the rows a panel covers: the call's range, or an NN row block. */
+        private String rowLo = "mLo";
+        private String rowHi = "mHi";
+
+        Kernel(GemmSpec spec, boolean scalarFma) {
+            this.spec = spec;
+            this.vector = spec.style() == Style.VECTOR;
+            this.scalarFma = scalarFma;
+            this.n = JavaLiterals.intLiteral(spec.n());
+            this.k = spec.form() == Form.TN ? CodeBlock.of("batch") : JavaLiterals.intLiteral(spec.k());
+            this.tileRows = spec.effectiveTile().rows();
+            this.tileCols = spec.effectiveTile().cols();
+        }
+
+        List<MethodSpec> methods() {
+            MethodSpec.Builder entry = signature(spec.methodName(), spec.splitColumns() ? "pLo" : "mLo",
+                    spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
+            entry.addCode(header());
+            entry.addCode(spec.form() == Form.NT ? rowBlocksOuter()
+                    : spec.form() == Form.TN ? reductionBlocksOuter() : columnPanelsOuter());
+            if (spec.epilogue() != null) {
+                helpers.add(epilogueMethod());
+            }
+            List<MethodSpec> all = new ArrayList<>();
+            all.add(entry.build());
+            all.addAll(helpers);
+            return all;
+        }
+
+        private MethodSpec.Builder signature(String name, String third, String fourth) {
+            return MethodSpec.methodBuilder(name)
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, "a")
+                    .addParameter(int.class, "aOff")
+                    .addParameter(float[].class, "b")
+                    .addParameter(int.class, "bOff")
+                    .addParameter(float[].class, "c")
+                    .addParameter(int.class, "cOff")
+                    .addParameter(int.class, "batch")
+                    .addParameter(int.class, third)
+                    .addParameter(int.class, fourth);
+        }
+
+        private CodeBlock header() {
+            String formula = switch (spec.form()) {
+                case NT -> "C[m][n] = sum_k A[m][k] * B[n][k]";
+                case NN -> "C[m][n] = sum_k A[m][k] * B[k][n]";
+                case TN -> "C[m][n] = sum_k A[k][m] * B[k][n]";
+            };
+            String shape = spec.form() == Form.TN
+                    ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
+                    : "M = batch, N = " + spec.n() + ", K = " + spec.k();
+            String order = switch (spec.form()) {
+                case NT -> "blocks of " + tileRows + " rows outside, " + tileCols + " columns inside";
+                case NN -> nnRowBlock(spec) > 0
+                        ? "blocks of " + nnRowBlock(spec) + " rows outside, then column panels, then blocks of "
+                                + tileRows + " rows"
+                        : "column panels outside, blocks of " + tileRows + " rows inside";
+                case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + tileRows
+                        + " rows";
+            };
+            return CodeBlock.of("// $L for $L, $L\n// $L tiles: $L\n", formula,
+                    spec.splitColumns() ? "column panels [pLo, pHi) of all rows" : "rows [mLo, mHi)", shape,
+                    vector ? "FloatVector" : "float", order);
+        }
+
+        /** NT: for each block of rows, every column, then the block's epilogue. */
+        private CodeBlock rowBlocksOuter() {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.addStatement("int m = mLo");
+            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", tileRows, tileRows);
+            rowBlock(code, tileRows);
+            code.endControlFlow();
+            code.beginControlFlow("for (; m < mHi; m++)");
+            rowBlock(code, 1);
+            code.endControlFlow();
+            return code.build();
+        }
+
+        private void rowBlock(CodeBlock.Builder code, int rows) {
+            code.addStatement("int n = 0");
+            code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, n, tileCols);
+            code.addStatement(call(dotTile(rows, tileCols)));
+            code.endControlFlow();
+            code.beginControlFlow("for (; n < $L; n++)", n);
+            code.addStatement(call(dotTile(rows, 1)));
+            code.endControlFlow();
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = m; i < m + $L; i++)", rows);
+                code.addStatement(epilogueCall());
+                code.endControlFlow();
+            }
+        }
+
+        /** TN: C zeroed, then per block of the reduction every column panel and row tile adds its part. */
+        private CodeBlock reductionBlocksOuter() {
+            CodeBlock.Builder code = CodeBlock.builder();
+            CodeBlock nStart = CodeBlock.of("0");
+            CodeBlock nEnd = n;
+            if (spec.splitColumns()) {
+                // panels [pLo, pHi) of every row: columns [nStart, nEnd)
+                code.addStatement("int mLo = 0");
+                code.addStatement("int mHi = $L", spec.m());
+                code.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
+                code.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
+                code.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
+                code.addStatement("$T.fill(c, cOff + i * $L + nStart, cOff + i * $L + nEnd, 0f)",
+                        java.util.Arrays.class, n, n);
+                code.endControlFlow();
+                nStart = CodeBlock.of("nStart");
+                nEnd = CodeBlock.of("nEnd");
+            } else {
+                code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
+            }
+            code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
+            code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
+            code.add(columnPanels(nStart, nEnd));
+            code.endControlFlow();
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
+                code.addStatement(epilogueCall());
+                code.endControlFlow();
+            }
+            return code.build();
+        }
+
+        /** NN: for each panel of columns, every row; then the epilogue over all rows. */
+        private CodeBlock columnPanelsOuter() {
+            CodeBlock.Builder code = CodeBlock.builder();
+            int block = nnRowBlock(spec);
+            if (block > 0) {
+                // blocks of rows whose part of A stays in L1 while every column panel passes over it
+                code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", block);
+                code.addStatement("int m1 = $T.min(m0 + $L, mHi)", Math.class, block);
+                rowLo = "m0";
+                rowHi = "m1";
+                code.add(columnPanels(CodeBlock.of("0"), n));
+                rowLo = "mLo";
+                rowHi = "mHi";
+                code.endControlFlow();
+            } else {
+                code.add(columnPanels(CodeBlock.of("0"), n));
+            }
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
+                code.addStatement(epilogueCall());
+                code.endControlFlow();
+            }
+            return code.build();
+        }
+
+        /** Column panels of C from column {@code start} to {@code end}, each over rows [mLo, mHi). */
+        private CodeBlock columnPanels(CodeBlock start, CodeBlock end) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.addStatement("int n = $L", start);
+            if (vector) {
+                code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
+                        tileCols, LANES_REF, end, tileCols, LANES_REF);
+                panel(code, broadcastVectorTile(tileRows, tileCols), broadcastVectorTile(1, tileCols));
+                code.endControlFlow();
+                if (tileCols > 1) {
+                    code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
+                    panel(code, broadcastVectorTile(tileRows, 1), broadcastVectorTile(1, 1));
+                    code.endControlFlow();
+                }
+            } else {
+                code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, end, tileCols);
+                panel(code, broadcastScalarTile(tileRows, tileCols), broadcastScalarTile(1, tileCols));
+                code.endControlFlow();
+            }
+            code.beginControlFlow("for (; n < $L; n++)", end);
+            panel(code, broadcastScalarTile(tileRows, 1), broadcastScalarTile(1, 1));
+            code.endControlFlow();
+            return code.build();
+        }
+
+        private void panel(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
+            code.addStatement("int m = $L", rowLo);
+            code.beginControlFlow("for (; m + $L <= $L; m += $L)", tileRows, rowHi, tileRows);
+            code.addStatement(call(fullTile));
+            code.endControlFlow();
+            code.beginControlFlow("for (; m < $L; m++)", rowHi);
+            code.addStatement(call(oneRow));
+            code.endControlFlow();
+        }
+
+        private CodeBlock call(MethodSpec tile) {
+            if (spec.form() == Form.TN) {
+                return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1)", tile);
+            }
+            return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n)", tile);
+        }
+
+        /** Registers a helper (once per name) and returns it. */
+        private MethodSpec helper(String suffix, CodeBlock comment, CodeBlock body) {
+            String name = spec.methodName() + suffix;
+            for (MethodSpec h : helpers) {
+                if (h.name().equals(name)) {
+                    return h;
+                }
+            }
+            MethodSpec.Builder b = signature(name, "m", "n");
+            if (spec.form() == Form.TN) {
+                b.addParameter(int.class, "k0").addParameter(int.class, "k1");
+            }
+            MethodSpec method = b.addCode(comment).addCode(body).build();
+            helpers.add(method);
+            return method;
+        }
+
+        /**
+         * NT tile: C[m + r][n + j] for r < rows, j < cols as dot products of rows of A and rows of B along k. VECTOR:
+         * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one fold-and-add tree
+         * (see {@link #FOLD}) per element, then a scalar tail; SCALAR: one float accumulator per element.
+         */
+        private MethodSpec dotTile(int rows, int cols) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            rowBases(code, rows, true);
+            code.addStatement("int br0 = bOff + n * $L", k);
+            for (int j = 1; j < cols; j++) {
+                code.addStatement("int $L = $L + $L", id("br", j), id("br", j - 1), k);
+            }
+            if (vector) {
+                code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR, SPECIES_REF);
+                    }
+                }
+                code.addStatement("int k = 0");
+                code.beginControlFlow("for (; k < kVec; k += $L)", LANES_REF);
+                for (int r = 0; r < rows; r++) {
+                    code.addStatement("$T $L = $T.fromArray($L, a, $L + k)",
+                            FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, SPECIES_REF, id("a", r));
+                }
+                for (int j = 0; j < cols; j++) {
+                    code.addStatement("$T $L = $T.fromArray($L, b, $L + k)",
+                            FLOAT_VECTOR, id("vb", j), FLOAT_VECTOR, SPECIES_REF, id("br", j));
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        code.addStatement("$L = $L.fma($L, $L)", acc(r, j), id("va", r), id("vb", j), acc(r, j));
+                    }
+                }
+                code.endControlFlow();
+                // the lanes of each accumulator summed in a fixed tree: lane i plus lane i + LANES/2, then + LANES/4,
+                // ..., + 1, so lane 0 ends with ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) for 8 lanes
+                for (int f = 0; f < FOLDS; f++) {
+                    code.beginControlFlow("if ($L >= $L)", LANES_REF, 2 << f);
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < cols; j++) {
+                            code.addStatement("$L = $L.add($L.rearrange($L$L))", acc(r, j), acc(r, j), acc(r, j), FOLD,
+                                    f);
+                        }
+                    }
+                    code.endControlFlow();
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        code.addStatement("float $L = $L.lane(0)", sum(r, j), acc(r, j));
+                    }
+                }
+                code.beginControlFlow("for (; k < $L; k++)", k);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        code.addStatement("float $L = 0f", sum(r, j));
+                    }
+                }
+                code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+            }
+            for (int r = 0; r < rows; r++) {
+                code.addStatement("float $L = a[$L + k]", id("x", r), id("a", r));
+            }
+            for (int j = 0; j < cols; j++) {
+                code.addStatement("float $L = b[$L + k]", id("y", j), id("br", j));
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    multiplyAdd(code, sum(r, j), id("x", r), id("y", j));
+                }
+            }
+            code.endControlFlow();
+            scalarStores(code, rows, cols);
+            CodeBlock comment =
+                    CodeBlock.of("// C[$L][$L] as dot products along k\n", range("m", rows), range("n", cols));
+            return helper("Dot" + rows + "x" + cols, comment, code.build());
+        }
+
+        /**
+         * NN/TN vector tile: C[m + r][n .. n + vecs * LANES) for r < rows; per k, broadcast A's element of each
+         * row and fma it with vecs vectors from row k of B.
+         */
+        private MethodSpec broadcastVectorTile(int rows, int vecs) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            rowBases(code, rows, spec.form() == Form.NN);
+            for (int r = 0; r < rows; r++) {
+                for (int v = 0; v < vecs; v++) {
+                    if (spec.form() == Form.TN) {
+                        code.addStatement("$T $L = $T.fromArray($L, c, $L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR,
+                                SPECIES_REF, lanesOffset(id("c", r), v));
+                    } else {
+                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR, SPECIES_REF);
+                    }
+                }
+            }
+            kLoop(code);
+            kRowBases(code);
+            for (int v = 0; v < vecs; v++) {
+                code.addStatement("$T $L = $T.fromArray($L, b, $L)",
+                        FLOAT_VECTOR, id("vb", v), FLOAT_VECTOR, SPECIES_REF, lanesOffset(CodeBlock.of("bk"), v));
+            }
+            for (int r = 0; r < rows; r++) {
+                code.addStatement("$T $L = $T.broadcast($L, $L)", FLOAT_VECTOR, id("va", r), FLOAT_VECTOR,
+                        SPECIES_REF, aElement(r));
+                for (int v = 0; v < vecs; v++) {
+                    code.addStatement("$L = $L.fma($L, $L)", acc(r, v), id("va", r), id("vb", v), acc(r, v));
+                }
+            }
+            code.endControlFlow();
+            for (int r = 0; r < rows; r++) {
+                for (int v = 0; v < vecs; v++) {
+                    code.addStatement("$L.intoArray(c, $L)", acc(r, v), lanesOffset(id("c", r), v));
+                }
+            }
+            CodeBlock columns = vecs == 1
+                    ? CodeBlock.of("n .. n + LANES - 1")
+                    : CodeBlock.of("n .. n + $L * LANES - 1", vecs);
+            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), columns);
+            return helper("Vec" + rows + "x" + vecs, comment, code.build());
+        }
+
+        /** NN/TN scalar tile: C[m + r][n + j] for r < rows, j < cols, one float accumulator each. */
+        private MethodSpec broadcastScalarTile(int rows, int cols) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            rowBases(code, rows, spec.form() == Form.NN);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    if (spec.form() == Form.TN) {
+                        code.addStatement("float $L = c[$L]", sum(r, j), plus(id("c", r), j));
+                    } else {
+                        code.addStatement("float $L = 0f", sum(r, j));
+                    }
+                }
+            }
+            kLoop(code);
+            kRowBases(code);
+            for (int j = 0; j < cols; j++) {
+                code.addStatement("float $L = b[$L]", id("y", j), plus(CodeBlock.of("bk"), j));
+            }
+            for (int r = 0; r < rows; r++) {
+                code.addStatement("float $L = $L", id("x", r), aElement(r));
+                for (int j = 0; j < cols; j++) {
+                    multiplyAdd(code, sum(r, j), id("x", r), id("y", j));
+                }
+            }
+            code.endControlFlow();
+            scalarStores(code, rows, cols);
+            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), range("n", cols));
+            return helper("Scalar" + rows + "x" + cols, comment, code.build());
+        }
+
+        /** The k loop of a broadcast tile: all of K, or TN's block [k0, k1). */
+        private void kLoop(CodeBlock.Builder code) {
+            if (spec.form() == Form.TN) {
+                code.beginControlFlow("for (int k = k0; k < k1; k++)");
+            } else {
+                code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+            }
+        }
+
+        /** Offsets of the tile's rows: A[m + r][0] (when A is read by rows) and C[m + r][n]. */
+        private void rowBases(CodeBlock.Builder code, int rows, boolean aRows) {
+            if (aRows) {
+                code.addStatement("int a0 = aOff + m * $L", k);
+                for (int r = 1; r < rows; r++) {
+                    code.addStatement("int $L = $L + $L", id("a", r), id("a", r - 1), k);
+                }
+            }
+            code.addStatement("int c0 = cOff + m * $L + n", n);
+            for (int r = 1; r < rows; r++) {
+                code.addStatement("int $L = $L + $L", id("c", r), id("c", r - 1), n);
+            }
+        }
+
+        /** Inside a k loop of NN/TN: the offset of B[k][n] and, for TN, of A[k][m]. */
+        private void kRowBases(CodeBlock.Builder code) {
+            if (spec.form() == Form.TN) {
+                code.addStatement("int ak = aOff + k * $L + m", JavaLiterals.intLiteral(spec.m()));
+            }
+            code.addStatement("int bk = bOff + k * $L + n", n);
+        }
+
+        /** A's element for row m + r at step k: A[m + r][k] (NN) or A[k][m + r] (TN). */
+        private CodeBlock aElement(int r) {
+            if (spec.form() == Form.TN) {
+                return CodeBlock.of("a[$L]", plus(CodeBlock.of("ak"), r));
+            }
+            return CodeBlock.of("a[$L + k]", id("a", r));
+        }
+
+        private void multiplyAdd(CodeBlock.Builder code, CodeBlock acc, CodeBlock x, CodeBlock y) {
+            if (vector || scalarFma) {
+                code.addStatement("$L = $T.fma($L, $L, $L)", acc, Math.class, x, y, acc);
+            } else {
+                code.addStatement("$L += $L * $L", acc, x, y);
+            }
+        }
+
+        private static void scalarStores(CodeBlock.Builder code, int rows, int cols) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    code.addStatement("c[$L] = $L", plus(id("c", r), j), sum(r, j));
+                }
+            }
+        }
+
+        private CodeBlock epilogueCall() {
+            CodeBlock.Builder args = CodeBlock.builder().add("c, cOff, i");
+            for (ParameterSpec p : spec.extraParams()) {
+                args.add(", $N", p);
+            }
+            return CodeBlock.of("$L($L)", epilogueName(), args.build());
+        }
+
+        private CodeBlock epilogueName() {
+            return CodeBlock.of("$L", JavaLiterals.checkedIdentifier(spec.methodName() + "Epilogue"));
+        }
+
+        /** Rewrites row i of C with the epilogue, LANES columns at a time where it has a vector form. */
+        private MethodSpec epilogueMethod() {
+            Epilogue e = spec.epilogue();
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.add("// C[i][j] = epilogue(C[i][j]) for all j\n");
+            code.addStatement("int ci = cOff + i * $L", n);
+            code.addStatement("int j = 0");
+            CodeBlock vectorForm = vector ? e.vector("i", "j", CodeBlock.of("v")) : null;
+            if (vectorForm != null) {
+                code.beginControlFlow("for (; j + $L <= $L; j += $L)", LANES_REF, n, LANES_REF);
+                code.addStatement("$T v = $T.fromArray($L, c, ci + j)", FLOAT_VECTOR, FLOAT_VECTOR, SPECIES_REF);
+                code.addStatement("v = $L", vectorForm);
+                code.addStatement("v.intoArray(c, ci + j)");
+                code.endControlFlow();
+            }
+            code.beginControlFlow("for (; j < $L; j++)", n);
+            code.addStatement("c[ci + j] = $L", e.scalar("i", "j", CodeBlock.of("c[ci + j]")));
+            code.endControlFlow();
+            return MethodSpec.methodBuilder(epilogueName().toString())
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, "c")
+                    .addParameter(int.class, "cOff")
+                    .addParameter(int.class, "i")
+                    .addParameters(spec.extraParams())
+                    .addCode(code.build())
+                    .build();
+        }
+
+        private static CodeBlock acc(int r, int j) {
+            return id("acc" + r, j);
+        }
+
+        private static CodeBlock sum(int r, int j) {
+            return id("s" + r, j);
+        }
+
+        /** A generated local name: a fixed prefix and an index, e.g. {@code acc12}, {@code va3}. */
+        private static CodeBlock id(String prefix, int index) {
+            return CodeBlock.of("$L", JavaLiterals.checkedIdentifier(prefix + index));
+        }
+
+        /** {@code m} for one index, {@code m .. m + 3} for four. */
+        private static CodeBlock range(String first, int count) {
+            return count == 1 ? CodeBlock.of("$L", first) : CodeBlock.of("$L .. $L + $L", first, first, count - 1);
+        }
+
+        private static CodeBlock plus(CodeBlock base, int offset) {
+            return offset == 0 ? base : CodeBlock.of("$L + $L", base, offset);
+        }
+
+        /** base, base + LANES, base + v * LANES. */
+        private static CodeBlock lanesOffset(CodeBlock base, int v) {
+            if (v == 0) {
+                return base;
+            }
+            return v == 1 ? CodeBlock.of("$L + $L", base, LANES_REF) : CodeBlock.of("$L + $L * $L", base, v, LANES_REF);
+        }
+    }
+}

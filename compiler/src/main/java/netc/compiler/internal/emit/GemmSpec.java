@@ -1,0 +1,207 @@
+package netc.compiler.internal.emit;
+
+import com.palantir.javapoet.ParameterSpec;
+import java.util.List;
+
+/**
+ * What {@link GemmEmitter} emits: one matrix-product kernel over row-major {@code float[]} operands.
+ *
+ * <p>Every kernel computes rows {@code [mLo, mHi)} of C and overwrites them (C = A·B, not +=):
+ * <ul>
+ *   <li>{@link Form#NT}: {@code C[m][n] = sum_k A[m][k] * B[n][k]}; A [batch, K], B [N, K], C [batch, N].
+ *       Forward {@code W x} over a batch, W [out, in] as declared.
+ *   <li>{@link Form#NN}: {@code C[m][n] = sum_k A[m][k] * B[k][n]}; A [batch, K], B [K, N], C [batch, N].
+ *       Input gradient {@code dX = G W}.
+ *   <li>{@link Form#TN}: {@code C[m][n] = sum_k A[k][m] * B[k][n]}; A [batch, M], B [batch, N], C [M, N].
+ *       Weight gradient {@code dW = G^T X}; here the reduction runs over the batch.
+ * </ul>
+ * The extents that are not the batch are compile-time constants: {@code n} and {@code k} for NT and NN (then
+ * {@code m} is 0), {@code m} and {@code n} for TN (then {@code k} is 0).
+ *
+ * @param form        which operand is read transposed
+ * @param m           rows of C for TN; 0 for NT and NN, where the rows are the runtime batch
+ * @param n           columns of C
+ * @param k           reduction length for NT and NN; 0 for TN, where it is the runtime batch
+ * @param methodName  name of the generated static method
+ * @param epilogue    elementwise rewrite of each finished element, or null for a plain store
+ * @param extraParams parameters appended after the fixed ones, for the epilogue's use
+ * @param style       {@link Style#VECTOR} (needs {@code jdk.incubator.vector}) or {@link Style#SCALAR}
+ * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s); NT kernels and
+ *                    SCALAR kernels always use 4 x 4 and ignore it. See {@link Tile#broadcast(Form, int)}.
+ * @param splitColumns TN only: the range a call covers is column panels of C ({@link #panelWidth()} columns each,
+ *                    {@link #panels()} of them), every row, instead of rows. For a long reduction (over the pixels of
+ *                    a batch of images) with few rows of C: split by rows, every part would stream all of B.
+ */
+public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
+        List<ParameterSpec> extraParams, Style style, Tile tile, boolean splitColumns) {
+
+    /** The vector width assumed when none is given: AVX2, the machine these kernels were measured on. */
+    public static final int DEFAULT_VECTOR_BITS = 256;
+
+    /**
+     * A register tile: {@code rows} rows of C by {@code cols} columns (NT, SCALAR) or {@code FloatVector}s of
+     * columns (VECTOR NN and TN), one accumulator each.
+     */
+    public record Tile(int rows, int cols) {
+        /** The tile NT and SCALAR kernels use, and NN/TN used before {@link #broadcast(Form, int)}. */
+        public static final Tile FOUR_BY_FOUR = new Tile(4, 4);
+
+        public Tile {
+            if (rows < 1 || rows > 8 || cols < 1 || cols > 4) {
+                throw new IllegalArgumentException("tile must be 1-8 rows x 1-4 columns, got " + rows + "x" + cols);
+            }
+        }
+
+        /**
+         * The broadcast (NN/TN) tile for {@code FloatVector}s of {@code vectorBits} bits, i.e. the
+         * {@code FloatVector.SPECIES_PREFERRED.vectorBitSize()} of the JVM that will run the kernels. The generated
+         * source does not depend on the JVM that emits it: the width is an explicit input (default
+         * {@link GemmSpec#DEFAULT_VECTOR_BITS}).
+         *
+         * <p>Up to 256 bits (AVX2 and older x86 have 16 vector registers): 6 x 2 for NN and 5 x 2 for TN, 12 and 10
+         * accumulators plus 2 B vectors and a broadcast. The 4 x 4 tile needs about 21 live vectors and C2 keeps 8
+         * of its 16 accumulators in stack slots. On Zen 3 (benchmarks/results/2026-11-27-step-breakdown.md,
+         * section 3, TileShapes: hand-written kernels, four runs of which three disturbed) 6 x 2 ran the NN dH1
+         * kernel 128x512x256 at 49-58 GFLOP/s against 35-40 for 4 x 4, and 5 x 2 the TN dW1 kernel 512x784x128 at
+         * 45-53 against 16-40 (dW2 256x512x128: 36-45 against 33-43), with bitwise the same C.
+         * Wider vectors (AVX-512 has 32 registers, where 4 x 4 fits) keep 4 x 4: not measured.
+         */
+        public static Tile broadcast(Form form, int vectorBits) {
+            checkVectorBits(vectorBits);
+            if (form == Form.NT || vectorBits > 256) {
+                return FOUR_BY_FOUR;
+            }
+            return form == Form.NN ? new Tile(6, 2) : new Tile(5, 2);
+        }
+    }
+
+    /** Rejects a vector width the Vector API cannot have (a power of two from 64 to 2048 bits). */
+    public static int checkVectorBits(int vectorBits) {
+        if (vectorBits < 64 || vectorBits > 2048 || Integer.bitCount(vectorBits) != 1) {
+            throw new IllegalArgumentException("vector bits must be a power of two in [64, 2048], got " + vectorBits);
+        }
+        return vectorBits;
+    }
+
+    /** A spec split by rows. */
+    public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
+            List<ParameterSpec> extraParams, Style style, Tile tile) {
+        this(form, m, n, k, methodName, epilogue, extraParams, style, tile, false);
+    }
+
+    /** A spec whose tile is {@link Tile#broadcast}{@code (form, DEFAULT_VECTOR_BITS)}. */
+    public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
+            List<ParameterSpec> extraParams, Style style) {
+        this(form, m, n, k, methodName, epilogue, extraParams, style,
+                form == null ? null : Tile.broadcast(form, DEFAULT_VECTOR_BITS));
+    }
+
+    /** Which operand the kernel reads transposed; see the class comment. */
+    public enum Form { NT, NN, TN }
+
+    /** Vector API tiles, or plain Java loops for a JVM without {@code jdk.incubator.vector}. */
+    public enum Style { VECTOR, SCALAR }
+
+    public GemmSpec {
+        if (form == null || style == null || tile == null) {
+            throw new IllegalArgumentException("form, style and tile are required");
+        }
+        JavaLiterals.checkedIdentifier(methodName);
+        extraParams = List.copyOf(extraParams);
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, got " + n);
+        }
+        if (form == Form.TN) {
+            if (m < 1 || k != 0) {
+                throw new IllegalArgumentException("TN needs m >= 1 and k = 0 (the batch), got m=" + m + ", k=" + k);
+            }
+        } else if (k < 1 || m != 0) {
+            throw new IllegalArgumentException(form + " needs k >= 1 and m = 0 (the batch), got m=" + m + ", k=" + k);
+        }
+        if ((long) Math.max(m, 1) * n > Integer.MAX_VALUE || (long) n * Math.max(k, 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("matrix too large for int indexing: m=" + m + ", n=" + n + ", k=" + k);
+        }
+        if (splitColumns && (form != Form.TN || epilogue != null)) {
+            throw new IllegalArgumentException("only TN kernels without epilogue split by columns");
+        }
+        for (ParameterSpec p : extraParams) {
+            if (GemmEmitter.isReservedName(p.name())) {
+                throw new IllegalArgumentException("extra parameter name '" + p.name()
+                        + "' clashes with a kernel parameter or local");
+            }
+        }
+    }
+
+    /** {@code C[m][n] = sum_k A[m][k] * B[n][k]}, plain store. */
+    public static GemmSpec nt(String methodName, int n, int k, Style style) {
+        return new GemmSpec(Form.NT, 0, n, k, methodName, null, List.of(), style);
+    }
+
+    /** {@code C[m][n] = sum_k A[m][k] * B[k][n]}, plain store. */
+    public static GemmSpec nn(String methodName, int n, int k, Style style) {
+        return new GemmSpec(Form.NN, 0, n, k, methodName, null, List.of(), style);
+    }
+
+    /** {@code C[m][n] = sum_k A[k][m] * B[k][n]} over the batch k, plain store. */
+    public static GemmSpec tn(String methodName, int m, int n, Style style) {
+        return new GemmSpec(Form.TN, m, n, 0, methodName, null, List.of(), style);
+    }
+
+    /** This spec with an epilogue and the extra parameters it reads. */
+    public GemmSpec withEpilogue(Epilogue newEpilogue, List<ParameterSpec> newExtraParams) {
+        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, splitColumns);
+    }
+
+    /** This spec with another style. */
+    public GemmSpec withStyle(Style newStyle) {
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, splitColumns);
+    }
+
+    /** This spec with another method name. */
+    public GemmSpec withMethodName(String newName) {
+        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, splitColumns);
+    }
+
+    /** This spec with another VECTOR NN/TN register tile. */
+    public GemmSpec withTile(Tile newTile) {
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, splitColumns);
+    }
+
+    /** This spec split by column panels instead of rows (TN only). */
+    public GemmSpec withSplitColumns(boolean split) {
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split);
+    }
+
+    /**
+     * Columns per panel of a column-split kernel, as a Java expression: {@code cols * LANES} (VECTOR) or
+     * {@code cols} (SCALAR).
+     */
+    public String panelWidth() {
+        return style == Style.VECTOR ? effectiveTile().cols() + " * " + GemmEmitter.LANES
+                : String.valueOf(effectiveTile().cols());
+    }
+
+    /** How many column panels a column-split kernel has, as a Java expression over {@code LANES}. */
+    public String panels() {
+        return "(" + n + " + " + panelWidth() + " - 1) / (" + panelWidth() + ")";
+    }
+
+    /** This spec with the NN/TN tile for {@code vectorBits}-bit vectors ({@link Tile#broadcast}). */
+    public GemmSpec withVectorBits(int vectorBits) {
+        return withTile(Tile.broadcast(form, vectorBits));
+    }
+
+    /** The tile the emitted kernel really uses: {@link #tile} for VECTOR NN and TN, 4 x 4 otherwise. */
+    public Tile effectiveTile() {
+        return style == Style.VECTOR && form != Form.NT ? tile : Tile.FOUR_BY_FOUR;
+    }
+
+    /**
+     * Rows per tile of the emitted kernel; give it to {@code netc.runtime.Parallel#run} as the alignment of row
+     * splits. Results do not depend on the split (see {@link GemmEmitter}); the alignment only keeps the rows of
+     * a part off the slower one-row tail tiles.
+     */
+    public int rowTile() {
+        return splitColumns ? 1 : effectiveTile().rows();
+    }
+}

@@ -1,0 +1,103 @@
+package netc.compiler.internal.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import netc.compiler.internal.ir.Node;
+import netc.compiler.internal.ir.Op;
+import netc.compiler.internal.ir.Shape;
+import netc.compiler.internal.ir.Window;
+import netc.compiler.internal.schedule.Buffer;
+import netc.compiler.internal.schedule.Program;
+import netc.compiler.internal.source.InternalCompilerError;
+
+/**
+ * The call of a {@code netc.runtime.SpatialOps} routine for an image op, over a range of rows that
+ * {@link #rows(Node)} sizes: pixel rows for im2col (each builds its own patch), samples for the ops that scatter
+ * into a whole image (col2im, pooling and its gradients), channels for the channel sum. Shapes and windows are
+ * literals, so each call is as specific as an unrolled loop without being one.
+ */
+final class SpatialCalls {
+    static final ClassName SPATIAL_OPS = ClassName.get("netc.runtime", "SpatialOps");
+
+    private SpatialCalls() {
+    }
+
+    /** The range a stage of {@code n} runs over. */
+    static String rows(Node n) {
+        switch (n.op()) {
+            case IM2COL:
+                return GemmCall.rows(n);
+            case SUM_CHANNELS: case KERNEL_CHANNELS_LAST: case KERNEL_CHANNELS_FIRST:
+                return String.valueOf(n.shape().dim(0));
+            default:
+                return "batch";
+        }
+    }
+
+    static CodeBlock call(Node n, Program p) {
+        Node x = n.input(0);
+        if (n.op() == Op.KERNEL_CHANNELS_LAST || n.op() == Op.KERNEL_CHANNELS_FIRST) {
+            Buffer in = p.buffer(x);
+            Buffer out = p.buffer(n);
+            Shape s = n.op() == Op.KERNEL_CHANNELS_LAST ? x.shape() : n.shape(); // [O, C, K, K]
+            return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
+                    n.op() == Op.KERNEL_CHANNELS_LAST ? "kernelChannelsLast" : "kernelChannelsFirst",
+                    ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(1), s.dim(2),
+                    ExpressionEmitter.ArrayNames.name(out), out.offset());
+        }
+        if (!x.batched() && n.op() != Op.SUM_CHANNELS) {
+            throw new InternalCompilerError("SpatialCalls", n.op().printName() + " of a shared value is not supported"
+                    + " yet: " + n);
+        }
+        Buffer in = p.buffer(x);
+        Buffer out = p.buffer(n);
+        String inName = ExpressionEmitter.ArrayNames.name(in);
+        String outName = ExpressionEmitter.ArrayNames.name(out);
+        Window w = n.attrs().window();
+        switch (n.op()) {
+            case IM2COL: {
+                Shape s = x.shape();
+                return CodeBlock.of("$T.im2col($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
+                        inName, in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), w.pad(),
+                        n.shape().dim(1), n.shape().dim(2), outName, out.offset());
+            }
+            case COL2IM: {
+                Shape s = n.shape();
+                return CodeBlock.of("$T.col2imAdd($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
+                        SPATIAL_OPS, inName, in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), w.pad(),
+                        x.shape().dim(1), x.shape().dim(2), outName, out.offset());
+            }
+            case MAXPOOL: case AVGPOOL: {
+                Shape s = x.shape();
+                return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
+                        n.op() == Op.MAXPOOL ? "maxPool" : "avgPool", inName, in.offset(),
+                        s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), n.shape().dim(1), n.shape().dim(2),
+                        outName, out.offset());
+            }
+            case MAXPOOL_GRAD: {
+                Shape s = x.shape();
+                Node g = n.input(1);
+                Buffer gb = p.buffer(g);
+                return CodeBlock.of("$T.maxPoolGrad($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
+                        SPATIAL_OPS, inName, in.offset(), ExpressionEmitter.ArrayNames.name(gb), gb.offset(),
+                        s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), g.shape().dim(1), g.shape().dim(2),
+                        outName, out.offset());
+            }
+            case AVGPOOL_GRAD: {
+                Shape s = n.shape();
+                return CodeBlock.of("$T.avgPoolGrad($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
+                        SPATIAL_OPS, inName, in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(),
+                        x.shape().dim(1), x.shape().dim(2), outName, out.offset());
+            }
+            case SUM_CHANNELS: {
+                Shape s = x.shape();
+                // A shared image (a shared [C] times a shared [C, H, W]) is one sample, whatever the batch.
+                return CodeBlock.of("$T.sumChannels($L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS, inName,
+                        in.offset(), s.dim(0), s.rowsPerSample(), x.batched() ? "batch" : "1", outName,
+                        out.offset());
+            }
+            default:
+                throw new InternalCompilerError("SpatialCalls", "not an image op: " + n);
+        }
+    }
+}

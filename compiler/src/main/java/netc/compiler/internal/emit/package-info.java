@@ -1,0 +1,21 @@
+/**
+ * Java code generation with JavaPoet: one class per network, implementing {@code netc.runtime.Network}.
+ *
+ * <p>Reading order: {@link netc.compiler.internal.emit.ClassEmitter} (the class: model spec constant, scratch buffers, the
+ * {@code forward}, {@code loss} and {@code lossAndGradient} programs over shared kernel methods, the
+ * {@code runStage} switch through which {@code netc.runtime.Parallel} splits a kernel's rows), then the kernels:
+ * {@link netc.compiler.internal.emit.GemmSpec} (what to emit: NT, NN or TN form, constant extents, VECTOR or SCALAR style),
+ * {@link netc.compiler.internal.emit.Epilogue} (bias and activation fused into the store),
+ * {@link netc.compiler.internal.emit.GemmEmitter} (the register tiles), {@code ExpressionEmitter} (fused elementwise
+ * expressions; on images rows are pixels), {@code RowCalls} (softmax, losses, batch sums as runtime calls),
+ * {@code SpatialCalls} (im2col, col2im, pooling and channel sums as {@code netc.runtime.SpatialOps} calls),
+ * {@code SharedMethods} and {@code MethodChunks} (one method per distinct kernel body, and long methods split in
+ * parts, so unrolled recurrent nets fit),
+ * {@link netc.compiler.internal.emit.JavaLiterals} (numbers and names spelled safely) and
+ * {@link netc.compiler.internal.emit.ClassFileMethodSizes} (checks the 8,000-byte JIT limit).
+ *
+ * <p>Invariants: user names appear only as escaped string literals (Java names come from node ids); comments hold
+ * only {@code [A-Za-z0-9._:-]}; the same graph and options give byte-identical source; a kernel method shared by
+ * two programs computes the same thing from the same buffers.
+ */
+package netc.compiler.internal.emit;

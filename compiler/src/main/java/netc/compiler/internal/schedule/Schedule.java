@@ -1,0 +1,260 @@
+package netc.compiler.internal.schedule;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import netc.compiler.internal.ir.Graph;
+import netc.compiler.internal.ir.Node;
+import netc.compiler.internal.ir.Op;
+import netc.compiler.internal.source.InternalCompilerError;
+
+/**
+ * Decides which nodes get memory, fuses the rest into their consumers, and orders the kernels.
+ *
+ * <pre>
+ *   graph:   %3 = mat_vec %1 %0   %4 = add %3 %2   %5 = relu %4   %7 = mat_vec %6 %5 ...
+ *   program: gemm %3 with epilogue %5 (relu(%3 + b1) per element, %3 and %4 never stored); gemm %7 ...
+ * </pre>
+ *
+ * <p>Requires: a graph whose requested outputs exist. Guarantees: every kernel's operands are leaves, constants or
+ * results of earlier kernels; every elementwise node is either stored (used twice, used by a non-elementwise op, or
+ * an output) or inlined into exactly one consumer; a matrix product used once by an elementwise chain is that
+ * chain's producer loop, so bias and activation cost no extra pass over memory.
+ */
+public final class Schedule {
+    private final Graph graph;
+    private final List<String> roles;
+    private final int[] uses;
+    private final boolean[] live;
+    private final boolean[] isOutput;
+    private final boolean[] inlined;
+    private final Map<Integer, Node> fusedInto = new HashMap<>();
+
+    private Schedule(Graph graph, List<String> roles) {
+        this.graph = graph;
+        this.roles = List.copyOf(roles);
+        int size = graph.nodes().get(graph.nodes().size() - 1).id() + 1;
+        this.uses = new int[size];
+        this.live = new boolean[size];
+        this.isOutput = new boolean[size];
+        this.inlined = new boolean[size];
+    }
+
+    /** The program computing {@code roles} (e.g. {@code Graph.OUTPUT}, or the loss and every gradient). */
+    public static Program build(Graph graph, List<String> roles) {
+        return new Schedule(graph, roles).run();
+    }
+
+    private Program run() {
+        for (String role : roles) {
+            Node n = graph.output(role);
+            isOutput[n.id()] = true;
+            live[n.id()] = true;
+        }
+        markLive();
+        for (Node n : graph.nodes()) {
+            if (live[n.id()]) {
+                for (Node in : n.inputs()) {
+                    uses[in.id()]++;
+                }
+            }
+        }
+        boolean[] readByOtherLoop = readByNonElementwise();
+        for (Node n : graph.nodes()) {
+            if (live[n.id()] && n.op().isElementwise() && !mustStore(n, readByOtherLoop)) {
+                inlined[n.id()] = true;
+            }
+        }
+        limitReads();
+        for (Node n : graph.nodes()) {
+            if (live[n.id()] && n.op().isElementwise() && !inlined[n.id()]) {
+                Node product = fusableProduct(n);
+                if (product != null) {
+                    fusedInto.put(n.id(), product);
+                    inlined[product.id()] = true;
+                }
+            }
+        }
+        Map<Integer, Buffer> buffers = assignBuffers();
+        List<Kernel> kernels = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            if (!live[n.id()] || inlined[n.id()] || n.op().kind() == Op.Kind.LEAF) {
+                continue;
+            }
+            kernels.add(kernelFor(n));
+        }
+        addOutputCopies(kernels, buffers);
+        return new Program(graph, roles, kernels, buffers, inlined);
+    }
+
+    /** The most stored values one fused elementwise expression reads; a kernel method takes each as a parameter. */
+    static final int MAX_READS = 32;
+
+    /**
+     * The deepest one fused elementwise expression nests. A long chain of single-use bindings ({@code h2 =
+     * relu(h1)}, {@code h3 = relu(h2)}, ... and its backward chain) would otherwise become one expression thousands
+     * of operations deep, which no Java compiler accepts and which every recursive walk over an inlined tree (the
+     * emitter, the printers) follows; every {@code MAX_DEPTH} levels a value is stored instead.
+     */
+    static final int MAX_DEPTH = 48;
+
+    /**
+     * Stores an inlined node whose expression would read more than {@link #MAX_READS} stored values, so that no kernel
+     * gets too many parameters (the JVM allows 255) or too long a body. It happens to sums over many steps, as the
+     * gradient of a weight an unrolled recurrence uses at every step: {@code dWh = sum of 27 outer products}. Stores
+     * one nested deeper than {@link #MAX_DEPTH} for the same reason.
+     */
+    private void limitReads() {
+        int[] reads = new int[inlined.length];
+        int[] depth = new int[inlined.length];
+        for (Node n : graph.nodes()) {
+            if (!live[n.id()] || !n.op().isElementwise()) {
+                continue;
+            }
+            int r = 0;
+            int d = 0;
+            for (Node in : n.inputs()) {
+                boolean expanded = inlined[in.id()] && in.op().isElementwise();
+                r += expanded ? reads[in.id()] : in.op() == Op.CONST ? 0 : 1;
+                d = Math.max(d, expanded ? depth[in.id()] : 0);
+            }
+            d++;
+            if (inlined[n.id()] && (r > MAX_READS || d > MAX_DEPTH)) {
+                inlined[n.id()] = false;
+            }
+            reads[n.id()] = inlined[n.id()] ? r : 1;
+            depth[n.id()] = inlined[n.id()] ? d : 0;
+        }
+    }
+
+    /**
+     * Marks every input of a live node live. A loop over ids from the last down, not a recursion, so that a chain of
+     * ten thousand bindings does not overflow the stack: a node's inputs have smaller ids, so each node is final
+     * before the loop reaches it.
+     */
+    private void markLive() {
+        List<Node> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (live[n.id()]) {
+                for (Node in : n.inputs()) {
+                    live[in.id()] = true;
+                }
+            }
+        }
+    }
+
+    /** Which nodes a live non-elementwise node reads (by id): one pass, not one search per node. */
+    private boolean[] readByNonElementwise() {
+        boolean[] read = new boolean[inlined.length];
+        for (Node consumer : graph.nodes()) {
+            if (live[consumer.id()] && !consumer.op().isElementwise()) {
+                for (Node in : consumer.inputs()) {
+                    read[in.id()] = true;
+                }
+            }
+        }
+        return read;
+    }
+
+    /** An elementwise node is stored when it is an output, used twice, or read by a loop other than an elementwise one. */
+    private boolean mustStore(Node n, boolean[] readByOtherLoop) {
+        return isOutput[n.id()] || uses[n.id()] != 1 || readByOtherLoop[n.id()];
+    }
+
+    /** The one matrix product in {@code root}'s inlined tree that can become its producer loop, or null. */
+    private Node fusableProduct(Node root) {
+        List<Node> candidates = new ArrayList<>();
+        collectProducts(root, root, candidates);
+        return candidates.size() == 1 ? candidates.get(0) : null;
+    }
+
+    private void collectProducts(Node root, Node n, List<Node> out) {
+        for (Node in : n.inputs()) {
+            if (inlined[in.id()]) {
+                collectProducts(root, in, out);
+            } else if ((in.op() == Op.MAT_VEC || in.op() == Op.MAT_T_VEC) && uses[in.id()] == 1
+                    && !isOutput[in.id()] && in.batched() && root.batched() && in.shape().equals(root.shape())) {
+                out.add(in);
+            }
+        }
+    }
+
+    private Kernel kernelFor(Node n) {
+        Node product = fusedInto.get(n.id());
+        if (product != null) {
+            return new Kernel.Gemm(product, n);
+        }
+        switch (n.op().kind()) {
+            case MATRIX:
+                return new Kernel.Gemm(n, n);
+            case ELEMENTWISE:
+                return new Kernel.Elementwise(n);
+            case REDUCE: case ROW: case LOSS: case LOSS_GRAD: case SPATIAL:
+                return new Kernel.Row(n);
+            default:
+                throw new InternalCompilerError("Schedule", "no kernel for " + n);
+        }
+    }
+
+    private Map<Integer, Buffer> assignBuffers() {
+        Map<Integer, Buffer> buffers = new LinkedHashMap<>();
+        int offset = 0;
+        for (Node p : graph.leaves(Op.PARAM)) {
+            buffers.put(p.id(), new Buffer(Buffer.Home.PARAMS, p.id(), offset, p.shape().size(), false));
+            offset += p.shape().size();
+        }
+        Map<String, Integer> paramOffsets = new HashMap<>();
+        for (Node p : graph.leaves(Op.PARAM)) {
+            paramOffsets.put(p.attrs().name(), buffers.get(p.id()).offset());
+        }
+        for (String role : roles) {
+            String param = Graph.paramOfGrad(role);
+            Node n = graph.output(role);
+            if (param != null && !buffers.containsKey(n.id()) && n.op().kind() != Op.Kind.LEAF) {
+                buffers.put(n.id(), new Buffer(Buffer.Home.GRADS, n.id(), paramOffsets.get(param),
+                        n.shape().size(), false));
+            }
+        }
+        for (Node n : graph.nodes()) {
+            if (!live[n.id()] || inlined[n.id()] || buffers.containsKey(n.id())) {
+                continue;
+            }
+            switch (n.op()) {
+                case INPUT -> buffers.put(n.id(), new Buffer(Buffer.Home.INPUT, n.id(), 0, n.shape().size(), true));
+                case LABELS -> buffers.put(n.id(), new Buffer(Buffer.Home.TARGET, n.id(), 0, 1, true));
+                case TARGET -> buffers.put(n.id(), new Buffer(Buffer.Home.TARGET, n.id(), 0, n.shape().size(), true));
+                case CONST -> inlined[n.id()] = true;
+                default -> buffers.put(n.id(), n.op().kind() == Op.Kind.LOSS
+                        ? new Buffer(Buffer.Home.LOSS_ROWS, n.id(), 0, 1, true)
+                        : new Buffer(Buffer.Home.SCRATCH, n.id(), 0, n.shape().size(), n.batched()));
+            }
+        }
+        return buffers;
+    }
+
+    /** A node that answers several gradient roles is computed once and copied into the other gradient slices. */
+    private void addOutputCopies(List<Kernel> kernels, Map<Integer, Buffer> buffers) {
+        Map<String, Integer> paramOffsets = new HashMap<>();
+        for (Node p : graph.leaves(Op.PARAM)) {
+            paramOffsets.put(p.attrs().name(), buffers.get(p.id()).offset());
+        }
+        for (String role : roles) {
+            String param = Graph.paramOfGrad(role);
+            if (param == null) {
+                continue;
+            }
+            Node n = graph.output(role);
+            Buffer own = buffers.get(n.id());
+            int offset = paramOffsets.get(param);
+            if (own.home() != Buffer.Home.GRADS) {
+                throw new InternalCompilerError("Schedule", "gradient of " + param + " is not a computed value: " + n);
+            }
+            if (own.offset() != offset) {
+                kernels.add(new Kernel.Copy(n, offset));
+            }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-/**
- * Turning generated Java source into loaded classes: {@link netc.compiler.load.JaninoLoader} compiles in-process
- * with Janino and loads each compilation in its own child-first class loader. A javac-based twin for differential
- * tests lives in test scope ({@code JavacLoader}).
- */
-package netc.compiler.load;

@@ -1,0 +1,184 @@
+package netc.compiler.internal.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import netc.compiler.internal.autodiff.Differentiate;
+import netc.compiler.internal.emit.ClassFileMethodSizes;
+import netc.compiler.internal.frontend.CheckedModel;
+import netc.compiler.internal.frontend.Frontend;
+import netc.compiler.internal.interp.GradientCheck;
+import netc.compiler.internal.interp.Interpreter;
+import netc.compiler.internal.ir.Graph;
+import netc.compiler.internal.ir.IrPrinter;
+import netc.compiler.internal.ir.Node;
+import netc.compiler.internal.ir.Op;
+import netc.compiler.internal.load.JaninoLoader;
+import netc.compiler.internal.load.JavacLoader;
+import netc.compiler.internal.source.SourceFile;
+import netc.runtime.Network;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Recurrent networks end to end: {@code h[t] = ... for t in a..b} unrolls into ordinary nodes, their gradients match
+ * float64 central differences, and a long unrolled program compiles to kernel methods shared across steps and
+ * dispatch methods split under the 8,000-byte limit, under Janino and javac alike.
+ */
+class RecurrenceTest {
+
+    /** A recurrent net over {@code steps} rows of 3 with {@code hidden} units of {@code activation}. */
+    static String rnn(int steps, int hidden, String activation) {
+        return "network r\n"
+                + "input  xs[" + steps + ", 3]\n"
+                + "target y : class[2]\n"
+                + "param Wx[" + hidden + ", 3] init xavier\n"
+                + "param Wh[" + hidden + ", " + hidden + "] init xavier\n"
+                + "param bh[" + hidden + "]\n"
+                + "param Wo[2, " + hidden + "] init xavier\n"
+                + "param bo[2]\n"
+                + "h[0] = " + activation + "(Wx xs[0] + bh)\n"
+                + "h[t] = " + activation + "(Wx xs[t] + Wh h[t-1] + bh) for t in 1.." + (steps - 1) + "\n"
+                + "p = softmax(Wo h[" + (steps - 1) + "] + bo)\n"
+                + "loss = cross_entropy(p, y)\n";
+    }
+
+    private static CheckedModel analyze(String text) {
+        return Frontend.analyze(new SourceFile("r.net", text));
+    }
+
+    @Test
+    void theLoopUnrollsIntoOneNodePerStepWithARowSliceOfTheInput() {
+        CheckedModel m = analyze(rnn(3, 4, "tanh"));
+        Graph g = m.graph();
+        List<Double> rows = new ArrayList<>();
+        int tanh = 0;
+        for (Node n : g.nodes()) {
+            if (n.op() == Op.SLICE) {
+                rows.add(n.attrs().value());
+                assertEquals("[3]", n.shape().toString());
+                assertTrue(n.batched());
+            }
+            tanh += n.op() == Op.TANH ? 1 : 0;
+        }
+        assertEquals(List.of(0.0, 1.0, 2.0), rows);
+        assertEquals(3, tanh, "one tanh per step");
+        List<String> names = new ArrayList<>();
+        for (CheckedModel.BindingInfo b : m.bindings()) {
+            names.add(b.name());
+        }
+        assertEquals(List.of("h[0]", "h[1]", "h[2]", "p"), names);
+        assertTrue(m.summary().contains("  h[0..2]  [4]\n"), m.summary());
+        assertTrue(IrPrinter.print(g).contains("= slice row=2 %0"), IrPrinter.print(g));
+        assertEquals(List.of(3, 3), List.of(m.modelSpec().inputShape()[0], m.modelSpec().inputShape()[1]));
+        assertEquals(9, m.modelSpec().inputSize());
+    }
+
+    @Test
+    void stepsThatComputeTheSameThingAreOneNode() {
+        // h[1] and h[2] apply the same expression to the same row: interning makes them one node
+        CheckedModel m = analyze("network r\ninput xs[2, 3]\ntarget y : class[2]\nparam W[2, 3]\n"
+                + "h[t] = tanh(W xs[0]) for t in 0..2\np = softmax(h[2])\nloss = cross_entropy(p, y)\n");
+        long distinct = m.bindings().stream().filter(b -> b.name().startsWith("h[")).mapToInt(
+                CheckedModel.BindingInfo::nodeId).distinct().count();
+        assertEquals(1, distinct);
+    }
+
+    @Test
+    void tanhAndReluStatesHaveCorrectGradients() {
+        for (String activation : List.of("tanh", "relu", "sigmoid")) {
+            GradientCheck.Result r = GradientCheck.run(analyze(rnn(5, 4, activation)).graph(), 42, 3, 1000);
+            assertTrue(r.passed(), activation + ": " + r.summary());
+            assertEquals(4 * 3 + 4 * 4 + 4 + 2 * 4 + 2, r.entries().size());
+        }
+    }
+
+    @Test
+    void stackedStatesAndAnEarlierStepThanTheLastHaveCorrectGradients() {
+        String text = "network stacked\ninput xs[4, 2]\ntarget y : real[2]\n"
+                + "param U[3, 2] init xavier\nparam V[3, 3] init xavier\nparam A[2, 3] init xavier\n"
+                + "param B[2, 2] init xavier\nparam c[2]\n"
+                + "h[0] = tanh(U xs[0])\n"
+                + "h[t] = tanh(U xs[t] + V h[t-1]) for t in 1..3\n"
+                + "g[0] = relu(A h[0] + c)\n"
+                + "g[t] = relu(A h[t] + B g[t-1] + c) + g[t-1] for t in 1..3\n"
+                + "p = sigmoid(g[3] + B g[1])\n"
+                + "loss = squared_error(p, y)\n";
+        GradientCheck.Result r = GradientCheck.run(analyze(text).graph(), 7, 3, 1000);
+        assertTrue(r.passed(), r.summary());
+    }
+
+    @Test
+    void aLongSequenceSharesKernelMethodsAndSplitsDispatchUnderTheMethodLimit() throws Exception {
+        Compilation c = NetCompiler.compile(new SourceFile("long.net", rnn(128, 8, "tanh")),
+                NetCompiler.Options.defaults().withClassName("LongRnn"));
+        String source = c.javaSource();
+        assertTrue(source.contains("runStages1("), "runStage is split");
+        assertTrue(source.contains("lossAndGradientPart1()"), "lossAndGradient is split");
+        int stages = count(source, Pattern.compile("\\n {12}case \\d+:"));
+        int kernels = count(source, Pattern.compile("\\n {4}static void (gemm\\d+|elementwise\\d+)\\("));
+        assertTrue(stages > 800, "stages: " + stages);
+        assertTrue(kernels < 60, "kernel methods shared across 128 steps: " + kernels);
+        JaninoLoader.Compiled janino = c.loadClass();
+        JaninoLoader.Compiled javac = JavacLoader.compile("netc.generated.LongRnn", source);
+        for (JaninoLoader.Compiled compiled : List.of(janino, javac)) {
+            int largest = ClassFileMethodSizes.largest(compiled.classFile());
+            assertTrue(largest < ClassFileMethodSizes.HUGE_METHOD_LIMIT, "largest method " + largest + ": "
+                    + ClassFileMethodSizes.of(compiled.classFile()));
+        }
+        // the Janino class computes the interpreter's loss (float32 against float64)
+        int batch = 3;
+        SplittableRandom rng = new SplittableRandom(1);
+        Network net = Compilation.instantiate(janino.type());
+        float[] w = new float[net.spec().paramCount()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rng.nextDouble() - 0.5);
+        }
+        float[] x = new float[batch * net.spec().inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        float[] y = {0, 1, 1};
+        float[] grad = new float[w.length];
+        double loss = net.lossAndGradient(w, x, y, batch, grad, null);
+        Graph diff = Differentiate.run(c.model().graph());
+        Interpreter in = new Interpreter(diff, batch);
+        int offset = 0;
+        for (CheckedModel.Param p : c.model().params()) {
+            double[] v = new double[p.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = w[offset + i];
+            }
+            in.bind(p.name(), v);
+            offset += p.size();
+        }
+        double[] xs = new double[x.length];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = x[i];
+        }
+        in.bind("xs", xs);
+        in.bind("y", new double[] {0, 1, 1});
+        double expected = in.output(Graph.LOSS)[0];
+        assertEquals(expected, loss, 1e-4 * Math.max(1, Math.abs(expected)));
+        double[] dWh = in.output(Graph.gradName("Wh"));
+        int whOffset = 8 * 3;
+        for (int i = 0; i < dWh.length; i++) {
+            assertEquals(dWh[i], grad[whOffset + i], 1e-4 + 1e-3 * Math.abs(dWh[i]), "dWh[" + i + "]");
+        }
+        assertFalse(Double.isNaN(loss));
+    }
+
+    private static int count(String text, Pattern p) {
+        Matcher m = p.matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,213 @@
+package netc.compiler.internal.emit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.palantir.javapoet.ParameterSpec;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import netc.compiler.internal.emit.GemmSpec.Form;
+import netc.compiler.internal.emit.GemmSpec.Style;
+import netc.compiler.internal.load.JaninoLoader;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** The generated kernels, compiled with Janino, against a float64 reference on seeded data. */
+class GemmEmitterTest {
+
+    private static final int[] N_SAMPLE = {1, 3, 4, 5, 15, 16, 17, 31, 33, 65};
+    private static final int[] K_SAMPLE = {1, 3, 4, 5, 10, 16, 17, 33, 64};
+    private static final int[] BATCHES = {1, 2, 3, 5, 64, 128};
+
+    /** A grid of awkward shapes for one form and style: every sampled (n, k) pair plus a few large ones. */
+    private static List<GemmCase> grid(Form form, Style style) {
+        List<GemmCase> cases = new ArrayList<>();
+        int i = form.ordinal() + 3 * style.ordinal(); // rotate batches differently per form and style
+        for (int n : N_SAMPLE) {
+            for (int k : K_SAMPLE) {
+                int batch = BATCHES[i++ % BATCHES.length];
+                if (form == Form.TN) {
+                    cases.add(GemmCase.of(form, style, k, n, 0, batch)); // TN: M from the k sample, K = batch
+                } else {
+                    cases.add(GemmCase.of(form, style, 0, n, k, batch));
+                }
+            }
+        }
+        if (form == Form.TN) {
+            cases.add(GemmCase.of(form, style, 100, 256, 0, 5));
+            cases.add(GemmCase.of(form, style, 784, 31, 0, 64));
+            cases.add(GemmCase.of(form, style, 10, 784, 0, 128));
+            // reductions longer than one block (GemmEmitter.TN_K_BLOCK): pixels of a batch of images
+            cases.add(GemmCase.of(form, style, 13, 37, 0, 2 * GemmEmitter.TN_K_BLOCK + 77));
+            cases.add(GemmCase.of(form, style, 32, 25, 0, GemmEmitter.TN_K_BLOCK));
+            cases.add(GemmCase.of(form, style, 6, 50, 0, GemmEmitter.TN_K_BLOCK + 1));
+        } else {
+            cases.add(GemmCase.of(form, style, 0, 100, 256, 3));
+            cases.add(GemmCase.of(form, style, 0, 256, 100, 2));
+            cases.add(GemmCase.of(form, style, 0, 512, 784, 1));
+            cases.add(GemmCase.of(form, style, 0, 10, 784, 64));
+            // NN with a short reduction runs in row blocks (GemmEmitter.nnRowBlock): several blocks and a ragged end
+            cases.add(GemmCase.of(form, style, 0, 37, 64, 157));
+            cases.add(GemmCase.of(form, style, 0, 40, 128, 70));
+        }
+        return cases;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyFormAndStyleMatchesTheDoubleReferenceOnAwkwardShapes() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Form form : Form.values()) {
+            for (Style style : Style.values()) {
+                List<GemmCase> cases = grid(form, style);
+                List<GemmSpec> specs = cases.stream().map(c -> c.spec(c.methodName())).toList();
+                JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
+                for (GemmCase c : cases) {
+                    tests.add(DynamicTest.dynamicTest(c.methodName(), () -> {
+                        MethodHandle kernel = KernelClasses.kernel(compiled.type(), c.methodName());
+                        GemmCase.Operands o = c.operands(c.hashCode());
+                        c.run(kernel, o, 0, c.rowsOfC());
+                        assertNull(c.check(o, 0, c.rowsOfC(), null));
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> rowRangesThatAreNotMultiplesOfFourTouchOnlyTheirRows() {
+        int[][] ranges = {{0, 13}, {3, 10}, {1, 2}, {5, 5}, {4, 8}, {9, 13}, {0, 3}};
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Form form : Form.values()) {
+            for (Style style : Style.values()) {
+                GemmCase c = form == Form.TN
+                        ? GemmCase.of(form, style, 13, 37, 0, 19)
+                        : GemmCase.of(form, style, 0, 37, 19, 13);
+                JaninoLoader.Compiled compiled = KernelClasses.janino(List.of(c.spec("gemm")));
+                MethodHandle kernel = KernelClasses.kernel(compiled.type(), "gemm");
+                for (int[] range : ranges) {
+                    tests.add(DynamicTest.dynamicTest(c + " rows [" + range[0] + ", " + range[1] + ")", () -> {
+                        GemmCase.Operands o = c.operands(42);
+                        c.run(kernel, o, range[0], range[1]);
+                        assertNull(c.check(o, range[0], range[1], null));
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> splittingTheRowsAnywhereGivesBitwiseTheSameResult() {
+        List<ParameterSpec> extras = List.of(ParameterSpec.builder(float[].class, "w").build(),
+                ParameterSpec.builder(int.class, "wOff").build());
+        float[] bias = new float[40];
+        for (int j = 0; j < bias.length; j++) {
+            bias[j] = j * 0.05f - 1;
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Form form : Form.values()) {
+            for (Style style : Style.values()) {
+                GemmCase c = form == Form.TN
+                        ? GemmCase.of(form, style, 13, 37, 0, 23)
+                        : GemmCase.of(form, style, 0, 37, 23, 13);
+                GemmSpec spec = c.spec("gemm").withEpilogue(Epilogue.biasRelu("w", "wOff"), extras);
+                JaninoLoader.Compiled compiled = KernelClasses.janino(List.of(spec));
+                MethodHandle kernel = KernelClasses.kernel(compiled.type(), "gemm", float[].class, int.class);
+                tests.add(DynamicTest.dynamicTest(c.toString(), () -> {
+                    GemmCase.Operands whole = c.operands(5);
+                    c.run(kernel, whole, 0, 13, bias, 0);
+                    for (int[] cuts : new int[][] {{5}, {1, 2, 3}, {4, 8, 12}, {3, 7, 9, 11}}) {
+                        GemmCase.Operands parts = c.operands(5);
+                        int lo = 0;
+                        for (int cut : cuts) {
+                            c.run(kernel, parts, lo, cut, bias, 0);
+                            lo = cut;
+                        }
+                        c.run(kernel, parts, lo, 13, bias, 0);
+                        for (int i = 0; i < whole.c().length; i++) {
+                            assertEquals(Float.floatToRawIntBits(whole.c()[i]), Float.floatToRawIntBits(parts.c()[i]),
+                                    c + " cut at " + java.util.Arrays.toString(cuts) + ", element " + i);
+                        }
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> biasReluEpilogueMatchesTheReferenceAndTheScalarFormBitForBit() {
+        List<ParameterSpec> extras = List.of(ParameterSpec.builder(float[].class, "w").build(),
+                ParameterSpec.builder(int.class, "wOff").build());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Form form : Form.values()) {
+            for (Style style : Style.values()) {
+                for (int n : new int[] {37, 70, 3}) {
+                    GemmCase c = form == Form.TN
+                            ? GemmCase.of(form, style, 9, n, 0, 21)
+                            : GemmCase.of(form, style, 0, n, 21, 9);
+                    GemmSpec plain = c.spec("plain");
+                    GemmSpec fused = c.spec("fused").withEpilogue(Epilogue.biasRelu("w", "wOff"), extras);
+                    JaninoLoader.Compiled compiled = KernelClasses.janino(List.of(plain, fused));
+                    tests.add(DynamicTest.dynamicTest(c.toString(), () -> {
+                        float[] bias = new float[n + 3];
+                        Random random = new Random(n);
+                        for (int j = 0; j < bias.length; j++) {
+                            bias[j] = random.nextFloat() * 2 - 1;
+                        }
+                        GemmCase.Operands fusedOut = c.operands(7);
+                        c.run(KernelClasses.kernel(compiled.type(), "fused", float[].class, int.class),
+                                fusedOut, 1, c.rowsOfC(), bias, 3);
+                        assertNull(c.check(fusedOut, 1, c.rowsOfC(),
+                                (ref, col) -> Math.max(ref[0] + bias[3 + col], 0)));
+                        GemmCase.Operands plainOut = c.operands(7);
+                        c.run(KernelClasses.kernel(compiled.type(), "plain"), plainOut, 1, c.rowsOfC());
+                        float[] raw = plainOut.c();
+                        for (int i = plainOut.off() + n; i < plainOut.off() + c.rowsOfC() * n; i++) {
+                            int col = (i - plainOut.off()) % n;
+                            float expected = Math.max(raw[i] + bias[3 + col], 0f);
+                            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(fusedOut.c()[i]),
+                                    c + " element " + i);
+                        }
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void emittingTwiceGivesTheSameSource() {
+        List<GemmSpec> specs = List.of(GemmSpec.nt("f", 17, 33, Style.VECTOR), GemmSpec.tn("g", 5, 9, Style.SCALAR));
+        assertEquals(KernelClasses.source("Same", specs), KernelClasses.source("Same", specs));
+    }
+
+    @Test
+    void rejectsExtraParametersThatClashWithTheKernelsNames() {
+        for (String name : List.of("a", "batch", "acc12", "k", "vb0", "ci", "s00")) {
+            List<ParameterSpec> extras = List.of(ParameterSpec.builder(float[].class, name).build());
+            GemmSpec spec = GemmSpec.nn("f", 4, 4, Style.VECTOR);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> spec.withEpilogue(Epilogue.relu(), extras));
+            assertTrue(e.getMessage().contains("'" + name + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsExtentsThatDoNotFitTheForm() {
+        assertThrows(IllegalArgumentException.class, () -> new GemmSpec(Form.TN, 0, 4, 4, "f", null, List.of(),
+                Style.VECTOR));
+        assertThrows(IllegalArgumentException.class, () -> new GemmSpec(Form.NT, 3, 4, 4, "f", null, List.of(),
+                Style.VECTOR));
+        assertThrows(IllegalArgumentException.class, () -> GemmSpec.nn("f", 0, 4, Style.SCALAR));
+        assertThrows(IllegalArgumentException.class, () -> GemmSpec.nn("not a name", 4, 4, Style.SCALAR));
+        assertThrows(IllegalArgumentException.class, () -> GemmSpec.nn("f", 65536, 65536, Style.SCALAR));
+    }
+}
