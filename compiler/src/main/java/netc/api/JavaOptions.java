@@ -17,6 +17,9 @@ public record JavaOptions(String packageName, String className, boolean vectorKe
     /**
      * Checks the fields.
      *
+     * @param packageName   the package of the class; empty for the unnamed package
+     * @param className     the simple class name, or null for the name derived from the network's name
+     * @param vectorKernels true for Vector API kernels, false for scalar kernels only
      * @throws IllegalArgumentException if {@code packageName} is null
      */
     public JavaOptions {
@@ -25,7 +28,7 @@ public record JavaOptions(String packageName, String className, boolean vectorKe
         }
     }
 
-    /** Package {@value #DEFAULT_PACKAGE}, the class named after the network, Vector API kernels. */
+    /** {@return package {@value #DEFAULT_PACKAGE}, the class named after the network, Vector API kernels} */
     public static JavaOptions defaults() {
         return new JavaOptions(DEFAULT_PACKAGE, null, true);
     }

@@ -17,22 +17,22 @@ public final class JavaSource {
         this.compilation = compilation;
     }
 
-    /** The package, or "" for the unnamed package. */
+    /** {@return the package, or "" for the unnamed package} */
     public String packageName() {
         return compilation.emitOptions().packageName();
     }
 
-    /** The simple class name. */
+    /** {@return the simple class name} */
     public String className() {
         return compilation.emitOptions().className();
     }
 
-    /** The binary name, e.g. {@code netc.generated.MnistMlp}. */
+    /** {@return the binary name, e.g. {@code netc.generated.MnistMlp}} */
     public String qualifiedName() {
         return compilation.emitOptions().qualifiedName();
     }
 
-    /** The compilation unit's text (pure ASCII). */
+    /** {@return the compilation unit's text (pure ASCII)} */
     public String text() {
         return compilation.javaSource();
     }

@@ -36,32 +36,38 @@ public final class Model {
         this.javaSource = javaSource;
     }
 
-    /** The network's name, as written after {@code network} in the {@code .net} file. */
+    /** {@return the network's name, as written after {@code network} in the {@code .net} file} */
     public String name() {
         return spec.name();
     }
 
-    /** Parameters, input, output, target and loss of the model. */
+    /** {@return parameters, input, output, target and loss of the model} */
     public ModelSpec spec() {
         return spec;
     }
 
-    /** SHA-256 (hex) of the source file's name and text: equal sources give equal hashes and one compiled class. */
+    /**
+     * {@return SHA-256 (hex) of the source file's name and text} Equal sources give equal hashes and share one
+     * compiled class.
+     */
     public String sourceHash() {
         return sourceHash;
     }
 
-    /** The generated class's Java source, as Janino compiled it. */
+    /** {@return the generated class's Java source, as Janino compiled it} */
     public String javaSource() {
         return javaSource;
     }
 
-    /** The loaded class implementing {@link Network}. */
+    /** {@return the loaded class implementing {@link Network}} */
     public Class<?> networkClass() {
         return type;
     }
 
-    /** A new instance of the generated class: not thread-safe, cheap to make; serial kernels until given a pool. */
+    /**
+     * {@return a new instance of the generated class} It is not thread-safe and cheap to make; its kernels run on
+     * the calling thread until it is given a pool ({@link Network#setParallel}).
+     */
     public Network newNetwork() {
         return Compilation.instantiate(type);
     }

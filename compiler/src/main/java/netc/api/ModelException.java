@@ -9,9 +9,11 @@ import java.util.List;
  * for a bug in netc (that is an {@link IllegalStateException}).
  */
 public final class ModelException extends RuntimeException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
-    private final List<Problem> problems;
+    /** Not serialized: a deserialized exception keeps its message and has no problems listed. */
+    private final transient List<Problem> problems;
 
     /**
      * Creates the exception.
@@ -24,8 +26,8 @@ public final class ModelException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
-    /** The mistakes, in source order as the compiler found them (at most 20 are listed). */
+    /** {@return the mistakes, in source order as the compiler found them (at most 20 are listed)} */
     public List<Problem> problems() {
-        return problems;
+        return problems == null ? List.of() : problems;
     }
 }
