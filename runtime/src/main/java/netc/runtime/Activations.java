@@ -50,14 +50,17 @@ public final class Activations {
         return FloatMath.sigmoid(x);
     }
 
+    /** {@return the hyperbolic tangent of {@code x}} See {@link FloatMath#tanh}. */
     public static float tanh(float x) {
         return FloatMath.tanh(x);
     }
 
+    /** {@return e to the power {@code x}} See {@link FloatMath#exp}. */
     public static float exp(float x) {
         return FloatMath.exp(x);
     }
 
+    /** {@return the natural logarithm of {@code x}} See {@link FloatMath#log}. */
     public static float log(float x) {
         return FloatMath.log(x);
     }

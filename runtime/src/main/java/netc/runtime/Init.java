@@ -10,16 +10,35 @@ package netc.runtime;
 public record Init(Kind kind, double std) {
 
     /** The initialisation schemes of the language. */
-    public enum Kind { ZEROS, HE, XAVIER, NORMAL }
+    public enum Kind {
+        /** All zeros. */
+        ZEROS,
+        /** He normal. */
+        HE,
+        /** Xavier normal. */
+        XAVIER,
+        /** Normal with a given standard deviation. */
+        NORMAL
+    }
 
+    /** All zeros (the default for vectors such as biases). */
     public static final Init ZEROS = new Init(Kind.ZEROS, 0);
+    /** He normal: standard deviation sqrt(2 / fan-in). */
     public static final Init HE = new Init(Kind.HE, 0);
+    /** Xavier (Glorot) normal: standard deviation sqrt(2 / (fan-in + fan-out)). */
     public static final Init XAVIER = new Init(Kind.XAVIER, 0);
 
+    /**
+     * A normal distribution with mean zero.
+     *
+     * @param std the standard deviation, at least zero
+     * @return the scheme
+     */
     public static Init normal(double std) {
         return new Init(Kind.NORMAL, std);
     }
 
+    /** Checks the fields. */
     public Init {
         if (kind == null) {
             throw new IllegalArgumentException("kind must not be null");

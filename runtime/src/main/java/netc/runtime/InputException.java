@@ -11,7 +11,9 @@ package netc.runtime;
 public class InputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial the file, resource or setting; empty if none */
     private final String context;
+    /** @serial what is wrong */
     private final String detail;
 
     /**

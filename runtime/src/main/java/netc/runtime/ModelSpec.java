@@ -21,6 +21,7 @@ public record ModelSpec(String name, String sourceFile, String inputName, int[] 
                         int[] outputShape, TargetKind targetKind, int targetSize, String loss,
                         List<ParamSpec> params) {
 
+    /** Copies the arrays and the list, and checks that the parameters are packed without gaps. */
     public ModelSpec {
         inputShape = inputShape.clone();
         outputShape = outputShape.clone();
@@ -35,11 +36,13 @@ public record ModelSpec(String name, String sourceFile, String inputName, int[] 
         }
     }
 
+    /** {@return a copy of the per-sample input shape} */
     @Override
     public int[] inputShape() {
         return inputShape.clone();
     }
 
+    /** {@return a copy of the per-sample output shape} */
     @Override
     public int[] outputShape() {
         return outputShape.clone();

@@ -8,6 +8,7 @@ import java.util.Arrays;
  */
 public record ParamSpec(String name, int[] shape, int offset, Init init) {
 
+    /** Copies the shape and checks it. */
     public ParamSpec {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("name must not be empty");
@@ -27,6 +28,7 @@ public record ParamSpec(String name, int[] shape, int offset, Init init) {
         return n;
     }
 
+    /** {@return a copy of the shape} */
     @Override
     public int[] shape() {
         return shape.clone();

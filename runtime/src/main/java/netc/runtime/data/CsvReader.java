@@ -49,10 +49,12 @@ public final class CsvReader {
 
     /** A read file: its samples, and the names of the header row that was skipped (empty if there was none). */
     public record Parsed(Dataset dataset, List<String> header) {
+        /** Copies the header. */
         public Parsed {
             header = List.copyOf(header);
         }
 
+        /** {@return whether the file began with a header row} */
         public boolean hasHeader() {
             return !header.isEmpty();
         }

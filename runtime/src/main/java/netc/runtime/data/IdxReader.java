@@ -55,6 +55,7 @@ public final class IdxReader {
      * @param values one class index per sample, as floats (the runtime's target layout)
      */
     public record Labels(String source, float[] values) {
+        /** {@return the number of labels} */
         public int count() {
             return values.length;
         }

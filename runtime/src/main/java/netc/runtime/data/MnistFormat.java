@@ -15,9 +15,13 @@ import netc.runtime.InputException;
  */
 public final class MnistFormat {
 
+    /** The training images' file name, without the optional {@code .gz}. */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    /** The training labels' file name, without the optional {@code .gz}. */
     public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    /** The test images' file name, without the optional {@code .gz}. */
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    /** The test labels' file name, without the optional {@code .gz}. */
     public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
     private static final String[] NAMES = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};

@@ -53,6 +53,12 @@ public final class AtomicFiles {
     /** Writes the new content; the channel is positioned at 0 of an empty file. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the temporary file, positioned at its start
+         * @throws IOException if writing fails; the target is left as it was
+         */
         void writeTo(FileChannel out) throws IOException;
     }
 

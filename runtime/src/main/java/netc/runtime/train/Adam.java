@@ -12,9 +12,13 @@ package netc.runtime.train;
  */
 public final class Adam implements Optimizer {
 
+    /** PyTorch's default step size. */
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    /** PyTorch's default decay of the first moment. */
     public static final double DEFAULT_BETA1 = 0.9;
+    /** PyTorch's default decay of the second moment. */
     public static final double DEFAULT_BETA2 = 0.999;
+    /** PyTorch's default term added to the denominator. */
     public static final double DEFAULT_EPSILON = 1e-8;
 
     private final float lr;
@@ -51,6 +55,7 @@ public final class Adam implements Optimizer {
         this.beta2d = beta2;
     }
 
+    /** {@return the base learning rate (before any schedule)} */
     public float learningRate() {
         return lr;
     }

@@ -33,10 +33,12 @@ public final class Momentum implements Optimizer {
         this.mu = Hyper.fraction("momentum", "momentum", momentum);
     }
 
+    /** {@return the base learning rate (before any schedule)} */
     public float learningRate() {
         return lr;
     }
 
+    /** {@return the momentum factor {@code mu}} */
     public float momentum() {
         return mu;
     }

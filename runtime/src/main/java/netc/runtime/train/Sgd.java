@@ -16,6 +16,7 @@ public final class Sgd implements Optimizer {
         this.lr = Hyper.positive("sgd", "learning rate", learningRate);
     }
 
+    /** {@return the base learning rate (before any schedule)} */
     public float learningRate() {
         return lr;
     }

@@ -9,12 +9,17 @@ import netc.runtime.InputException;
 public final class TrainingDivergedException extends InputException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial 1-based epoch of the bad step */
     private final int epoch;
+    /** @serial 1-based batch of the bad step within its epoch */
     private final int batch;
+    /** @serial the loss of the last finite step */
     private final double lastFiniteLoss;
+    /** @serial what was not finite: the loss or the gradient */
     private final String what;
     private final transient float[] batchInputs;
     private final transient float[] batchTargets;
+    /** @serial samples in the bad batch */
     private final int batchCount;
 
     TrainingDivergedException(String context, String detail, int epoch, int batch, double lastFiniteLoss,
