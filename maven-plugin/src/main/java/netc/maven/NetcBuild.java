@@ -1,0 +1,53 @@
+package netc.maven;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One run of the generate goal without Maven: every selected {@code .net} file that is out of date is compiled to
+ * its class under the output directory. Errors are the compiler's exceptions; {@link MojoErrors} turns them into
+ * Maven's.
+ *
+ * @param sourceDirectory where the {@code .net} files are
+ * @param includes        Ant-style patterns relative to {@code sourceDirectory}
+ * @param excludes        Ant-style patterns of files to leave out
+ * @param outputDirectory the source root the classes are written under
+ * @param packageName     the package of every class, or null for each file's directory
+ * @param vector          Vector API kernels (else plain loops)
+ * @param stamps          the up-to-date records
+ * @param version         the plugin's version, part of every fingerprint
+ */
+record NetcBuild(Path sourceDirectory, List<String> includes, List<String> excludes, Path outputDirectory,
+        String packageName, boolean vector, Stamps stamps, String version) {
+
+    /**
+     * What a run did.
+     *
+     * @param generated the classes written
+     * @param upToDate  how many files were skipped as up to date
+     */
+    record Result(List<Path> generated, int upToDate) {
+    }
+
+    Result run(Consumer<String> info, Consumer<String> warn) {
+        List<Path> generated = new ArrayList<>();
+        int upToDate = 0;
+        for (Path relative : SourceSelection.find(sourceDirectory, includes, excludes)) {
+            Path file = sourceDirectory.resolve(relative);
+            String pkg = PackageNames.of(relative, packageName, file);
+            String fingerprint = "netc-maven-plugin " + version + " package=" + pkg + " vector=" + vector;
+            if (stamps.upToDate(relative, file, fingerprint)) {
+                upToDate++;
+                continue;
+            }
+            NetcCompilerCalls.Generated g = NetcCompilerCalls.generate(file, pkg, vector, outputDirectory);
+            g.warnings().forEach(warn);
+            stamps.record(relative, fingerprint, g.javaFile());
+            info.accept("netc: " + relative + " -> " + outputDirectory.relativize(g.javaFile()));
+            generated.add(g.javaFile());
+        }
+        return new Result(List.copyOf(generated), upToDate);
+    }
+}
