@@ -146,14 +146,19 @@ class NetcBuildTest {
     }
 
     @Test
-    void aFailedWriteLeavesNoHalfWrittenSource() throws IOException {
+    void anOutputDirectoryThatCannotBeWrittenFailsTheBuildAndLeavesNoFiles() throws IOException {
         write("m/softmax.net", SOFTMAX);
         Files.createDirectories(out());
         Files.writeString(out().resolve("m"), "a file where the package directory should be");
-        assertThrows(RuntimeException.class, () -> run(build(null, "1")));
+        RuntimeException e = assertThrows(RuntimeException.class, () -> run(build(null, "1")));
+        AbstractMojoExecutionException m = MojoErrors.of(e);
+        assertInstanceOf(MojoFailureException.class, m);
+        assertTrue(m.getMessage().startsWith(out().resolve("m") + ": error: cannot create directory"),
+                m.getMessage());
         try (Stream<Path> files = Files.walk(out())) {
-            assertEquals(List.of(out(), out().resolve("m")), files.sorted().toList());
+            assertEquals(List.of(out(), out().resolve("m")), files.sorted().toList(), "no class, no temporary file");
         }
+        assertFalse(Files.exists(project.resolve("target/netc-stamps/m/softmax.net.stamp")));
     }
 
     @Test
