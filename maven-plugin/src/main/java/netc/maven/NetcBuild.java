@@ -2,7 +2,10 @@ package netc.maven;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import netc.compiler.internal.source.UserError;
 import java.util.function.Consumer;
 
 /**
@@ -34,20 +37,34 @@ record NetcBuild(Path sourceDirectory, List<String> includes, List<String> exclu
     Result run(Consumer<String> info, Consumer<String> warn) {
         List<Path> generated = new ArrayList<>();
         int upToDate = 0;
+        // Two models with the same network name in the same package would write one file, the second silently
+        // replacing the first: refuse instead.
+        Map<Path, Path> classOwners = new HashMap<>();
         for (Path relative : SourceSelection.find(sourceDirectory, includes, excludes)) {
             Path file = sourceDirectory.resolve(relative);
             String pkg = PackageNames.of(relative, packageName, file);
             String fingerprint = "netc-maven-plugin " + version + " package=" + pkg + " vector=" + vector;
             if (stamps.upToDate(relative, file, fingerprint)) {
+                stamps.recordedClass(relative).ifPresent(c -> claim(classOwners, c.toAbsolutePath(), relative));
                 upToDate++;
                 continue;
             }
             NetcCompilerCalls.Generated g = NetcCompilerCalls.generate(file, pkg, vector, outputDirectory);
+            claim(classOwners, g.javaFile().toAbsolutePath(), relative);
             g.warnings().forEach(warn);
             stamps.record(relative, fingerprint, g.javaFile());
             info.accept("netc: " + relative + " -> " + outputDirectory.relativize(g.javaFile()));
             generated.add(g.javaFile());
         }
         return new Result(List.copyOf(generated), upToDate);
+    }
+
+    private void claim(Map<Path, Path> owners, Path javaFile, Path relative) {
+        Path other = owners.putIfAbsent(javaFile, relative);
+        if (other != null) {
+            throw new UserError(sourceDirectory.resolve(relative).toString(), "its class "
+                    + outputDirectory.relativize(javaFile) + " is also generated from " + sourceDirectory.resolve(other)
+                    + "; rename one of the networks or put the files in different packages");
+        }
     }
 }

@@ -49,6 +49,16 @@ final class Stamps {
         }
     }
 
+    /** The class recorded for {@code relativeFile} by the last run that generated it, if any. */
+    java.util.Optional<Path> recordedClass(Path relativeFile) {
+        try {
+            String[] lines = Files.readString(stampOf(relativeFile), StandardCharsets.UTF_8).split("\n", -1);
+            return lines.length >= 2 ? java.util.Optional.of(Path.of(lines[1])) : java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Records that {@code javaFile} was generated from {@code relativeFile} with {@code fingerprint}. */
     void record(Path relativeFile, String fingerprint, Path javaFile) {
         Path stamp = stampOf(relativeFile);

@@ -162,6 +162,26 @@ class NetcBuildTest {
     }
 
     @Test
+    void twoModelsGivingTheSameClassAreAUserErrorNamingBoth() throws IOException {
+        write("a/one.net", SOFTMAX);
+        Path second = write("b/two.net", SOFTMAX);
+        UserError e = assertThrows(UserError.class, () -> run(build("com.example", "1")));
+        assertEquals(second + ": error: its class com/example/SoftmaxRegression.java is also generated from "
+                + src().resolve("a/one.net") + "; rename one of the networks or put the files in different packages",
+                e.getMessage());
+    }
+
+    @Test
+    void anUpToDateModelStillClaimsItsClass() throws IOException {
+        write("a/one.net", SOFTMAX);
+        run(build("com.example", "1"));
+        Path second = write("b/two.net", SOFTMAX);
+        UserError e = assertThrows(UserError.class, () -> run(build("com.example", "1")));
+        assertTrue(e.getMessage().startsWith(second + ": error: its class com/example/SoftmaxRegression.java is "
+                + "also generated from " + src().resolve("a/one.net")), e.getMessage());
+    }
+
+    @Test
     void anInternalErrorIsAnExecutionExceptionWithItsCause() {
         IllegalStateException bug = new IllegalStateException("boom");
         AbstractMojoExecutionException m = MojoErrors.of(bug);
