@@ -182,6 +182,14 @@ class NetcBuildTest {
     }
 
     @Test
+    void aFileSystemRefusalIsAFailureWithItsReason() {
+        AbstractMojoExecutionException m = MojoErrors.of(new java.io.UncheckedIOException("cannot list src/main/netc",
+                new java.nio.file.AccessDeniedException("src/main/netc/x")));
+        assertInstanceOf(MojoFailureException.class, m);
+        assertEquals("netc: error: cannot list src/main/netc: src/main/netc/x", m.getMessage());
+    }
+
+    @Test
     void anInternalErrorIsAnExecutionExceptionWithItsCause() {
         IllegalStateException bug = new IllegalStateException("boom");
         AbstractMojoExecutionException m = MojoErrors.of(bug);

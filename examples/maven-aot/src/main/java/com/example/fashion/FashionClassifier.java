@@ -1,6 +1,7 @@
 package com.example.fashion;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import netc.runtime.Network;
 import netc.runtime.io.Safetensors;
 
@@ -31,7 +32,7 @@ public final class FashionClassifier {
         float[] out = new float[BATCH * classes];
         for (int start = 0; start < n; start += BATCH) {
             int count = Math.min(BATCH, n - start);
-            float[] batch = java.util.Arrays.copyOfRange(images, start * in, (start + count) * in);
+            float[] batch = Arrays.copyOfRange(images, start * in, (start + count) * in);
             net.forward(weights, batch, count, out);
             for (int b = 0; b < count; b++) {
                 predicted[start + b] = argmax(out, b * classes, classes);
