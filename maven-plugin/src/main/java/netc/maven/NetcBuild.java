@@ -49,9 +49,10 @@ record NetcBuild(Path sourceDirectory, List<String> includes, List<String> exclu
                 upToDate++;
                 continue;
             }
-            NetcCompilerCalls.Generated g = NetcCompilerCalls.generate(file, pkg, vector, outputDirectory);
-            claim(classOwners, g.javaFile().toAbsolutePath(), relative);
+            NetcCompilerCalls.Compiled g = NetcCompilerCalls.compile(file, pkg, vector, outputDirectory);
+            claim(classOwners, g.javaFile().toAbsolutePath(), relative); // before writing over another's class
             g.warnings().forEach(warn);
+            g.write(outputDirectory);
             stamps.record(relative, fingerprint, g.javaFile());
             info.accept("netc: " + relative + " -> " + outputDirectory.relativize(g.javaFile()));
             generated.add(g.javaFile());

@@ -17,30 +17,37 @@ final class NetcCompilerCalls {
     }
 
     /**
-     * What one file gave.
+     * One file compiled, its class not yet written.
      *
-     * @param javaFile the class written under the output directory
-     * @param warnings the compiler's rendered warnings, empty if none
+     * @param javaFile    where {@link #write} puts the class under the output directory
+     * @param warnings    the compiler's rendered warnings, empty if none
+     * @param compilation the compiled model
      */
-    record Generated(Path javaFile, List<String> warnings) {
+    record Compiled(Path javaFile, List<String> warnings, Compilation compilation) {
+        /**
+         * Writes the class atomically (temporary file, then rename), so a failure leaves no half-written source.
+         *
+         * @throws netc.runtime.InputException the class cannot be written
+         */
+        void write(Path outputDirectory) {
+            compilation.writeTo(outputDirectory);
+        }
     }
 
     /**
-     * Compiles {@code netFile} and writes its class under {@code outputDirectory} atomically (temporary file, then
-     * rename), so a failure leaves no half-written source.
+     * Compiles {@code netFile} to the class that belongs under {@code outputDirectory}.
      *
      * @param packageName the class's package, {@code ""} for none
      * @param vector      Vector API kernels (else plain loops)
      * @throws netc.compiler.internal.source.UserError a mistake in the {@code .net} file, {@code file:line:col}
-     * @throws netc.runtime.InputException             the class cannot be written
      */
-    static Generated generate(Path netFile, String packageName, boolean vector, Path outputDirectory) {
+    static Compiled compile(Path netFile, String packageName, boolean vector, Path outputDirectory) {
         NetCompiler.Options options = NetCompiler.Options.defaults().withPackage(packageName).withVector(vector);
         Compilation c = NetCompiler.compile(NetCompiler.read(netFile), options);
         CheckedModel model = c.model();
         List<String> warnings = model.warnings().isEmpty() ? List.of()
                 : List.of(Diagnostics.renderCapped(model.warnings(), model.source(), "warning"));
-        return new Generated(c.writeTo(outputDirectory), warnings);
+        return new Compiled(c.fileUnder(outputDirectory), warnings, c);
     }
 
     /** The compiler's code (jar or class directory), whose change makes every generated class out of date. */

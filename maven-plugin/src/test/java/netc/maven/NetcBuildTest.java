@@ -175,10 +175,13 @@ class NetcBuildTest {
     void anUpToDateModelStillClaimsItsClass() throws IOException {
         write("a/one.net", SOFTMAX);
         run(build("com.example", "1"));
+        Path java = out().resolve("com/example/SoftmaxRegression.java");
+        Object first = identity(java);
         Path second = write("b/two.net", SOFTMAX);
         UserError e = assertThrows(UserError.class, () -> run(build("com.example", "1")));
         assertTrue(e.getMessage().startsWith(second + ": error: its class com/example/SoftmaxRegression.java is "
                 + "also generated from " + src().resolve("a/one.net")), e.getMessage());
+        assertEquals(first, identity(java), "the first model's class is not replaced by the second's");
     }
 
     @Test
