@@ -58,13 +58,17 @@ public class GenerateMojo extends AbstractMojo {
     @Parameter(defaultValue = "${plugin.version}", readonly = true, required = true)
     private String pluginVersion;
 
+    /** Each execution keeps its own stamps: one execution's files are not "gone" files to another. */
+    @Parameter(defaultValue = "${mojoExecution.executionId}", readonly = true, required = true)
+    private String executionId;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
             getLog().info("netc: skipped");
             return;
         }
-        Stamps stamps = new Stamps(stampDirectory.toPath(),
+        Stamps stamps = new Stamps(stampDirectory.toPath().resolve(executionId),
                 Stamps.toolTime(GenerateMojo.class, NetcCompilerCalls.compilerClass()));
         NetcBuild build = new NetcBuild(sourceDirectory.toPath(), orDefault(includes, List.of("**/*.net")),
                 orDefault(excludes, List.of()), outputDirectory.toPath(), packageName, !scalar, stamps,

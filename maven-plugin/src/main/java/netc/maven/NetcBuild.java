@@ -1,5 +1,8 @@
 package netc.maven;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +43,9 @@ record NetcBuild(Path sourceDirectory, List<String> includes, List<String> exclu
         // Two models with the same network name in the same package would write one file, the second silently
         // replacing the first: refuse instead.
         Map<Path, Path> classOwners = new HashMap<>();
-        for (Path relative : SourceSelection.find(sourceDirectory, includes, excludes)) {
+        List<Path> sources = SourceSelection.find(sourceDirectory, includes, excludes);
+        removeOrphans(sources, info);
+        for (Path relative : sources) {
             Path file = sourceDirectory.resolve(relative);
             String pkg = PackageNames.of(relative, packageName, file);
             String fingerprint = "netc-maven-plugin " + version + " package=" + pkg + " vector=" + vector;
@@ -53,11 +58,45 @@ record NetcBuild(Path sourceDirectory, List<String> includes, List<String> exclu
             claim(classOwners, g.javaFile().toAbsolutePath(), relative); // before writing over another's class
             g.warnings().forEach(warn);
             g.write(outputDirectory);
+            // A renamed network or another package moves the class: the old one would still be compiled.
+            stamps.recordedClass(relative).filter(old -> !old.toAbsolutePath().equals(g.javaFile().toAbsolutePath()))
+                    .ifPresent(this::deleteClass);
             stamps.record(relative, fingerprint, g.javaFile());
             info.accept("netc: " + relative + " -> " + outputDirectory.relativize(g.javaFile()));
             generated.add(g.javaFile());
         }
         return new Result(List.copyOf(generated), upToDate);
+    }
+
+    /**
+     * Deletes the classes of {@code .net} files that are gone (deleted, renamed or now excluded), with their stamps:
+     * javac would otherwise go on compiling a model the project no longer has.
+     */
+    private void removeOrphans(List<Path> sources, Consumer<String> info) {
+        for (Path relative : stamps.stamped()) {
+            if (!sources.contains(relative)) {
+                stamps.recordedClass(relative).ifPresent(c -> {
+                    if (deleteClass(c)) {
+                        info.accept("netc: deleted " + outputDirectory.relativize(c.toAbsolutePath()) + " ("
+                                + relative + " is gone)");
+                    }
+                });
+                stamps.delete(relative);
+            }
+        }
+    }
+
+    /** Deletes a class this plugin wrote; never a file outside the output directory (a tampered stamp). */
+    private boolean deleteClass(Path javaFile) {
+        Path abs = javaFile.toAbsolutePath().normalize();
+        if (!abs.startsWith(outputDirectory.toAbsolutePath().normalize()) || !abs.toString().endsWith(".java")) {
+            return false;
+        }
+        try {
+            return Files.deleteIfExists(abs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + abs, e);
+        }
     }
 
     private void claim(Map<Path, Path> owners, Path javaFile, Path relative) {

@@ -72,6 +72,29 @@ final class Stamps {
         AtomicFiles.write(stamp, out -> out.write(ByteBuffer.wrap(bytes)));
     }
 
+    /** The {@code .net} files (relative to the source directory) that have a stamp, sorted. */
+    java.util.List<Path> stamped() {
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).map(dir::relativize).map(Path::toString)
+                    .filter(n -> n.endsWith(".stamp")).map(n -> Path.of(n.substring(0, n.length() - 6)))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** Forgets {@code relativeFile}. */
+    void delete(Path relativeFile) {
+        try {
+            Files.deleteIfExists(stampOf(relativeFile));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot delete " + stampOf(relativeFile), e);
+        }
+    }
+
     Path stampOf(Path relativeFile) {
         return dir.resolve(relativeFile.toString() + ".stamp");
     }

@@ -125,6 +125,31 @@ class NetcBuildTest {
     }
 
     @Test
+    void renamingTheNetworkDeletesTheOldClass() throws IOException {
+        Path net = write("m/softmax.net", SOFTMAX);
+        run(build(null, "1"));
+        Files.writeString(net, SOFTMAX.replace("network softmax_regression", "network renamed"));
+        Files.setLastModifiedTime(net, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        run(build(null, "1"));
+        assertTrue(Files.exists(out().resolve("m/Renamed.java")));
+        assertFalse(Files.exists(out().resolve("m/SoftmaxRegression.java")), "the old class is not compiled on");
+    }
+
+    @Test
+    void aDeletedModelTakesItsClassAndStampAlong() throws IOException {
+        Path net = write("m/softmax.net", SOFTMAX);
+        write("m/other.net", SOFTMAX.replace("softmax_regression", "other_net"));
+        run(build(null, "1"));
+        Files.delete(net);
+        NetcBuild.Result r = run(build(null, "1"));
+        assertEquals(1, r.upToDate());
+        assertFalse(Files.exists(out().resolve("m/SoftmaxRegression.java")));
+        assertTrue(Files.exists(out().resolve("m/OtherNet.java")));
+        assertFalse(Files.exists(project.resolve("target/netc-stamps/m/softmax.net.stamp")));
+        assertTrue(infos.contains("netc: deleted m/SoftmaxRegression.java (m/softmax.net is gone)"), infos.toString());
+    }
+
+    @Test
     void includesAndExcludesPickTheFiles() throws IOException {
         write("a/one.net", SOFTMAX);
         write("b/two.net", SOFTMAX.replace("softmax_regression", "other_net"));
