@@ -84,6 +84,17 @@ class NetcBuildTest {
     }
 
     @Test
+    void scalarKernelsNeedNoVectorApi() throws IOException {
+        write("softmax.net", SOFTMAX);
+        NetcBuild scalar = new NetcBuild(src(), List.of("**/*.net"), List.of(), out(), null, false,
+                new Stamps(project.resolve("target/netc-stamps"), FileTime.fromMillis(0)), "1");
+        run(scalar);
+        String source = Files.readString(out().resolve("SoftmaxRegression.java"));
+        assertFalse(source.contains("jdk.incubator.vector"));
+        assertFalse(source.contains("\npackage "), "a file at the root has no package");
+    }
+
+    @Test
     void aSecondRunLeavesAnUpToDateClassAloneAndATouchedModelIsCompiledAgain() throws IOException {
         Path net = write("m/softmax.net", SOFTMAX);
         run(build(null, "1"));
