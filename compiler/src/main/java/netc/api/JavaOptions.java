@@ -1,5 +1,7 @@
 package netc.api;
 
+import netc.compiler.internal.emit.EmitOptions;
+
 /**
  * How {@link Netc#generateJava} spells and builds a generated class.
  *
@@ -20,12 +22,15 @@ public record JavaOptions(String packageName, String className, boolean vectorKe
      * @param packageName   the package of the class; empty for the unnamed package
      * @param className     the simple class name, or null for the name derived from the network's name
      * @param vectorKernels true for Vector API kernels, false for scalar kernels only
-     * @throws IllegalArgumentException if {@code packageName} is null
+     * @throws IllegalArgumentException if {@code packageName} is null or not a Java package name (or under
+     *                                  {@code java.}), or {@code className} is not a legal class name; the message
+     *                                  quotes the name, e.g. {@code not a valid package name: '1st'}
      */
     public JavaOptions {
         if (packageName == null) {
             throw new IllegalArgumentException("packageName must not be null (use \"\" for the unnamed package)");
         }
+        new EmitOptions(packageName, className == null ? "C" : className, vectorKernels);
     }
 
     /** {@return package {@value #DEFAULT_PACKAGE}, the class named after the network, Vector API kernels} */

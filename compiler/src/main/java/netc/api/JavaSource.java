@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import netc.compiler.internal.driver.Compilation;
+import netc.compiler.internal.source.Diagnostics;
 import netc.runtime.InputException;
 
 /**
@@ -30,6 +31,15 @@ public final class JavaSource {
     /** {@return the binary name, e.g. {@code netc.generated.MnistMlp}} */
     public String qualifiedName() {
         return compilation.emitOptions().qualifiedName();
+    }
+
+    /**
+     * {@return the compiler's warnings about the model, as the command line prints them} Each starts
+     * {@code file:line:col: warning:} and shows the source line; empty when there are none.
+     */
+    public String warnings() {
+        var model = compilation.model();
+        return model.warnings().isEmpty() ? "" : Diagnostics.renderCapped(model.warnings(), model.source(), "warning");
     }
 
     /** {@return the compilation unit's text (pure ASCII)} */

@@ -73,8 +73,7 @@ public final class Netc {
      * @param netFile the model file
      * @param options package, class name and kernels
      * @return the class's source
-     * @throws ModelException if the file is missing or unreadable, the model has a mistake, or the class or package
-     *                        name is not a legal Java name
+     * @throws ModelException if the file is missing or unreadable, or the model has a mistake
      */
     public static JavaSource generateJava(Path netFile, JavaOptions options) {
         SourceFile source = read(netFile);

@@ -150,11 +150,23 @@ class NetcTest {
     }
 
     @Test
-    void anIllegalClassNameIsAModelException() throws Exception {
-        Path net = Files.writeString(dir.resolve("xor.net"), xor("names"));
-        ModelException e = assertThrows(ModelException.class,
-                () -> Netc.generateJava(net, JavaOptions.defaults().withClassName("class")));
-        assertTrue(e.getMessage().contains("class"), e.getMessage());
+    void illegalJavaNamesAreRefusedWhenTheOptionsAreMade() {
+        assertEquals("not a valid class name: 'class'", assertThrows(IllegalArgumentException.class,
+                () -> JavaOptions.defaults().withClassName("class")).getMessage());
+        assertEquals("not a valid package name: 'com.1st'", assertThrows(IllegalArgumentException.class,
+                () -> JavaOptions.defaults().withPackage("com.1st")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> JavaOptions.defaults().withPackage("java.model")).getMessage().contains("reserved"));
+    }
+
+    @Test
+    void warningsComeWithTheSource() throws Exception {
+        Path quiet = Files.writeString(dir.resolve("quiet.net"), xor("warnings"));
+        assertEquals("", Netc.generateJava(quiet, JavaOptions.defaults()).warnings());
+        // A parameter the loss does not depend on is worth a warning.
+        Path unused = Files.writeString(dir.resolve("unused.net"), xor("warnings") + "param spare[3]\n");
+        String w = Netc.generateJava(unused, JavaOptions.defaults()).warnings();
+        assertTrue(w.startsWith(unused + ":") && w.contains("warning:"), w);
     }
 
     @Test

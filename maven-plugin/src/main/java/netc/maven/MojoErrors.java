@@ -1,6 +1,6 @@
 package netc.maven;
 
-import netc.compiler.internal.source.UserError;
+import netc.api.ModelException;
 import netc.runtime.InputException;
 import org.apache.maven.plugin.AbstractMojoExecutionException;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -17,7 +17,7 @@ final class MojoErrors {
     }
 
     static AbstractMojoExecutionException of(RuntimeException e) {
-        if (e instanceof UserError || e instanceof InputException) {
+        if (e instanceof ModelException || e instanceof InputException) {
             return new MojoFailureException(e.getMessage());
         }
         if (e instanceof java.io.UncheckedIOException io) {

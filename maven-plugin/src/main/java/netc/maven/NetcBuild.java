@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import netc.compiler.internal.source.UserError;
+import netc.runtime.InputException;
 import java.util.function.Consumer;
 
 /**
@@ -102,7 +102,7 @@ record NetcBuild(Path sourceDirectory, List<String> includes, List<String> exclu
     private void claim(Map<Path, Path> owners, Path javaFile, Path relative) {
         Path other = owners.putIfAbsent(javaFile, relative);
         if (other != null) {
-            throw new UserError(sourceDirectory.resolve(relative).toString(), "its class "
+            throw new InputException(sourceDirectory.resolve(relative).toString(), "its class "
                     + outputDirectory.relativize(javaFile) + " is also generated from " + sourceDirectory.resolve(other)
                     + "; rename one of the networks or put the files in different packages");
         }

@@ -1,8 +1,8 @@
 package netc.maven;
 
 import java.nio.file.Path;
-import netc.compiler.internal.emit.EmitOptions;
-import netc.compiler.internal.source.UserError;
+import netc.api.JavaOptions;
+import netc.runtime.InputException;
 
 /** The Java package of a generated class: the configured one, or the {@code .net} file's directory. */
 final class PackageNames {
@@ -15,7 +15,7 @@ final class PackageNames {
      *
      * @param relativeFile the {@code .net} file relative to the source directory
      * @param file         the same file as named in messages
-     * @throws UserError if the directories do not spell a valid package
+     * @throws InputException if the directories do not spell a valid package
      */
     static String of(Path relativeFile, String configured, Path file) {
         if (configured != null) {
@@ -40,9 +40,9 @@ final class PackageNames {
 
     private static void requireValid(String packageName, Path file, String what) {
         try {
-            new EmitOptions(packageName, "C", false);
+            new JavaOptions(packageName, null, false);
         } catch (IllegalArgumentException e) {
-            throw new UserError(file.toString(), what + " is not a valid Java package name; move the file or set "
+            throw new InputException(file.toString(), what + " is not a valid Java package name; move the file or set "
                     + "<packageName>");
         }
     }

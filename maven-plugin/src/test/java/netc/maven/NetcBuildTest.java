@@ -15,7 +15,8 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import netc.compiler.internal.source.UserError;
+import netc.api.ModelException;
+import netc.runtime.InputException;
 import org.apache.maven.plugin.AbstractMojoExecutionException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -173,7 +174,7 @@ class NetcBuildTest {
     @Test
     void aMistakeInTheModelFailsTheBuildWithItsPositionAndWritesNothing() throws IOException {
         Path net = write("m/bad.net", SOFTMAX.replace("p = softmax(W x + b)", "p = softmax(W x + c)"));
-        UserError e = assertThrows(UserError.class, () -> run(build(null, "1")));
+        ModelException e = assertThrows(ModelException.class, () -> run(build(null, "1")));
         AbstractMojoExecutionException m = MojoErrors.of(e);
         assertInstanceOf(MojoFailureException.class, m);
         assertTrue(m.getMessage().startsWith(net + ":9:19: error: unknown name 'c'"), m.getMessage());
@@ -201,7 +202,7 @@ class NetcBuildTest {
     void twoModelsGivingTheSameClassAreAUserErrorNamingBoth() throws IOException {
         write("a/one.net", SOFTMAX);
         Path second = write("b/two.net", SOFTMAX);
-        UserError e = assertThrows(UserError.class, () -> run(build("com.example", "1")));
+        InputException e = assertThrows(InputException.class, () -> run(build("com.example", "1")));
         assertEquals(second + ": error: its class com/example/SoftmaxRegression.java is also generated from "
                 + src().resolve("a/one.net") + "; rename one of the networks or put the files in different packages",
                 e.getMessage());
@@ -214,7 +215,7 @@ class NetcBuildTest {
         Path java = out().resolve("com/example/SoftmaxRegression.java");
         Object first = identity(java);
         Path second = write("b/two.net", SOFTMAX);
-        UserError e = assertThrows(UserError.class, () -> run(build("com.example", "1")));
+        InputException e = assertThrows(InputException.class, () -> run(build("com.example", "1")));
         assertTrue(e.getMessage().startsWith(second + ": error: its class com/example/SoftmaxRegression.java is "
                 + "also generated from " + src().resolve("a/one.net")), e.getMessage());
         assertEquals(first, identity(java), "the first model's class is not replaced by the second's");

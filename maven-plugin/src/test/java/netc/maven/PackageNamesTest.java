@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
-import netc.compiler.internal.source.UserError;
+import netc.runtime.InputException;
 import org.junit.jupiter.api.Test;
 
 class PackageNamesTest {
@@ -27,7 +27,7 @@ class PackageNamesTest {
 
     @Test
     void aDirectoryThatIsNoJavaPackageIsAUserErrorNamingTheFile() {
-        UserError e = assertThrows(UserError.class,
+        InputException e = assertThrows(InputException.class,
                 () -> PackageNames.of(Path.of("my-models/mlp.net"), null, Path.of("src/main/netc/my-models/mlp.net")));
         assertEquals("src/main/netc/my-models/mlp.net: error: the directory my-models (package 'my-models') is not a "
                 + "valid Java package name; move the file or set <packageName>", e.getMessage());
@@ -35,7 +35,7 @@ class PackageNamesTest {
 
     @Test
     void aConfiguredPackageThatIsNoJavaPackageIsAUserError() {
-        UserError e = assertThrows(UserError.class, () -> PackageNames.of(Path.of("mlp.net"), "java.model", FILE));
+        InputException e = assertThrows(InputException.class, () -> PackageNames.of(Path.of("mlp.net"), "java.model", FILE));
         assertEquals("src/main/netc/x.net: error: <packageName> 'java.model' is not a valid Java package name; "
                 + "move the file or set <packageName>", e.getMessage());
     }
