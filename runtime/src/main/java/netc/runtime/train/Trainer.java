@@ -17,8 +17,9 @@ import netc.runtime.data.Dataset;
  *
  * <p>Each epoch shuffles the training samples (the order depends only on the seed and the epoch number), runs
  * the mini-batches in that order (the last one may be shorter), and then evaluates the test set and reports an
- * {@link EpochReport} to the listener. The loss of every batch is checked: if it or the gradient is not finite,
- * training stops with a {@link TrainingDivergedException} and the parameters keep their last good values.
+ * {@link EpochReport} to the listener, which may end the run early ({@link ProgressListener#stopRequested()}).
+ * The loss of every batch is checked: if it or the gradient is not finite, training stops with a
+ * {@link TrainingDivergedException} and the parameters keep their last good values.
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder(network).optimizer(new Adam(1e-3)).epochs(10).batchSize(64).seed(42)
@@ -103,7 +104,8 @@ public final class Trainer {
      * @param params the parameter vector, {@link ModelSpec#paramCount()} floats, already initialised
      * @param train  the training set
      * @param test   the set evaluated after each epoch, or null
-     * @return one report per epoch
+     * @return one report per completed epoch: all of them, or fewer when the listener stopped the run early (see
+     *         {@link ProgressListener#stopRequested()})
      * @throws InputException              if a data set does not fit the network
      * @throws TrainingDivergedException   if the loss or gradient stops being finite
      */
@@ -166,6 +168,9 @@ public final class Trainer {
                 lossSum += loss * batch.count;
                 lastFinite = loss;
                 listener.batchDone(epoch, k + 1, batches, loss);
+                if (listener.stopRequested()) {
+                    return reports; // mid-epoch: this epoch's steps are applied, but it is not complete to report
+                }
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             Evaluation eval = evaluator == null ? null : evaluator.evaluate(params, test);
@@ -175,6 +180,9 @@ public final class Trainer {
                     seconds);
             reports.add(report);
             listener.epochDone(report);
+            if (listener.stopRequested()) {
+                break;
+            }
         }
         return reports;
     }

@@ -187,6 +187,77 @@ class TrainerTest {
     }
 
     @Test
+    void aListenerThatStopsAfterAnEpochEndsTheRunWithTheWeightsOfThatEpoch() {
+        SoftmaxRegression net = new SoftmaxRegression(2, 3);
+        float[] stopped = Initializer.initialize(net.spec(), 1);
+        List<EpochReport> seen = new ArrayList<>();
+        ProgressListener stopAtTwo = ProgressListener.stopWhen(r -> r.epoch() == 2);
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+                seen.add(report);
+                stopAtTwo.epochDone(report);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stopAtTwo.stopRequested();
+            }
+        };
+        // Constant rate: with cosine decay a 5-epoch run's first two epochs would differ from a 2-epoch run's.
+        List<EpochReport> reports = builder(net).optimizer(new Sgd(0.5)).epochs(5).batchSize(16).seed(3)
+                .listener(listener).build().train(stopped, blobs("train", 300, 1), blobs("test", 90, 2));
+        assertEquals(2, reports.size());
+        assertEquals(reports, seen);
+
+        float[] twoEpochs = Initializer.initialize(net.spec(), 1);
+        builder(net).optimizer(new Sgd(0.5)).epochs(2).batchSize(16).seed(3).build()
+                .train(twoEpochs, blobs("train", 300, 1), blobs("test", 90, 2));
+        assertArrayEquals(twoEpochs, stopped);
+    }
+
+    @Test
+    void aListenerThatStopsAfterABatchEndsTheRunMidEpochWithThoseStepsApplied() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        List<String> events = new ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            private int batchesDone;
+
+            @Override
+            public void epochDone(EpochReport report) {
+                events.add("epoch " + report.epoch());
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                batchesDone++;
+                events.add(epoch + ":" + batch);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return batchesDone == 4; // epoch 2, batch 1 (3 batches per epoch)
+            }
+        };
+        float[] params = {1f, 1f};
+        List<EpochReport> reports = builder(net).optimizer(new Sgd(0.125)).epochs(5).batchSize(4).listener(listener)
+                .build().train(params, ten(), ten());
+        assertEquals(1, reports.size(), "only the complete epoch is reported");
+        assertEquals(List.of("1:1", "1:2", "1:3", "epoch 1", "2:1"), events);
+        assertEquals(4, net.calls);
+        // Four steps of -0.125 each (the gradient is all ones): the last one before the stop is applied.
+        assertArrayEquals(new float[] {0.5f, 0.5f}, params);
+    }
+
+    @Test
+    void stopWhenStopsAfterTheFirstEpochThatMeetsTheCondition() {
+        List<EpochReport> reports = builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(10).batchSize(4)
+                .listener(ProgressListener.stopWhen(r -> r.epoch() >= 3)).build().train(new float[2], ten(), null);
+        assertEquals(3, reports.size());
+        assertEquals(3, reports.get(2).epoch());
+    }
+
+    @Test
     void aNanLossStopsTrainingAndKeepsTheLastGoodParameters() {
         ScriptedNetwork net = new ScriptedNetwork();
         net.badCall = 6; // 3 batches per epoch: epoch 2, batch 3
