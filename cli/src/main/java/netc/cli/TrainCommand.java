@@ -38,8 +38,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code netc train}: compile with Janino, then mini-batch training with a line per epoch. */
-@Command(name = "train", defaultValueProvider = TrainCommand.Defaults.class, description = {"Compile a .net file in process and train it with mini-batch gradient "
-        + "descent, printing loss, test accuracy and throughput after every epoch.", ""})
+@Command(name = "train", defaultValueProvider = TrainCommand.Defaults.class, description = {"Compile a .net file "
+        + "in process and train it with mini-batch gradient descent, printing loss, test accuracy and throughput "
+        + "after every epoch.", ""})
 final class TrainCommand implements Callable<Integer> {
     /** The optimizers and their default learning rates. */
     enum OptimizerKind {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code netc predict}: a CSV line per sample, equal to the Predictor's values, and every way the inputs can be wrong. */
+/** {@code netc predict}: a CSV line per sample, equal to the Predictor's values; every way the inputs can be wrong. */
 class PredictCommandTest {
     private static final Path SOFTMAX = sample("softmax_regression.net");
     private static final Path LOGISTIC = sample("logistic_regression.net");

@@ -61,8 +61,10 @@ public final class Trainer {
     }
 
     /**
-     * A builder that starts from {@link TrainingDefaults}, the settings {@code netc train} uses: momentum 0.9 at
-     * learning rate 0.05 with cosine decay, 10 epochs, batch size 128, seed 0, 2 threads capped at the cores.
+     * A builder that starts from {@link TrainingDefaults}, the settings {@code netc train} uses: momentum
+     * {@value Momentum#DEFAULT_MOMENTUM} at learning rate {@value TrainingDefaults#MOMENTUM_LEARNING_RATE} with cosine
+     * decay, {@value TrainingDefaults#EPOCHS} epochs, batch size {@value TrainingDefaults#BATCH_SIZE}, seed
+     * {@value TrainingDefaults#SEED}, {@value TrainingDefaults#THREADS} threads capped at the cores.
      */
     public static Builder builder(Network network) {
         return new Builder(network);
