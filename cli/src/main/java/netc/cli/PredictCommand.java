@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -78,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         CommonOptions.requireAtLeastOne("--threads", threads);
         checkOut();
@@ -90,25 +91,31 @@ final class PredictCommand implements Callable<Integer> {
         samples.requireFits(ms);
         Network net = NetCompiler.compile(checked, model.options()).load();
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
-        String csv;
         try (Parallel pool = Parallel.threads(cores)) {
             net.setParallel(pool);
-            csv = lines(Predictor.of(net, params), samples);
+            Predictor predictor = Predictor.of(net, params);
+            if (out == null) {
+                write(predictor, samples, stdout::print);
+            } else {
+                AtomicFiles.write(out, channel -> write(predictor, samples, text -> {
+                    ByteBuffer buffer = StandardCharsets.UTF_8.encode(text);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                }));
+            }
             net.setParallel(Parallel.serial());
         }
-        if (out == null) {
-            stdout.print(csv);
-            return Main.OK;
+        if (out != null) {
+            stdout.printf(Locale.ROOT, "wrote %,d predictions of %s to %s%n", samples.n(), samples.name(), out);
         }
-        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(out, channel -> {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        });
-        stdout.printf(Locale.ROOT, "wrote %,d predictions of %s to %s%n", samples.n(), samples.name(), out);
         return Main.OK;
+    }
+
+    /** Where the CSV text goes, piece by piece. */
+    @FunctionalInterface
+    interface Sink {
+        void write(String text) throws IOException;
     }
 
     /** The samples to predict: a whole CSV file, or one split of an IDX directory or of the default data. */
@@ -155,44 +162,42 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * The CSV text: a header, then a line per sample. Floats print as {@link Float#toString}, the shortest decimal
-     * that reads back to the same float, so the file holds exactly what the predictor computed.
+     * Writes the CSV text: a header, then a line per sample, {@link Predictor#CHUNK} samples at a time so that only
+     * one chunk's outputs and text are in memory. Floats print as {@link Float#toString}, the shortest decimal that
+     * reads back to the same float, so the file holds exactly what the predictor computed.
      */
-    static String lines(Predictor predictor, Dataset samples) {
+    static void write(Predictor predictor, Dataset samples, Sink sink) throws IOException {
         ModelSpec ms = predictor.spec();
         boolean classes = ms.targetKind() == TargetKind.CLASSES;
-        int n = samples.n();
-        StringBuilder sb = new StringBuilder();
-        sb.append("index");
-        int width;
-        float[] values;
+        int width = classes ? predictor.probabilityCount() : ms.outputSize();
+        StringBuilder sb = new StringBuilder("index");
         if (classes) {
-            width = predictor.probabilityCount();
             sb.append(",class");
-            for (int k = 0; k < width; k++) {
-                sb.append(",p").append(k);
-            }
-            values = predictor.probabilities(samples.x(), n);
-        } else {
-            width = ms.outputSize();
-            for (int k = 0; k < width; k++) {
-                sb.append(",y").append(k);
-            }
-            values = predictor.predict(samples.x(), n);
         }
-        sb.append('\n');
-        for (int i = 0; i < n; i++) {
-            sb.append(i);
-            if (classes) {
-                // The arg-max of the probabilities is the class Evaluator counts for eval's accuracy: they are the
-                // outputs themselves, or [1 - p, p] for one sigmoid output, whose larger is class 1 iff p > 0.5.
-                sb.append(',').append(Evaluator.predictedClass(values, i * width, width));
-            }
-            for (int k = 0; k < width; k++) {
-                sb.append(',').append(values[i * width + k]);
-            }
-            sb.append('\n');
+        for (int k = 0; k < width; k++) {
+            sb.append(classes ? ",p" : ",y").append(k);
         }
-        return sb.toString();
+        sink.write(sb.append('\n').toString());
+        int in = ms.inputSize();
+        for (int start = 0; start < samples.n(); start += Predictor.CHUNK) {
+            int n = Math.min(Predictor.CHUNK, samples.n() - start);
+            float[] x = Arrays.copyOfRange(samples.x(), start * in, (start + n) * in);
+            float[] values = classes ? predictor.probabilities(x, n) : predictor.predict(x, n);
+            sb.setLength(0);
+            for (int i = 0; i < n; i++) {
+                sb.append(start + i);
+                if (classes) {
+                    // The arg-max of the probabilities is the class Evaluator counts for eval's accuracy: they are
+                    // the outputs themselves, or [1 - p, p] for one sigmoid output, whose larger is class 1 iff
+                    // p > 0.5.
+                    sb.append(',').append(Evaluator.predictedClass(values, i * width, width));
+                }
+                for (int k = 0; k < width; k++) {
+                    sb.append(',').append(values[i * width + k]);
+                }
+                sb.append('\n');
+            }
+            sink.write(sb.toString());
+        }
     }
 }

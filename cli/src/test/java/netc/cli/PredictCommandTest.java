@@ -128,6 +128,26 @@ class PredictCommandTest {
     }
 
     @Test
+    void moreSamplesThanOneChunkAreNumberedAndPredictedAcrossTheChunks() {
+        int n = 2 * Predictor.CHUNK + 52;
+        StringBuilder sb = new StringBuilder();
+        float[] x = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = (i % 97) / 97f;
+            x[2 * i + 1] = (i % 13) / 13f;
+            sb.append(i % 2).append(',').append(x[2 * i]).append(',').append(x[2 * i + 1]).append('\n');
+        }
+        Path csv = Cli.write(dir.resolve("many.csv"), sb.toString());
+        String[][] rows = rows(Cli.run("predict", XOR, "--weights", xorWeights, "--data", csv).assertSuccess().out());
+        assertEquals(n, rows.length);
+        float[] expected = predictor(XOR, xorWeights).predict(x, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Integer.toString(i), rows[i][0]);
+            assertEquals(expected[i], Float.parseFloat(rows[i][1]), 0f, "sample " + i);
+        }
+    }
+
+    @Test
     void outWritesTheSameLinesToAFile() {
         String toStdout = Cli.run("predict", XOR, "--weights", xorWeights, "--data", xorCsv).assertSuccess().out();
         Path file = dir.resolve("p.csv");
