@@ -59,7 +59,7 @@ public final class Evaluator {
                 : Double.NaN);
     }
 
-    /** The predicted class of every sample of {@code data}; only for class targets. */
+    /** The predicted class of every sample of {@code data} ({@link #predictedClass}); only for class targets. */
     public int[] predict(float[] params, Dataset data) {
         ModelSpec spec = network.spec();
         if (spec.targetKind() != TargetKind.CLASSES) {
