@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "netc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Compiles neural networks written as .net files to Java and trains them.", ""},
         subcommands = {CheckCommand.class, GradCommand.class, GenerateCommand.class, TrainCommand.class,
-            EvalCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class},
+            EvalCommand.class, PredictCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  netc check samples/nets/mnist_mlp.net",
             "  netc train samples/nets/mnist_mlp.net --epochs 10 --save mlp.safetensors",
             "  netc eval samples/nets/mnist_mlp.net --weights mlp.safetensors",
+            "  netc predict samples/nets/mnist_mlp.net --weights mlp.safetensors --out predictions.csv",
             "  netc generate samples/nets/mnist_mlp.net --out generated --package com.example"})
 public final class Main implements Runnable {
     public static final int OK = 0;

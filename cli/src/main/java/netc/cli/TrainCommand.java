@@ -26,20 +26,26 @@ import netc.runtime.train.Optimizer;
 import netc.runtime.train.ProgressListener;
 import netc.runtime.train.Sgd;
 import netc.runtime.train.Trainer;
+import netc.runtime.train.TrainingDefaults;
 import netc.runtime.train.TrainingDivergedException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code netc train}: compile with Janino, then mini-batch training with a line per epoch. */
-@Command(name = "train", description = {"Compile a .net file in process and train it with mini-batch gradient "
-        + "descent, printing loss, test accuracy and throughput after every epoch.", ""})
+@Command(name = "train", defaultValueProvider = TrainCommand.Defaults.class, description = {"Compile a .net file "
+        + "in process and train it with mini-batch gradient descent, printing loss, test accuracy and throughput "
+        + "after every epoch.", ""})
 final class TrainCommand implements Callable<Integer> {
     /** The optimizers and their default learning rates. */
     enum OptimizerKind {
-        sgd(0.1), momentum(0.05), adam(Adam.DEFAULT_LEARNING_RATE);
+        sgd(TrainingDefaults.SGD_LEARNING_RATE), momentum(TrainingDefaults.MOMENTUM_LEARNING_RATE),
+        adam(TrainingDefaults.ADAM_LEARNING_RATE);
 
         final double defaultRate;
 
@@ -76,32 +82,33 @@ final class TrainCommand implements Callable<Integer> {
             + "stops at a row of both numbers and text.")
     CsvReader.Header csvHeader;
 
-    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Passes over the training set "
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set "
             + "(default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "128", paramLabel = "B", description = "Mini-batch size (default: "
+    @Option(names = "--batch", paramLabel = "B", description = "Mini-batch size (default: "
             + "${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--optimizer", defaultValue = "momentum", paramLabel = "NAME", description = "sgd, momentum "
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum "
             + "(0.9) or adam (default: ${DEFAULT-VALUE}).")
     OptimizerKind optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.1 for sgd, 0.05 for "
-            + "momentum, 0.001 for adam).")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: "
+            + TrainingDefaults.SGD_LEARNING_RATE + " for sgd, " + TrainingDefaults.MOMENTUM_LEARNING_RATE
+            + " for momentum, " + TrainingDefaults.ADAM_LEARNING_RATE + " for adam).")
     Double lr;
 
-    @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "NAME", description = "Learning rate over "
+    @Option(names = "--schedule", paramLabel = "NAME", description = "Learning rate over "
             + "the run: constant, or cosine decay from --lr to zero at the last step (default: ${DEFAULT-VALUE}).")
     LearningRateSchedule schedule;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seeds initialisation and "
+    @Option(names = "--seed", paramLabel = "S", description = "Seeds initialisation and "
             + "shuffling; the same seed, data and settings give the same weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--threads", paramLabel = "T", description = "Threads for the kernels (default: ${DEFAULT-VALUE}, "
-            + "capped at the number of cores).", defaultValue = "2")
+            + "capped at the number of cores).")
     int threads;
 
     @Option(names = "--init", paramLabel = "W.safetensors", description = "Start from these weights instead of "
@@ -115,6 +122,28 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /**
+     * The defaults of --epochs, --batch, --optimizer, --schedule, --seed and --threads come from
+     * {@link TrainingDefaults}, which {@link Trainer#builder} starts from too: one definition for both.
+     */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            return switch (option.longestName()) {
+                case "--epochs" -> Integer.toString(TrainingDefaults.EPOCHS);
+                case "--batch" -> Integer.toString(TrainingDefaults.BATCH_SIZE);
+                case "--optimizer" -> TrainingDefaults.optimizer().name();
+                case "--schedule" -> TrainingDefaults.SCHEDULE.name().toLowerCase(Locale.ROOT);
+                case "--seed" -> Long.toString(TrainingDefaults.SEED);
+                case "--threads" -> Integer.toString(TrainingDefaults.THREADS);
+                default -> null;
+            };
+        }
+    }
 
     @Override
     public Integer call() {

@@ -5,6 +5,7 @@ import netc.compiler.internal.driver.Compilation;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
+import netc.runtime.Predictor;
 import netc.runtime.data.Dataset;
 import netc.runtime.io.Safetensors;
 import netc.runtime.train.Evaluation;
@@ -21,7 +22,7 @@ import netc.runtime.train.Trainer;
  *
  * <p><b>Threads.</b> A {@code Model} is immutable and safe to share. The {@link Network} instances it makes are not
  * (each owns scratch buffers): give each thread its own {@link #newNetwork()}, or its own {@link #trainer()} or
- * {@link #evaluate} call, which make their own.
+ * {@link #evaluate} call, which make their own. A {@link #predictor} is safe to share.
  */
 public final class Model {
     private final Class<?> type;
@@ -106,6 +107,19 @@ public final class Model {
         Network network = newNetwork();
         network.setParallel(Parallel.serial());
         return new Evaluator(network, 1000).evaluate(weights, data);
+    }
+
+    /**
+     * A predictor for these weights: output values, predicted class and class probabilities of one sample or a
+     * batch. It is safe to share between threads, and concurrent calls run in parallel, each on a network instance
+     * of its own (see {@link Predictor#pooled}).
+     *
+     * @param weights {@link ModelSpec#paramCount()} values; the predictor keeps a copy
+     * @return the predictor
+     */
+    public Predictor predictor(float[] weights) {
+        requireWeights(weights);
+        return Predictor.pooled(this::newNetwork, weights);
     }
 
     /**

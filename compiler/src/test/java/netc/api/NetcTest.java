@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import netc.runtime.InputException;
+import netc.runtime.Predictor;
 import netc.runtime.data.Dataset;
 import netc.runtime.train.Adam;
 import netc.runtime.train.EpochReport;
@@ -60,9 +61,52 @@ class NetcTest {
         assertEquals(500, reports.size());
         Evaluation e = model.evaluate(w, xorData());
         assertTrue(e.loss() < 0.1, "loss after training " + e.loss());
+        Predictor predictor = model.predictor(w);
+        float[][] inputs = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+        float[] expected = {0, 1, 1, 0};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(expected[i], Math.round(predictor.predict(inputs[i])[0]), "xor" + java.util.Arrays.toString(inputs[i]));
+        }
         Path file = dir.resolve("xor.safetensors");
         model.saveWeights(file, w);
         assertArrayEquals(w, model.loadWeights(file));
+    }
+
+    @Test
+    void aSharedPredictorGivesEachThreadItsOwnAnswers() throws Exception {
+        Model model = Netc.compile("xor.net", xor("predictor threads"));
+        float[] w = model.initialWeights(5);
+        Predictor shared = model.predictor(w);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        float[][] inputs = new float[400][2];
+        float[][] expected = new float[400][];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i][0] = (float) random.nextDouble(-2, 2);
+            inputs[i][1] = (float) random.nextDouble(-2, 2);
+            expected[i] = Predictor.of(model.newNetwork(), w).predict(inputs[i]);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = t;
+                results.add(pool.submit(() -> {
+                    for (int round = 0; round < 20; round++) {
+                        for (int i = first; i < inputs.length; i += 4) {
+                            if (!java.util.Arrays.equals(expected[i], shared.predict(inputs[i]))) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> f : results) {
+                assertTrue(f.get(), "a thread got another sample's answer");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

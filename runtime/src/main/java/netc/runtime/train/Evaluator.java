@@ -9,7 +9,8 @@ import netc.runtime.data.Dataset;
  * Measures mean loss and accuracy of a network over a whole data set, in batches.
  *
  * <p>The predicted class of a sample is the index of the largest output (the first one on ties); a network with a
- * single output (a sigmoid for two classes) predicts class 1 iff the output is above 0.5. Sums are kept in double.
+ * single output (a sigmoid for two classes) predicts class 1 iff the output is above 0.5. NaN outputs never win, and
+ * a sample whose outputs are all NaN counts as wrong (see {@link #predictedClass}). Sums are kept in double.
  * Not thread-safe: it uses the network, which owns scratch buffers.
  */
 public final class Evaluator {
@@ -58,7 +59,7 @@ public final class Evaluator {
                 : Double.NaN);
     }
 
-    /** The predicted class of every sample of {@code data}; only for class targets. */
+    /** The predicted class of every sample of {@code data} ({@link #predictedClass}); only for class targets. */
     public int[] predict(float[] params, Dataset data) {
         ModelSpec spec = network.spec();
         if (spec.targetKind() != TargetKind.CLASSES) {
@@ -78,18 +79,27 @@ public final class Evaluator {
     }
 
     /**
-     * The class predicted by the output row at {@code out[offset .. offset + outputSize)}: the arg-max, or for a
-     * single output {@code 1} iff it is above 0.5.
+     * The class predicted by the output row at {@code out[offset .. offset + outputSize)}: the arg-max (the lowest
+     * index on ties), or for a single output {@code 1} iff it is above 0.5 and {@code 0} iff it is at most 0.5.
+     *
+     * <p>A NaN output is never the maximum: the arg-max is taken over the other outputs, and a row with no number
+     * in it (every output NaN, or a single NaN output) predicts no class, {@code -1}, which matches no label: broken
+     * outputs never count as correct predictions.
+     *
+     * @return the class index, or {@code -1} when the outputs hold no number to choose by
      */
     public static int predictedClass(float[] out, int offset, int outputSize) {
         if (outputSize == 1) {
-            return out[offset] > 0.5f ? 1 : 0;
+            float p = out[offset];
+            return p > 0.5f ? 1 : p <= 0.5f ? 0 : -1;
         }
-        int best = 0;
-        float max = out[offset];
-        for (int k = 1; k < outputSize; k++) {
-            if (out[offset + k] > max) {
-                max = out[offset + k];
+        int best = -1;
+        float max = Float.NaN;
+        for (int k = 0; k < outputSize; k++) {
+            float v = out[offset + k];
+            // Strictly greater: the first of equal maxima wins. NaN compares false both ways, so it never wins.
+            if (v > max || (best < 0 && v == v)) {
+                max = v;
                 best = k;
             }
         }

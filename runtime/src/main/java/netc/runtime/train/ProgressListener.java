@@ -1,7 +1,19 @@
 package netc.runtime.train;
 
+import java.util.function.Predicate;
+
 /**
- * Receives a trainer's progress; called on the training thread, so keep it quick (print, store, draw a bar).
+ * Receives a trainer's progress, and may end the run early; called on the training thread, so keep it quick (print,
+ * store, draw a bar).
+ *
+ * <p>To stop early, override {@link #stopRequested()}: the trainer asks it after every batch and after every epoch,
+ * and when it answers {@code true}, {@link Trainer#train} returns the reports of the epochs completed so far, with
+ * the parameters as the last step left them. For the common case, stopping after an epoch whose report meets a
+ * condition, use {@link #stopWhen}:
+ *
+ * <pre>{@code
+ * trainer = Trainer.builder(network).listener(ProgressListener.stopWhen(r -> r.testAccuracy() >= 0.9)).build();
+ * }</pre>
  */
 @FunctionalInterface
 public interface ProgressListener {
@@ -21,5 +33,40 @@ public interface ProgressListener {
      * @param loss    the batch's mean loss (finite)
      */
     default void batchDone(int epoch, int batch, int batches, double loss) {
+    }
+
+    /**
+     * Whether training should end now; asked right after every {@link #batchDone} and every {@link #epochDone}.
+     * The default never stops.
+     *
+     * <p>Answering {@code true} after a batch ends the run in the middle of an epoch: that epoch's steps stay in the
+     * parameters, but it gets no report (its test set is not evaluated). The answer may come from a flag another
+     * thread sets (make it {@code volatile}), for a cancel button.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
+    /**
+     * A listener that ends the run after the first epoch whose report satisfies {@code condition}; that epoch's
+     * report is the last one {@link Trainer#train} returns.
+     */
+    static ProgressListener stopWhen(Predicate<EpochReport> condition) {
+        if (condition == null) {
+            throw new IllegalArgumentException("condition must not be null");
+        }
+        return new ProgressListener() {
+            private boolean met;
+
+            @Override
+            public void epochDone(EpochReport report) {
+                met |= condition.test(report);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return met;
+            }
+        };
     }
 }

@@ -17,8 +17,9 @@ import netc.runtime.data.Dataset;
  *
  * <p>Each epoch shuffles the training samples (the order depends only on the seed and the epoch number), runs
  * the mini-batches in that order (the last one may be shorter), and then evaluates the test set and reports an
- * {@link EpochReport} to the listener. The loss of every batch is checked: if it or the gradient is not finite,
- * training stops with a {@link TrainingDivergedException} and the parameters keep their last good values.
+ * {@link EpochReport} to the listener, which may end the run early ({@link ProgressListener#stopRequested()}).
+ * The loss of every batch is checked: if it or the gradient is not finite, training stops with a
+ * {@link TrainingDivergedException} and the parameters keep their last good values.
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder(network).optimizer(new Adam(1e-3)).epochs(10).batchSize(64).seed(42)
@@ -59,25 +60,44 @@ public final class Trainer {
         this.schedule = b.schedule;
     }
 
-    /** A builder with the defaults: Adam with its defaults, 10 epochs, batch size 64, seed 0, 1 thread. */
+    /**
+     * A builder that starts from {@link TrainingDefaults}, the settings {@code netc train} uses: momentum
+     * {@value Momentum#DEFAULT_MOMENTUM} at learning rate {@value TrainingDefaults#MOMENTUM_LEARNING_RATE} with cosine
+     * decay, {@value TrainingDefaults#EPOCHS} epochs, batch size {@value TrainingDefaults#BATCH_SIZE}, seed
+     * {@value TrainingDefaults#SEED}, {@value TrainingDefaults#THREADS} threads capped at the cores.
+     */
     public static Builder builder(Network network) {
         return new Builder(network);
     }
 
+    /** The optimizer, which keeps its state across calls of {@link #train}. */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** Passes over the training set per call of {@link #train}. */
     public int epochs() {
         return epochs;
     }
 
+    /** Samples per mini-batch (the last batch of an epoch may be shorter). */
     public int batchSize() {
         return batchSize;
     }
 
+    /** The seed of the per-epoch shuffles. */
     public long seed() {
         return seed;
+    }
+
+    /** How the learning rate changes over a run. */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** Threads the kernels use when the trainer creates its own pool (ignored when a pool was given). */
+    public int threads() {
+        return threads;
     }
 
     /**
@@ -86,7 +106,8 @@ public final class Trainer {
      * @param params the parameter vector, {@link ModelSpec#paramCount()} floats, already initialised
      * @param train  the training set
      * @param test   the set evaluated after each epoch, or null
-     * @return one report per epoch
+     * @return one report per completed epoch: all of them, or fewer when the listener stopped the run early (see
+     *         {@link ProgressListener#stopRequested()})
      * @throws InputException              if a data set does not fit the network
      * @throws TrainingDivergedException   if the loss or gradient stops being finite
      */
@@ -149,6 +170,9 @@ public final class Trainer {
                 lossSum += loss * batch.count;
                 lastFinite = loss;
                 listener.batchDone(epoch, k + 1, batches, loss);
+                if (listener.stopRequested()) {
+                    return reports; // mid-epoch: this epoch's steps are applied, but it is not complete to report
+                }
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             Evaluation eval = evaluator == null ? null : evaluator.evaluate(params, test);
@@ -158,6 +182,9 @@ public final class Trainer {
                     seconds);
             reports.add(report);
             listener.epochDone(report);
+            if (listener.stopRequested()) {
+                break;
+            }
         }
         return reports;
     }
@@ -244,14 +271,14 @@ public final class Trainer {
      */
     public static final class Builder {
         private final Network network;
-        private Optimizer optimizer = Adam.defaults();
-        private int epochs = 10;
-        private int batchSize = 64;
-        private long seed;
-        private int threads = 1;
+        private Optimizer optimizer = TrainingDefaults.optimizer();
+        private int epochs = TrainingDefaults.EPOCHS;
+        private int batchSize = TrainingDefaults.BATCH_SIZE;
+        private long seed = TrainingDefaults.SEED;
+        private int threads = TrainingDefaults.threads();
         private Parallel parallel;
         private ProgressListener listener = ProgressListener.NONE;
-        private LearningRateSchedule schedule = LearningRateSchedule.CONSTANT;
+        private LearningRateSchedule schedule = TrainingDefaults.SCHEDULE;
 
         private Builder(Network network) {
             if (network == null) {
@@ -260,16 +287,19 @@ public final class Trainer {
             this.network = network;
         }
 
+        /** The optimizer; the default is {@link TrainingDefaults#optimizer()}. */
         public Builder optimizer(Optimizer value) {
             this.optimizer = value;
             return this;
         }
 
+        /** Passes over the training set; the default is {@value TrainingDefaults#EPOCHS}. */
         public Builder epochs(int value) {
             this.epochs = value;
             return this;
         }
 
+        /** Samples per mini-batch; the default is {@value TrainingDefaults#BATCH_SIZE}. */
         public Builder batchSize(int value) {
             this.batchSize = value;
             return this;
@@ -281,7 +311,10 @@ public final class Trainer {
             return this;
         }
 
-        /** Number of threads the kernels use, the caller included; the trainer creates and closes the pool. */
+        /**
+         * Number of threads the kernels use, the caller included; the trainer creates and closes the pool. The
+         * default is {@link TrainingDefaults#threads()}; a value given here is used as it is.
+         */
         public Builder threads(int value) {
             this.threads = value;
             this.parallel = null;
@@ -294,12 +327,13 @@ public final class Trainer {
             return this;
         }
 
-        /** How the learning rate changes over the run; the default is {@link LearningRateSchedule#CONSTANT}. */
+        /** How the learning rate changes over the run; null means the default, {@link TrainingDefaults#SCHEDULE}. */
         public Builder schedule(LearningRateSchedule value) {
-            this.schedule = value == null ? LearningRateSchedule.CONSTANT : value;
+            this.schedule = value == null ? TrainingDefaults.SCHEDULE : value;
             return this;
         }
 
+        /** Receives progress after every batch and epoch, and may stop the run; none by default. */
         public Builder listener(ProgressListener value) {
             this.listener = value == null ? ProgressListener.NONE : value;
             return this;

@@ -25,6 +25,22 @@ class EvaluatorTest {
     }
 
     @Test
+    void aNanOutputNeverWinsAndAllNanPredictsNoClass() {
+        float[] out = {Float.NaN, 0.2f, 0.1f, 0.3f, Float.NaN, 0.3f, Float.NaN, Float.NaN};
+        assertEquals(1, Evaluator.predictedClass(out, 0, 3));
+        assertEquals(0, Evaluator.predictedClass(out, 3, 3));
+        assertEquals(-1, Evaluator.predictedClass(out, 6, 2));
+        assertEquals(-1, Evaluator.predictedClass(out, 6, 1));
+    }
+
+    @Test
+    void aSampleWhoseOutputIsNanCountsAsWrong() {
+        // ScriptedNetwork outputs (x, 0.5): with x NaN, class 1 is the only number; label 0 is therefore missed.
+        Dataset d = Dataset.ofClasses("nan", new float[] {Float.NaN}, new float[] {0}, 1, 2);
+        assertEquals(0.0, new Evaluator(new ScriptedNetwork(), 1).evaluate(new float[2], d).accuracy());
+    }
+
+    @Test
     void accuracyAndLossAreMeansOverTheWholeSetAcrossBatches() {
         // ScriptedNetwork outputs (x, 0.5): class 0 wins iff x > 0.5. Inputs 0..9 with labels i % 2.
         float[] x = new float[10];

@@ -16,11 +16,21 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import netc.runtime.InputException;
+import netc.runtime.Network;
 import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;
 import netc.runtime.data.FashionMnist;
 
 class TrainerTest {
+
+    /**
+     * The settings these tests were written against, the builder's defaults before {@link TrainingDefaults}: Adam
+     * 1e-3, batch 64, 1 thread, constant rate. Set explicitly so the expected numbers stay what they were.
+     */
+    private static Trainer.Builder builder(Network net) {
+        return Trainer.builder(net).optimizer(Adam.defaults()).batchSize(64).threads(1)
+                .schedule(LearningRateSchedule.CONSTANT);
+    }
 
     /** Three Gaussian blobs in 2D around (0, 3), (3, -2) and (-3, -2), std 0.5: linearly separable. */
     private static Dataset blobs(String name, int n, long seed) {
@@ -59,7 +69,7 @@ class TrainerTest {
         SoftmaxRegression net = new SoftmaxRegression(2, 3);
         float[] params = Initializer.initialize(net.spec(), 1);
         List<EpochReport> seen = new ArrayList<>();
-        Trainer trainer = Trainer.builder(net).optimizer(new Sgd(0.5)).epochs(8).batchSize(16).seed(3)
+        Trainer trainer = builder(net).optimizer(new Sgd(0.5)).epochs(8).batchSize(16).seed(3)
                 .listener(seen::add).build();
         List<EpochReport> reports = trainer.train(params, blobs("train", 300, 1), blobs("test", 150, 2));
         assertEquals(reports, seen);
@@ -76,7 +86,7 @@ class TrainerTest {
         DataSplit split = FashionMnist.loadEmbedded();
         SoftmaxRegression net = new SoftmaxRegression(784, 10);
         float[] params = Initializer.initialize(net.spec(), 1);
-        List<EpochReport> reports = Trainer.builder(net).optimizer(new Adam(0.01)).epochs(2).batchSize(64).seed(1)
+        List<EpochReport> reports = builder(net).optimizer(new Adam(0.01)).epochs(2).batchSize(64).seed(1)
                 .build().train(params, split.train(), split.test());
         assertTrue(reports.get(1).testAccuracy() > 0.75, "test accuracy " + reports.get(1).testAccuracy());
     }
@@ -106,7 +116,7 @@ class TrainerTest {
         for (int run = 0; run < 2; run++) {
             SoftmaxRegression net = new SoftmaxRegression(2, 3);
             results[run] = Initializer.initialize(net.spec(), 1);
-            Trainer.builder(net).optimizer(new Adam(0.05)).epochs(2).batchSize(32).seed(9).build()
+            builder(net).optimizer(new Adam(0.05)).epochs(2).batchSize(32).seed(9).build()
                     .train(results[run], blobs("train", 200, 1), null);
         }
         assertArrayEquals(results[0], results[1]);
@@ -115,7 +125,7 @@ class TrainerTest {
     @Test
     void everySampleIsSeenOncePerEpochWithTheLastPartialBatchIncluded() {
         ScriptedNetwork net = new ScriptedNetwork();
-        Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(2).batchSize(4).seed(1).build()
+        builder(net).optimizer(new Sgd(0.1)).epochs(2).batchSize(4).seed(1).build()
                 .train(new float[2], ten(), null);
         assertEquals(List.of(4, 4, 2, 4, 4, 2), net.batchSizes);
         // The short batch gets arrays of its exact size.
@@ -132,7 +142,7 @@ class TrainerTest {
         List<List<Float>> orders = new ArrayList<>();
         for (long seed : new long[] {5, 5, 6}) {
             ScriptedNetwork net = new ScriptedNetwork();
-            Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(1).batchSize(10).seed(seed).build()
+            builder(net).optimizer(new Sgd(0.1)).epochs(1).batchSize(10).seed(seed).build()
                     .train(new float[2], ten(), null);
             orders.add(net.inputsSeen);
         }
@@ -143,7 +153,7 @@ class TrainerTest {
     @Test
     void theEpochTrainLossIsTheSampleWeightedMeanOfBatchLosses() {
         ScriptedNetwork net = new ScriptedNetwork();
-        List<EpochReport> reports = Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(1).batchSize(4).build()
+        List<EpochReport> reports = builder(net).optimizer(new Sgd(0.1)).epochs(1).batchSize(4).build()
                 .train(new float[2], ten(), ten());
         assertEquals(ScriptedNetwork.LOSS, reports.get(0).trainLoss(), 1e-12);
         assertEquals(0.5, reports.get(0).testLoss(), 1e-12);
@@ -151,7 +161,7 @@ class TrainerTest {
 
     @Test
     void withoutATestSetTheTestMetricsAreNaN() {
-        List<EpochReport> reports = Trainer.builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(1).build()
+        List<EpochReport> reports = builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(1).build()
                 .train(new float[2], ten(), null);
         assertTrue(Double.isNaN(reports.get(0).testLoss()));
         assertTrue(Double.isNaN(reports.get(0).testAccuracy()));
@@ -171,9 +181,80 @@ class TrainerTest {
                 events.add(epoch + ":" + batch + "/" + batches);
             }
         };
-        Trainer.builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(2).batchSize(5).listener(listener)
+        builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(2).batchSize(5).listener(listener)
                 .build().train(new float[2], ten(), null);
         assertEquals(List.of("1:1/2", "1:2/2", "epoch 1", "2:1/2", "2:2/2", "epoch 2"), events);
+    }
+
+    @Test
+    void aListenerThatStopsAfterAnEpochEndsTheRunWithTheWeightsOfThatEpoch() {
+        SoftmaxRegression net = new SoftmaxRegression(2, 3);
+        float[] stopped = Initializer.initialize(net.spec(), 1);
+        List<EpochReport> seen = new ArrayList<>();
+        ProgressListener stopAtTwo = ProgressListener.stopWhen(r -> r.epoch() == 2);
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+                seen.add(report);
+                stopAtTwo.epochDone(report);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stopAtTwo.stopRequested();
+            }
+        };
+        // Constant rate: with cosine decay a 5-epoch run's first two epochs would differ from a 2-epoch run's.
+        List<EpochReport> reports = builder(net).optimizer(new Sgd(0.5)).epochs(5).batchSize(16).seed(3)
+                .listener(listener).build().train(stopped, blobs("train", 300, 1), blobs("test", 90, 2));
+        assertEquals(2, reports.size());
+        assertEquals(reports, seen);
+
+        float[] twoEpochs = Initializer.initialize(net.spec(), 1);
+        builder(net).optimizer(new Sgd(0.5)).epochs(2).batchSize(16).seed(3).build()
+                .train(twoEpochs, blobs("train", 300, 1), blobs("test", 90, 2));
+        assertArrayEquals(twoEpochs, stopped);
+    }
+
+    @Test
+    void aListenerThatStopsAfterABatchEndsTheRunMidEpochWithThoseStepsApplied() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        List<String> events = new ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            private int batchesDone;
+
+            @Override
+            public void epochDone(EpochReport report) {
+                events.add("epoch " + report.epoch());
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                batchesDone++;
+                events.add(epoch + ":" + batch);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return batchesDone == 4; // epoch 2, batch 1 (3 batches per epoch)
+            }
+        };
+        float[] params = {1f, 1f};
+        List<EpochReport> reports = builder(net).optimizer(new Sgd(0.125)).epochs(5).batchSize(4).listener(listener)
+                .build().train(params, ten(), ten());
+        assertEquals(1, reports.size(), "only the complete epoch is reported");
+        assertEquals(List.of("1:1", "1:2", "1:3", "epoch 1", "2:1"), events);
+        assertEquals(4, net.calls);
+        // Four steps of -0.125 each (the gradient is all ones): the last one before the stop is applied.
+        assertArrayEquals(new float[] {0.5f, 0.5f}, params);
+    }
+
+    @Test
+    void stopWhenStopsAfterTheFirstEpochThatMeetsTheCondition() {
+        List<EpochReport> reports = builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(10).batchSize(4)
+                .listener(ProgressListener.stopWhen(r -> r.epoch() >= 3)).build().train(new float[2], ten(), null);
+        assertEquals(3, reports.size());
+        assertEquals(3, reports.get(2).epoch());
     }
 
     @Test
@@ -182,7 +263,7 @@ class TrainerTest {
         net.badCall = 6; // 3 batches per epoch: epoch 2, batch 3
         net.badLoss = Double.NaN;
         float[] params = {1f, 1f};
-        Trainer trainer = Trainer.builder(net).optimizer(new Sgd(0.125)).epochs(5).batchSize(4).build();
+        Trainer trainer = builder(net).optimizer(new Sgd(0.125)).epochs(5).batchSize(4).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> trainer.train(params, ten(), null));
         assertEquals("fake.net: error: training diverged: loss became NaN at epoch 2, batch 3 (last finite loss"
@@ -201,7 +282,7 @@ class TrainerTest {
         net.badCall = 1;
         net.badLoss = Double.POSITIVE_INFINITY;
         float[] params = {1f, 1f};
-        InputException e = assertThrows(InputException.class, () -> Trainer.builder(net).optimizer(new Sgd(0.1))
+        InputException e = assertThrows(InputException.class, () -> builder(net).optimizer(new Sgd(0.1))
                 .build().train(params, ten(), null));
         assertEquals("fake.net: error: training diverged: loss became Infinity at epoch 1, batch 1 (no finite loss"
                 + " before it); try a lower learning rate", e.getMessage());
@@ -214,7 +295,7 @@ class TrainerTest {
         net.badCall = 2;
         net.badGradient = Float.NaN;
         float[] params = {1f, 1f};
-        InputException e = assertThrows(InputException.class, () -> Trainer.builder(net).optimizer(new Sgd(0.5))
+        InputException e = assertThrows(InputException.class, () -> builder(net).optimizer(new Sgd(0.5))
                 .batchSize(4).build().train(params, ten(), null));
         assertEquals("fake.net: error: training diverged: the gradient became NaN or infinite at epoch 1, batch 2"
                 + " (loss 2.31); try a lower learning rate", e.getMessage());
@@ -224,7 +305,7 @@ class TrainerTest {
     @Test
     void theTrainerGivesTheNetworkItsThreadsAndTakesThemBackAfterwards() {
         ScriptedNetwork net = new ScriptedNetwork();
-        Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(1).threads(2).build().train(new float[2], ten(), null);
+        builder(net).optimizer(new Sgd(0.1)).epochs(1).threads(2).build().train(new float[2], ten(), null);
         assertEquals(2, net.threadsDuringTraining);
         assertEquals(1, net.parallel.threads());
     }
@@ -232,17 +313,17 @@ class TrainerTest {
     @Test
     void badSettingsAreRejectedByName() {
         assertEquals("training: error: batch size must be >= 1, got 0", assertThrows(InputException.class,
-                () -> Trainer.builder(new ScriptedNetwork()).batchSize(0).build()).getMessage());
+                () -> builder(new ScriptedNetwork()).batchSize(0).build()).getMessage());
         assertEquals("training: error: epochs must be >= 1, got -3", assertThrows(InputException.class,
-                () -> Trainer.builder(new ScriptedNetwork()).epochs(-3).build()).getMessage());
+                () -> builder(new ScriptedNetwork()).epochs(-3).build()).getMessage());
         assertEquals("training: error: threads must be >= 1, got 0", assertThrows(InputException.class,
-                () -> Trainer.builder(new ScriptedNetwork()).threads(0).build()).getMessage());
+                () -> builder(new ScriptedNetwork()).threads(0).build()).getMessage());
     }
 
     @Test
     void dataThatDoesNotFitTheNetworkIsRejectedBeforeTraining() {
         Dataset wide = Dataset.ofClasses("wide.csv", new float[4], new float[2], 2, 2);
-        InputException e = assertThrows(InputException.class, () -> Trainer.builder(new ScriptedNetwork()).build()
+        InputException e = assertThrows(InputException.class, () -> builder(new ScriptedNetwork()).build()
                 .train(new float[2], wide, null));
         assertEquals("wide.csv: error: samples have 2 input values but network 'fake' expects 1 (input x of shape"
                 + " [1])", e.getMessage());
