@@ -86,14 +86,20 @@ final class VectorKernelsClass {
 
     /** {@code kernels()} of a class with scalar kernels only ({@code --scalar}). */
     static MethodSpec scalarOnly() {
-        return kernels(CodeBlock.of("$S", "scalar"));
+        return kernels(CodeBlock.of("$S", "scalar"), CodeBlock.of("Which matrix kernels run: always {@code \"scalar\"}, "
+                + "this class has no Vector API kernels.\n"));
     }
 
     private static MethodSpec kernels(CodeBlock value) {
+        return kernels(value, CodeBlock.of("Which matrix kernels run in this JVM: {@code \"vector (256-bit)\"} (with the"
+                + " width of the vectors)\nwhen the module {@code $L} is present, {@code \"scalar\"} otherwise.\n",
+                MODULE));
+    }
+
+    private static MethodSpec kernels(CodeBlock value, CodeBlock javadoc) {
         return MethodSpec.methodBuilder("kernels").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .returns(String.class)
-                .addJavadoc("Which matrix kernels run in this JVM: {@code \"vector (256-bit)\"} (with the width of the"
-                        + " vectors) when the\nmodule {@code $L} is present, {@code \"scalar\"} otherwise.\n", MODULE)
+                .addJavadoc(javadoc)
                 .addStatement("return $L", value)
                 .build();
     }
