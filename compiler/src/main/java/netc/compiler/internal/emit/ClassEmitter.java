@@ -40,6 +40,10 @@ import netc.runtime.ParamSpec;
  * <p>The emitter decides nothing about fusion (that is {@link Schedule}'s job); it only spells kernels. Java names
  * come from node ids ({@code t17}, {@code gemm17}); the user's names appear only as string literals in the model
  * spec. Output is deterministic: the same graph and options give byte-identical source.
+ *
+ * <p>With {@link EmitOptions#vector()} the class still runs on a JVM without the Vector API module: its matrix kernels
+ * are the scalar ones, each handing its calls over to a vector twin in a nested class when the module is there
+ * ({@link VectorKernelsClass}).
  */
 public final class ClassEmitter {
     static final ClassName ACTIVATIONS = ClassName.get("netc.runtime", "Activations");
