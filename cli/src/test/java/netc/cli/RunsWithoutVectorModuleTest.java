@@ -96,6 +96,54 @@ class RunsWithoutVectorModuleTest {
             }
             """;
 
+    /**
+     * A small convolutional network: its kernel gradient is a matrix product split by column panels, whose count the
+     * class computes from the width of whichever kernels run ({@code VECTOR ? ... : ...}).
+     */
+    private static final String CONV = """
+            network smallconv
+            input x[1, 12, 12]
+            target y : class[3]
+            param K1[4, 1, 3, 3] init he
+            param c1[4]
+            param W2[3, 144] init xavier
+            param b2[3]
+            h1 = maxpool(relu(conv2d(x, K1, c1, pad=1)), 2)
+            p = softmax(W2 flatten(h1) + b2)
+            loss = cross_entropy(p, y)
+            """;
+
+    /** Prints the kernels, then the loss and a hash of the gradient of a fixed batch for fixed weights. */
+    private static final String PROBE = """
+            import java.util.Arrays;
+            import netc.runtime.Network;
+
+            public final class Probe {
+                public static void main(String[] args) throws Exception {
+                    Class<?> type = Class.forName(args[0]);
+                    System.out.println("kernels " + type.getMethod("kernels").invoke(null));
+                    Network net = (Network) type.getDeclaredConstructor().newInstance();
+                    float[] w = new float[net.spec().paramCount()];
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] = (float) Math.sin(i + 1) * 0.3f;
+                    }
+                    int batch = 7;
+                    float[] x = new float[batch * net.spec().inputSize()];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) Math.cos(i * 0.37);
+                    }
+                    float[] y = new float[batch];
+                    for (int i = 0; i < batch; i++) {
+                        y[i] = i % 3;
+                    }
+                    float[] g = new float[w.length];
+                    double loss = net.lossAndGradient(w, x, y, batch, g, null);
+                    System.out.println("loss bits " + Double.doubleToLongBits(loss));
+                    System.out.println("gradient hash " + Arrays.hashCode(g));
+                }
+            }
+            """;
+
     @TempDir
     static Path dir;
     private static Path classes;
@@ -108,9 +156,17 @@ class RunsWithoutVectorModuleTest {
                 .withPackage("gen").withClassName("Anywhere"));
         Compilation scalar = NetCompiler.compile(source, NetCompiler.Options.defaults().withVector(false)
                 .withPackage("gen").withClassName("ScalarOnly"));
+        SourceFile conv = new SourceFile("smallconv.net", CONV);
+        Compilation convAnywhere = NetCompiler.compile(conv, NetCompiler.Options.defaults().withVector(true)
+                .withPackage("gen").withClassName("ConvAnywhere"));
+        assertTrue(convAnywhere.javaSource().contains("(VECTOR ? "), "the test exercises column-split kernels");
+        Compilation convScalar = NetCompiler.compile(conv, NetCompiler.Options.defaults().withVector(false)
+                .withPackage("gen").withClassName("ConvScalarOnly"));
         Path sources = Files.createDirectory(dir.resolve("src"));
         List<Path> files = new ArrayList<>(List.of(anywhere.writeTo(sources), scalar.writeTo(sources),
-                Files.writeString(sources.resolve("RunAnywhere.java"), MAIN)));
+                convAnywhere.writeTo(sources), convScalar.writeTo(sources),
+                Files.writeString(sources.resolve("RunAnywhere.java"), MAIN),
+                Files.writeString(sources.resolve("Probe.java"), PROBE)));
         classes = Files.createDirectory(dir.resolve("classes"));
         javac(files, classes);
 
@@ -175,13 +231,19 @@ class RunsWithoutVectorModuleTest {
     /** Runs {@code RunAnywhere className weights} in a fresh JVM of this JDK; returns its output lines. */
     private static List<String> run(String name, String className, boolean vectorModule)
             throws IOException, InterruptedException {
+        return run(name, vectorModule, "RunAnywhere", className, weights.toString());
+    }
+
+    /** Runs {@code main args} in a fresh JVM of this JDK; returns its output lines. */
+    private static List<String> run(String name, boolean vectorModule, String main, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         if (vectorModule) {
             command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         }
-        command.addAll(List.of("-cp", classes + File.pathSeparator + runtimeClassPath(), "RunAnywhere", className,
-                weights.toString()));
+        command.addAll(List.of("-cp", classes + File.pathSeparator + runtimeClassPath(), main));
+        command.addAll(List.of(args));
         Path log = dir.resolve(name + ".log");
         Path errors = dir.resolve(name + ".err");
         Process p = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectError(errors.toFile()).start();
@@ -222,5 +284,15 @@ class RunsWithoutVectorModuleTest {
         double lossWith = Double.parseDouble(line(withModule, "loss").substring("loss ".length()));
         double lossWithout = Double.parseDouble(line(without, "loss").substring("loss ".length()));
         assertEquals(lossWithout, lossWith, 1e-4 * Math.abs(lossWithout), "mean test loss");
+    }
+
+    @Test
+    void columnSplitKernelsRunWithoutTheModuleBitwiseAsTheScalarClass() throws Exception {
+        List<String> anywhere = run("conv-anywhere-without-module", false, "Probe", "gen.ConvAnywhere");
+        List<String> scalarOnly = run("conv-scalar-without-module", false, "Probe", "gen.ConvScalarOnly");
+        assertEquals("kernels scalar", anywhere.get(0));
+        assertEquals(scalarOnly, anywhere, "loss and gradient of the two classes");
+        List<String> withModule = run("conv-anywhere-with-module", true, "Probe", "gen.ConvAnywhere");
+        assertTrue(withModule.get(0).matches("kernels vector \\(\\d+-bit\\)"), withModule.get(0));
     }
 }

@@ -44,8 +44,8 @@ final class VectorKernelsClass {
     /** The nested class, empty: the caller adds the vector kernels, then {@link #finish}es it. */
     static TypeSpec.Builder start(ClassName nested) {
         return TypeSpec.classBuilder(nested)
-                .addJavadoc("The matrix kernels written with the Vector API ({@code $L}). Touched only when {@code $L}"
-                        + " is true, so a JVM\nwithout the module never loads this class.\n", MODULE, FLAG)
+                .addJavadoc("The matrix kernels written with the Vector API ({@code $L}). Touched only\nwhen {@code $L}"
+                        + " is true, so a JVM without the module never loads this class.\n", MODULE, FLAG)
                 .addModifiers(Modifier.STATIC, Modifier.FINAL);
     }
 
