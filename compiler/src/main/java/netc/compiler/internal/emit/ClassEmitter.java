@@ -43,7 +43,7 @@ import netc.runtime.ParamSpec;
  *
  * <p>With {@link EmitOptions#vector()} the class still runs on a JVM without the Vector API module: its matrix kernels
  * are the scalar ones, each handing its calls over to a vector twin in a nested class when the module is there
- * ({@link VectorKernelsClass}).
+ * ({@code VectorKernelsClass}).
  */
 public final class ClassEmitter {
     static final ClassName ACTIVATIONS = ClassName.get("netc.runtime", "Activations");
