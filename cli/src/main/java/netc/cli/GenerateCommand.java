@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code netc generate}: the network class as a {@code .java} file, for a user's own build. */
 @Command(name = "generate", description = {"Write the generated network class as Java source (ahead of time). It "
-        + "compiles with javac with only the netc runtime jar on the class path; Vector API kernels also need "
-        + "--add-modules jdk.incubator.vector when compiling and running (or use --scalar).", ""})
+        + "compiles with javac with only the netc runtime jar on the class path; with Vector API kernels javac also "
+        + "needs --add-modules jdk.incubator.vector (or use --scalar). The class runs on any JVM: its Vector API "
+        + "kernels where java has --add-modules jdk.incubator.vector, its scalar ones elsewhere.", ""})
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelArgs model;
@@ -55,9 +56,13 @@ final class GenerateCommand implements Callable<Integer> {
         long lines = c.javaSource().lines().count();
         var o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "wrote %s (%,d lines, %s kernels)%n", file, lines,
-                options.vector() ? "Vector API" : "scalar");
+                options.vector() ? "Vector API and scalar" : "scalar");
         o.printf(Locale.ROOT, "compile: javac %s-cp netc-runtime.jar %s%n",
                 options.vector() ? "--add-modules jdk.incubator.vector " : "", file);
+        if (options.vector()) {
+            o.printf(Locale.ROOT, "run: the vector kernels with java --add-modules jdk.incubator.vector, the scalar ones "
+                    + "without%n");
+        }
         return Main.OK;
     }
 

@@ -177,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
         Network net = c.load();
         out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
                 ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
-                c.emitOptions().vector() ? "Vector API" : "scalar");
+                Compilation.kernels(net.getClass()));
         out.println("data: " + d.description());
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,

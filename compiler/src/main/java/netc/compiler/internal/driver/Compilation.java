@@ -43,6 +43,18 @@ public record Compilation(CheckedModel model, Graph differentiated, EmitOptions 
     }
 
     /**
+     * Which matrix kernels a generated class runs in this JVM, from its {@code kernels()}: {@code "vector (256-bit)"}
+     * or {@code "scalar"}.
+     */
+    public static String kernels(Class<?> type) {
+        try {
+            return (String) type.getMethod("kernels").invoke(null);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new InternalCompilerError("Compilation", "cannot ask " + type.getName() + " for its kernels: " + e);
+        }
+    }
+
+    /**
      * Writes {@code <dir>/<package path>/<Class>.java} atomically (temporary file, then rename) and returns its path.
      */
     public Path writeTo(Path dir) {

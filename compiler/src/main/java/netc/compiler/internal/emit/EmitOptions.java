@@ -6,7 +6,8 @@ import javax.lang.model.SourceVersion;
 
 /**
  * How to spell a generated class: its package and simple name (validated here, never taken from paths or user
- * names unchecked), whether matrix products use the Vector API or plain scalar loops, and the width in bits of the
+ * names unchecked), whether matrix products also have Vector API kernels (which run where the JVM has the module, the
+ * scalar ones elsewhere; see {@code VectorKernelsClass}) or plain scalar loops only, and the width in bits of the
  * {@code FloatVector}s the NN/TN kernels' register tiles are chosen for ({@link GemmSpec.Tile#broadcast}). The
  * generated code runs correctly, with bitwise the same results, whatever the running JVM's vector width; the width
  * only picks the tile. It is an explicit input so that the same input and options always give the same source.

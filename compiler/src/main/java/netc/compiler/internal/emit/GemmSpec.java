@@ -177,13 +177,21 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * {@code cols} (SCALAR).
      */
     public String panelWidth() {
-        return style == Style.VECTOR ? effectiveTile().cols() + " * " + GemmEmitter.LANES
-                : String.valueOf(effectiveTile().cols());
+        return panelWidth(GemmEmitter.LANES);
+    }
+
+    private String panelWidth(String lanes) {
+        return style == Style.VECTOR ? effectiveTile().cols() + " * " + lanes : String.valueOf(effectiveTile().cols());
     }
 
     /** How many column panels a column-split kernel has, as a Java expression over {@code LANES}. */
     public String panels() {
-        return "(" + n + " + " + panelWidth() + " - 1) / (" + panelWidth() + ")";
+        return panels(GemmEmitter.LANES);
+    }
+
+    /** As {@link #panels()}, with {@code lanes} for {@code LANES} (a field of another class). */
+    public String panels(String lanes) {
+        return "(" + n + " + " + panelWidth(lanes) + " - 1) / (" + panelWidth(lanes) + ")";
     }
 
     /** This spec with the NN/TN tile for {@code vectorBits}-bit vectors ({@link Tile#broadcast}). */

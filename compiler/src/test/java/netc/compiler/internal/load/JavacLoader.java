@@ -45,6 +45,14 @@ public final class JavacLoader {
      * @param sources source of each unit by the binary name of the top-level class it declares
      */
     public static Batch compileAll(Map<String, String> sources) {
+        return compileAll(sources, List.of("--add-modules", "jdk.incubator.vector"));
+    }
+
+    /**
+     * As {@link #compileAll(Map)}, with these javac options ({@code -Xlint:all}, {@code --add-modules ...}) instead
+     * of {@code --add-modules jdk.incubator.vector}; the class path and {@code -proc:none -g} are always given.
+     */
+    public static Batch compileAll(Map<String, String> sources, List<String> javacOptions) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no system Java compiler (running on a JRE?)");
@@ -73,11 +81,17 @@ public final class JavacLoader {
                 return source;
             }
         }, className));
-        List<String> options = List.of("--add-modules", "jdk.incubator.vector", "-proc:none", "-g",
-                "-classpath", System.getProperty("java.class.path"));
+        List<String> options = new java.util.ArrayList<>(javacOptions);
+        options.addAll(List.of("-proc:none", "-g", "-classpath", System.getProperty("java.class.path")));
         javac.getTask(null, manager, diagnostics, options, null, units.keySet()).call();
         Map<String, String> errors = new TreeMap<>();
+        List<String> warnings = new java.util.ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+            if (d.getKind() != Diagnostic.Kind.ERROR) {
+                String where = d.getSource() == null ? "" : units.getOrDefault(d.getSource(), "") + ":"
+                        + d.getLineNumber() + ": ";
+                warnings.add(where + d.getCode() + ": " + d.getMessage(null));
+            }
             if (d.getKind() == Diagnostic.Kind.ERROR) {
                 String className = d.getSource() == null ? "" : units.getOrDefault(d.getSource(), "");
                 String simpleName = className.substring(className.lastIndexOf('.') + 1);
@@ -87,14 +101,16 @@ public final class JavacLoader {
         }
         Map<String, byte[]> classFiles = new TreeMap<>();
         outputs.forEach((name, bytes) -> classFiles.put(name, bytes.toByteArray()));
-        return new Batch(Map.copyOf(sources), errors, classFiles);
+        return new Batch(Map.copyOf(sources), errors, List.copyOf(warnings), classFiles);
     }
 
     /**
-     * The outcome of {@link #compileAll}: javac's errors by class ({@code ""} for errors in no unit) and the class
-     * files of all units.
+     * The outcome of {@link #compileAll}: javac's errors by class ({@code ""} for errors in no unit), its warnings
+     * ({@code Class:line: code: message}, or {@code code: message} for one about no unit) and the class files of all
+     * units.
      */
-    public record Batch(Map<String, String> sources, Map<String, String> errors, Map<String, byte[]> classFiles) {
+    public record Batch(Map<String, String> sources, Map<String, String> errors, List<String> warnings,
+            Map<String, byte[]> classFiles) {
         /** Loads one class of the batch in a fresh child-first loader, as {@link JaninoLoader} does. */
         public JaninoLoader.Compiled load(String className) {
             if (!errors.isEmpty()) {
