@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "netc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Compiles neural networks written as .net files to Java and trains them.", ""},
         subcommands = {CheckCommand.class, GradCommand.class, GenerateCommand.class, TrainCommand.class,
-            EvalCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class},
+            EvalCommand.class, GradcheckCommand.class, PlotCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  netc check samples/nets/mnist_mlp.net",
             "  netc train samples/nets/mnist_mlp.net --epochs 10 --save mlp.safetensors",

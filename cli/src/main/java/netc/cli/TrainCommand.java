@@ -21,6 +21,7 @@ import netc.runtime.train.Adam;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.Initializer;
 import netc.runtime.train.LearningRateSchedule;
+import netc.runtime.train.MetricsLog;
 import netc.runtime.train.Momentum;
 import netc.runtime.train.Optimizer;
 import netc.runtime.train.ProgressListener;
@@ -113,6 +114,9 @@ final class TrainCommand implements Callable<Integer> {
             + "link, the linked file is replaced and the link kept.")
     Path save;
 
+    @Mixin
+    WatchOptions watch;
+
     @Spec
     CommandSpec spec;
 
@@ -132,6 +136,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--lr", e.detail());
         }
         SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
+        watch.check(SaveTarget.inputs(model.file, data, test, init));
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);
@@ -156,16 +161,23 @@ final class TrainCommand implements Callable<Integer> {
                 cores == 1 ? "" : "s", seed,
                 init != null ? ", from " + init : "");
         out.flush();
+        MetricsLog log = watch.openLog(rate, schedule, epochs);
         Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
-                .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
+                .schedule(schedule).threads(cores).listener(WatchOptions.both(
+                        new Progress(out, epochs, System.console() != null), log)).build();
         double startMax = Divergence.maxAbs(params);
         List<EpochReport> reports;
         try {
             reports = trainer.train(params, d.train(), d.test());
         } catch (TrainingDivergedException e) {
             throw Divergence.explain(e, c, params, startMax);
+        } finally {
+            if (log != null) {
+                log.close();
+            }
         }
         requireFinite(ms, params, epochs);
+        watch.plot(ms.name(), reports, out);
         if (save != null) {
             EpochReport last = reports.get(reports.size() - 1);
             Map<String, String> meta = new LinkedHashMap<>();
