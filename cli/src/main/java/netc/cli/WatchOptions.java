@@ -32,6 +32,15 @@ final class WatchOptions {
             + "loss, lr, wall_s) every N mini-batch steps.")
     Integer logEvery;
 
+    @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "10", description = "When the "
+            + "output is not a terminal, print a progress line (batch, running loss, samples/s, time left) this "
+            + "often (default: ${DEFAULT-VALUE}); a terminal gets one line that updates itself.")
+    double progressEvery;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print no progress and no line per epoch: only a summary "
+            + "line at the end (and what was saved).")
+    boolean quiet;
+
     @Option(names = "--plot", paramLabel = "FILE.png", description = "After training, draw the loss (train and "
             + "test) and test accuracy per epoch into this PNG (atomically).")
     Path plot;
@@ -42,6 +51,9 @@ final class WatchOptions {
      * @param inputs the run's input files, which neither output may overwrite
      */
     void check(List<SaveTarget.Input> inputs) {
+        if (!(progressEvery > 0) || Double.isInfinite(progressEvery)) {
+            throw new UserError("--progress-every", "must be a positive number of seconds, got " + progressEvery);
+        }
         if (logEvery != null) {
             if (log == null) {
                 throw new UserError("--log-every", "needs --log");
@@ -74,6 +86,18 @@ final class WatchOptions {
         }
         LossPlot.write(LossPlot.render(network, reports.stream().map(LossPlot.Epoch::of).toList()), plot);
         out.println("saved plot to " + plot);
+    }
+
+    /**
+     * The progress printer, or null with {@code --quiet}; create it just before training, as it starts the clock of
+     * the first epoch.
+     */
+    ProgressListener progress(PrintWriter out, int epochs, int samplesPerEpoch, int batchSize, boolean terminal) {
+        if (quiet) {
+            return null;
+        }
+        return new TrainingProgress(out, epochs, samplesPerEpoch, batchSize, terminal,
+                (long) (progressEvery * 1e9), System::nanoTime);
     }
 
     /** Both listeners, in order; either may be null. */
