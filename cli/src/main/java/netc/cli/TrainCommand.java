@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--lr", e.detail());
         }
         SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
-        watch.check(SaveTarget.inputs(model.file, data, test, init));
+        watch.check(SaveTarget.inputs(model.file, data, test, init), save);
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);

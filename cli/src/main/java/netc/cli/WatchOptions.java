@@ -49,8 +49,9 @@ final class WatchOptions {
      * The checks that need no model or data: a bad path must not cost a compile, a data load or a training run.
      *
      * @param inputs the run's input files, which neither output may overwrite
+     * @param save   the {@code --save} file, or null: the log and the plot must be other files
      */
-    void check(List<SaveTarget.Input> inputs) {
+    void check(List<SaveTarget.Input> inputs, Path save) {
         if (!(progressEvery > 0) || Double.isInfinite(progressEvery)) {
             throw new UserError("--progress-every", "must be a positive number of seconds, got " + progressEvery);
         }
@@ -68,6 +69,16 @@ final class WatchOptions {
                 throw new UserError("--plot", "expected a file name ending in .png, found " + plot);
             }
             requireWritable("--plot", plot, "the plot", inputs);
+        }
+        String[] names = {"--log", "--plot", "--save"};
+        Path[] outputs = {log, plot, save};
+        for (int i = 0; i < outputs.length; i++) {
+            for (int j = i + 1; j < outputs.length; j++) {
+                if (outputs[i] != null && outputs[j] != null
+                        && outputs[i].toAbsolutePath().normalize().equals(outputs[j].toAbsolutePath().normalize())) {
+                    throw new UserError(outputs[j].toString(), names[i] + " and " + names[j] + " name the same file");
+                }
+            }
         }
     }
 

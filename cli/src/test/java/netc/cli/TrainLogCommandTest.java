@@ -99,6 +99,11 @@ class TrainLogCommandTest {
                 .assertUserError("--log-every: error: needs --log\n").assertOutEmpty();
         Cli.run("train", LOGISTIC, "--data", csv, "--log", dir.resolve("a.jsonl"), "--log-every", "0")
                 .assertUserError("--log-every: error: must be at least 1, got 0\n").assertOutEmpty();
+        Path same = dir.resolve("same.png");
+        Cli.run("train", LOGISTIC, "--data", csv, "--log", same, "--plot", same)
+                .assertUserError(same + ": error: --log and --plot name the same file\n").assertOutEmpty();
+        Cli.run("train", LOGISTIC, "--data", csv, "--log", same, "--save", same)
+                .assertUserError(same + ": error: --log and --save name the same file\n").assertOutEmpty();
         assertFalse(Files.exists(dir.resolve("a.jsonl")), "a rejected run creates no log");
     }
 
