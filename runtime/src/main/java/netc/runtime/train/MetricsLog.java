@@ -9,10 +9,13 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import netc.runtime.InputException;
+import netc.runtime.io.Json;
 
 /**
  * A {@link ProgressListener} that writes the metrics of a training run to a file, a line per epoch and optionally a
@@ -139,31 +142,31 @@ public final class MetricsLog implements ProgressListener, Closeable {
         step++;
         batchesPerEpoch = batches;
         if (everySteps > 0 && step % everySteps == 0) {
-            Object[] v = new Object[COLUMNS.size()];
-            v[0] = "step";
-            v[1] = epoch;
-            v[2] = step;
-            v[3] = loss;
-            v[7] = rate();
-            v[10] = wallSeconds();
-            write(v);
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("kind", "step");
+            line.put("epoch", epoch);
+            line.put("step", step);
+            line.put("loss", loss);
+            line.put("lr", rate());
+            line.put("wall_s", wallSeconds());
+            write(line);
         }
     }
 
     @Override
     public void epochDone(EpochReport r) {
-        Object[] v = new Object[COLUMNS.size()];
-        v[0] = "epoch";
-        v[1] = r.epoch();
-        v[2] = step;
-        v[4] = r.trainLoss();
-        v[5] = r.testLoss();
-        v[6] = r.testAccuracy();
-        v[7] = rate();
-        v[8] = r.samplesPerSecond();
-        v[9] = r.seconds();
-        v[10] = wallSeconds();
-        write(v);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("kind", "epoch");
+        line.put("epoch", r.epoch());
+        line.put("step", step);
+        line.put("train_loss", r.trainLoss());
+        line.put("test_loss", r.testLoss());
+        line.put("test_accuracy", r.testAccuracy());
+        line.put("lr", rate());
+        line.put("samples_per_s", r.samplesPerSecond());
+        line.put("epoch_s", r.seconds());
+        line.put("wall_s", wallSeconds());
+        write(line);
     }
 
     /** Closes the file; the lines are already on disk (each was flushed). */
@@ -188,38 +191,31 @@ public final class MetricsLog implements ProgressListener, Closeable {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private void write(Object[] values) {
-        StringBuilder line = new StringBuilder(160);
+    /** Writes one line: in JSON the keys in the map's order, in CSV every column of {@link #COLUMNS}. */
+    private void write(Map<String, Object> values) {
+        StringBuilder line = new StringBuilder(200);
         if (format == Format.CSV) {
-            for (int i = 0; i < values.length; i++) {
+            for (int i = 0; i < COLUMNS.size(); i++) {
                 if (i > 0) {
                     line.append(',');
                 }
-                Object v = values[i];
-                if (v != null && !(v instanceof Double d && !Double.isFinite(d))) {
+                Object v = values.get(COLUMNS.get(i));
+                if (!isMissing(v)) {
                     line.append(v);
                 }
             }
         } else {
             line.append('{');
-            boolean first = true;
-            for (int i = 0; i < values.length; i++) {
-                Object v = values[i];
-                // A step line has no epoch figures and vice versa: those keys are left out, not null.
-                if (v == null && !(values[0].equals("epoch") && isEpochKey(i)) && i != 7) {
-                    continue;
-                }
-                if (!first) {
+            for (Map.Entry<String, Object> e : values.entrySet()) {
+                if (line.length() > 1) {
                     line.append(',');
                 }
-                first = false;
-                line.append('"').append(COLUMNS.get(i)).append("\":");
-                if (v instanceof String s) {
-                    line.append('"').append(s).append('"');
-                } else if (v == null || (v instanceof Double d && !Double.isFinite(d))) {
-                    line.append("null");
+                line.append('"').append(e.getKey()).append("\":");
+                Object v = e.getValue();
+                if (v instanceof String text) {
+                    line.append(Json.quote(text));
                 } else {
-                    line.append(v);
+                    line.append(isMissing(v) ? "null" : v.toString());
                 }
             }
             line.append('}');
@@ -227,9 +223,9 @@ public final class MetricsLog implements ProgressListener, Closeable {
         writeLine(line.toString());
     }
 
-    /** Whether column {@code i} belongs on every epoch line, null or not. */
-    private static boolean isEpochKey(int i) {
-        return i >= 4 && i <= 9;
+    /** Null, NaN and infinities: values that JSON cannot write as numbers and that mean "none" here. */
+    private static boolean isMissing(Object v) {
+        return v == null || (v instanceof Double d && !Double.isFinite(d));
     }
 
     private void writeLine(String line) {
