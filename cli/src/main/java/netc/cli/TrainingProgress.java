@@ -16,15 +16,20 @@ import netc.runtime.train.ProgressListener;
  * most five times a second. Anywhere else (a file, a pipe, CI) it is a plain line every {@code interval}, without any
  * control character, so that a log of a long run shows it is alive and when it will end.
  *
- * <p>The time left in the epoch is the epoch's training time so far scaled to the samples still to go; the time left
- * in the run adds the remaining epochs at the mean length of the finished ones (evaluation included), or, during the
- * first epoch, at the length this epoch is heading for. The clock is a parameter so that tests need no sleeping.
+ * <p>Samples per second is a moving average over the last few seconds (a 3 s time
+ * constant), not the mean since the start: the first batches run while the JIT compiler warms up and can be a hundred
+ * times slower, and an average since the start would keep the time left too high for most of the first epoch. The
+ * time left in the epoch is the samples still to go at that rate; the time left in the run adds the remaining epochs,
+ * each that long plus the mean evaluation time of the finished epochs. The clock is a parameter so that tests need
+ * no sleeping.
  */
 final class TrainingProgress implements ProgressListener {
     /** A terminal line is redrawn at most this often: more is flicker, and costs time on slow terminals. */
     static final long REDRAW_NANOS = 200_000_000L;
     /** The erase-to-end-of-line escape, after a redrawn line that may be shorter than the one before. */
     private static final String ERASE_LINE = "\u001b[K";
+    /** Time constant of the samples-per-second average: long enough to smooth batches, short to forget warm-up. */
+    static final double SMOOTHING_SECONDS = 3;
 
     private final PrintWriter out;
     private final int epochs;
@@ -38,8 +43,13 @@ final class TrainingProgress implements ProgressListener {
     private long epochStart;
     private long lastLine;
     private double lossSum;
-    private double finishedSeconds;
+    private double finishedEvalSeconds;
     private int finishedEpochs;
+    /** The moving average of samples per second; NaN until the clock has moved during a batch. */
+    private double rate = Double.NaN;
+    /** When the last batch ended, and samples done since then that the clock did not see time pass for. */
+    private long lastBatch;
+    private int unclockedSamples;
     private boolean drawn;
 
     /**
@@ -60,6 +70,7 @@ final class TrainingProgress implements ProgressListener {
         this.clock = clock;
         this.epochStart = clock.getAsLong();
         this.lastLine = epochStart;
+        this.lastBatch = epochStart;
     }
 
     @Override
@@ -73,6 +84,7 @@ final class TrainingProgress implements ProgressListener {
         int done = Math.min(batch * batchSize, samplesPerEpoch);
         int thisBatch = done - Math.min((batch - 1) * batchSize, samplesPerEpoch);
         lossSum += loss * thisBatch;
+        updateRate(thisBatch, now);
         if (batch == batches) {
             return; // the epoch line follows at once
         }
@@ -80,7 +92,7 @@ final class TrainingProgress implements ProgressListener {
             return;
         }
         lastLine = now;
-        String line = line(epoch, batch, batches, done, now);
+        String line = line(epoch, batch, batches, done);
         if (live) {
             out.print("\r" + line + ERASE_LINE);
             drawn = true;
@@ -102,22 +114,36 @@ final class TrainingProgress implements ProgressListener {
         out.print(drawn ? "\r" + line + ERASE_LINE + "\n" : line + "\n");
         out.flush();
         drawn = false;
-        finishedSeconds += r.seconds();
+        // The epoch's time beyond its training samples is the evaluation of the test set.
+        finishedEvalSeconds += Math.max(0, r.seconds() - samplesPerEpoch / r.samplesPerSecond());
         finishedEpochs++;
         epochStart = clock.getAsLong();
         lastLine = epochStart;
+        lastBatch = epochStart;
+        unclockedSamples = 0;
+    }
+
+    /** Folds a batch into the moving average: weight {@code 1 - exp(-dt / tau)}, so that it is per time, not batch. */
+    private void updateRate(int samples, long now) {
+        unclockedSamples += samples;
+        double dt = (now - lastBatch) / 1e9;
+        if (dt <= 0) {
+            return;
+        }
+        double current = unclockedSamples / dt;
+        rate = Double.isNaN(rate) ? current : rate + (1 - Math.exp(-dt / SMOOTHING_SECONDS)) * (current - rate);
+        lastBatch = now;
+        unclockedSamples = 0;
     }
 
     /** {@code epoch 2/5  batch 120/469  loss 0.3521  15,368 samples/s  left: epoch 0:23, run 1:35}. */
-    String line(int epoch, int batch, int batches, int done, long now) {
-        double seconds = (now - epochStart) / 1e9;
+    String line(int epoch, int batch, int batches, int done) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %" + width() + "d/%d  batch %d/%d  "
                 + "loss %.4f", epoch, epochs, batch, batches, lossSum / done));
-        if (seconds > 0) {
-            double rate = done / seconds;
+        if (rate > 0) {
             double epochLeft = (samplesPerEpoch - done) / rate;
-            double epochLength = finishedEpochs > 0 ? finishedSeconds / finishedEpochs : samplesPerEpoch / rate;
-            double runLeft = epochLeft + (epochs - epoch) * epochLength;
+            double evalSeconds = finishedEpochs > 0 ? finishedEvalSeconds / finishedEpochs : 0;
+            double runLeft = epochLeft + (epochs - epoch) * (samplesPerEpoch / rate + evalSeconds);
             sb.append(String.format(Locale.ROOT, "  %,.0f samples/s  left: epoch %s, run %s", rate,
                     duration(epochLeft), duration(runLeft)));
         }

@@ -35,35 +35,36 @@ class TrainingProgressTest {
     void offATerminalPrintsAPlainLineEveryIntervalWithRunningLossRateAndTimeLeft() {
         StringWriter text = new StringWriter();
         Clock clock = new Clock();
-        // 2 epochs of 10 samples in batches of 4, 4 and 2; a line at most every second.
-        TrainingProgress p = new TrainingProgress(new PrintWriter(text), 2, 10, 4, false, 1000 * MS, () -> clock.now);
+        // 3 epochs of 10 samples in batches of 4, 4 and 2 at 8 samples/s; a line at most every second.
+        TrainingProgress p = new TrainingProgress(new PrintWriter(text), 3, 10, 4, false, 1000 * MS, () -> clock.now);
         clock.now = 500 * MS;
         p.batchDone(1, 1, 3, 1.0);
-        clock.now = 1200 * MS;
+        clock.now = 1000 * MS;
         p.batchDone(1, 2, 3, 0.5);
-        clock.now = 1900 * MS;
+        clock.now = 1250 * MS;
         p.batchDone(1, 3, 3, 0.25);
-        p.epochDone(new EpochReport(1, 0.65, 0.6, 0.7, 5.26, 2.0));
-        clock.now = 2200 * MS;
+        clock.now = 2000 * MS; // 0.75 s of evaluation
+        p.epochDone(new EpochReport(1, 0.65, 0.6, 0.7, 8, 2.0));
+        clock.now = 2500 * MS;
         p.batchDone(2, 1, 3, 0.4);
-        clock.now = 3500 * MS;
+        clock.now = 3000 * MS;
         p.batchDone(2, 2, 3, 0.2);
-        clock.now = 4000 * MS;
+        clock.now = 3250 * MS;
         p.batchDone(2, 3, 3, 0.1);
-        p.epochDone(new EpochReport(2, 0.26, 0.3, 0.9, 5.0, 2.0));
-        // Epoch 1 at 1.2 s: 8 samples done, 6.7/s; 2 left = 0.3 s; the run adds one epoch of 10/6.7 = 1.5 s.
-        // Epoch 2 at 1.5 s into it: 8 samples, 5.3/s; 0.375 s left, no epoch after it.
+        p.epochDone(new EpochReport(2, 0.26, 0.3, 0.9, 8, 2.0));
+        // Epoch 1 at 1 s: 8 samples done, 2 left = 0.25 s; then 2 epochs of 1.25 s training (no evaluation seen yet).
+        // Epoch 2 at 1 s into it: 0.25 s left, then one epoch of 1.25 s training and 0.75 s evaluation.
         assertEquals("""
-                epoch 1/2  batch 2/3  loss 0.7500  7 samples/s  left: epoch 0:01, run 0:02
-                epoch 1/2  train loss 0.6500  test loss 0.6000  test accuracy 0.7000  5 samples/s  2.0 s
-                epoch 2/2  batch 2/3  loss 0.3000  5 samples/s  left: epoch 0:01, run 0:01
-                epoch 2/2  train loss 0.2600  test loss 0.3000  test accuracy 0.9000  5 samples/s  2.0 s
+                epoch 1/3  batch 2/3  loss 0.7500  8 samples/s  left: epoch 0:01, run 0:03
+                epoch 1/3  train loss 0.6500  test loss 0.6000  test accuracy 0.7000  8 samples/s  2.0 s
+                epoch 2/3  batch 2/3  loss 0.3000  8 samples/s  left: epoch 0:01, run 0:03
+                epoch 2/3  train loss 0.2600  test loss 0.3000  test accuracy 0.9000  8 samples/s  2.0 s
                 """, text.toString());
         assertTrue(!hasControlCharacterOtherThanNewline(text.toString()));
     }
 
     @Test
-    void theRunEstimateUsesTheLengthOfFinishedEpochs() {
+    void theRunEstimateAddsTheEvaluationTimeOfFinishedEpochs() {
         StringWriter text = new StringWriter();
         Clock clock = new Clock();
         TrainingProgress p = new TrainingProgress(new PrintWriter(text), 10, 100, 10, false, 1, () -> clock.now);
@@ -71,12 +72,33 @@ class TrainingProgressTest {
             clock.now += 100 * MS;
             p.batchDone(1, b, 10, 1.0);
         }
-        p.epochDone(new EpochReport(1, 1, 1, 0.5, 100, 90.0)); // a slow evaluation: 90 s in all
-        clock.now += 1000 * MS;
+        clock.now += 89_000 * MS;
+        p.epochDone(new EpochReport(1, 1, 1, 0.5, 100, 90.0)); // 1 s of training, 89 s of evaluation
+        clock.now += 100 * MS;
         p.batchDone(2, 1, 10, 1.0);
-        // Epoch 2: 10 samples in 1 s, 90 to go = 0:09; then 8 more epochs of 90 s = 12:00, 12:09 in all.
-        assertTrue(text.toString().endsWith("epoch  2/10  batch 1/10  loss 1.0000  10 samples/s  left: epoch 0:09, "
-                + "run 12:09\n"), text.toString());
+        // Epoch 2: 90 samples to go at 100/s = 0.9 s; then 8 more epochs of 1 + 89 s: 12:00.9 in all.
+        assertTrue(text.toString().endsWith("epoch  2/10  batch 1/10  loss 1.0000  100 samples/s  left: epoch 0:01, "
+                + "run 12:01\n"), text.toString());
+    }
+
+    @Test
+    void theRateForgetsASlowStartWithinSeconds() {
+        StringWriter text = new StringWriter();
+        Clock clock = new Clock();
+        // One epoch of 100,000 samples in batches of 100: the first takes 5 s (warm-up), the others 10 ms each.
+        TrainingProgress p = new TrainingProgress(new PrintWriter(text), 1, 100_000, 100, false, 60_000 * MS,
+                () -> clock.now);
+        clock.now = 5000 * MS;
+        p.batchDone(1, 1, 1000, 1.0);
+        for (int b = 2; b < 1000; b++) {
+            clock.now += 10 * MS;
+            p.batchDone(1, b, 1000, 1.0);
+        }
+        // At batch 999 (15 s): the true rate is 10,000/s; the mean since the start would say 99,900 / 14.98 s = 6,669.
+        String line = p.line(1, 999, 1000, 99_900);
+        double shown = Double.parseDouble(line.replaceAll(".*loss 1\\.0000  ([\\d,]+) samples/s.*", "$1")
+                .replace(",", ""));
+        assertTrue(shown > 9_500 && shown <= 10_000, line);
     }
 
     @Test
@@ -84,19 +106,14 @@ class TrainingProgressTest {
         StringWriter text = new StringWriter();
         Clock clock = new Clock();
         TrainingProgress p = new TrainingProgress(new PrintWriter(text), 1, 50, 10, true, 1000 * MS, () -> clock.now);
-        clock.now = 250 * MS;
-        p.batchDone(1, 1, 5, 1.0);
-        clock.now = 300 * MS;
-        p.batchDone(1, 2, 5, 1.0); // 50 ms after the last draw: skipped
-        clock.now = 500 * MS;
-        p.batchDone(1, 3, 5, 1.0);
-        clock.now = 600 * MS;
-        p.batchDone(1, 4, 5, 1.0);
-        p.batchDone(1, 5, 5, 1.0);
-        p.epochDone(new EpochReport(1, 1, 1, Double.NaN, 100, 0.6));
-        assertEquals("\repoch 1/1  batch 1/5  loss 1.0000  40 samples/s  left: epoch 0:01, run 0:01\u001b[K"
-                + "\repoch 1/1  batch 3/5  loss 1.0000  60 samples/s  left: epoch 0:01, run 0:01\u001b[K"
-                + "\repoch 1/1  train loss 1.0000  test loss 1.0000  100 samples/s  0.6 s\u001b[K\n", text.toString());
+        for (int b = 1; b <= 5; b++) {
+            clock.now += 150 * MS; // 10 samples every 150 ms: drawn after batches 2 and 4 only
+            p.batchDone(1, b, 5, 1.0);
+        }
+        p.epochDone(new EpochReport(1, 1, 1, Double.NaN, 66.7, 0.75));
+        assertEquals("\repoch 1/1  batch 2/5  loss 1.0000  67 samples/s  left: epoch 0:01, run 0:01\u001b[K"
+                + "\repoch 1/1  batch 4/5  loss 1.0000  67 samples/s  left: epoch 0:01, run 0:01\u001b[K"
+                + "\repoch 1/1  train loss 1.0000  test loss 1.0000  67 samples/s  0.8 s\u001b[K\n", text.toString());
     }
 
     @Test
