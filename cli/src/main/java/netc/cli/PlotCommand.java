@@ -40,6 +40,10 @@ final class PlotCommand implements Callable<Integer> {
         }
         WatchOptions.requireWritable("--out", out, "the plot", List.of(new SaveTarget.Input("log", logFile)));
         List<LossPlot.Epoch> epochs = MetricsLogReader.epochs(logFile).stream().map(LossPlot.Epoch::of).toList();
+        if (epochs.stream().noneMatch(e -> Double.isFinite(e.trainLoss()) || Double.isFinite(e.testLoss()))) {
+            throw new UserError(logFile.toString(), "nothing to plot: none of the " + epochs.size() + " epoch line"
+                    + (epochs.size() == 1 ? " has" : "s has") + " a train_loss or test_loss");
+        }
         LossPlot.write(LossPlot.render(title != null ? title : logFile.getFileName().toString(), epochs), out);
         spec.commandLine().getOut().printf(Locale.ROOT, "saved plot of %d epoch%s to %s%n", epochs.size(),
                 epochs.size() == 1 ? "" : "s", out);

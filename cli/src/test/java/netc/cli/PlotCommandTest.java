@@ -153,12 +153,15 @@ class PlotCommandTest {
         Path steps = Cli.write(dir.resolve("steps.jsonl"), "{\"kind\":\"step\",\"epoch\":1,\"step\":5,\"loss\":1}\n");
         Cli.run("plot", steps, "--out", png).assertUserError(steps + ": error: the metrics log has no epoch lines (1 "
                 + "step line)\n");
+        Path bare = Cli.write(dir.resolve("bare.csv"), "kind,epoch,train_loss\nepoch,1,\nepoch,2,\n");
+        Cli.run("plot", bare, "--out", png).assertUserError(bare + ": error: nothing to plot: none of the 2 epoch "
+                + "lines has a train_loss or test_loss\n");
         Path missing = dir.resolve("missing.jsonl");
         Cli.run("plot", missing, "--out", png).assertUserError(missing + ": error: no such file\n");
         Path good = log("good.jsonl", 2, 1, 0.5, true);
         Cli.run("plot", good, "--out", dir.resolve("p.svg")).assertUserError("--out: error: expected a file name "
                 + "ending in .png, found " + dir.resolve("p.svg") + "\n");
-        assertEquals(List.of("bad.jsonl", "empty.jsonl", "good.jsonl", "steps.jsonl"), Cli.filesUnder(dir),
+        assertEquals(List.of("bad.jsonl", "bare.csv", "empty.jsonl", "good.jsonl", "steps.jsonl"), Cli.filesUnder(dir),
                 "no PNG and no temporary file after an error");
     }
 
