@@ -1,6 +1,7 @@
 package netc.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import netc.compiler.internal.driver.NetCompiler;
@@ -10,6 +11,8 @@ import netc.runtime.data.CsvReader;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
 import netc.runtime.io.Safetensors;
+import netc.runtime.data.Dataset;
+import netc.runtime.train.ClassReport;
 import netc.runtime.train.Evaluation;
 import netc.runtime.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -49,6 +52,14 @@ final class EvalCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}, capped at the number of cores).")
     int threads;
 
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line, for the per-class "
+            + "table (default: Fashion-MNIST's names for Fashion-MNIST data, else the class numbers).")
+    Path labels;
+
+    @Option(names = "--json", description = "Print one JSON object (loss, accuracy, per-class precision and recall, "
+            + "confusion matrix; null for 0/0) instead of the text.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -62,22 +73,45 @@ final class EvalCommand implements Callable<Integer> {
         BatchLimit.require("--batch", batch, checked);
         ModelSpec ms = checked.modelSpec();
         float[] params = Safetensors.load(weights, ms);
+        List<String> names = ClassNames.resolve(labels, data, ms);
         DataSource.Loaded d = DataSource.loadForEval(data, ms, csvHeader);
         d.test().requireFits(ms);
         Network net = NetCompiler.compile(checked, model.options()).load();
-        out.println("data: " + d.description());
+        if (!json) {
+            out.println("data: " + d.description());
+        }
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         Evaluation e;
+        ClassReport report = null;
         try (Parallel pool = Parallel.threads(cores)) {
             net.setParallel(pool);
-            e = new Evaluator(net, batch).evaluate(params, d.test());
+            Evaluator evaluator = new Evaluator(net, batch);
+            e = evaluator.evaluate(params, d.test());
+            if (names != null) {
+                report = ClassReport.of(names.size(), labelsOf(d.test()), evaluator.predict(params, d.test()));
+            }
             net.setParallel(Parallel.serial());
+        }
+        if (json) {
+            out.println(ClassTable.json(weights.getFileName().toString(), d.description(), e, report, names));
+            return Main.OK;
         }
         out.printf(Locale.ROOT, "%s on %,d samples: loss %.4f", weights.getFileName(), e.samples(), e.loss());
         if (!Double.isNaN(e.accuracy())) {
             out.printf(Locale.ROOT, "  accuracy %.4f", e.accuracy());
         }
         out.println();
+        if (report != null) {
+            out.print(ClassTable.render(report, names));
+        }
         return Main.OK;
+    }
+
+    private static int[] labelsOf(Dataset data) {
+        int[] labels = new int[data.n()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = data.label(i);
+        }
+        return labels;
     }
 }

@@ -21,9 +21,9 @@ import netc.runtime.train.Adam;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.Initializer;
 import netc.runtime.train.LearningRateSchedule;
+import netc.runtime.train.MetricsLog;
 import netc.runtime.train.Momentum;
 import netc.runtime.train.Optimizer;
-import netc.runtime.train.ProgressListener;
 import netc.runtime.train.Sgd;
 import netc.runtime.train.Trainer;
 import netc.runtime.train.TrainingDefaults;
@@ -120,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
             + "link, the linked file is replaced and the link kept.")
     Path save;
 
+    @Mixin
+    WatchOptions watch;
+
     @Spec
     CommandSpec spec;
 
@@ -161,6 +164,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--lr", e.detail());
         }
         SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
+        watch.check(SaveTarget.inputs(model.file, data, test, init), save);
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);
@@ -175,26 +179,38 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Compilation c = NetCompiler.compile(checked, model.options());
         Network net = c.load();
-        out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
-                ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
-                Compilation.kernels(net.getClass()));
-        out.println("data: " + d.description());
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
-        out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
-                schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
-                cores == 1 ? "" : "s", seed,
-                init != null ? ", from " + init : "");
-        out.flush();
+        if (!watch.quiet) {
+            out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
+                    ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
+                    Compilation.kernels(net.getClass()));
+            out.println("data: " + d.description());
+            out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
+                    schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
+                    cores == 1 ? "" : "s", seed,
+                    init != null ? ", from " + init : "");
+            out.flush();
+        }
+        MetricsLog log = watch.openLog(rate, schedule, epochs);
         Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
-                .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
+                .schedule(schedule).threads(cores).listener(WatchOptions.both(
+                        watch.progress(out, epochs, d.train().n(), batch, System.console() != null), log)).build();
         double startMax = Divergence.maxAbs(params);
         List<EpochReport> reports;
         try {
             reports = trainer.train(params, d.train(), d.test());
         } catch (TrainingDivergedException e) {
             throw Divergence.explain(e, c, params, startMax);
+        } finally {
+            if (log != null) {
+                log.close();
+            }
         }
         requireFinite(ms, params, epochs);
+        if (watch.quiet) {
+            out.println(TrainingProgress.summary(ms.name(), reports));
+        }
+        watch.plot(ms.name(), reports, out);
         if (save != null) {
             EpochReport last = reports.get(reports.size() - 1);
             Map<String, String> meta = new LinkedHashMap<>();
@@ -228,62 +244,6 @@ final class TrainCommand implements Callable<Integer> {
                             + "; try a lower learning rate");
                 }
             }
-        }
-    }
-
-    /**
-     * A line per epoch; on a terminal also a batch counter that rewrites itself, elsewhere a batch line every 30 s.
-     */
-    static final class Progress implements ProgressListener {
-        private final PrintWriter out;
-        private final int epochs;
-        private final boolean live;
-        private long lastDraw;
-
-        Progress(PrintWriter out, int epochs, boolean live) {
-            this.out = out;
-            this.epochs = epochs;
-            this.live = live;
-        }
-
-        @Override
-        public void batchDone(int epoch, int batch, int batches, double loss) {
-            long now = System.nanoTime();
-            if (!live) {
-                // In a log, a line every half minute, so that a long epoch (a convnet's) shows it is alive.
-                if (lastDraw == 0) {
-                    lastDraw = now;
-                } else if (now - lastDraw > 30_000_000_000L && batch < batches) {
-                    lastDraw = now;
-                    out.printf(Locale.ROOT, "epoch %" + width() + "d/%d  batch %d/%d  loss %.4f%n", epoch, epochs,
-                            batch, batches, loss);
-                    out.flush();
-                }
-                return;
-            }
-            if (now - lastDraw > 200_000_000L || batch == batches) {
-                lastDraw = now;
-                out.printf(Locale.ROOT, "\repoch %" + width() + "d/%d  batch %d/%d  loss %.4f", epoch, epochs, batch,
-                        batches, loss);
-                out.flush();
-            }
-        }
-
-        @Override
-        public void epochDone(EpochReport r) {
-            StringBuilder line = new StringBuilder();
-            line.append(String.format(Locale.ROOT, "epoch %" + width() + "d/%d  train loss %.4f  test loss %.4f",
-                    r.epoch(), epochs, r.trainLoss(), r.testLoss()));
-            if (!Double.isNaN(r.testAccuracy())) {
-                line.append(String.format(Locale.ROOT, "  test accuracy %.4f", r.testAccuracy()));
-            }
-            line.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.1f s", r.samplesPerSecond(), r.seconds()));
-            out.print(live ? "\r" + line + "\u001b[K\n" : line + "\n");
-            out.flush();
-        }
-
-        private int width() {
-            return Integer.toString(epochs).length();
         }
     }
 }

@@ -49,8 +49,10 @@ class EvalCommandTest {
     void evaluatesAClassifierWithAccuracy() {
         Cli r = Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", logisticCsv, "--batch", "4")
                 .assertSuccess();
+        // The summary, then the per-class table and the confusion matrix (EvalClassesTest).
         assertTrue(r.out().matches("data: CSV \\Q" + logisticCsv + "\\E \\(no header row\\): 6 samples\n"
-                + "logistic\\.safetensors on 6 samples: loss \\d+\\.\\d{4}  accuracy \\d\\.\\d{4}\n"), r::describe);
+                + "logistic\\.safetensors on 6 samples: loss \\d+\\.\\d{4}  accuracy \\d\\.\\d{4}\n"
+                + "\nclass +samples +predicted +precision +recall\n(?s).*"), r::describe);
     }
 
     @Test

@@ -117,14 +117,14 @@ class MainTest {
     void rootHelpListsEveryCommandOnStdout() {
         Cli r = Cli.run("--help").assertSuccess();
         assertTrue(r.out().startsWith("Usage: netc [-hV] [COMMAND]\n"), r::describe);
-        for (String command : new String[] {"check", "grad", "generate", "train", "eval", "gradcheck"}) {
+        for (String command : new String[] {"check", "grad", "generate", "train", "eval", "gradcheck", "plot"}) {
             r.assertOutContains("\n  " + command + " ");
         }
         r.assertOutContains("Examples:\n  netc check samples/nets/mnist_mlp.net\n");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"check", "grad", "generate", "train", "eval", "gradcheck"})
+    @ValueSource(strings = {"check", "grad", "generate", "train", "eval", "gradcheck", "plot"})
     void everyCommandHasHelpOnStdout(String command) {
         Cli[] result = new Cli[1];
         String picocliWarnings = systemErrDuring(() -> result[0] = Cli.run(command, "--help"));

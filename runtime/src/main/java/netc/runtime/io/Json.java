@@ -14,13 +14,17 @@ import java.util.Map;
  * {@code null}. Rejected: trailing commas, comments, single quotes, leading zeros, unescaped control characters,
  * anything after the value but whitespace, and nesting deeper than {@value #MAX_DEPTH} (a header of a million
  * {@code [} must not overflow the stack).
+ *
+ * <p>Public so that other parts of netc (the metrics log reader) parse JSON the same strict way; it is a utility,
+ * not a general-purpose JSON library.
  */
-final class Json {
+public final class Json {
 
-    static final int MAX_DEPTH = 64;
+    /** How deeply arrays and objects may nest. */
+    public static final int MAX_DEPTH = 64;
 
     /** A syntax error; the message says what was expected and at which character offset. */
-    static final class SyntaxError extends Exception {
+    public static final class SyntaxError extends Exception {
         private static final long serialVersionUID = 1L;
 
         SyntaxError(String message) {
@@ -36,7 +40,7 @@ final class Json {
     }
 
     /** Parses a complete JSON text. */
-    static Object parse(String text) throws SyntaxError {
+    public static Object parse(String text) throws SyntaxError {
         Json p = new Json(text);
         p.skipSpace();
         Object value = p.value(0);
@@ -48,7 +52,7 @@ final class Json {
     }
 
     /** {@code s} as a JSON string literal, quotes included. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

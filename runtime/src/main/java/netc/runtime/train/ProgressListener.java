@@ -69,4 +69,47 @@ public interface ProgressListener {
             }
         };
     }
+
+    /**
+     * One listener that tells each of {@code listeners} everything, in order, and stops when any of them asks to.
+     *
+     * @param listeners the listeners; null entries are left out
+     * @return the combined listener ({@link #NONE} for none, the listener itself for one)
+     */
+    static ProgressListener all(ProgressListener... listeners) {
+        java.util.List<ProgressListener> list = new java.util.ArrayList<>();
+        for (ProgressListener l : listeners) {
+            if (l != null) {
+                list.add(l);
+            }
+        }
+        if (list.size() <= 1) {
+            return list.isEmpty() ? NONE : list.get(0);
+        }
+        return new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+                for (ProgressListener l : list) {
+                    l.epochDone(report);
+                }
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                for (ProgressListener l : list) {
+                    l.batchDone(epoch, batch, batches, loss);
+                }
+            }
+
+            @Override
+            public boolean stopRequested() {
+                for (ProgressListener l : list) {
+                    if (l.stopRequested()) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        };
+    }
 }

@@ -1,0 +1,255 @@
+package netc.runtime.train;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import netc.runtime.InputException;
+import netc.runtime.io.Json;
+
+/**
+ * A {@link ProgressListener} that writes the metrics of a training run to a file, a line per epoch and optionally a
+ * line every N steps, each flushed as it is written so that {@code tail -f} shows the run as it goes.
+ *
+ * <p>The format follows the file name: {@code .csv} gives CSV with a header row ({@link #COLUMNS}, an empty field
+ * where a line has no such value), anything else JSON Lines, one object per line. The keys:
+ * <ul>
+ * <li>{@code kind}: {@code "epoch"} for the line after each epoch, {@code "step"} for the lines every N steps;
+ * <li>{@code epoch}: the 1-based epoch number;
+ * <li>{@code step}: optimizer steps (mini-batches) taken so far in the run, this one included;
+ * <li>{@code loss} (step lines): the mean loss of that step's mini-batch;
+ * <li>{@code train_loss}, {@code test_loss}, {@code test_accuracy}, {@code samples_per_s}, {@code epoch_s} (epoch
+ * lines): {@link EpochReport#trainLoss()}, {@link EpochReport#testLoss()}, {@link EpochReport#testAccuracy()},
+ * {@link EpochReport#samplesPerSecond()} and {@link EpochReport#seconds()}, written as Java's shortest exact decimal
+ * form so that reading a line gives back the report's values bit for bit;
+ * <li>{@code lr}: the learning rate of the step (for an epoch line, of its last step), when told with
+ * {@link #learningRate};
+ * <li>{@code wall_s}: seconds since the log was opened.
+ * </ul>
+ * A value that does not exist (no test set, no accuracy for real-valued targets, no learning rate given) is
+ * {@code null} in JSON and an empty field in CSV; NaN and infinities, which JSON cannot express, are written the
+ * same way. {@link MetricsLogReader} reads both formats back.
+ *
+ * <p>Writing a line that fails (a full disk) stops training with an {@link InputException}: a run whose log
+ * silently stopped is worse than a run that says why it stopped.
+ */
+public final class MetricsLog implements ProgressListener, Closeable {
+
+    /** The file formats. */
+    public enum Format {
+        /** One JSON object per line. */
+        JSON_LINES,
+        /** Comma-separated values with a header row. */
+        CSV;
+
+        /** {@link #CSV} for a name ending in {@code .csv} (any case), else {@link #JSON_LINES}. */
+        public static Format of(Path file) {
+            return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? CSV : JSON_LINES;
+        }
+    }
+
+    /** The keys of a line, in the order they are written; the CSV header. */
+    public static final List<String> COLUMNS = List.of("kind", "epoch", "step", "loss", "train_loss", "test_loss",
+            "test_accuracy", "lr", "samples_per_s", "epoch_s", "wall_s");
+
+    private final Path file;
+    private final Format format;
+    private final Writer out;
+    private final long start = System.nanoTime();
+    private int everySteps;
+    private double baseRate = Double.NaN;
+    private LearningRateSchedule schedule;
+    private long epochs;
+    private long step;
+    private int batchesPerEpoch;
+
+    private MetricsLog(Path file, Format format, Writer out) {
+        this.file = file;
+        this.format = format;
+        this.out = out;
+    }
+
+    /**
+     * Creates (or truncates) {@code file} and, for CSV, writes the header. Call it before training, so that a bad
+     * path is reported before any time is spent.
+     *
+     * @throws InputException {@code <file>: error: cannot write the metrics log: <reason>}
+     */
+    public static MetricsLog open(Path file) {
+        Writer w;
+        try {
+            w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+        }
+        MetricsLog log = new MetricsLog(file, Format.of(file), w);
+        if (log.format == Format.CSV) {
+            log.writeLine(String.join(",", COLUMNS));
+        }
+        return log;
+    }
+
+    /** The file being written. */
+    public Path file() {
+        return file;
+    }
+
+    /** The format being written. */
+    public Format format() {
+        return format;
+    }
+
+    /**
+     * Also writes a {@code "step"} line every {@code n} optimizer steps (counted over the run); 0, the default, writes
+     * epoch lines only.
+     *
+     * @return this log
+     * @throws InputException if {@code n} is negative
+     */
+    public MetricsLog everySteps(int n) {
+        if (n < 0) {
+            throw new InputException("metrics log", "steps between lines must be >= 0, got " + n);
+        }
+        this.everySteps = n;
+        return this;
+    }
+
+    /**
+     * Lets the log record the learning rate: the trainer's optimizer is built with {@code baseRate} and its rate is
+     * scaled by {@code schedule} over {@code epochs} epochs, exactly as {@link Trainer} does it.
+     *
+     * @return this log
+     */
+    public MetricsLog learningRate(double baseRate, LearningRateSchedule schedule, int epochs) {
+        this.baseRate = baseRate;
+        this.schedule = schedule == null ? LearningRateSchedule.CONSTANT : schedule;
+        this.epochs = epochs;
+        return this;
+    }
+
+    @Override
+    public void batchDone(int epoch, int batch, int batches, double loss) {
+        step++;
+        batchesPerEpoch = batches;
+        if (everySteps > 0 && step % everySteps == 0) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("kind", "step");
+            line.put("epoch", epoch);
+            line.put("step", step);
+            line.put("loss", loss);
+            line.put("lr", rate());
+            line.put("wall_s", wallSeconds());
+            write(line);
+        }
+    }
+
+    @Override
+    public void epochDone(EpochReport r) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("kind", "epoch");
+        line.put("epoch", r.epoch());
+        line.put("step", step);
+        line.put("train_loss", r.trainLoss());
+        line.put("test_loss", r.testLoss());
+        line.put("test_accuracy", r.testAccuracy());
+        line.put("lr", rate());
+        line.put("samples_per_s", r.samplesPerSecond());
+        line.put("epoch_s", r.seconds());
+        line.put("wall_s", wallSeconds());
+        write(line);
+    }
+
+    /** Closes the file; the lines are already on disk (each was flushed). */
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+        }
+    }
+
+    /** The rate of the latest step, or NaN when not told the rate. */
+    private double rate() {
+        if (Double.isNaN(baseRate) || step == 0) {
+            return Double.NaN;
+        }
+        return baseRate * schedule.factor(step - 1, epochs * batchesPerEpoch);
+    }
+
+    private double wallSeconds() {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Writes one line: in JSON the keys in the map's order, in CSV every column of {@link #COLUMNS}. */
+    private void write(Map<String, Object> values) {
+        StringBuilder line = new StringBuilder(200);
+        if (format == Format.CSV) {
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                if (i > 0) {
+                    line.append(',');
+                }
+                Object v = values.get(COLUMNS.get(i));
+                if (!isMissing(v)) {
+                    line.append(v);
+                }
+            }
+        } else {
+            line.append('{');
+            for (Map.Entry<String, Object> e : values.entrySet()) {
+                if (line.length() > 1) {
+                    line.append(',');
+                }
+                line.append('"').append(e.getKey()).append("\":");
+                Object v = e.getValue();
+                if (v instanceof String text) {
+                    line.append(Json.quote(text));
+                } else {
+                    line.append(isMissing(v) ? "null" : v.toString());
+                }
+            }
+            line.append('}');
+        }
+        writeLine(line.toString());
+    }
+
+    /** Null, NaN and infinities: values that JSON cannot write as numbers and that mean "none" here. */
+    private static boolean isMissing(Object v) {
+        return v == null || (v instanceof Double d && !Double.isFinite(d));
+    }
+
+    private void writeLine(String line) {
+        try {
+            out.write(line);
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : String.valueOf(e.getMessage());
+        if (reason.length() > 1 && Character.isUpperCase(reason.charAt(0)) && Character.isLowerCase(reason.charAt(1))) {
+            reason = Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+        }
+        return reason;
+    }
+}

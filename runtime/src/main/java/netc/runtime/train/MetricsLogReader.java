@@ -1,0 +1,206 @@
+package netc.runtime.train;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import netc.runtime.InputException;
+import netc.runtime.io.Json;
+
+/**
+ * Reads a file written by {@link MetricsLog} back, in either format: a file whose first line starts with
+ * an opening brace is JSON Lines, any other is CSV with a header row. Keys or columns it does not know are ignored, so
+ * that logs with more metrics still read; {@code kind} and {@code epoch} are required.
+ *
+ * <p>Errors name the line ({@code run.jsonl:3: error: ...}, with a column for JSON syntax errors).
+ */
+public final class MetricsLogReader {
+
+    /**
+     * One line of a metrics log; a number the line does not have is NaN (see {@link MetricsLog} for the keys).
+     *
+     * @param kind             {@code "epoch"} or {@code "step"}
+     * @param epoch            1-based epoch number
+     * @param step             optimizer steps so far, or -1 when the line has none
+     * @param loss             a step line's mini-batch loss
+     * @param trainLoss        an epoch line's mean training loss
+     * @param testLoss         an epoch line's test loss
+     * @param testAccuracy     an epoch line's test accuracy
+     * @param learningRate     the learning rate
+     * @param samplesPerSecond an epoch line's training throughput
+     * @param epochSeconds     an epoch line's duration
+     * @param wallSeconds      seconds since the log was opened
+     */
+    public record Entry(String kind, int epoch, long step, double loss, double trainLoss, double testLoss,
+                        double testAccuracy, double learningRate, double samplesPerSecond, double epochSeconds,
+                        double wallSeconds) {
+
+        /** Whether this is the line written after an epoch. */
+        public boolean isEpoch() {
+            return "epoch".equals(kind);
+        }
+    }
+
+    private static final Pattern OFFSET = Pattern.compile("(.*) at offset (\\d+)");
+
+    private MetricsLogReader() {
+    }
+
+    /**
+     * All lines of the log.
+     *
+     * @throws InputException if the file is missing, unreadable, empty or has a malformed line
+     */
+    public static List<Entry> read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file.toString(), "no such file");
+        } catch (CharacterCodingException e) {
+            throw new InputException(file.toString(), "not a metrics log: not UTF-8 text");
+        } catch (IOException e) {
+            throw new InputException(file.toString(), "cannot read: " + e.getMessage(), e);
+        }
+        int first = 0;
+        while (first < lines.size() && lines.get(first).isBlank()) {
+            first++;
+        }
+        if (first == lines.size()) {
+            throw new InputException(file.toString(), "the metrics log is empty");
+        }
+        return lines.get(first).stripLeading().startsWith("{") ? json(file, lines) : csv(file, lines, first);
+    }
+
+    /**
+     * The epoch lines of the log, in file order.
+     *
+     * @throws InputException as {@link #read}, and if the log has no epoch line
+     */
+    public static List<Entry> epochs(Path file) {
+        List<Entry> all = read(file);
+        List<Entry> epochs = new ArrayList<>();
+        for (Entry e : all) {
+            if (e.isEpoch()) {
+                epochs.add(e);
+            }
+        }
+        if (epochs.isEmpty()) {
+            throw new InputException(file.toString(), "the metrics log has no epoch lines (" + all.size()
+                    + " step line" + (all.size() == 1 ? "" : "s") + ")");
+        }
+        return epochs;
+    }
+
+    private static List<Entry> json(Path file, List<String> lines) {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            Object value;
+            try {
+                value = Json.parse(line);
+            } catch (Json.SyntaxError e) {
+                Matcher m = OFFSET.matcher(e.getMessage());
+                if (m.matches()) {
+                    throw new InputException(file + ":" + (i + 1) + ":" + (Integer.parseInt(m.group(2)) + 1),
+                            m.group(1));
+                }
+                throw new InputException(file + ":" + (i + 1), e.getMessage());
+            }
+            if (!(value instanceof Map<?, ?> map)) {
+                throw new InputException(file + ":" + (i + 1), "expected a JSON object, found " + line.strip());
+            }
+            Map<String, Object> fields = new HashMap<>();
+            map.forEach((k, v) -> fields.put((String) k, v));
+            entries.add(entry(file + ":" + (i + 1), fields));
+        }
+        return entries;
+    }
+
+    private static List<Entry> csv(Path file, List<String> lines, int headerAt) {
+        String[] header = lines.get(headerAt).strip().split(",", -1);
+        for (String required : List.of("kind", "epoch")) {
+            if (!List.of(header).contains(required)) {
+                throw new InputException(file + ":" + (headerAt + 1), "expected a JSON object or a CSV header with "
+                        + "the columns kind and epoch, found " + abbreviate(lines.get(headerAt).strip()));
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (int i = headerAt + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] values = line.strip().split(",", -1);
+            String where = file + ":" + (i + 1);
+            if (values.length != header.length) {
+                throw new InputException(where, "expected " + header.length + " fields as in the header, found "
+                        + values.length);
+            }
+            Map<String, Object> fields = new HashMap<>();
+            for (int k = 0; k < header.length; k++) {
+                String v = values[k].strip();
+                if (v.isEmpty()) {
+                    fields.put(header[k], null);
+                } else if (header[k].equals("kind")) {
+                    fields.put("kind", v);
+                } else {
+                    try {
+                        fields.put(header[k], Double.parseDouble(v));
+                    } catch (NumberFormatException e) {
+                        throw new InputException(where, "expected a number for " + header[k] + ", found '" + v + "'");
+                    }
+                }
+            }
+            entries.add(entry(where, fields));
+        }
+        return entries;
+    }
+
+    private static Entry entry(String where, Map<String, Object> f) {
+        Object kind = f.get("kind");
+        if (!"epoch".equals(kind) && !"step".equals(kind)) {
+            throw new InputException(where, "expected kind \"epoch\" or \"step\", found "
+                    + (kind instanceof String s ? Json.quote(s) : String.valueOf(kind)));
+        }
+        double epoch = number(where, f, "epoch");
+        if (Double.isNaN(epoch) || epoch < 1 || epoch != Math.rint(epoch) || epoch > Integer.MAX_VALUE) {
+            throw new InputException(where, "expected a positive whole epoch number, found "
+                    + (Double.isNaN(epoch) ? "none" : f.get("epoch")));
+        }
+        double step = number(where, f, "step");
+        return new Entry((String) kind, (int) epoch, Double.isNaN(step) ? -1 : (long) step, number(where, f, "loss"),
+                number(where, f, "train_loss"), number(where, f, "test_loss"), number(where, f, "test_accuracy"),
+                number(where, f, "lr"), number(where, f, "samples_per_s"), number(where, f, "epoch_s"),
+                number(where, f, "wall_s"));
+    }
+
+    /** The value of {@code key} as a double; NaN when absent or null. */
+    private static double number(String where, Map<String, Object> f, String key) {
+        Object v = f.get(key);
+        if (v == null) {
+            return Double.NaN;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new InputException(where, "expected a number for " + key + ", found "
+                + (v instanceof String s ? Json.quote(s) : String.valueOf(v)));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? "'" + s + "'" : "'" + s.substring(0, 37) + "...'";
+    }
+}

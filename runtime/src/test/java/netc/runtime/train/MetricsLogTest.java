@@ -1,0 +1,189 @@
+package netc.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import netc.runtime.InputException;
+import netc.runtime.data.Dataset;
+import netc.runtime.io.Json;
+
+/** {@link MetricsLog} and {@link MetricsLogReader}: the lines a training run writes, in both formats. */
+class MetricsLogTest {
+
+    @TempDir
+    Path dir;
+
+    /** Twelve samples of two classes in 2D, separable along the first input. */
+    private static Dataset data(String name) {
+        float[] x = new float[24];
+        float[] y = new float[12];
+        for (int i = 0; i < 12; i++) {
+            y[i] = i % 2;
+            x[2 * i] = y[i] == 1 ? 1 + i * 0.1f : -1 - i * 0.1f;
+            x[2 * i + 1] = i * 0.05f;
+        }
+        return Dataset.ofClasses(name, x, y, 2, 2);
+    }
+
+    /** Trains three epochs of 3 batches with the log listening; returns the trainer's reports. */
+    private static List<EpochReport> train(MetricsLog log) {
+        SoftmaxRegression net = new SoftmaxRegression(2, 2);
+        float[] params = Initializer.initialize(net.spec(), 1);
+        List<EpochReport> reports;
+        try (log) {
+            reports = Trainer.builder(net).optimizer(new Sgd(0.5)).epochs(3).batchSize(4).seed(2)
+                    .schedule(LearningRateSchedule.COSINE).listener(log.learningRate(0.5, LearningRateSchedule.COSINE,
+                            3)).build().train(params, data("train"), data("test"));
+        }
+        return reports;
+    }
+
+    @Test
+    void jsonLinesHaveOneStrictJsonObjectPerEpochWithTheReportsValues() throws Exception {
+        Path file = dir.resolve("run.jsonl");
+        List<EpochReport> reports = train(MetricsLog.open(file));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        for (int i = 0; i < 3; i++) {
+            Map<?, ?> o = assertInstanceOf(Map.class, Json.parse(lines.get(i)), lines.get(i));
+            EpochReport r = reports.get(i);
+            assertEquals(List.of("kind", "epoch", "step", "train_loss", "test_loss", "test_accuracy", "lr",
+                    "samples_per_s", "epoch_s", "wall_s"), List.copyOf(o.keySet()));
+            assertEquals("epoch", o.get("kind"));
+            assertEquals((long) r.epoch(), o.get("epoch"));
+            assertEquals(3L * (i + 1), o.get("step"));
+            assertEquals(r.trainLoss(), o.get("train_loss"));
+            assertEquals(r.testLoss(), o.get("test_loss"));
+            assertEquals(r.testAccuracy(), ((Number) o.get("test_accuracy")).doubleValue());
+            assertEquals(r.samplesPerSecond(), o.get("samples_per_s"));
+            assertEquals(r.seconds(), o.get("epoch_s"));
+            // The rate of the epoch's last step, step 3(i+1) - 1 counted from 0 of 9 steps.
+            assertEquals(0.5 * LearningRateSchedule.COSINE.factor(3L * (i + 1) - 1, 9), o.get("lr"));
+            assertTrue(((Number) o.get("wall_s")).doubleValue() >= r.seconds(), lines.get(i));
+        }
+    }
+
+    @Test
+    void csvHasAHeaderAndTheSameNumberOfFieldsOnEveryLine() throws IOException {
+        Path file = dir.resolve("run.CSV");
+        List<EpochReport> reports = train(MetricsLog.open(file).everySteps(2));
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(String.join(",", MetricsLog.COLUMNS), lines.get(0));
+        // 9 steps: step lines after steps 2, 4, 6, 8, and 3 epoch lines.
+        assertEquals(1 + 4 + 3, lines.size(), String.join("\n", lines));
+        for (String line : lines) {
+            assertEquals(MetricsLog.COLUMNS.size(), line.split(",", -1).length, line);
+        }
+        assertEquals(List.of("step", "epoch", "step", "step", "epoch", "step", "epoch"),
+                lines.subList(1, lines.size()).stream().map(l -> l.substring(0, l.indexOf(','))).toList());
+        List<MetricsLogReader.Entry> epochs = MetricsLogReader.epochs(file);
+        assertEquals(3, epochs.size());
+        for (int i = 0; i < 3; i++) {
+            assertEqualsReport(reports.get(i), epochs.get(i));
+        }
+    }
+
+    @Test
+    void stepLinesCarryTheBatchLossAndTheReaderGivesBackEveryValue() throws Exception {
+        Path file = dir.resolve("run.jsonl");
+        List<Double> losses = new ArrayList<>();
+        MetricsLog log = MetricsLog.open(file).everySteps(1);
+        ProgressListener both = new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+                log.epochDone(report);
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                losses.add(loss);
+                log.batchDone(epoch, batch, batches, loss);
+            }
+        };
+        SoftmaxRegression net = new SoftmaxRegression(2, 2);
+        List<EpochReport> reports;
+        try (log) {
+            reports = Trainer.builder(net).optimizer(new Sgd(0.5)).epochs(2).batchSize(5).seed(2).listener(both)
+                    .build().train(Initializer.initialize(net.spec(), 1), data("train"), null);
+        }
+        List<MetricsLogReader.Entry> all = MetricsLogReader.read(file);
+        assertEquals(6 + 2, all.size());
+        List<Double> stepLosses = all.stream().filter(e -> !e.isEpoch()).map(MetricsLogReader.Entry::loss).toList();
+        assertEquals(losses, stepLosses);
+        Map<?, ?> step = (Map<?, ?>) Json.parse(Files.readAllLines(file).get(0));
+        assertEquals(List.of("kind", "epoch", "step", "loss", "lr", "wall_s"), List.copyOf(step.keySet()));
+        assertNull(step.get("lr"), "no rate was given to the log");
+        // Without a test set the test figures are there, as null.
+        Map<?, ?> epoch = (Map<?, ?>) Json.parse(Files.readAllLines(file).get(3));
+        assertEquals("epoch", epoch.get("kind"));
+        assertTrue(epoch.containsKey("test_loss") && epoch.get("test_loss") == null, epoch.toString());
+        List<MetricsLogReader.Entry> epochs = MetricsLogReader.epochs(file);
+        for (int i = 0; i < 2; i++) {
+            assertEqualsReport(reports.get(i), epochs.get(i));
+        }
+    }
+
+    @Test
+    void eachLineIsOnDiskAsSoonAsItIsWritten() throws IOException {
+        Path file = dir.resolve("live.jsonl");
+        try (MetricsLog log = MetricsLog.open(file)) {
+            log.epochDone(new EpochReport(1, 0.5, 0.25, 0.75, 1000, 2));
+            // Read by another reader while the log is still open: nothing waits in a buffer.
+            assertEquals(1, Files.readAllLines(file).size());
+            assertEquals(0.25, MetricsLogReader.epochs(file).get(0).testLoss());
+        }
+    }
+
+    @Test
+    void aPathThatCannotBeWrittenIsAnErrorWhenOpened() {
+        InputException e = assertThrows(InputException.class,
+                () -> MetricsLog.open(dir.resolve("missing").resolve("run.jsonl")));
+        assertEquals(dir.resolve("missing").resolve("run.jsonl") + ": error: cannot write the metrics log: no such "
+                + "directory", e.getMessage());
+        e = assertThrows(InputException.class, () -> MetricsLog.open(dir));
+        assertEquals(dir + ": error: cannot write the metrics log: is a directory", e.getMessage());
+    }
+
+    @Test
+    void readerNamesTheLineOfAMalformedEntry() throws IOException {
+        Path json = dir.resolve("bad.jsonl");
+        Files.writeString(json, "{\"kind\":\"epoch\",\"epoch\":1,\"train_loss\":0.5}\n{\"kind\":\"epoch\",\"epoch\":2,}\n");
+        assertEquals(json + ":2:27: error: expected a string key, found '}'",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        Files.writeString(json, "{\"kind\":\"epoch\",\"epoch\":1,\"train_loss\":\"low\"}\n");
+        assertEquals(json + ":1: error: expected a number for train_loss, found \"low\"",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "kind,epoch,train_loss\nepoch,1,0.5\nepoch,2\n");
+        assertEquals(csv + ":3: error: expected 3 fields as in the header, found 2",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(csv)).getMessage());
+        Files.writeString(csv, "\n\n");
+        assertEquals(csv + ": error: the metrics log is empty",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(csv)).getMessage());
+        assertEquals(dir.resolve("none.jsonl") + ": error: no such file",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(dir.resolve("none.jsonl")))
+                        .getMessage());
+    }
+
+    private static void assertEqualsReport(EpochReport r, MetricsLogReader.Entry e) {
+        assertEquals(r.epoch(), e.epoch());
+        assertEquals(r.trainLoss(), e.trainLoss());
+        assertEquals(r.testLoss(), e.testLoss());
+        assertEquals(r.testAccuracy(), e.testAccuracy());
+        assertEquals(r.samplesPerSecond(), e.samplesPerSecond());
+        assertEquals(r.seconds(), e.epochSeconds());
+    }
+}

@@ -1,0 +1,48 @@
+package netc.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProgressListenerTest {
+    private static EpochReport report(int epoch, double testLoss) {
+        return new EpochReport(epoch, 1.0, testLoss, 0.5, 100, 1);
+    }
+
+    @Test
+    void allTellsEveryListenerInOrderAndStopsWhenAnyAsks() {
+        List<String> seen = new ArrayList<>();
+        ProgressListener a = new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport r) {
+                seen.add("a" + r.epoch());
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                seen.add("a" + epoch + "." + batch);
+            }
+        };
+        ProgressListener b = r -> seen.add("b" + r.epoch());
+        ProgressListener stop = ProgressListener.stopWhen(r -> r.testLoss() < 0.5);
+        ProgressListener all = ProgressListener.all(a, null, b, stop);
+        all.batchDone(1, 1, 2, 0.3);
+        all.epochDone(report(1, 0.9));
+        assertFalse(all.stopRequested());
+        all.epochDone(report(2, 0.4));
+        assertTrue(all.stopRequested(), "the stopWhen listener asked");
+        assertEquals(List.of("a1.1", "a1", "b1", "a2", "b2"), seen);
+    }
+
+    @Test
+    void allOfNoneOrOneIsThatListener() {
+        ProgressListener one = r -> { };
+        assertSame(one, ProgressListener.all(null, one));
+        assertSame(ProgressListener.NONE, ProgressListener.all());
+    }
+}
