@@ -1,6 +1,7 @@
 package netc.cli;
 
 import static netc.cli.Cli.sample;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import netc.compiler.internal.driver.NetCompiler;
+import netc.runtime.ModelSpec;
+import netc.runtime.io.Safetensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +35,16 @@ class TrainValidationCommandTest {
         return Cli.write(dir.resolve("forty.csv"), sb.toString());
     }
 
+    /** 40 rows whose labels do not follow the features: the validation loss gets worse from the first epoch. */
+    private Path noisy() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            sb.append((i * 7 / 3) % 2).append(',').append(((i * 37) % 11 - 5) / 5.0).append(',')
+                    .append(((i * 13) % 7 - 3) / 3.0).append('\n');
+        }
+        return Cli.write(dir.resolve("noisy.csv"), sb.toString());
+    }
+
     private static List<String> epochLines(Cli r) {
         return Arrays.stream(r.out().split("\n")).filter(l -> l.startsWith("epoch ")).toList();
     }
@@ -49,6 +63,30 @@ class TrainValidationCommandTest {
         }
         assertTrue(r.out().matches("(?s).*\nbest epoch \\d of 3 \\(validation loss [0-9.]+\\); kept the best "
                 + "epoch's weights\ntest loss [0-9.]+  test accuracy [0-9.]+  \\(4 samples\\)\n.*"), r::describe);
+    }
+
+    @Test
+    void patienceStopsTheRunAndSaveWritesTheBestEpochsWeights() {
+        Path csv = noisy();
+        Path best = dir.resolve("best.safetensors");
+        Cli r = Cli.run("train", LOGISTIC, "--data", csv, "--epochs", "30", "--threads", "1", "--validation", "0.25",
+                "--patience", "2", "--optimizer", "sgd", "--lr", "2", "--schedule", "constant", "--save", best)
+                .assertSuccess();
+        assertEquals(3, epochLines(r).size(), r::describe);
+        r.assertOutContains("\nstopped after epoch 3: validation loss not improved for 2 epochs\nbest epoch 1 of 3 "
+                + "(validation loss ");
+        // A one-epoch run holds out the same validation set and trains epoch 1 the same way.
+        Path one = dir.resolve("one.safetensors");
+        Cli.run("train", LOGISTIC, "--data", csv, "--epochs", "1", "--threads", "1", "--validation", "0.25",
+                "--optimizer", "sgd", "--lr", "2", "--schedule", "constant", "--save", one).assertSuccess();
+        Path last = dir.resolve("last.safetensors");
+        Cli.run("train", LOGISTIC, "--data", csv, "--epochs", "30", "--threads", "1", "--validation", "0.25",
+                "--patience", "2", "--optimizer", "sgd", "--lr", "2", "--schedule", "constant", "--keep", "last",
+                "--save", last).assertSuccess();
+        ModelSpec spec = NetCompiler.check(NetCompiler.read(LOGISTIC)).modelSpec();
+        assertArrayEquals(Safetensors.load(one, spec), Safetensors.load(best, spec));
+        assertFalse(Arrays.equals(Safetensors.load(best, spec), Safetensors.load(last, spec)), "--keep last differs");
+        assertTrue(Safetensors.readMetadata(best).containsKey("netc.validation_loss"));
     }
 
     @Test
