@@ -112,6 +112,21 @@ class TrainValidationCommandTest {
     }
 
     @Test
+    void clippedDecayedWarmedUpValidatedRunsGiveTheSameWeightsWithOneOrTwoThreads() {
+        // Large targets: the gradient norm is far above 0.5, so every step is clipped.
+        Path csv = TestData.linearCsv(dir, "lin.csv", 300, 10, 0.01);
+        Path[] saved = {dir.resolve("t1.safetensors"), dir.resolve("t2.safetensors")};
+        for (int t = 0; t < 2; t++) {
+            Cli.run("train", sample("linear_regression.net"), "--data", csv, "--epochs", "3", "--batch", "64",
+                    "--threads", Integer.toString(t + 1), "--optimizer", "adam", "--lr", "0.05", "--weight-decay",
+                    "0.1", "--clip-norm", "0.5", "--warmup", "4", "--validation", "0.2", "--save", saved[t])
+                    .assertSuccess();
+        }
+        ModelSpec spec = NetCompiler.check(NetCompiler.read(sample("linear_regression.net"))).modelSpec();
+        assertArrayEquals(Safetensors.load(saved[0], spec), Safetensors.load(saved[1], spec));
+    }
+
+    @Test
     void aValidationFractionOutsideZeroToOneIsAUserError() {
         for (String f : new String[] {"0", "1", "1.5", "-0.1", "NaN"}) {
             Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--validation", f)

@@ -20,6 +20,9 @@ import netc.runtime.data.HoldOut;
  * <p>Each epoch shuffles the training samples (the order depends only on the seed and the epoch number), runs
  * the mini-batches in that order (the last one may be shorter), and then evaluates the test set and reports an
  * {@link EpochReport} to the listener, which may end the run early ({@link ProgressListener#stopRequested()}).
+ * With {@link Builder#validation} a share of the training set is held out and evaluated instead of the test set, and
+ * {@link Builder#patience} stops the run when it stops improving (see {@link #fit}); {@link Builder#weightDecay},
+ * {@link Builder#clipNorm} and {@link Builder#warmup} act on every step.
  * The loss of every batch is checked: if it or the gradient is not finite, training stops with a
  * {@link TrainingDivergedException} and the parameters keep their last good values.
  *
@@ -478,7 +481,9 @@ public final class Trainer {
 
         /**
          * Which weights a run with a validation set leaves in the parameters: {@link Keep#BEST} (the default, the
-         * epoch with the lowest validation loss) or {@link Keep#LAST}. Without a validation set it is always the last.
+         * epoch with the lowest validation loss) or {@link Keep#LAST}. The best weights are restored however the run
+         * ends: all epochs done, patience run out, or a listener's {@link ProgressListener#stopRequested()}. Without a
+         * validation set the weights are always the last.
          */
         public Builder keep(Keep value) {
             this.keep = value == null ? Keep.BEST : value;
