@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import netc.compiler.internal.source.UserError;
 import netc.runtime.ModelSpec;
 import netc.runtime.TargetKind;
@@ -12,6 +11,7 @@ import netc.runtime.data.CsvReader;
 import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;
 import netc.runtime.data.FashionMnist;
+import netc.runtime.data.HoldOut;
 import netc.runtime.data.MnistFormat;
 
 /**
@@ -77,14 +77,10 @@ final class DataSource {
             throw new UserError(data.toString(), "needs at least 2 samples to hold some out for testing, has "
                     + all.n() + "; or give a --test file");
         }
-        int[] order = shuffled(all.n(), seed);
-        int testCount = Math.max(1, (int) Math.round(all.n() * HOLDOUT));
-        int[] trainIdx = java.util.Arrays.copyOfRange(order, testCount, order.length);
-        int[] testIdx = java.util.Arrays.copyOfRange(order, 0, testCount);
-        java.util.Arrays.sort(trainIdx);
-        java.util.Arrays.sort(testIdx);
-        Dataset train = all.subset(trainIdx).withName(all.name());
-        Dataset held = all.subset(testIdx).withName(all.name() + " (held out)");
+        // The same seeded permutation and rounding as train --validation, which then holds out of the other 90%.
+        DataSplit split = HoldOut.random(all, HOLDOUT, seed, all.name() + " (held out)");
+        Dataset train = split.train();
+        Dataset held = split.test();
         return new Loaded("CSV " + data + headerNote(parsed) + ": " + sizes(train, held) + " ("
                 + Math.round(HOLDOUT * 100)
                 + "% held out at random)", train, held);
@@ -147,21 +143,6 @@ final class DataSource {
         CsvReader reader = spec.targetKind() == TargetKind.CLASSES ? CsvReader.classes(spec.targetSize())
                 : CsvReader.values(spec.targetSize());
         return reader.header(header == null ? CsvReader.Header.AUTO : header).parse(file);
-    }
-
-    private static int[] shuffled(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     private static String sizes(Dataset train, Dataset test) {

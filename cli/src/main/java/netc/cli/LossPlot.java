@@ -34,14 +34,23 @@ final class LossPlot {
     static final Color TEST_LOSS = new Color(0xff7f0e);
     static final Color TEST_ACCURACY = new Color(0x2ca02c);
 
-    /** One epoch's figures; NaN where there is none. */
-    record Epoch(int epoch, double trainLoss, double testLoss, double testAccuracy) {
+    /**
+     * One epoch's figures; NaN where there is none. The held-out figures are the validation set's when the run held
+     * one out ({@code validation} true), else the test set's.
+     */
+    record Epoch(int epoch, double trainLoss, double testLoss, double testAccuracy, boolean validation) {
+        Epoch(int epoch, double trainLoss, double testLoss, double testAccuracy) {
+            this(epoch, trainLoss, testLoss, testAccuracy, false);
+        }
+
         static Epoch of(EpochReport r) {
-            return new Epoch(r.epoch(), r.trainLoss(), r.testLoss(), r.testAccuracy());
+            return Double.isNaN(r.validationLoss()) ? new Epoch(r.epoch(), r.trainLoss(), r.testLoss(), r.testAccuracy())
+                    : new Epoch(r.epoch(), r.trainLoss(), r.validationLoss(), r.validationAccuracy(), true);
         }
 
         static Epoch of(MetricsLogReader.Entry e) {
-            return new Epoch(e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy());
+            return Double.isNaN(e.validationLoss()) ? new Epoch(e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy())
+                    : new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy(), true);
         }
     }
 
@@ -56,6 +65,7 @@ final class LossPlot {
         double[] test = new double[x.length];
         double[] accuracy = new double[x.length];
         boolean hasTest = false;
+        String heldOut = epochs.stream().anyMatch(Epoch::validation) ? "validation" : "test";
         boolean hasAccuracy = false;
         for (int i = 0; i < x.length; i++) {
             Epoch e = epochs.get(i);
@@ -70,15 +80,15 @@ final class LossPlot {
         XYChart loss = chart(title + ": loss", "loss", lossWidth);
         series(loss, "train loss", x, train, TRAIN_LOSS);
         if (hasTest) {
-            series(loss, "test loss", x, test, TEST_LOSS);
+            series(loss, heldOut + " loss", x, test, TEST_LOSS);
         }
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.drawImage(BitmapEncoder.getBufferedImage(loss), 0, 0, null);
             if (hasAccuracy) {
-                XYChart acc = chart(title + ": test accuracy", "accuracy", WIDTH - lossWidth);
-                series(acc, "test accuracy", x, accuracy, TEST_ACCURACY);
+                XYChart acc = chart(title + ": " + heldOut + " accuracy", "accuracy", WIDTH - lossWidth);
+                series(acc, heldOut + " accuracy", x, accuracy, TEST_ACCURACY);
                 g.drawImage(BitmapEncoder.getBufferedImage(acc), lossWidth, 0, null);
             }
         } finally {

@@ -28,6 +28,7 @@ import netc.runtime.train.Sgd;
 import netc.runtime.train.Trainer;
 import netc.runtime.train.TrainingDefaults;
 import netc.runtime.train.TrainingDivergedException;
+import netc.runtime.train.TrainingRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,6 +68,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    FitOptions fit;
 
     @Option(names = "--data", paramLabel = "DIR|CSV", description = "A directory of MNIST-format IDX files (train-* "
             + "and t10k-*, plain or .gz) or a CSV file (targets first, then features). Default for 784-input, "
@@ -156,6 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         CommonOptions.requireAtLeastOne("--epochs", epochs);
         CommonOptions.requireAtLeastOne("--batch", batch);
         CommonOptions.requireAtLeastOne("--threads", threads);
+        fit.check();
         double rate = lr != null ? lr : optimizer.defaultRate;
         Optimizer opt;
         try {
@@ -185,20 +190,20 @@ final class TrainCommand implements Callable<Integer> {
                     ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
                     Compilation.kernels(net.getClass()));
             out.println("data: " + d.description());
-            out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
-                    schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
+            out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%s%n",
+                    opt, schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
                     cores == 1 ? "" : "s", seed,
-                    init != null ? ", from " + init : "");
+                    init != null ? ", from " + init : "", fit.describe(opt));
             out.flush();
         }
-        MetricsLog log = watch.openLog(rate, schedule, epochs);
-        Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
+        MetricsLog log = watch.openLog(rate, schedule, epochs, fit.warmupSteps());
+        Trainer trainer = fit.apply(Trainer.builder(net)).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
                 .schedule(schedule).threads(cores).listener(WatchOptions.both(
                         watch.progress(out, epochs, d.train().n(), batch, System.console() != null), log)).build();
         double startMax = Divergence.maxAbs(params);
-        List<EpochReport> reports;
+        TrainingRun run;
         try {
-            reports = trainer.train(params, d.train(), d.test());
+            run = trainer.fit(params, d.train(), d.test());
         } catch (TrainingDivergedException e) {
             throw Divergence.explain(e, c, params, startMax);
         } finally {
@@ -207,20 +212,27 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         requireFinite(ms, params, epochs);
+        List<EpochReport> reports = run.epochs();
+        if (fit.validating() && !watch.quiet) {
+            out.print(fit.summary(run, epochs));
+            out.flush();
+        }
         if (watch.quiet) {
             out.println(TrainingProgress.summary(ms.name(), reports));
         }
         watch.plot(ms.name(), reports, out);
         if (save != null) {
-            EpochReport last = reports.get(reports.size() - 1);
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("netc.network", ms.name());
             meta.put("netc.epochs", Integer.toString(epochs));
             meta.put("netc.optimizer", opt.toString());
             meta.put("netc.schedule", schedule.name().toLowerCase(Locale.ROOT));
-            meta.put("netc.test_loss", Double.toString(last.testLoss()));
-            if (!Double.isNaN(last.testAccuracy())) {
-                meta.put("netc.test_accuracy", Double.toString(last.testAccuracy()));
+            if (run.bestEpoch() > 0) {
+                meta.put("netc.validation_loss", Double.toString(reports.get(run.bestEpoch() - 1).validationLoss()));
+            }
+            meta.put("netc.test_loss", Double.toString(run.test().loss()));
+            if (!Double.isNaN(run.test().accuracy())) {
+                meta.put("netc.test_accuracy", Double.toString(run.test().accuracy()));
             }
             Safetensors.save(save, ms, params, meta);
             out.println("saved weights to " + save);

@@ -105,11 +105,9 @@ final class TrainingProgress implements ProgressListener {
     @Override
     public void epochDone(EpochReport r) {
         StringBuilder line = new StringBuilder();
-        line.append(String.format(Locale.ROOT, "epoch %" + width() + "d/%d  train loss %.4f  test loss %.4f",
-                r.epoch(), epochs, r.trainLoss(), r.testLoss()));
-        if (!Double.isNaN(r.testAccuracy())) {
-            line.append(String.format(Locale.ROOT, "  test accuracy %.4f", r.testAccuracy()));
-        }
+        line.append(String.format(Locale.ROOT, "epoch %" + width() + "d/%d  train loss %.4f", r.epoch(), epochs,
+                r.trainLoss()));
+        line.append(FitOptions.evaluated(r));
         line.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.1f s", r.samplesPerSecond(), r.seconds()));
         out.print(drawn ? "\r" + line + ERASE_LINE + "\n" : line + "\n");
         out.flush();
@@ -157,12 +155,9 @@ final class TrainingProgress implements ProgressListener {
     static String summary(String network, List<EpochReport> reports) {
         EpochReport last = reports.get(reports.size() - 1);
         double seconds = reports.stream().mapToDouble(EpochReport::seconds).sum();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: %d epoch%s in %.1f s  train loss %.4f  "
-                + "test loss %.4f", network, reports.size(), reports.size() == 1 ? "" : "s", seconds, last.trainLoss(),
-                last.testLoss()));
-        if (!Double.isNaN(last.testAccuracy())) {
-            sb.append(String.format(Locale.ROOT, "  test accuracy %.4f", last.testAccuracy()));
-        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: %d epoch%s in %.1f s  train loss %.4f",
+                network, reports.size(), reports.size() == 1 ? "" : "s", seconds, last.trainLoss()));
+        sb.append(FitOptions.evaluated(last));
         return sb.toString();
     }
 

@@ -83,11 +83,12 @@ final class WatchOptions {
     }
 
     /** Opens the {@code --log} file, or returns null without one; call it just before training. */
-    MetricsLog openLog(double rate, LearningRateSchedule schedule, int epochs) {
+    MetricsLog openLog(double rate, LearningRateSchedule schedule, int epochs, long warmupSteps) {
         if (log == null) {
             return null;
         }
-        return MetricsLog.open(log).everySteps(logEvery == null ? 0 : logEvery).learningRate(rate, schedule, epochs);
+        return MetricsLog.open(log).everySteps(logEvery == null ? 0 : logEvery).learningRate(rate, schedule, epochs,
+                warmupSteps);
     }
 
     /** Draws {@code --plot}, if given, and says so on {@code out}. */

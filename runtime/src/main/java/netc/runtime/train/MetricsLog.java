@@ -32,6 +32,8 @@ import netc.runtime.io.Json;
  * lines): {@link EpochReport#trainLoss()}, {@link EpochReport#testLoss()}, {@link EpochReport#testAccuracy()},
  * {@link EpochReport#samplesPerSecond()} and {@link EpochReport#seconds()}, written as Java's shortest exact decimal
  * form so that reading a line gives back the report's values bit for bit;
+ * <li>{@code val_loss}, {@code val_accuracy} (epoch lines): {@link EpochReport#validationLoss()} and
+ * {@link EpochReport#validationAccuracy()}, when the run holds out a validation set;
  * <li>{@code lr}: the learning rate of the step (for an epoch line, of its last step), when told with
  * {@link #learningRate};
  * <li>{@code wall_s}: seconds since the log was opened.
@@ -60,7 +62,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
 
     /** The keys of a line, in the order they are written; the CSV header. */
     public static final List<String> COLUMNS = List.of("kind", "epoch", "step", "loss", "train_loss", "test_loss",
-            "test_accuracy", "lr", "samples_per_s", "epoch_s", "wall_s");
+            "test_accuracy", "val_loss", "val_accuracy", "lr", "samples_per_s", "epoch_s", "wall_s");
 
     private final Path file;
     private final Format format;
@@ -68,6 +70,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
     private final long start = System.nanoTime();
     private int everySteps;
     private double baseRate = Double.NaN;
+    private long warmupSteps;
     private LearningRateSchedule schedule;
     private long epochs;
     private long step;
@@ -131,9 +134,24 @@ public final class MetricsLog implements ProgressListener, Closeable {
      * @return this log
      */
     public MetricsLog learningRate(double baseRate, LearningRateSchedule schedule, int epochs) {
+        return learningRate(baseRate, schedule, epochs, 0);
+    }
+
+    /**
+     * As {@link #learningRate(double, LearningRateSchedule, int)} for a run that warms up over its first steps
+     * ({@link Warmup}).
+     *
+     * @param baseRate    the optimizer's learning rate
+     * @param schedule    the schedule after the warm-up
+     * @param epochs      the run's epochs
+     * @param warmupSteps steps of linear warm-up, 0 for none
+     * @return this log
+     */
+    public MetricsLog learningRate(double baseRate, LearningRateSchedule schedule, int epochs, long warmupSteps) {
         this.baseRate = baseRate;
         this.schedule = schedule == null ? LearningRateSchedule.CONSTANT : schedule;
         this.epochs = epochs;
+        this.warmupSteps = warmupSteps;
         return this;
     }
 
@@ -162,6 +180,8 @@ public final class MetricsLog implements ProgressListener, Closeable {
         line.put("train_loss", r.trainLoss());
         line.put("test_loss", r.testLoss());
         line.put("test_accuracy", r.testAccuracy());
+        line.put("val_loss", r.validationLoss());
+        line.put("val_accuracy", r.validationAccuracy());
         line.put("lr", rate());
         line.put("samples_per_s", r.samplesPerSecond());
         line.put("epoch_s", r.seconds());
@@ -184,7 +204,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
         if (Double.isNaN(baseRate) || step == 0) {
             return Double.NaN;
         }
-        return baseRate * schedule.factor(step - 1, epochs * batchesPerEpoch);
+        return baseRate * Warmup.factor(schedule, warmupSteps, step - 1, epochs * batchesPerEpoch);
     }
 
     private double wallSeconds() {

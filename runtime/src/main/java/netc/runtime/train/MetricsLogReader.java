@@ -35,14 +35,16 @@ public final class MetricsLogReader {
      * @param trainLoss        an epoch line's mean training loss
      * @param testLoss         an epoch line's test loss
      * @param testAccuracy     an epoch line's test accuracy
+     * @param validationLoss     an epoch line's validation loss
+     * @param validationAccuracy an epoch line's validation accuracy
      * @param learningRate     the learning rate
      * @param samplesPerSecond an epoch line's training throughput
      * @param epochSeconds     an epoch line's duration
      * @param wallSeconds      seconds since the log was opened
      */
     public record Entry(String kind, int epoch, long step, double loss, double trainLoss, double testLoss,
-                        double testAccuracy, double learningRate, double samplesPerSecond, double epochSeconds,
-                        double wallSeconds) {
+                        double testAccuracy, double validationLoss, double validationAccuracy, double learningRate,
+                        double samplesPerSecond, double epochSeconds, double wallSeconds) {
 
         /** Whether this is the line written after an epoch. */
         public boolean isEpoch() {
@@ -183,7 +185,7 @@ public final class MetricsLogReader {
         double step = number(where, f, "step");
         return new Entry((String) kind, (int) epoch, Double.isNaN(step) ? -1 : (long) step, number(where, f, "loss"),
                 number(where, f, "train_loss"), number(where, f, "test_loss"), number(where, f, "test_accuracy"),
-                number(where, f, "lr"), number(where, f, "samples_per_s"), number(where, f, "epoch_s"),
+                number(where, f, "val_loss"), number(where, f, "val_accuracy"), number(where, f, "lr"), number(where, f, "samples_per_s"), number(where, f, "epoch_s"),
                 number(where, f, "wall_s"));
     }
 

@@ -10,7 +10,9 @@ import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
+import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;
+import netc.runtime.data.HoldOut;
 
 /**
  * Trains a network by mini-batch gradient descent.
@@ -18,6 +20,9 @@ import netc.runtime.data.Dataset;
  * <p>Each epoch shuffles the training samples (the order depends only on the seed and the epoch number), runs
  * the mini-batches in that order (the last one may be shorter), and then evaluates the test set and reports an
  * {@link EpochReport} to the listener, which may end the run early ({@link ProgressListener#stopRequested()}).
+ * With {@link Builder#validation} a share of the training set is held out and evaluated instead of the test set, and
+ * {@link Builder#patience} stops the run when it stops improving (see {@link #fit}); {@link Builder#weightDecay},
+ * {@link Builder#clipNorm} and {@link Builder#warmup} act on every step.
  * The loss of every batch is checked: if it or the gradient is not finite, training stops with a
  * {@link TrainingDivergedException} and the parameters keep their last good values.
  *
@@ -37,6 +42,16 @@ public final class Trainer {
     static final String SETTINGS = "training";
     /** Mixed into the seed so the shuffle stream differs from the initialiser's stream for the same seed. */
     private static final long SHUFFLE_SALT = 0x53485546464c45L;
+    /** Mixed into the seed of the validation hold-out, so it is not the permutation of a CSV file's test hold-out. */
+    private static final long VALIDATION_SALT = 0x56414c4944L;
+
+    /** Which weights a run with a validation set leaves in the parameters. */
+    public enum Keep {
+        /** Those of the epoch with the lowest validation loss. */
+        BEST,
+        /** Those the last step left. */
+        LAST
+    }
 
     private final Network network;
     private final Optimizer optimizer;
@@ -47,6 +62,13 @@ public final class Trainer {
     private final Parallel parallel;
     private final ProgressListener listener;
     private final LearningRateSchedule schedule;
+    private final double weightDecay;
+    private final double clipNorm;
+    private final int warmupSteps;
+    private final double validationFraction;
+    private final int patience;
+    private final Keep keep;
+    private final boolean testEveryEpoch;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -58,6 +80,13 @@ public final class Trainer {
         this.parallel = b.parallel;
         this.listener = b.listener;
         this.schedule = b.schedule;
+        this.weightDecay = b.weightDecay;
+        this.clipNorm = b.clipNorm;
+        this.warmupSteps = b.warmupSteps;
+        this.validationFraction = b.validationFraction;
+        this.patience = b.patience;
+        this.keep = b.keep;
+        this.testEveryEpoch = b.testEveryEpoch;
     }
 
     /**
@@ -112,6 +141,24 @@ public final class Trainer {
      * @throws TrainingDivergedException   if the loss or gradient stops being finite
      */
     public List<EpochReport> train(float[] params, Dataset train, Dataset test) {
+        return fit(params, train, test).epochs();
+    }
+
+    /**
+     * Trains {@code params} in place like {@link #train}, and also says which epoch was best and how the test set
+     * did. With a validation fraction set ({@link Builder#validation}), that share of {@code train} is held out
+     * (stratified by class, seeded by the trainer's seed, see {@link HoldOut#stratified}), each epoch is evaluated on
+     * it, and the test set is evaluated once at the end, on the weights the run leaves ({@link Builder#keep}); with
+     * {@link Builder#patience} the run ends when the validation loss has not improved for that many epochs.
+     *
+     * @param params the parameter vector, {@link ModelSpec#paramCount()} floats, already initialised
+     * @param train  the training set (the validation set is held out of it)
+     * @param test   the test set, or null
+     * @return the epochs' reports, the best epoch and the test set's figures
+     * @throws InputException              if a data set does not fit the network or is too small to hold out from
+     * @throws TrainingDivergedException   if the loss or gradient stops being finite
+     */
+    public TrainingRun fit(float[] params, Dataset train, Dataset test) {
         ModelSpec spec = network.spec();
         if (params.length != spec.paramCount()) {
             throw new IllegalArgumentException("params has " + params.length + " floats, network " + spec.name()
@@ -124,10 +171,21 @@ public final class Trainer {
         if (train.n() == 0) {
             throw new InputException(train.name(), "the training set has no samples");
         }
+        Dataset validation = null;
+        if (validationFraction > 0) {
+            if (train.n() < 2) {
+                throw new InputException(train.name(), "needs at least 2 samples to hold out a validation set, has "
+                        + train.n());
+            }
+            DataSplit split = HoldOut.stratified(train, validationFraction, seed ^ VALIDATION_SALT,
+                    train.name() + " (validation)");
+            train = split.train();
+            validation = split.test();
+        }
         Parallel pool = parallel != null ? parallel : Parallel.threads(threads);
         network.setParallel(pool);
         try {
-            return run(spec, params, train, test);
+            return run(spec, params, train, validation, test);
         } finally {
             if (parallel == null) {
                 network.setParallel(Parallel.serial());
@@ -136,7 +194,7 @@ public final class Trainer {
         }
     }
 
-    private List<EpochReport> run(ModelSpec spec, float[] params, Dataset train, Dataset test) {
+    private TrainingRun run(ModelSpec spec, float[] params, Dataset train, Dataset validation, Dataset test) {
         int n = train.n();
         int size = Math.min(batchSize, n);
         int batches = (n + size - 1) / size;
@@ -145,9 +203,13 @@ public final class Trainer {
         Batch last = lastCount == size ? full : new Batch(lastCount, train);
         float[] grad = new float[params.length];
         int[] order = new int[n];
-        Evaluator evaluator = test == null ? null : new Evaluator(network, size);
+        Evaluator evaluator = test == null && validation == null ? null : new Evaluator(network, size);
+        EarlyStopping watch = validation == null ? null : new EarlyStopping(patience, params.length);
+        boolean testEachEpoch = test != null && (validation == null || testEveryEpoch);
         List<EpochReport> reports = new ArrayList<>();
         double lastFinite = Double.NaN;
+        boolean midEpoch = false;
+        epochs:
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
             shuffle(order, shuffleRandom(seed, epoch));
@@ -165,28 +227,51 @@ public final class Trainer {
                     throw diverged(spec, "the gradient became NaN or infinite", epoch, k + 1,
                             "loss " + format(loss), loss, batch);
                 }
-                optimizer.setRateFactor(schedule.factor((long) (epoch - 1) * batches + k, (long) epochs * batches));
+                double factor = Warmup.factor(schedule, warmupSteps, (long) (epoch - 1) * batches + k,
+                        (long) epochs * batches);
+                optimizer.setRateFactor(factor);
+                if (clipNorm > 0) {
+                    GradientClipping.clip(grad, clipNorm);
+                }
+                if (weightDecay > 0) {
+                    WeightDecay.apply(optimizer, params, grad, weightDecay, factor);
+                }
                 optimizer.step(params, grad);
                 lossSum += loss * batch.count;
                 lastFinite = loss;
                 listener.batchDone(epoch, k + 1, batches, loss);
                 if (listener.stopRequested()) {
-                    return reports; // mid-epoch: this epoch's steps are applied, but it is not complete to report
+                    midEpoch = true; // this epoch's steps are applied, but it is not complete to report
+                    break epochs;
                 }
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            Evaluation eval = evaluator == null ? null : evaluator.evaluate(params, test);
+            Evaluation val = validation == null ? null : evaluator.evaluate(params, validation);
+            Evaluation eval = testEachEpoch ? evaluator.evaluate(params, test) : null;
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             EpochReport report = new EpochReport(epoch, lossSum / n, eval == null ? Double.NaN : eval.loss(),
                     eval == null ? Double.NaN : eval.accuracy(), trainSeconds > 0 ? n / trainSeconds : Double.NaN,
-                    seconds);
+                    seconds, val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy());
             reports.add(report);
+            if (watch != null) {
+                watch.epochDone(epoch, val.loss(), params);
+            }
             listener.epochDone(report);
-            if (listener.stopRequested()) {
+            if (listener.stopRequested() || (watch != null && watch.exhausted())) {
                 break;
             }
         }
-        return reports;
+        if (watch != null && keep == Keep.BEST) {
+            watch.restore(params);
+        }
+        Evaluation finalTest = null;
+        if (test != null) {
+            EpochReport lastReport = reports.isEmpty() ? null : reports.get(reports.size() - 1);
+            finalTest = validation == null && lastReport != null && !midEpoch
+                    ? new Evaluation(test.n(), lastReport.testLoss(), lastReport.testAccuracy())
+                    : evaluator.evaluate(params, test);
+        }
+        return new TrainingRun(reports, watch == null ? 0 : watch.bestEpoch(), reports.size() < epochs, finalTest);
     }
 
     /** The exception carries a copy of the batch, so that the caller can find the operation that went wrong. */
@@ -279,6 +364,13 @@ public final class Trainer {
         private Parallel parallel;
         private ProgressListener listener = ProgressListener.NONE;
         private LearningRateSchedule schedule = TrainingDefaults.SCHEDULE;
+        private double weightDecay;
+        private double clipNorm;
+        private int warmupSteps;
+        private double validationFraction;
+        private int patience;
+        private Keep keep = Keep.BEST;
+        private boolean testEveryEpoch;
 
         private Builder(Network network) {
             if (network == null) {
@@ -339,6 +431,71 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Weight decay {@code wd >= 0}; 0 (the default) is none. Decoupled for {@link Adam} (AdamW: {@code w -= lr_t
+         * * wd * w} before each step, {@code lr_t} the scheduled rate), an L2 term added to the gradient
+         * ({@code g += wd * w}) for every other optimizer, as PyTorch's {@code AdamW} and {@code SGD} do it. All
+         * parameters are decayed, biases included (PyTorch's default).
+         */
+        public Builder weightDecay(double value) {
+            this.weightDecay = value;
+            return this;
+        }
+
+        /**
+         * Clips the gradient of every step to this global L2 norm (over all parameters, as
+         * {@code torch.nn.utils.clip_grad_norm_}) before weight decay and the optimizer see it; 0 (the default) does
+         * not clip. See {@link GradientClipping}.
+         */
+        public Builder clipNorm(double value) {
+            this.clipNorm = value;
+            return this;
+        }
+
+        /**
+         * Ramps the learning rate up linearly over the first {@code steps} optimizer steps, then runs the schedule
+         * over the remaining steps; 0 (the default) is no warm-up. See {@link Warmup}.
+         */
+        public Builder warmup(int steps) {
+            this.warmupSteps = steps;
+            return this;
+        }
+
+        /**
+         * Holds out this share of the training set as a validation set, {@code 0 < fraction < 1}, evaluated after
+         * every epoch in place of the test set; 0 (the default) holds out nothing. See {@link Trainer#fit}.
+         */
+        public Builder validation(double fraction) {
+            this.validationFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Ends the run when the validation loss has not improved for this many epochs in a row; 0 (the default)
+         * never stops early. Needs {@link #validation}.
+         */
+        public Builder patience(int epochs) {
+            this.patience = epochs;
+            return this;
+        }
+
+        /**
+         * Which weights a run with a validation set leaves in the parameters: {@link Keep#BEST} (the default, the
+         * epoch with the lowest validation loss) or {@link Keep#LAST}. The best weights are restored however the run
+         * ends: all epochs done, patience run out, or a listener's {@link ProgressListener#stopRequested()}. Without a
+         * validation set the weights are always the last.
+         */
+        public Builder keep(Keep value) {
+            this.keep = value == null ? Keep.BEST : value;
+            return this;
+        }
+
+        /** With a validation set, also evaluates the test set after every epoch (by default only at the end). */
+        public Builder testEveryEpoch(boolean value) {
+            this.testEveryEpoch = value;
+            return this;
+        }
+
         /** @throws InputException if a setting is out of range */
         public Trainer build() {
             if (optimizer == null) {
@@ -347,6 +504,25 @@ public final class Trainer {
             Hyper.atLeastOne(SETTINGS, "epochs", epochs);
             Hyper.atLeastOne(SETTINGS, "batch size", batchSize);
             Hyper.atLeastOne(SETTINGS, "threads", threads);
+            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+                throw new InputException(SETTINGS, "weight decay must be finite and >= 0, got " + weightDecay);
+            }
+            if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+                throw new InputException(SETTINGS, "clip norm must be finite and > 0 (0 for none), got " + clipNorm);
+            }
+            if (warmupSteps < 0) {
+                throw new InputException(SETTINGS, "warm-up steps must be >= 0, got " + warmupSteps);
+            }
+            if (!(validationFraction >= 0 && validationFraction < 1)) {
+                throw new InputException(SETTINGS, "validation fraction must be > 0 and < 1 (0 for none), got "
+                        + validationFraction);
+            }
+            if (patience < 0) {
+                throw new InputException(SETTINGS, "patience must be >= 1 (0 for none), got " + patience);
+            }
+            if (patience > 0 && validationFraction == 0) {
+                throw new InputException(SETTINGS, "patience needs a validation set; set a validation fraction");
+            }
             return new Trainer(this);
         }
     }

@@ -52,6 +52,31 @@ class MetricsLogTest {
     }
 
     @Test
+    void validationFiguresAndTheWarmedUpRateAreLogged() throws Exception {
+        Path file = dir.resolve("val.jsonl");
+        SoftmaxRegression net = new SoftmaxRegression(2, 2);
+        float[] params = Initializer.initialize(net.spec(), 1);
+        List<EpochReport> reports;
+        try (MetricsLog log = MetricsLog.open(file)) {
+            reports = Trainer.builder(net).optimizer(new Sgd(0.5)).epochs(3).batchSize(4).seed(2).validation(0.25)
+                    .warmup(5).schedule(LearningRateSchedule.COSINE)
+                    .listener(log.learningRate(0.5, LearningRateSchedule.COSINE, 3, 5)).build()
+                    .train(params, data("train"), data("test"));
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        for (int i = 0; i < 3; i++) {
+            Map<?, ?> o = assertInstanceOf(Map.class, Json.parse(lines.get(i)), lines.get(i));
+            assertEquals(reports.get(i).validationLoss(), o.get("val_loss"));
+            long step = ((Number) o.get("step")).longValue();
+            long steps = 3 * step / (i + 1);
+            assertEquals(0.5 * Warmup.factor(LearningRateSchedule.COSINE, 5, step - 1, steps), o.get("lr"),
+                    lines.get(i));
+        }
+        assertTrue(Double.isFinite(reports.get(0).validationLoss()));
+    }
+
+    @Test
     void jsonLinesHaveOneStrictJsonObjectPerEpochWithTheReportsValues() throws Exception {
         Path file = dir.resolve("run.jsonl");
         List<EpochReport> reports = train(MetricsLog.open(file));
@@ -60,8 +85,9 @@ class MetricsLogTest {
         for (int i = 0; i < 3; i++) {
             Map<?, ?> o = assertInstanceOf(Map.class, Json.parse(lines.get(i)), lines.get(i));
             EpochReport r = reports.get(i);
-            assertEquals(List.of("kind", "epoch", "step", "train_loss", "test_loss", "test_accuracy", "lr",
-                    "samples_per_s", "epoch_s", "wall_s"), List.copyOf(o.keySet()));
+            assertEquals(List.of("kind", "epoch", "step", "train_loss", "test_loss", "test_accuracy", "val_loss",
+                    "val_accuracy", "lr", "samples_per_s", "epoch_s", "wall_s"), List.copyOf(o.keySet()));
+            assertEquals(null, o.get("val_loss"), "no validation set: null");
             assertEquals("epoch", o.get("kind"));
             assertEquals((long) r.epoch(), o.get("epoch"));
             assertEquals(3L * (i + 1), o.get("step"));
