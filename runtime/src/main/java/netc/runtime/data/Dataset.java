@@ -73,6 +73,7 @@ public final class Dataset {
         return new Dataset(name, x, y, y.length / targetValues, inputSize, targetValues, 0);
     }
 
+    /** {@return the name messages give this data, e.g. a file name} */
     public String name() {
         return name;
     }
