@@ -102,6 +102,26 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public OptimizerState exportState() {
+        if (m == null) {
+            return OptimizerState.NONE;
+        }
+        java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+        vectors.put("m", m.clone());
+        vectors.put("v", v.clone());
+        return new OptimizerState(vectors, t);
+    }
+
+    @Override
+    public void importState(OptimizerState state) {
+        float[] first = state.vector(name(), "m", -1, "m", "v");
+        float[] second = first == null ? null : state.vector(name(), "v", first.length, "m", "v");
+        m = first;
+        v = second;
+        t = state.steps();
+    }
+
+    @Override
     public String name() {
         return "adam";
     }

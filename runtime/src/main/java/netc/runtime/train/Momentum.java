@@ -66,6 +66,17 @@ public final class Momentum implements Optimizer {
     }
 
     @Override
+    public OptimizerState exportState() {
+        return velocity == null ? OptimizerState.NONE
+                : new OptimizerState(java.util.Map.of("velocity", velocity.clone()), 0);
+    }
+
+    @Override
+    public void importState(OptimizerState state) {
+        velocity = state.vector(name(), "velocity", -1, "velocity");
+    }
+
+    @Override
     public String name() {
         return "momentum";
     }

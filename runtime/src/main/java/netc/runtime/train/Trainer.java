@@ -3,7 +3,10 @@ package netc.runtime.train;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import netc.runtime.InputException;
@@ -47,6 +50,9 @@ public final class Trainer {
     private final Parallel parallel;
     private final ProgressListener listener;
     private final LearningRateSchedule schedule;
+    private final Checkpoint resume;
+    private final CheckpointStore checkpoints;
+    private final String sourceHash;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -58,6 +64,9 @@ public final class Trainer {
         this.parallel = b.parallel;
         this.listener = b.listener;
         this.schedule = b.schedule;
+        this.resume = b.resume;
+        this.checkpoints = b.checkpoints;
+        this.sourceHash = b.sourceHash;
     }
 
     /**
@@ -124,6 +133,14 @@ public final class Trainer {
         if (train.n() == 0) {
             throw new InputException(train.name(), "the training set has no samples");
         }
+        if (resume != null && resume.samples() != train.n()) {
+            throw new InputException(String.valueOf(resume.file()), "the checkpoint was trained on " + resume.samples()
+                    + " samples, this run's training set has " + train.n() + "; resume with the same data");
+        }
+        if (resume == null && checkpoints != null && !checkpoints.list().isEmpty()) {
+            throw new InputException(checkpoints.dir().toString(), "the directory already holds checkpoints of a "
+                    + "run; resume from them, or give an empty or new directory");
+        }
         Parallel pool = parallel != null ? parallel : Parallel.threads(threads);
         network.setParallel(pool);
         try {
@@ -148,7 +165,8 @@ public final class Trainer {
         Evaluator evaluator = test == null ? null : new Evaluator(network, size);
         List<EpochReport> reports = new ArrayList<>();
         double lastFinite = Double.NaN;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int first = resume == null ? 1 : resume.epoch() + 1;
+        for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
             shuffle(order, shuffleRandom(seed, epoch));
             double lossSum = 0;
@@ -181,12 +199,27 @@ public final class Trainer {
                     eval == null ? Double.NaN : eval.accuracy(), trainSeconds > 0 ? n / trainSeconds : Double.NaN,
                     seconds);
             reports.add(report);
+            if (checkpoints != null) {
+                checkpoints.save(Checkpoint.after(spec, sourceHash, epoch, (long) epoch * batches,
+                        (long) epochs * batches, n, settings(), params, optimizer.exportState()));
+            }
             listener.epochDone(report);
             if (listener.stopRequested()) {
                 break;
             }
         }
         return reports;
+    }
+
+    /** The settings a checkpoint records and a resumed run must repeat (see {@link Checkpoint#settings()}). */
+    Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("batch size", Integer.toString(batchSize));
+        s.put("optimizer", optimizer.toString());
+        s.put("schedule", schedule.name().toLowerCase(Locale.ROOT));
+        s.put("epochs", Integer.toString(epochs));
+        s.put("seed", Long.toString(seed));
+        return s;
     }
 
     /** The exception carries a copy of the batch, so that the caller can find the operation that went wrong. */
@@ -279,6 +312,9 @@ public final class Trainer {
         private Parallel parallel;
         private ProgressListener listener = ProgressListener.NONE;
         private LearningRateSchedule schedule = TrainingDefaults.SCHEDULE;
+        private Checkpoint resume;
+        private CheckpointStore checkpoints;
+        private String sourceHash;
 
         private Builder(Network network) {
             if (network == null) {
@@ -339,7 +375,32 @@ public final class Trainer {
             return this;
         }
 
-        /** @throws InputException if a setting is out of range */
+        /**
+         * Writes a {@link Checkpoint} to {@code store} after every epoch, recording {@code sourceHash} (the SHA-256
+         * of the model's source, or null) so that a resume can tell a changed model. A run that does not
+         * {@link #resume} refuses a store that already holds checkpoints, so that two runs never mix in one
+         * directory.
+         */
+        public Builder checkpoints(CheckpointStore store, String sourceHash) {
+            this.checkpoints = store;
+            this.sourceHash = sourceHash;
+            return this;
+        }
+
+        /**
+         * Continues the run {@code checkpoint} was taken from: {@link #build()} loads its optimizer state into the
+         * optimizer, and {@link Trainer#train} runs the epochs after {@link Checkpoint#epoch()} up to
+         * {@link #epochs} (the run's total, not the number left), from the checkpoint's parameters, which the caller
+         * passes ({@link Checkpoint#params()}). The result is bitwise the uninterrupted run's. Every setting must
+         * be the checkpoint's ({@link Checkpoint#settings()}), except the thread count (results do not depend on
+         * it) and, under the constant schedule, a larger total of epochs.
+         */
+        public Builder resume(Checkpoint checkpoint) {
+            this.resume = checkpoint;
+            return this;
+        }
+
+        /** @throws InputException if a setting is out of range, or differs from the checkpoint resumed */
         public Trainer build() {
             if (optimizer == null) {
                 throw new IllegalArgumentException("optimizer must not be null");
@@ -347,7 +408,13 @@ public final class Trainer {
             Hyper.atLeastOne(SETTINGS, "epochs", epochs);
             Hyper.atLeastOne(SETTINGS, "batch size", batchSize);
             Hyper.atLeastOne(SETTINGS, "threads", threads);
-            return new Trainer(this);
+            Trainer trainer = new Trainer(this);
+            if (resume != null) {
+                resume.requireModel(network.spec(), sourceHash);
+                resume.requireSettings(trainer.settings(), schedule, epochs);
+                optimizer.importState(resume.optimizerState());
+            }
+            return trainer;
         }
     }
 }
