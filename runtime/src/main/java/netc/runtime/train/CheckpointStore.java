@@ -23,7 +23,8 @@ import netc.runtime.ModelSpec;
  * (the epoch, zero-padded), of which the newest {@link #keep()} are kept.
  *
  * <p>Each file is written atomically (temporary file, fsync, rename, directory fsync) before older ones are deleted,
- * so a process killed at any moment leaves the previous checkpoint loadable. Temporary files are hidden
+ * so a process killed at any moment leaves the previous checkpoint loadable (and, killed between the two, one
+ * checkpoint more than {@code keep}, which the next write deletes). Temporary files are hidden
  * ({@code .checkpoint-...netc-tmp-...}) and never taken for checkpoints; those of dead processes are deleted by the
  * next write.
  *
