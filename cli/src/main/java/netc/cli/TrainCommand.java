@@ -18,6 +18,7 @@ import netc.runtime.Network;
 import netc.runtime.ParamSpec;
 import netc.runtime.io.Safetensors;
 import netc.runtime.train.Adam;
+import netc.runtime.train.Checkpoint;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.Initializer;
 import netc.runtime.train.LearningRateSchedule;
@@ -120,6 +121,9 @@ final class TrainCommand implements Callable<Integer> {
             + "link, the linked file is replaced and the link kept.")
     Path save;
 
+    @Mixin
+    CheckpointOptions checkpoints;
+
     @Spec
     CommandSpec spec;
 
@@ -161,15 +165,18 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--lr", e.detail());
         }
         SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
+        checkpoints.requireValid(init);
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);
         ModelSpec ms = checked.modelSpec();
+        Checkpoint resumed = checkpoints.load(checked.source(), ms, err);
         DataSource.Loaded d = DataSource.load(data, test, ms, seed, csvHeader);
         d.train().requireFits(ms);
         d.test().requireFits(ms);
-        float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
-        if (init == null) {
+        float[] params = resumed != null ? resumed.params()
+                : init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
+        if (init == null && resumed == null) {
             Divergence.requireFiniteStart(checked, ms, params);
         }
         long t0 = System.nanoTime();
@@ -184,9 +191,14 @@ final class TrainCommand implements Callable<Integer> {
                 schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
                 cores == 1 ? "" : "s", seed,
                 init != null ? ", from " + init : "");
+        Trainer.Builder builder = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
+                .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null));
+        String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
+        Trainer trainer = builder.build();
+        if (checkpointing != null) {
+            out.println(checkpointing);
+        }
         out.flush();
-        Trainer trainer = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
-                .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null)).build();
         double startMax = Divergence.maxAbs(params);
         List<EpochReport> reports;
         try {

@@ -77,6 +77,21 @@ public final class Checkpoint {
                 spec.params().stream().map(ParamSpec::shape).toList(), params.clone(), optimizer);
     }
 
+    /**
+     * The hash {@code netc train} records for a model: SHA-256 (lowercase hex) of its source text as UTF-8. The
+     * file's name is not part of it, so a moved or renamed model still resumes. Pass it to
+     * {@link Trainer.Builder#checkpoints} to resume runs the command line started, or the other way round.
+     */
+    public static String sourceHash(String sourceText) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(md.digest(sourceText.getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
     /** {@return the file it was read from or written to, or null} */
     public Path file() {
         return file;

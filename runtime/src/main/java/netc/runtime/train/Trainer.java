@@ -376,8 +376,8 @@ public final class Trainer {
         }
 
         /**
-         * Writes a {@link Checkpoint} to {@code store} after every epoch, recording {@code sourceHash} (the SHA-256
-         * of the model's source, or null) so that a resume can tell a changed model. A run that does not
+         * Writes a {@link Checkpoint} to {@code store} after every epoch, recording {@code sourceHash} (the model's
+         * {@link Checkpoint#sourceHash(String)}, or null to record none) so that a resume can tell a changed model. A run that does not
          * {@link #resume} refuses a store that already holds checkpoints, so that two runs never mix in one
          * directory.
          */
