@@ -84,6 +84,24 @@ class TrainCheckpointTest {
         assertFalse(Arrays.equals(a, Safetensors.load(restarted, xorSpec())));
     }
 
+    /** The command line and the Java API record the same source hash: a run started by one continues in the other. */
+    @Test
+    void aRunTheCommandLineStartedContinuesFromJavaBitwise() throws Exception {
+        Path straight = dir.resolve("straight.safetensors");
+        Path ck = dir.resolve("ck");
+        train("--epochs", "4", "--schedule", "constant", "--save", straight).assertSuccess();
+        train("--epochs", "2", "--schedule", "constant", "--checkpoint-dir", ck).assertSuccess();
+        netc.api.Model model = netc.api.Netc.compile(XOR);
+        DataSource.Loaded data = DataSource.load(TestData.xorCsv(dir), null, model.spec(), 3, null);
+        netc.runtime.train.Checkpoint c = netc.runtime.train.CheckpointStore.resolve(ck, model.spec(),
+                netc.runtime.train.Checkpoint.sourceHash(Files.readString(XOR)), w -> { });
+        float[] weights = c.params();
+        model.trainer().optimizer(new netc.runtime.train.Momentum(0.05)).batchSize(4).seed(3).threads(1).epochs(4)
+                .schedule(netc.runtime.train.LearningRateSchedule.CONSTANT).resume(c).build()
+                .train(weights, data.train(), data.test());
+        assertArrayEquals(Safetensors.load(straight, xorSpec()), weights);
+    }
+
     @Test
     void aDifferentSettingIsOneErrorNamingIt() {
         Path ck = dir.resolve("ck");
