@@ -50,6 +50,11 @@ final class KillDuringCheckpointChild {
             System.out.println("resumed after epoch " + c.epoch());
         }
         System.out.flush();
+        // After each epoch's checkpoint is written (the trainer saves it before reporting the epoch).
+        b.listener(report -> {
+            System.out.println("epoch " + report.epoch());
+            System.out.flush();
+        });
         b.build().train(params, data(), null);
     }
 }
