@@ -31,6 +31,10 @@ import netc.runtime.data.Dataset;
  * List<EpochReport> reports = trainer.train(params, split.train(), split.test());
  * }</pre>
  *
+ * <p>With {@link Builder#checkpoints} it writes a {@link Checkpoint} after every epoch (before reporting it), and
+ * with {@link Builder#resume} it continues such a run after the checkpoint's epoch, bitwise as if it had never
+ * stopped.
+ *
  * <p>A trainer keeps its optimizer (and so the optimizer's state) across calls of {@link #train}; it is not
  * thread-safe.
  */
@@ -110,7 +114,8 @@ public final class Trainer {
     }
 
     /**
-     * Trains {@code params} in place for the configured number of epochs.
+     * Trains {@code params} in place for the configured number of epochs (when resuming, those after the
+     * checkpoint's epoch).
      *
      * @param params the parameter vector, {@link ModelSpec#paramCount()} floats, already initialised
      * @param train  the training set
