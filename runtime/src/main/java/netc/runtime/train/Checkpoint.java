@@ -1,5 +1,7 @@
 package netc.runtime.train;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.ParamSpec;
+import netc.runtime.data.Dataset;
 import netc.runtime.io.TensorFile;
 
 /**
@@ -45,6 +49,7 @@ public final class Checkpoint {
     private final long step;
     private final long steps;
     private final int samples;
+    private final String data;
     private final Map<String, String> settings;
     private final List<String> names;
     private final List<int[]> shapes;
@@ -52,7 +57,8 @@ public final class Checkpoint {
     private final OptimizerState optimizer;
 
     private Checkpoint(Path file, String network, String specText, String sourceHash, int epoch, long step,
-                       long steps, int samples, Map<String, String> settings, List<String> names, List<int[]> shapes,
+                       long steps, int samples, String data, Map<String, String> settings, List<String> names,
+                       List<int[]> shapes,
                        float[] params, OptimizerState optimizer) {
         this.file = file;
         this.network = network;
@@ -62,6 +68,7 @@ public final class Checkpoint {
         this.step = step;
         this.steps = steps;
         this.samples = samples;
+        this.data = data;
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         this.names = List.copyOf(names);
         this.shapes = List.copyOf(shapes);
@@ -70,10 +77,10 @@ public final class Checkpoint {
     }
 
     /** The state after {@code epoch}; copies {@code params}. */
-    static Checkpoint after(ModelSpec spec, String sourceHash, int epoch, long step, long steps, int samples,
-                            Map<String, String> settings, float[] params, OptimizerState optimizer) {
+    static Checkpoint after(ModelSpec spec, String sourceHash, int epoch, long step, long steps, Dataset train,
+                            String data, Map<String, String> settings, float[] params, OptimizerState optimizer) {
         return new Checkpoint(null, spec.name(), describe(spec), sourceHash == null ? "" : sourceHash, epoch, step,
-                steps, samples, settings, spec.params().stream().map(ParamSpec::name).toList(),
+                steps, train.n(), data, settings, spec.params().stream().map(ParamSpec::name).toList(),
                 spec.params().stream().map(ParamSpec::shape).toList(), params.clone(), optimizer);
     }
 
@@ -154,6 +161,7 @@ public final class Checkpoint {
         meta.put("step", Long.toString(step));
         meta.put("steps", Long.toString(steps));
         meta.put("samples", Integer.toString(samples));
+        meta.put("data_crc32c", data);
         meta.put("optimizer_steps", Long.toString(optimizer.steps()));
         settings.forEach((k, v) -> meta.put(SETTING_PREFIX + k, v));
         List<TensorFile.Tensor> tensors = new ArrayList<>();
@@ -167,8 +175,8 @@ public final class Checkpoint {
         optimizer.vectors().forEach((k, v) -> tensors.add(new TensorFile.Tensor(OPTIMIZER_PREFIX + k,
                 new int[] {v.length}, v)));
         TensorFile.write(target, meta, tensors);
-        return new Checkpoint(target, network, specText, sourceHash, epoch, step, steps, samples, settings, names,
-                shapes, params, optimizer);
+        return new Checkpoint(target, network, specText, sourceHash, epoch, step, steps, samples, data, settings,
+                names, shapes, params, optimizer);
     }
 
     /**
@@ -226,8 +234,8 @@ public final class Checkpoint {
         OptimizerState state = new OptimizerState(vectors, number(meta, "optimizer_steps", where));
         return new Checkpoint(file, required(meta, "network", where), specText, required(meta, "source_sha256",
                 where), (int) number(meta, "epoch", where), number(meta, "step", where),
-                number(meta, "steps", where), (int) number(meta, "samples", where), settings, names, shapes, params,
-                state);
+                number(meta, "steps", where), (int) number(meta, "samples", where), required(meta, "data_crc32c",
+                where), settings, names, shapes, params, state);
     }
 
     /**
@@ -287,6 +295,45 @@ public final class Checkpoint {
             throw new InputException(where, "the checkpoint has completed epoch " + epoch + " and this run has "
                     + runEpochs + " epochs in total; nothing is left to train");
         }
+    }
+
+    /**
+     * Requires that {@code train} is the training set the checkpoint was trained on: the same number of samples
+     * (else the batches per epoch, and so the steps, differ) and the same values in the same order (the shuffles
+     * permute indices).
+     *
+     * @param fingerprint {@link #fingerprint} of {@code train}
+     * @throws InputException naming the file if the data differs
+     */
+    void requireData(Dataset train, String fingerprint) {
+        if (samples != train.n()) {
+            throw new InputException(String.valueOf(file), "the checkpoint was trained on " + samples
+                    + " samples, this run's training set has " + train.n() + "; resume with the same data");
+        }
+        if (!data.equals(fingerprint)) {
+            throw new InputException(String.valueOf(file), "the training data differs from the checkpoint's (crc32c "
+                    + fingerprint + ", the checkpoint's " + data + "); resume with the same data");
+        }
+    }
+
+    /** CRC32C over a training set's inputs and targets, sample by sample, as little-endian floats. */
+    static String fingerprint(Dataset train) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        float[][] parts = {train.x(), train.y()};
+        int[] lengths = {train.n() * train.inputSize(), train.n() * train.targetValues()};
+        for (int k = 0; k < 2; k++) {
+            float[] values = parts[k];
+            for (int i = 0; i < lengths[k]; ) {
+                buf.clear();
+                int count = Math.min(buf.capacity() / 4, lengths[k] - i);
+                buf.asFloatBuffer().put(values, i, count);
+                buf.limit(4 * count);
+                crc.update(buf);
+                i += count;
+            }
+        }
+        return String.format("%08x", crc.getValue());
     }
 
     /** The model as a checkpoint records it: input, output, target, loss and every parameter's name and shape. */

@@ -138,9 +138,9 @@ public final class Trainer {
         if (train.n() == 0) {
             throw new InputException(train.name(), "the training set has no samples");
         }
-        if (resume != null && resume.samples() != train.n()) {
-            throw new InputException(String.valueOf(resume.file()), "the checkpoint was trained on " + resume.samples()
-                    + " samples, this run's training set has " + train.n() + "; resume with the same data");
+        String data = resume == null && checkpoints == null ? null : Checkpoint.fingerprint(train);
+        if (resume != null) {
+            resume.requireData(train, data);
         }
         if (resume == null && checkpoints != null && !checkpoints.list().isEmpty()) {
             throw new InputException(checkpoints.dir().toString(), "the directory already holds checkpoints of a "
@@ -149,7 +149,7 @@ public final class Trainer {
         Parallel pool = parallel != null ? parallel : Parallel.threads(threads);
         network.setParallel(pool);
         try {
-            return run(spec, params, train, test);
+            return run(spec, params, train, test, data);
         } finally {
             if (parallel == null) {
                 network.setParallel(Parallel.serial());
@@ -158,7 +158,7 @@ public final class Trainer {
         }
     }
 
-    private List<EpochReport> run(ModelSpec spec, float[] params, Dataset train, Dataset test) {
+    private List<EpochReport> run(ModelSpec spec, float[] params, Dataset train, Dataset test, String data) {
         int n = train.n();
         int size = Math.min(batchSize, n);
         int batches = (n + size - 1) / size;
@@ -206,7 +206,7 @@ public final class Trainer {
             reports.add(report);
             if (checkpoints != null) {
                 checkpoints.save(Checkpoint.after(spec, sourceHash, epoch, (long) epoch * batches,
-                        (long) epochs * batches, n, settings(), params, optimizer.exportState()));
+                        (long) epochs * batches, train, data, settings(), params, optimizer.exportState()));
             }
             listener.epochDone(report);
             if (listener.stopRequested()) {

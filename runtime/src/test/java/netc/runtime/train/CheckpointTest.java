@@ -185,6 +185,10 @@ class CheckpointTest {
                 LearningRateSchedule.COSINE, 4).resume(c).build().train(c.params(), data("t", 60, 1), null));
         assertTrue(data.getMessage().contains("the checkpoint was trained on 50 samples, this run's training set "
                 + "has 60"), data.getMessage());
+        InputException values = assertThrows(InputException.class, () -> builder(net, () -> new Adam(0.01),
+                LearningRateSchedule.COSINE, 4).resume(c).build().train(c.params(), data("t", 50, 99), null));
+        assertTrue(values.getMessage().matches(".*: error: the training data differs from the checkpoint's \\(crc32c "
+                + "[0-9a-f]{8}, the checkpoint's [0-9a-f]{8}\\); resume with the same data"), values.getMessage());
         // Threads do not change results, so they may differ.
         builder(net, () -> new Adam(0.01), LearningRateSchedule.COSINE, 4).threads(2).resume(c).build();
     }
