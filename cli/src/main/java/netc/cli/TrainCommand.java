@@ -182,19 +182,21 @@ final class TrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Compilation c = NetCompiler.compile(checked, model.options());
         Network net = c.load();
-        out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
-                ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
-                Compilation.kernels(net.getClass()));
-        out.println("data: " + d.description());
+        double compileSeconds = (System.nanoTime() - t0) / 1e9;
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
-        out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
-                schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
-                cores == 1 ? "" : "s", seed,
-                init != null ? ", from " + init : "");
+        // Built before the first line of output: a checkpoint whose settings differ is an error before anything runs.
         Trainer.Builder builder = Trainer.builder(net).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
                 .schedule(schedule).threads(cores).listener(new Progress(out, epochs, System.console() != null));
         String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
         Trainer trainer = builder.build();
+        out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
+                ms.name(), ms.paramCount(), checked.weightsAndBiases(), compileSeconds,
+                Compilation.kernels(net.getClass()));
+        out.println("data: " + d.description());
+        out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%n", opt,
+                schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
+                cores == 1 ? "" : "s", seed,
+                init != null ? ", from " + init : "");
         if (checkpointing != null) {
             out.println(checkpointing);
         }

@@ -109,7 +109,7 @@ class TrainCheckpointTest {
         Path file = ck.resolve("checkpoint-000002.safetensors");
         train("--epochs", "4", "--resume", ck).assertUserError(file + ": error: epochs differs: the checkpoint was "
                 + "written with 2, this run has 4 (the cosine schedule's rate depends on the total); resume with the "
-                + "same settings\n");
+                + "same settings\n").assertOutEmpty();
         train("--epochs", "2", "--resume", ck, "--optimizer", "adam").assertUserErrorStartingWith(file
                 + ": error: optimizer differs: the checkpoint was written with momentum(lr 0.05, momentum 0.9), this "
                 + "run has adam(lr 0.001");
