@@ -1,5 +1,8 @@
 package netc.runtime.train;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Adam (Kingma and Ba, 2015) with bias correction, in PyTorch's form. At step {@code t = 1, 2, ...}:
  * <pre>
@@ -106,7 +109,7 @@ public final class Adam implements Optimizer {
         if (m == null) {
             return OptimizerState.NONE;
         }
-        java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+        Map<String, float[]> vectors = new LinkedHashMap<>();
         vectors.put("m", m.clone());
         vectors.put("v", v.clone());
         return new OptimizerState(vectors, t);

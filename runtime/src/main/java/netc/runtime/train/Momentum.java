@@ -1,5 +1,7 @@
 package netc.runtime.train;
 
+import java.util.Map;
+
 /**
  * Stochastic gradient descent with (heavy-ball) momentum, in PyTorch's form:
  * <pre>
@@ -68,7 +70,7 @@ public final class Momentum implements Optimizer {
     @Override
     public OptimizerState exportState() {
         return velocity == null ? OptimizerState.NONE
-                : new OptimizerState(java.util.Map.of("velocity", velocity.clone()), 0);
+                : new OptimizerState(Map.of("velocity", velocity.clone()), 0);
     }
 
     @Override

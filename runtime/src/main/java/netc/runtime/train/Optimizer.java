@@ -1,5 +1,7 @@
 package netc.runtime.train;
 
+import netc.runtime.InputException;
+
 /**
  * Updates a parameter vector from its gradient, one mini-batch at a time.
  *
@@ -41,7 +43,7 @@ public interface Optimizer {
      */
     default void importState(OptimizerState state) {
         if (!state.vectors().isEmpty() || state.steps() != 0) {
-            throw new netc.runtime.InputException(name(), "this optimizer keeps no state, but the checkpoint holds "
+            throw new InputException(name(), "this optimizer keeps no state, but the checkpoint holds "
                     + state.vectors().keySet() + " and " + state.steps() + " steps");
         }
     }

@@ -1,8 +1,10 @@
 package netc.runtime.train;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import netc.runtime.InputException;
 
@@ -38,9 +40,9 @@ public record OptimizerState(Map<String, float[]> vectors, long steps) {
         if (vectors.isEmpty()) {
             return null;
         }
-        if (!vectors.keySet().equals(java.util.Set.of(names))) {
+        if (!vectors.keySet().equals(Set.of(names))) {
             throw new InputException(optimizer, "optimizer state holds " + vectors.keySet() + ", expected "
-                    + java.util.Arrays.toString(names));
+                    + Arrays.toString(names));
         }
         float[] v = vectors.get(name);
         if (length >= 0 && v.length != length) {
