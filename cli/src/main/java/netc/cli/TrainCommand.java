@@ -18,7 +18,9 @@ import netc.runtime.Network;
 import netc.runtime.ParamSpec;
 import netc.runtime.io.Safetensors;
 import netc.runtime.train.Adam;
+import netc.runtime.train.Checkpoint;
 import netc.runtime.train.EpochReport;
+import netc.runtime.train.ProgressListener;
 import netc.runtime.train.Initializer;
 import netc.runtime.train.LearningRateSchedule;
 import netc.runtime.train.MetricsLog;
@@ -127,6 +129,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     WatchOptions watch;
 
+    @Mixin
+    CheckpointOptions checkpoints;
+
     @Spec
     CommandSpec spec;
 
@@ -170,36 +175,50 @@ final class TrainCommand implements Callable<Integer> {
         }
         SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
         watch.check(SaveTarget.inputs(model.file, data, test, init), save);
+        checkpoints.requireValid(init);
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);
         ModelSpec ms = checked.modelSpec();
+        Checkpoint resumed = checkpoints.load(checked.source(), ms, err);
         DataSource.Loaded d = DataSource.load(data, test, ms, seed, csvHeader);
         d.train().requireFits(ms);
         d.test().requireFits(ms);
-        float[] params = init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
-        if (init == null) {
+        float[] params = resumed != null ? resumed.params()
+                : init != null ? Safetensors.load(init, ms) : Initializer.initialize(ms, seed);
+        if (init == null && resumed == null) {
             Divergence.requireFiniteStart(checked, ms, params);
         }
         long t0 = System.nanoTime();
         Compilation c = NetCompiler.compile(checked, model.options());
         Network net = c.load();
+        double compileSeconds = (System.nanoTime() - t0) / 1e9;
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        // Built before the first line of output and before the log is opened: a checkpoint whose settings differ is
+        // an error before anything runs or is written. The listeners are attached once the trainer exists.
+        ProgressListener[] listeners = {ProgressListener.NONE};
+        Trainer.Builder builder = fit.apply(Trainer.builder(net)).optimizer(opt).epochs(epochs).batchSize(batch)
+                .seed(seed).schedule(schedule).threads(cores).listener(forwardingTo(listeners));
+        String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
+        Trainer trainer = builder.build();
         if (!watch.quiet) {
             out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
-                    ms.name(), ms.paramCount(), checked.weightsAndBiases(), (System.nanoTime() - t0) / 1e9,
+                    ms.name(), ms.paramCount(), checked.weightsAndBiases(), compileSeconds,
                     Compilation.kernels(net.getClass()));
             out.println("data: " + d.description());
             out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%s%n",
                     opt, schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
                     cores == 1 ? "" : "s", seed,
                     init != null ? ", from " + init : "", fit.describe(opt));
+            if (checkpointing != null) {
+                out.println(checkpointing);
+            }
             out.flush();
         }
         MetricsLog log = watch.openLog(rate, schedule, epochs, fit.warmupSteps());
-        Trainer trainer = fit.apply(Trainer.builder(net)).optimizer(opt).epochs(epochs).batchSize(batch).seed(seed)
-                .schedule(schedule).threads(cores).listener(WatchOptions.both(
-                        watch.progress(out, epochs, d.train().n(), batch, System.console() != null), log)).build();
+        ProgressListener both = WatchOptions.both(
+                watch.progress(out, epochs, d.train().n(), batch, System.console() != null), log);
+        listeners[0] = both == null ? ProgressListener.NONE : both;
         double startMax = Divergence.maxAbs(params);
         TrainingRun run;
         try {
@@ -238,6 +257,26 @@ final class TrainCommand implements Callable<Integer> {
             out.println("saved weights to " + save);
         }
         return Main.OK;
+    }
+
+    /** A listener that passes everything on to {@code target[0]}, which may be set after the trainer is built. */
+    private static ProgressListener forwardingTo(ProgressListener[] target) {
+        return new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+                target[0].epochDone(report);
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                target[0].batchDone(epoch, batch, batches, loss);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return target[0].stopRequested();
+            }
+        };
     }
 
     /**

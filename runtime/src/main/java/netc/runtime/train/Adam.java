@@ -1,5 +1,8 @@
 package netc.runtime.train;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Adam (Kingma and Ba, 2015) with bias correction, in PyTorch's form. At step {@code t = 1, 2, ...}:
  * <pre>
@@ -99,6 +102,26 @@ public final class Adam implements Optimizer {
     @Override
     public void setRateFactor(double value) {
         factor = Hyper.rateFactor(value);
+    }
+
+    @Override
+    public OptimizerState exportState() {
+        if (m == null) {
+            return OptimizerState.NONE;
+        }
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        vectors.put("m", m.clone());
+        vectors.put("v", v.clone());
+        return new OptimizerState(vectors, t);
+    }
+
+    @Override
+    public void importState(OptimizerState state) {
+        float[] first = state.vector(name(), "m", -1, "m", "v");
+        float[] second = first == null ? null : state.vector(name(), "v", first.length, "m", "v");
+        m = first;
+        v = second;
+        t = state.steps();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package netc.runtime.train;
 
+import java.util.Map;
+
 /**
  * Stochastic gradient descent with (heavy-ball) momentum, in PyTorch's form:
  * <pre>
@@ -63,6 +65,17 @@ public final class Momentum implements Optimizer {
     @Override
     public void setRateFactor(double value) {
         factor = Hyper.rateFactor(value);
+    }
+
+    @Override
+    public OptimizerState exportState() {
+        return velocity == null ? OptimizerState.NONE
+                : new OptimizerState(Map.of("velocity", velocity.clone()), 0);
+    }
+
+    @Override
+    public void importState(OptimizerState state) {
+        velocity = state.vector(name(), "velocity", -1, "velocity");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package netc.runtime.train;
 
+import netc.runtime.InputException;
+
 /**
  * Updates a parameter vector from its gradient, one mini-batch at a time.
  *
@@ -23,4 +25,26 @@ public interface Optimizer {
 
     /** A short name for logs and messages, e.g. {@code adam}. */
     String name();
+
+    /**
+     * A copy of the state accumulated by the steps so far, for a checkpoint; {@link OptimizerState#NONE} for an
+     * optimizer that keeps none. Together with the settings ({@link Object#toString}, which names every
+     * hyper-parameter) and the schedule's position it determines every later step.
+     */
+    default OptimizerState exportState() {
+        return OptimizerState.NONE;
+    }
+
+    /**
+     * Continues from a state {@link #exportState} returned (by an optimizer of the same kind and settings): the
+     * following steps are those the exporting optimizer would have taken.
+     *
+     * @throws netc.runtime.InputException if the state does not belong to this kind of optimizer
+     */
+    default void importState(OptimizerState state) {
+        if (!state.vectors().isEmpty() || state.steps() != 0) {
+            throw new InputException(name(), "this optimizer keeps no state, but the checkpoint holds "
+                    + state.vectors().keySet() + " and " + state.steps() + " steps");
+        }
+    }
 }

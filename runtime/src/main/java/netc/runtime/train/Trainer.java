@@ -3,7 +3,10 @@ package netc.runtime.train;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import netc.runtime.InputException;
@@ -32,6 +35,10 @@ import netc.runtime.data.HoldOut;
  * float[] params = Initializer.initialize(network.spec(), 42);
  * List<EpochReport> reports = trainer.train(params, split.train(), split.test());
  * }</pre>
+ *
+ * <p>With {@link Builder#checkpoints} it writes a {@link Checkpoint} after every epoch (before reporting it), and
+ * with {@link Builder#resume} it continues such a run after the checkpoint's epoch, bitwise as if it had never
+ * stopped.
  *
  * <p>A trainer keeps its optimizer (and so the optimizer's state) across calls of {@link #train}; it is not
  * thread-safe.
@@ -69,6 +76,9 @@ public final class Trainer {
     private final int patience;
     private final Keep keep;
     private final boolean testEveryEpoch;
+    private final Checkpoint resume;
+    private final CheckpointStore checkpoints;
+    private final String sourceHash;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -87,6 +97,9 @@ public final class Trainer {
         this.patience = b.patience;
         this.keep = b.keep;
         this.testEveryEpoch = b.testEveryEpoch;
+        this.resume = b.resume;
+        this.checkpoints = b.checkpoints;
+        this.sourceHash = b.sourceHash;
     }
 
     /**
@@ -130,7 +143,8 @@ public final class Trainer {
     }
 
     /**
-     * Trains {@code params} in place for the configured number of epochs.
+     * Trains {@code params} in place for the configured number of epochs (when resuming, those after the
+     * checkpoint's epoch).
      *
      * @param params the parameter vector, {@link ModelSpec#paramCount()} floats, already initialised
      * @param train  the training set
@@ -171,6 +185,14 @@ public final class Trainer {
         if (train.n() == 0) {
             throw new InputException(train.name(), "the training set has no samples");
         }
+        String data = resume == null && checkpoints == null ? null : Checkpoint.fingerprint(train);
+        if (resume != null) {
+            resume.requireData(train, data);
+        }
+        if (resume == null && checkpoints != null && !checkpoints.list().isEmpty()) {
+            throw new InputException(checkpoints.dir().toString(), "the directory already holds checkpoints of a "
+                    + "run; resume from them, or give an empty or new directory");
+        }
         Dataset validation = null;
         if (validationFraction > 0) {
             if (train.n() < 2) {
@@ -185,7 +207,7 @@ public final class Trainer {
         Parallel pool = parallel != null ? parallel : Parallel.threads(threads);
         network.setParallel(pool);
         try {
-            return run(spec, params, train, validation, test);
+            return run(spec, params, train, validation, test, data);
         } finally {
             if (parallel == null) {
                 network.setParallel(Parallel.serial());
@@ -194,7 +216,8 @@ public final class Trainer {
         }
     }
 
-    private TrainingRun run(ModelSpec spec, float[] params, Dataset train, Dataset validation, Dataset test) {
+    private TrainingRun run(ModelSpec spec, float[] params, Dataset train, Dataset validation, Dataset test,
+                            String data) {
         int n = train.n();
         int size = Math.min(batchSize, n);
         int batches = (n + size - 1) / size;
@@ -209,8 +232,9 @@ public final class Trainer {
         List<EpochReport> reports = new ArrayList<>();
         double lastFinite = Double.NaN;
         boolean midEpoch = false;
+        int first = resume == null ? 1 : resume.epoch() + 1;
         epochs:
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
             shuffle(order, shuffleRandom(seed, epoch));
             double lossSum = 0;
@@ -253,6 +277,10 @@ public final class Trainer {
                     eval == null ? Double.NaN : eval.accuracy(), trainSeconds > 0 ? n / trainSeconds : Double.NaN,
                     seconds, val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy());
             reports.add(report);
+            if (checkpoints != null) {
+                checkpoints.save(Checkpoint.after(spec, sourceHash, epoch, (long) epoch * batches,
+                        (long) epochs * batches, train, data, settings(), params, optimizer.exportState()));
+            }
             if (watch != null) {
                 watch.epochDone(epoch, val.loss(), params);
             }
@@ -271,7 +299,22 @@ public final class Trainer {
                     ? new Evaluation(test.n(), lastReport.testLoss(), lastReport.testAccuracy())
                     : evaluator.evaluate(params, test);
         }
-        return new TrainingRun(reports, watch == null ? 0 : watch.bestEpoch(), reports.size() < epochs, finalTest);
+        int lastDone = reports.isEmpty() ? first - 1 : reports.get(reports.size() - 1).epoch();
+        return new TrainingRun(reports, watch == null ? 0 : watch.bestEpoch(), lastDone < epochs, finalTest);
+    }
+
+    /** The settings a checkpoint records and a resumed run must repeat (see {@link Checkpoint#settings()}). */
+    Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("batch size", Integer.toString(batchSize));
+        s.put("optimizer", optimizer.toString());
+        s.put("schedule", schedule.name().toLowerCase(Locale.ROOT));
+        s.put("epochs", Integer.toString(epochs));
+        s.put("seed", Long.toString(seed));
+        s.put("weight decay", Double.toString(weightDecay));
+        s.put("clip norm", Double.toString(clipNorm));
+        s.put("warm-up steps", Integer.toString(warmupSteps));
+        return s;
     }
 
     /** The exception carries a copy of the batch, so that the caller can find the operation that went wrong. */
@@ -371,6 +414,9 @@ public final class Trainer {
         private int patience;
         private Keep keep = Keep.BEST;
         private boolean testEveryEpoch;
+        private Checkpoint resume;
+        private CheckpointStore checkpoints;
+        private String sourceHash;
 
         private Builder(Network network) {
             if (network == null) {
@@ -443,6 +489,18 @@ public final class Trainer {
         }
 
         /**
+         * Writes a {@link Checkpoint} to {@code store} after every epoch, recording {@code sourceHash} (the model's
+         * {@link Checkpoint#sourceHash(String)}, or null to record none) so that a resume can tell a changed model. A run that does not
+         * {@link #resume} refuses a store that already holds checkpoints, so that two runs never mix in one
+         * directory.
+         */
+        public Builder checkpoints(CheckpointStore store, String sourceHash) {
+            this.checkpoints = store;
+            this.sourceHash = sourceHash;
+            return this;
+        }
+
+        /**
          * Clips the gradient of every step to this global L2 norm (over all parameters, as
          * {@code torch.nn.utils.clip_grad_norm_}) before weight decay and the optimizer see it; 0 (the default) does
          * not clip. See {@link GradientClipping}.
@@ -496,7 +554,20 @@ public final class Trainer {
             return this;
         }
 
-        /** @throws InputException if a setting is out of range */
+        /**
+         * Continues the run {@code checkpoint} was taken from: {@link #build()} loads its optimizer state into the
+         * optimizer, and {@link Trainer#train} runs the epochs after {@link Checkpoint#epoch()} up to
+         * {@link #epochs} (the run's total, not the number left), from the checkpoint's parameters, which the caller
+         * passes ({@link Checkpoint#params()}). The result is bitwise the uninterrupted run's. Every setting must
+         * be the checkpoint's ({@link Checkpoint#settings()}), except the thread count (results do not depend on
+         * it) and, under the constant schedule, a larger total of epochs.
+         */
+        public Builder resume(Checkpoint checkpoint) {
+            this.resume = checkpoint;
+            return this;
+        }
+
+        /** @throws InputException if a setting is out of range, or differs from the checkpoint resumed */
         public Trainer build() {
             if (optimizer == null) {
                 throw new IllegalArgumentException("optimizer must not be null");
@@ -523,7 +594,17 @@ public final class Trainer {
             if (patience > 0 && validationFraction == 0) {
                 throw new InputException(SETTINGS, "patience needs a validation set; set a validation fraction");
             }
-            return new Trainer(this);
+            if ((resume != null || checkpoints != null) && validationFraction > 0) {
+                // The early-stopping state (best loss, best weights, epochs since) is not in a checkpoint yet.
+                throw new InputException(SETTINGS, "checkpoints and resume do not combine with a validation set yet");
+            }
+            Trainer trainer = new Trainer(this);
+            if (resume != null) {
+                resume.requireModel(network.spec(), sourceHash);
+                resume.requireSettings(trainer.settings(), schedule, epochs);
+                optimizer.importState(resume.optimizerState());
+            }
+            return trainer;
         }
     }
 }
