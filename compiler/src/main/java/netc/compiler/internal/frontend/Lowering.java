@@ -273,9 +273,12 @@ final class Lowering {
         if (member > currentMember && i == currentStep) {
             reportLaterInGroup(e, written, member);
         } else if (!own && member >= 0 && i > currentStep) {
+            String v = index.isNumber() ? null : index.var().text();
+            String upTo = member < currentMember ? (v == null ? Long.toString(currentStep) : v)
+                    : (v == null ? Long.toString(currentStep - 1) : v + "-1");
             report(e, "'" + written + "' is a later step than the one being defined: loops over one range run"
-                    + " together step by step, so a step can use only earlier steps of '" + name + "', such as "
-                    + name + "[" + (index.isNumber() ? currentStep - 1 : index.var().text() + "-1") + "]", null, null);
+                    + " together step by step, so " + stepName(current) + " can use '" + name + "' only up to "
+                    + name + "[" + upTo + "]", null, null);
         } else if (own && i == currentStep) {
             report(e, "'" + written + "' is used in its own definition: a step can use only earlier steps, such as "
                     + name + "[" + (index.isNumber() ? i - 1 : index.var().text() + "-1") + "]", null, null);
@@ -293,10 +296,30 @@ final class Lowering {
                     + "' defined");
         } else {
             report(e, "'" + name + "[" + i + "]' is not defined" + (index.isNumber() ? "" : " (" + written + ", "
-                    + where.trim() + ")") + ": '" + name + "' has " + stepsText(name, state), d.span(), "'" + name
-                    + "' defined");
+                    + where.trim() + ")") + ": '" + name + "' has " + stepsText(name, state) + laterLoopHint(name, i),
+                    d.span(), "'" + name + "' defined");
         }
         return null;
+    }
+
+    /**
+     * When a loop further down defines step {@code i} of {@code name}, why it is not there yet: loops are unrolled
+     * together only when they follow each other over one range ({@link StepGroups}). Empty otherwise.
+     */
+    private String laterLoopHint(String name, long i) {
+        for (Statement s : r.definitions()) {
+            if (s instanceof StepBinding b && b.loop() != null && b.step() != null && b.name().text().equals(name)
+                    && b.loop().from().value() <= i && i <= b.loop().to().value()) {
+                String mine = current == null || current.loop() == null ? null
+                        : current.loop().from().value() + ".." + current.loop().to().value();
+                String theirs = b.loop().from().value() + ".." + b.loop().to().value();
+                return ", and its loop on line " + b.span().line() + " comes later; loops that use each other's"
+                        + " steps are unrolled together only when they follow each other over the same range"
+                        + (mine == null || mine.equals(theirs) ? "" : " (this one runs over " + mine + ", the loop of '"
+                        + name + "' over " + theirs + ")");
+            }
+        }
+        return "";
     }
 
     /** The index of the loop defining {@code name} in the group being unrolled, or -1. */
