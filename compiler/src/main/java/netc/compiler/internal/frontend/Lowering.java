@@ -541,6 +541,9 @@ final class Lowering {
         if (args == null) {
             return null; // reported by the resolver
         }
+        if (f == Function.CONCAT) {
+            return lowerConcat(c, args);
+        }
         Expr xExpr = args.value("x");
         Node x = lower(xExpr);
         if (x == null) {
@@ -552,8 +555,8 @@ final class Lowering {
                     + OperandText.of(source, xExpr) + " is " + x.shape(), notes(xExpr));
             return null;
         }
-        if (f == Function.FLATTEN) {
-            return add(Op.FLATTEN, List.of(x), Attrs.NONE, c.span(), xExpr);
+        if (f == Function.FLATTEN || f == Function.GLOBAL_AVGPOOL) {
+            return add(f.op(), List.of(x), Attrs.NONE, c.span(), xExpr);
         }
         if (f != Function.CONV2D) {
             int size = args.number("size", 1);
@@ -598,6 +601,21 @@ final class Lowering {
         Node rows = ks.dim(1) == 1 ? k : builder.add(Op.KERNEL_CHANNELS_LAST, List.of(k), Attrs.NONE, c.span());
         Node out = builder.add(Op.MAT_VEC, List.of(rows, patches), Attrs.NONE, c.span());
         return b == null ? out : builder.add(Op.ADD, List.of(out, b), Attrs.NONE, c.span());
+    }
+
+    /**
+     * {@code concat(a, b)}: two vectors, or two images of one height and width along their channels; both must
+     * depend on the input (a value shared by every sample has no rows to join per sample).
+     */
+    private Node lowerConcat(Call c, LayerArguments.Bound args) {
+        Expr aExpr = args.value("a");
+        Expr bExpr = args.value("b");
+        Node a = lower(aExpr);
+        Node b = lower(bExpr);
+        if (a == null || b == null) {
+            return null;
+        }
+        return add(Op.CONCAT, List.of(a, b), Attrs.NONE, c.span(), aExpr, bExpr);
     }
 
     private Node matVec(Name fn, Expr arg, Span span) {
