@@ -44,7 +44,8 @@ import netc.runtime.TargetKind;
  * ops with numbers as scalar {@code CONST}s; {@code -x} is {@code NEG} (a negated literal is a constant);
  * {@code identity(x)} is x itself. A step binding is unrolled: {@code h[t] = ... for t in 1..27} lowers its right-hand
  * side once per step with t = 1, ..., 27, each step an ordinary node ({@code h[t-1]} is the node of the step before),
- * and {@code xs[t]} is {@code SLICE} row t of the input. The loss is fused where it is safe: {@code cross_entropy(p, y)} with p a softmax
+ * and {@code xs[t]} is {@code SLICE} row t of the input; loops that use each other's steps (an LSTM's gates, cell
+ * and state) are unrolled together, step by step ({@link StepGroups}). The loss is fused where it is safe: {@code cross_entropy(p, y)} with p a softmax
  * becomes {@code SOFTMAX_CROSS_ENTROPY} on the softmax's input (log-sum-exp form), {@code binary_cross_entropy}
  * of a sigmoid becomes {@code SIGMOID_BINARY_CROSS_ENTROPY}; the graph's {@link Graph#OUTPUT} stays p itself.
  *
