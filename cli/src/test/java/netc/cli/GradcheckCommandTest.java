@@ -27,6 +27,22 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void gradcheckPassesOnTheLstmAndGruSamples() {
+        // loops over one range that use each other's previous step: gradients flow back through both states
+        for (String sample : new String[] {"lstm_rows.net", "gru_rows.net"}) {
+            Cli r = Cli.run("gradcheck", sample(sample), "--per-param", "4", "--batch", "2").assertSuccess();
+            r.assertOutContains("\ngradient check passed: ");
+            assertTrue(r.out().contains("\nUg ") || r.out().contains("\nUn "), r::describe);
+        }
+    }
+
+    @Test
+    void gradcheckPassesOnGlobalAvgpoolConcatAndAStrideTwoSkip() {
+        Cli.run("gradcheck", sample("branches_gap.net"), "--per-param", "4", "--batch", "2").assertSuccess()
+                .assertOutContains("\ngradient check passed: ");
+    }
+
+    @Test
     void gradcheckRejectsAnEmptyBatch() {
         Cli.run("gradcheck", sample("xor.net"), "--batch", "0")
                 .assertUserError("--batch: error: must be at least 1, got 0\n").assertOutEmpty();

@@ -321,4 +321,65 @@ public final class SpatialOps {
     private static boolean beats(float v, float max) {
         return v > max || (v != v && max == max);
     }
+
+    /**
+     * Global average pooling for samples {@code [lo, hi)}: {@code out[b, ci]} is the mean of channel {@code ci} over
+     * the sample's {@code pixels} pixel rows, summed in double in pixel order and divided by {@code pixels} before
+     * the one rounding to float.
+     */
+    public static void globalAvgPool(float[] x, int xOff, int c, int pixels, float[] out, int outOff, int lo, int hi) {
+        for (int b = lo; b < hi; b++) {
+            int xs = xOff + b * pixels * c;
+            for (int ci = 0; ci < c; ci++) {
+                double sum = 0;
+                for (int p = 0, s = xs + ci; p < pixels; p++, s += c) {
+                    sum += x[s];
+                }
+                out[outOff + b * c + ci] = (float) (sum / pixels);
+            }
+        }
+    }
+
+    /**
+     * Gradient of {@link #globalAvgPool} for samples {@code [lo, hi)}: every pixel row of {@code dx[b]} is set to
+     * {@code g[b] / pixels} (one float division per element).
+     */
+    public static void globalAvgPoolGrad(float[] g, int gOff, int c, int pixels, float[] dx, int dxOff, int lo,
+                                         int hi) {
+        float n = pixels;
+        for (int b = lo; b < hi; b++) {
+            int gi = gOff + b * c;
+            int d = dxOff + b * pixels * c;
+            for (int p = 0; p < pixels; p++, d += c) {
+                for (int ci = 0; ci < c; ci++) {
+                    dx[d + ci] = g[gi + ci] / n;
+                }
+            }
+        }
+    }
+
+    /**
+     * Concatenation for samples {@code [lo, hi)} of {@code rows} rows each: every row of {@code out} is the row of
+     * {@code a} ({@code ca} values) followed by the row of {@code b} ({@code cb} values). With one row per sample
+     * this joins two vectors; with a row per pixel, two channel-last images along their channels.
+     */
+    public static void concatColumns(float[] a, int aOff, int ca, float[] b, int bOff, int cb, int rows,
+                                     float[] out, int outOff, int lo, int hi) {
+        int c = ca + cb;
+        for (int r = lo * rows; r < hi * rows; r++) {
+            System.arraycopy(a, aOff + r * ca, out, outOff + r * c, ca);
+            System.arraycopy(b, bOff + r * cb, out, outOff + r * c + ca, cb);
+        }
+    }
+
+    /**
+     * Columns {@code [from, from + width)} of every row of {@code x} (rows of {@code c} values), for samples
+     * {@code [lo, hi)} of {@code rows} rows each: one operand's part of a {@link #concatColumns}, its gradient.
+     */
+    public static void columns(float[] x, int xOff, int c, int from, int width, int rows, float[] out, int outOff,
+                               int lo, int hi) {
+        for (int r = lo * rows; r < hi * rows; r++) {
+            System.arraycopy(x, xOff + r * c + from, out, outOff + r * width, width);
+        }
+    }
 }

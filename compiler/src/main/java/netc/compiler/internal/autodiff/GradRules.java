@@ -75,6 +75,10 @@ final class GradRules {
             case AVGPOOL: // every element of a window contributes 1 / size^2
                 return of(al.builder().add(Op.AVGPOOL_GRAD, List.of(g), Attrs.window(y.attrs().window(),
                         a.shape()), Span.NONE));
+            case GLOBAL_AVGPOOL: // every pixel of a channel contributes 1 / (H*W) to its mean
+                return of(al.builder().add(Op.GLOBAL_AVGPOOL_GRAD, List.of(g), Attrs.shape(a.shape()), Span.NONE));
+            case CONCAT: // each operand gets back its own columns of every row
+                return of(columns(al, g, 0, a), columns(al, g, a.shape().dim(0), b));
             case SOFTMAX: // da = y * (g - sum(g * y))
                 return of(al.op(Op.SOFTMAX_GRAD, y, g));
             case SOFTMAX_CROSS_ENTROPY: // d/dz = (softmax(z) - onehot(t)) / B
@@ -89,6 +93,7 @@ final class GradRules {
                 return of(al.mul(g, al.op(Op.BINARY_CROSS_ENTROPY_GRAD, a, b)), null);
             case SOFTSIGN_GRAD: case LEAKY_RELU_GRAD: case SOFTMAX_GRAD: case UNFLATTEN: case COL2IM:
             case MAXPOOL_GRAD: case AVGPOOL_GRAD: case SUM_CHANNELS: case KERNEL_CHANNELS_FIRST:
+            case GLOBAL_AVGPOOL_GRAD: case COLUMNS:
             case SOFTMAX_CROSS_ENTROPY_GRAD: case CROSS_ENTROPY_GRAD: case SQUARED_ERROR_GRAD:
             case SIGMOID_BINARY_CROSS_ENTROPY_GRAD: case BINARY_CROSS_ENTROPY_GRAD:
                 throw new InternalCompilerError("Differentiate",
@@ -106,5 +111,10 @@ final class GradRules {
 
     private static Node[] of(Node... adjoints) {
         return adjoints;
+    }
+
+    /** The columns of {@code g} that came from {@code part}, starting at column {@code from}. */
+    private static Node columns(Algebra al, Node g, int from, Node part) {
+        return al.builder().add(Op.COLUMNS, List.of(g), new Attrs("", from, null, part.shape()), Span.NONE);
     }
 }

@@ -182,6 +182,13 @@ public final class GradientFormulas {
                 s = expr(n.input(0), 4, false) + "[" + IrPrinter.formatNumber(n.attrs().value()) + "]";
                 prec = 4;
                 break;
+            case COLUMNS: { // which part of a concat: columns(g, 0..3)
+                int from = (int) n.attrs().value();
+                s = "columns(" + expr(n.input(0), 0, false) + ", " + from + ".." + (from + n.shape().dim(0) - 1)
+                        + ")";
+                prec = 4;
+                break;
+            }
             case LEAKY_RELU:
             case LEAKY_RELU_GRAD:
                 s = n.op().printName() + "(" + expr(n.input(0), 0, false) + ", "

@@ -96,6 +96,31 @@ final class SpatialCalls {
                         in.offset(), s.dim(0), s.rowsPerSample(), x.batched() ? "batch" : "1", outName,
                         out.offset());
             }
+            case GLOBAL_AVGPOOL: {
+                Shape s = x.shape();
+                return CodeBlock.of("$T.globalAvgPool($L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS, inName,
+                        in.offset(), s.dim(0), s.rowsPerSample(), outName, out.offset());
+            }
+            case GLOBAL_AVGPOOL_GRAD: {
+                Shape s = n.shape();
+                return CodeBlock.of("$T.globalAvgPoolGrad($L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS, inName,
+                        in.offset(), s.dim(0), s.rowsPerSample(), outName, out.offset());
+            }
+            case CONCAT: {
+                Node b = n.input(1);
+                Buffer bb = p.buffer(b);
+                if (!b.batched()) {
+                    throw new InternalCompilerError("SpatialCalls", "concat of a shared value: " + n);
+                }
+                return CodeBlock.of("$T.concatColumns($L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
+                        inName, in.offset(), x.shape().dim(0), ExpressionEmitter.ArrayNames.name(bb), bb.offset(),
+                        b.shape().dim(0), n.shape().rowsPerSample(), outName, out.offset());
+            }
+            case COLUMNS: {
+                return CodeBlock.of("$T.columns($L, $L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS, inName,
+                        in.offset(), x.shape().dim(0), (int) n.attrs().value(), n.shape().dim(0),
+                        n.shape().rowsPerSample(), outName, out.offset());
+            }
             default:
                 throw new InternalCompilerError("SpatialCalls", "not an image op: " + n);
         }

@@ -13,7 +13,7 @@ import netc.compiler.internal.ir.Op;
 /**
  * The built-in functions of the language, spelt as the enum constant in lower case. Activations take one value
  * ({@code leaky_relu} also an optional number {@code slope}); the layers of images ({@code conv2d}, {@code maxpool},
- * {@code avgpool}, {@code flatten}) take the arguments {@link LayerArguments} describes; losses take the prediction
+ * {@code avgpool}, {@code flatten}, {@code global_avgpool}, {@code concat}) take the arguments {@link LayerArguments} describes; losses take the prediction
  * and the target and may only appear as {@code loss = f(p, y)}.
  */
 enum Function {
@@ -31,6 +31,8 @@ enum Function {
     MAXPOOL(Op.MAXPOOL),
     AVGPOOL(Op.AVGPOOL),
     FLATTEN(Op.FLATTEN),
+    GLOBAL_AVGPOOL(Op.GLOBAL_AVGPOOL),
+    CONCAT(Op.CONCAT),
     CROSS_ENTROPY(Op.CROSS_ENTROPY),
     SQUARED_ERROR(Op.SQUARED_ERROR),
     BINARY_CROSS_ENTROPY(Op.BINARY_CROSS_ENTROPY);
@@ -63,9 +65,13 @@ enum Function {
         return op;
     }
 
-    /** conv2d, maxpool, avgpool and flatten: functions of images with arguments bound by {@link LayerArguments}. */
+    /**
+     * conv2d, maxpool, avgpool, flatten, global_avgpool and concat: functions of images (concat also of vectors)
+     * with arguments bound by {@link LayerArguments}.
+     */
     boolean isLayer() {
-        return this == CONV2D || this == MAXPOOL || this == AVGPOOL || this == FLATTEN;
+        return this == CONV2D || this == MAXPOOL || this == AVGPOOL || this == FLATTEN || this == GLOBAL_AVGPOOL
+                || this == CONCAT;
     }
 
     boolean isLoss() {

@@ -16,7 +16,8 @@ import netc.compiler.internal.source.Diagnostics;
  * <pre>
  *   conv2d(x, kernel, bias, stride=1, pad=0)     bias optional; stride and pad whole numbers
  *   maxpool(x, size, stride=size)                 also avgpool; size and stride whole numbers
- *   flatten(x)
+ *   flatten(x)                                    also global_avgpool
+ *   concat(a, b)
  * </pre>
  */
 final class LayerArguments {
@@ -54,8 +55,10 @@ final class LayerArguments {
             case MAXPOOL: case AVGPOOL:
                 return List.of(new Param("x", false, true), new Param("size", true, true),
                         new Param("stride", true, false));
-            case FLATTEN:
+            case FLATTEN: case GLOBAL_AVGPOOL:
                 return List.of(new Param("x", false, true));
+            case CONCAT:
+                return List.of(new Param("a", false, true), new Param("b", false, true));
             default:
                 throw new IllegalArgumentException("not a layer: " + f);
         }
@@ -66,8 +69,10 @@ final class LayerArguments {
         switch (f) {
             case CONV2D:
                 return "conv2d(x, kernel, bias, stride=1, pad=0)";
-            case FLATTEN:
-                return "flatten(x)";
+            case FLATTEN: case GLOBAL_AVGPOOL:
+                return f.spelling() + "(x)";
+            case CONCAT:
+                return "concat(a, b)";
             default:
                 return f.spelling() + "(x, size, stride=size)";
         }

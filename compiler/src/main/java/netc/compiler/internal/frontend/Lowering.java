@@ -44,7 +44,8 @@ import netc.runtime.TargetKind;
  * ops with numbers as scalar {@code CONST}s; {@code -x} is {@code NEG} (a negated literal is a constant);
  * {@code identity(x)} is x itself. A step binding is unrolled: {@code h[t] = ... for t in 1..27} lowers its right-hand
  * side once per step with t = 1, ..., 27, each step an ordinary node ({@code h[t-1]} is the node of the step before),
- * and {@code xs[t]} is {@code SLICE} row t of the input. The loss is fused where it is safe: {@code cross_entropy(p, y)} with p a softmax
+ * and {@code xs[t]} is {@code SLICE} row t of the input; loops that use each other's steps (an LSTM's gates, cell
+ * and state) are unrolled together, step by step ({@link StepGroups}). The loss is fused where it is safe: {@code cross_entropy(p, y)} with p a softmax
  * becomes {@code SOFTMAX_CROSS_ENTROPY} on the softmax's input (log-sum-exp form), {@code binary_cross_entropy}
  * of a sigmoid becomes {@code SIGMOID_BINARY_CROSS_ENTROPY}; the graph's {@link Graph#OUTPUT} stays p itself.
  *
@@ -75,6 +76,9 @@ final class Lowering {
     /** The step binding being lowered, and the value of its loop variable (or its step, without a loop). */
     private StepBinding current;
     private long currentStep;
+    /** The loops being unrolled together (one loop alone is a group of one), and the index of {@link #current}. */
+    private List<StepBinding> currentGroup = List.of();
+    private int currentMember;
 
     private Lowering(SourceFile source, Resolution r, Diagnostics diagnostics) {
         this.source = source;
@@ -103,15 +107,19 @@ final class Lowering {
             values.put(p.name(), builder.param(p.name(), p.shape(), p.span()));
         }
         List<CheckedModel.BindingInfo> infos = new ArrayList<>();
-        for (Statement s : r.definitions()) {
+        for (List<Statement> group : StepGroups.of(r.definitions())) {
             if (tooLarge) {
                 break;
             }
-            if (s instanceof StepBinding sb) {
-                lowerSteps(sb, infos);
+            if (group.get(0) instanceof StepBinding) {
+                List<StepBinding> loops = new ArrayList<>();
+                for (Statement s : group) {
+                    loops.add((StepBinding) s);
+                }
+                lowerSteps(loops, infos);
                 continue;
             }
-            Binding b = (Binding) s;
+            Binding b = (Binding) group.get(0);
             Node n = lower(b.value());
             checkSize(b.name().span());
             if (n != null) {
@@ -154,50 +162,76 @@ final class Lowering {
 
     // ---- Recurrence --------------------------------------------------------------------------------------------
 
-    /** Unrolls {@code h[t] = ... for t in a..b} (or lowers {@code h[k] = ...}); stops at the first step that fails. */
-    private void lowerSteps(StepBinding b, List<CheckedModel.BindingInfo> infos) {
-        String name = b.name().text();
-        State state = states.computeIfAbsent(name, k -> new State(new TreeMap<>(), new HashMap<>()));
-        long from = b.loop() == null ? b.step().number() : b.loop().from().value();
-        long to = b.loop() == null ? from : b.loop().to().value();
-        current = b;
+    /**
+     * Unrolls {@code h[t] = ... for t in a..b} (or lowers {@code h[k] = ...}), or a group of loops over one range
+     * ({@link StepGroups}) step by step, each step's loops in source order; stops at the first step that fails, and
+     * then marks every state of the group failed, since none of them has all its steps.
+     */
+    private void lowerSteps(List<StepBinding> group, List<CheckedModel.BindingInfo> infos) {
+        StepBinding first = group.get(0);
+        long from = first.loop() == null ? first.step().number() : first.loop().from().value();
+        long to = first.loop() == null ? from : first.loop().to().value();
+        // the summary lists each state's steps together (h[0..27]), so infos are collected per state
+        List<List<CheckedModel.BindingInfo>> perState = new ArrayList<>();
+        for (int k = 0; k < group.size(); k++) {
+            perState.add(new ArrayList<>());
+        }
+        currentGroup = group;
         try {
             for (long t = from; t <= to; t++) {
-                currentStep = t;
-                Span first = state.spans().get(t);
-                if (first != null) {
-                    diagnostics.error(b.step().span(), stepText(b.name().text(), b.step(), t) + " is defined twice",
-                            new Diagnostic.Note(first, "'" + name + "[" + t + "]' first defined"));
-                    failedStates.add(name);
-                    return;
-                }
-                Node n = lower(b.value());
-                if (n == null || checkSize(b.name().span())) {
-                    failedStates.add(name);
-                    return;
-                }
-                if (!state.steps().isEmpty()) {
-                    Map.Entry<Long, Node> e = state.steps().firstEntry();
-                    if (!e.getValue().shape().equals(n.shape())) {
-                        diagnostics.error(b.name().span(), "the steps of '" + name + "' must have one shape, but "
-                                + name + "[" + t + "] is " + n.shape() + " and " + name + "[" + e.getKey() + "] is "
-                                + e.getValue().shape(), new Diagnostic.Note(state.spans().get(e.getKey()), "'" + name
-                                + "[" + e.getKey() + "]' defined"));
-                        failedStates.add(name);
+                for (int k = 0; k < group.size(); k++) {
+                    currentMember = k;
+                    if (!lowerStep(group.get(k), t, perState.get(k))) {
+                        for (StepBinding b : group) {
+                            failedStates.add(b.name().text());
+                        }
                         return;
                     }
                 }
-                state.steps().put(t, n);
-                state.spans().put(t, b.step().span());
-                infos.add(new CheckedModel.BindingInfo(name + "[" + t + "]", n.shape(), n.batched(), b.name().span(),
-                        n.id()));
                 if (t == Long.MAX_VALUE) {
                     break;
                 }
             }
         } finally {
             current = null;
+            currentGroup = List.of();
+            for (List<CheckedModel.BindingInfo> steps : perState) {
+                infos.addAll(steps);
+            }
         }
+    }
+
+    /** Lowers step {@code t} of {@code b}; false after reporting if it fails. */
+    private boolean lowerStep(StepBinding b, long t, List<CheckedModel.BindingInfo> infos) {
+        String name = b.name().text();
+        State state = states.computeIfAbsent(name, k -> new State(new TreeMap<>(), new HashMap<>()));
+        current = b;
+        currentStep = t;
+        Span first = state.spans().get(t);
+        if (first != null) {
+            diagnostics.error(b.step().span(), stepText(b.name().text(), b.step(), t) + " is defined twice",
+                    new Diagnostic.Note(first, "'" + name + "[" + t + "]' first defined"));
+            return false;
+        }
+        Node n = lower(b.value());
+        if (n == null || checkSize(b.name().span())) {
+            return false;
+        }
+        if (!state.steps().isEmpty()) {
+            Map.Entry<Long, Node> e = state.steps().firstEntry();
+            if (!e.getValue().shape().equals(n.shape())) {
+                diagnostics.error(b.name().span(), "the steps of '" + name + "' must have one shape, but "
+                        + name + "[" + t + "] is " + n.shape() + " and " + name + "[" + e.getKey() + "] is "
+                        + e.getValue().shape(), new Diagnostic.Note(state.spans().get(e.getKey()), "'" + name
+                        + "[" + e.getKey() + "]' defined"));
+                return false;
+            }
+        }
+        state.steps().put(t, n);
+        state.spans().put(t, b.step().span());
+        infos.add(new CheckedModel.BindingInfo(name + "[" + t + "]", n.shape(), n.batched(), b.name().span(),
+                n.id()));
+        return true;
     }
 
     /** {@code xs[t]} (a row of the input) or {@code h[t-1]} (an earlier step of a state), at the current step. */
@@ -236,7 +270,17 @@ final class Lowering {
         String written = name + "[" + index.text() + "]";
         String stepNote = index.isNumber() ? "" : " (" + written + " is " + name + "[" + i + "]" + where + ")";
         boolean own = current != null && current.name().text().equals(name);
-        if (own && i == currentStep) {
+        int member = memberOfGroup(name);
+        if (member > currentMember && i == currentStep) {
+            reportLaterInGroup(e, written, member);
+        } else if (!own && member >= 0 && i > currentStep) {
+            String v = index.isNumber() ? null : index.var().text();
+            String upTo = member < currentMember ? (v == null ? Long.toString(currentStep) : v)
+                    : (v == null ? Long.toString(currentStep - 1) : v + "-1");
+            report(e, "'" + written + "' is a later step than the one being defined: loops over one range run"
+                    + " together step by step, so " + stepName(current) + " can use '" + name + "' only up to "
+                    + name + "[" + upTo + "]", null, null);
+        } else if (own && i == currentStep) {
             report(e, "'" + written + "' is used in its own definition: a step can use only earlier steps, such as "
                     + name + "[" + (index.isNumber() ? i - 1 : index.var().text() + "-1") + "]", null, null);
         } else if (own && i > currentStep) {
@@ -253,10 +297,99 @@ final class Lowering {
                     + "' defined");
         } else {
             report(e, "'" + name + "[" + i + "]' is not defined" + (index.isNumber() ? "" : " (" + written + ", "
-                    + where.trim() + ")") + ": '" + name + "' has " + stepsText(name, state), d.span(), "'" + name
-                    + "' defined");
+                    + where.trim() + ")") + ": '" + name + "' has " + stepsText(name, state) + laterLoopHint(name, i),
+                    d.span(), "'" + name + "' defined");
         }
         return null;
+    }
+
+    /**
+     * When a loop further down defines step {@code i} of {@code name}, why it is not there yet: loops are unrolled
+     * together only when they follow each other over one range ({@link StepGroups}). Empty otherwise.
+     */
+    private String laterLoopHint(String name, long i) {
+        for (Statement s : r.definitions()) {
+            if (s instanceof StepBinding b && b.loop() != null && b.step() != null && b.name().text().equals(name)
+                    && b.loop().from().value() <= i && i <= b.loop().to().value()) {
+                String mine = current == null || current.loop() == null ? null
+                        : current.loop().from().value() + ".." + current.loop().to().value();
+                String theirs = b.loop().from().value() + ".." + b.loop().to().value();
+                return ", and its loop on line " + b.span().line() + " comes later; loops that use each other's"
+                        + " steps are unrolled together only when they follow each other over the same range"
+                        + (mine == null || mine.equals(theirs) ? "" : " (this one runs over " + mine + ", the loop of '"
+                        + name + "' over " + theirs + ")");
+            }
+        }
+        return "";
+    }
+
+    /** The index of the loop defining {@code name} in the group being unrolled, or -1. */
+    private int memberOfGroup(String name) {
+        for (int k = 0; k < currentGroup.size(); k++) {
+            if (currentGroup.get(k).name().text().equals(name)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code i[t] = ... g[t] ...} where g's loop comes later in the group: g[t] is not computed yet when i[t] is. If
+     * g[t] itself needs i[t] (directly or through other states at step t), no order works: that is a cycle within
+     * one step, and the message shows it; otherwise moving g's loop up fixes it.
+     */
+    private void reportLaterInGroup(Indexed e, String written, int member) {
+        StepBinding user = current;
+        StepBinding later = currentGroup.get(member);
+        String userStep = stepName(user);
+        String laterStep = stepName(later);
+        Span defined = later.name().span().to(later.step().span());
+        List<StepBinding> cycle = cycleBack(member, new ArrayList<>());
+        if (cycle != null) {
+            StringBuilder chain = new StringBuilder(userStep + " uses " + written);
+            for (StepBinding b : cycle) {
+                chain.append(", which uses ").append(stepName(b));
+            }
+            report(e, "'" + userStep + "' and '" + laterStep + "' depend on each other within one step (" + chain
+                    + "): one of them must use the other's previous step, such as " + later.name().text() + "["
+                    + later.step().var().text() + "-1]", defined, "'" + laterStep + "' defined");
+        } else {
+            report(e, "'" + written + "' is used before it is defined: loops over one range run together step by"
+                    + " step in source order, and '" + laterStep + "' comes after '" + userStep + "'; move the loop"
+                    + " of '" + later.name().text() + "' above the loop of '" + user.name().text() + "', or use "
+                    + later.name().text() + "[" + (e.index().isNumber() ? Long.toString(currentStep - 1)
+                    : e.index().var().text() + "-1") + "]", defined, "'" + laterStep + "' defined");
+        }
+    }
+
+    /**
+     * The loops, starting after member {@code from}, through which member {@code from}'s step uses the current
+     * loop's step at the same step (ending with the current loop), or null if it does not.
+     */
+    private List<StepBinding> cycleBack(int from, List<Integer> path) {
+        if (path.contains(from)) {
+            return null;
+        }
+        path.add(from);
+        for (String used : StepGroups.statesUsedAtSameStep(currentGroup.get(from).value())) {
+            int k = memberOfGroup(used);
+            if (k == currentMember) {
+                return new ArrayList<>(List.of(current));
+            }
+            if (k > currentMember) {
+                List<StepBinding> rest = cycleBack(k, path);
+                if (rest != null) {
+                    rest.add(0, currentGroup.get(k));
+                    return rest;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code h[t]}: the step a loop defines, as written on its left. */
+    private static String stepName(StepBinding b) {
+        return b.name().text() + "[" + b.step().text() + "]";
     }
 
     /** "steps h[0] to h[3] so far", "step h[0] so far", or the ranges when there are gaps. */
@@ -409,6 +542,9 @@ final class Lowering {
         if (args == null) {
             return null; // reported by the resolver
         }
+        if (f == Function.CONCAT) {
+            return lowerConcat(c, args);
+        }
         Expr xExpr = args.value("x");
         Node x = lower(xExpr);
         if (x == null) {
@@ -420,8 +556,8 @@ final class Lowering {
                     + OperandText.of(source, xExpr) + " is " + x.shape(), notes(xExpr));
             return null;
         }
-        if (f == Function.FLATTEN) {
-            return add(Op.FLATTEN, List.of(x), Attrs.NONE, c.span(), xExpr);
+        if (f == Function.FLATTEN || f == Function.GLOBAL_AVGPOOL) {
+            return add(f.op(), List.of(x), Attrs.NONE, c.span(), xExpr);
         }
         if (f != Function.CONV2D) {
             int size = args.number("size", 1);
@@ -466,6 +602,21 @@ final class Lowering {
         Node rows = ks.dim(1) == 1 ? k : builder.add(Op.KERNEL_CHANNELS_LAST, List.of(k), Attrs.NONE, c.span());
         Node out = builder.add(Op.MAT_VEC, List.of(rows, patches), Attrs.NONE, c.span());
         return b == null ? out : builder.add(Op.ADD, List.of(out, b), Attrs.NONE, c.span());
+    }
+
+    /**
+     * {@code concat(a, b)}: two vectors, or two images of one height and width along their channels; both must
+     * depend on the input (a value shared by every sample has no rows to join per sample).
+     */
+    private Node lowerConcat(Call c, LayerArguments.Bound args) {
+        Expr aExpr = args.value("a");
+        Expr bExpr = args.value("b");
+        Node a = lower(aExpr);
+        Node b = lower(bExpr);
+        if (a == null || b == null) {
+            return null;
+        }
+        return add(Op.CONCAT, List.of(a, b), Attrs.NONE, c.span(), aExpr, bExpr);
     }
 
     private Node matVec(Name fn, Expr arg, Span span) {

@@ -27,7 +27,8 @@ import netc.runtime.TargetKind;
  * @param params      the valid parameters, in declaration order
  * @param bindings    the first definition of each binding, in source order
  * @param definitions the bindings of {@code bindings} and the valid step bindings ({@code h[t] = ...}), in source
- *                    order: what lowering evaluates, one after the other
+ *                    order: what lowering evaluates, one after the other, except that loops that use each other's
+ *                    steps are unrolled together ({@link StepGroups})
  * @param brokenStates states with an invalid step binding (reported): lowering does not report their missing steps
  * @param loss        the loss call, or null if the loss statement is not a valid loss call
  * @param lossFunction the loss function called

@@ -34,6 +34,14 @@ final class SpatialReference {
                 return sumChannels(xv, x.shape(), x.batched() ? batch : 1);
             case KERNEL_CHANNELS_LAST: case KERNEL_CHANNELS_FIRST:
                 return permuteKernel(n.op() == Op.KERNEL_CHANNELS_LAST, xv, x.shape());
+            case GLOBAL_AVGPOOL:
+                return globalAvgPool(xv, x.shape(), samples);
+            case GLOBAL_AVGPOOL_GRAD:
+                return globalAvgPoolGrad(xv, n.shape(), samples);
+            case CONCAT:
+                return concat(xv, x.shape(), v[n.input(1).id()], n.input(1).shape(), samples);
+            case COLUMNS:
+                return columns(xv, x.shape(), (int) n.attrs().value(), n.shape(), samples);
             default:
                 throw new AssertionError(n.op());
         }
@@ -191,5 +199,82 @@ final class SpatialReference {
             out[i % in.dim(0)] += v[i];
         }
         return out;
+    }
+
+    /** {@code out[b, c]}: the mean of channel c of sample b over its H*W pixels. */
+    private static double[] globalAvgPool(double[] x, Shape in, int samples) {
+        int c = in.dim(0);
+        double[] out = new double[samples * c];
+        for (int b = 0; b < samples; b++) {
+            for (int ci = 0; ci < c; ci++) {
+                double sum = 0;
+                for (int h = 0; h < in.dim(1); h++) {
+                    for (int w = 0; w < in.dim(2); w++) {
+                        sum += x[at(in, b, ci, h, w)];
+                    }
+                }
+                out[b * c + ci] = sum / in.rowsPerSample();
+            }
+        }
+        return out;
+    }
+
+    /** {@code dx[b, c, h, w] = g[b, c] / (H*W)}. */
+    private static double[] globalAvgPoolGrad(double[] g, Shape in, int samples) {
+        int c = in.dim(0);
+        double[] dx = new double[samples * in.size()];
+        for (int b = 0; b < samples; b++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int h = 0; h < in.dim(1); h++) {
+                    for (int w = 0; w < in.dim(2); w++) {
+                        dx[at(in, b, ci, h, w)] = g[b * c + ci] / in.rowsPerSample();
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+
+    /** Element (c, h, w) of a vector [n] (rank 1: h = w = 0) or an image. */
+    private static int atAny(Shape s, int b, int c, int h, int w) {
+        return s.rank() == 1 ? b * s.size() + c : at(s, b, c, h, w);
+    }
+
+    /** {@code out[b, c, h, w]} is {@code a[b, c, h, w]} for c below a's channels, else b's channel c - C1. */
+    private static double[] concat(double[] a, Shape sa, double[] bv, Shape sb, int samples) {
+        int ca = sa.dim(0);
+        int c = ca + sb.dim(0);
+        int height = sa.rank() == 1 ? 1 : sa.dim(1);
+        int width = sa.rank() == 1 ? 1 : sa.dim(2);
+        Shape out = sa.rank() == 1 ? Shape.of(c) : Shape.of(c, height, width);
+        double[] o = new double[samples * out.size()];
+        for (int b = 0; b < samples; b++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int h = 0; h < height; h++) {
+                    for (int w = 0; w < width; w++) {
+                        o[atAny(out, b, ci, h, w)] = ci < ca ? a[atAny(sa, b, ci, h, w)]
+                                : bv[atAny(sb, b, ci - ca, h, w)];
+                    }
+                }
+            }
+        }
+        return o;
+    }
+
+    /** Channels {@code [from, from + C')} of x, where {@code out} is [C'] or [C', H, W]. */
+    private static double[] columns(double[] x, Shape in, int from, Shape out, int samples) {
+        int height = out.rank() == 1 ? 1 : out.dim(1);
+        int width = out.rank() == 1 ? 1 : out.dim(2);
+        double[] o = new double[samples * out.size()];
+        for (int b = 0; b < samples; b++) {
+            for (int ci = 0; ci < out.dim(0); ci++) {
+                for (int h = 0; h < height; h++) {
+                    for (int w = 0; w < width; w++) {
+                        o[atAny(out, b, ci, h, w)] = x[atAny(in, b, from + ci, h, w)];
+                    }
+                }
+            }
+        }
+        return o;
     }
 }

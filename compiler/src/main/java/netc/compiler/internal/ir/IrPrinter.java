@@ -27,6 +27,8 @@ public final class IrPrinter {
                 line.append(' ').append(n.attrs().name());
             } else if (n.op() == Op.SLICE) {
                 line.append(" row=").append(formatNumber(n.attrs().value()));
+            } else if (n.op() == Op.COLUMNS) {
+                line.append(" from=").append(formatNumber(n.attrs().value()));
             } else if (n.op() == Op.LEAKY_RELU || n.op() == Op.LEAKY_RELU_GRAD) {
                 line.append(" slope=").append(formatNumber(n.attrs().value()));
             }

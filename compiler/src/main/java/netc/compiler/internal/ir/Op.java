@@ -62,6 +62,21 @@ public enum Op {
     AVGPOOL_GRAD(1, Kind.SPATIAL),
     /** {@code sum} over the batch and the pixels of an image: [C, H, W] -> [C], shared. Gradient of a channel bias. */
     SUM_CHANNELS(1, Kind.SPATIAL),
+    /** The mean of each channel over the pixels: [C, H, W] -> [C] (torch's AdaptiveAvgPool2d(1) and a flatten). */
+    GLOBAL_AVGPOOL(1, Kind.SPATIAL),
+    /** g [C] / (H*W) written to every pixel: the adjoint of global_avgpool. attrs.shape = the image's shape. */
+    GLOBAL_AVGPOOL_GRAD(1, Kind.SPATIAL),
+    /**
+     * {@code concat a b}: two vectors [n], [m] -> [n+m], or two images [C1, H, W], [C2, H, W] -> [C1+C2, H, W] along
+     * the channels. Channel-last, both are the same operation: every row (a pixel's channels, or the vector) is a's
+     * row followed by b's. Both operands batched.
+     */
+    CONCAT(2, Kind.SPATIAL),
+    /**
+     * Columns {@code [attrs.value, attrs.value + w)} of every row of x, where attrs.shape = the result's shape
+     * [w] or [w, H, W]: a part of a concat, its adjoint.
+     */
+    COLUMNS(1, Kind.SPATIAL),
 
     // Elementwise (a scalar operand broadcasts; a shared operand broadcasts over the batch; a shared [C] operand
     // broadcasts over the pixels of a [C, H, W] image)

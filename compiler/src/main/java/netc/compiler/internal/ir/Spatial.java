@@ -59,9 +59,56 @@ final class Spatial {
                 Shape in = image(op, x);
                 return new Shapes.Result(Shape.of(in.dim(0)), false);
             }
+            case GLOBAL_AVGPOOL: {
+                Shape in = image(op, x);
+                return new Shapes.Result(Shape.of(in.dim(0)), x.batched());
+            }
+            case GLOBAL_AVGPOOL_GRAD: {
+                Shape in = attrs.shape();
+                if (in == null || !in.isImage() || !x.shape().equals(Shape.of(in.dim(0)))) {
+                    throw new ShapeMismatch("global_avgpool_grad needs a [C] gradient and the image [C, H, W] it"
+                            + " undoes: {0} is " + x.shape() + ", the image " + in);
+                }
+                return new Shapes.Result(in, x.batched());
+            }
+            case CONCAT:
+                return concat(inputs.get(0), inputs.get(1));
+            case COLUMNS: {
+                Shape out = attrs.shape();
+                Shape in = x.shape();
+                long from = (long) attrs.value();
+                boolean rowsMatch = out != null && out.rank() == in.rank()
+                        && (in.rank() == 1 || in.isImage() && in.dim(1) == out.dim(1) && in.dim(2) == out.dim(2));
+                if (!rowsMatch || from < 0 || from + out.dim(0) > in.dim(0)) {
+                    throw new ShapeMismatch("columns " + from + " to " + (out == null ? "?" : from + out.dim(0))
+                            + " do not fit in {0}, which is " + in);
+                }
+                return new Shapes.Result(out, x.batched());
+            }
             default:
                 throw new AssertionError(op);
         }
+    }
+
+    /** Two vectors, or two images of one height and width: joined along their first axis. */
+    private static Shapes.Result concat(Node a, Node b) {
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        boolean vectors = sa.rank() == 1 && sb.rank() == 1;
+        boolean images = sa.isImage() && sb.isImage() && sa.dim(1) == sb.dim(1) && sa.dim(2) == sb.dim(2);
+        if (!vectors && !images) {
+            throw new ShapeMismatch("shape mismatch in concat: {0} is " + sa + " but {1} is " + sb + "; concat joins"
+                    + " two vectors, or two images [C, H, W] of the same height and width along their channels");
+        }
+        if ((long) sa.dim(0) + sb.dim(0) > Integer.MAX_VALUE / Math.max(1, sa.rowsPerSample())) {
+            throw new ShapeMismatch("concat of {0} and {1} is too large: " + sa + " and " + sb);
+        }
+        if (!a.batched() || !b.batched()) {
+            throw new ShapeMismatch("concat joins values that depend on the input: " + (a.batched() ? "{1}" : "{0}")
+                    + " is the same for every sample");
+        }
+        int c = sa.dim(0) + sb.dim(0);
+        return new Shapes.Result(vectors ? Shape.of(c) : Shape.of(c, sa.dim(1), sa.dim(2)), true);
     }
 
     private static Shape image(Op op, Node x) {

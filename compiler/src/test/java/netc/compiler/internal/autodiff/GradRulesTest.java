@@ -132,6 +132,21 @@ class GradRulesTest {
     }
 
     @Test
+    void eachPartOfAConcatGetsItsOwnColumnsOfTheGradient() {
+        GraphBuilder g = new GraphBuilder("c", "c.net");
+        Node x = g.input("x", Shape.of(3), Span.NONE);
+        Node w = g.param("W", Shape.of(2, 3), Span.NONE);
+        Node v = g.param("V", Shape.of(4, 3), Span.NONE);
+        Node p = g.op(Op.CONCAT, g.op(Op.MAT_VEC, w, x), g.op(Op.MAT_VEC, v, x));
+        Map<String, Node> outputs = new LinkedHashMap<>();
+        outputs.put(Graph.OUTPUT, p);
+        outputs.put(Graph.LOSS, g.op(Op.SQUARED_ERROR, p, g.target("t", Shape.of(6), Span.NONE)));
+        String text = GradientFormulas.print(Differentiate.run(g.build(outputs)), Map.of());
+        assertTrue(text.contains("dW = sum_batch(columns(") && text.contains(", 0..1) x^T)"), text);
+        assertTrue(text.contains("dV = sum_batch(columns(") && text.contains(", 2..5) x^T)"), text);
+    }
+
+    @Test
     void mlpGradientFormulasReadLikeTheDerivation() {
         String text = GradientFormulas.print(Differentiate.run(mlpWithTarget()), Map.of());
         String expected = String.join("\n",

@@ -75,7 +75,17 @@ class SpatialGradTest {
                                 + "param K2[4, 3, 5, 5] init he\nparam c2[4]\nparam W[6, 16] init he\nparam b[6]",
                         "h1 = maxpool(relu(conv2d(x, K1, c1, pad=2)), 2)\n"
                                 + "h2 = maxpool(relu(conv2d(h1, K2, c2, pad=2)), 2)\n"
-                                + "f = relu(W flatten(h2) + b)", 6))
+                                + "f = relu(W flatten(h2) + b)", 6),
+                // global average pooling of a non-square image: each channel's mean over 3x5 pixels
+                test("global avgpool", "[2, 3, 5]", "param K[3, 2, 3, 3] init he\nparam c[3]",
+                        "f = global_avgpool(tanh(conv2d(x, K, c, pad=1)))", 3),
+                // images joined along channels (2 + 3), then vectors joined (4 + 5 x 4 x 3 flattened)
+                test("concat images and vectors", "[2, 4, 3]", "param K[3, 2, 3, 3] init he\nparam M[4, 5] init he",
+                        "j = concat(x, tanh(conv2d(x, K, pad=1)))\nf = concat(M global_avgpool(j), flatten(sigmoid(j)))",
+                        64),
+                // a stride-2 residual block: the skip path halves the image with a strided 1x1 convolution
+                test("residual stride 2 skip", "[2, 5, 6]", "param K[3, 2, 3, 3] init he\nparam S[3, 2, 1, 1] init he",
+                        "f = flatten(relu(conv2d(x, K, stride=2, pad=1) + conv2d(x, S, stride=2)))", 27))
                 .stream();
     }
 }

@@ -113,6 +113,86 @@ class RecurrenceTest {
         assertTrue(r.passed(), r.summary());
     }
 
+    /** An LSTM cell as the textbook writes it: loops over one range that use each other's previous step. */
+    static String lstm(int steps, int hidden) {
+        StringBuilder sb = new StringBuilder("network lstm\ninput xs[" + steps + ", 3]\ntarget y : class[2]\n");
+        for (String gate : List.of("i", "f", "o", "g")) {
+            sb.append("param W").append(gate).append("[").append(hidden).append(", 3] init xavier\n");
+            sb.append("param U").append(gate).append("[").append(hidden).append(", ").append(hidden)
+                    .append("] init xavier\n");
+            sb.append("param b").append(gate).append("[").append(hidden).append("] init normal(0.5)\n");
+        }
+        return sb.append("param V[2, ").append(hidden).append("] init xavier\n")
+                .append("c[0] = tanh(Wg xs[0])\nh[0] = tanh(c[0])\n")
+                .append("i[t] = sigmoid(Wi xs[t] + Ui h[t-1] + bi) for t in 1..").append(steps - 1).append("\n")
+                .append("f[t] = sigmoid(Wf xs[t] + Uf h[t-1] + bf + 1) for t in 1..").append(steps - 1).append("\n")
+                .append("o[t] = sigmoid(Wo xs[t] + Uo h[t-1] + bo) for t in 1..").append(steps - 1).append("\n")
+                .append("g[t] = tanh(Wg xs[t] + Ug h[t-1] + bg) for t in 1..").append(steps - 1).append("\n")
+                .append("c[t] = f[t] * c[t-1] + i[t] * g[t] for t in 1..").append(steps - 1).append("\n")
+                .append("h[t] = o[t] * tanh(c[t]) for t in 1..").append(steps - 1).append("\n")
+                .append("p = softmax(V h[").append(steps - 1).append("])\nloss = cross_entropy(p, y)\n").toString();
+    }
+
+    @Test
+    void anLstmCellUnrollsStepByStepAndHasCorrectGradients() {
+        CheckedModel m = analyze(lstm(4, 3));
+        // step 2's input gate reads h[1], which the loop below it computed at step 1
+        Graph g = m.graph();
+        int h1 = nodeOf(m, "h[1]");
+        int i2 = nodeOf(m, "i[2]");
+        assertTrue(dependsOn(g, i2, h1), "i[2] uses h[1]");
+        assertTrue(nodeOf(m, "h[3]") > nodeOf(m, "i[3]"));
+        assertTrue(m.summary().contains("  i[1..3]  [3]\n  f[1..3]  [3]\n"), m.summary());
+        GradientCheck.Result r = GradientCheck.run(g, 11, 3, 1000);
+        assertTrue(r.passed(), r.summary());
+        assertEquals(4 * (3 * 3 + 3 * 3 + 3) + 2 * 3, r.entries().size());
+    }
+
+    @Test
+    void aGruCellHasCorrectGradients() {
+        String text = "network gru\ninput xs[4, 2]\ntarget y : real[3]\n"
+                + "param Wz[3, 2] init xavier\nparam Uz[3, 3] init xavier\nparam Wr[3, 2] init xavier\n"
+                + "param Ur[3, 3] init xavier\nparam Wn[3, 2] init xavier\nparam Un[3, 3] init xavier\n"
+                + "param cn[3] init normal(0.5)\n"
+                + "h[0] = tanh(Wn xs[0])\n"
+                + "z[t] = sigmoid(Wz xs[t] + Uz h[t-1]) for t in 1..3\n"
+                + "r[t] = sigmoid(Wr xs[t] + Ur h[t-1]) for t in 1..3\n"
+                + "n[t] = tanh(Wn xs[t] + r[t] * (Un h[t-1] + cn)) for t in 1..3\n"
+                + "h[t] = (1 - z[t]) * n[t] + z[t] * h[t-1] for t in 1..3\n"
+                + "p = sigmoid(h[3])\nloss = squared_error(p, y)\n";
+        GradientCheck.Result r = GradientCheck.run(analyze(text).graph(), 5, 3, 1000);
+        assertTrue(r.passed(), r.summary());
+    }
+
+    @Test
+    void aLoopMayStillUseALaterStepOfAWholeEarlierLoop() {
+        // a's loop is not grouped with b's (a never uses b), so all of a, a[3] included, exists before b[2]
+        CheckedModel m = analyze("network r\ninput xs[4, 3]\ntarget y : class[2]\nparam W[2, 3]\n"
+                + "a[3] = tanh(W xs[3])\na[t] = tanh(W xs[t]) for t in 0..2\n"
+                + "b[t] = a[t+1] * a[t] for t in 0..2\np = softmax(b[2])\nloss = cross_entropy(p, y)\n");
+        assertTrue(dependsOn(m.graph(), nodeOf(m, "b[2]"), nodeOf(m, "a[3]")));
+    }
+
+    private static int nodeOf(CheckedModel m, String binding) {
+        return m.bindings().stream().filter(b -> b.name().equals(binding)).findFirst().orElseThrow().nodeId();
+    }
+
+    private static boolean dependsOn(Graph g, int node, int on) {
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+        g.nodes().stream().filter(n -> n.id() == node).forEach(todo::push);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            Node n = todo.pop();
+            if (n.id() == on) {
+                return true;
+            }
+            if (seen.add(n.id())) {
+                todo.addAll(n.inputs());
+            }
+        }
+        return false;
+    }
+
     @Test
     void aLongSequenceSharesKernelMethodsAndSplitsDispatchUnderTheMethodLimit() throws Exception {
         Compilation c = NetCompiler.compile(new SourceFile("long.net", rnn(128, 8, "tanh")),
