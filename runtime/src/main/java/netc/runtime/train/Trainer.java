@@ -155,6 +155,8 @@ public final class Trainer {
             for (int k = 0; k < batches; k++) {
                 Batch batch = k == batches - 1 ? last : full;
                 train.copyBatch(order, k * size, batch.count, batch.x, batch.y);
+                // dropout masks are a function of (seed, step, position): a rerun or another thread count agrees
+                network.setTrainingStep(seed, (long) (epoch - 1) * batches + k);
                 double loss = network.lossAndGradient(params, batch.x, batch.y, batch.count, grad, null);
                 if (!Double.isFinite(loss)) {
                     String before = Double.isNaN(lastFinite) ? "no finite loss before it"

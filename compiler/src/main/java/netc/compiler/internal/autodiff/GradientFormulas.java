@@ -110,7 +110,7 @@ public final class GradientFormulas {
         boolean[] deep = new boolean[uses.length];
         int[] depth = new int[uses.length];
         for (Node n : g.nodes()) {
-            if (!reach[n.id()] || n.op().kind() == Op.Kind.LEAF || !n.attrs().name().isEmpty()) {
+            if (!reach[n.id()] || n.op().kind() == Op.Kind.LEAF) {
                 continue;
             }
             int d = 0;
@@ -138,7 +138,7 @@ public final class GradientFormulas {
             if (n.op() == Op.CONST) {
                 return IrPrinter.formatNumber(n.attrs().value());
             }
-            if (!n.attrs().name().isEmpty()) {
+            if (n.op().kind() == Op.Kind.LEAF && !n.attrs().name().isEmpty()) {
                 return n.attrs().name();
             }
         }
@@ -182,6 +182,7 @@ public final class GradientFormulas {
                 s = expr(n.input(0), 4, false) + "[" + IrPrinter.formatNumber(n.attrs().value()) + "]";
                 prec = 4;
                 break;
+            case DROPOUT: // the same p (and mask) as the forward dropout it undoes
             case LEAKY_RELU:
             case LEAKY_RELU_GRAD:
                 s = n.op().printName() + "(" + expr(n.input(0), 0, false) + ", "

@@ -1,5 +1,6 @@
 package netc.compiler.internal.emit;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import netc.compiler.internal.ir.Node;
 import netc.compiler.internal.ir.Op;
@@ -9,6 +10,14 @@ import netc.compiler.internal.source.InternalCompilerError;
 
 /** The call of a {@code netc.runtime.RowOps} routine that computes one row, reduce or loss node over rows lo..hi. */
 final class RowCalls {
+    private static final ClassName DROPOUT_OPS = ClassName.get("netc.runtime", "Dropout");
+    private static final ClassName LAYER_NORM = ClassName.get("netc.runtime", "LayerNorm");
+
+    /** Ops that work sample by sample over any per-sample shape: their range is samples, also for an image. */
+    static boolean perSample(Op op) {
+        return op == Op.DROPOUT || op == Op.LAYERNORM || op == Op.LAYERNORM_GRAD;
+    }
+
     private RowCalls() {
     }
 
@@ -37,6 +46,20 @@ final class RowCalls {
                 return CodeBlock.of("$T.softmaxGrad($L, $L, $L, $L, $L, $L, $L, lo, hi)", ClassEmitter.ROW_OPS,
                         inName, in.offset(), ExpressionEmitter.ArrayNames.name(g), g.offset(), outName, out.offset(),
                         size);
+            }
+            case DROPOUT:
+                // "training", "seed" and "step" are fields of a class with dropout (ClassEmitter.addModeFields)
+                return CodeBlock.of("$T.apply($L, $L, $L, $L, $L, $L, training, $T.key(seed, step, $L), lo, hi)",
+                        DROPOUT_OPS, inName, in.offset(), outName, out.offset(), size,
+                        JavaLiterals.doubleLiteral(n.attrs().value()), DROPOUT_OPS,
+                        Integer.parseInt(n.attrs().name()));
+            case LAYERNORM:
+                return CodeBlock.of("$T.forward($L, $L, $L, $L, $L, lo, hi)", LAYER_NORM, inName, in.offset(), outName,
+                        out.offset(), size);
+            case LAYERNORM_GRAD: {
+                Buffer g = p.buffer(n.input(1));
+                return CodeBlock.of("$T.backward($L, $L, $L, $L, $L, $L, $L, lo, hi)", LAYER_NORM, inName,
+                        in.offset(), ExpressionEmitter.ArrayNames.name(g), g.offset(), outName, out.offset(), size);
             }
             case SOFTMAX_CROSS_ENTROPY:
                 return CodeBlock.of("$T.softmaxCrossEntropy($L, $L, y, $L, lossRows, lo, hi)", ClassEmitter.ROW_OPS,

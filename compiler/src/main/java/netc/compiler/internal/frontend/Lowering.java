@@ -62,6 +62,8 @@ final class Lowering {
     private final GraphBuilder builder;
     private final Map<String, Node> values = new HashMap<>();
     private Node targetNode;
+    /** Dropout nodes made so far: the next one's site, which keys its mask. */
+    private int dropoutSites;
 
     /** The steps of a state defined so far, by step number, and where each was defined. */
     private record State(TreeMap<Long, Node> steps, Map<Long, Span> spans) {
@@ -395,6 +397,14 @@ final class Lowering {
                 return null;
             }
             attrs = Attrs.value(slope);
+        }
+        if (f == Function.DROPOUT) {
+            Double p = Function.dropProbabilityOf(c);
+            if (p == null || !(p >= 0 && p < 1)) {
+                return null; // reported by the resolver
+            }
+            // Each dropout node (each call, and each step of an unrolled recurrence) draws its own mask: its site.
+            attrs = new Attrs(String.valueOf(dropoutSites++), p, null, null);
         }
         return add(f.op(), List.of(x), attrs, c.span(), arg);
     }

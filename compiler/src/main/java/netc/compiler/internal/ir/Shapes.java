@@ -175,6 +175,9 @@ public final class Shapes {
 
     private static Result row(Op op, List<Node> inputs) {
         Node a = inputs.get(0);
+        if (op == Op.DROPOUT || op == Op.LAYERNORM || op == Op.LAYERNORM_GRAD) {
+            return perSample(op, inputs);
+        }
         if (a.shape().rank() != 1) {
             throw new ShapeMismatch(op.printName() + " needs a vector: {0} is " + a.shape());
         }
@@ -183,6 +186,20 @@ public final class Shapes {
                     + inputs.get(1).shape());
         }
         return new Result(a.shape(), a.batched() || (inputs.size() > 1 && inputs.get(1).batched()));
+    }
+
+    /** Dropout and layer normalisation: any per-sample shape (vector or image), of a value that has samples. */
+    private static Result perSample(Op op, List<Node> inputs) {
+        Node a = inputs.get(0);
+        if (!a.batched()) {
+            throw new ShapeMismatch(op.printName() + " needs a value computed from the input (it works per sample):"
+                    + " {0} is the same for every sample");
+        }
+        if (op == Op.LAYERNORM_GRAD && !inputs.get(1).shape().equals(a.shape())) {
+            throw new ShapeMismatch("shape mismatch in layernorm_grad: {0} is " + a.shape() + " but {1} is "
+                    + inputs.get(1).shape());
+        }
+        return new Result(a.shape(), true);
     }
 
     private static void loss(Op op, Node p, Node t) {
