@@ -69,7 +69,8 @@ public final class GradientFormulas {
             names.putIfAbsent(n.id(), "d" + paramNames.get(i));
         }
         for (Node p : g.leaves(Op.PARAM)) {
-            if (!g.outputs().containsKey(Graph.gradName(p.attrs().name()))) {
+            // a batch norm's running statistics (named with a dot) are state, not trained: no gradient to show
+            if (!g.outputs().containsKey(Graph.gradName(p.attrs().name())) && p.attrs().name().indexOf('.') < 0) {
                 sb.append('d').append(p.attrs().name()).append(" = 0  (the loss does not depend on it)\n");
             }
         }

@@ -371,10 +371,10 @@ public final class ClassEmitter {
         }
     }
 
-    /** Whether the network has an op that differs between training and inference (dropout). */
+    /** Whether the network has an op that differs between training and inference (dropout, batch norm). */
     private boolean hasModes() {
         for (Node n : graph.nodes()) {
-            if (n.op() == Op.DROPOUT) {
+            if (n.op() == Op.DROPOUT || n.op() == Op.BATCHNORM) {
                 return true;
             }
         }
@@ -610,6 +610,9 @@ public final class ClassEmitter {
         if (r.op().kind() == Op.Kind.LOSS || RowCalls.perSample(r.op())) {
             return "batch";
         }
+        if (RowCalls.perFeature(r.op())) {
+            return String.valueOf(r.shape().rowWidth());
+        }
         if (r.op() == Op.SUM_BATCH || !r.batched()) {
             return String.valueOf(r.shape().size());
         }
@@ -620,7 +623,7 @@ public final class ClassEmitter {
     private static boolean splitsOverThreads(Kernel k) {
         Node r = k.result();
         return r.op().kind() == Op.Kind.SPATIAL || k instanceof Kernel.Elementwise && r.batched()
-                && r.shape().isImage() || RowCalls.perSample(r.op());
+                && r.shape().isImage() || RowCalls.perSample(r.op()) || RowCalls.perFeature(r.op());
     }
 
     /** A comment naming the kernel by IR formula and source position; never user text. */

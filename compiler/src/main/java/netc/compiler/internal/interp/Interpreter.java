@@ -268,6 +268,9 @@ public final class Interpreter {
         if (n.op() == Op.DROPOUT || n.op() == Op.LAYERNORM || n.op() == Op.LAYERNORM_GRAD) {
             return perSample(n, v, out);
         }
+        if (n.op() == Op.BATCHNORM || n.op() == Op.BATCHNORM_GRAD) {
+            return perFeature(n, v, out);
+        }
         for (int r = 0; r < rows(n); r++) {
             int ra = n.input(0).batched() ? r : 0;
             if (n.op() == Op.SOFTMAX) {
@@ -283,6 +286,57 @@ public final class Interpreter {
                 for (int j = 0; j < size; j++) {
                     out[r * size + j] = a[ra * size + j] * (g[rg * size + j] - dot);
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Batch normalisation and its gradient, feature by feature over the batch and pixels: a value is {@code batch *
+     * rowsPerSample} rows of {@code rowWidth} features (an image is stored channel-last). Training mode uses the
+     * batch statistics (and does not update the bound running statistics: that is the generated code's side
+     * effect); inference mode the running statistics bound as parameters.
+     */
+    private double[] perFeature(Node n, double[][] v, double[] out) {
+        double[] a = v[n.input(0).id()];
+        int features = n.shape().rowWidth();
+        int rows = batch * n.shape().rowsPerSample();
+        for (int f = 0; f < features; f++) {
+            double mean = 0;
+            double var = 0;
+            if (n.op() == Op.BATCHNORM && !training) {
+                mean = v[n.input(1).id()][f];
+                var = v[n.input(2).id()][f];
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    mean += a[r * features + f];
+                }
+                mean /= rows;
+                for (int r = 0; r < rows; r++) {
+                    var += (a[r * features + f] - mean) * (a[r * features + f] - mean);
+                }
+                var /= rows;
+            }
+            double s = 1 / Math.sqrt(var + netc.runtime.BatchNorm.EPS);
+            if (n.op() == Op.BATCHNORM) {
+                for (int r = 0; r < rows; r++) {
+                    out[r * features + f] = (a[r * features + f] - mean) * s;
+                }
+                continue;
+            }
+            // batchnorm_grad(x, g) = s (g - mean(g) - y mean(g y))
+            double[] g = v[n.input(1).id()];
+            double gMean = 0;
+            double gyMean = 0;
+            for (int r = 0; r < rows; r++) {
+                gMean += g[r * features + f];
+                gyMean += g[r * features + f] * (a[r * features + f] - mean) * s;
+            }
+            gMean /= rows;
+            gyMean /= rows;
+            for (int r = 0; r < rows; r++) {
+                int i = r * features + f;
+                out[i] = s * (g[i] - gMean - (a[i] - mean) * s * gyMean);
             }
         }
         return out;

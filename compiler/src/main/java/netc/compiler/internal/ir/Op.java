@@ -106,6 +106,14 @@ public enum Op {
     LAYERNORM(1, Kind.ROW),
     /** {@code layernorm_grad x g = s (g - mean(g) - y mean(g y))}, y = layernorm(x), s = 1 / sqrt(var + eps). */
     LAYERNORM_GRAD(2, Kind.ROW),
+    /**
+     * {@code batchnorm x mean var}: x normalised per feature (a vector's element, an image's channel) over the
+     * batch (and pixels): with the batch statistics in training mode, which also updates the running statistics
+     * mean and var (non-trainable PARAM leaves [features]) in place; with mean and var in inference mode.
+     */
+    BATCHNORM(3, Kind.ROW),
+    /** {@code batchnorm_grad x g = s (g - mean_B(g) - y mean_B(g y))} per feature, the training-mode gradient. */
+    BATCHNORM_GRAD(2, Kind.ROW),
 
     // Recurrence
     /**

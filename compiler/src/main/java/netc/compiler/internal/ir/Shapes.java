@@ -175,7 +175,8 @@ public final class Shapes {
 
     private static Result row(Op op, List<Node> inputs) {
         Node a = inputs.get(0);
-        if (op == Op.DROPOUT || op == Op.LAYERNORM || op == Op.LAYERNORM_GRAD) {
+        if (op == Op.DROPOUT || op == Op.LAYERNORM || op == Op.LAYERNORM_GRAD || op == Op.BATCHNORM
+                || op == Op.BATCHNORM_GRAD) {
             return perSample(op, inputs);
         }
         if (a.shape().rank() != 1) {
@@ -195,9 +196,17 @@ public final class Shapes {
             throw new ShapeMismatch(op.printName() + " needs a value computed from the input (it works per sample):"
                     + " {0} is the same for every sample");
         }
-        if (op == Op.LAYERNORM_GRAD && !inputs.get(1).shape().equals(a.shape())) {
-            throw new ShapeMismatch("shape mismatch in layernorm_grad: {0} is " + a.shape() + " but {1} is "
+        if ((op == Op.LAYERNORM_GRAD || op == Op.BATCHNORM_GRAD) && !inputs.get(1).shape().equals(a.shape())) {
+            throw new ShapeMismatch("shape mismatch in " + op.printName() + ": {0} is " + a.shape() + " but {1} is "
                     + inputs.get(1).shape());
+        }
+        if (op == Op.BATCHNORM) {
+            int features = a.shape().rowWidth();
+            for (Node stat : inputs.subList(1, 3)) {
+                if (stat.batched() || !stat.shape().equals(Shape.of(features))) {
+                    throw new ShapeMismatch("batchnorm statistics must be [" + features + "] and shared");
+                }
+            }
         }
         return new Result(a.shape(), true);
     }
