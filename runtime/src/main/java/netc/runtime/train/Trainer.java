@@ -143,6 +143,7 @@ public final class Trainer {
         Batch full = new Batch(size, train);
         int lastCount = n - (batches - 1) * size;
         Batch last = lastCount == size ? full : new Batch(lastCount, train);
+        requireBatchStatistics(spec, train, size, lastCount);
         float[] grad = new float[params.length];
         int[] order = new int[n];
         Evaluator evaluator = test == null ? null : new Evaluator(network, size);
@@ -189,6 +190,24 @@ public final class Trainer {
             }
         }
         return reports;
+    }
+
+    /**
+     * A network with batch norm (it has running statistics) normalises with the statistics of each batch in
+     * training, which one sample does not have: say so before the first step rather than fail in the middle.
+     */
+    private static void requireBatchStatistics(ModelSpec spec, Dataset train, int size, int lastCount) {
+        boolean batchNorm = false;
+        for (netc.runtime.ParamSpec p : spec.params()) {
+            batchNorm |= p.isState();
+        }
+        if (!batchNorm || lastCount > 1) {
+            return;
+        }
+        String why = size == 1 ? "the batch size is 1" : "the last batch of each epoch has 1 sample ("
+                + train.n() + " samples in batches of " + size + "); choose another batch size";
+        throw new InputException(train.name(), "batchnorm needs at least 2 samples per batch in training, but "
+                + why);
     }
 
     /** The exception carries a copy of the batch, so that the caller can find the operation that went wrong. */
