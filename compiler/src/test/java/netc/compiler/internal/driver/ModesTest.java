@@ -66,6 +66,25 @@ class ModesTest {
     }
 
     @Test
+    void eachStepOfAnUnrolledRecurrenceDrawsItsOwnMaskAndTheGradientReappliesIt() {
+        String rnn = "network r\ninput xs[4, 3]\ntarget y : class[2]\nparam Wx[5, 3] init xavier\n"
+                + "param Wh[5, 5] init xavier\nparam Wo[2, 5] init xavier\n"
+                + "h[0] = tanh(Wx xs[0])\n"
+                + "h[t] = tanh(Wx xs[t] + Wh dropout(h[t-1], 0.3)) for t in 1..3\n"
+                + "p = softmax(Wo layernorm(h[3]))\nloss = cross_entropy(p, y)\n";
+        Graph g = analyze("r", rnn).graph();
+        java.util.Set<String> sites = new java.util.HashSet<>();
+        for (netc.compiler.internal.ir.Node n : g.nodes()) {
+            if (n.op() == netc.compiler.internal.ir.Op.DROPOUT) {
+                sites.add(n.attrs().name());
+            }
+        }
+        assertEquals(java.util.Set.of("0", "1", "2"), sites);
+        GradientCheck.Result r = GradientCheck.run(g, 5, 4, 200);
+        assertTrue(r.passed(), r.summary());
+    }
+
+    @Test
     void theTrainingMaskDropsAboutAFractionPAndScalesTheRest() {
         Graph g = analyze("m", MLP).graph();
         int batch = 50;
