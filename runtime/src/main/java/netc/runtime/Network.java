@@ -36,7 +36,9 @@ public interface Network {
     void forward(float[] params, float[] x, int batch, float[] out);
 
     /**
-     * Computes the mean loss over the batch and its gradient with respect to every parameter.
+     * Computes the mean loss over the batch and its gradient with respect to every parameter, in training mode. A
+     * network with batch norm also updates its running statistics, which live in {@code params} (see
+     * {@link ParamSpec#isState()}), in place; their gradient is 0.
      *
      * @param grad receives the gradient, {@link ModelSpec#paramCount()} floats; it is overwritten, not added to
      * @param out  if not null, receives the network output as {@link #forward} would
