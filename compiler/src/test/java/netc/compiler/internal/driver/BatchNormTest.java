@@ -72,6 +72,19 @@ class BatchNormTest {
     }
 
     @Test
+    void aScaleDeclaredInitOnesStartsAtOneAsPyTorchsAffineWeight() {
+        String text = NET.replace("param gam[4]\n", "param gam[4] init ones\n").replace("(1 + gam) *", "gam *");
+        ModelSpec spec = Frontend.analyze(new SourceFile("bn.net", text)).modelSpec();
+        assertEquals(netc.runtime.Init.ONES, spec.param("gam").init());
+        float[] w = Initializer.initialize(spec, 1);
+        ParamSpec gam = spec.param("gam");
+        for (int i = 0; i < gam.size(); i++) {
+            assertEquals(1f, w[gam.offset() + i]);
+        }
+        assertTrue(GradientCheck.run(Frontend.analyze(new SourceFile("bn.net", text)).graph(), 1, 3, 50).passed());
+    }
+
+    @Test
     void gradientsIncludingTheBatchStatisticsTermsMatchCentralDifferences() {
         for (int batch : new int[] {2, 5}) {
             GradientCheck.Result r = GradientCheck.run(analyze().graph(), 3 + batch, batch, 200);
