@@ -36,31 +36,28 @@ public final class BatchNorm {
             throw new IllegalArgumentException("batchnorm needs at least 2 samples per batch in training (the batch"
                     + " statistics of 1 sample are meaningless), got a batch of " + samples);
         }
+        double[] mean = means(x, xOff, rows, features, lo, hi);
+        double[] var = variances(x, xOff, rows, features, lo, hi, mean);
+        double[] inv = new double[hi - lo];
         for (int f = lo; f < hi; f++) {
-            double mean = mean(x, xOff, rows, features, f);
-            double var = variance(x, xOff, rows, features, f, mean);
-            double inv = 1 / Math.sqrt(var + EPS);
-            for (int r = 0; r < rows; r++) {
-                int i = r * features + f;
-                out[outOff + i] = (float) ((x[xOff + i] - mean) * inv);
-            }
-            state[meanOff + f] = (float) ((1 - MOMENTUM) * state[meanOff + f] + MOMENTUM * mean);
+            inv[f - lo] = 1 / Math.sqrt(var[f - lo] + EPS);
+            state[meanOff + f] = (float) ((1 - MOMENTUM) * state[meanOff + f] + MOMENTUM * mean[f - lo]);
             state[varOff + f] = (float) ((1 - MOMENTUM) * state[varOff + f]
-                    + MOMENTUM * var * rows / (rows - 1));
+                    + MOMENTUM * var[f - lo] * rows / (rows - 1));
         }
+        normalise(x, xOff, out, outOff, rows, features, lo, hi, mean, inv);
     }
 
     /** Inference mode: normalises {@code x} with the running statistics. */
     public static void infer(float[] x, int xOff, float[] out, int outOff, int rows, int features, float[] state,
                              int meanOff, int varOff, int lo, int hi) {
+        double[] mean = new double[hi - lo];
+        double[] inv = new double[hi - lo];
         for (int f = lo; f < hi; f++) {
-            double mean = state[meanOff + f];
-            double inv = 1 / Math.sqrt(state[varOff + f] + EPS);
-            for (int r = 0; r < rows; r++) {
-                int i = r * features + f;
-                out[outOff + i] = (float) ((x[xOff + i] - mean) * inv);
-            }
+            mean[f - lo] = state[meanOff + f];
+            inv[f - lo] = 1 / Math.sqrt(state[varOff + f] + EPS);
         }
+        normalise(x, xOff, out, outOff, rows, features, lo, hi, mean, inv);
     }
 
     /**
@@ -70,40 +67,77 @@ public final class BatchNorm {
      */
     public static void backward(float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int rows,
                                 int features, int lo, int hi) {
-        for (int f = lo; f < hi; f++) {
-            double mean = mean(x, xOff, rows, features, f);
-            double inv = 1 / Math.sqrt(variance(x, xOff, rows, features, f, mean) + EPS);
-            double gSum = 0;
-            double gySum = 0;
-            for (int r = 0; r < rows; r++) {
-                int i = r * features + f;
-                gSum += g[gOff + i];
-                gySum += g[gOff + i] * ((x[xOff + i] - mean) * inv);
+        int width = hi - lo;
+        double[] mean = means(x, xOff, rows, features, lo, hi);
+        double[] var = variances(x, xOff, rows, features, lo, hi, mean);
+        double[] inv = new double[width];
+        for (int k = 0; k < width; k++) {
+            inv[k] = 1 / Math.sqrt(var[k] + EPS);
+        }
+        double[] gMean = new double[width];
+        double[] gyMean = new double[width];
+        for (int r = 0; r < rows; r++) {
+            int row = r * features;
+            for (int f = lo; f < hi; f++) {
+                double gi = g[gOff + row + f];
+                gMean[f - lo] += gi;
+                gyMean[f - lo] += gi * ((x[xOff + row + f] - mean[f - lo]) * inv[f - lo]);
             }
-            double gMean = gSum / rows;
-            double gyMean = gySum / rows;
-            for (int r = 0; r < rows; r++) {
-                int i = r * features + f;
-                double y = (x[xOff + i] - mean) * inv;
-                out[outOff + i] = (float) (inv * (g[gOff + i] - gMean - y * gyMean));
+        }
+        for (int k = 0; k < width; k++) {
+            gMean[k] /= rows;
+            gyMean[k] /= rows;
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = r * features;
+            for (int f = lo; f < hi; f++) {
+                int k = f - lo;
+                double y = (x[xOff + row + f] - mean[k]) * inv[k];
+                out[outOff + row + f] = (float) (inv[k] * (g[gOff + row + f] - gMean[k] - y * gyMean[k]));
             }
         }
     }
 
-    private static double mean(float[] x, int off, int rows, int features, int f) {
-        double sum = 0;
+    // The loops run over rows, then the features [lo, hi) of a row: memory order (an image's pixel rows are
+    // contiguous), where a loop per feature would stride by the channel count. Each feature's sums still add its
+    // rows in row order, so results are those of one feature at a time.
+
+    private static void normalise(float[] x, int xOff, float[] out, int outOff, int rows, int features, int lo,
+                                  int hi, double[] mean, double[] inv) {
         for (int r = 0; r < rows; r++) {
-            sum += x[off + r * features + f];
+            int row = r * features;
+            for (int f = lo; f < hi; f++) {
+                out[outOff + row + f] = (float) ((x[xOff + row + f] - mean[f - lo]) * inv[f - lo]);
+            }
         }
-        return sum / rows;
     }
 
-    private static double variance(float[] x, int off, int rows, int features, int f, double mean) {
-        double sq = 0;
+    private static double[] means(float[] x, int off, int rows, int features, int lo, int hi) {
+        double[] sum = new double[hi - lo];
         for (int r = 0; r < rows; r++) {
-            double d = x[off + r * features + f] - mean;
-            sq += d * d;
+            int row = off + r * features;
+            for (int f = lo; f < hi; f++) {
+                sum[f - lo] += x[row + f];
+            }
         }
-        return sq / rows;
+        for (int k = 0; k < sum.length; k++) {
+            sum[k] /= rows;
+        }
+        return sum;
+    }
+
+    private static double[] variances(float[] x, int off, int rows, int features, int lo, int hi, double[] mean) {
+        double[] sq = new double[hi - lo];
+        for (int r = 0; r < rows; r++) {
+            int row = off + r * features;
+            for (int f = lo; f < hi; f++) {
+                double d = x[row + f] - mean[f - lo];
+                sq[f - lo] += d * d;
+            }
+        }
+        for (int k = 0; k < sq.length; k++) {
+            sq[k] /= rows;
+        }
+        return sq;
     }
 }
