@@ -390,4 +390,17 @@ class TrainCommandTest {
                 + "cannot save here: it is a symbolic link to " + dir.resolve("gone.safetensors")
                 + ", which does not exist\n").assertOutEmpty();
     }
+
+    @Test
+    void batchNormWithALastBatchOfOneSampleIsAUserErrorBeforeTraining() {
+        Path net = Cli.write(dir.resolve("xor_bn.net"), "network xor_bn\ninput x[2]\ntarget t : real[1]\n"
+                + "param W1[4, 2] init xavier\nparam W2[1, 4] init xavier\nparam b2[1]\n"
+                + "h = tanh(batchnorm(W1 x))\np = sigmoid(W2 dropout(h, 0.1) + b2)\n"
+                + "loss = binary_cross_entropy(p, t)\n");
+        Path csv = TestData.xorCsv(dir);
+        Cli.run("train", net, "--data", csv, "--epochs", "1", "--batch", "8").assertUserError(csv
+                + ": error: batchnorm needs at least 2 samples per batch in training, but the last batch of each"
+                + " epoch has 1 sample (9 samples in batches of 8); choose another batch size\n");
+        Cli.run("train", net, "--data", csv, "--epochs", "1", "--batch", "3").assertSuccess();
+    }
 }

@@ -18,11 +18,15 @@ public record Init(Kind kind, double std) {
         /** Xavier normal. */
         XAVIER,
         /** Normal with a given standard deviation. */
-        NORMAL
+        NORMAL,
+        /** All ones (a batch norm's running variance starts at 1). */
+        ONES
     }
 
     /** All zeros (the default for vectors such as biases). */
     public static final Init ZEROS = new Init(Kind.ZEROS, 0);
+    /** All ones. */
+    public static final Init ONES = new Init(Kind.ONES, 0);
     /** He normal: standard deviation sqrt(2 / fan-in). */
     public static final Init HE = new Init(Kind.HE, 0);
     /** Xavier (Glorot) normal: standard deviation sqrt(2 / (fan-in + fan-out)). */

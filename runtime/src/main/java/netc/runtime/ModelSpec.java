@@ -15,7 +15,8 @@ import java.util.List;
  * @param targetKind  class labels or real values
  * @param targetSize  number of classes, or length of the real-valued target vector
  * @param loss        the loss function's name as written ({@code cross_entropy}, {@code squared_error}, ...)
- * @param params      the parameters, in declaration order, packed without gaps
+ * @param params      the parameters, in declaration order, packed without gaps; then the non-trainable state (batch
+ *                    norms' running statistics, {@link ParamSpec#isState()}), saved and loaded with them
  */
 public record ModelSpec(String name, String sourceFile, String inputName, int[] inputShape, String outputName,
                         int[] outputShape, TargetKind targetKind, int targetSize, String loss,

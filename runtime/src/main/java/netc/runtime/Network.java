@@ -11,6 +11,11 @@ package netc.runtime;
  * <p>Targets are one {@code float[]} of {@code batch * spec().targetSize()} values: for a class target the
  * single value per sample is the class index (exact as a float up to 2^24); for a real-valued target it is
  * the target vector.
+ *
+ * <p><b>Modes.</b> {@link #forward} and {@link #loss} run the network in inference mode (dropout is the identity;
+ * deterministic: the same call gives the same result); {@link #lossAndGradient} runs it in training mode (dropout
+ * draws its mask from the seed and step given to {@link #setTrainingStep}). The loss on a test set is therefore
+ * the inference loss, as {@code model.eval()} gives in PyTorch.
  */
 public interface Network {
 
@@ -31,7 +36,9 @@ public interface Network {
     void forward(float[] params, float[] x, int batch, float[] out);
 
     /**
-     * Computes the mean loss over the batch and its gradient with respect to every parameter.
+     * Computes the mean loss over the batch and its gradient with respect to every parameter, in training mode. A
+     * network with batch norm also updates its running statistics, which live in {@code params} (see
+     * {@link ParamSpec#isState()}), in place; their gradient is 0.
      *
      * @param grad receives the gradient, {@link ModelSpec#paramCount()} floats; it is overwritten, not added to
      * @param out  if not null, receives the network output as {@link #forward} would
@@ -39,6 +46,18 @@ public interface Network {
      */
     double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad, float[] out);
 
-    /** The mean loss over the batch, without gradients. */
+    /** The mean loss over the batch in inference mode, without gradients. */
     double loss(float[] params, float[] x, float[] y, int batch);
+
+    /**
+     * Sets the run's seed and the training step that the next {@link #lossAndGradient} calls draw their dropout
+     * masks from: a mask is a function of (seed, step, dropout site, sample index in the batch, element), so the
+     * same step over the same batch gives bitwise the same result at any thread count. {@code Trainer} calls it
+     * before every step; the default (for networks without random ops) ignores it.
+     *
+     * @param seed the run's seed
+     * @param step the step number, counted from 0 over the whole run
+     */
+    default void setTrainingStep(long seed, long step) {
+    }
 }

@@ -19,6 +19,17 @@ public record ParamSpec(String name, int[] shape, int offset, Init init) {
         }
     }
 
+    /**
+     * Whether this is non-trainable state rather than a parameter: a batch norm's running statistics, named
+     * {@code batchnorm0.running_mean} and {@code batchnorm0.running_var} (a dot, which no name in a {@code .net}
+     * file has). State lives in the parameter vector so that it is saved, loaded and evaluated with the weights;
+     * {@code lossAndGradient} updates it in place and reports a zero gradient for it, which leaves it unchanged
+     * under every optimizer (SGD, momentum and Adam move a coordinate only for a nonzero gradient).
+     */
+    public boolean isState() {
+        return name.indexOf('.') >= 0;
+    }
+
     /** Number of elements, the product of the shape. */
     public int size() {
         int n = 1;

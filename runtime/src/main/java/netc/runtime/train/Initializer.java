@@ -43,7 +43,7 @@ public final class Initializer {
             double std = std(p);
             int end = p.offset() + p.size();
             if (std == 0) {
-                Arrays.fill(params, p.offset(), end, 0f);
+                Arrays.fill(params, p.offset(), end, p.init().kind() == Init.Kind.ONES ? 1f : 0f);
                 continue;
             }
             Gaussian gaussian = new Gaussian(random);
@@ -53,11 +53,12 @@ public final class Initializer {
         }
     }
 
-    /** The standard deviation {@code p}'s init asks for; 0 for zeros. */
+    /** The standard deviation {@code p}'s init asks for; 0 for zeros and ones. */
     public static double std(ParamSpec p) {
         Init init = p.init();
         switch (init.kind()) {
             case ZEROS:
+            case ONES:
                 return 0;
             case NORMAL:
                 return init.std();

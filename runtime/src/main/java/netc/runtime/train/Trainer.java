@@ -224,7 +224,9 @@ public final class Trainer {
         Batch full = new Batch(size, train);
         int lastCount = n - (batches - 1) * size;
         Batch last = lastCount == size ? full : new Batch(lastCount, train);
+        requireBatchStatistics(spec, train, size, lastCount);
         float[] grad = new float[params.length];
+        int decayEnd = trainedEnd(spec);
         int[] order = new int[n];
         Evaluator evaluator = test == null && validation == null ? null : new Evaluator(network, size);
         EarlyStopping watch = validation == null ? null : new EarlyStopping(patience, params.length);
@@ -241,6 +243,8 @@ public final class Trainer {
             for (int k = 0; k < batches; k++) {
                 Batch batch = k == batches - 1 ? last : full;
                 train.copyBatch(order, k * size, batch.count, batch.x, batch.y);
+                // dropout masks are a function of (seed, step, position): a rerun or another thread count agrees
+                network.setTrainingStep(seed, (long) (epoch - 1) * batches + k);
                 double loss = network.lossAndGradient(params, batch.x, batch.y, batch.count, grad, null);
                 if (!Double.isFinite(loss)) {
                     String before = Double.isNaN(lastFinite) ? "no finite loss before it"
@@ -258,7 +262,7 @@ public final class Trainer {
                     GradientClipping.clip(grad, clipNorm);
                 }
                 if (weightDecay > 0) {
-                    WeightDecay.apply(optimizer, params, grad, weightDecay, factor);
+                    WeightDecay.apply(optimizer, params, grad, weightDecay, factor, decayEnd);
                 }
                 optimizer.step(params, grad);
                 lossSum += loss * batch.count;
@@ -303,6 +307,16 @@ public final class Trainer {
         return new TrainingRun(reports, watch == null ? 0 : watch.bestEpoch(), lastDone < epochs, finalTest);
     }
 
+    /** Where the trained parameters end: the state after them (running statistics) is not decayed. */
+    private static int trainedEnd(ModelSpec spec) {
+        for (netc.runtime.ParamSpec p : spec.params()) {
+            if (p.isState()) {
+                return p.offset();
+            }
+        }
+        return spec.paramCount();
+    }
+
     /** The settings a checkpoint records and a resumed run must repeat (see {@link Checkpoint#settings()}). */
     Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
@@ -315,6 +329,24 @@ public final class Trainer {
         s.put("clip norm", Double.toString(clipNorm));
         s.put("warm-up steps", Integer.toString(warmupSteps));
         return s;
+    }
+
+    /**
+     * A network with batch norm (it has running statistics) normalises with the statistics of each batch in
+     * training, which one sample does not have: say so before the first step rather than fail in the middle.
+     */
+    private static void requireBatchStatistics(ModelSpec spec, Dataset train, int size, int lastCount) {
+        boolean batchNorm = false;
+        for (netc.runtime.ParamSpec p : spec.params()) {
+            batchNorm |= p.isState();
+        }
+        if (!batchNorm || lastCount > 1) {
+            return;
+        }
+        String why = size == 1 ? "the batch size is 1" : "the last batch of each epoch has 1 sample ("
+                + train.n() + " samples in batches of " + size + "); choose another batch size";
+        throw new InputException(train.name(), "batchnorm needs at least 2 samples per batch in training, but "
+                + why);
     }
 
     /** The exception carries a copy of the batch, so that the caller can find the operation that went wrong. */

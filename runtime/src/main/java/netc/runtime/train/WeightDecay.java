@@ -16,20 +16,23 @@ final class WeightDecay {
     }
 
     /**
-     * Applies decay {@code wd} before {@code optimizer} steps with rate factor {@code factor} (already set on it).
-     * Changes {@code params} (Adam) or {@code grad} (others) in place.
+     * Applies decay {@code wd} before {@code optimizer} steps with rate factor {@code factor} (already set on it) to
+     * the parameters before {@code end}. Changes {@code params} (Adam) or {@code grad} (others) in place.
+     *
+     * @param end where the trained parameters end: the state after them (a batch norm's running statistics, see
+     *            {@link netc.runtime.ParamSpec#isState()}) is not a weight and never decays
      */
-    static void apply(Optimizer optimizer, float[] params, float[] grad, double wd, double factor) {
+    static void apply(Optimizer optimizer, float[] params, float[] grad, double wd, double factor, int end) {
         if (optimizer instanceof Adam adam) {
             // The rate as Adam computes it (float lr times float factor), then 1 - rate * wd as PyTorch's mul_.
             float rate = adam.learningRate() * (float) factor;
             float keep = (float) (1 - (double) rate * wd);
-            for (int i = 0; i < params.length; i++) {
+            for (int i = 0; i < end; i++) {
                 params[i] *= keep;
             }
         } else {
             float w = (float) wd;
-            for (int i = 0; i < grad.length; i++) {
+            for (int i = 0; i < end; i++) {
                 grad[i] += w * params[i];
             }
         }

@@ -99,4 +99,22 @@ class OptimizerTest {
         opt.step(new float[2], new float[2]);
         assertThrows(IllegalStateException.class, () -> opt.step(new float[3], new float[3]));
     }
+
+    /**
+     * Batch norms' running statistics live in the parameter vector with a gradient of exactly 0 at every step: no
+     * optimizer may move them (the generated code updates them itself).
+     */
+    @Test
+    void aCoordinateWhoseGradientIsAlwaysZeroStaysBitwiseUnchanged() {
+        for (Optimizer opt : new Optimizer[] {new Sgd(0.1), new Momentum(0.1, 0.9), new Adam(0.1)}) {
+            float[] w = {0.37f, 1f, -2.5f};
+            for (int step = 0; step < 5; step++) {
+                opt.setRateFactor(0.5 + step);
+                opt.step(w, new float[] {0.25f * (step + 1), 0f, 0f});
+                w[2] = -2.5f + step; // as a running statistic updated between steps
+            }
+            assertEquals(1f, w[1], opt.getClass().getSimpleName());
+            assertEquals(-2.5f + 4, w[2], opt.getClass().getSimpleName());
+        }
+    }
 }

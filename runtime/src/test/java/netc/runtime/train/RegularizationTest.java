@@ -36,6 +36,20 @@ class RegularizationTest {
     }
 
     @Test
+    void weightDecayLeavesTheStateAfterTheTrainedParametersAlone() {
+        // A batch norm's running statistics sit after the trained parameters; decay must not shrink them.
+        float[] params = {2f, 4f, 10f, 20f};
+        float[] grad = {0f, 0f, 0f, 0f};
+        WeightDecay.apply(new Sgd(0.1), params, grad, 0.5, 1.0, 2);
+        assertArrayEquals(new float[] {1f, 2f, 0f, 0f}, grad, "L2 on the first two only");
+        Adam adam = new Adam(0.1);
+        WeightDecay.apply(adam, params, grad, 0.5, 1.0, 2);
+        assertEquals(10f, params[2]);
+        assertEquals(20f, params[3]);
+        assertTrue(params[0] < 2f && params[1] < 4f, "decoupled decay on the first two");
+    }
+
+    @Test
     void weightDecayWithSgdAddsTheL2TermToTheGradient() {
         float[] trained = oneStep(Trainer.builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).weightDecay(0.01),
                 2f, -4f);

@@ -30,6 +30,9 @@ final class ScriptedNetwork implements Network {
     final List<Float> inputsSeen = new ArrayList<>();
     final List<Integer> arrayLengths = new ArrayList<>();
     int threadsDuringTraining;
+    /** (seed, step) as set before each training call, "seed/step". */
+    final List<String> trainingSteps = new ArrayList<>();
+    private String currentStep = "unset";
     Parallel parallel = Parallel.serial();
 
     @Override
@@ -53,6 +56,7 @@ final class ScriptedNetwork implements Network {
     @Override
     public double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad, float[] out) {
         calls++;
+        trainingSteps.add(currentStep);
         threadsDuringTraining = parallel.threads();
         batchSizes.add(batch);
         arrayLengths.add(x.length);
@@ -62,6 +66,11 @@ final class ScriptedNetwork implements Network {
         boolean bad = calls == badCall;
         Arrays.fill(grad, bad ? badGradient : 1f);
         return bad ? badLoss : LOSS;
+    }
+
+    @Override
+    public void setTrainingStep(long seed, long step) {
+        currentStep = seed + "/" + step;
     }
 
     @Override

@@ -160,6 +160,14 @@ class TrainerTest {
     }
 
     @Test
+    void everyStepGetsTheRunSeedAndItsStepNumberCountedOverTheRun() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        builder(net).optimizer(new Sgd(0.1)).epochs(2).batchSize(4).seed(77).build().train(new float[2], ten(), null);
+        // 10 samples in batches of 4: 3 steps per epoch, numbered on across epochs (the dropout masks' counter)
+        assertEquals(List.of("77/0", "77/1", "77/2", "77/3", "77/4", "77/5"), net.trainingSteps);
+    }
+
+    @Test
     void withoutATestSetTheTestMetricsAreNaN() {
         List<EpochReport> reports = builder(new ScriptedNetwork()).optimizer(new Sgd(0.1)).epochs(1).build()
                 .train(new float[2], ten(), null);

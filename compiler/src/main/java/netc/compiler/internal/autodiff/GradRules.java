@@ -81,6 +81,12 @@ final class GradRules {
                 return of(columns(al, g, 0, a), columns(al, g, a.shape().dim(0), b));
             case SOFTMAX: // da = y * (g - sum(g * y))
                 return of(al.op(Op.SOFTMAX_GRAD, y, g));
+            case DROPOUT: // linear in a once the mask is fixed: the same attrs (site, p) give the same mask
+                return of(al.builder().add(Op.DROPOUT, List.of(g), y.attrs(), Span.NONE));
+            case LAYERNORM: // da = s (g - mean(g) - y mean(g y)), recomputed from a per sample
+                return of(al.op(Op.LAYERNORM_GRAD, a, g));
+            case BATCHNORM: // training mode: the batch statistics depend on a; the running statistics get no gradient
+                return of(al.op(Op.BATCHNORM_GRAD, a, g), null, null);
             case SOFTMAX_CROSS_ENTROPY: // d/dz = (softmax(z) - onehot(t)) / B
                 return of(al.mul(g, al.op(Op.SOFTMAX_CROSS_ENTROPY_GRAD, a, b)), null);
             case CROSS_ENTROPY: // d/dp = -onehot(t) / (p B)
@@ -91,6 +97,7 @@ final class GradRules {
                 return of(al.mul(g, al.op(Op.SIGMOID_BINARY_CROSS_ENTROPY_GRAD, a, b)), null);
             case BINARY_CROSS_ENTROPY: // d/dp = (p - t) / (p (1 - p) B)
                 return of(al.mul(g, al.op(Op.BINARY_CROSS_ENTROPY_GRAD, a, b)), null);
+            case LAYERNORM_GRAD: case BATCHNORM_GRAD:
             case SOFTSIGN_GRAD: case LEAKY_RELU_GRAD: case SOFTMAX_GRAD: case UNFLATTEN: case COL2IM:
             case MAXPOOL_GRAD: case AVGPOOL_GRAD: case SUM_CHANNELS: case KERNEL_CHANNELS_FIRST:
             case GLOBAL_AVGPOOL_GRAD: case COLUMNS:

@@ -69,7 +69,8 @@ public final class GradientFormulas {
             names.putIfAbsent(n.id(), "d" + paramNames.get(i));
         }
         for (Node p : g.leaves(Op.PARAM)) {
-            if (!g.outputs().containsKey(Graph.gradName(p.attrs().name()))) {
+            // a batch norm's running statistics (named with a dot) are state, not trained: no gradient to show
+            if (!g.outputs().containsKey(Graph.gradName(p.attrs().name())) && p.attrs().name().indexOf('.') < 0) {
                 sb.append('d').append(p.attrs().name()).append(" = 0  (the loss does not depend on it)\n");
             }
         }
@@ -110,7 +111,7 @@ public final class GradientFormulas {
         boolean[] deep = new boolean[uses.length];
         int[] depth = new int[uses.length];
         for (Node n : g.nodes()) {
-            if (!reach[n.id()] || n.op().kind() == Op.Kind.LEAF || !n.attrs().name().isEmpty()) {
+            if (!reach[n.id()] || n.op().kind() == Op.Kind.LEAF) {
                 continue;
             }
             int d = 0;
@@ -138,7 +139,7 @@ public final class GradientFormulas {
             if (n.op() == Op.CONST) {
                 return IrPrinter.formatNumber(n.attrs().value());
             }
-            if (!n.attrs().name().isEmpty()) {
+            if (n.op().kind() == Op.Kind.LEAF && !n.attrs().name().isEmpty()) {
                 return n.attrs().name();
             }
         }
@@ -189,6 +190,7 @@ public final class GradientFormulas {
                 prec = 4;
                 break;
             }
+            case DROPOUT: // the same p (and mask) as the forward dropout it undoes
             case LEAKY_RELU:
             case LEAKY_RELU_GRAD:
                 s = n.op().printName() + "(" + expr(n.input(0), 0, false) + ", "

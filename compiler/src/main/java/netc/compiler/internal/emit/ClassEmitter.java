@@ -108,6 +108,7 @@ public final class ClassEmitter {
                 .addSuperinterface(STAGE_RUNNER);
         addSpec(type);
         addFields(type);
+        addModeFields(type);
         type.addMethod(MethodSpec.methodBuilder("spec").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(MODEL_SPEC).addStatement("return SPEC").build());
         type.addMethod(MethodSpec.methodBuilder("setParallel").addAnnotation(Override.class)
@@ -370,6 +371,41 @@ public final class ClassEmitter {
         }
     }
 
+    /** Whether the network has an op that differs between training and inference (dropout, batch norm). */
+    private boolean hasModes() {
+        for (Node n : graph.nodes()) {
+            if (n.op() == Op.DROPOUT || n.op() == Op.BATCHNORM) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The mode and the dropout stream of a network with modes: {@code forward} and {@code loss} clear
+     * {@code training}, {@code lossAndGradient} sets it; {@code setTrainingStep} sets the seed and step the masks
+     * are drawn from. A network without such ops gets none of it (its source stays as it was).
+     */
+    private void addModeFields(TypeSpec.Builder type) {
+        if (!hasModes()) {
+            return;
+        }
+        type.addField(FieldSpec.builder(TypeName.BOOLEAN, "training", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(TypeName.LONG, "seed", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(TypeName.LONG, "step", Modifier.PRIVATE).build());
+        type.addMethod(MethodSpec.methodBuilder("setTrainingStep").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).addParameter(TypeName.LONG, "runSeed")
+                .addParameter(TypeName.LONG, "trainingStep")
+                .addStatement("seed = runSeed")
+                .addStatement("step = trainingStep").build());
+    }
+
+    private void setMode(MethodSpec.Builder m, boolean training) {
+        if (hasModes()) {
+            m.addStatement("training = $L", training);
+        }
+    }
+
     private MethodSpec prepareMethod() {
         MethodSpec.Builder m = MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PRIVATE)
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
@@ -436,6 +472,7 @@ public final class ClassEmitter {
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(TypeName.INT, "samples")
                 .addParameter(FLOATS, "out")
                 .addStatement("prepare(params, input, null, samples)");
+        setMode(m, false);
         runKernels(m, "forward", p);
         copyOutput(m, p);
         m.addStatement("release()");
@@ -448,6 +485,7 @@ public final class ClassEmitter {
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
                 .addParameter(TypeName.INT, "samples")
                 .addStatement("prepare(params, input, target, samples)");
+        setMode(m, false);
         runKernels(m, "loss", p);
         m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
                 .addStatement("release()")
@@ -466,6 +504,7 @@ public final class ClassEmitter {
                         IllegalArgumentException.class, "expected ", " gradient values, got ")
                 .endControlFlow()
                 .addStatement("g = grad");
+        setMode(m, true);
         for (ParamSpec ps : spec.params()) {
             if (!graph.outputs().containsKey(Graph.gradName(ps.name()))) {
                 m.addComment("the loss does not depend on parameter $L", ps.offset())
@@ -568,8 +607,11 @@ public final class ClassEmitter {
         if (r.op().kind() == Op.Kind.SPATIAL) {
             return SpatialCalls.rows(r);
         }
-        if (r.op().kind() == Op.Kind.LOSS) {
+        if (r.op().kind() == Op.Kind.LOSS || RowCalls.perSample(r.op())) {
             return "batch";
+        }
+        if (RowCalls.perFeature(r.op())) {
+            return String.valueOf(r.shape().rowWidth());
         }
         if (r.op() == Op.SUM_BATCH || !r.batched()) {
             return String.valueOf(r.shape().size());
@@ -581,7 +623,7 @@ public final class ClassEmitter {
     private static boolean splitsOverThreads(Kernel k) {
         Node r = k.result();
         return r.op().kind() == Op.Kind.SPATIAL || k instanceof Kernel.Elementwise && r.batched()
-                && r.shape().isImage();
+                && r.shape().isImage() || RowCalls.perSample(r.op()) || RowCalls.perFeature(r.op());
     }
 
     /** A comment naming the kernel by IR formula and source position; never user text. */

@@ -103,20 +103,34 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
     public long biasCount() {
         long n = 0;
         for (Param p : params) {
-            n += p.shape().rank() == 1 ? p.size() : 0;
+            n += p.shape().rank() == 1 && !isState(p) ? p.size() : 0;
         }
         return n;
     }
 
+    /** Elements of non-trainable state (batch norms' running statistics), named with a dot. */
+    public long stateCount() {
+        long n = 0;
+        for (Param p : params) {
+            n += isState(p) ? p.size() : 0;
+        }
+        return n;
+    }
+
+    private static boolean isState(Param p) {
+        return p.name().indexOf('.') >= 0;
+    }
+
     /** Elements of all parameters: the length of the parameter vector. */
     public long paramCount() {
-        return weightCount() + biasCount();
+        return weightCount() + biasCount() + stateCount();
     }
 
     /** {@code 535,040 weights + 778 biases}, singular where a count is 1. */
     public String weightsAndBiases() {
         return count(weightCount()) + (weightCount() == 1 ? " weight + " : " weights + ") + count(biasCount())
-                + (biasCount() == 1 ? " bias" : " biases");
+                + (biasCount() == 1 ? " bias" : " biases")
+                + (stateCount() == 0 ? "" : " + " + count(stateCount()) + " running statistics");
     }
 
     /** The runtime's description of this model; parameters are packed in declaration order without gaps. */

@@ -41,7 +41,7 @@ final class DeclarationChecker {
     /** The longest name the language accepts. */
     static final int MAX_NAME_LENGTH = 64;
 
-    private static final List<String> INITIALISERS = List.of("zeros", "he", "xavier", "normal");
+    private static final List<String> INITIALISERS = List.of("zeros", "ones", "he", "xavier", "normal");
 
     /** Other names people use for the same initialisers, for hints. */
     private static final Map<String, String> INIT_ALIASES = Map.of("glorot", "xavier", "kaiming", "he",
@@ -235,7 +235,7 @@ final class DeclarationChecker {
             String alias = INIT_ALIASES.get(kind.toLowerCase(Locale.ROOT));
             String hint = alias != null ? "; did you mean '" + alias + "'?" : Hints.didYouMean(kind, INITIALISERS);
             diagnostics.error(spec.kind().span(), "unknown initialiser '" + kind + "'" + hint
-                    + " (the initialisers are zeros, he, xavier and normal(std))");
+                    + " (the initialisers are zeros, ones, he, xavier and normal(std))");
             return null;
         }
         if (!kind.equals("normal")) {
@@ -243,7 +243,9 @@ final class DeclarationChecker {
                 diagnostics.error(spec.span(), kind + " takes no arguments");
                 return null;
             }
-            return kind.equals("zeros") ? Init.ZEROS : kind.equals("he") ? Init.HE : Init.XAVIER;
+            // ones: a scale that starts as the identity, e.g. of a batch norm (PyTorch's weight init)
+            return kind.equals("zeros") ? Init.ZEROS : kind.equals("ones") ? Init.ONES
+                    : kind.equals("he") ? Init.HE : Init.XAVIER;
         }
         if (spec.args().isEmpty()) {
             diagnostics.error(spec.span(), "normal needs a standard deviation, as in normal(0.01)");

@@ -41,7 +41,8 @@ public final class Frontend {
             }
             return new CheckedModel(resolution.networkName(), source, resolution.input().name().text(),
                     resolution.inputShape(), resolution.target().name().text(), resolution.targetKind(),
-                    resolution.targetShape().dim(0), resolution.params(), lowered.bindings(),
+                    resolution.targetShape().dim(0), withState(resolution.params(), lowered.state()),
+                    lowered.bindings(),
                     resolution.prediction().id(), resolution.lossFunction().spelling(), lowered.graph(),
                     resolution.warnings());
         } catch (StackOverflowError e) {
@@ -50,6 +51,14 @@ public final class Frontend {
             d.add(Diagnostic.error(Span.at(source.name(), 1, 1), "the file is nested too deeply to compile"));
             throw new UserError(d);
         }
+    }
+
+    /** The declared parameters, then the batch norms' running statistics: state follows every trainable weight. */
+    private static java.util.List<CheckedModel.Param> withState(java.util.List<CheckedModel.Param> declared,
+                                                                java.util.List<CheckedModel.Param> state) {
+        java.util.List<CheckedModel.Param> all = new java.util.ArrayList<>(declared);
+        all.addAll(state);
+        return all;
     }
 
     /** Parses {@code source} into its syntax tree; throws {@link UserError} with the syntax errors if any. */

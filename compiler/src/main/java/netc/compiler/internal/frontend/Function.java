@@ -27,6 +27,9 @@ enum Function {
     SOFTMAX(Op.SOFTMAX),
     EXP(Op.EXP),
     LOG(Op.LOG),
+    DROPOUT(Op.DROPOUT),
+    LAYERNORM(Op.LAYERNORM),
+    BATCHNORM(Op.BATCHNORM),
     CONV2D(Op.IM2COL),
     MAXPOOL(Op.MAXPOOL),
     AVGPOOL(Op.AVGPOOL),
@@ -76,6 +79,26 @@ enum Function {
 
     boolean isLoss() {
         return this == CROSS_ENTROPY || this == SQUARED_ERROR || this == BINARY_CROSS_ENTROPY;
+    }
+
+    /**
+     * The drop probability of a {@code dropout(x, p)} call (positional or {@code p=}), or null when it is missing or
+     * not a plain number (the resolver reports that).
+     */
+    static Double dropProbabilityOf(Call call) {
+        Expr given = null;
+        int positional = 0;
+        for (Argument a : call.args()) {
+            if (a.key() == null) {
+                positional++;
+                if (positional == 2) {
+                    given = a.value();
+                }
+            } else if (a.key().text().equals("p")) {
+                given = a.value();
+            }
+        }
+        return given == null ? null : literal(given);
     }
 
     /** Spellings of the activations (or of the losses), for hints and messages. */

@@ -54,7 +54,11 @@ import netc.runtime.TargetKind;
  */
 final class Lowering {
     /** What lowering produced; the graph is null if an error was reported. */
-    record Result(Graph graph, List<CheckedModel.BindingInfo> bindings, Node output, Node loss) {
+    record Result(Graph graph, List<CheckedModel.BindingInfo> bindings, Node output, Node loss,
+                  List<CheckedModel.Param> state) {
+        Result(Graph graph, List<CheckedModel.BindingInfo> bindings, Node output, Node loss) {
+            this(graph, bindings, output, loss, List.of());
+        }
     }
 
     private final SourceFile source;
@@ -63,6 +67,10 @@ final class Lowering {
     private final GraphBuilder builder;
     private final Map<String, Node> values = new HashMap<>();
     private Node targetNode;
+    /** Dropout nodes made so far: the next one's site, which keys its mask. */
+    private int dropoutSites;
+    /** The running statistics of the batch norms made so far, two per batch norm: non-trainable parameters. */
+    private final List<CheckedModel.Param> state = new ArrayList<>();
 
     /** The steps of a state defined so far, by step number, and where each was defined. */
     private record State(TreeMap<Long, Node> steps, Map<Long, Span> spans) {
@@ -136,7 +144,7 @@ final class Lowering {
         Map<String, Node> outputs = new LinkedHashMap<>();
         outputs.put(Graph.OUTPUT, output);
         outputs.put(Graph.LOSS, loss);
-        return new Result(builder.build(outputs), infos, output, loss);
+        return new Result(builder.build(outputs), infos, output, loss, List.copyOf(state));
     }
 
     /**
@@ -529,7 +537,48 @@ final class Lowering {
             }
             attrs = Attrs.value(slope);
         }
+        if (f == Function.BATCHNORM) {
+            return batchNorm(x, c, arg);
+        }
+        if (f == Function.DROPOUT) {
+            Double p = Function.dropProbabilityOf(c);
+            if (p == null || !(p >= 0 && p < 1)) {
+                return null; // reported by the resolver
+            }
+            // Each dropout node (each call, and each step of an unrolled recurrence) draws its own mask: its site.
+            attrs = new Attrs(String.valueOf(dropoutSites++), p, null, null);
+        }
         return add(f.op(), List.of(x), attrs, c.span(), arg);
+    }
+
+    /**
+     * {@code batchnorm(x)}: normalised per feature of a vector or per channel of an image with the batch statistics
+     * in training and with its running statistics in inference. Those are two new non-trainable parameters
+     * {@code batchnorm<k>.running_mean} (zeros) and {@code .running_var} (ones), k counting the batch norms of the
+     * file (each step of an unrolled recurrence is its own); the dot keeps them apart from every name a file has.
+     */
+    private Node batchNorm(Node x, Call c, Expr arg) {
+        if (!x.shape().isImage() && x.shape().rank() != 1) {
+            diagnostics.error(c.span(), "batchnorm needs a vector or an image [channels, height, width]: "
+                    + OperandText.of(source, arg) + " is " + x.shape(), notes(arg));
+            return null;
+        }
+        if (!x.batched()) {
+            diagnostics.error(c.span(), "batchnorm needs a value computed from the input (it normalises over the"
+                    + " batch): " + OperandText.of(source, arg) + " is the same for every sample", notes(arg));
+            return null;
+        }
+        netc.compiler.internal.ir.Shape features = netc.compiler.internal.ir.Shape.of(x.shape().rowWidth());
+        String site = "batchnorm" + (state.size() / 2);
+        CheckedModel.Param mean = new CheckedModel.Param(site + ".running_mean", features, netc.runtime.Init.ZEROS,
+                c.span());
+        CheckedModel.Param var = new CheckedModel.Param(site + ".running_var", features, netc.runtime.Init.ONES,
+                c.span());
+        state.add(mean);
+        state.add(var);
+        Node meanNode = builder.param(mean.name(), features, c.span());
+        Node varNode = builder.param(var.name(), features, c.span());
+        return add(Op.BATCHNORM, List.of(x, meanNode, varNode), Attrs.NONE, c.span(), arg);
     }
 
     /**

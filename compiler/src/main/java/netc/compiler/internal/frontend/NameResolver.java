@@ -336,6 +336,10 @@ final class NameResolver {
     /** Arity and keyword arguments of an activation. */
     private void checkArguments(Function f, Call c) {
         String fn = f.spelling();
+        if (f == Function.DROPOUT) {
+            checkDropout(c);
+            return;
+        }
         if (f != Function.LEAKY_RELU) {
             for (Argument a : c.args()) {
                 if (a.key() != null) {
@@ -382,6 +386,42 @@ final class NameResolver {
             Argument slope = c.args().get(1);
             diagnostics.error(slope.value().span(), "the slope of " + fn + " must be a number, as in " + fn
                     + "(x, 0.1)");
+        }
+    }
+
+    /** {@code dropout(x, p)}: the value, then the drop probability, a number literal in [0, 1). */
+    private void checkDropout(Call c) {
+        String usage = "dropout(h, 0.5)";
+        int positional = 0;
+        int keyed = 0;
+        for (Argument a : c.args()) {
+            if (a.key() == null) {
+                if (keyed > 0) {
+                    diagnostics.error(a.span(), "a positional argument cannot follow a keyword argument");
+                    return;
+                }
+                positional++;
+            } else if (a.key().text().equals("p")) {
+                keyed++;
+            } else {
+                diagnostics.error(a.key().span(), "dropout has no argument named '" + a.key().text()
+                        + "' (its arguments are x and p)");
+                return;
+            }
+        }
+        if (positional == 0 || positional + keyed != 2) {
+            diagnostics.error(c.span(), "dropout takes the value and its drop probability p, as in " + usage
+                    + ", got " + arguments(c.args().size()));
+            return;
+        }
+        Argument pArg = c.args().get(1);
+        Double p = Function.dropProbabilityOf(c);
+        if (p == null) {
+            diagnostics.error(pArg.value().span(), "the drop probability of dropout must be a number in [0, 1),"
+                    + " as in " + usage + ", found '" + OperandText.text(source, pArg.value().span()) + "'");
+        } else if (!(p >= 0 && p < 1)) {
+            diagnostics.error(pArg.value().span(), "the drop probability of dropout must be in [0, 1), found "
+                    + OperandText.text(source, pArg.value().span()));
         }
     }
 

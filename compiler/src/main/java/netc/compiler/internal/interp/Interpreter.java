@@ -18,6 +18,9 @@ public final class Interpreter {
     private final int batch;
     private final Map<String, double[]> leaves = new HashMap<>();
     private boolean roundToFloat;
+    private boolean training;
+    private long seed;
+    private long step;
 
     /** An interpreter for {@code graph} over {@code batch} samples; bind every leaf before {@link #run()}. */
     public Interpreter(Graph graph, int batch) {
@@ -38,6 +41,18 @@ public final class Interpreter {
      */
     public Interpreter roundingToFloat() {
         this.roundToFloat = true;
+        return this;
+    }
+
+    /**
+     * Evaluates in training mode, as {@code lossAndGradient} does: dropout draws its masks from {@code seed} and
+     * {@code step} (the generated class's {@code setTrainingStep}). Without this call the interpreter is in
+     * inference mode, as {@code forward} and {@code loss} are.
+     */
+    public Interpreter training(long runSeed, long trainingStep) {
+        this.training = true;
+        this.seed = runSeed;
+        this.step = trainingStep;
         return this;
     }
 
@@ -250,6 +265,12 @@ public final class Interpreter {
         int size = n.shape().size();
         double[] out = new double[rows(n) * size];
         double[] a = v[n.input(0).id()];
+        if (n.op() == Op.DROPOUT || n.op() == Op.LAYERNORM || n.op() == Op.LAYERNORM_GRAD) {
+            return perSample(n, v, out);
+        }
+        if (n.op() == Op.BATCHNORM || n.op() == Op.BATCHNORM_GRAD) {
+            return perFeature(n, v, out);
+        }
         for (int r = 0; r < rows(n); r++) {
             int ra = n.input(0).batched() ? r : 0;
             if (n.op() == Op.SOFTMAX) {
@@ -265,6 +286,104 @@ public final class Interpreter {
                 for (int j = 0; j < size; j++) {
                     out[r * size + j] = a[ra * size + j] * (g[rg * size + j] - dot);
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Batch normalisation and its gradient, feature by feature over the batch and pixels: a value is {@code batch *
+     * rowsPerSample} rows of {@code rowWidth} features (an image is stored channel-last). Training mode uses the
+     * batch statistics (and does not update the bound running statistics: that is the generated code's side
+     * effect); inference mode the running statistics bound as parameters.
+     */
+    private double[] perFeature(Node n, double[][] v, double[] out) {
+        double[] a = v[n.input(0).id()];
+        int features = n.shape().rowWidth();
+        int rows = batch * n.shape().rowsPerSample();
+        for (int f = 0; f < features; f++) {
+            double mean = 0;
+            double var = 0;
+            if (n.op() == Op.BATCHNORM && !training) {
+                mean = v[n.input(1).id()][f];
+                var = v[n.input(2).id()][f];
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    mean += a[r * features + f];
+                }
+                mean /= rows;
+                for (int r = 0; r < rows; r++) {
+                    var += (a[r * features + f] - mean) * (a[r * features + f] - mean);
+                }
+                var /= rows;
+            }
+            double s = 1 / Math.sqrt(var + netc.runtime.BatchNorm.EPS);
+            if (n.op() == Op.BATCHNORM) {
+                for (int r = 0; r < rows; r++) {
+                    out[r * features + f] = (a[r * features + f] - mean) * s;
+                }
+                continue;
+            }
+            // batchnorm_grad(x, g) = s (g - mean(g) - y mean(g y))
+            double[] g = v[n.input(1).id()];
+            double gMean = 0;
+            double gyMean = 0;
+            for (int r = 0; r < rows; r++) {
+                gMean += g[r * features + f];
+                gyMean += g[r * features + f] * (a[r * features + f] - mean) * s;
+            }
+            gMean /= rows;
+            gyMean /= rows;
+            for (int r = 0; r < rows; r++) {
+                int i = r * features + f;
+                out[i] = s * (g[i] - gMean - (a[i] - mean) * s * gyMean);
+            }
+        }
+        return out;
+    }
+
+    /** Dropout and layer normalisation (and its gradient), sample by sample; both operands are batched. */
+    private double[] perSample(Node n, double[][] v, double[] out) {
+        int size = n.shape().size();
+        double[] a = v[n.input(0).id()];
+        if (n.op() == Op.DROPOUT) {
+            double p = n.attrs().value();
+            long key = netc.runtime.Dropout.key(seed, step, Integer.parseInt(n.attrs().name()));
+            for (int i = 0; i < out.length; i++) {
+                out[i] = !training ? a[i] : netc.runtime.Dropout.keeps(key, i, p) ? a[i] / (1 - p) : 0;
+            }
+            return out;
+        }
+        for (int r = 0; r < batch; r++) {
+            int o = r * size;
+            double mean = 0;
+            for (int j = 0; j < size; j++) {
+                mean += a[o + j];
+            }
+            mean /= size;
+            double var = 0;
+            for (int j = 0; j < size; j++) {
+                var += (a[o + j] - mean) * (a[o + j] - mean);
+            }
+            double s = 1 / Math.sqrt(var / size + netc.runtime.LayerNorm.EPS);
+            if (n.op() == Op.LAYERNORM) {
+                for (int j = 0; j < size; j++) {
+                    out[o + j] = (a[o + j] - mean) * s;
+                }
+                continue;
+            }
+            // layernorm_grad(x, g) = s (g - mean(g) - y mean(g y))
+            double[] g = v[n.input(1).id()];
+            double gMean = 0;
+            double gyMean = 0;
+            for (int j = 0; j < size; j++) {
+                gMean += g[o + j];
+                gyMean += g[o + j] * (a[o + j] - mean) * s;
+            }
+            gMean /= size;
+            gyMean /= size;
+            for (int j = 0; j < size; j++) {
+                out[o + j] = s * (g[o + j] - gMean - (a[o + j] - mean) * s * gyMean);
             }
         }
         return out;

@@ -23,6 +23,8 @@ public final class IrPrinter {
             StringBuilder line = new StringBuilder("  ").append(n.ref()).append(" = ").append(n.op().printName());
             if (n.op() == Op.CONST) {
                 line.append(' ').append(formatNumber(n.attrs().value()));
+            } else if (n.op() == Op.DROPOUT) {
+                line.append(" p=").append(formatNumber(n.attrs().value())).append(" site=").append(n.attrs().name());
             } else if (!n.attrs().name().isEmpty()) {
                 line.append(' ').append(n.attrs().name());
             } else if (n.op() == Op.SLICE) {

@@ -110,6 +110,25 @@ public enum Op {
     SOFTMAX(1, Kind.ROW),
     /** {@code y * (g - sum(g * y))}, the gradient through softmax given its output y and upstream g. */
     SOFTMAX_GRAD(2, Kind.ROW),
+    /**
+     * Inverted dropout of any per-sample value: in training mode {@code x * mask / (1 - p)}, the mask drawn by
+     * {@code netc.runtime.Dropout} from (seed, step, site, sample, element); in inference mode the identity.
+     * attrs.value = p, attrs.name = the site (which dropout of the file, in decimal). Its gradient is the same op
+     * (same attrs, so the same mask) applied to the upstream gradient.
+     */
+    DROPOUT(1, Kind.ROW),
+    /** {@code (x - mean) / sqrt(var + 1e-5)} over all the values of one sample (biased variance). */
+    LAYERNORM(1, Kind.ROW),
+    /** {@code layernorm_grad x g = s (g - mean(g) - y mean(g y))}, y = layernorm(x), s = 1 / sqrt(var + eps). */
+    LAYERNORM_GRAD(2, Kind.ROW),
+    /**
+     * {@code batchnorm x mean var}: x normalised per feature (a vector's element, an image's channel) over the
+     * batch (and pixels): with the batch statistics in training mode, which also updates the running statistics
+     * mean and var (non-trainable PARAM leaves [features]) in place; with mean and var in inference mode.
+     */
+    BATCHNORM(3, Kind.ROW),
+    /** {@code batchnorm_grad x g = s (g - mean_B(g) - y mean_B(g y))} per feature, the training-mode gradient. */
+    BATCHNORM_GRAD(2, Kind.ROW),
 
     // Recurrence
     /**

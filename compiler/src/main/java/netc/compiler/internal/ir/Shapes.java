@@ -175,6 +175,10 @@ public final class Shapes {
 
     private static Result row(Op op, List<Node> inputs) {
         Node a = inputs.get(0);
+        if (op == Op.DROPOUT || op == Op.LAYERNORM || op == Op.LAYERNORM_GRAD || op == Op.BATCHNORM
+                || op == Op.BATCHNORM_GRAD) {
+            return perSample(op, inputs);
+        }
         if (a.shape().rank() != 1) {
             throw new ShapeMismatch(op.printName() + " needs a vector: {0} is " + a.shape());
         }
@@ -183,6 +187,28 @@ public final class Shapes {
                     + inputs.get(1).shape());
         }
         return new Result(a.shape(), a.batched() || (inputs.size() > 1 && inputs.get(1).batched()));
+    }
+
+    /** Dropout and layer normalisation: any per-sample shape (vector or image), of a value that has samples. */
+    private static Result perSample(Op op, List<Node> inputs) {
+        Node a = inputs.get(0);
+        if (!a.batched()) {
+            throw new ShapeMismatch(op.printName() + " needs a value computed from the input (it works per sample):"
+                    + " {0} is the same for every sample");
+        }
+        if ((op == Op.LAYERNORM_GRAD || op == Op.BATCHNORM_GRAD) && !inputs.get(1).shape().equals(a.shape())) {
+            throw new ShapeMismatch("shape mismatch in " + op.printName() + ": {0} is " + a.shape() + " but {1} is "
+                    + inputs.get(1).shape());
+        }
+        if (op == Op.BATCHNORM) {
+            int features = a.shape().rowWidth();
+            for (Node stat : inputs.subList(1, 3)) {
+                if (stat.batched() || !stat.shape().equals(Shape.of(features))) {
+                    throw new ShapeMismatch("batchnorm statistics must be [" + features + "] and shared");
+                }
+            }
+        }
+        return new Result(a.shape(), true);
     }
 
     private static void loss(Op op, Node p, Node t) {
