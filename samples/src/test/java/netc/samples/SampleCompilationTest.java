@@ -19,6 +19,7 @@ import netc.compiler.internal.emit.EmitOptions;
 import netc.compiler.internal.interp.GradientCheck;
 import netc.compiler.internal.interp.Interpreter;
 import netc.compiler.internal.ir.Graph;
+import netc.compiler.internal.ir.Op;
 import netc.compiler.internal.load.JaninoLoader;
 import netc.compiler.internal.source.SourceFile;
 import netc.runtime.ModelSpec;
@@ -108,8 +109,18 @@ class SampleCompilationTest {
         }
         float[] out = new float[BATCH * spec.outputSize()];
         b.forward(w, x, BATCH, out);
-        assertArrayEquals(ja.out, out, "forward agrees with lossAndGradient");
-        assertEquals(ja.loss, b.loss(w, x, y, BATCH), 0.0, "loss agrees with lossAndGradient");
+        if (hasModes(c)) {
+            // forward runs in inference mode, lossAndGradient in training mode (dropout, batch norm): compare
+            // forward with forward.
+            float[] outA = new float[BATCH * spec.outputSize()];
+            a.forward(w, x, BATCH, outA);
+            assertArrayEquals(outA, out, "forward: janino vs javac");
+            assertEquals(Double.doubleToLongBits(a.loss(w, x, y, BATCH)), Double.doubleToLongBits(b.loss(w, x, y,
+                    BATCH)), "loss: janino vs javac");
+        } else {
+            assertArrayEquals(ja.out, out, "forward agrees with lossAndGradient");
+            assertEquals(ja.loss, b.loss(w, x, y, BATCH), 0.0, "loss agrees with lossAndGradient");
+        }
     }
 
     /**
@@ -204,19 +215,31 @@ class SampleCompilationTest {
         float[] x = randomInput(spec, rng);
         float[] y = randomTarget(spec, rng);
         Run first = Run.of(net, w, x, y);
+        // With dropout or batch norm, forward() and loss() run in inference mode and lossAndGradient() in training
+        // mode: the references for them are then an inference call on the same instance.
+        boolean modes = hasModes(c);
+        float[] inferenceOut = first.out;
+        double inferenceLoss = first.loss;
+        if (modes) {
+            inferenceOut = new float[BATCH * spec.outputSize()];
+            net.forward(w, x, BATCH, inferenceOut);
+            inferenceLoss = net.loss(w, x, y, BATCH);
+        }
         // forward() and loss() as the first call of fresh instances: they must not rely on buffers that only
         // lossAndGradient() fills.
         float[] freshOut = new float[BATCH * spec.outputSize()];
         Compilation.instantiate(type).forward(w, x, BATCH, freshOut);
-        assertArrayEquals(first.out, freshOut, "forward() of a fresh instance");
-        assertEquals(first.loss, Compilation.instantiate(type).loss(w, x, y, BATCH), 0.0, "loss() of a fresh instance");
+        assertArrayEquals(inferenceOut, freshOut, "forward() of a fresh instance");
+        assertEquals(inferenceLoss, Compilation.instantiate(type).loss(w, x, y, BATCH), 0.0,
+                "loss() of a fresh instance");
         // Batching must not mix samples: the mean of per-sample losses is the batch loss.
         double sum = 0;
         for (int s = 0; s < BATCH; s++) {
             sum += net.loss(w, java.util.Arrays.copyOfRange(x, s * spec.inputSize(), (s + 1) * spec.inputSize()),
                     java.util.Arrays.copyOfRange(y, s * spec.targetValues(), (s + 1) * spec.targetValues()), 1);
         }
-        assertEquals(first.loss, sum / BATCH, 1e-6 * Math.max(1, Math.abs(first.loss)), "mean of per-sample losses");
+        assertEquals(inferenceLoss, sum / BATCH, 1e-6 * Math.max(1, Math.abs(inferenceLoss)),
+                "mean of per-sample losses");
         // Other calls in between: another batch size, other data, other weights, every entry point.
         float[] w2 = randomParams(spec, rng);
         float[] x2 = new float[3 * BATCH * spec.inputSize()];
@@ -228,7 +251,7 @@ class SampleCompilationTest {
         net.forward(w2, x2, 1, new float[spec.outputSize()]);
         Run again = Run.of(net, w, x, y);
         first.assertSame(again, "the same call before and after other calls");
-        assertEquals(first.loss, net.loss(w, x, y, BATCH), 0.0, "loss() after lossAndGradient()");
+        assertEquals(inferenceLoss, net.loss(w, x, y, BATCH), 0.0, "loss() after lossAndGradient()");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -245,6 +268,9 @@ class SampleCompilationTest {
 
         Graph diff = c.differentiated();
         Interpreter in = new Interpreter(diff, BATCH);
+        if (hasModes(c)) {
+            in.training(0, 0); // lossAndGradient's mode, with the seed and step a fresh instance starts from
+        }
         for (ParamSpec p : spec.params()) {
             in.bind(p.name(), toDouble(w, p.offset(), p.size()));
         }
@@ -261,6 +287,11 @@ class SampleCompilationTest {
 
         GradientCheck.Result check = GradientCheck.run(c.model().graph(), 5, 3, 24);
         assertTrue(check.passed(), sample + ": " + check.summary());
+    }
+
+    /** Whether the model has an op that differs between training and inference (dropout, batch norm). */
+    static boolean hasModes(Compilation c) {
+        return c.differentiated().nodes().stream().anyMatch(n -> n.op() == Op.DROPOUT || n.op() == Op.BATCHNORM);
     }
 
     private static void assertUnderLimit(String what, byte[] classFile) {
