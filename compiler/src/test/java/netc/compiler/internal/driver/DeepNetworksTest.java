@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import netc.compiler.internal.autodiff.Differentiate;
 import netc.compiler.internal.emit.ClassFileMethodSizes;
@@ -52,7 +51,7 @@ class DeepNetworksTest {
         Compilation c = SmallStack.run(() -> NetCompiler.compile(new SourceFile("chain.net", chain(1000)),
                 NetCompiler.Options.defaults().withClassName("Chain")));
         JaninoLoader.Compiled compiled = c.loadClass();
-        int largest = largestMethod(compiled);
+        int largest = SourceStats.largestMethod(compiled);
         assertTrue(largest < ClassFileMethodSizes.HUGE_METHOD_LIMIT, "largest method " + largest + ": "
                 + compiled.classFiles().keySet());
         assertMatchesInterpreter(c, Compilation.instantiate(compiled.type()), "W");
@@ -63,10 +62,11 @@ class DeepNetworksTest {
         Compilation c = NetCompiler.compile(new SourceFile("deep.net", mlp(100)),
                 NetCompiler.Options.defaults().withClassName("Deep"));
         // was one copy of each matrix kernel per layer, their epilogues differing only in where b_i starts
-        int kernels = count(c.javaSource(), Pattern.compile("\\n {4}static void (gemm\\d+|elementwise\\d+)(v\\d+)?\\("));
+        int kernels = SourceStats.count(c.javaSource(),
+                Pattern.compile("\\n {4}static void (gemm\\d+|elementwise\\d+)(v\\d+)?\\("));
         assertTrue(kernels < 12, "kernel methods for 100 layers: " + kernels);
         JaninoLoader.Compiled compiled = c.loadClass();
-        assertTrue(largestMethod(compiled) < ClassFileMethodSizes.HUGE_METHOD_LIMIT);
+        assertTrue(SourceStats.largestMethod(compiled) < ClassFileMethodSizes.HUGE_METHOD_LIMIT);
         assertMatchesInterpreter(c, Compilation.instantiate(compiled.type()), "W1");
     }
 
@@ -114,23 +114,5 @@ class DeepNetworksTest {
         for (int i = 0; i < dw.length; i++) {
             assertEquals(dw[i], grad[paramOffset + i], 1e-3 * scale, "d" + param + "[" + i + "]");
         }
-    }
-
-    private static int count(String text, Pattern p) {
-        Matcher m = p.matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    /** The largest method of the class and its nested classes (the vector kernels are in one). */
-    private static int largestMethod(netc.compiler.internal.load.JaninoLoader.Compiled compiled) {
-        int largest = 0;
-        for (byte[] classFile : compiled.classFiles().values()) {
-            largest = Math.max(largest, ClassFileMethodSizes.largest(classFile));
-        }
-        return largest;
     }
 }

@@ -244,26 +244,7 @@ class ModesTest {
         }
 
         Interpreter bindAll(Interpreter in, CheckedModel model) {
-            int offset = 0;
-            for (CheckedModel.Param p : model.params()) {
-                double[] v = new double[p.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = w[offset + i];
-                }
-                in.bind(p.name(), v);
-                offset += p.size();
-            }
-            double[] xs = new double[x.length];
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] = x[i];
-            }
-            in.bind("x", xs);
-            double[] ys = new double[y.length];
-            for (int i = 0; i < ys.length; i++) {
-                ys[i] = y[i];
-            }
-            in.bind("y", ys);
-            return in;
+            return ModelInputs.bind(in, model, w, x, y);
         }
     }
 }

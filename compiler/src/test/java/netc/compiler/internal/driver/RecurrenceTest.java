@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import netc.compiler.internal.autodiff.Differentiate;
 import netc.compiler.internal.emit.ClassFileMethodSizes;
@@ -200,14 +199,15 @@ class RecurrenceTest {
         String source = c.javaSource();
         assertTrue(source.contains("runStages1("), "runStage is split");
         assertTrue(source.contains("lossAndGradientPart1()"), "lossAndGradient is split");
-        int stages = count(source, Pattern.compile("\\n {12}case \\d+:"));
-        int kernels = count(source, Pattern.compile("\\n {4}static void (gemm\\d+|elementwise\\d+)\\("));
+        int stages = SourceStats.count(source, Pattern.compile("\\n {12}case \\d+:"));
+        int kernels = SourceStats.count(source,
+                Pattern.compile("\\n {4}static void (gemm\\d+|elementwise\\d+)\\("));
         assertTrue(stages > 800, "stages: " + stages);
         assertTrue(kernels < 60, "kernel methods shared across 128 steps: " + kernels);
         JaninoLoader.Compiled janino = c.loadClass();
         JaninoLoader.Compiled javac = JavacLoader.compile("netc.generated.LongRnn", source);
         for (JaninoLoader.Compiled compiled : List.of(janino, javac)) {
-            int largest = largestMethod(compiled);
+            int largest = SourceStats.largestMethod(compiled);
             assertTrue(largest < ClassFileMethodSizes.HUGE_METHOD_LIMIT, "largest method " + largest + ": "
                     + compiled.classFiles().keySet());
         }
@@ -251,23 +251,5 @@ class RecurrenceTest {
             assertEquals(dWh[i], grad[whOffset + i], 1e-4 + 1e-3 * Math.abs(dWh[i]), "dWh[" + i + "]");
         }
         assertFalse(Double.isNaN(loss));
-    }
-
-    private static int count(String text, Pattern p) {
-        Matcher m = p.matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    /** The largest method of the class and its nested classes (the vector kernels are in one). */
-    private static int largestMethod(netc.compiler.internal.load.JaninoLoader.Compiled compiled) {
-        int largest = 0;
-        for (byte[] classFile : compiled.classFiles().values()) {
-            largest = Math.max(largest, ClassFileMethodSizes.largest(classFile));
-        }
-        return largest;
     }
 }
