@@ -19,7 +19,6 @@ import netc.compiler.internal.emit.EmitOptions;
 import netc.compiler.internal.interp.GradientCheck;
 import netc.compiler.internal.interp.Interpreter;
 import netc.compiler.internal.ir.Graph;
-import netc.compiler.internal.ir.Op;
 import netc.compiler.internal.load.JaninoLoader;
 import netc.compiler.internal.source.SourceFile;
 import netc.runtime.ModelSpec;
@@ -291,7 +290,7 @@ class SampleCompilationTest {
 
     /** Whether the model has an op that differs between training and inference (dropout, batch norm). */
     static boolean hasModes(Compilation c) {
-        return c.differentiated().nodes().stream().anyMatch(n -> n.op() == Op.DROPOUT || n.op() == Op.BATCHNORM);
+        return c.differentiated().hasModes();
     }
 
     private static void assertUnderLimit(String what, byte[] classFile) {

@@ -373,12 +373,7 @@ public final class ClassEmitter {
 
     /** Whether the network has an op that differs between training and inference (dropout, batch norm). */
     private boolean hasModes() {
-        for (Node n : graph.nodes()) {
-            if (n.op() == Op.DROPOUT || n.op() == Op.BATCHNORM) {
-                return true;
-            }
-        }
-        return false;
+        return graph.hasModes();
     }
 
     /**

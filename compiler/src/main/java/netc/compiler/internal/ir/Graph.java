@@ -63,6 +63,19 @@ public final class Graph {
         return nodes;
     }
 
+    /**
+     * Whether the graph has an op that computes differently in training and in inference (dropout, batch norm), so
+     * its generated class needs a mode.
+     */
+    public boolean hasModes() {
+        for (Node n : nodes()) {
+            if (n.op() == Op.DROPOUT || n.op() == Op.BATCHNORM) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Map<String, Node> outputs() {
         return outputs;
     }
