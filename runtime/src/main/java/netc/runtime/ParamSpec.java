@@ -27,6 +27,16 @@ public record ParamSpec(String name, int[] shape, int offset, Init init) {
      * under every optimizer (SGD, momentum and Adam move a coordinate only for a nonzero gradient).
      */
     public boolean isState() {
+        return isStateName(name);
+    }
+
+    /**
+     * Whether a parameter of this name is state ({@link #isState}): the one place that says state names have a dot.
+     *
+     * @param name a parameter's name
+     * @return whether it names non-trainable state
+     */
+    public static boolean isStateName(String name) {
         return name.indexOf('.') >= 0;
     }
 

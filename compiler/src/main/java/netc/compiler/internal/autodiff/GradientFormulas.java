@@ -70,7 +70,7 @@ public final class GradientFormulas {
         }
         for (Node p : g.leaves(Op.PARAM)) {
             // a batch norm's running statistics (named with a dot) are state, not trained: no gradient to show
-            if (!g.outputs().containsKey(Graph.gradName(p.attrs().name())) && p.attrs().name().indexOf('.') < 0) {
+            if (!g.outputs().containsKey(Graph.gradName(p.attrs().name())) && !netc.runtime.ParamSpec.isStateName(p.attrs().name())) {
                 sb.append('d').append(p.attrs().name()).append(" = 0  (the loss does not depend on it)\n");
             }
         }

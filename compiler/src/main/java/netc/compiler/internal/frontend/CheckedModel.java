@@ -118,7 +118,7 @@ public record CheckedModel(String name, SourceFile source, String inputName, Sha
     }
 
     private static boolean isState(Param p) {
-        return p.name().indexOf('.') >= 0;
+        return netc.runtime.ParamSpec.isStateName(p.name());
     }
 
     /** Elements of all parameters: the length of the parameter vector. */
