@@ -124,7 +124,7 @@ final class TimedSource {
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(
-            "case (\\d+):\\s*\\n\\s*((\\w+(?:\\.\\w+)?)\\(([^;]*)\\));", Pattern.MULTILINE);
+            "case (\\d+):\\s*\\n\\s*(?:if \\(training\\) )?((\\w+(?:\\.\\w+)?)\\(([^;]*)\\));", Pattern.MULTILINE);
     private static final Pattern GEMM_HEADER = Pattern.compile(
             "static void (gemm\\d+)\\(float\\[\\] a,[^)]*\\) \\{\\s*\\n\\s*// C\\[m\\]\\[n\\] = sum_k (A\\[\\w\\]\\[\\w\\]) \\* "
                     + "(B\\[\\w\\]\\[\\w\\]) for (?:rows \\[mLo, mHi\\)|column panels \\[pLo, pHi\\) of all rows), "
@@ -241,7 +241,8 @@ final class TimedSource {
         String src = original.substring(0, lgStart) + newBody + original.substring(lgEnd);
         int classOpen = src.indexOf('{', src.indexOf("public final class " + name));
         src = src.substring(0, classOpen + 1) + extra + src.substring(classOpen + 1);
-        src = src.replace("public final class " + name + " ", "public final class " + timed + " ");
+        // every reference to the class (its declaration, Name.class in the vector-module probe) follows the rename
+        src = src.replaceAll("\\b" + Pattern.quote(name) + "\\b", timed);
         return new TimedSource(name, timed, src, stages);
     }
 }
