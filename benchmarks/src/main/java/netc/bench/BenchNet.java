@@ -54,6 +54,12 @@ final class BenchNet {
         return new BenchNet(name, c.loadClass().type(), 2 * TrainThroughput.forwardMacs(c.model().graph()));
     }
 
+    /** 2 x the forward multiply-adds of one sample of the named network, without loading its class. */
+    static long forwardFlop(String name) {
+        Compilation c = NetCompiler.compile(NetCompiler.read(Path.of(FILES.get(name))), NetCompiler.Options.defaults());
+        return 2 * TrainThroughput.forwardMacs(c.model().graph());
+    }
+
     /** The optimizer the PyTorch peer uses for this network. */
     Optimizer optimizer() {
         return name.equals("convnet") ? new Momentum(0.01, 0.9) : new Sgd(0.1);

@@ -71,7 +71,9 @@ public class FmaPeak {
         try {
             Class<?> vector = Class.forName("jdk.incubator.vector.FloatVector");
             Object species = vector.getField("SPECIES_PREFERRED").get(null);
-            int bits = (int) species.getClass().getMethod("vectorBitSize").invoke(species);
+            // through the public interface: the species' own class is not exported
+            int bits = (int) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("vectorBitSize")
+                    .invoke(species);
             return Math.min(bits, Integer.getInteger(GemmEmitter.MAX_VECTOR_BITS_PROPERTY, Integer.MAX_VALUE));
         } catch (ReflectiveOperationException | LinkageError e) {
             return 0;
