@@ -75,8 +75,8 @@ def decide():
     tuned, tuned_arch = _check_loss(choice)
     if abs(tuned - base) <= TOLERANCE * max(abs(base), 1e-12):
         return {"OPENBLAS_CORETYPE": choice,
-                "NETC_PEER_BLAS": f"{choice} (kernel {tuned_arch}; loss after {CHECK_STEPS} steps "
-                                  f"{tuned:.6f}, default {base_arch} {base:.6f})"}, None
+                "NETC_PEER_BLAS": f"{choice}, its loss after {CHECK_STEPS} steps matches the default "
+                                  f"{base_arch}'s"}, None
     note = (f"OPENBLAS_CORETYPE={choice} gives loss {tuned:.6f} after {CHECK_STEPS} steps where OpenBLAS's default "
             f"({base_arch}) gives {base:.6f}; falling back to the default kernels")
     return {"NETC_PEER_BLAS": f"default {base_arch} ({choice} failed the loss check)"}, note

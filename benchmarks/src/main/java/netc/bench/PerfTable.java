@@ -155,8 +155,8 @@ public final class PerfTable {
                 peak.entrySet().stream().map(e -> String.format(Locale.ROOT, "%.0f GFLOP/s on %d thread%s",
                         e.getValue(), e.getKey(), e.getKey() == 1 ? "" : "s")).toList())).append(".\n");
         if (torchRow != null) {
-            sb.append(String.format(Locale.ROOT, "PyTorch %s, OpenBLAS %s %s kernels (%s), 1 torch thread + "
-                            + "2 OpenBLAS threads (1 + 1 on the 1-thread and batch-1 lines).\n",
+            sb.append(String.format(Locale.ROOT, "PyTorch %s, OpenBLAS %s with its %s kernels (core type: %s), "
+                            + "1 torch thread + 2 OpenBLAS threads (1 + 1 on the 1-thread and batch-1 lines).\n",
                     torchRow.text("torch"), torchRow.text("openblas_version"), torchRow.text("openblas_arch"),
                     torchRow.text("blas_setup")));
         } else {
