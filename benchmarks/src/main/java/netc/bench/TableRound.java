@@ -3,6 +3,7 @@ package netc.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -144,7 +145,7 @@ public final class TableRound {
      * {@code warmupScale}).
      */
     private Collection<RunResult> jmh(Class<?> type, String method, Map<String, String> params, int threads,
-                                      int warmupScale) throws RunnerException {
+                                      int warmupScale) throws RunnerException, IOException {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include("^" + type.getName().replace(".", "\\.") + "\\." + method + "$")
                 .threads(threads).shouldFailOnError(true).verbosity(VerboseMode.NORMAL);
@@ -153,12 +154,20 @@ public final class TableRound {
             o.warmupIterations(2).warmupTime(TimeValue.milliseconds(1000L * warmupScale))
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(500)).forks(1);
         }
-        if (jmhLog != null) {
-            o.output(jmhLog.toString());
-        }
         System.out.printf(Locale.ROOT, "TableRound: round %d, JMH %s.%s %s, %d thread(s)%s%n", round,
                 type.getSimpleName(), method, params, threads, quick ? " (quick)" : "");
-        return new Runner(o.build()).run();
+        if (jmhLog == null) {
+            return new Runner(o.build()).run();
+        }
+        // JMH truncates its output file; the sitting's log keeps every run, so each goes to a part that is appended
+        Path part = Files.createTempFile("netc-jmh", ".log");
+        try {
+            o.output(part.toString());
+            return new Runner(o.build()).run();
+        } finally {
+            Files.writeString(jmhLog, Files.readString(part), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.delete(part);
+        }
     }
 
     private static double secondary(RunResult r, String name) {

@@ -45,7 +45,7 @@ public class TrainStep {
     @Param({"128"})
     public int batch;
 
-    @Param({"2"})
+    @Param({"1", "2"})
     public int threads;
 
     private BenchNet model;
