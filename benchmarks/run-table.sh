@@ -2,7 +2,7 @@
 # Issue #9's table in one sitting: netc (JMH, benchmarks/target/benchmarks.jar) against PyTorch (benchmarks/peers),
 # alternating group by group (odd rounds netc first, even rounds PyTorch first) under /tmp/bench.lock, then the
 # medians, ratios, GFLOP/s and % of the FMA peak into benchmarks/results/<UTC date>-table.md (raw rows alongside in
-# -table.jsonl, JMH's log in -table-jmh.log), and the same text into README.md between the perf-table markers.
+# -table.jsonl, JMH's log in -table-jmh.log; a --quick run writes -table-quick.*), and the same text into README.md between the perf-table markers.
 #
 #   benchmarks/run-table.sh [--rounds 3] [--quick] [--build] [--no-readme] [--netc-only] [--no-lock]
 #
@@ -77,7 +77,7 @@ if [ "$lock" = 1 ] && [ -z "${RUN_TABLE_LOCKED:-}" ]; then
   exec flock /tmp/bench.lock "$0" ${orig_args[@]+"${orig_args[@]}"}
 fi
 
-base="$here/results/$(date -u +%Y-%m-%d)-table"
+base="$here/results/$(date -u +%Y-%m-%d)-table$([ "$quick" = 1 ] && echo -quick)"
 [ ! -e "$base.jsonl" ] || base="$base-$(date -u +%H%M)"
 raw="$base.jsonl"
 jmh_log="$base-jmh.log"

@@ -205,7 +205,9 @@ public final class PerfTable {
             return "-";
         }
         if (line.kind() == Kind.LATENCY) {
-            return v < 1000 ? String.format(Locale.ROOT, "%.0f ns", v) : String.format(Locale.ROOT, "%.1f µs", v / 1e3);
+            return v < 1e3 ? String.format(Locale.ROOT, "%.0f ns", v)
+                    : v < 1e6 ? String.format(Locale.ROOT, "%.1f µs", v / 1e3)
+                    : String.format(Locale.ROOT, "%.1f ms", v / 1e6);
         }
         String s = rate(v) + " samples/s";
         if (fwdFlop > 0) {
@@ -340,7 +342,7 @@ public final class PerfTable {
     private static void writeAtomically(Path file, String text) throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
