@@ -3,7 +3,7 @@
 
   xor     samples/nets/xor.net: 2-4-1, tanh hidden layer, sigmoid output
   logreg  samples/nets/logistic_regression.net: sigmoid(w x + b), 2 inputs
-Inputs cycle through 64 random samples, as netc.bench.Latency does. Threads and OpenBLAS as torch_mlp.py (these
+Inputs cycle through 64 random samples, as netc.bench.BatchOneLatency does. Threads and OpenBLAS as torch_mlp.py (these
 products are too small for BLAS threads to matter; torch's per-call overhead is what is measured).
 
   /usr/bin/python3 benchmarks/peers/torch_tiny.py [--nets xor,logreg] [--calls 20000] [--round 1]

@@ -114,7 +114,7 @@ public final class TableRound {
                 }
             }
             case "latency" -> {
-                for (RunResult r : jmh(Latency.class, "forward", Map.of("net", "mlp,xor,logreg"), 1, 1)) {
+                for (RunResult r : jmh(BatchOneLatency.class, "forward", Map.of("net", "mlp,xor,logreg"), 1, 1)) {
                     String net = r.getParams().getParam("net");
                     write(row("latency:" + net, 1, 1, r.getPrimaryResult().getScore(), "ns", r)
                             .put("fwd_flop", BenchNet.forwardFlop(net)));

@@ -38,7 +38,7 @@ class BenchmarkListTest {
     void theBenchmarksOfIssue9AreListed() {
         Set<String> names = listed().keySet();
         for (String expected : List.of("netc.bench.TrainStep.step", "netc.bench.Inference.forward",
-                "netc.bench.Latency.forward", "netc.bench.Kernels.call", "netc.bench.FmaPeak.fma",
+                "netc.bench.BatchOneLatency.forward", "netc.bench.Kernels.call", "netc.bench.FmaPeak.fma",
                 "netc.bench.CompileTime.cold", "netc.bench.CompileTime.newModel", "netc.bench.CompileTime.cached")) {
             assertTrue(names.contains(expected), expected + " missing from " + names);
         }
@@ -48,7 +48,7 @@ class BenchmarkListTest {
     void parametersCoverTheTablesNetworksAndEveryKernelShape() {
         Map<String, BenchmarkListEntry> m = listed();
         assertEquals(Set.of("mlp", "mlp2048", "convnet"), params(m.get("netc.bench.TrainStep.step"), "net"));
-        assertEquals(Set.of("mlp", "xor", "logreg"), params(m.get("netc.bench.Latency.forward"), "net"));
+        assertEquals(Set.of("mlp", "xor", "logreg"), params(m.get("netc.bench.BatchOneLatency.forward"), "net"));
         assertEquals(Kernels.SHAPES.keySet(), params(m.get("netc.bench.Kernels.call"), "shape"));
         for (String net : List.of("mlp", "mlp2048", "convnet", "xor", "logreg")) {
             assertTrue(Files.isRegularFile(Path.of("..").resolve(BenchNet.FILES.get(net))), net);

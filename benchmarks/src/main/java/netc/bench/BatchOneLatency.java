@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class Latency {
+public class BatchOneLatency {
     private static final int INPUTS = 64;
 
     @Param({"mlp", "xor", "logreg"})
