@@ -1,33 +1,31 @@
 #!/usr/bin/env bash
 # netc vs PyTorch training throughput (Fashion-MNIST slices), in one sitting:
-#   --model mlp (default): MLP 784-512-256-10, plain SGD lr 0.1, batch 128, against torch_mlp.py
+#   --model mlp (default): MLP 784-512-256-10, plain SGD lr 0.1, batch 128, against peers/torch_mlp.py
 #   --model cnn:           the TF tutorial convnet (samples/nets/convnet.net), SGD lr 0.01 momentum 0.9, batch 64,
-#                          against torch_cnn.py
+#                          against peers/torch_cnn.py
+# (benchmarks/run-table.sh runs the whole of issue #9's table; this script is the older, TrainThroughput-based
+# comparison of one network, kept for its per-round detail.)
 #
 # Holds /tmp/bench.lock for the whole run and alternates the programs (netc, torch, netc, torch, ...) so that
 # drift of the machine's speed hits both; then prints per-round medians, the median over rounds and the ratio
 # netc/torch. Every row goes to a JSON-lines file (default benchmarks/results/peer-<UTC stamp>.jsonl).
 #
 #   benchmarks/run-peer.sh [--model mlp|cnn] [--rounds 2] [--batches 128|64] [--netc-threads 2] [--repeats 7|5]
-#                          [--scalar] [--torch-splits 1/2[,2/2,2/2p]] [--out FILE] [--tag TEXT] [--no-lock]
-#                          [--allow-any-blas] [--coretype SkylakeX]
+#                          [--scalar] [--blas-threads 2] [--out FILE] [--tag TEXT] [--no-lock]
 #
 # netc:  java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.TrainThroughput NET
 #        (cnn adds --optimizer momentum --lr 0.01 --target-seconds 1.5 --warmup-seconds 2, torch_cnn.py's protocol)
-# torch: the tuned configuration of shared/notes/peers.md: OpenBLAS SkylakeX kernels, torch 1 thread + OpenBLAS 2
-#        env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 torch_mlp.py --part train \
-#            --threads 1 --blas-threads 2 --batches 128            (cnn: torch_cnn.py ... --batches 64)
-#        (--coretype changes OPENBLAS_CORETYPE: SkylakeX/Cooperlake need AVX-512; on an AVX2-only CPU use e.g. Zen)
-#        --torch-splits runs torch once per split per round: X/Y = torch.set_num_threads(X) / OpenBLAS pool Y, a
-#        trailing p adds OMP_WAIT_POLICY=PASSIVE. Default 1/2 (mlp); 1/2,2/2 (cnn: 1/2 is peers.md's tuned split,
-#        2/2 gave the best convnet figure there). The summary gives netc/torch per split and against the faster.
+# torch: benchmarks/peers/torch_mlp.py --part train --blas-threads 2 --batches 128   (cnn: torch_cnn.py --batches 64)
+#        1 torch thread + an OpenBLAS pool of --blas-threads (never both pools on the same cores); the OpenBLAS core
+#        type is chosen for the CPU and checked against the default's loss once per sitting by peers/blas_setup.py
+#        (NETC_PEER_CORETYPE=X forces one).
 # PyTorch is Debian's python3-torch (/usr/bin/python3); nothing in the Maven build or the tests needs it.
 # Build first (offline): mvn -B -o -q package -DskipTests -pl benchmarks -am
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-peers="${PEER_DIR:-$root/../shared/peers}"
+peers="$here/peers"
 jar="$root/benchmarks/target/benchmarks.jar"
 py=/usr/bin/python3
 java_bin="${JAVA:-java}"
@@ -38,12 +36,10 @@ rounds=2
 batches=""
 netc_threads=2
 repeats=""
-splits=""
+blas_threads=2
 scalar=""
 tag=""
 lock=1
-any_blas=0
-coretype=SkylakeX
 out="$here/results/peer-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
 while [ $# -gt 0 ]; do
@@ -53,14 +49,12 @@ while [ $# -gt 0 ]; do
     --batches) batches="$2"; shift 2 ;;
     --netc-threads) netc_threads="$2"; shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
-    --torch-splits) splits="$2"; shift 2 ;;
+    --blas-threads) blas_threads="$2"; shift 2 ;;
     --scalar) scalar="--scalar"; shift ;;
     --out) out="$2"; shift 2 ;;
     --tag) tag="$2"; shift 2 ;;
     --no-lock) lock=0; shift ;;
-    --allow-any-blas) any_blas=1; shift ;;
-    --coretype) coretype="$2"; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run-peer.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -70,68 +64,23 @@ case "$model" in
     net="$root/samples/nets/mnist_mlp.net"
     peer_script=torch_mlp.py
     netc_opts=()
-    : "${batches:=128}" "${repeats:=7}" "${splits:=1/2}" ;;
+    : "${batches:=128}" "${repeats:=7}" ;;
   cnn)
     net="$root/samples/nets/convnet.net"
     peer_script=torch_cnn.py
     # torch_cnn.py: SGD lr 0.01 momentum 0.9, warm-up 2 s (and >= 5 steps), repeats of about 1.5 s.
     netc_opts=(--optimizer momentum --lr 0.01 --target-seconds 1.5 --warmup-seconds 2)
-    : "${batches:=64}" "${repeats:=5}" "${splits:=1/2,2/2}" ;;
+    : "${batches:=64}" "${repeats:=5}" ;;
   *) echo "run-peer.sh: --model is mlp or cnn, got $model" >&2; exit 2 ;;
 esac
-IFS=, read -r -a split_list <<< "$splits"
-for sp in "${split_list[@]}"; do
-  if ! [[ "$sp" =~ ^[1-9][0-9]*/[1-9][0-9]*p?$ ]]; then
-    echo "run-peer.sh: --torch-splits takes X/Y[p],... (torch threads / OpenBLAS threads, p = OMP_WAIT_POLICY=PASSIVE), got $sp" >&2
-    exit 2
-  fi
-done
-
 if [ ! -f "$jar" ]; then
   echo "run-peer.sh: $jar is missing; build with: (cd $root && mvn -B -o -q package -DskipTests -pl benchmarks -am)" >&2
   exit 2
 fi
-if [ ! -f "$peers/$peer_script" ]; then
-  echo "run-peer.sh: $peers/$peer_script not found (set PEER_DIR)" >&2
+if ! "$py" -c 'import torch, threadpoolctl' 2>/dev/null; then
+  echo "run-peer.sh: $py cannot import torch and threadpoolctl (Debian: python3-torch python3-threadpoolctl)" >&2
   exit 2
 fi
-if ! "$py" -c 'import torch' 2>/dev/null; then
-  echo "run-peer.sh: $py cannot import torch (Debian package python3-torch)" >&2
-  exit 2
-fi
-# torch's sgemm comes from whatever libblas.so.3 points to. The anchors in shared/notes/peers.md were measured with
-# OpenBLAS 0.3.21 (libopenblas0-pthread); with the reference BLAS (libblas3) torch trains about 30x slower, and a
-# ratio against that would be meaningless. Refuse unless told otherwise.
-case "$coretype" in
-  SkylakeX|Cooperlake|SapphireRapids)
-    if ! grep -qw avx512f /proc/cpuinfo; then
-      msg="OPENBLAS_CORETYPE=$coretype needs AVX-512, which this CPU lacks ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'))"
-      if [ "$any_blas" = 1 ]; then
-        echo "run-peer.sh: warning: $msg; continuing (--allow-any-blas)" >&2
-      else
-        echo "run-peer.sh: $msg; pass e.g. --coretype Zen or Haswell" >&2
-        exit 2
-      fi
-    fi ;;
-esac
-blas="$coretype (checked before taking the lock)"
-[ -n "${RUN_PEER_LOCKED:-}" ] || blas="$(cd "$peers" && env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$coretype" "$py" -c '
-import torch, common
-i = common.openblas_info()
-print(i.get("openblas_arch"), i.get("openblas_version"))' 2>/dev/null || echo "unknown")"
-case "$blas" in
-  "$coretype"*) ;;
-  *)
-    if [ "$any_blas" = 1 ]; then
-      echo "run-peer.sh: warning: torch does not use OpenBLAS's $coretype kernels (got: $blas); continuing" >&2
-    else
-      echo "run-peer.sh: torch does not use OpenBLAS's $coretype kernels here (threadpoolctl reports: $blas;" >&2
-      echo "  'unknown (no threadpoolctl) None' also means no OpenBLAS is loaded)." >&2
-      echo "  Check: update-alternatives --display libblas.so.3-x86_64-linux-gnu (want libopenblas0-pthread)." >&2
-      echo "  Pass --allow-any-blas to measure anyway." >&2
-      exit 2
-    fi ;;
-esac
 
 # Take the lock once, for the whole sitting (re-executes this script under flock).
 if [ "$lock" = 1 ] && [ -z "${RUN_PEER_LOCKED:-}" ]; then
@@ -141,9 +90,11 @@ if [ "$lock" = 1 ] && [ -z "${RUN_PEER_LOCKED:-}" ]; then
 fi
 
 mkdir -p "$(dirname "$out")"
+# OpenBLAS's core type, chosen and checked once for the sitting (peers/blas_setup.py).
+while IFS= read -r kv; do export "${kv?}"; done < <("$py" "$peers/blas_setup.py" --env)
 stamp="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "run-peer.sh: $stamp, model $model, $rounds rounds, batches $batches, netc threads $netc_threads," \
-     "repeats $repeats, torch splits $splits -> $out"
+     "repeats $repeats, torch 1 thread + OpenBLAS $blas_threads ($NETC_PEER_BLAS) -> $out"
 
 for r in $(seq 1 "$rounds"); do
   echo "--- round $r/$rounds: netc ($model)"
@@ -151,25 +102,15 @@ for r in $(seq 1 "$rounds"); do
       --batches "$batches" --threads "$netc_threads" --repeats "$repeats" $scalar ${netc_opts[@]+"${netc_opts[@]}"} \
       --jsonl "$out" --tag "run-peer round $r $stamp${tag:+ $tag}") \
       2> >(grep -v '^WARNING: Using incubator modules: jdk.incubator.vector$' >&2)
-  for sp in "${split_list[@]}"; do
-    tt="${sp%%/*}"; bt="${sp#*/}"; bt="${bt%p}"
-    wait_env=()
-    desc="torch $tt thread(s) + OpenBLAS $bt"
-    if [ "${sp: -1}" = p ]; then
-      wait_env=(OMP_WAIT_POLICY=PASSIVE)
-      desc="$desc, OMP_WAIT_POLICY=PASSIVE"
-    fi
-    echo "--- round $r/$rounds: torch $sp ($peer_script, OPENBLAS_CORETYPE=$coretype, $desc)"
-    (cd "$peers" && env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$coretype" ${wait_env[@]+"${wait_env[@]}"} \
-        "$py" "$peer_script" --part train --threads "$tt" --blas-threads "$bt" --batches "$batches" \
-        --repeats "$repeats" --tag "run-peer round $r $stamp torch=$sp${tag:+ $tag}") | tee -a "$out"
-  done
+  echo "--- round $r/$rounds: torch ($peer_script, 1 torch thread + OpenBLAS $blas_threads)"
+  "$py" "$peers/$peer_script" --batches "$batches" --blas-threads "$blas_threads" --repeats "$repeats" \
+      --round "$r" --tag "run-peer round $r $stamp${tag:+ $tag}" | tee -a "$out"
 done
 
 echo "--- summary ($out)"
-"$py" - "$out" "$stamp" "$splits" <<'EOF'
+"$py" - "$out" "$stamp" <<'EOF'
 import json, re, statistics, sys
-path, stamp, splits = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+path, stamp, splits = sys.argv[1], sys.argv[2], ["torch"]
 rows = []
 with open(path) as f:
     for line in f:
@@ -179,10 +120,7 @@ with open(path) as f:
             if stamp in r.get("tag", ""):
                 rows.append(r)
 def side(r):
-    if r["name"].startswith("netc_"):
-        return "netc"
-    m = re.search(r"torch=(\S+)", r["tag"])
-    return m.group(1) if m else splits[0]
+    return "netc" if r.get("name", "").startswith("netc_") else "torch"
 def rnd(r):
     return int(r["tag"].split()[2])
 def label(sp):
