@@ -53,9 +53,10 @@ final class TrainingData {
         }
         RowDecoder decoder = new RowDecoder(name, columns, spec);
         long[] starts = offsets.clone();
+        int inputSize = spec.inputSize();
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex((partition, rows) -> {
             List<Block> one = new ArrayList<>(1);
-            one.add(decode(decoder, spec.inputSize(), partition, starts[partition], rows));
+            one.add(decode(decoder, inputSize, partition, starts[partition], rows));
             return one.iterator();
         }, true).persist(StorageLevel.MEMORY_ONLY());
         try {
