@@ -11,8 +11,11 @@ final class SparkErrors {
     private SparkErrors() {
     }
 
-    /** The {@link InputException} inside {@code e}, if there is one, else {@code e} itself. */
-    static RuntimeException unwrap(RuntimeException e) {
+    /**
+     * The {@link InputException} inside {@code e}, if there is one, else {@code e} itself (Spark's job failures are
+     * checked exceptions that Scala throws undeclared: those come back wrapped in an unchecked one).
+     */
+    static RuntimeException unwrap(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InputException input) {
                 return input;
@@ -21,6 +24,6 @@ final class SparkErrors {
                 break;
             }
         }
-        return e;
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 }

@@ -112,7 +112,7 @@ public final class SparkTrainer {
         try {
             testData = test == null ? null : TrainingData.load("test data", test, columns, spec);
             return localSteps == 0 ? synchronous(sc, params, data, testData) : localSgd(sc, params, data, testData);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is checked, but thrown undeclared
             throw SparkErrors.unwrap(e);
         } finally {
             data.release();
@@ -245,7 +245,7 @@ public final class SparkTrainer {
                 int first = r * localSteps;
                 int last = Math.min(first + localSteps, stepsPerEpoch);
                 Broadcast<float[]> weights = sc.broadcast(params);
-                Broadcast<OptimizerState> opt = sc.broadcast(state);
+                Broadcast<StateVectors> opt = sc.broadcast(new StateVectors(state));
                 Partial avg;
                 try {
                     avg = round(data.blocks, weights, opt, epoch, first, last, stepsPerEpoch, totalSteps);
@@ -289,7 +289,7 @@ public final class SparkTrainer {
     /** Marks the optimizer's vectors among a partial's extras (the rest are none: state is in the weights). */
     private static final String OPT_PREFIX = "optimizer.";
 
-    private Partial round(JavaRDD<Block> blocks, Broadcast<float[]> weights, Broadcast<OptimizerState> opt,
+    private Partial round(JavaRDD<Block> blocks, Broadcast<float[]> weights, Broadcast<StateVectors> opt,
                           int epoch, int first, int last, int stepsPerEpoch, long totalSteps) {
         ShippedModel m = model;
         OptimizerChoice choice = optimizer;
@@ -312,8 +312,8 @@ public final class SparkTrainer {
                 ModelSpec s = net.spec();
                 float[] params = weights.value().clone();
                 Optimizer o = choice.create();
-                if (opt.value().steps() > 0 || !opt.value().vectors().isEmpty()) {
-                    o.importState(opt.value());
+                if (opt.value().steps > 0 || !opt.value().vectors.isEmpty()) {
+                    o.importState(opt.value().state());
                 }
                 StepUpdate update = new StepUpdate(s, o, sched, warm, clip, decay);
                 int[] order = new int[block.n];
@@ -362,10 +362,11 @@ public final class SparkTrainer {
         ShippedModel m = model;
         Broadcast<float[]> weights = sc.broadcast(params);
         try {
-            List<Evaluation> parts = test.blocks.map(block -> {
+            List<double[]> parts = test.blocks.map(block -> {
                 Network net = Networks.borrow(m);
                 try {
-                    return new Evaluator(net, 1024).evaluate(weights.value(), block.dataset());
+                    Evaluation e = new Evaluator(net, 1024).evaluate(weights.value(), block.dataset());
+                    return new double[] {e.samples(), e.loss(), e.accuracy()};
                 } finally {
                     Networks.release(m, net);
                 }
@@ -374,11 +375,11 @@ public final class SparkTrainer {
             double loss = 0;
             double correct = 0;
             int samples = 0;
-            for (Evaluation e : parts) {
-                if (e.samples() > 0) {
-                    loss += e.loss() * e.samples();
-                    correct += Math.rint(e.accuracy() * e.samples());
-                    samples += e.samples();
+            for (double[] e : parts) {
+                if (e[0] > 0) {
+                    loss += e[1] * e[0];
+                    correct += Math.rint(e[2] * e[0]);
+                    samples += (int) e[0];
                 }
             }
             return new Evaluation(samples, loss / samples, correct / samples);
@@ -415,6 +416,22 @@ public final class SparkTrainer {
             }
         }
         return true;
+    }
+
+    /** An optimizer's state as it travels to the executors (the runtime's record is not serialisable). */
+    private static final class StateVectors implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final TreeMap<String, float[]> vectors;
+        final long steps;
+
+        StateVectors(OptimizerState state) {
+            this.vectors = new TreeMap<>(state.vectors());
+            this.steps = state.steps();
+        }
+
+        OptimizerState state() {
+            return new OptimizerState(vectors, steps);
+        }
     }
 
     /** Runs at the start of every training task on the executor; tests use it to inject failures. */

@@ -61,7 +61,7 @@ final class TrainingData {
         }, true).persist(StorageLevel.MEMORY_ONLY());
         try {
             blocks.count(); // decode now: a malformed row fails here, before any training step
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is checked, but thrown undeclared
             blocks.unpersist(false);
             throw SparkErrors.unwrap(e);
         }

@@ -15,8 +15,18 @@ final class Spark {
     private Spark() {
     }
 
-    /** A session on {@code master} with few shuffle partitions and no UI, for one test class. */
+    /**
+     * A session on {@code master} with few shuffle partitions and no UI. Classes on the same master share one (it is
+     * stopped when the JVM ends); one on another master is stopped first.
+     */
     static SparkSession session(String master) {
+        SparkSession current = SparkSession.getDefaultSession().getOrElse(() -> null);
+        if (current != null && !current.sparkContext().isStopped()) {
+            if (current.sparkContext().master().equals(master)) {
+                return current;
+            }
+            current.stop();
+        }
         return SparkSession.builder().master(master).appName("netc-spark-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
