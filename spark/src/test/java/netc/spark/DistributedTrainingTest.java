@@ -80,9 +80,9 @@ class DistributedTrainingTest {
         assertTrue(reports.get(1).testAccuracy() > 0.75, "accuracy " + reports.get(1).testAccuracy());
     }
 
-    /** Fails the third task's first attempt; Spark runs it again. */
+    /** Fails the second task's first attempt; Spark runs it again. */
     static void failOnce() {
-        if (TASKS.incrementAndGet() == 3 && TaskContext.get().attemptNumber() == 0) {
+        if (TASKS.incrementAndGet() == 2 && TaskContext.get().attemptNumber() == 0) {
             FAILED.set(true);
             throw new IllegalStateException("injected failure");
         }
