@@ -31,7 +31,7 @@ public final class Frames {
         });
     }
 
-    /** {@code data} as a DataFrame, rows in sample order (one partition per {@code rowsPerSlice}, in order). */
+    /** {@code data} as a DataFrame, rows in sample order. */
     public static Dataset<Row> of(SparkSession spark, netc.runtime.data.Dataset data) {
         int in = data.inputSize();
         int tv = data.targetValues();
@@ -45,20 +45,9 @@ public final class Frames {
         float[] x = data.x();
         float[] y = data.y();
         for (int i = 0; i < data.n(); i++) {
-            Float[] f = new Float[in];
-            for (int j = 0; j < in; j++) {
-                f[j] = x[i * in + j];
-            }
-            Object label;
-            if (data.hasClasses()) {
-                label = (int) y[i];
-            } else {
-                Float[] t = new Float[tv];
-                for (int j = 0; j < tv; j++) {
-                    t[j] = y[i * tv + j];
-                }
-                label = t;
-            }
+            // primitive arrays: Spark converts them to array<float> without a boxed Float per value
+            float[] f = java.util.Arrays.copyOfRange(x, i * in, (i + 1) * in);
+            Object label = data.hasClasses() ? (Object) (int) y[i] : java.util.Arrays.copyOfRange(y, i * tv, (i + 1) * tv);
             rows.add(RowFactory.create(f, label));
         }
         return spark.createDataFrame(rows, schema);

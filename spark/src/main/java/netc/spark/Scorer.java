@@ -125,9 +125,10 @@ public final class Scorer {
                     batch.add(r);
                 }
                 int count = batch.size();
-                float[] outputs = predictor.predict(x, count);
-                int[] predicted = classes ? predictor.predictClasses(x, count) : null;
-                float[] probs = classes && probabilities ? predictor.probabilities(x, count) : null;
+                float[] in = count == chunk ? x : java.util.Arrays.copyOf(x, count * inputSize);
+                float[] outputs = predictor.predict(in, count);
+                int[] predicted = classes ? predictor.predictClasses(in, count) : null;
+                float[] probs = classes && probabilities ? predictor.probabilities(in, count) : null;
                 int pc = probs == null ? 0 : probs.length / count;
                 List<Row> out = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
