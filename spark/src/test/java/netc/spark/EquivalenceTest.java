@@ -32,7 +32,7 @@ class EquivalenceTest {
 
     @Test
     void onePartitionSynchronousIsBitwiseTheSingleMachineTrainer() {
-        netc.runtime.data.Dataset train = Spark.fashion().train().slice(0, 700);
+        netc.runtime.data.Dataset train = Spark.fashion().train().slice(0, 400);
         ShippedModel shipped = Spark.mlp();
         Model model = shipped.model();
 
