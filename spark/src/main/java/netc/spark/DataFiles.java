@@ -21,10 +21,15 @@ final class DataFiles {
     private DataFiles() {
     }
 
-    static Dataset<Row> read(SparkSession spark, String path, Columns columns) {
-        if (!new java.io.File(path).exists() && !path.contains("://")) {
+    /** Fails for a local path that does not exist: checked before a session starts, which takes seconds. */
+    static void requireExists(String path) {
+        if (path != null && !path.contains("://") && !new java.io.File(path).exists()) {
             throw new InputException(path, "no such file or directory");
         }
+    }
+
+    static Dataset<Row> read(SparkSession spark, String path, Columns columns) {
+        requireExists(path);
         if (!Main.isCsv(path)) {
             return spark.read().parquet(path);
         }

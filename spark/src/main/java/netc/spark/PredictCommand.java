@@ -45,6 +45,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new netc.runtime.InputException(out, "already exists; give a new path");
         }
         Columns columns = new Columns(features, "label");
+        DataFiles.requireExists(data);
         try (Main.Session session = Main.session()) {
             Dataset<Row> rows = DataFiles.read(session.spark(), data, columns);
             Dataset<Row> scored = new Scorer(shipped, w, columns).score(rows).drop(features);

@@ -90,6 +90,8 @@ final class TrainCommand implements Callable<Integer> {
                         spec.commandLine().getOut().flush();
                     }
                 }).build();
+        DataFiles.requireExists(data);
+        DataFiles.requireExists(test);
         try (Main.Session session = Main.session()) {
             Dataset<Row> train = DataFiles.read(session.spark(), data, columns);
             if (partitions != null) {
