@@ -59,9 +59,12 @@ class DistributedTrainingTest {
                 .train(single, data.train(), data.test());
 
         float[] params = model.initialWeights(0);
+        // rows in sample order, split in two: the same mini-batches as above, each gradient summed over 2 partitions
+        Dataset<Row> train = Frames.of(spark, data.train());
+        assertEquals(2, train.rdd().getNumPartitions());
         List<EpochReport> two = SparkTrainer.builder(shipped).optimizer(new OptimizerChoice("momentum", 0.05))
                 .epochs(1).batchSize(128).seed(0).build()
-                .train(params, Frames.of(spark, data.train()).repartition(2), Frames.of(spark, data.test()));
+                .train(params, train, Frames.of(spark, data.test()));
         double a1 = one.get(0).testAccuracy();
         double a2 = two.get(0).testAccuracy();
         assertTrue(a1 > 0.7, "single-machine accuracy " + a1);
