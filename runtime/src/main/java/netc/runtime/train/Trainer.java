@@ -226,7 +226,7 @@ public final class Trainer {
         Batch last = lastCount == size ? full : new Batch(lastCount, train);
         requireBatchStatistics(spec, train, size, lastCount);
         float[] grad = new float[params.length];
-        int decayEnd = trainedEnd(spec);
+        StepUpdate update = new StepUpdate(spec, optimizer, schedule, warmupSteps, clipNorm, weightDecay);
         int[] order = new int[n];
         Evaluator evaluator = test == null && validation == null ? null : new Evaluator(network, size);
         EarlyStopping watch = validation == null ? null : new EarlyStopping(patience, params.length);
@@ -238,7 +238,7 @@ public final class Trainer {
         epochs:
         for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
-            shuffle(order, shuffleRandom(seed, epoch));
+            epochOrder(seed, epoch, order);
             double lossSum = 0;
             for (int k = 0; k < batches; k++) {
                 Batch batch = k == batches - 1 ? last : full;
@@ -255,16 +255,7 @@ public final class Trainer {
                     throw diverged(spec, "the gradient became NaN or infinite", epoch, k + 1,
                             "loss " + format(loss), loss, batch);
                 }
-                double factor = Warmup.factor(schedule, warmupSteps, (long) (epoch - 1) * batches + k,
-                        (long) epochs * batches);
-                optimizer.setRateFactor(factor);
-                if (clipNorm > 0) {
-                    GradientClipping.clip(grad, clipNorm);
-                }
-                if (weightDecay > 0) {
-                    WeightDecay.apply(optimizer, params, grad, weightDecay, factor, decayEnd);
-                }
-                optimizer.step(params, grad);
+                update.apply(params, grad, (long) (epoch - 1) * batches + k, (long) epochs * batches);
                 lossSum += loss * batch.count;
                 lastFinite = loss;
                 listener.batchDone(epoch, k + 1, batches, loss);
@@ -305,16 +296,6 @@ public final class Trainer {
         }
         int lastDone = reports.isEmpty() ? first - 1 : reports.get(reports.size() - 1).epoch();
         return new TrainingRun(reports, watch == null ? 0 : watch.bestEpoch(), lastDone < epochs, finalTest);
-    }
-
-    /** Where the trained parameters end: the state after them (running statistics) is not decayed. */
-    private static int trainedEnd(ModelSpec spec) {
-        for (netc.runtime.ParamSpec p : spec.params()) {
-            if (p.isState()) {
-                return p.offset();
-            }
-        }
-        return spec.paramCount();
     }
 
     /** The settings a checkpoint records and a resumed run must repeat (see {@link Checkpoint#settings()}). */
@@ -387,6 +368,20 @@ public final class Trainer {
             a0 += values[i] * 0f;
         }
         return (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) == 0;
+    }
+
+    /**
+     * The order in which {@link #train} visits the training samples in epoch {@code epoch} of a run seeded with
+     * {@code seed}: a permutation of {@code 0 .. order.length - 1}, a function of (seed, epoch, length) only. Mini-batch
+     * {@code k} of the epoch is {@code order[k * batchSize ..]}, the last one possibly shorter. A trainer that
+     * distributes the samples (e.g. over the partitions of a cluster) uses it to form the same mini-batches.
+     *
+     * @param seed  the run's seed ({@link Builder#seed})
+     * @param epoch the 1-based epoch
+     * @param order receives the permutation; its length is the number of training samples
+     */
+    public static void epochOrder(long seed, int epoch, int[] order) {
+        shuffle(order, shuffleRandom(seed, epoch));
     }
 
     /** The shuffle stream of an epoch: a function of (seed, epoch) only, so a resumed run shuffles the same way. */

@@ -1,0 +1,81 @@
+package netc.runtime.train;
+
+import netc.runtime.ModelSpec;
+import netc.runtime.ParamSpec;
+
+/**
+ * The parameter update of one training step, exactly as {@link Trainer} applies it after computing the gradient of a
+ * mini-batch: the learning-rate factor of the step (warm-up, then the schedule, see {@link Warmup}), gradient clipping
+ * ({@link GradientClipping}), weight decay, and the optimizer's step. A trainer that computes its gradients elsewhere
+ * (e.g. summed over the machines of a cluster) uses it so that its steps are the single-machine trainer's, bit for bit.
+ *
+ * <p>It holds the optimizer, and with it the optimizer's state: one instance serves one parameter vector for a whole
+ * run and is not thread-safe.
+ */
+public final class StepUpdate {
+
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final int warmupSteps;
+    private final double clipNorm;
+    private final double weightDecay;
+    private final int decayEnd;
+
+    /**
+     * @param spec        the network's spec: weight decay leaves its state (running statistics) alone
+     * @param optimizer   the optimizer, which keeps its state in this update
+     * @param schedule    how the learning rate changes over the run
+     * @param warmupSteps steps of linear warm-up before the schedule, {@code >= 0}
+     * @param clipNorm    the global L2 norm the gradient is clipped to, 0 for none
+     * @param weightDecay weight decay, 0 for none (decoupled for {@link Adam}, L2 otherwise)
+     */
+    public StepUpdate(ModelSpec spec, Optimizer optimizer, LearningRateSchedule schedule, int warmupSteps,
+                      double clipNorm, double weightDecay) {
+        if (optimizer == null || schedule == null) {
+            throw new IllegalArgumentException("optimizer and schedule must not be null");
+        }
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.warmupSteps = warmupSteps;
+        this.clipNorm = clipNorm;
+        this.weightDecay = weightDecay;
+        this.decayEnd = trainedEnd(spec);
+    }
+
+    /** The optimizer this update steps. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Applies step {@code step} of a run of {@code steps} steps to {@code params} in place.
+     *
+     * @param params the parameters
+     * @param grad   the gradient of the mean mini-batch loss; clipping and L2 decay change it in place
+     * @param step   0-based index of the step in the run
+     * @param steps  number of steps in the run
+     * @return the learning-rate factor the step used (schedule and warm-up)
+     */
+    public double apply(float[] params, float[] grad, long step, long steps) {
+        double factor = Warmup.factor(schedule, warmupSteps, step, steps);
+        optimizer.setRateFactor(factor);
+        if (clipNorm > 0) {
+            GradientClipping.clip(grad, clipNorm);
+        }
+        if (weightDecay > 0) {
+            WeightDecay.apply(optimizer, params, grad, weightDecay, factor, decayEnd);
+        }
+        optimizer.step(params, grad);
+        return factor;
+    }
+
+    /** Where the trained parameters end: the state after them (running statistics) is not decayed. */
+    static int trainedEnd(ModelSpec spec) {
+        for (ParamSpec p : spec.params()) {
+            if (p.isState()) {
+                return p.offset();
+            }
+        }
+        return spec.paramCount();
+    }
+}

@@ -1,0 +1,53 @@
+package netc.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+import netc.runtime.InputException;
+
+/**
+ * Reads the command line's {@code --data}: Parquet (a file or a directory, the features column as an array or vector),
+ * or CSV with a header row, whose label column is the target and every other column one feature, in order.
+ */
+final class DataFiles {
+
+    private DataFiles() {
+    }
+
+    /** Fails for a local path that does not exist: checked before a session starts, which takes seconds. */
+    static void requireExists(String path) {
+        if (path != null && !path.contains("://") && !new java.io.File(path).exists()) {
+            throw new InputException(path, "no such file or directory");
+        }
+    }
+
+    static Dataset<Row> read(SparkSession spark, String path, Columns columns) {
+        requireExists(path);
+        if (!Main.isCsv(path)) {
+            return spark.read().parquet(path);
+        }
+        Dataset<Row> csv = spark.read().option("header", "true").option("inferSchema", "true").csv(path);
+        List<Column> features = new ArrayList<>();
+        for (String name : csv.columns()) {
+            if (!name.equals(columns.target())) {
+                features.add(functions.col("`" + name.replace("`", "``") + "`"));
+            }
+        }
+        if (features.isEmpty()) {
+            throw new InputException(path, "the CSV file has no feature columns besides '" + columns.target() + "'");
+        }
+        Column array = functions.array(features.toArray(new Column[0]))
+                .cast(DataTypes.createArrayType(DataTypes.FloatType));
+        if (java.util.Arrays.asList(csv.columns()).contains(columns.target())) {
+            return csv.select(array.as(columns.features()), functions.col(columns.target()));
+        }
+        return csv.select(array.as(columns.features()));
+    }
+}

@@ -1,0 +1,108 @@
+package netc.spark;
+
+import java.io.Serializable;
+
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+
+import netc.runtime.InputException;
+import netc.runtime.ModelSpec;
+import netc.runtime.TargetKind;
+
+/**
+ * Turns rows into the floats a network takes, and says exactly which row and column is wrong when one is: a
+ * malformed row (null, wrong length, a label that is not a class, a NaN) is a mistake in the data, reported as one
+ * {@link InputException} naming the 1-based row, the column, what was expected and what was found.
+ */
+final class RowDecoder implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String dataName;
+    private final Columns columns;
+    private final int inputSize;
+    private final boolean classes;
+    private final int targetSize;
+
+    RowDecoder(String dataName, Columns columns, ModelSpec spec) {
+        this.dataName = dataName;
+        this.columns = columns;
+        this.inputSize = spec.inputSize();
+        this.classes = spec.targetKind() == TargetKind.CLASSES;
+        this.targetSize = spec.targetSize();
+    }
+
+    /** Values per sample of the target this decoder writes: 1 for a class label. */
+    int targetValues() {
+        return classes ? 1 : targetSize;
+    }
+
+    /** Number of classes of the target, 0 for real values. */
+    int classes() {
+        return classes ? targetSize : 0;
+    }
+
+    /** Writes the features of {@code row} (the {@code rowNumber}-th, 1-based) to {@code x[offset ..]}. */
+    void features(Row row, int featuresIndex, long rowNumber, float[] x, int offset) {
+        values(row, featuresIndex, columns.features(), inputSize, rowNumber, x, offset, "the model's input needs");
+    }
+
+    /** Writes the target of {@code row} to {@code y[offset ..]}. */
+    void target(Row row, int targetIndex, long rowNumber, float[] y, int offset) {
+        if (!classes) {
+            values(row, targetIndex, columns.target(), targetSize, rowNumber, y, offset, "the model's target needs");
+            return;
+        }
+        if (row.isNullAt(targetIndex)) {
+            throw bad(rowNumber, columns.target(), "expected a class label in [0, " + targetSize + "), found null");
+        }
+        double label = ((Number) row.get(targetIndex)).doubleValue();
+        if (!(label >= 0 && label < targetSize && label == Math.rint(label))) {
+            throw bad(rowNumber, columns.target(), "expected a class label in [0, " + targetSize + "), found "
+                    + (label == Math.rint(label) ? Long.toString((long) label) : Double.toString(label)));
+        }
+        y[offset] = (float) label;
+    }
+
+    private void values(Row row, int index, String column, int size, long rowNumber, float[] out, int offset,
+                        String needs) {
+        if (row.isNullAt(index)) {
+            throw bad(rowNumber, column, "expected " + size + " values, found null");
+        }
+        Object v = row.get(index);
+        int found;
+        if (v instanceof Vector vector) {
+            found = vector.size();
+            if (found == size) {
+                for (int i = 0; i < size; i++) {
+                    out[offset + i] = (float) vector.apply(i);
+                }
+            }
+        } else if (v instanceof scala.collection.Seq<?> seq) {
+            found = seq.length();
+            if (found == size) {
+                scala.collection.Iterator<?> it = seq.iterator();
+                for (int i = 0; i < size; i++) {
+                    Object e = it.next();
+                    if (e == null) {
+                        throw bad(rowNumber, column, "value " + i + " is null");
+                    }
+                    out[offset + i] = ((Number) e).floatValue();
+                }
+            }
+        } else {
+            throw bad(rowNumber, column, "expected an array or vector, found " + v.getClass().getSimpleName());
+        }
+        if (found != size) {
+            throw bad(rowNumber, column, "has " + found + " values, " + needs + " " + size);
+        }
+        for (int i = 0; i < size; i++) {
+            if (!Float.isFinite(out[offset + i])) {
+                throw bad(rowNumber, column, "value " + i + " is " + out[offset + i] + ", expected a finite number");
+            }
+        }
+    }
+
+    private InputException bad(long rowNumber, String column, String what) {
+        return new InputException(dataName, "row " + rowNumber + ", column '" + column + "': " + what);
+    }
+}

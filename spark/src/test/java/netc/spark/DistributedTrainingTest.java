@@ -1,0 +1,175 @@
+package netc.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.spark.TaskContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import netc.api.Model;
+import netc.runtime.InputException;
+import netc.runtime.data.DataSplit;
+import netc.runtime.train.EpochReport;
+import netc.runtime.train.LearningRateSchedule;
+import netc.runtime.train.Momentum;
+import netc.runtime.train.Trainer;
+
+/** Two partitions on {@code local[2,2]} (two cores, a failed task is tried again once). */
+class DistributedTrainingTest {
+    static final String MASTER = "local[2,2]";
+    private static SparkSession spark;
+
+    /** Set by the injected failure, so a test can tell that it happened. */
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+    /** Tasks seen by the hook since the test reset it. */
+    static final AtomicInteger TASKS = new AtomicInteger();
+
+    @BeforeAll
+    static void start() {
+        spark = Spark.session(MASTER);
+    }
+
+    @Test
+    void twoPartitionsReachTheSingleMachineAccuracyWithinHalfAPoint() {
+        DataSplit data = Spark.fashion();
+        ShippedModel shipped = Spark.mlp();
+        Model model = shipped.model();
+        float[] single = model.initialWeights(0);
+        List<EpochReport> one = Trainer.builder(model.newNetwork()).optimizer(new Momentum(0.05)).epochs(1)
+                .batchSize(128).seed(0).threads(1).schedule(LearningRateSchedule.COSINE).build()
+                .train(single, data.train(), data.test());
+
+        float[] params = model.initialWeights(0);
+        // rows in sample order, split in two: the same mini-batches as above, each gradient summed over 2 partitions
+        Dataset<Row> train = Frames.of(spark, data.train());
+        assertEquals(2, train.rdd().getNumPartitions());
+        List<EpochReport> two = SparkTrainer.builder(shipped).optimizer(new OptimizerChoice("momentum", 0.05))
+                .epochs(1).batchSize(128).seed(0).build()
+                .train(params, train, Frames.of(spark, data.test()));
+        double a1 = one.get(0).testAccuracy();
+        double a2 = two.get(0).testAccuracy();
+        assertTrue(a1 > 0.7, "single-machine accuracy " + a1);
+        assertTrue(Math.abs(a1 - a2) <= 0.005, "single machine " + a1 + ", two partitions " + a2);
+    }
+
+    @Test
+    void localSgdLearnsToo() {
+        DataSplit data = Spark.fashion();
+        ShippedModel shipped = Spark.mlp();
+        float[] params = shipped.model().initialWeights(0);
+        List<EpochReport> reports = SparkTrainer.builder(shipped).optimizer(new OptimizerChoice("momentum", 0.05))
+                .epochs(2).batchSize(64).localSteps(10).build()
+                .train(params, Frames.of(spark, data.train()).repartition(2), Frames.of(spark, data.test()));
+        assertEquals(2, reports.size());
+        assertTrue(reports.get(1).testAccuracy() > 0.75, "accuracy " + reports.get(1).testAccuracy());
+    }
+
+    /** Fails the second task's first attempt; Spark runs it again. */
+    static void failOnce() {
+        if (TASKS.incrementAndGet() == 2 && TaskContext.get().attemptNumber() == 0) {
+            FAILED.set(true);
+            throw new IllegalStateException("injected failure");
+        }
+    }
+
+    @Test
+    void aTaskThatFailsOnceIsRetriedAndTheResultIsUnchanged() {
+        for (int localSteps : new int[] {0, 2}) {
+            netc.runtime.data.Dataset train = Spark.fashion().train().slice(0, 200);
+            ShippedModel shipped = Spark.mlp();
+            Dataset<Row> frame = Frames.of(spark, train).repartition(2);
+            SparkTrainer.Builder b = SparkTrainer.builder(shipped).epochs(1).batchSize(50).localSteps(localSteps == 0 ? 0 : 2);
+            float[] clean = shipped.model().initialWeights(1);
+            b.build().train(clean, frame, null);
+
+            FAILED.set(false);
+            TASKS.set(0);
+            float[] retried = shipped.model().initialWeights(1);
+            b.taskHook(DistributedTrainingTest::failOnce).build().train(retried, frame, null);
+            assertTrue(FAILED.get(), "the failure was injected (local steps " + localSteps + ")");
+            assertArrayEquals(clean, retried, "local steps " + localSteps);
+        }
+    }
+
+    private static StructType plainSchema() {
+        return new StructType(new StructField[] {
+            new StructField("features", DataTypes.createArrayType(DataTypes.FloatType), true, Metadata.empty()),
+            new StructField("label", DataTypes.DoubleType, true, Metadata.empty())
+        });
+    }
+
+    private static Row row(int size, Double label) {
+        Float[] f = new Float[size];
+        Arrays.fill(f, 0.5f);
+        return RowFactory.create(f, label);
+    }
+
+    private static String trainOn(List<Row> rows) {
+        Dataset<Row> frame = spark.createDataFrame(rows, plainSchema()); // local rows: 2 partitions, in order
+        InputException e = assertThrows(InputException.class, () -> SparkTrainer.builder(Spark.mlp()).epochs(1)
+                .build().train(Spark.mlp().model().initialWeights(0), frame, null));
+        return e.getMessage();
+    }
+
+    @Test
+    void aMalformedRowIsNamedWithItsColumn() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rows.add(row(784, (double) (i % 10)));
+        }
+        rows.set(3, row(783, 1.0));
+        assertEquals("training data: error: row 4, column 'features': has 783 values, the model's input needs 784",
+                trainOn(rows));
+        rows.set(3, row(784, Double.NaN));
+        assertEquals("training data: error: row 4, column 'label': expected a class label in [0, 10), found NaN",
+                trainOn(rows));
+        rows.set(3, row(784, null));
+        assertEquals("training data: error: row 4, column 'label': expected a class label in [0, 10), found null",
+                trainOn(rows));
+        rows.set(3, RowFactory.create(null, 2.0));
+        assertEquals("training data: error: row 4, column 'features': expected 784 values, found null",
+                trainOn(rows));
+    }
+
+    @Test
+    void anInputSizeMismatchFailsBeforeAnyJob() {
+        Dataset<Row> frame = Frames.of(spark, Spark.fashion().test().slice(0, 20));
+        AtomicInteger jobs = new AtomicInteger();
+        SparkListener counter = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        spark.sparkContext().addSparkListener(counter);
+        try {
+            ShippedModel tiny = Spark.tiny();
+            InputException e = assertThrows(InputException.class, () -> SparkTrainer.builder(tiny).build()
+                    .train(tiny.model().initialWeights(0), frame, null));
+            assertEquals("training data: error: column 'features' holds 784 values per row, the model's input x has 4",
+                    e.getMessage());
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
+        assertEquals(0, jobs.get(), "jobs started");
+    }
+}

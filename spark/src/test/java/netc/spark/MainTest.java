@@ -1,0 +1,132 @@
+package netc.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit main class, run in process on the tests' {@code local[2,2]} session. */
+class MainTest {
+    private static SparkSession spark;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws IOException {
+        spark = Spark.session(DistributedTrainingTest.MASTER);
+        Files.writeString(dir.resolve("mlp.net"), """
+                network mnist_mlp
+                input  x[784]
+                target y : class[10]
+                param W1[64, 784] init he
+                param b1[64]
+                param W2[10, 64] init xavier
+                param b2[10]
+                p = softmax(W2 relu(W1 x + b1) + b2)
+                loss = cross_entropy(p, y)
+                """);
+        Files.writeString(dir.resolve("tiny.net"), """
+                network tiny
+                input  x[4]
+                target y : class[3]
+                param W[3, 4] init xavier
+                param b[3]
+                p = softmax(W x + b)
+                loss = cross_entropy(p, y)
+                """);
+        Files.writeString(dir.resolve("broken.net"), """
+                network broken
+                input  x[4]
+                target y : class[3]
+                param W[3, 4] init xavier
+                p = softmax(V x)
+                loss = cross_entropy(p, y)
+                """);
+        Result r = run("parquet", "--embedded", "--out", dir.resolve("fm").toString());
+        assertEquals(0, r.code, r.err);
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String p(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    @Test
+    void parquetThenTrainThenPredict() {
+        assertEquals(6000, spark.read().parquet(p("fm/train.parquet")).count());
+        Result train = run("train", p("mlp.net"), "--data", p("fm/train.parquet"), "--test", p("fm/test.parquet"),
+                "--epochs", "1", "--batch-size", "32", "--local-steps", "20", "--save", p("w.safetensors"));
+        assertEquals(0, train.code, train.err);
+        assertTrue(train.out.startsWith("epoch 1: train loss "), train.out);
+        assertTrue(train.out.contains("test accuracy 0.") && train.out.contains("saved 1 epochs' weights to "),
+                train.out);
+        Result predict = run("predict", p("mlp.net"), "--weights", p("w.safetensors"), "--data",
+                p("fm/test.parquet"), "--out", p("predictions.parquet"));
+        assertEquals(0, predict.code, predict.err);
+        assertEquals("wrote 1000 predictions of " + p("fm/test.parquet") + " to " + p("predictions.parquet") + "\n",
+                predict.out);
+        Row first = spark.read().parquet(p("predictions.parquet")).first();
+        assertEquals(3, first.size(), first.schema().simpleString()); // label, prediction, probability
+    }
+
+    @Test
+    void aModelOfAnotherInputSizeIsOneMessageAndExit1() {
+        Result r = run("train", p("tiny.net"), "--data", p("fm/train.parquet"));
+        assertEquals(1, r.code, r.err);
+        assertEquals("training data: error: column 'features' holds 784 values per row, the model's input x has 4\n",
+                r.err);
+    }
+
+    @Test
+    void aMistakeInTheModelNamesItsPlace() {
+        Result r = run("train", p("broken.net"), "--data", p("fm/train.parquet"));
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.err.startsWith(p("broken.net") + ":5:"), r.err);
+        assertTrue(!r.err.contains("\tat "), r.err);
+    }
+
+    @Test
+    void missingFilesAndBadSettingsAreUserErrors() {
+        Result noModel = run("train", p("none.net"), "--data", p("fm/train.parquet"));
+        assertEquals(1, noModel.code);
+        assertEquals(p("none.net") + ": error: no such file\n", noModel.err);
+        Result noData = run("train", p("mlp.net"), "--data", p("nothing.parquet"));
+        assertEquals(1, noData.code);
+        assertEquals(p("nothing.parquet") + ": error: no such file or directory\n", noData.err);
+        Result optimizer = run("train", p("mlp.net"), "--data", p("fm/train.parquet"), "--optimizer", "rmsprop");
+        assertEquals(1, optimizer.code);
+        assertEquals("training: error: optimizer must be sgd, momentum or adam, got 'rmsprop'\n", optimizer.err);
+        Result exists = run("parquet", "--embedded", "--out", p("fm"));
+        assertEquals(1, exists.code);
+        assertEquals(p("fm/train.parquet") + ": error: already exists; give a new directory\n", exists.err);
+    }
+
+    @Test
+    void aBadCommandLineIsExit2() {
+        Result r = run("train", p("mlp.net"), "--data", p("fm/train.parquet"), "--no-such-option");
+        assertEquals(2, r.code);
+        assertTrue(r.err.startsWith("netc-spark: error: Unknown option: '--no-such-option'"), r.err);
+    }
+}

@@ -1,0 +1,112 @@
+package netc.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import netc.api.Model;
+import netc.runtime.InputException;
+import netc.runtime.Predictor;
+
+/** Scoring on the executors gives what {@link Predictor} gives on one machine, as columns and from SQL. */
+class ScorerTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = Spark.session(DistributedTrainingTest.MASTER);
+    }
+
+    /** Weights that are not the initial ones, so that a wrong column or row order shows. */
+    private static float[] weights(Model model) {
+        float[] w = model.initialWeights(5);
+        for (int i = 0; i < w.length; i += 7) {
+            w[i] *= 1.5f;
+        }
+        return w;
+    }
+
+    private static float[] floats(Row row, String column) {
+        List<Object> values = row.getList(row.fieldIndex(column));
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = ((Number) values.get(i)).floatValue();
+        }
+        return f;
+    }
+
+    @Test
+    void scoredColumnsAreThePredictorsOutputs() {
+        // 2,500 rows in 2 partitions: each partition runs a full batch of 1,024 and a shorter one
+        netc.runtime.data.Dataset data = Spark.fashion().train().slice(0, 2500);
+        ShippedModel shipped = Spark.mlp();
+        float[] w = weights(shipped.model());
+        Predictor predictor = Predictor.of(shipped.newNetwork(), w);
+        int[] classes = predictor.predictClasses(data.x(), data.n());
+        float[] probabilities = predictor.probabilities(data.x(), data.n());
+
+        Dataset<Row> frame = Frames.of(spark, data).repartition(2).withColumn("id",
+                org.apache.spark.sql.functions.monotonically_increasing_id());
+        List<Row> scored = new Scorer(shipped, w, Columns.DEFAULT).score(frame).collectAsList();
+        assertEquals(data.n(), scored.size());
+        for (Row row : scored) {
+            float[] x = floats(row, "features");
+            int i = indexOf(data, x, row.getInt(row.fieldIndex("label")));
+            assertEquals(classes[i], row.getInt(row.fieldIndex("prediction")), "row " + i);
+            float[] expected = java.util.Arrays.copyOfRange(probabilities, i * 10, i * 10 + 10);
+            assertArrayEquals(expected, floats(row, "probability"), "row " + i);
+        }
+    }
+
+    /** The sample of {@code data} with these pixels (repartitioning shuffles the rows). */
+    private static int indexOf(netc.runtime.data.Dataset data, float[] x, int label) {
+        int in = data.inputSize();
+        outer:
+        for (int i = 0; i < data.n(); i++) {
+            if ((int) data.y()[i] != label) {
+                continue;
+            }
+            for (int j = 0; j < in; j++) {
+                if (data.x()[i * in + j] != x[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("row not in the data");
+    }
+
+    @Test
+    void theUdfPredictsFromSql() {
+        netc.runtime.data.Dataset data = Spark.fashion().test().slice(0, 300);
+        ShippedModel shipped = Spark.mlp();
+        float[] w = weights(shipped.model());
+        int[] expected = Predictor.of(shipped.newNetwork(), w).predictClasses(data.x(), data.n());
+        Frames.of(spark, data).coalesce(1).createOrReplaceTempView("images");
+        new Scorer(shipped, w, Columns.DEFAULT).registerUdf(spark, "netc_predict");
+        List<Row> rows = spark.sql("SELECT netc_predict(features) AS p FROM images").collectAsList();
+        int[] actual = new int[rows.size()];
+        for (int i = 0; i < actual.length; i++) {
+            actual[i] = rows.get(i).getInt(0);
+        }
+        assertArrayEquals(expected, actual);
+    }
+
+    @Test
+    void aFeaturesColumnOfAnotherSizeIsRefusedBeforeScoring() {
+        ShippedModel tiny = Spark.tiny();
+        Dataset<Row> frame = Frames.of(spark, Spark.fashion().test().slice(0, 10));
+        InputException e = assertThrows(InputException.class,
+                () -> new Scorer(tiny, tiny.model().initialWeights(0), Columns.DEFAULT).score(frame));
+        assertEquals("data: error: column 'features' holds 784 values per row, the model's input x has 4",
+                e.getMessage());
+    }
+}
