@@ -21,10 +21,12 @@ public final class TinyNetRule {
     /** The most parameters (weights and biases) of a network spelt out element by element. */
     public static final int MAX_PARAMS = 256;
     /**
-     * The most bytecode the estimate allows for the largest unrolled method ({@code lossAndGradient}): the JIT does
-     * not compile methods past 8,000 bytes, and the estimate is an upper bound only up to a margin.
+     * The most bytecode the estimate allows for the largest unrolled method ({@code lossAndGradient}). The JIT does
+     * not compile methods past 8,000 bytes; the estimate runs 1.4 to 1.5 times over what javac and Janino really
+     * emit for methods of this size (measured on dense nets of 47 to 303 parameters: estimate 8,898, javac 6,181,
+     * Janino 6,198 bytes), so a method at this limit is about 5,500 bytes.
      */
-    public static final int MAX_METHOD_BYTES = 6_000;
+    public static final int MAX_METHOD_BYTES = 8_000;
 
     private static final Set<Op> SUPPORTED = EnumSet.of(Op.INPUT, Op.LABELS, Op.TARGET, Op.PARAM, Op.CONST,
             Op.MAT_VEC, Op.MAT_T_VEC, Op.OUTER_SUM, Op.SUM_BATCH,

@@ -229,6 +229,33 @@ class UnrolledNetworkTest {
         assertTrue(SourceStats.largestMethod(javac) < 8000, "javac: " + SourceStats.largestMethod(javac));
     }
 
+    /**
+     * Dense nets growing past the size rule: every one the rule unrolls still has methods under the JIT's 8,000-byte
+     * limit, with javac and Janino; the sweep crosses the rule (both forms occur).
+     */
+    @Test
+    void theSizeRuleKeepsMethodsUnderTheJitLimit() {
+        boolean unrolled = false;
+        boolean tiled = false;
+        for (int h = 4; h <= 12; h++) {
+            String text = "network s\ninput x[8]\ntarget y : class[3]\nparam W1[" + h + ", 8]\nparam b1[" + h
+                    + "]\nparam W2[" + h + ", " + h + "]\nparam b2[" + h + "]\nparam W3[3, " + h + "]\nparam b3[3]\n"
+                    + "p = softmax(W3 tanh(W2 relu(W1 x + b1) + b2) + b3)\nloss = cross_entropy(p, y)\n";
+            Compilation c = NetCompiler.compile(new SourceFile("s.net", text),
+                    NetCompiler.Options.defaults().withVector(false));
+            if (!c.unrolled()) {
+                tiled = true;
+                continue;
+            }
+            unrolled = true;
+            int janino = SourceStats.largestMethod(c.loadClass());
+            int javac = SourceStats.largestMethod(JavacLoader.compile(c.emitOptions().qualifiedName(),
+                    c.javaSource()));
+            assertTrue(janino < 8000 && javac < 8000, "hidden width " + h + ": janino " + janino + ", javac " + javac);
+        }
+        assertTrue(unrolled && tiled, "the sweep crosses the rule");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("nets")
     void twoThreadsGiveTheSameBits(String net) {
