@@ -256,6 +256,35 @@ class UnrolledNetworkTest {
         assertTrue(unrolled && tiled, "the sweep crosses the rule");
     }
 
+    /**
+     * An unrolled class named after a type it uses (every type it imports, by {@code --class}) compiles with javac
+     * and Janino and computes the same bits: types are spelt in full where the class takes their simple name.
+     */
+    @Test
+    void aClassNamedAfterATypeItUsesComputesTheSame() {
+        String source = compile("RESIDUAL_SOFTMAX").javaSource();
+        List<String> names = source.lines().filter(l -> l.startsWith("import "))
+                .map(l -> l.substring(l.lastIndexOf('.') + 1, l.length() - 1)).toList();
+        assertTrue(names.containsAll(List.of("Activations", "Math", "StrictMath", "Arrays", "Network")), names::toString);
+        Network reference = compile("RESIDUAL_SOFTMAX").load();
+        Data d = Data.random(reference.spec(), 4, new SplittableRandom(11));
+        Results expected = Results.of(reference, d);
+        Map<String, String> sources = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            Compilation c = NetCompiler.compile(source("RESIDUAL_SOFTMAX"), NetCompiler.Options.defaults()
+                    .withPackage("gen.unrolled." + name.toLowerCase(java.util.Locale.ROOT) + "_").withClassName(name));
+            assertTrue(c.unrolled(), name);
+            sources.put(c.emitOptions().qualifiedName(), c.javaSource());
+        }
+        JavacLoader.Batch javac = JavacLoader.compileAll(sources);
+        sources.forEach((className, text) -> {
+            expected.assertSame(Results.of(Compilation.instantiate(JaninoLoader.compile(className, text).type()), d),
+                    "janino " + className);
+            expected.assertSame(Results.of(Compilation.instantiate(javac.load(className).type()), d),
+                    "javac " + className);
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("nets")
     void twoThreadsGiveTheSameBits(String net) {
