@@ -141,8 +141,6 @@ final class UnrolledProgram {
                     uses.merge(in.id(), 1, Integer::sum);
                     todo.push(in);
                 }
-            } else {
-                continue;
             }
         }
         for (Node n : graph.nodes()) {
