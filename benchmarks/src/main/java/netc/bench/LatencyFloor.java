@@ -43,10 +43,12 @@ public class LatencyFloor {
             import jdk.incubator.vector.FloatVector;
             import jdk.incubator.vector.VectorSpecies;
 
-            public final class Stream implements java.util.function.ToDoubleFunction<float[]> {
+            // raw ToDoubleFunction: Janino does not generate the bridge method a generic one needs
+            public final class Stream implements java.util.function.ToDoubleFunction {
                 static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-                public double applyAsDouble(float[] w) {
+                public double applyAsDouble(Object weights) {
+                    float[] w = (float[]) weights;
                     FloatVector s0 = FloatVector.zero(S);
                     FloatVector s1 = FloatVector.zero(S);
                     FloatVector s2 = FloatVector.zero(S);
