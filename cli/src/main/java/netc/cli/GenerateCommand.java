@@ -55,11 +55,14 @@ final class GenerateCommand implements Callable<Integer> {
         Path file = c.writeTo(out);
         long lines = c.javaSource().lines().count();
         var o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "wrote %s (%,d lines, %s kernels)%n", file, lines,
-                options.vector() ? "Vector API and scalar" : "scalar");
+        // an unrolled class (a tiny network) has no matrix kernels, so neither Vector API ones nor the module flag
+        boolean vector = options.vector() && !c.unrolled();
+        o.printf(Locale.ROOT, "wrote %s (%,d lines, %s)%n", file, lines,
+                c.unrolled() ? "unrolled, no matrix kernels" : vector ? "Vector API and scalar kernels"
+                        : "scalar kernels");
         o.printf(Locale.ROOT, "compile: javac %s-cp netc-runtime.jar %s%n",
-                options.vector() ? "--add-modules jdk.incubator.vector " : "", file);
-        if (options.vector()) {
+                vector ? "--add-modules jdk.incubator.vector " : "", file);
+        if (vector) {
             o.printf(Locale.ROOT, "run: the vector kernels with java --add-modules jdk.incubator.vector, the scalar ones "
                     + "without%n");
         }

@@ -23,6 +23,14 @@ import netc.runtime.io.AtomicFiles;
  */
 public record Compilation(CheckedModel model, Graph differentiated, EmitOptions emitOptions, String javaSource) {
 
+    /**
+     * Whether the class is the unrolled form of a tiny network (straight-line code, no matrix kernels, nothing for
+     * the Vector API to do), see {@code netc.compiler.internal.emit.TinyNetRule}.
+     */
+    public boolean unrolled() {
+        return netc.compiler.internal.emit.UnrolledEmitter.isUnrolled(javaSource);
+    }
+
     /** Compiles the source with Janino in this process and returns a fresh instance. */
     public Network load() {
         return instantiate(loadClass().type());

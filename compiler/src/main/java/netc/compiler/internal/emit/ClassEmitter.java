@@ -90,7 +90,19 @@ public final class ClassEmitter {
      * @param spec the model's description, emitted as the class's {@code SPEC} constant
      */
     public static String emit(Graph differentiated, ModelSpec spec, EmitOptions options) {
+        // a tiny dense network reads best, and runs fastest, spelt out element by element (TinyNetRule)
+        String unrolled = UnrolledEmitter.emitIfTiny(differentiated, spec, options);
+        return unrolled != null ? unrolled : emitTiled(differentiated, spec, options);
+    }
+
+    /** The class with tiled kernels, also for a network {@link UnrolledEmitter} would spell out: to compare both. */
+    public static String emitTiled(Graph differentiated, ModelSpec spec, EmitOptions options) {
         return new ClassEmitter(differentiated, spec, options).emitFile();
+    }
+
+    /** The {@code SPEC} constant and the size constants, as every generated class has them. */
+    static void addSpec(TypeSpec.Builder type, Graph differentiated, ModelSpec spec, EmitOptions options) {
+        new ClassEmitter(differentiated, spec, options).addSpec(type);
     }
 
     private String emitFile() {

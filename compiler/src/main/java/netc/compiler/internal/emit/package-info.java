@@ -14,6 +14,11 @@
  * {@link netc.compiler.internal.emit.JavaLiterals} (numbers and names spelled safely) and
  * {@link netc.compiler.internal.emit.ClassFileMethodSizes} (checks the 8,000-byte JIT limit).
  *
+ * <p>Tiny dense networks ({@link netc.compiler.internal.emit.TinyNetRule}) take another path:
+ * {@link netc.compiler.internal.emit.UnrolledEmitter} spells the whole class as straight-line per-sample code
+ * ({@code UnrolledProgram}), no kernels, no scratch buffers, no thread hand-off, bitwise what the SCALAR-style tiled
+ * class computes; {@code ClassEmitter.emit} picks it, {@code ClassEmitter.emitTiled} forces the tiles.
+ *
  * <p>Invariants: user names appear only as escaped string literals (Java names come from node ids); comments hold
  * only {@code [A-Za-z0-9._:-]}; the same graph and options give byte-identical source; a kernel method shared by
  * two programs computes the same thing from the same buffers.

@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import netc.compiler.internal.driver.Compilation;
 import netc.compiler.internal.driver.NetCompiler;
+import netc.compiler.internal.emit.ClassEmitter;
 import netc.compiler.internal.frontend.CheckedModel;
 import netc.compiler.internal.interp.GradientCheck;
 import netc.compiler.internal.interp.Interpreter;
 import netc.compiler.internal.ir.Graph;
 import netc.compiler.internal.ir.Node;
 import netc.compiler.internal.ir.Op;
+import netc.compiler.internal.load.JaninoLoader;
 import netc.compiler.internal.load.JavacLoader;
 import netc.compiler.internal.source.SourceFile;
 import netc.runtime.ModelSpec;
@@ -70,8 +72,13 @@ final class DifferentialCheck {
 
         Map<String, Network> variants = new LinkedHashMap<>();
         variants.put("janino vector 256-bit tiles", vector.load());
-        variants.put("janino scalar", NetCompiler.compile(model, NetCompiler.Options.defaults().withVector(false))
-                .load());
+        Compilation scalar = NetCompiler.compile(model, NetCompiler.Options.defaults().withVector(false));
+        variants.put("janino scalar", scalar.load());
+        if (scalar.unrolled()) {
+            // a tiny net compiles to the unrolled class by default: check the tiled class on it too, in both styles
+            variants.put("janino tiled vector", tiled(vector, spec));
+            variants.put("janino tiled scalar", tiled(scalar, spec));
+        }
         variants.put("janino vector 512-bit tiles", NetCompiler.compile(model,
                 NetCompiler.Options.defaults().withVector(true).withVectorBits(512)).load());
         if (javac) {
@@ -95,7 +102,21 @@ final class DifferentialCheck {
                 }
             }
         }
+        if (scalar.unrolled() && problems.isEmpty()) {
+            // the unrolled class computes bitwise what the SCALAR-style tiled class computes (UnrolledProgram)
+            String d = Run.of(variants.get("janino scalar"), Parallel.serial(), point, batch)
+                    .bitwiseDifference(Run.of(variants.get("janino tiled scalar"), Parallel.serial(), point, batch));
+            if (d != null) {
+                problems.add("unrolled and tiled scalar classes differ: " + d);
+            }
+        }
         return problems.isEmpty() ? null : String.join("\n", problems);
+    }
+
+    private static Network tiled(Compilation c, ModelSpec spec) {
+        String source = ClassEmitter.emitTiled(c.differentiated(), spec, c.emitOptions());
+        return Compilation.instantiate(JaninoLoader.compile(c.emitOptions().qualifiedName(), source,
+                Network.class.getClassLoader()).type());
     }
 
     /** The float32 values the comparison runs at. */

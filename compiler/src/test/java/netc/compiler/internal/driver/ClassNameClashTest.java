@@ -46,14 +46,17 @@ class ClassNameClashTest {
     private static final String BY_NETWORK = "gen.clash.network";
     private static final String BY_OPTION = "gen.clash.option";
 
-    /** Two layers, so that the source has matrix products with fused epilogues, softmax and the loss. */
+    /**
+     * Two layers, so that the source has matrix products with fused epilogues, softmax and the loss; 64 hidden units
+     * keep it past the tiny-net rule, so the class has tiles (UnrolledNetworkTest does the same for unrolled classes).
+     */
     private static final String NET = """
             network %s
             input x[3]
             target y : class[2]
-            param W1[4, 3]
-            param b1[4]
-            param W2[2, 4]
+            param W1[64, 3]
+            param b1[64]
+            param W2[2, 64]
             param b2[2]
             p = softmax(W2 relu(W1 x + b1) + b2)
             loss = cross_entropy(p, y)

@@ -1,22 +1,41 @@
 package netc.compiler.internal.driver;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import netc.compiler.internal.emit.ClassEmitter;
 import netc.compiler.internal.frontend.Golden;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The whole generated class of small samples, in both kernel styles, as reviewed golden files: any change to
- * scheduling, fusion or spelling shows up as a diff. Accept a change with {@code -Dnetc.updateGolden=true}.
+ * The whole generated class of small samples as reviewed golden files: any change to scheduling, fusion or spelling
+ * shows up as a diff. Tiny nets get the unrolled class ({@code *.unrolled.java.txt}, the same in both kernel styles);
+ * the tiled class of xor, in both styles, stays golden too, as the smallest complete example of the tiled kernels.
+ * Accept a change with {@code -Dnetc.updateGolden=true}.
  */
 class GeneratedSourceGoldenTest {
 
     @ParameterizedTest(name = "{0} vector={1}")
     @CsvSource({"xor.net, false", "xor.net, true"})
-    void generatedSourceMatchesTheGolden(String sample, boolean vector) {
+    void tiledSourceMatchesTheGolden(String sample, boolean vector) {
         Compilation c = NetCompiler.compile(NetCompiler.read(Golden.sampleNets().resolve(sample)),
                 NetCompiler.Options.defaults().withVector(vector));
+        String tiled = ClassEmitter.emitTiled(c.differentiated(), c.model().modelSpec(), c.emitOptions());
         String name = sample.replace(".net", "") + (vector ? ".vector" : ".scalar") + ".java.txt";
-        Golden.check(Golden.resources("golden/generated").resolve(name), c.javaSource());
+        Golden.check(Golden.resources("golden/generated").resolve(name), tiled);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"xor.net", "logistic_regression.net", "logistic_regression_softmax.net"})
+    void unrolledSourceMatchesTheGolden(String sample) {
+        Compilation vector = NetCompiler.compile(NetCompiler.read(Golden.sampleNets().resolve(sample)),
+                NetCompiler.Options.defaults().withVector(true));
+        Compilation scalar = NetCompiler.compile(NetCompiler.read(Golden.sampleNets().resolve(sample)),
+                NetCompiler.Options.defaults().withVector(false));
+        assertEquals(vector.javaSource(), scalar.javaSource(), "an unrolled class has no vector kernels");
+        String name = sample.replace(".net", "") + ".unrolled.java.txt";
+        Golden.check(Golden.resources("golden/generated").resolve(name), scalar.javaSource());
     }
 
     @org.junit.jupiter.api.Test
