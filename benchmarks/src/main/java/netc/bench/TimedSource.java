@@ -242,6 +242,8 @@ final class TimedSource {
         int classOpen = src.indexOf('{', src.indexOf("public final class " + name));
         src = src.substring(0, classOpen + 1) + extra + src.substring(classOpen + 1);
         src = src.replace("public final class " + name + " ", "public final class " + timed + " ");
+        // the class asks its own module whether the Vector API is there (vectorApiPresent)
+        src = src.replace(" " + name + ".class", " " + timed + ".class");
         return new TimedSource(name, timed, src, stages);
     }
 }
