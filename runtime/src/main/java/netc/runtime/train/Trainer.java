@@ -72,6 +72,7 @@ public final class Trainer {
     private final double weightDecay;
     private final double clipNorm;
     private final int warmupSteps;
+    private final double warmKernelsSeconds;
     private final double validationFraction;
     private final int patience;
     private final Keep keep;
@@ -93,6 +94,7 @@ public final class Trainer {
         this.weightDecay = b.weightDecay;
         this.clipNorm = b.clipNorm;
         this.warmupSteps = b.warmupSteps;
+        this.warmKernelsSeconds = b.warmKernelsSeconds;
         this.validationFraction = b.validationFraction;
         this.patience = b.patience;
         this.keep = b.keep;
@@ -236,6 +238,9 @@ public final class Trainer {
         double lastFinite = Double.NaN;
         boolean midEpoch = false;
         int first = resume == null ? 1 : resume.epoch() + 1;
+        if (warmKernelsSeconds > 0 && batches >= KernelWarmup.MIN_EPOCH_STEPS) {
+            KernelWarmup.run(network, train, size, params, pool, warmKernelsSeconds);
+        }
         epochs:
         for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
@@ -425,6 +430,7 @@ public final class Trainer {
         private double weightDecay;
         private double clipNorm;
         private int warmupSteps;
+        private double warmKernelsSeconds;
         private double validationFraction;
         private int patience;
         private Keep keep = Keep.BEST;
@@ -535,6 +541,20 @@ public final class Trainer {
         }
 
         /**
+         * Before the first epoch, runs training steps on a small batch and a copy of the parameters until the JIT has
+         * compiled the kernels (its compilers idle for a moment), for at most {@code seconds}; 0 (the default) runs
+         * none. The epochs then run at full speed from the first, and the trained weights are bitwise those of a run
+         * without it: the optimizer, the parameters and the shuffles are not touched. Skipped when an epoch has fewer
+         * than 200 steps: such a run compiles its kernels early in its first epoch
+         * anyway, and would wait for the JIT longer than it saves. {@code netc train} uses
+         * {@link TrainingDefaults#WARM_KERNELS_SECONDS}.
+         */
+        public Builder warmKernels(double seconds) {
+            this.warmKernelsSeconds = seconds;
+            return this;
+        }
+
+        /**
          * Holds out this share of the training set as a validation set, {@code 0 < fraction < 1}, evaluated after
          * every epoch in place of the test set; 0 (the default) holds out nothing. See {@link Trainer#fit}.
          */
@@ -595,6 +615,10 @@ public final class Trainer {
             }
             if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
                 throw new InputException(SETTINGS, "clip norm must be finite and > 0 (0 for none), got " + clipNorm);
+            }
+            if (!(warmKernelsSeconds >= 0) || Double.isInfinite(warmKernelsSeconds)) {
+                throw new InputException(SETTINGS, "kernel warm-up must be finite and >= 0 seconds, got "
+                        + warmKernelsSeconds);
             }
             if (warmupSteps < 0) {
                 throw new InputException(SETTINGS, "warm-up steps must be >= 0, got " + warmupSteps);
