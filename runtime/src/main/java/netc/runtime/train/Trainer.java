@@ -541,7 +541,7 @@ public final class Trainer {
         }
 
         /**
-         * Before the first epoch, runs training steps on a small batch and a copy of the parameters until the JIT has
+         * Before the first epoch, runs training steps on one batch and a copy of the parameters until the JIT has
          * compiled the kernels (its compilers idle for a moment), for at most {@code seconds}; 0 (the default) runs
          * none. The epochs then run at full speed from the first, and the trained weights are bitwise those of a run
          * without it: the optimizer, the parameters and the shuffles are not touched. Skipped when an epoch has fewer

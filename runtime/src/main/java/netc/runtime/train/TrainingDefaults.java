@@ -39,7 +39,7 @@ public final class TrainingDefaults {
      * The most seconds {@code netc train} spends warming the kernels before epoch 1
      * ({@link Trainer.Builder#warmKernels}); the JIT of the MNIST MLP goes quiet well before.
      */
-    public static final double WARM_KERNELS_SECONDS = 5;
+    public static final double WARM_KERNELS_SECONDS = 30;
 
     private TrainingDefaults() {
     }
