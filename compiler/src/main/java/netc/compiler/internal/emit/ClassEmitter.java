@@ -547,8 +547,6 @@ public final class ClassEmitter {
                             spec.splitColumns() ? panels(spec) : rows(k), spec.rowTile());
                 } else if (splitsOverThreads(k)) {
                     call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
-                } else if (splitsByFeature(k)) {
-                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(), rows(k), FEATURES_PER_PART);
                 } else {
                     call = CodeBlock.of("runStage($L, 0, $L)", s.id(), rows(k));
                 }
@@ -614,20 +612,6 @@ public final class ClassEmitter {
             return String.valueOf(r.shape().size());
         }
         return GemmCall.rows(r);
-    }
-
-    /** Sums over the batch are split into parts of this many features (a cache line of sums) or more. */
-    static final int FEATURES_PER_PART = 16;
-
-    /**
-     * A sum over the batch (a bias gradient) of many features: each feature's sum runs over the samples in the same
-     * order whoever runs it, so its features are split over the threads. It ran on the caller alone while the other
-     * core waited (26-33 us per MLP step for 512 features, benchmarks/results/2026-12-02-training-step.md). Fewer
-     * than {@code 4 * FEATURES_PER_PART} features stay on the caller: a hand-off would cost more than the sum.
-     */
-    private static boolean splitsByFeature(Kernel k) {
-        Node r = k.result();
-        return r.op() == Op.SUM_BATCH && r.input(0).batched() && r.shape().size() >= 4 * FEATURES_PER_PART;
     }
 
     /** Image kernels are large and memory-bound: split them over the threads like the matrix products. */
