@@ -31,7 +31,8 @@ import netc.runtime.train.Sgd;
  * <p>Three measurements per thread count, each the median (with min and max) over {@code --repeats} repeats of about
  * {@code --seconds} each, after a 2 s warm-up:
  * <ol>
- *   <li><b>step</b>: the original generated class; copy, {@code lossAndGradient} and {@code Sgd.step} each timed
+ *   <li><b>step</b>: the original generated class; copy, {@code lossAndGradient} and the update (the Trainer's
+ *       finite check and {@code Momentum.step}, on the pool, and on more threads also serially) each timed
  *       with {@code System.nanoTime}, and the bytes the calling thread allocates per step;
  *   <li><b>stages</b>: an instrumented copy of the class ({@link TimedSource}) in which each stage call of
  *       {@code lossAndGradient} is timed from the caller (so a 2-thread stage includes the hand-off and the wait
@@ -104,7 +105,10 @@ public final class StepBreakdown {
         Bench b = new Bench(train, batch, repeats, seconds, jsonl, tag, vector ? "vector" : "scalar");
         for (int threads : threadsList) {
             if (!skip.contains("step")) {
-                b.step(plainType, threads);
+                b.step(plainType, threads, false);
+                if (threads > 1 && !skip.contains("serial")) {
+                    b.step(plainType, threads, true);
+                }
             }
             b.stages(timedType, timed, threads);
         }
@@ -166,12 +170,14 @@ public final class StepBreakdown {
             return Math.max(3, (int) (seconds / perStep));
         }
 
-        /** Measurement 1: the plain class, copy / lossAndGradient / sgd timed apart. */
-        void step(Class<?> type, int threads) throws IOException {
+        /** Measurement 1: the plain class, copy / lossAndGradient / update timed apart. */
+        void step(Class<?> type, int threads, boolean serialUpdate) throws IOException {
             Network net = Compilation.instantiate(type);
             float[] params = Initializer.initialize(net.spec(), 0);
             float[] grad = new float[params.length];
-            Sgd sgd = new Sgd(0.1);
+            // what the Trainer does with the CLI defaults: the finite check, then momentum (tiny rate: stays stable)
+            netc.runtime.train.Momentum momentum = new netc.runtime.train.Momentum(1e-4, 0.9);
+            netc.runtime.train.FiniteCheck check = new netc.runtime.train.FiniteCheck();
             long[] parts = new long[3];
             com.sun.management.ThreadMXBean tmx =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -183,7 +189,13 @@ public final class StepBreakdown {
                     long t1 = System.nanoTime();
                     net.lossAndGradient(params, xb, yb, batch, grad, null);
                     long t2 = System.nanoTime();
-                    sgd.step(params, grad);
+                    if (serialUpdate) {
+                        finiteSink += netc.runtime.train.FiniteCheck.allFinite(grad, 0, grad.length) ? 1 : 0;
+                        momentum.step(params, grad);
+                    } else {
+                        finiteSink += check.allFinite(grad, pool) ? 1 : 0;
+                        momentum.step(params, grad, pool);
+                    }
                     long t3 = System.nanoTime();
                     parts[0] += t1 - t0;
                     parts[1] += t2 - t1;
@@ -210,11 +222,12 @@ public final class StepBreakdown {
                 Map<String, Object> noise = probe.stop();
                 net.setParallel(Parallel.serial());
                 double med = TrainThroughput.median(total);
-                System.out.printf(Locale.ROOT, "%n== step, %d thread(s): %.0f us/step median [%.0f-%.0f] = %,.0f "
-                                + "samples/s (%d x %d steps; foreign cpu %s%%, steal %s%%)%n", threads, med,
+                System.out.printf(Locale.ROOT, "%n== step, %d thread(s), %s update: %.0f us/step median [%.0f-%.0f] = %,.0f "
+                                + "samples/s (%d x %d steps; foreign cpu %s%%, steal %s%%)%n", threads,
+                        serialUpdate ? "serial" : "pool", med,
                         min(total), max(total), batch * 1e6 / med, repeats, steps, noise.get("foreign_cpu_pct"),
                         noise.get("steal_pct"));
-                String[] names = {"batch copy", "lossAndGradient", "Sgd.step"};
+                String[] names = {"batch copy", "lossAndGradient", "finite+momentum"};
                 for (int p = 0; p < 3; p++) {
                     double m = TrainThroughput.median(part[p]);
                     System.out.printf(Locale.ROOT, "   %-16s %8.1f us [%.1f-%.1f]  %5.1f%%%n", names[p], m,
@@ -227,7 +240,8 @@ public final class StepBreakdown {
                         .put("us_max", TrainThroughput.round1(max(total)))
                         .put("copy_us", TrainThroughput.round2(TrainThroughput.median(part[0])))
                         .put("loss_and_gradient_us", TrainThroughput.round1(TrainThroughput.median(part[1])))
-                        .put("sgd_us", TrainThroughput.round2(TrainThroughput.median(part[2])))
+                        .put("update_us", TrainThroughput.round2(TrainThroughput.median(part[2])))
+                        .put("update", serialUpdate ? "serial finite check + momentum" : "finite check + momentum on the pool")
                         .put("alloc_bytes_per_step", TrainThroughput.median(alloc))
                         .put("steps_per_repeat", steps).putAll(noise));
             }
@@ -378,7 +392,8 @@ public final class StepBreakdown {
             double sgdUs = timeCalls(() -> sgd.step(params, grad));
             netc.runtime.train.Momentum momentum = new netc.runtime.train.Momentum(1e-9, 0.9);
             double momUs = timeCalls(() -> momentum.step(params, grad));
-            double finiteUs = timeCalls(() -> finiteSink += allFinite(grad) ? 1 : 0);
+            double finiteUs = timeCalls(() -> finiteSink += netc.runtime.train.FiniteCheck.allFinite(grad, 0,
+                    grad.length) ? 1 : 0);
             double copyUs = timeCalls(this::copyNext);
             int[] order = new int[train.n()];
             for (int i = 0; i < order.length; i++) {
@@ -429,15 +444,6 @@ public final class StepBreakdown {
     }
 
     static volatile int finiteSink;
-
-    /** The Trainer's check, copied: {@code g * 0} is 0 for finite g and NaN otherwise. */
-    static boolean allFinite(float[] values) {
-        float acc = 0;
-        for (float v : values) {
-            acc += v * 0f;
-        }
-        return acc == 0;
-    }
 
     private static long[] stageArray(Class<?> type) {
         try {

@@ -198,7 +198,8 @@ final class TrainCommand implements Callable<Integer> {
         // an error before anything runs or is written. The listeners are attached once the trainer exists.
         ProgressListener[] listeners = {ProgressListener.NONE};
         Trainer.Builder builder = fit.apply(Trainer.builder(net)).optimizer(opt).epochs(epochs).batchSize(batch)
-                .seed(seed).schedule(schedule).threads(cores).listener(forwardingTo(listeners));
+                .seed(seed).schedule(schedule).threads(cores).listener(forwardingTo(listeners))
+                .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS);
         String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
         Trainer trainer = builder.build();
         if (!watch.quiet) {

@@ -155,6 +155,44 @@ class ParallelTest {
     }
 
     @Test
+    void aStageAllocatesNothingOnTheCallingThread() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        StageRunner noop = (stage, lo, hi) -> { };
+        try (Parallel parallel = Parallel.threads(2)) {
+            for (int i = 0; i < 2000; i++) {
+                parallel.run(noop, 0, 64, 1);
+            }
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1000; i++) {
+                parallel.run(noop, i, 64, 1);
+            }
+            long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+            // an object per stage would be at least 16 bytes a stage, 16,000 in all
+            assertTrue(bytes < 4096, bytes + " bytes for 1000 stages");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {2, 3})
+    void backToBackStagesNeverMixTheirChunks(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            for (int round = 0; round < 3000; round++) {
+                int rows = round % 2 == 0 ? 64 : 37;
+                int stage = round % 7;
+                Recorder rec = new Recorder(rows);
+                parallel.run(rec, stage, rows, 1);
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(1, rec.hits.get(r), "row " + r + " of round " + round);
+                }
+                for (int[] p : new ArrayList<>(rec.parts)) {
+                    assertEquals(stage, p[2], "round " + round);
+                }
+            }
+        }
+    }
+
+    @Test
     void zeroThreadsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.threads(0));
     }

@@ -3,6 +3,8 @@ package netc.runtime.train;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import netc.runtime.Parallel;
+
 /**
  * Adam (Kingma and Ba, 2015) with bias correction, in PyTorch's form. At step {@code t = 1, 2, ...}:
  * <pre>
@@ -34,6 +36,35 @@ public final class Adam implements Optimizer {
     private float[] m;
     private float[] v;
     private long t;
+    /** The factors of the current step, set by {@link #step(float[], float[], Parallel)} before the pass. */
+    private float c1;
+    private float c2;
+    private float rate;
+    private final RangeUpdate update = new RangeUpdate() {
+        @Override
+        void update(int lo, int hi) {
+            float[] p = params;
+            float[] gr = grad;
+            float[] mm = m;
+            float[] vv = v;
+            float b1 = beta1;
+            float b2 = beta2;
+            float a1 = (float) (1 - beta1d); // 0.1f exactly as rounded, not 1 - 0.9f = 0.100000024f
+            float a2 = (float) (1 - beta2d);
+            float k1 = c1;
+            float k2 = c2;
+            float r = rate;
+            float e = eps;
+            for (int i = lo; i < hi; i++) {
+                float g = gr[i];
+                float mi = b1 * mm[i] + a1 * g;
+                float vi = b2 * vv[i] + a2 * g * g;
+                mm[i] = mi;
+                vv[i] = vi;
+                p[i] -= r * (mi * k1) / ((float) Math.sqrt(vi * k2) + e);
+            }
+        }
+    };
 
     /** Adam with all the defaults. */
     public static Adam defaults() {
@@ -70,6 +101,11 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad) {
+        step(params, grad, Parallel.serial());
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, Parallel pool) {
         Hyper.sameLength(params, grad);
         if (m == null) {
             m = new float[params.length];
@@ -79,24 +115,10 @@ public final class Adam implements Optimizer {
         t++;
         // Bias corrections in double: beta2^t is 0.999^t, which float would round badly for small t. StrictMath:
         // the same bits on every JVM (Math.pow may be a JIT intrinsic), so training is reproducible across JDKs.
-        float c1 = (float) (1 / (1 - StrictMath.pow(beta1d, t)));
-        float c2 = (float) (1 / (1 - StrictMath.pow(beta2d, t)));
-        float b1 = beta1;
-        float b2 = beta2;
-        float a1 = (float) (1 - beta1d); // 0.1f exactly as rounded, not 1 - 0.9f = 0.100000024f
-        float a2 = (float) (1 - beta2d);
-        float rate = lr * factor;
-        float e = eps;
-        float[] mm = m;
-        float[] vv = v;
-        for (int i = 0; i < params.length; i++) {
-            float g = grad[i];
-            float mi = b1 * mm[i] + a1 * g;
-            float vi = b2 * vv[i] + a2 * g * g;
-            mm[i] = mi;
-            vv[i] = vi;
-            params[i] -= rate * (mi * c1) / ((float) Math.sqrt(vi * c2) + e);
-        }
+        c1 = (float) (1 / (1 - StrictMath.pow(beta1d, t)));
+        c2 = (float) (1 / (1 - StrictMath.pow(beta2d, t)));
+        rate = lr * factor;
+        update.run(params, grad, pool);
     }
 
     @Override

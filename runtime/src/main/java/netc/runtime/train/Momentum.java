@@ -2,6 +2,8 @@ package netc.runtime.train;
 
 import java.util.Map;
 
+import netc.runtime.Parallel;
+
 /**
  * Stochastic gradient descent with (heavy-ball) momentum, in PyTorch's form:
  * <pre>
@@ -19,6 +21,22 @@ public final class Momentum implements Optimizer {
     private float factor = 1f;
     private final float mu;
     private float[] velocity;
+    private float rate;
+    private final RangeUpdate update = new RangeUpdate() {
+        @Override
+        void update(int lo, int hi) {
+            float[] p = params;
+            float[] g = grad;
+            float[] v = velocity;
+            float r = rate;
+            float m = mu;
+            for (int i = lo; i < hi; i++) {
+                float vi = m * v[i] + g[i];
+                v[i] = vi;
+                p[i] -= r * vi;
+            }
+        }
+    };
 
     /** Momentum 0.9 with the given learning rate. */
     public Momentum(double learningRate) {
@@ -47,19 +65,18 @@ public final class Momentum implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad) {
+        step(params, grad, Parallel.serial());
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, Parallel pool) {
         Hyper.sameLength(params, grad);
         if (velocity == null) {
             velocity = new float[params.length];
         }
         Hyper.sameVector(velocity, params, name());
-        float[] v = velocity;
-        float rate = lr * factor;
-        float m = mu;
-        for (int i = 0; i < params.length; i++) {
-            float vi = m * v[i] + grad[i];
-            v[i] = vi;
-            params[i] -= rate * vi;
-        }
+        rate = lr * factor;
+        update.run(params, grad, pool);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package netc.runtime.train;
 
 import netc.runtime.InputException;
+import netc.runtime.Parallel;
 
 /**
  * Updates a parameter vector from its gradient, one mini-batch at a time.
@@ -16,6 +17,18 @@ public interface Optimizer {
      * @param grad the gradient of the mean mini-batch loss, same length as {@code params}
      */
     void step(float[] params, float[] grad);
+
+    /**
+     * Applies one update like {@link #step(float[], float[])}, with the work split over {@code pool}'s threads; the
+     * result is bitwise the same for every pool. The default runs {@link #step(float[], float[])} on the calling
+     * thread; the built-in optimizers update each element from its own gradient and state, and split the vector.
+     *
+     * @param grad the gradient of the mean mini-batch loss, same length as {@code params}
+     * @param pool the threads to use (not used concurrently by anything else during the call)
+     */
+    default void step(float[] params, float[] grad, Parallel pool) {
+        step(params, grad);
+    }
 
     /**
      * Scales the learning rate of the following steps by {@code factor} (relative to the rate given at

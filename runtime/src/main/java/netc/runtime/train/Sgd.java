@@ -1,5 +1,7 @@
 package netc.runtime.train;
 
+import netc.runtime.Parallel;
+
 /**
  * Plain stochastic gradient descent: {@code w <- w - lr * g}.
  */
@@ -7,6 +9,18 @@ public final class Sgd implements Optimizer {
 
     private final float lr;
     private float factor = 1f;
+    private float rate;
+    private final RangeUpdate update = new RangeUpdate() {
+        @Override
+        void update(int lo, int hi) {
+            float[] p = params;
+            float[] g = grad;
+            float r = rate;
+            for (int i = lo; i < hi; i++) {
+                p[i] -= r * g[i];
+            }
+        }
+    };
 
     /**
      * @param learningRate {@code lr}, > 0
@@ -23,11 +37,14 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void step(float[] params, float[] grad) {
+        step(params, grad, Parallel.serial());
+    }
+
+    @Override
+    public void step(float[] params, float[] grad, Parallel pool) {
         Hyper.sameLength(params, grad);
-        float rate = lr * factor;
-        for (int i = 0; i < params.length; i++) {
-            params[i] -= rate * grad[i];
-        }
+        rate = lr * factor;
+        update.run(params, grad, pool);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package netc.runtime.train;
 
 import netc.runtime.ModelSpec;
+import netc.runtime.Parallel;
 import netc.runtime.ParamSpec;
 
 /**
@@ -57,6 +58,21 @@ public final class StepUpdate {
      * @return the learning-rate factor the step used (schedule and warm-up)
      */
     public double apply(float[] params, float[] grad, long step, long steps) {
+        return apply(params, grad, step, steps, null);
+    }
+
+    /**
+     * {@link #apply(float[], float[], long, long)} with the optimizer's step split over {@code pool}'s threads
+     * (bitwise the serial step, see {@link Optimizer#step(float[], float[], Parallel)}).
+     *
+     * @param params the parameters
+     * @param grad   the gradient of the mean mini-batch loss; clipping and L2 decay change it in place
+     * @param step   0-based index of the step in the run
+     * @param steps  number of steps in the run
+     * @param pool   the threads for the optimizer's step, or null for the calling thread only
+     * @return the learning-rate factor the step used (schedule and warm-up)
+     */
+    public double apply(float[] params, float[] grad, long step, long steps, Parallel pool) {
         double factor = Warmup.factor(schedule, warmupSteps, step, steps);
         optimizer.setRateFactor(factor);
         if (clipNorm > 0) {
@@ -65,7 +81,11 @@ public final class StepUpdate {
         if (weightDecay > 0) {
             WeightDecay.apply(optimizer, params, grad, weightDecay, factor, decayEnd);
         }
-        optimizer.step(params, grad);
+        if (pool == null) {
+            optimizer.step(params, grad);
+        } else {
+            optimizer.step(params, grad, pool);
+        }
         return factor;
     }
 

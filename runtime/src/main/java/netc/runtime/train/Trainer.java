@@ -72,6 +72,7 @@ public final class Trainer {
     private final double weightDecay;
     private final double clipNorm;
     private final int warmupSteps;
+    private final double warmKernelsSeconds;
     private final double validationFraction;
     private final int patience;
     private final Keep keep;
@@ -93,6 +94,7 @@ public final class Trainer {
         this.weightDecay = b.weightDecay;
         this.clipNorm = b.clipNorm;
         this.warmupSteps = b.warmupSteps;
+        this.warmKernelsSeconds = b.warmKernelsSeconds;
         this.validationFraction = b.validationFraction;
         this.patience = b.patience;
         this.keep = b.keep;
@@ -207,7 +209,7 @@ public final class Trainer {
         Parallel pool = parallel != null ? parallel : Parallel.threads(threads);
         network.setParallel(pool);
         try {
-            return run(spec, params, train, validation, test, data);
+            return run(spec, params, train, validation, test, data, pool);
         } finally {
             if (parallel == null) {
                 network.setParallel(Parallel.serial());
@@ -217,7 +219,7 @@ public final class Trainer {
     }
 
     private TrainingRun run(ModelSpec spec, float[] params, Dataset train, Dataset validation, Dataset test,
-                            String data) {
+                            String data, Parallel pool) {
         int n = train.n();
         int size = Math.min(batchSize, n);
         int batches = (n + size - 1) / size;
@@ -227,6 +229,7 @@ public final class Trainer {
         requireBatchStatistics(spec, train, size, lastCount);
         float[] grad = new float[params.length];
         StepUpdate update = new StepUpdate(spec, optimizer, schedule, warmupSteps, clipNorm, weightDecay);
+        FiniteCheck finite = new FiniteCheck();
         int[] order = new int[n];
         Evaluator evaluator = test == null && validation == null ? null : new Evaluator(network, size);
         EarlyStopping watch = validation == null ? null : new EarlyStopping(patience, params.length);
@@ -235,6 +238,9 @@ public final class Trainer {
         double lastFinite = Double.NaN;
         boolean midEpoch = false;
         int first = resume == null ? 1 : resume.epoch() + 1;
+        if (warmKernelsSeconds > 0 && batches >= KernelWarmup.MIN_EPOCH_STEPS) {
+            KernelWarmup.run(network, train, size, params, pool, warmKernelsSeconds);
+        }
         epochs:
         for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();
@@ -251,11 +257,11 @@ public final class Trainer {
                             : "last finite loss " + format(lastFinite);
                     throw diverged(spec, "loss became " + loss, epoch, k + 1, before, lastFinite, batch);
                 }
-                if (!allFinite(grad)) {
+                if (!finite.allFinite(grad, pool)) {
                     throw diverged(spec, "the gradient became NaN or infinite", epoch, k + 1,
                             "loss " + format(loss), loss, batch);
                 }
-                update.apply(params, grad, (long) (epoch - 1) * batches + k, (long) epochs * batches);
+                update.apply(params, grad, (long) (epoch - 1) * batches + k, (long) epochs * batches, pool);
                 lossSum += loss * batch.count;
                 lastFinite = loss;
                 listener.batchDone(epoch, k + 1, batches, loss);
@@ -347,27 +353,9 @@ public final class Trainer {
         return abs == 0 || (abs >= 1e-4 && abs < 1e7) ? d.toPlainString() : d.toString();
     }
 
-    /** Whether every value is finite: {@code g * 0} is 0 for finite {@code g} and NaN for NaN or infinity. */
+    /** Whether every value is finite, on the calling thread (see {@link FiniteCheck}). */
     static boolean allFinite(float[] values) {
-        // v * 0 is +-0 for finite v and NaN for NaN and infinities. Eight independent sums, because one running sum
-        // is a chain of dependent adds that C2 does not vectorize: it cost 0.5 ms per MLP step (~9% at 2 threads).
-        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-        int n = values.length;
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            a0 += values[i] * 0f;
-            a1 += values[i + 1] * 0f;
-            a2 += values[i + 2] * 0f;
-            a3 += values[i + 3] * 0f;
-            a4 += values[i + 4] * 0f;
-            a5 += values[i + 5] * 0f;
-            a6 += values[i + 6] * 0f;
-            a7 += values[i + 7] * 0f;
-        }
-        for (; i < n; i++) {
-            a0 += values[i] * 0f;
-        }
-        return (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) == 0;
+        return FiniteCheck.allFinite(values, 0, values.length);
     }
 
     /**
@@ -437,6 +425,7 @@ public final class Trainer {
         private double weightDecay;
         private double clipNorm;
         private int warmupSteps;
+        private double warmKernelsSeconds;
         private double validationFraction;
         private int patience;
         private Keep keep = Keep.BEST;
@@ -547,6 +536,20 @@ public final class Trainer {
         }
 
         /**
+         * Before the first epoch, runs training steps on one batch and a copy of the parameters until the JIT has
+         * compiled the kernels (its compilers idle for a moment), for at most {@code seconds}; 0 (the default) runs
+         * none. The epochs then run at full speed from the first, and the trained weights are bitwise those of a run
+         * without it: the optimizer, the parameters and the shuffles are not touched. Skipped when an epoch has fewer
+         * than 200 steps: such a run compiles its kernels early in its first epoch
+         * anyway, and would wait for the JIT longer than it saves. {@code netc train} uses
+         * {@link TrainingDefaults#WARM_KERNELS_SECONDS}.
+         */
+        public Builder warmKernels(double seconds) {
+            this.warmKernelsSeconds = seconds;
+            return this;
+        }
+
+        /**
          * Holds out this share of the training set as a validation set, {@code 0 < fraction < 1}, evaluated after
          * every epoch in place of the test set; 0 (the default) holds out nothing. See {@link Trainer#fit}.
          */
@@ -607,6 +610,10 @@ public final class Trainer {
             }
             if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
                 throw new InputException(SETTINGS, "clip norm must be finite and > 0 (0 for none), got " + clipNorm);
+            }
+            if (!(warmKernelsSeconds >= 0) || Double.isInfinite(warmKernelsSeconds)) {
+                throw new InputException(SETTINGS, "kernel warm-up must be finite and >= 0 seconds, got "
+                        + warmKernelsSeconds);
             }
             if (warmupSteps < 0) {
                 throw new InputException(SETTINGS, "warm-up steps must be >= 0, got " + warmupSteps);

@@ -35,6 +35,12 @@ public final class TrainingDefaults {
     /** How the learning rate changes over the run: cosine decay to zero at the last step. */
     public static final LearningRateSchedule SCHEDULE = LearningRateSchedule.COSINE;
 
+    /**
+     * The most seconds {@code netc train} spends warming the kernels before epoch 1
+     * ({@link Trainer.Builder#warmKernels}); the JIT of the MNIST MLP goes quiet well before.
+     */
+    public static final double WARM_KERNELS_SECONDS = 30;
+
     private TrainingDefaults() {
     }
 

@@ -1,0 +1,65 @@
+package netc.runtime.train;
+
+import netc.runtime.Parallel;
+import netc.runtime.StageRunner;
+
+/**
+ * Whether every value of a gradient is finite, checked on all the threads of a pool; the {@link Trainer} asks it
+ * after every step, before the optimizer touches the parameters.
+ *
+ * <p>The check is not fused into the optimizer's pass: a slice found non-finite there would come after other slices
+ * were already updated, and the trainer promises that the parameters keep their last good values when training
+ * diverges. A separate pass reads the gradient once more (2 MB for the MNIST MLP, mostly from cache), which costs far
+ * less than the serial check did. An instance is reused every step and allocates nothing; it is not thread-safe.
+ */
+public final class FiniteCheck {
+
+    private final Runner runner = new Runner();
+
+    /** Whether every value of {@code values} is finite (neither NaN nor infinite), split over {@code pool}. */
+    public boolean allFinite(float[] values, Parallel pool) {
+        runner.values = values;
+        runner.bad = false;
+        try {
+            pool.run(runner, 0, values.length, RangeUpdate.ALIGN);
+            return !runner.bad;
+        } finally {
+            runner.values = null;
+        }
+    }
+
+    /** Whether every value of {@code values[lo, hi)} is finite, on the calling thread. */
+    public static boolean allFinite(float[] values, int lo, int hi) {
+        // v * 0 is +-0 for finite v and NaN for NaN and infinities. Eight independent sums, because one running sum
+        // is a chain of dependent adds that C2 does not vectorize: it cost 0.5 ms per MLP step (~9% at 2 threads).
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        int i = lo;
+        for (; i + 8 <= hi; i += 8) {
+            a0 += values[i] * 0f;
+            a1 += values[i + 1] * 0f;
+            a2 += values[i + 2] * 0f;
+            a3 += values[i + 3] * 0f;
+            a4 += values[i + 4] * 0f;
+            a5 += values[i + 5] * 0f;
+            a6 += values[i + 6] * 0f;
+            a7 += values[i + 7] * 0f;
+        }
+        for (; i < hi; i++) {
+            a0 += values[i] * 0f;
+        }
+        return (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7) == 0;
+    }
+
+    /** The pool's stage: a slice only ever sets the flag, so the slices need no other coordination. */
+    private static final class Runner implements StageRunner {
+        float[] values;
+        volatile boolean bad;
+
+        @Override
+        public void runStage(int stage, int lo, int hi) {
+            if (!allFinite(values, lo, hi)) {
+                bad = true;
+            }
+        }
+    }
+}

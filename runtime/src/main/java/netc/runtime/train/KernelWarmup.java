@@ -1,0 +1,86 @@
+package netc.runtime.train;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+
+import netc.runtime.Network;
+import netc.runtime.Parallel;
+import netc.runtime.data.Dataset;
+
+/**
+ * Training steps on a copy of the parameters before the first epoch, so that the JIT has compiled the kernels when
+ * the epoch clock starts.
+ *
+ * <p>Until C2 has compiled them, the generated kernels run interpreted or as C1 code, and the Vector API's
+ * operations fall back to slow Java loops: epoch 1 of the MNIST MLP took several seconds longer than epoch 2
+ * (benchmarks/results/2026-11-27-step-breakdown.md, section 2). The steps run on a batch of the training set's first
+ * samples, with a copy of the parameters and a gradient of their own and without the optimizer, so the
+ * trained weights, the optimizer's state and the shuffles are exactly those of a run without warm-up (batch-norm
+ * statistics, kept in the parameter vector, change only in the copy). They stop once the JIT compilers have been
+ * idle for {@value #QUIET_MILLIS} ms, or after the time allowed.
+ */
+final class KernelWarmup {
+
+    /** Steps always run, even when the JVM does not report compilation time. */
+    static final int MIN_STEPS = 20;
+    /** Steps an epoch must have for the warm-up to run (60,000 samples in batches of 128 have 469). */
+    static final int MIN_EPOCH_STEPS = 200;
+    /**
+     * How long the JIT must have been idle. The compile time it reports grows only when a compilation ends, so a
+     * rule that tolerated a little compiling per window ended the warm-up while large kernels were still being
+     * compiled (measured under load); a full silence is the safer signal.
+     */
+    static final long QUIET_MILLIS = 500;
+
+    private KernelWarmup() {
+    }
+
+    /**
+     * Runs warm-up steps of {@code network} on {@code pool}.
+     *
+     * @param params     the parameters; only a copy is used
+     * @param batchSize  the training batch size, also that of the warm-up steps
+     * @param maxSeconds the most time to spend
+     * @return the number of steps run
+     */
+    static int run(Network network, Dataset train, int batchSize, float[] params, Parallel pool, double maxSeconds) {
+        // The training batch size, not a smaller one: C2 compiles the kernels with the branch profile it sees, and a
+        // warm-up on 32 rows left paths of the 128-row steps untaken, so the first real steps deoptimised and
+        // recompiled (100 ms per MLP step instead of 5 for the first 20 steps, measured under load).
+        int count = Math.min(batchSize, train.n());
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        float[] x = new float[count * train.inputSize()];
+        float[] y = new float[count * train.targetValues()];
+        train.copyBatch(order, 0, count, x, y);
+        float[] p = params.clone();
+        float[] g = new float[p.length];
+        FiniteCheck finite = new FiniteCheck();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime();
+        long deadline = start + (long) (maxSeconds * 1e9);
+        long lastJit = watchJit ? jit.getTotalCompilationTime() : 0;
+        long lastChange = start;
+        int steps = 0;
+        while (true) {
+            network.lossAndGradient(p, x, y, count, g, null);
+            finite.allFinite(g, pool);
+            steps++;
+            long now = System.nanoTime();
+            if (watchJit) {
+                long total = jit.getTotalCompilationTime();
+                if (total != lastJit) {
+                    lastJit = total;
+                    lastChange = now;
+                }
+            }
+            boolean quiet = !watchJit || now - lastChange >= QUIET_MILLIS * 1_000_000L;
+            if (steps >= MIN_STEPS && quiet || now >= deadline) {
+                return steps;
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package netc.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import netc.runtime.InputException;
+import netc.runtime.ModelSpec;
+import netc.runtime.Network;
+import netc.runtime.Parallel;
+import netc.runtime.data.Dataset;
+import org.junit.jupiter.api.Test;
+
+/** Warming the kernels before epoch 1 runs real steps, but on copies: the trained weights do not change. */
+class KernelWarmupTest {
+
+    /** Passes every call to a network and records the arrays each lossAndGradient call received. */
+    private static final class Recording implements Network {
+        final Network inner;
+        final List<float[]> paramsSeen = new ArrayList<>();
+        final List<float[]> gradsSeen = new ArrayList<>();
+
+        Recording(Network inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public ModelSpec spec() {
+            return inner.spec();
+        }
+
+        @Override
+        public void setParallel(Parallel parallel) {
+            inner.setParallel(parallel);
+        }
+
+        @Override
+        public void forward(float[] params, float[] x, int batch, float[] out) {
+            inner.forward(params, x, batch, out);
+        }
+
+        @Override
+        public double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad, float[] out) {
+            paramsSeen.add(params);
+            gradsSeen.add(grad);
+            return inner.lossAndGradient(params, x, y, batch, grad, out);
+        }
+
+        @Override
+        public double loss(float[] params, float[] x, float[] y, int batch) {
+            return inner.loss(params, x, y, batch);
+        }
+    }
+
+    /** 600 samples of a 3-class problem: batches of 2 give 300 steps an epoch, enough for the warm-up to run. */
+    private static Dataset data() {
+        int n = 600;
+        float[] x = new float[n * 2];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = (float) Math.sin(i * 0.7);
+            x[2 * i + 1] = (float) Math.cos(i * 1.3);
+            y[i] = i % 3;
+        }
+        return Dataset.ofClasses("toy", x, y, 2, 3);
+    }
+
+    private static List<EpochReport> train(Network net, float[] params, double warmSeconds, int threads) {
+        return Trainer.builder(net).optimizer(new Momentum(0.05)).epochs(2).batchSize(2).seed(3).threads(threads)
+                .warmKernels(warmSeconds).build().train(params, data(), null);
+    }
+
+    @Test
+    void warmUpStepsRunOnCopiesAndLeaveTheTrainedWeightsBitwiseAsWithout() {
+        for (int threads : new int[] {1, 2}) {
+            SoftmaxRegression plainNet = new SoftmaxRegression(2, 3);
+            float[] plain = Initializer.initialize(plainNet.spec(), 1);
+            List<EpochReport> plainReports = train(plainNet, plain, 0, threads);
+
+            Recording warmNet = new Recording(new SoftmaxRegression(2, 3));
+            float[] warm = Initializer.initialize(warmNet.spec(), 1);
+            List<EpochReport> warmReports = train(warmNet, warm, 2, threads);
+
+            int trainingSteps = 2 * 300;
+            int warmSteps = warmNet.paramsSeen.size() - trainingSteps;
+            assertTrue(warmSteps >= KernelWarmup.MIN_STEPS, warmSteps + " warm-up steps");
+            for (int i = 0; i < warmSteps; i++) {
+                assertNotSame(warm, warmNet.paramsSeen.get(i), "warm-up step " + i + " used the trained parameters");
+                assertNotSame(warmNet.gradsSeen.get(warmSteps), warmNet.gradsSeen.get(i), "and the trainer's gradient");
+            }
+            assertArrayEquals(plain, warm, threads + " threads");
+            for (int e = 0; e < 2; e++) {
+                assertEquals(plainReports.get(e).trainLoss(), warmReports.get(e).trainLoss());
+            }
+        }
+    }
+
+    @Test
+    void aShortEpochIsNotWarmedUp() {
+        Recording net = new Recording(new SoftmaxRegression(2, 3));
+        float[] params = Initializer.initialize(net.spec(), 1);
+        Trainer.builder(net).optimizer(new Sgd(0.1)).epochs(1).batchSize(10).seed(3).threads(1).warmKernels(2)
+                .build().train(params, data(), null);
+        assertEquals(60, net.paramsSeen.size(), "60 training steps and no warm-up: an epoch of 60 steps is short");
+    }
+
+    @Test
+    void aNegativeOrInfiniteWarmUpIsRejected() {
+        SoftmaxRegression net = new SoftmaxRegression(2, 3);
+        assertEquals("training: error: kernel warm-up must be finite and >= 0 seconds, got -1.0",
+                assertThrows(InputException.class, () -> Trainer.builder(net).warmKernels(-1).build()).getMessage());
+        assertThrows(InputException.class,
+                () -> Trainer.builder(net).warmKernels(Double.POSITIVE_INFINITY).build());
+    }
+}
