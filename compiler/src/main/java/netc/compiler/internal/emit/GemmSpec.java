@@ -75,6 +75,28 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         }
     }
 
+    /**
+     * The width in bits of the {@code FloatVector}s that VECTOR kernels loaded into this JVM will use: the species
+     * {@code GemmEmitter.addVectorFields} picks, {@code FloatVector.SPECIES_PREFERRED} capped by the system property
+     * {@value GemmEmitter#MAX_VECTOR_BITS_PROPERTY}; {@link #DEFAULT_VECTOR_BITS} when this JVM has no Vector API
+     * module (read reflectively, so the compiler never links the incubator module).
+     */
+    public static int runningVectorBits() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return DEFAULT_VECTOR_BITS;
+        }
+        int preferred;
+        try {
+            Class<?> floatVector = Class.forName("jdk.incubator.vector.FloatVector");
+            Object species = floatVector.getField("SPECIES_PREFERRED").get(null);
+            preferred = (Integer) species.getClass().getMethod("vectorBitSize").invoke(species);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return DEFAULT_VECTOR_BITS;
+        }
+        int max = Integer.getInteger(GemmEmitter.MAX_VECTOR_BITS_PROPERTY, Integer.MAX_VALUE);
+        return preferred <= max ? preferred : max >= 256 ? 256 : 128;
+    }
+
     /** Rejects a vector width the Vector API cannot have (a power of two from 64 to 2048 bits). */
     public static int checkVectorBits(int vectorBits) {
         if (vectorBits < 64 || vectorBits > 2048 || Integer.bitCount(vectorBits) != 1) {
