@@ -27,7 +27,7 @@ import netc.compiler.internal.load.JaninoLoader;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.GemmShapes
- *      [--bits 256|512] [--threads 1,2] [--repeats 5] [--seconds 0.3] [--only NAME,...]
+ *      [--bits 256|512] [--threads 1,2] [--repeats 5] [--seconds 0.3] [--only NAME,...] [--nn RxV] [--tn RxV]
  * </pre>
  */
 public final class GemmShapes {
@@ -60,7 +60,7 @@ public final class GemmShapes {
         }
     }
 
-    static List<Shape> shapes(int bits) {
+    static List<Shape> shapes(int bits, GemmSpec.Tile nn, GemmSpec.Tile tn) {
         GemmSpec.Style v = GemmSpec.Style.VECTOR;
         List<Shape> s = new ArrayList<>();
         // MLP 784-512-256-10 at batch 128: forward (NT), input gradients (NN), weight gradients (TN)
@@ -87,7 +87,14 @@ public final class GemmShapes {
         s.add(new Shape("cnn dW3 TN 1024x3136x64", GemmSpec.tn("dw3", 1024, 3136, v), 64));
         List<Shape> tiled = new ArrayList<>();
         for (Shape x : s) {
-            tiled.add(new Shape(x.name, x.spec.withVectorBits(bits), x.batch));
+            GemmSpec t = x.spec.withVectorBits(bits);
+            if (nn != null && t.form() == Form.NN) {
+                t = t.withTile(nn);
+            }
+            if (tn != null && t.form() == Form.TN) {
+                t = t.withTile(tn);
+            }
+            tiled.add(new Shape(x.name, t, x.batch));
         }
         return tiled;
     }
@@ -98,6 +105,8 @@ public final class GemmShapes {
         int repeats = 5;
         double seconds = 0.3;
         List<String> only = null;
+        GemmSpec.Tile nn = null;
+        GemmSpec.Tile tn = null;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--bits": bits = Integer.parseInt(argv[++i]); break;
@@ -106,6 +115,8 @@ public final class GemmShapes {
                 case "--repeats": repeats = Integer.parseInt(argv[++i]); break;
                 case "--seconds": seconds = Double.parseDouble(argv[++i]); break;
                 case "--only": only = List.of(argv[++i].split(",")); break;
+                case "--nn": nn = tile(argv[++i]); break;
+                case "--tn": tn = tile(argv[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument " + argv[i]);
             }
         }
@@ -114,7 +125,7 @@ public final class GemmShapes {
             System.exit(2);
         }
         List<Shape> shapes = new ArrayList<>();
-        for (Shape s : shapes(bits)) {
+        for (Shape s : shapes(bits, nn, tn)) {
             if (only == null || only.stream().anyMatch(s.name::contains)) {
                 shapes.add(s);
             }
@@ -191,6 +202,12 @@ public final class GemmShapes {
             }
             System.out.println(line);
         }
+    }
+
+    /** "6x4": rows x vectors. */
+    private static GemmSpec.Tile tile(String text) {
+        String[] p = text.split("x");
+        return new GemmSpec.Tile(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
     }
 
     private static int panels(GemmSpec spec, int lanes) {

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 import netc.compiler.internal.emit.GemmSpec.Form;
 import netc.compiler.internal.emit.GemmSpec.Style;
+import netc.compiler.internal.emit.GemmSpec.Tile;
 
 /**
  * Emits one matrix-product kernel ({@link GemmSpec}) as static Java methods that Janino and javac both compile.
@@ -79,6 +80,22 @@ public final class GemmEmitter {
      * the same chain of fmas in k order and the result does not depend on the block size.
      */
     static final int TN_K_BLOCK = 256;
+    /**
+     * Partial sums per element of a VECTOR NT kernel: lane i of a 512-bit vector, or of the second of two 256-bit
+     * vectors (i - 8), or of the fourth of four 128-bit ones, sums k = i (mod 16). Fixed, not the JVM's lane count, so
+     * that the kernels give bitwise the same results on 128-, 256- and 512-bit vectors (AVX-512, AVX2, SSE, NEON):
+     * before, a 512-bit and a 256-bit JVM trained different weights from one seed.
+     */
+    static final int NT_LANES = 16;
+
+    /**
+     * The NT tile for {@code parts} vectors per element: 4 x 4 with one (512-bit vectors, 32 registers: 16
+     * accumulators, 4 + 4 loaded vectors), 2 x 4 with two (256-bit: 16 accumulators), 2 x 2 with four (128-bit).
+     */
+    static Tile ntTile(int parts) {
+        return parts == 1 ? Tile.FOUR_BY_FOUR : parts == 2 ? new Tile(2, 4) : new Tile(2, 2);
+    }
+
     private static final Pattern NUMBERED_LOCAL = Pattern.compile("(a|c|br|va|vb|x|y|s|acc)[0-9]+");
 
     /**
@@ -115,32 +132,38 @@ public final class GemmEmitter {
         return FIXED_NAMES.contains(name) || LOCAL_NAMES.contains(name) || NUMBERED_LOCAL.matcher(name).matches();
     }
 
+    /**
+     * The widest vectors the kernels use, in bits: 16 floats, the {@link #NT_LANES} partial sums of an NT element in
+     * one vector. A wider JVM (SVE up to 2048 bits) gets 512-bit vectors.
+     */
+    public static final int MAX_VECTOR_BITS = 512;
+
     /** The system property that caps the kernels' vector width, in bits (see {@link #addVectorFields}). */
     public static final String MAX_VECTOR_BITS_PROPERTY = "netc.maxVectorBits";
 
     /**
-     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} unless the system
-     * property {@value #MAX_VECTOR_BITS_PROPERTY} caps it (256, or 128), and {@code static final int LANES =
-     * SPECIES.length()} to a class that will hold VECTOR kernels; call it once per class. JavaPoet adds the
-     * {@code jdk.incubator.vector} imports when the file is written.
+     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} up to
+     * {@value #MAX_VECTOR_BITS} bits unless the system property {@value #MAX_VECTOR_BITS_PROPERTY} caps it lower (256,
+     * or 128), and {@code static final int LANES = SPECIES.length()} to a class that will hold VECTOR kernels; call it
+     * once per class. JavaPoet adds the {@code jdk.incubator.vector} imports when the file is written.
      *
      * <p>Why the JVM's width by default: capping it at 256 bits on an AVX-512 machine cost a quarter of the MLP's
-     * training throughput (2 threads, batch 128: 54,700 against 74,900 samples/s, TrainThroughput, 2026-12-02). Why
-     * a cap at all: an NT dot product accumulates lane i over k = i (mod LANES), so its rounding depends on the number
-     * of lanes, and AVX-512 and AVX2 machines train different bits from the same seed; {@code
-     * -Dnetc.maxVectorBits=256} makes them agree. NN and TN accumulate each element of C in one lane, in k order, and
-     * do not depend on the width. NT cannot have a species of its own: one JVM running kernels of two species
-     * (Float256Vector and Float512Vector) pollutes the Vector API's shared call sites, and the TN kernels fell from
-     * about 30 GFLOP/s to 2 (GemmProbe, JDK 17).
+     * training throughput (2 threads, batch 128: 54,700 against 74,900 samples/s, TrainThroughput, 2026-12-02). The
+     * width does not change results: NN and TN accumulate each element of C in one lane, in k order, and NT sums a
+     * fixed {@value #NT_LANES} partial sums per element in one fixed order whatever the number of lanes (see
+     * {@link #NT_LANES}), so 128-, 256- and 512-bit kernels give bitwise the same C; the cap exists to measure and
+     * to test that. One species per JVM: one JVM running kernels of two species (Float256Vector and Float512Vector)
+     * pollutes the Vector API's shared call sites, and the TN kernels fell from about 30 GFLOP/s to 2 (GemmProbe,
+     * JDK 17).
      */
     public static void addVectorFields(TypeSpec.Builder type) {
-        CodeBlock max = CodeBlock.of("$T.getInteger($S, $T.MAX_VALUE)", Integer.class, MAX_VECTOR_BITS_PROPERTY,
-                Integer.class);
+        CodeBlock max = CodeBlock.of("$T.min($L, $T.getInteger($S, $L))", Math.class, MAX_VECTOR_BITS,
+                Integer.class, MAX_VECTOR_BITS_PROPERTY, MAX_VECTOR_BITS);
         FieldSpec species = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
                         SPECIES, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() <= $L ? $T.SPECIES_PREFERRED\n: $L >= 256 ? "
-                        + "$T.SPECIES_256 : $T.SPECIES_128", FLOAT_VECTOR, max, FLOAT_VECTOR, max, FLOAT_VECTOR,
-                        FLOAT_VECTOR)
+                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() <= $L ? $T.SPECIES_PREFERRED\n: $L >= 512 ? "
+                        + "$T.SPECIES_512 : $L >= 256 ? $T.SPECIES_256 : $T.SPECIES_128", FLOAT_VECTOR, max,
+                        FLOAT_VECTOR, max, FLOAT_VECTOR, max, FLOAT_VECTOR, FLOAT_VECTOR)
                 .build();
         type.addField(species);
         type.addField(FieldSpec.builder(TypeName.INT, LANES, Modifier.STATIC, Modifier.FINAL)
@@ -262,26 +285,55 @@ public final class GemmEmitter {
                     vector ? "FloatVector" : "float", order);
         }
 
-        /** NT: for each block of rows, every column, then the block's epilogue. */
+        /**
+         * NT: for each block of rows, every column, then the block's epilogue. VECTOR: one such loop nest per vector
+         * width, each with tiles that hold the {@link #NT_LANES} partial sums of an element in {@code NT_LANES /
+         * LANES} vectors; {@code LANES} is a static final constant, so the JIT keeps only the branch of the running
+         * JVM's width and the other tiles are never compiled.
+         */
         private CodeBlock rowBlocksOuter() {
             CodeBlock.Builder code = CodeBlock.builder();
-            code.addStatement("int m = mLo");
-            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", tileRows, tileRows);
-            rowBlock(code, tileRows);
-            code.endControlFlow();
-            code.beginControlFlow("for (; m < mHi; m++)");
-            rowBlock(code, 1);
+            if (!vector) {
+                rowLoops(code, tileRows, tileCols, 1);
+                return code.build();
+            }
+            int[] lanes = {16, 8, 4};
+            for (int i = 0; i < lanes.length; i++) {
+                int parts = NT_LANES / lanes[i];
+                Tile t = ntTile(parts);
+                if (i == 0) {
+                    code.beginControlFlow("if ($L == $L)", LANES_REF, lanes[i]);
+                } else {
+                    code.nextControlFlow("else if ($L == $L)", LANES_REF, lanes[i]);
+                }
+                code.add("// $L lanes: $L vector$L per element, $L x $L tiles\n", lanes[i], parts,
+                        parts == 1 ? "" : "s", t.rows(), t.cols());
+                rowLoops(code, t.rows(), t.cols(), parts);
+            }
+            code.nextControlFlow("else");
+            code.addStatement("throw new $T($S + $L)", IllegalStateException.class,
+                    "vectors of 128, 256 or 512 bits expected, lanes: ", LANES_REF);
             code.endControlFlow();
             return code.build();
         }
 
-        private void rowBlock(CodeBlock.Builder code, int rows) {
+        private void rowLoops(CodeBlock.Builder code, int rows, int cols, int parts) {
+            code.addStatement("int m = mLo");
+            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", rows, rows);
+            rowBlock(code, rows, cols, parts);
+            code.endControlFlow();
+            code.beginControlFlow("for (; m < mHi; m++)");
+            rowBlock(code, 1, cols, parts);
+            code.endControlFlow();
+        }
+
+        private void rowBlock(CodeBlock.Builder code, int rows, int cols, int parts) {
             code.addStatement("int n = 0");
-            code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, n, tileCols);
-            code.addStatement(call(dotTile(rows, tileCols)));
+            code.beginControlFlow("for (; n + $L <= $L; n += $L)", cols, n, cols);
+            code.addStatement(call(dotTile(rows, cols, parts)));
             code.endControlFlow();
             code.beginControlFlow("for (; n < $L; n++)", n);
-            code.addStatement(call(dotTile(rows, 1)));
+            code.addStatement(call(dotTile(rows, 1, parts)));
             code.endControlFlow();
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = m; i < m + $L; i++)", rows);
@@ -408,10 +460,14 @@ public final class GemmEmitter {
 
         /**
          * NT tile: C[m + r][n + j] for r < rows, j < cols as dot products of rows of A and rows of B along k. VECTOR:
-         * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one fold-and-add tree
-         * (see {@link #FOLD}) per element, then a scalar tail; SCALAR: one float accumulator per element.
+         * the first kVec = K - K % {@link #NT_LANES} steps go to {@code NT_LANES} partial sums per element, partial
+         * sum i taking k = i (mod NT_LANES), held in {@code parts} = NT_LANES / LANES vectors ({@code accRJQ}: part Q
+         * holds partial sums Q * LANES ..); the parts are added pairwise (part q + part q + parts/2, which is the
+         * first steps of the fold below done across vectors), then folded (see {@link #FOLD}) and the scalar tail
+         * finishes k. Every width thus adds the same partial sums in the same order. SCALAR: one float
+         * accumulator per element.
          */
-        private MethodSpec dotTile(int rows, int cols) {
+        private MethodSpec dotTile(int rows, int cols, int parts) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, true);
             code.addStatement("int br0 = bOff + n * $L", k);
@@ -419,43 +475,66 @@ public final class GemmEmitter {
                 code.addStatement("int $L = $L + $L", id("br", j), id("br", j - 1), k);
             }
             if (vector) {
-                code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
+                // K is a literal, so is kVec: the same on every JVM
+                code.addStatement("int kVec = $L", spec.k() - spec.k() % NT_LANES);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR, SPECIES_REF);
+                        for (int q = 0; q < parts; q++) {
+                            code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j, q, parts), FLOAT_VECTOR,
+                                    SPECIES_REF);
+                        }
                     }
                 }
                 code.addStatement("int k = 0");
-                code.beginControlFlow("for (; k < kVec; k += $L)", LANES_REF);
+                code.beginControlFlow("for (; k < kVec; k += $L)", NT_LANES);
                 for (int r = 0; r < rows; r++) {
-                    code.addStatement("$T $L = $T.fromArray($L, a, $L + k)",
-                            FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, SPECIES_REF, id("a", r));
+                    for (int q = 0; q < parts; q++) {
+                        code.addStatement("$T $L = $T.fromArray($L, a, $L)", FLOAT_VECTOR, part("va", r, q, parts),
+                                FLOAT_VECTOR, SPECIES_REF, lanesOffset(CodeBlock.of("$L + k", id("a", r)), q));
+                    }
                 }
                 for (int j = 0; j < cols; j++) {
-                    code.addStatement("$T $L = $T.fromArray($L, b, $L + k)",
-                            FLOAT_VECTOR, id("vb", j), FLOAT_VECTOR, SPECIES_REF, id("br", j));
+                    for (int q = 0; q < parts; q++) {
+                        code.addStatement("$T $L = $T.fromArray($L, b, $L)", FLOAT_VECTOR, part("vb", j, q, parts),
+                                FLOAT_VECTOR, SPECIES_REF, lanesOffset(CodeBlock.of("$L + k", id("br", j)), q));
+                    }
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("$L = $L.fma($L, $L)", acc(r, j), id("va", r), id("vb", j), acc(r, j));
+                        for (int q = 0; q < parts; q++) {
+                            code.addStatement("$L = $L.fma($L, $L)", acc(r, j, q, parts), part("va", r, q, parts),
+                                    part("vb", j, q, parts), acc(r, j, q, parts));
+                        }
                     }
                 }
                 code.endControlFlow();
-                // the lanes of each accumulator summed in a fixed tree: lane i plus lane i + LANES/2, then + LANES/4,
-                // ..., + 1, so lane 0 ends with ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) for 8 lanes
+                // parts added pairwise: partial sum i plus partial sum i + NT_LANES/2, then + NT_LANES/4, ... while
+                // they are in different vectors
+                for (int half = parts / 2; half >= 1; half /= 2) {
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < cols; j++) {
+                            for (int q = 0; q < half; q++) {
+                                code.addStatement("$L = $L.add($L)", acc(r, j, q, parts), acc(r, j, q, parts),
+                                        acc(r, j, q + half, parts));
+                            }
+                        }
+                    }
+                }
+                // then within the vector, in a fixed tree: lane i plus lane i + LANES/2, then + LANES/4, ..., + 1,
+                // so lane 0 ends with ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) for 8 lanes
                 for (int f = 0; f < FOLDS; f++) {
                     code.beginControlFlow("if ($L >= $L)", LANES_REF, 2 << f);
                     for (int r = 0; r < rows; r++) {
                         for (int j = 0; j < cols; j++) {
-                            code.addStatement("$L = $L.add($L.rearrange($L$L))", acc(r, j), acc(r, j), acc(r, j), FOLD,
-                                    f);
+                            code.addStatement("$L = $L.add($L.rearrange($L$L))", acc(r, j, 0, parts),
+                                    acc(r, j, 0, parts), acc(r, j, 0, parts), FOLD, f);
                         }
                     }
                     code.endControlFlow();
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("float $L = $L.lane(0)", sum(r, j), acc(r, j));
+                        code.addStatement("float $L = $L.lane(0)", sum(r, j), acc(r, j, 0, parts));
                     }
                 }
                 code.beginControlFlow("for (; k < $L; k++)", k);
@@ -480,9 +559,11 @@ public final class GemmEmitter {
             }
             code.endControlFlow();
             scalarStores(code, rows, cols);
-            CodeBlock comment =
-                    CodeBlock.of("// C[$L][$L] as dot products along k\n", range("m", rows), range("n", cols));
-            return helper("Dot" + rows + "x" + cols, comment, code.build());
+            CodeBlock comment = parts == 1
+                    ? CodeBlock.of("// C[$L][$L] as dot products along k\n", range("m", rows), range("n", cols))
+                    : CodeBlock.of("// C[$L][$L] as dot products along k, $L vectors of $L lanes per element\n",
+                            range("m", rows), range("n", cols), parts, NT_LANES / parts);
+            return helper("Dot" + rows + "x" + cols + (parts == 1 ? "" : "p" + parts), comment, code.build());
         }
 
         /**
@@ -656,6 +737,16 @@ public final class GemmEmitter {
 
         private static CodeBlock acc(int r, int j) {
             return id("acc" + r, j);
+        }
+
+        /** An NT accumulator: {@code accRJ} for one part, {@code accRJQ} for part Q of several. */
+        private static CodeBlock acc(int r, int j, int q, int parts) {
+            return parts == 1 ? acc(r, j) : id("acc" + r + j, q);
+        }
+
+        /** A loaded vector of row or column i: {@code vaI} for one part, {@code vaIQ} for part Q of several. */
+        private static CodeBlock part(String prefix, int i, int q, int parts) {
+            return parts == 1 ? id(prefix, i) : id(prefix + i, q);
         }
 
         private static CodeBlock sum(int r, int j) {

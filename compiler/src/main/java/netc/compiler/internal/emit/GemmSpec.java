@@ -93,8 +93,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         } catch (ReflectiveOperationException | RuntimeException e) {
             return DEFAULT_VECTOR_BITS;
         }
-        int max = Integer.getInteger(GemmEmitter.MAX_VECTOR_BITS_PROPERTY, Integer.MAX_VALUE);
-        return preferred <= max ? preferred : max >= 256 ? 256 : 128;
+        int max = Math.min(GemmEmitter.MAX_VECTOR_BITS,
+                Integer.getInteger(GemmEmitter.MAX_VECTOR_BITS_PROPERTY, GemmEmitter.MAX_VECTOR_BITS));
+        return preferred <= max ? preferred : max >= 512 ? 512 : max >= 256 ? 256 : 128;
     }
 
     /** Rejects a vector width the Vector API cannot have (a power of two from 64 to 2048 bits). */

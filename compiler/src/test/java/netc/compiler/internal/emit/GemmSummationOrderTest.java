@@ -15,11 +15,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * VECTOR kernels give, bit for bit, a sum written here as plain float operations in a fixed order, so their results
- * do not depend on the JDK, and, but for NT's lane count, not on the JVM's vector width: NT products sum LANES lanes
- * (k = i mod LANES) with fma, add the lanes as a tree that pairs each lane with the one half a vector away (for eight,
- * ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7))) and finish k with fma; NN and TN accumulate each element over k
- * in order with fma. Before, NT ended with reduceLanes(ADD), whose order is left to the implementation: JDK 17 and
- * JDK 25 trained different weights from the same seed.
+ * depend neither on the JDK nor on the JVM's vector width: NT products keep 16 partial sums per element (k = i mod 16)
+ * with fma, whatever the number of lanes, add them as a tree that pairs each partial sum with the one half the set
+ * away (((p0 + p8) + (p4 + p12)) + ...) and finish k with fma; NN and TN accumulate each element over k in order with
+ * fma. Before, NT ended with reduceLanes(ADD), whose order is left to the implementation (JDK 17 and JDK 25 trained
+ * different weights from the same seed), and then summed LANES partial sums (AVX-512 and AVX2 differed).
  */
 class GemmSummationOrderTest {
 
@@ -103,7 +103,7 @@ class GemmSummationOrderTest {
                 for (int row = 0; row < c.rowsOfC(); row++) {
                     for (int col = 0; col < c.n(); col++) {
                         float expected = c.form() == Form.NT
-                                ? ntElement(c, o, row, col, width) : inOrderElement(c, o, row, col);
+                                ? ntElement(c, o, row, col, GemmEmitter.NT_LANES) : inOrderElement(c, o, row, col);
                         float got = o.c()[o.off() + row * c.n() + col];
                         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got),
                                 c + " C[" + row + "][" + col + "]: expected " + expected + ", got " + got);
