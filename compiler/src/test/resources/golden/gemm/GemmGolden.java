@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 public final class GemmGolden {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() <= Integer.getInteger("netc.maxVectorBits", Integer.MAX_VALUE) ? FloatVector.SPECIES_PREFERRED
-    : Integer.getInteger("netc.maxVectorBits", Integer.MAX_VALUE) >= 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() <= Math.min(512, Integer.getInteger("netc.maxVectorBits", 512)) ? FloatVector.SPECIES_PREFERRED
+    : Math.min(512, Integer.getInteger("netc.maxVectorBits", 512)) >= 512 ? FloatVector.SPECIES_512 : Math.min(512, Integer.getInteger("netc.maxVectorBits", 512)) >= 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
 
     static final int LANES = SPECIES.length();
 
@@ -26,31 +26,99 @@ public final class GemmGolden {
     public static void forward(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int mLo, int mHi, float[] w, int wOff) {
         // C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = 5, K = 3
-        // FloatVector tiles: blocks of 4 rows outside, 4 columns inside
-        int m = mLo;
-        for (; m + 4 <= mHi; m += 4) {
-            int n = 0;
-            for (; n + 4 <= 5; n += 4) {
-                forwardDot4x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+        // FloatVector tiles: blocks of rows (A in L2), then blocks of columns (B in L1), then tiles
+        if (LANES == 16) {
+            // 16 lanes: 1 vector per element, 4 x 4 tiles
+            for (int m0 = mLo; m0 < mHi; m0 += 43688) {
+                int m1 = Math.min(m0 + 43688, mHi);
+                for (int n0 = 0; n0 < 5; n0 += 8) {
+                    int n1 = Math.min(n0 + 8, 5);
+                    int m = m0;
+                    for (; m + 4 <= m1; m += 4) {
+                        int n = n0;
+                        for (; n + 4 <= n1; n += 4) {
+                            forwardDot4x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardDot4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                    for (; m < m1; m++) {
+                        int n = n0;
+                        for (; n + 4 <= n1; n += 4) {
+                            forwardDot1x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardDot1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                }
+                for (int i = m0; i < m1; i++) {
+                    forwardEpilogue(c, cOff, i, w, wOff);
+                }
             }
-            for (; n < 5; n++) {
-                forwardDot4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+        } else if (LANES == 8) {
+            // 8 lanes: 2 vectors per element, 2 x 4 tiles
+            for (int m0 = mLo; m0 < mHi; m0 += 43690) {
+                int m1 = Math.min(m0 + 43690, mHi);
+                for (int n0 = 0; n0 < 5; n0 += 8) {
+                    int n1 = Math.min(n0 + 8, 5);
+                    int m = m0;
+                    for (; m + 2 <= m1; m += 2) {
+                        int n = n0;
+                        for (; n + 4 <= n1; n += 4) {
+                            forwardDot2x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardDot2x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                    for (; m < m1; m++) {
+                        int n = n0;
+                        for (; n + 4 <= n1; n += 4) {
+                            forwardDot1x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardDot1x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                }
+                for (int i = m0; i < m1; i++) {
+                    forwardEpilogue(c, cOff, i, w, wOff);
+                }
             }
-            for (int i = m; i < m + 4; i++) {
-                forwardEpilogue(c, cOff, i, w, wOff);
+        } else if (LANES == 4) {
+            // 4 lanes: 4 vectors per element, 2 x 2 tiles
+            for (int m0 = mLo; m0 < mHi; m0 += 43690) {
+                int m1 = Math.min(m0 + 43690, mHi);
+                for (int n0 = 0; n0 < 5; n0 += 6) {
+                    int n1 = Math.min(n0 + 6, 5);
+                    int m = m0;
+                    for (; m + 2 <= m1; m += 2) {
+                        int n = n0;
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardDot2x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardDot2x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                    for (; m < m1; m++) {
+                        int n = n0;
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardDot1x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardDot1x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                }
+                for (int i = m0; i < m1; i++) {
+                    forwardEpilogue(c, cOff, i, w, wOff);
+                }
             }
-        }
-        for (; m < mHi; m++) {
-            int n = 0;
-            for (; n + 4 <= 5; n += 4) {
-                forwardDot1x4(a, aOff, b, bOff, c, cOff, batch, m, n);
-            }
-            for (; n < 5; n++) {
-                forwardDot1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
-            }
-            for (int i = m; i < m + 1; i++) {
-                forwardEpilogue(c, cOff, i, w, wOff);
-            }
+        } else {
+            throw new IllegalStateException("vectors of 128, 256 or 512 bits expected, lanes: " + LANES);
         }
     }
 
@@ -69,7 +137,7 @@ public final class GemmGolden {
         int br1 = br0 + 3;
         int br2 = br1 + 3;
         int br3 = br2 + 3;
-        int kVec = 3 - 3 % LANES;
+        int kVec = 0;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
         FloatVector acc02 = FloatVector.zero(SPECIES);
@@ -87,7 +155,7 @@ public final class GemmGolden {
         FloatVector acc32 = FloatVector.zero(SPECIES);
         FloatVector acc33 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector va1 = FloatVector.fromArray(SPECIES, a, a1 + k);
             FloatVector va2 = FloatVector.fromArray(SPECIES, a, a2 + k);
@@ -257,13 +325,13 @@ public final class GemmGolden {
         int c2 = c1 + 5;
         int c3 = c2 + 5;
         int br0 = bOff + n * 3;
-        int kVec = 3 - 3 % LANES;
+        int kVec = 0;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc10 = FloatVector.zero(SPECIES);
         FloatVector acc20 = FloatVector.zero(SPECIES);
         FloatVector acc30 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector va1 = FloatVector.fromArray(SPECIES, a, a1 + k);
             FloatVector va2 = FloatVector.fromArray(SPECIES, a, a2 + k);
@@ -328,13 +396,13 @@ public final class GemmGolden {
         int br1 = br0 + 3;
         int br2 = br1 + 3;
         int br3 = br2 + 3;
-        int kVec = 3 - 3 % LANES;
+        int kVec = 0;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
         FloatVector acc02 = FloatVector.zero(SPECIES);
         FloatVector acc03 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, br1 + k);
@@ -396,10 +464,10 @@ public final class GemmGolden {
         int a0 = aOff + m * 3;
         int c0 = cOff + m * 5 + n;
         int br0 = bOff + n * 3;
-        int kVec = 3 - 3 % LANES;
+        int kVec = 0;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             acc00 = va0.fma(vb0, acc00);
@@ -417,6 +485,648 @@ public final class GemmGolden {
             acc00 = acc00.add(acc00.rearrange(FOLD3));
         }
         float s00 = acc00.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
+
+    static void forwardDot2x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n .. n + 3] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 3;
+        int br1 = br0 + 3;
+        int br2 = br1 + 3;
+        int br3 = br2 + 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        FloatVector acc020 = FloatVector.zero(SPECIES);
+        FloatVector acc021 = FloatVector.zero(SPECIES);
+        FloatVector acc030 = FloatVector.zero(SPECIES);
+        FloatVector acc031 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        FloatVector acc110 = FloatVector.zero(SPECIES);
+        FloatVector acc111 = FloatVector.zero(SPECIES);
+        FloatVector acc120 = FloatVector.zero(SPECIES);
+        FloatVector acc121 = FloatVector.zero(SPECIES);
+        FloatVector acc130 = FloatVector.zero(SPECIES);
+        FloatVector acc131 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            FloatVector vb20 = FloatVector.fromArray(SPECIES, b, br2 + k);
+            FloatVector vb21 = FloatVector.fromArray(SPECIES, b, br2 + k + LANES);
+            FloatVector vb30 = FloatVector.fromArray(SPECIES, b, br3 + k);
+            FloatVector vb31 = FloatVector.fromArray(SPECIES, b, br3 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+            acc020 = va00.fma(vb20, acc020);
+            acc021 = va01.fma(vb21, acc021);
+            acc030 = va00.fma(vb30, acc030);
+            acc031 = va01.fma(vb31, acc031);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+            acc110 = va10.fma(vb10, acc110);
+            acc111 = va11.fma(vb11, acc111);
+            acc120 = va10.fma(vb20, acc120);
+            acc121 = va11.fma(vb21, acc121);
+            acc130 = va10.fma(vb30, acc130);
+            acc131 = va11.fma(vb31, acc131);
+        }
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        acc020 = acc020.add(acc021);
+        acc030 = acc030.add(acc031);
+        acc100 = acc100.add(acc101);
+        acc110 = acc110.add(acc111);
+        acc120 = acc120.add(acc121);
+        acc130 = acc130.add(acc131);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+            acc020 = acc020.add(acc020.rearrange(FOLD0));
+            acc030 = acc030.add(acc030.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+            acc110 = acc110.add(acc110.rearrange(FOLD0));
+            acc120 = acc120.add(acc120.rearrange(FOLD0));
+            acc130 = acc130.add(acc130.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+            acc020 = acc020.add(acc020.rearrange(FOLD1));
+            acc030 = acc030.add(acc030.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+            acc110 = acc110.add(acc110.rearrange(FOLD1));
+            acc120 = acc120.add(acc120.rearrange(FOLD1));
+            acc130 = acc130.add(acc130.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+            acc020 = acc020.add(acc020.rearrange(FOLD2));
+            acc030 = acc030.add(acc030.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+            acc110 = acc110.add(acc110.rearrange(FOLD2));
+            acc120 = acc120.add(acc120.rearrange(FOLD2));
+            acc130 = acc130.add(acc130.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+            acc020 = acc020.add(acc020.rearrange(FOLD3));
+            acc030 = acc030.add(acc030.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+            acc110 = acc110.add(acc110.rearrange(FOLD3));
+            acc120 = acc120.add(acc120.rearrange(FOLD3));
+            acc130 = acc130.add(acc130.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        float s02 = acc020.lane(0);
+        float s03 = acc030.lane(0);
+        float s10 = acc100.lane(0);
+        float s11 = acc110.lane(0);
+        float s12 = acc120.lane(0);
+        float s13 = acc130.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            float y2 = b[br2 + k];
+            float y3 = b[br3 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+            s02 = Math.fma(x0, y2, s02);
+            s03 = Math.fma(x0, y3, s03);
+            s10 = Math.fma(x1, y0, s10);
+            s11 = Math.fma(x1, y1, s11);
+            s12 = Math.fma(x1, y2, s12);
+            s13 = Math.fma(x1, y3, s13);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + 2] = s02;
+        c[c0 + 3] = s03;
+        c[c1] = s10;
+        c[c1 + 1] = s11;
+        c[c1 + 2] = s12;
+        c[c1 + 3] = s13;
+    }
+
+    static void forwardDot2x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+        }
+        acc000 = acc000.add(acc001);
+        acc100 = acc100.add(acc101);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s10 = acc100.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s10 = Math.fma(x1, y0, s10);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+    }
+
+    static void forwardDot1x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + 3] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 3;
+        int br1 = br0 + 3;
+        int br2 = br1 + 3;
+        int br3 = br2 + 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        FloatVector acc020 = FloatVector.zero(SPECIES);
+        FloatVector acc021 = FloatVector.zero(SPECIES);
+        FloatVector acc030 = FloatVector.zero(SPECIES);
+        FloatVector acc031 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            FloatVector vb20 = FloatVector.fromArray(SPECIES, b, br2 + k);
+            FloatVector vb21 = FloatVector.fromArray(SPECIES, b, br2 + k + LANES);
+            FloatVector vb30 = FloatVector.fromArray(SPECIES, b, br3 + k);
+            FloatVector vb31 = FloatVector.fromArray(SPECIES, b, br3 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+            acc020 = va00.fma(vb20, acc020);
+            acc021 = va01.fma(vb21, acc021);
+            acc030 = va00.fma(vb30, acc030);
+            acc031 = va01.fma(vb31, acc031);
+        }
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        acc020 = acc020.add(acc021);
+        acc030 = acc030.add(acc031);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+            acc020 = acc020.add(acc020.rearrange(FOLD0));
+            acc030 = acc030.add(acc030.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+            acc020 = acc020.add(acc020.rearrange(FOLD1));
+            acc030 = acc030.add(acc030.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+            acc020 = acc020.add(acc020.rearrange(FOLD2));
+            acc030 = acc030.add(acc030.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+            acc020 = acc020.add(acc020.rearrange(FOLD3));
+            acc030 = acc030.add(acc030.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        float s02 = acc020.lane(0);
+        float s03 = acc030.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            float y2 = b[br2 + k];
+            float y3 = b[br3 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+            s02 = Math.fma(x0, y2, s02);
+            s03 = Math.fma(x0, y3, s03);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + 2] = s02;
+        c[c0 + 3] = s03;
+    }
+
+    static void forwardDot1x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+        }
+        acc000 = acc000.add(acc001);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
+
+    static void forwardDot2x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n .. n + 1] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 3;
+        int br1 = br0 + 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        FloatVector acc012 = FloatVector.zero(SPECIES);
+        FloatVector acc013 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        FloatVector acc102 = FloatVector.zero(SPECIES);
+        FloatVector acc103 = FloatVector.zero(SPECIES);
+        FloatVector acc110 = FloatVector.zero(SPECIES);
+        FloatVector acc111 = FloatVector.zero(SPECIES);
+        FloatVector acc112 = FloatVector.zero(SPECIES);
+        FloatVector acc113 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector va12 = FloatVector.fromArray(SPECIES, a, a1 + k + 2 * LANES);
+            FloatVector va13 = FloatVector.fromArray(SPECIES, a, a1 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            FloatVector vb12 = FloatVector.fromArray(SPECIES, b, br1 + k + 2 * LANES);
+            FloatVector vb13 = FloatVector.fromArray(SPECIES, b, br1 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+            acc012 = va02.fma(vb12, acc012);
+            acc013 = va03.fma(vb13, acc013);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+            acc102 = va12.fma(vb02, acc102);
+            acc103 = va13.fma(vb03, acc103);
+            acc110 = va10.fma(vb10, acc110);
+            acc111 = va11.fma(vb11, acc111);
+            acc112 = va12.fma(vb12, acc112);
+            acc113 = va13.fma(vb13, acc113);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc010 = acc010.add(acc012);
+        acc011 = acc011.add(acc013);
+        acc100 = acc100.add(acc102);
+        acc101 = acc101.add(acc103);
+        acc110 = acc110.add(acc112);
+        acc111 = acc111.add(acc113);
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        acc100 = acc100.add(acc101);
+        acc110 = acc110.add(acc111);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+            acc110 = acc110.add(acc110.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+            acc110 = acc110.add(acc110.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+            acc110 = acc110.add(acc110.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+            acc110 = acc110.add(acc110.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        float s10 = acc100.lane(0);
+        float s11 = acc110.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+            s10 = Math.fma(x1, y0, s10);
+            s11 = Math.fma(x1, y1, s11);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c1] = s10;
+        c[c1 + 1] = s11;
+    }
+
+    static void forwardDot2x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        FloatVector acc102 = FloatVector.zero(SPECIES);
+        FloatVector acc103 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector va12 = FloatVector.fromArray(SPECIES, a, a1 + k + 2 * LANES);
+            FloatVector va13 = FloatVector.fromArray(SPECIES, a, a1 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+            acc102 = va12.fma(vb02, acc102);
+            acc103 = va13.fma(vb03, acc103);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc100 = acc100.add(acc102);
+        acc101 = acc101.add(acc103);
+        acc000 = acc000.add(acc001);
+        acc100 = acc100.add(acc101);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s10 = acc100.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s10 = Math.fma(x1, y0, s10);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+    }
+
+    static void forwardDot1x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + 1] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 3;
+        int br1 = br0 + 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        FloatVector acc012 = FloatVector.zero(SPECIES);
+        FloatVector acc013 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            FloatVector vb12 = FloatVector.fromArray(SPECIES, b, br1 + k + 2 * LANES);
+            FloatVector vb13 = FloatVector.fromArray(SPECIES, b, br1 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+            acc012 = va02.fma(vb12, acc012);
+            acc013 = va03.fma(vb13, acc013);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc010 = acc010.add(acc012);
+        acc011 = acc011.add(acc013);
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        for (; k < 3; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+    }
+
+    static void forwardDot1x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 3;
+        int kVec = 0;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc000 = acc000.add(acc001);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
         for (; k < 3; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
