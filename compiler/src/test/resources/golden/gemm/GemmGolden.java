@@ -1393,26 +1393,51 @@ public final class GemmGolden {
             int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[k][m] * B[k][n] for rows [mLo, mHi), M = 3, N = 5, K = batch
         // float tiles: blocks of 256 k outside, then column panels, then blocks of 4 rows
-        Arrays.fill(c, cOff + mLo * 5, cOff + mHi * 5, 0f);
+        if (batch <= 0) {
+            // an empty sum: no block of the reduction below, C = 0
+            Arrays.fill(c, cOff + mLo * 5, cOff + mHi * 5, 0f);
+        }
         for (int k0 = 0; k0 < batch; k0 += 256) {
             int k1 = Math.min(k0 + 256, batch);
-            int n = 0;
-            for (; n + 4 <= 5; n += 4) {
-                int m = mLo;
-                for (; m + 4 <= mHi; m += 4) {
-                    weightGradientScalar4x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+            if (k0 == 0) {
+                int n = 0;
+                for (; n + 4 <= 5; n += 4) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
-                for (; m < mHi; m++) {
-                    weightGradientScalar1x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                for (; n < 5; n++) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
-            }
-            for (; n < 5; n++) {
-                int m = mLo;
-                for (; m + 4 <= mHi; m += 4) {
-                    weightGradientScalar4x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+            } else {
+                int n = 0;
+                for (; n + 4 <= 5; n += 4) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x4Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x4Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
-                for (; m < mHi; m++) {
-                    weightGradientScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                for (; n < 5; n++) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x1Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x1Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
             }
         }
@@ -1421,6 +1446,147 @@ public final class GemmGolden {
     static void weightGradientScalar4x4(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
         // C[m .. m + 3][n .. n + 3], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        float s00 = 0f;
+        float s01 = 0f;
+        float s02 = 0f;
+        float s03 = 0f;
+        float s10 = 0f;
+        float s11 = 0f;
+        float s12 = 0f;
+        float s13 = 0f;
+        float s20 = 0f;
+        float s21 = 0f;
+        float s22 = 0f;
+        float s23 = 0f;
+        float s30 = 0f;
+        float s31 = 0f;
+        float s32 = 0f;
+        float s33 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float y1 = b[bk + 1];
+            float y2 = b[bk + 2];
+            float y3 = b[bk + 3];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s02 += x0 * y2;
+            s03 += x0 * y3;
+            float x1 = a[ak + 1];
+            s10 += x1 * y0;
+            s11 += x1 * y1;
+            s12 += x1 * y2;
+            s13 += x1 * y3;
+            float x2 = a[ak + 2];
+            s20 += x2 * y0;
+            s21 += x2 * y1;
+            s22 += x2 * y2;
+            s23 += x2 * y3;
+            float x3 = a[ak + 3];
+            s30 += x3 * y0;
+            s31 += x3 * y1;
+            s32 += x3 * y2;
+            s33 += x3 * y3;
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + 2] = s02;
+        c[c0 + 3] = s03;
+        c[c1] = s10;
+        c[c1 + 1] = s11;
+        c[c1 + 2] = s12;
+        c[c1 + 3] = s13;
+        c[c2] = s20;
+        c[c2 + 1] = s21;
+        c[c2 + 2] = s22;
+        c[c2 + 3] = s23;
+        c[c3] = s30;
+        c[c3 + 1] = s31;
+        c[c3 + 2] = s32;
+        c[c3 + 3] = s33;
+    }
+
+    static void weightGradientScalar1x4(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + 3], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        float s00 = 0f;
+        float s01 = 0f;
+        float s02 = 0f;
+        float s03 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float y1 = b[bk + 1];
+            float y2 = b[bk + 2];
+            float y3 = b[bk + 3];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s02 += x0 * y2;
+            s03 += x0 * y3;
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + 2] = s02;
+        c[c0 + 3] = s03;
+    }
+
+    static void weightGradientScalar4x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        float s00 = 0f;
+        float s10 = 0f;
+        float s20 = 0f;
+        float s30 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+            float x1 = a[ak + 1];
+            s10 += x1 * y0;
+            float x2 = a[ak + 2];
+            s20 += x2 * y0;
+            float x3 = a[ak + 3];
+            s30 += x3 * y0;
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+    }
+
+    static void weightGradientScalar1x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        float s00 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+        }
+        c[c0] = s00;
+    }
+
+    static void weightGradientScalar4x4Add(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n .. n + 3] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
@@ -1487,9 +1653,9 @@ public final class GemmGolden {
         c[c3 + 3] = s33;
     }
 
-    static void weightGradientScalar1x4(float[] a, int aOff, float[] b, int bOff, float[] c,
+    static void weightGradientScalar1x4Add(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n .. n + 3], broadcasting A
+        // C[m][n .. n + 3] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         float s00 = c[c0];
         float s01 = c[c0 + 1];
@@ -1514,9 +1680,9 @@ public final class GemmGolden {
         c[c0 + 3] = s03;
     }
 
-    static void weightGradientScalar4x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+    static void weightGradientScalar4x1Add(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n], broadcasting A
+        // C[m .. m + 3][n] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
@@ -1544,9 +1710,9 @@ public final class GemmGolden {
         c[c3] = s30;
     }
 
-    static void weightGradientScalar1x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+    static void weightGradientScalar1x1Add(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n], broadcasting A
+        // C[m][n] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         float s00 = c[c0];
         for (int k = k0; k < k1; k++) {

@@ -373,7 +373,12 @@ public final class GemmEmitter {
             code.endControlFlow();
         }
 
-        /** TN: C zeroed, then per block of the reduction every column panel and row tile adds its part. */
+        /**
+         * TN: per block of the reduction, every column panel and row tile: the first block's tiles start from 0 and
+         * store, the others add to C's partial sums. Before, C was zeroed first and every block loaded it: for the
+         * MLP (batch 128, one block) that filled and read back all of C for nothing. Starting from 0 or from a C just
+         * zeroed is the same chain of fmas, so results are unchanged.
+         */
         private CodeBlock reductionBlocksOuter() {
             CodeBlock.Builder code = CodeBlock.builder();
             CodeBlock nStart = CodeBlock.of("0");
@@ -384,18 +389,28 @@ public final class GemmEmitter {
                 code.addStatement("int mHi = $L", spec.m());
                 code.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
                 code.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
+                code.beginControlFlow("if (batch <= 0)");
+                code.add("// an empty sum: no block of the reduction below, C = 0\n");
                 code.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
                 code.addStatement("$T.fill(c, cOff + i * $L + nStart, cOff + i * $L + nEnd, 0f)",
                         java.util.Arrays.class, n, n);
                 code.endControlFlow();
+                code.endControlFlow();
                 nStart = CodeBlock.of("nStart");
                 nEnd = CodeBlock.of("nEnd");
             } else {
+                code.beginControlFlow("if (batch <= 0)");
+                code.add("// an empty sum: no block of the reduction below, C = 0\n");
                 code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
+                code.endControlFlow();
             }
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
             code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
-            code.add(columnPanels(nStart, nEnd));
+            code.beginControlFlow("if (k0 == 0)");
+            code.add(columnPanels(nStart, nEnd, true));
+            code.nextControlFlow("else");
+            code.add(columnPanels(nStart, nEnd, false));
+            code.endControlFlow();
             code.endControlFlow();
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
@@ -432,25 +447,33 @@ public final class GemmEmitter {
 
         /** Column panels of C from column {@code start} to {@code end}, each over rows [mLo, mHi). */
         private CodeBlock columnPanels(CodeBlock start, CodeBlock end) {
+            return columnPanels(start, end, true);
+        }
+
+        /**
+         * As {@link #columnPanels(CodeBlock, CodeBlock)}; for TN, {@code fromZero} picks tiles that start from 0
+         * (the first block of the reduction) or from C's partial sums (the others).
+         */
+        private CodeBlock columnPanels(CodeBlock start, CodeBlock end, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             code.addStatement("int n = $L", start);
             if (vector) {
                 code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
                         tileCols, LANES_REF, end, tileCols, LANES_REF);
-                panel(code, broadcastVectorTile(tileRows, tileCols), broadcastVectorTile(1, tileCols));
+                panel(code, broadcastVectorTile(tileRows, tileCols, fromZero), broadcastVectorTile(1, tileCols, fromZero));
                 code.endControlFlow();
                 if (tileCols > 1) {
                     code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
-                    panel(code, broadcastVectorTile(tileRows, 1), broadcastVectorTile(1, 1));
+                    panel(code, broadcastVectorTile(tileRows, 1, fromZero), broadcastVectorTile(1, 1, fromZero));
                     code.endControlFlow();
                 }
             } else {
                 code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, end, tileCols);
-                panel(code, broadcastScalarTile(tileRows, tileCols), broadcastScalarTile(1, tileCols));
+                panel(code, broadcastScalarTile(tileRows, tileCols, fromZero), broadcastScalarTile(1, tileCols, fromZero));
                 code.endControlFlow();
             }
             code.beginControlFlow("for (; n < $L; n++)", end);
-            panel(code, broadcastScalarTile(tileRows, 1), broadcastScalarTile(1, 1));
+            panel(code, broadcastScalarTile(tileRows, 1, fromZero), broadcastScalarTile(1, 1, fromZero));
             code.endControlFlow();
             return code.build();
         }
@@ -601,12 +624,13 @@ public final class GemmEmitter {
          * NN/TN vector tile: C[m + r][n .. n + vecs * LANES) for r < rows; per k, broadcast A's element of each
          * row and fma it with vecs vectors from row k of B.
          */
-        private MethodSpec broadcastVectorTile(int rows, int vecs) {
+        private MethodSpec broadcastVectorTile(int rows, int vecs, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, spec.form() == Form.NN);
+            boolean fromC = spec.form() == Form.TN && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int v = 0; v < vecs; v++) {
-                    if (spec.form() == Form.TN) {
+                    if (fromC) {
                         code.addStatement("$T $L = $T.fromArray($L, c, $L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR,
                                 SPECIES_REF, lanesOffset(id("c", r), v));
                     } else {
@@ -636,17 +660,19 @@ public final class GemmEmitter {
             CodeBlock columns = vecs == 1
                     ? CodeBlock.of("n .. n + LANES - 1")
                     : CodeBlock.of("n .. n + $L * LANES - 1", vecs);
-            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), columns);
-            return helper("Vec" + rows + "x" + vecs, comment, code.build());
+            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A\n", range("m", rows), columns,
+                    fromC ? " plus its partial sums" : "");
+            return helper("Vec" + rows + "x" + vecs + (fromC ? "Add" : ""), comment, code.build());
         }
 
         /** NN/TN scalar tile: C[m + r][n + j] for r < rows, j < cols, one float accumulator each. */
-        private MethodSpec broadcastScalarTile(int rows, int cols) {
+        private MethodSpec broadcastScalarTile(int rows, int cols, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, spec.form() == Form.NN);
+            boolean fromC = spec.form() == Form.TN && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
-                    if (spec.form() == Form.TN) {
+                    if (fromC) {
                         code.addStatement("float $L = c[$L]", sum(r, j), plus(id("c", r), j));
                     } else {
                         code.addStatement("float $L = 0f", sum(r, j));
@@ -666,8 +692,9 @@ public final class GemmEmitter {
             }
             code.endControlFlow();
             scalarStores(code, rows, cols);
-            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), range("n", cols));
-            return helper("Scalar" + rows + "x" + cols, comment, code.build());
+            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A\n", range("m", rows), range("n", cols),
+                    fromC ? " plus its partial sums" : "");
+            return helper("Scalar" + rows + "x" + cols + (fromC ? "Add" : ""), comment, code.build());
         }
 
         /** The k loop of a broadcast tile: all of K, or TN's block [k0, k1). */
