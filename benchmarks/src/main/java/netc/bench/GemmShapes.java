@@ -24,10 +24,13 @@ import netc.compiler.internal.load.JaninoLoader;
  * Kernels are emitted exactly as {@link GemmEmitter} emits them for a class, tiled for {@code --bits} (default: the
  * width in-process compiles choose for this JVM, {@link GemmSpec#runningVectorBits()}). Two threads split the rows
  * (or, for a column-split TN kernel, the column panels) in two halves aligned to the tile, as {@code Parallel} does.
+ * With {@code --cpu-time} one thread is timed by its CPU time (for a machine shared with other jobs); two threads
+ * always by the wall clock.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.GemmShapes
  *      [--bits 256|512] [--threads 1,2] [--repeats 5] [--seconds 0.3] [--only NAME,...] [--nn RxV] [--tn RxV]
+ *      [--cpu-time]
  * </pre>
  */
 public final class GemmShapes {
@@ -107,6 +110,7 @@ public final class GemmShapes {
         List<String> only = null;
         GemmSpec.Tile nn = null;
         GemmSpec.Tile tn = null;
+        boolean cpuTime = false;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--bits": bits = Integer.parseInt(argv[++i]); break;
@@ -116,6 +120,7 @@ public final class GemmShapes {
                 case "--seconds": seconds = Double.parseDouble(argv[++i]); break;
                 case "--only": only = List.of(argv[++i].split(",")); break;
                 case "--nn": nn = tile(argv[++i]); break;
+                case "--cpu-time": cpuTime = true; break;
                 case "--tn": tn = tile(argv[++i]); break;
                 default: throw new IllegalArgumentException("unknown argument " + argv[i]);
             }
@@ -193,12 +198,21 @@ public final class GemmShapes {
                         }
                     };
                 }
-                double us = t.median(run);
+                double us;
+                double[] minMax;
+                if (th == 1 && cpuTime) {
+                    double[] samples = cpuMicros(run, repeats, seconds);
+                    us = TrainThroughput.median(samples);
+                    minMax = new double[] {java.util.Arrays.stream(samples).min().getAsDouble(),
+                            java.util.Arrays.stream(samples).max().getAsDouble()};
+                } else {
+                    us = t.median(run);
+                    String[] range = t.range().split("-");
+                    minMax = new double[] {Double.parseDouble(range[0]), Double.parseDouble(range[1])};
+                }
                 double gflops = s.flop() / (us * 1e3);
-                String[] range = t.range().split("-");
                 line.append(String.format(Locale.ROOT, "  %dT %6.1f [%5.1f-%5.1f] %3.0f%%", th, gflops,
-                        s.flop() / (Double.parseDouble(range[1]) * 1e3), s.flop() / (Double.parseDouble(range[0])
-                                * 1e3), 100 * gflops / (peak * th)));
+                        s.flop() / (minMax[1] * 1e3), s.flop() / (minMax[0] * 1e3), 100 * gflops / (peak * th)));
             }
             System.out.println(line);
         }
@@ -208,6 +222,37 @@ public final class GemmShapes {
     private static GemmSpec.Tile tile(String text) {
         String[] p = text.split("x");
         return new GemmSpec.Tile(Integer.parseInt(p[0]), Integer.parseInt(p[1]));
+    }
+
+    /**
+     * Microseconds of this thread's CPU time per call, one sample per repeat: on a machine shared with other jobs,
+     * time when the thread was not running is left out (cache disturbance by the others is not). Warm-up as
+     * {@link Timing}.
+     */
+    private static double[] cpuMicros(Runnable r, int repeats, double seconds) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 300_000_000L) {
+            r.run();
+        }
+        JitQuiet.await(r, 0.3, 10);
+        long c1 = mx.getCurrentThreadCpuTime();
+        int k = 0;
+        while (mx.getCurrentThreadCpuTime() - c1 < 50_000_000L || k < 3) {
+            r.run();
+            k++;
+        }
+        double per = (mx.getCurrentThreadCpuTime() - c1) / 1e9 / k;
+        int calls = Math.max(3, (int) (seconds / per));
+        double[] samples = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long s = mx.getCurrentThreadCpuTime();
+            for (int c = 0; c < calls; c++) {
+                r.run();
+            }
+            samples[i] = (mx.getCurrentThreadCpuTime() - s) / 1e3 / calls;
+        }
+        return samples;
     }
 
     private static int panels(GemmSpec spec, int lanes) {
