@@ -39,19 +39,24 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
- * (outermost), each tile adding to C's partial sums. NT takes dot products along k (4 rows of A x 4 rows of B),
- * reduces the lanes once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets
- * its epilogue as soon as it is done. SCALAR style uses 4 x 4 tiles of {@code float} accumulators for every form, plain
- * Java for a JVM without {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of
- * {@link #addVectorFields}.
+ * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. NT takes dot products
+ * along k ({@link #ntTile}: 4 rows of A x 4 rows of B with 512-bit vectors), keeps {@link #NT_LANES} partial sums per
+ * element in one, two or four vectors, adds them in a fixed tree and finishes k with a scalar tail; it loops over
+ * blocks of rows whose part of A fits L2, then blocks of columns whose part of B fits L1 ({@link #ntRowBlock},
+ * {@link #ntColumnBlock}), and a row block gets its epilogue once all its columns are done. SCALAR style uses 4 x 4
+ * tiles of {@code float} accumulators for every form, plain Java for a JVM without {@code jdk.incubator.vector}. A
+ * class holding VECTOR kernels needs the fields of {@link #addVectorFields}.
  *
  * <p>Results do not depend on how rows are split: every element of C goes through the same sequence of operations
  * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
- * and so do runs on one or two threads.
+ * and so do runs on one or two threads. Nor, for VECTOR kernels, on the vector width (128, 256 or 512 bits) or the
+ * tile: NN and TN keep each element in one lane, in k order, and NT sums the same 16 partial sums in the same order on
+ * every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so the two styles differ.
  *
  * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
- * N or K; the largest, the NT 4x4 tile, is 1,115 bytes (Janino and javac alike), far below HotSpot's 8,000-byte
- * limit past which a method is never JIT-compiled (shared/notes/java-kernels.md item 7).
+ * N or K; the NT 4x4 tile was 1,115 bytes (Janino and javac alike), the NT entry method, with a loop nest per vector
+ * width, is larger but far below HotSpot's 8,000-byte limit past which a method is never JIT-compiled
+ * (shared/notes/java-kernels.md item 7; GemmMethodSizeTest checks it).
  */
 public final class GemmEmitter {
 
