@@ -26,95 +26,357 @@ public final class GemmGolden {
     public static void forward(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int mLo, int mHi, float[] w, int wOff) {
         // C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = 5, K = 3
+        // a short reduction: B transposed, then NN tiles (each element an fma chain in k order)
+        float[] bt = new float[15];
+        for (int j = 0; j < 5; j++) {
+            int bj = bOff + j * 3;
+            for (int i = 0; i < 3; i++) {
+                bt[i * 5 + j] = b[bj + i];
+            }
+        }
+        forwardNn(a, aOff, bt, 0, c, cOff, batch, mLo, mHi, w, wOff);
+    }
+
+    static void forwardNn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int batch,
+            int mLo, int mHi, float[] w, int wOff) {
+        // C[m][n] = sum_k A[m][k] * B[k][n] for rows [mLo, mHi), M = batch, N = 5, K = 3
+        // FloatVector tiles: blocks of 1362 rows outside, then column panels, then blocks of 6 rows
+        for (int m0 = mLo; m0 < mHi; m0 += 1362) {
+            int m1 = Math.min(m0 + 1362, mHi);
+            int n = 0;
+            for (; n + 2 * LANES <= 5; n += 2 * LANES) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    forwardNnVec6x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    forwardNnVec1x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+            }
+            for (; n + LANES <= 5; n += LANES) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    forwardNnVec6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    forwardNnVec1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+            }
+            for (; n < 5; n++) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    forwardNnScalar6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    forwardNnScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+            }
+        }
+        for (int i = mLo; i < mHi; i++) {
+            forwardNnEpilogue(c, cOff, i, w, wOff);
+        }
+    }
+
+    static void forwardNnVec6x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 5][n .. n + 2 * LANES - 1], broadcasting A
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int a2 = a1 + 3;
+        int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc11 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc21 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc31 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc41 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
+        FloatVector acc51 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[a1 + k]);
+            acc10 = va1.fma(vb0, acc10);
+            acc11 = va1.fma(vb1, acc11);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[a2 + k]);
+            acc20 = va2.fma(vb0, acc20);
+            acc21 = va2.fma(vb1, acc21);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[a3 + k]);
+            acc30 = va3.fma(vb0, acc30);
+            acc31 = va3.fma(vb1, acc31);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[a4 + k]);
+            acc40 = va4.fma(vb0, acc40);
+            acc41 = va4.fma(vb1, acc41);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[a5 + k]);
+            acc50 = va5.fma(vb0, acc50);
+            acc51 = va5.fma(vb1, acc51);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc10.intoArray(c, c1);
+        acc11.intoArray(c, c1 + LANES);
+        acc20.intoArray(c, c2);
+        acc21.intoArray(c, c2 + LANES);
+        acc30.intoArray(c, c3);
+        acc31.intoArray(c, c3 + LANES);
+        acc40.intoArray(c, c4);
+        acc41.intoArray(c, c4 + LANES);
+        acc50.intoArray(c, c5);
+        acc51.intoArray(c, c5 + LANES);
+    }
+
+    static void forwardNnVec1x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + 2 * LANES - 1], broadcasting A
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+    }
+
+    static void forwardNnVec6x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 5][n .. n + LANES - 1], broadcasting A
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int a2 = a1 + 3;
+        int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[a1 + k]);
+            acc10 = va1.fma(vb0, acc10);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[a2 + k]);
+            acc20 = va2.fma(vb0, acc20);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[a3 + k]);
+            acc30 = va3.fma(vb0, acc30);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[a4 + k]);
+            acc40 = va4.fma(vb0, acc40);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[a5 + k]);
+            acc50 = va5.fma(vb0, acc50);
+        }
+        acc00.intoArray(c, c0);
+        acc10.intoArray(c, c1);
+        acc20.intoArray(c, c2);
+        acc30.intoArray(c, c3);
+        acc40.intoArray(c, c4);
+        acc50.intoArray(c, c5);
+    }
+
+    static void forwardNnVec1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + LANES - 1], broadcasting A
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+        }
+        acc00.intoArray(c, c0);
+    }
+
+    static void forwardNnScalar6x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 5][n], broadcasting A
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int a2 = a1 + 3;
+        int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
+        float s00 = 0f;
+        float s10 = 0f;
+        float s20 = 0f;
+        float s30 = 0f;
+        float s40 = 0f;
+        float s50 = 0f;
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[a0 + k];
+            s00 = Math.fma(x0, y0, s00);
+            float x1 = a[a1 + k];
+            s10 = Math.fma(x1, y0, s10);
+            float x2 = a[a2 + k];
+            s20 = Math.fma(x2, y0, s20);
+            float x3 = a[a3 + k];
+            s30 = Math.fma(x3, y0, s30);
+            float x4 = a[a4 + k];
+            s40 = Math.fma(x4, y0, s40);
+            float x5 = a[a5 + k];
+            s50 = Math.fma(x5, y0, s50);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+        c[c4] = s40;
+        c[c5] = s50;
+    }
+
+    static void forwardNnScalar1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n], broadcasting A
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        float s00 = 0f;
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[a0 + k];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
+
+    static void forwardNnEpilogue(float[] c, int cOff, int i, float[] w, int wOff) {
+        // C[i][j] = epilogue(C[i][j]) for all j
+        int ci = cOff + i * 5;
+        int j = 0;
+        for (; j + LANES <= 5; j += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, c, ci + j);
+            v = v.add(FloatVector.fromArray(SPECIES, w, wOff + j)).max(0f);
+            v.intoArray(c, ci + j);
+        }
+        for (; j < 5; j++) {
+            c[ci + j] = Math.max(c[ci + j] + w[wOff + j], 0f);
+        }
+    }
+
+    public static void forwardLong(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int mLo, int mHi) {
+        // C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = 5, K = 40
         // FloatVector tiles: blocks of rows (A in L2), then blocks of columns (B in L1), then tiles
         if (LANES == 16) {
             // 16 lanes: 1 vector per element, 4 x 4 tiles
-            for (int m0 = mLo; m0 < mHi; m0 += 43688) {
-                int m1 = Math.min(m0 + 43688, mHi);
+            for (int m0 = mLo; m0 < mHi; m0 += 3276) {
+                int m1 = Math.min(m0 + 3276, mHi);
                 for (int n0 = 0; n0 < 5; n0 += 8) {
                     int n1 = Math.min(n0 + 8, 5);
                     int m = m0;
                     for (; m + 4 <= m1; m += 4) {
                         int n = n0;
                         for (; n + 4 <= n1; n += 4) {
-                            forwardDot4x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot4x4(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
-                            forwardDot4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                     }
                     for (; m < m1; m++) {
                         int n = n0;
                         for (; n + 4 <= n1; n += 4) {
-                            forwardDot1x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot1x4(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
-                            forwardDot1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                     }
-                }
-                for (int i = m0; i < m1; i++) {
-                    forwardEpilogue(c, cOff, i, w, wOff);
                 }
             }
         } else if (LANES == 8) {
             // 8 lanes: 2 vectors per element, 2 x 4 tiles
-            for (int m0 = mLo; m0 < mHi; m0 += 43690) {
-                int m1 = Math.min(m0 + 43690, mHi);
+            for (int m0 = mLo; m0 < mHi; m0 += 3276) {
+                int m1 = Math.min(m0 + 3276, mHi);
                 for (int n0 = 0; n0 < 5; n0 += 8) {
                     int n1 = Math.min(n0 + 8, 5);
                     int m = m0;
                     for (; m + 2 <= m1; m += 2) {
                         int n = n0;
                         for (; n + 4 <= n1; n += 4) {
-                            forwardDot2x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot2x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
-                            forwardDot2x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot2x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                     }
                     for (; m < m1; m++) {
                         int n = n0;
                         for (; n + 4 <= n1; n += 4) {
-                            forwardDot1x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot1x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
-                            forwardDot1x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot1x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                     }
-                }
-                for (int i = m0; i < m1; i++) {
-                    forwardEpilogue(c, cOff, i, w, wOff);
                 }
             }
         } else if (LANES == 4) {
             // 4 lanes: 4 vectors per element, 2 x 2 tiles
-            for (int m0 = mLo; m0 < mHi; m0 += 43690) {
-                int m1 = Math.min(m0 + 43690, mHi);
+            for (int m0 = mLo; m0 < mHi; m0 += 3276) {
+                int m1 = Math.min(m0 + 3276, mHi);
                 for (int n0 = 0; n0 < 5; n0 += 6) {
                     int n1 = Math.min(n0 + 6, 5);
                     int m = m0;
                     for (; m + 2 <= m1; m += 2) {
                         int n = n0;
                         for (; n + 2 <= n1; n += 2) {
-                            forwardDot2x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot2x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
-                            forwardDot2x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot2x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                     }
                     for (; m < m1; m++) {
                         int n = n0;
                         for (; n + 2 <= n1; n += 2) {
-                            forwardDot1x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot1x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
-                            forwardDot1x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                            forwardLongDot1x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                     }
-                }
-                for (int i = m0; i < m1; i++) {
-                    forwardEpilogue(c, cOff, i, w, wOff);
                 }
             }
         } else {
@@ -122,22 +384,22 @@ public final class GemmGolden {
         }
     }
 
-    static void forwardDot4x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot4x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m .. m + 3][n .. n + 3] as dot products along k
-        int a0 = aOff + m * 3;
-        int a1 = a0 + 3;
-        int a2 = a1 + 3;
-        int a3 = a2 + 3;
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int a2 = a1 + 40;
+        int a3 = a2 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
         int c3 = c2 + 5;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int br2 = br1 + 3;
-        int br3 = br2 + 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int br2 = br1 + 40;
+        int br3 = br2 + 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
         FloatVector acc02 = FloatVector.zero(SPECIES);
@@ -269,7 +531,7 @@ public final class GemmGolden {
         float s31 = acc31.lane(0);
         float s32 = acc32.lane(0);
         float s33 = acc33.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float x2 = a[a2 + k];
@@ -313,19 +575,19 @@ public final class GemmGolden {
         c[c3 + 3] = s33;
     }
 
-    static void forwardDot4x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot4x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m .. m + 3][n] as dot products along k
-        int a0 = aOff + m * 3;
-        int a1 = a0 + 3;
-        int a2 = a1 + 3;
-        int a3 = a2 + 3;
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int a2 = a1 + 40;
+        int a3 = a2 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
         int c3 = c2 + 5;
-        int br0 = bOff + n * 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc10 = FloatVector.zero(SPECIES);
         FloatVector acc20 = FloatVector.zero(SPECIES);
@@ -370,7 +632,7 @@ public final class GemmGolden {
         float s10 = acc10.lane(0);
         float s20 = acc20.lane(0);
         float s30 = acc30.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float x2 = a[a2 + k];
@@ -387,16 +649,16 @@ public final class GemmGolden {
         c[c3] = s30;
     }
 
-    static void forwardDot1x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n .. n + 3] as dot products along k
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int br2 = br1 + 3;
-        int br3 = br2 + 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int br2 = br1 + 40;
+        int br3 = br2 + 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
         FloatVector acc02 = FloatVector.zero(SPECIES);
@@ -441,7 +703,7 @@ public final class GemmGolden {
         float s01 = acc01.lane(0);
         float s02 = acc02.lane(0);
         float s03 = acc03.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             float y1 = b[br1 + k];
@@ -458,13 +720,13 @@ public final class GemmGolden {
         c[c0 + 3] = s03;
     }
 
-    static void forwardDot1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n] as dot products along k
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         int k = 0;
         for (; k < kVec; k += 16) {
@@ -485,7 +747,7 @@ public final class GemmGolden {
             acc00 = acc00.add(acc00.rearrange(FOLD3));
         }
         float s00 = acc00.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             s00 = Math.fma(x0, y0, s00);
@@ -493,18 +755,18 @@ public final class GemmGolden {
         c[c0] = s00;
     }
 
-    static void forwardDot2x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot2x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m .. m + 1][n .. n + 3] as dot products along k, 2 vectors of 8 lanes per element
-        int a0 = aOff + m * 3;
-        int a1 = a0 + 3;
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int br2 = br1 + 3;
-        int br3 = br2 + 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int br2 = br1 + 40;
+        int br3 = br2 + 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc010 = FloatVector.zero(SPECIES);
@@ -608,7 +870,7 @@ public final class GemmGolden {
         float s11 = acc110.lane(0);
         float s12 = acc120.lane(0);
         float s13 = acc130.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float y0 = b[br0 + k];
@@ -634,15 +896,15 @@ public final class GemmGolden {
         c[c1 + 3] = s13;
     }
 
-    static void forwardDot2x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot2x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m .. m + 1][n] as dot products along k, 2 vectors of 8 lanes per element
-        int a0 = aOff + m * 3;
-        int a1 = a0 + 3;
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
-        int br0 = bOff + n * 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc100 = FloatVector.zero(SPECIES);
@@ -680,7 +942,7 @@ public final class GemmGolden {
         }
         float s00 = acc000.lane(0);
         float s10 = acc100.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float y0 = b[br0 + k];
@@ -691,16 +953,16 @@ public final class GemmGolden {
         c[c1] = s10;
     }
 
-    static void forwardDot1x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n .. n + 3] as dot products along k, 2 vectors of 8 lanes per element
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int br2 = br1 + 3;
-        int br3 = br2 + 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int br2 = br1 + 40;
+        int br3 = br2 + 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc010 = FloatVector.zero(SPECIES);
@@ -762,7 +1024,7 @@ public final class GemmGolden {
         float s01 = acc010.lane(0);
         float s02 = acc020.lane(0);
         float s03 = acc030.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             float y1 = b[br1 + k];
@@ -779,13 +1041,13 @@ public final class GemmGolden {
         c[c0 + 3] = s03;
     }
 
-    static void forwardDot1x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n] as dot products along k, 2 vectors of 8 lanes per element
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         int k = 0;
@@ -811,7 +1073,7 @@ public final class GemmGolden {
             acc000 = acc000.add(acc000.rearrange(FOLD3));
         }
         float s00 = acc000.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             s00 = Math.fma(x0, y0, s00);
@@ -819,16 +1081,16 @@ public final class GemmGolden {
         c[c0] = s00;
     }
 
-    static void forwardDot2x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot2x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m .. m + 1][n .. n + 1] as dot products along k, 4 vectors of 4 lanes per element
-        int a0 = aOff + m * 3;
-        int a1 = a0 + 3;
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc002 = FloatVector.zero(SPECIES);
@@ -920,7 +1182,7 @@ public final class GemmGolden {
         float s01 = acc010.lane(0);
         float s10 = acc100.lane(0);
         float s11 = acc110.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float y0 = b[br0 + k];
@@ -936,15 +1198,15 @@ public final class GemmGolden {
         c[c1 + 1] = s11;
     }
 
-    static void forwardDot2x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot2x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m .. m + 1][n] as dot products along k, 4 vectors of 4 lanes per element
-        int a0 = aOff + m * 3;
-        int a1 = a0 + 3;
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
-        int br0 = bOff + n * 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc002 = FloatVector.zero(SPECIES);
@@ -1000,7 +1262,7 @@ public final class GemmGolden {
         }
         float s00 = acc000.lane(0);
         float s10 = acc100.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float y0 = b[br0 + k];
@@ -1011,14 +1273,14 @@ public final class GemmGolden {
         c[c1] = s10;
     }
 
-    static void forwardDot1x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n .. n + 1] as dot products along k, 4 vectors of 4 lanes per element
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc002 = FloatVector.zero(SPECIES);
@@ -1074,7 +1336,7 @@ public final class GemmGolden {
         }
         float s00 = acc000.lane(0);
         float s01 = acc010.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             float y1 = b[br1 + k];
@@ -1085,13 +1347,13 @@ public final class GemmGolden {
         c[c0 + 1] = s01;
     }
 
-    static void forwardDot1x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n] as dot products along k, 4 vectors of 4 lanes per element
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int kVec = 0;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc002 = FloatVector.zero(SPECIES);
@@ -1127,26 +1389,12 @@ public final class GemmGolden {
             acc000 = acc000.add(acc000.rearrange(FOLD3));
         }
         float s00 = acc000.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             s00 = Math.fma(x0, y0, s00);
         }
         c[c0] = s00;
-    }
-
-    static void forwardEpilogue(float[] c, int cOff, int i, float[] w, int wOff) {
-        // C[i][j] = epilogue(C[i][j]) for all j
-        int ci = cOff + i * 5;
-        int j = 0;
-        for (; j + LANES <= 5; j += LANES) {
-            FloatVector v = FloatVector.fromArray(SPECIES, c, ci + j);
-            v = v.add(FloatVector.fromArray(SPECIES, w, wOff + j)).max(0f);
-            v.intoArray(c, ci + j);
-        }
-        for (; j < 5; j++) {
-            c[ci + j] = Math.max(c[ci + j] + w[wOff + j], 0f);
-        }
     }
 
     public static void inputGradient(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,

@@ -74,7 +74,8 @@ public final class GemmEmitter {
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", SPECIES, LANES,
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt", "bj", SPECIES,
+                    LANES,
                     "FOLD0", "FOLD1", "FOLD2", "FOLD3");
 
     /**
@@ -99,6 +100,22 @@ public final class GemmEmitter {
      */
     static Tile ntTile(int parts) {
         return parts == 1 ? Tile.FOUR_BY_FOUR : parts == 2 ? new Tile(2, 4) : new Tile(2, 2);
+    }
+
+    /**
+     * An NT kernel whose reduction is shorter than this (two 16-lane steps) and whose B has at most
+     * {@link #NT_TRANSPOSE_MAX} elements runs as an NN kernel on B transposed once per call: with K = 25 (the first
+     * convolution of the convnet, 5 x 5 x 1 patches) dot products left 9 of 25 steps to the scalar tail and ran at 8%
+     * of the FMA peak. Each element is then an fma chain in k order, as in NN, on every vector width.
+     */
+    static final int NT_SHORT_K = 2 * NT_LANES;
+    /** Largest B (N x K elements) that a short-reduction NT kernel transposes per call, into a new array. */
+    static final int NT_TRANSPOSE_MAX = 64 * 1024;
+
+    /** Whether {@code spec} is a VECTOR NT kernel that runs as NN on B transposed ({@link #NT_SHORT_K}). */
+    static boolean ntTransposes(GemmSpec spec) {
+        return spec.form() == Form.NT && spec.style() == Style.VECTOR && spec.k() < NT_SHORT_K
+                && (long) spec.n() * spec.k() <= NT_TRANSPOSE_MAX;
     }
 
     /** Bytes of A a block of NT rows may take: half of a 1 MB L2 (Zen 4/5, Skylake-SP and later). */
@@ -253,6 +270,9 @@ public final class GemmEmitter {
         }
 
         List<MethodSpec> methods() {
+            if (ntTransposes(spec)) {
+                return transposedNt();
+            }
             MethodSpec.Builder entry = signature(spec.methodName(), spec.splitColumns() ? "pLo" : "mLo",
                     spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
             entry.addCode(header());
@@ -264,6 +284,33 @@ public final class GemmEmitter {
             List<MethodSpec> all = new ArrayList<>();
             all.add(entry.build());
             all.addAll(helpers);
+            return all;
+        }
+
+        /** A short-reduction NT kernel: B transposed into a new array, then an NN kernel (see {@link #NT_SHORT_K}). */
+        private List<MethodSpec> transposedNt() {
+            GemmSpec nn = new GemmSpec(Form.NN, 0, spec.n(), spec.k(), spec.methodName() + "Nn", spec.epilogue(),
+                    spec.extraParams(), spec.style(), spec.tile(), false);
+            List<MethodSpec> nnMethods = new Kernel(nn, scalarFma).methods();
+            MethodSpec.Builder entry = signature(spec.methodName(), "mLo", "mHi").addParameters(spec.extraParams());
+            entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = $L, K = $L\n",
+                    spec.n(), spec.k());
+            entry.addCode("// a short reduction: B transposed, then NN tiles (each element an fma chain in k order)\n");
+            entry.addStatement("float[] bt = new float[$L]", spec.n() * spec.k());
+            entry.beginControlFlow("for (int j = 0; j < $L; j++)", n);
+            entry.addStatement("int bj = bOff + j * $L", k);
+            entry.beginControlFlow("for (int i = 0; i < $L; i++)", k);
+            entry.addStatement("bt[i * $L + j] = b[bj + i]", n);
+            entry.endControlFlow();
+            entry.endControlFlow();
+            CodeBlock.Builder args = CodeBlock.builder().add("a, aOff, bt, 0, c, cOff, batch, mLo, mHi");
+            for (ParameterSpec p : spec.extraParams()) {
+                args.add(", $N", p);
+            }
+            entry.addStatement("$N($L)", nnMethods.get(0), args.build());
+            List<MethodSpec> all = new ArrayList<>();
+            all.add(entry.build());
+            all.addAll(nnMethods);
             return all;
         }
 

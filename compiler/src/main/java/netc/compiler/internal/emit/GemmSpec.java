@@ -26,8 +26,9 @@ import java.util.List;
  * @param epilogue    elementwise rewrite of each finished element, or null for a plain store
  * @param extraParams parameters appended after the fixed ones, for the epilogue's use
  * @param style       {@link Style#VECTOR} (needs {@code jdk.incubator.vector}) or {@link Style#SCALAR}
- * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s); NT kernels and
- *                    SCALAR kernels always use 4 x 4 and ignore it. See {@link Tile#broadcast(Form, int)}.
+ * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s), and of NT kernels
+ *                    with a short reduction, which run as NN; other NT kernels and SCALAR kernels use 4 x 4 and
+ *                    ignore it. See {@link Tile#broadcast(Form, int)}.
  * @param splitColumns TN only: the range a call covers is column panels of C ({@link #panelWidth()} columns each,
  *                    {@link #panels()} of them), every row, instead of rows. For a long reduction (over the pixels of
  *                    a batch of images) with few rows of C: split by rows, every part would stream all of B.
@@ -68,10 +69,10 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          */
         public static Tile broadcast(Form form, int vectorBits) {
             checkVectorBits(vectorBits);
-            if (form == Form.NT || vectorBits > 256) {
+            if (vectorBits > 256) {
                 return FOUR_BY_FOUR;
             }
-            return form == Form.NN ? new Tile(6, 2) : new Tile(5, 2);
+            return form == Form.TN ? new Tile(5, 2) : new Tile(6, 2);
         }
     }
 
@@ -222,9 +223,13 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         return withTile(Tile.broadcast(form, vectorBits));
     }
 
-    /** The tile the emitted kernel really uses: {@link #tile} for VECTOR NN and TN, 4 x 4 otherwise. */
+    /**
+     * The tile the emitted kernel really uses: {@link #tile} for VECTOR NN and TN and for a VECTOR NT kernel with a
+     * short reduction (run as NN, see {@code GemmEmitter.NT_SHORT_K}), 4 x 4 otherwise.
+     */
     public Tile effectiveTile() {
-        return style == Style.VECTOR && form != Form.NT ? tile : Tile.FOUR_BY_FOUR;
+        return style == Style.VECTOR && (form != Form.NT || GemmEmitter.ntTransposes(this)) ? tile
+                : Tile.FOUR_BY_FOUR;
     }
 
     /**
