@@ -326,16 +326,16 @@ public final class GemmGolden {
                 }
             }
         } else if (LANES == 8) {
-            // 8 lanes: 2 vectors per element, 2 x 4 tiles
+            // 8 lanes: 2 vectors per element, 2 x 2 tiles
             for (int m0 = mLo; m0 < mHi; m0 += 3276) {
                 int m1 = Math.min(m0 + 3276, mHi);
-                for (int n0 = 0; n0 < 5; n0 += 8) {
-                    int n1 = Math.min(n0 + 8, 5);
+                for (int n0 = 0; n0 < 5; n0 += 6) {
+                    int n1 = Math.min(n0 + 6, 5);
                     int m = m0;
                     for (; m + 2 <= m1; m += 2) {
                         int n = n0;
-                        for (; n + 4 <= n1; n += 4) {
-                            forwardLongDot2x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardLongDot2x2p2(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
                             forwardLongDot2x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
@@ -343,8 +343,8 @@ public final class GemmGolden {
                     }
                     for (; m < m1; m++) {
                         int n = n0;
-                        for (; n + 4 <= n1; n += 4) {
-                            forwardLongDot1x4p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardLongDot1x2p2(a, aOff, b, bOff, c, cOff, batch, m, n);
                         }
                         for (; n < n1; n++) {
                             forwardLongDot1x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
@@ -755,34 +755,24 @@ public final class GemmGolden {
         c[c0] = s00;
     }
 
-    static void forwardLongDot2x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot2x2p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
-        // C[m .. m + 1][n .. n + 3] as dot products along k, 2 vectors of 8 lanes per element
+        // C[m .. m + 1][n .. n + 1] as dot products along k, 2 vectors of 8 lanes per element
         int a0 = aOff + m * 40;
         int a1 = a0 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int br0 = bOff + n * 40;
         int br1 = br0 + 40;
-        int br2 = br1 + 40;
-        int br3 = br2 + 40;
         int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc010 = FloatVector.zero(SPECIES);
         FloatVector acc011 = FloatVector.zero(SPECIES);
-        FloatVector acc020 = FloatVector.zero(SPECIES);
-        FloatVector acc021 = FloatVector.zero(SPECIES);
-        FloatVector acc030 = FloatVector.zero(SPECIES);
-        FloatVector acc031 = FloatVector.zero(SPECIES);
         FloatVector acc100 = FloatVector.zero(SPECIES);
         FloatVector acc101 = FloatVector.zero(SPECIES);
         FloatVector acc110 = FloatVector.zero(SPECIES);
         FloatVector acc111 = FloatVector.zero(SPECIES);
-        FloatVector acc120 = FloatVector.zero(SPECIES);
-        FloatVector acc121 = FloatVector.zero(SPECIES);
-        FloatVector acc130 = FloatVector.zero(SPECIES);
-        FloatVector acc131 = FloatVector.zero(SPECIES);
         int k = 0;
         for (; k < kVec; k += 16) {
             FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
@@ -793,107 +783,61 @@ public final class GemmGolden {
             FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
             FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
             FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
-            FloatVector vb20 = FloatVector.fromArray(SPECIES, b, br2 + k);
-            FloatVector vb21 = FloatVector.fromArray(SPECIES, b, br2 + k + LANES);
-            FloatVector vb30 = FloatVector.fromArray(SPECIES, b, br3 + k);
-            FloatVector vb31 = FloatVector.fromArray(SPECIES, b, br3 + k + LANES);
             acc000 = va00.fma(vb00, acc000);
             acc001 = va01.fma(vb01, acc001);
             acc010 = va00.fma(vb10, acc010);
             acc011 = va01.fma(vb11, acc011);
-            acc020 = va00.fma(vb20, acc020);
-            acc021 = va01.fma(vb21, acc021);
-            acc030 = va00.fma(vb30, acc030);
-            acc031 = va01.fma(vb31, acc031);
             acc100 = va10.fma(vb00, acc100);
             acc101 = va11.fma(vb01, acc101);
             acc110 = va10.fma(vb10, acc110);
             acc111 = va11.fma(vb11, acc111);
-            acc120 = va10.fma(vb20, acc120);
-            acc121 = va11.fma(vb21, acc121);
-            acc130 = va10.fma(vb30, acc130);
-            acc131 = va11.fma(vb31, acc131);
         }
         acc000 = acc000.add(acc001);
         acc010 = acc010.add(acc011);
-        acc020 = acc020.add(acc021);
-        acc030 = acc030.add(acc031);
         acc100 = acc100.add(acc101);
         acc110 = acc110.add(acc111);
-        acc120 = acc120.add(acc121);
-        acc130 = acc130.add(acc131);
         if (LANES >= 2) {
             acc000 = acc000.add(acc000.rearrange(FOLD0));
             acc010 = acc010.add(acc010.rearrange(FOLD0));
-            acc020 = acc020.add(acc020.rearrange(FOLD0));
-            acc030 = acc030.add(acc030.rearrange(FOLD0));
             acc100 = acc100.add(acc100.rearrange(FOLD0));
             acc110 = acc110.add(acc110.rearrange(FOLD0));
-            acc120 = acc120.add(acc120.rearrange(FOLD0));
-            acc130 = acc130.add(acc130.rearrange(FOLD0));
         }
         if (LANES >= 4) {
             acc000 = acc000.add(acc000.rearrange(FOLD1));
             acc010 = acc010.add(acc010.rearrange(FOLD1));
-            acc020 = acc020.add(acc020.rearrange(FOLD1));
-            acc030 = acc030.add(acc030.rearrange(FOLD1));
             acc100 = acc100.add(acc100.rearrange(FOLD1));
             acc110 = acc110.add(acc110.rearrange(FOLD1));
-            acc120 = acc120.add(acc120.rearrange(FOLD1));
-            acc130 = acc130.add(acc130.rearrange(FOLD1));
         }
         if (LANES >= 8) {
             acc000 = acc000.add(acc000.rearrange(FOLD2));
             acc010 = acc010.add(acc010.rearrange(FOLD2));
-            acc020 = acc020.add(acc020.rearrange(FOLD2));
-            acc030 = acc030.add(acc030.rearrange(FOLD2));
             acc100 = acc100.add(acc100.rearrange(FOLD2));
             acc110 = acc110.add(acc110.rearrange(FOLD2));
-            acc120 = acc120.add(acc120.rearrange(FOLD2));
-            acc130 = acc130.add(acc130.rearrange(FOLD2));
         }
         if (LANES >= 16) {
             acc000 = acc000.add(acc000.rearrange(FOLD3));
             acc010 = acc010.add(acc010.rearrange(FOLD3));
-            acc020 = acc020.add(acc020.rearrange(FOLD3));
-            acc030 = acc030.add(acc030.rearrange(FOLD3));
             acc100 = acc100.add(acc100.rearrange(FOLD3));
             acc110 = acc110.add(acc110.rearrange(FOLD3));
-            acc120 = acc120.add(acc120.rearrange(FOLD3));
-            acc130 = acc130.add(acc130.rearrange(FOLD3));
         }
         float s00 = acc000.lane(0);
         float s01 = acc010.lane(0);
-        float s02 = acc020.lane(0);
-        float s03 = acc030.lane(0);
         float s10 = acc100.lane(0);
         float s11 = acc110.lane(0);
-        float s12 = acc120.lane(0);
-        float s13 = acc130.lane(0);
         for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float y0 = b[br0 + k];
             float y1 = b[br1 + k];
-            float y2 = b[br2 + k];
-            float y3 = b[br3 + k];
             s00 = Math.fma(x0, y0, s00);
             s01 = Math.fma(x0, y1, s01);
-            s02 = Math.fma(x0, y2, s02);
-            s03 = Math.fma(x0, y3, s03);
             s10 = Math.fma(x1, y0, s10);
             s11 = Math.fma(x1, y1, s11);
-            s12 = Math.fma(x1, y2, s12);
-            s13 = Math.fma(x1, y3, s13);
         }
         c[c0] = s00;
         c[c0 + 1] = s01;
-        c[c0 + 2] = s02;
-        c[c0 + 3] = s03;
         c[c1] = s10;
         c[c1 + 1] = s11;
-        c[c1 + 2] = s12;
-        c[c1 + 3] = s13;
     }
 
     static void forwardLongDot2x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
@@ -953,24 +897,18 @@ public final class GemmGolden {
         c[c1] = s10;
     }
 
-    static void forwardLongDot1x4p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x2p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
-        // C[m][n .. n + 3] as dot products along k, 2 vectors of 8 lanes per element
+        // C[m][n .. n + 1] as dot products along k, 2 vectors of 8 lanes per element
         int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
         int br0 = bOff + n * 40;
         int br1 = br0 + 40;
-        int br2 = br1 + 40;
-        int br3 = br2 + 40;
         int kVec = 32;
         FloatVector acc000 = FloatVector.zero(SPECIES);
         FloatVector acc001 = FloatVector.zero(SPECIES);
         FloatVector acc010 = FloatVector.zero(SPECIES);
         FloatVector acc011 = FloatVector.zero(SPECIES);
-        FloatVector acc020 = FloatVector.zero(SPECIES);
-        FloatVector acc021 = FloatVector.zero(SPECIES);
-        FloatVector acc030 = FloatVector.zero(SPECIES);
-        FloatVector acc031 = FloatVector.zero(SPECIES);
         int k = 0;
         for (; k < kVec; k += 16) {
             FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
@@ -979,66 +917,40 @@ public final class GemmGolden {
             FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
             FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
             FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
-            FloatVector vb20 = FloatVector.fromArray(SPECIES, b, br2 + k);
-            FloatVector vb21 = FloatVector.fromArray(SPECIES, b, br2 + k + LANES);
-            FloatVector vb30 = FloatVector.fromArray(SPECIES, b, br3 + k);
-            FloatVector vb31 = FloatVector.fromArray(SPECIES, b, br3 + k + LANES);
             acc000 = va00.fma(vb00, acc000);
             acc001 = va01.fma(vb01, acc001);
             acc010 = va00.fma(vb10, acc010);
             acc011 = va01.fma(vb11, acc011);
-            acc020 = va00.fma(vb20, acc020);
-            acc021 = va01.fma(vb21, acc021);
-            acc030 = va00.fma(vb30, acc030);
-            acc031 = va01.fma(vb31, acc031);
         }
         acc000 = acc000.add(acc001);
         acc010 = acc010.add(acc011);
-        acc020 = acc020.add(acc021);
-        acc030 = acc030.add(acc031);
         if (LANES >= 2) {
             acc000 = acc000.add(acc000.rearrange(FOLD0));
             acc010 = acc010.add(acc010.rearrange(FOLD0));
-            acc020 = acc020.add(acc020.rearrange(FOLD0));
-            acc030 = acc030.add(acc030.rearrange(FOLD0));
         }
         if (LANES >= 4) {
             acc000 = acc000.add(acc000.rearrange(FOLD1));
             acc010 = acc010.add(acc010.rearrange(FOLD1));
-            acc020 = acc020.add(acc020.rearrange(FOLD1));
-            acc030 = acc030.add(acc030.rearrange(FOLD1));
         }
         if (LANES >= 8) {
             acc000 = acc000.add(acc000.rearrange(FOLD2));
             acc010 = acc010.add(acc010.rearrange(FOLD2));
-            acc020 = acc020.add(acc020.rearrange(FOLD2));
-            acc030 = acc030.add(acc030.rearrange(FOLD2));
         }
         if (LANES >= 16) {
             acc000 = acc000.add(acc000.rearrange(FOLD3));
             acc010 = acc010.add(acc010.rearrange(FOLD3));
-            acc020 = acc020.add(acc020.rearrange(FOLD3));
-            acc030 = acc030.add(acc030.rearrange(FOLD3));
         }
         float s00 = acc000.lane(0);
         float s01 = acc010.lane(0);
-        float s02 = acc020.lane(0);
-        float s03 = acc030.lane(0);
         for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             float y1 = b[br1 + k];
-            float y2 = b[br2 + k];
-            float y3 = b[br3 + k];
             s00 = Math.fma(x0, y0, s00);
             s01 = Math.fma(x0, y1, s01);
-            s02 = Math.fma(x0, y2, s02);
-            s03 = Math.fma(x0, y3, s03);
         }
         c[c0] = s00;
         c[c0 + 1] = s01;
-        c[c0 + 2] = s02;
-        c[c0 + 3] = s03;
     }
 
     static void forwardLongDot1x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,

@@ -95,11 +95,15 @@ public final class GemmEmitter {
     static final int NT_LANES = 16;
 
     /**
-     * The NT tile for {@code parts} vectors per element: 4 x 4 with one (512-bit vectors, 32 registers: 16
-     * accumulators, 4 + 4 loaded vectors), 2 x 4 with two (256-bit: 16 accumulators), 2 x 2 with four (128-bit).
+     * The NT tile for {@code parts} vectors per element, so that accumulators and the vectors of one part fit the
+     * registers: 4 x 4 with one (512-bit vectors, AVX-512's 32 registers: 16 accumulators, 4 + 4 loaded vectors);
+     * 2 x 2 with two (256-bit, AVX2's 16 registers: 8 accumulators, 2 + 2 loaded per part; 4 x 4 would need 32
+     * accumulators, and the one-part 4 x 4 tile used before, 24 live vectors, already spilled there); 2 x 2 with four
+     * (128-bit: 16 accumulators, for NEON's 32 registers). The 256- and 128-bit tiles are chosen by register count,
+     * not measured on such a CPU.
      */
     static Tile ntTile(int parts) {
-        return parts == 1 ? Tile.FOUR_BY_FOUR : parts == 2 ? new Tile(2, 4) : new Tile(2, 2);
+        return parts == 1 ? Tile.FOUR_BY_FOUR : new Tile(2, 2);
     }
 
     /**
