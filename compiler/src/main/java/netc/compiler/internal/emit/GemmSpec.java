@@ -44,7 +44,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * columns (VECTOR NN and TN), one accumulator each.
      */
     public record Tile(int rows, int cols) {
-        /** The tile NT and SCALAR kernels use, and NN/TN used before {@link #broadcast(Form, int)}. */
+        /** The tile NT (but short ones) and SCALAR kernels use, and NN/TN used before {@link #broadcast(Form, int)}. */
         public static final Tile FOUR_BY_FOUR = new Tile(4, 4);
 
         public Tile {
@@ -65,7 +65,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * section 3, TileShapes: hand-written kernels, four runs of which three disturbed) 6 x 2 ran the NN dH1
          * kernel 128x512x256 at 49-58 GFLOP/s against 35-40 for 4 x 4, and 5 x 2 the TN dW1 kernel 512x784x128 at
          * 45-53 against 16-40 (dW2 256x512x128: 36-45 against 33-43), with bitwise the same C.
-         * Wider vectors (AVX-512 has 32 registers, where 4 x 4 fits) keep 4 x 4: not measured.
+         * Wider vectors (AVX-512 has 32 registers, where 4 x 4 fits) keep 4 x 4: not told apart from 6 x 2 on a
+         * shared Zen 5 (2026-12-02-gemm-blocking.md); 6 x 4 and 8 x 3 (24 accumulators) ran TN kernels at 0.2-5
+         * GFLOP/s there. Short-reduction NT kernels, which run as NN, take the NN tile ({@code form} NT gives it).
          */
         public static Tile broadcast(Form form, int vectorBits) {
             checkVectorBits(vectorBits);
