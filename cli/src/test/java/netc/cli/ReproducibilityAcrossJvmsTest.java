@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's reproducibility promise, checked where it can break: {@code netc train} in separate JVMs (this
- * test's JDK with its preferred vectors, the same JDK with 256-bit vectors, JDK 25 when it is installed) must save
- * byte-identical weights for the same seed, data and settings. The network has what made them differ before: NT
- * products long enough for vector lanes (K = 200), tanh, sigmoid and softmax, Adam (Math.pow) and the cosine
- * schedule (Math.cos).
+ * test's JDK with its preferred vectors, the same JDK with 256- and 128-bit vectors, JDK 25 when it is installed)
+ * must save byte-identical weights for the same seed, data and settings. The network has what made them differ
+ * before: NT products long enough for vector lanes (K = 200), tanh, sigmoid and softmax, Adam (Math.pow) and the
+ * cosine schedule (Math.cos).
  */
 class ReproducibilityAcrossJvmsTest {
 
@@ -100,13 +100,14 @@ class ReproducibilityAcrossJvmsTest {
     }
 
     @Test
-    void vectorWidthCappedAt256BitsDoesNotChangeTheWeights() throws Exception {
-        // On AVX-512 the preferred vectors are 512 bits; MaxVectorSize=32 makes the JVM's 256 (on AVX2 both are 256).
-        // By default the kernels use the JVM's width (and NT's lane count changes the bits); the cap makes them agree.
-        String cap = "-D" + netc.compiler.internal.emit.GemmEmitter.MAX_VECTOR_BITS_PROPERTY + "=256";
-        byte[] preferred = train(thisJava(), "preferred", List.of(cap), List.of());
-        byte[] narrow = train(thisJava(), "bits256", List.of(cap, "-XX:MaxVectorSize=32"), List.of());
+    void theVectorWidthDoesNotChangeTheWeights() throws Exception {
+        // On AVX-512 the preferred vectors are 512 bits; MaxVectorSize=32 makes the JVM's 256 and MaxVectorSize=16
+        // 128 (on AVX2 the first two are both 256). No cap: NT products keep 16 partial sums on every width.
+        byte[] preferred = train(thisJava(), "preferred", List.of(), List.of());
+        byte[] narrow = train(thisJava(), "bits256", List.of("-XX:MaxVectorSize=32"), List.of());
         assertArrayEquals(preferred, narrow, "weights with preferred and with 256-bit vectors");
+        byte[] narrowest = train(thisJava(), "bits128", List.of("-XX:MaxVectorSize=16"), List.of());
+        assertArrayEquals(preferred, narrowest, "weights with preferred and with 128-bit vectors");
     }
 
     @Test

@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 public final class GemmGolden {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() <= Integer.getInteger("netc.maxVectorBits", Integer.MAX_VALUE) ? FloatVector.SPECIES_PREFERRED
-    : Integer.getInteger("netc.maxVectorBits", Integer.MAX_VALUE) >= 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() <= Math.min(512, Integer.getInteger("netc.maxVectorBits", 512)) ? FloatVector.SPECIES_PREFERRED
+    : Math.min(512, Integer.getInteger("netc.maxVectorBits", 512)) >= 512 ? FloatVector.SPECIES_512 : Math.min(512, Integer.getInteger("netc.maxVectorBits", 512)) >= 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
 
     static final int LANES = SPECIES.length();
 
@@ -26,50 +26,380 @@ public final class GemmGolden {
     public static void forward(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int mLo, int mHi, float[] w, int wOff) {
         // C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = 5, K = 3
-        // FloatVector tiles: blocks of 4 rows outside, 4 columns inside
-        int m = mLo;
-        for (; m + 4 <= mHi; m += 4) {
-            int n = 0;
-            for (; n + 4 <= 5; n += 4) {
-                forwardDot4x4(a, aOff, b, bOff, c, cOff, batch, m, n);
-            }
-            for (; n < 5; n++) {
-                forwardDot4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
-            }
-            for (int i = m; i < m + 4; i++) {
-                forwardEpilogue(c, cOff, i, w, wOff);
+        // a short reduction: B transposed, then NN tiles (each element an fma chain in k order)
+        float[] bt = new float[15];
+        for (int j = 0; j < 5; j++) {
+            int bj = bOff + j * 3;
+            for (int i = 0; i < 3; i++) {
+                bt[i * 5 + j] = b[bj + i];
             }
         }
-        for (; m < mHi; m++) {
+        forwardNn(a, aOff, bt, 0, c, cOff, batch, mLo, mHi, w, wOff);
+    }
+
+    static void forwardNn(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int batch,
+            int mLo, int mHi, float[] w, int wOff) {
+        // C[m][n] = sum_k A[m][k] * B[k][n] for rows [mLo, mHi), M = batch, N = 5, K = 3
+        // FloatVector tiles: blocks of 1362 rows outside, then column panels, then blocks of 6 rows
+        for (int m0 = mLo; m0 < mHi; m0 += 1362) {
+            int m1 = Math.min(m0 + 1362, mHi);
             int n = 0;
-            for (; n + 4 <= 5; n += 4) {
-                forwardDot1x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+            for (; n + 2 * LANES <= 5; n += 2 * LANES) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    forwardNnVec6x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    forwardNnVec1x2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+            }
+            for (; n + LANES <= 5; n += LANES) {
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    forwardNnVec6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    forwardNnVec1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
             }
             for (; n < 5; n++) {
-                forwardDot1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                int m = m0;
+                for (; m + 6 <= m1; m += 6) {
+                    forwardNnScalar6x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
+                for (; m < m1; m++) {
+                    forwardNnScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                }
             }
-            for (int i = m; i < m + 1; i++) {
-                forwardEpilogue(c, cOff, i, w, wOff);
-            }
+        }
+        for (int i = mLo; i < mHi; i++) {
+            forwardNnEpilogue(c, cOff, i, w, wOff);
         }
     }
 
-    static void forwardDot4x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardNnVec6x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
-        // C[m .. m + 3][n .. n + 3] as dot products along k
+        // C[m .. m + 5][n .. n + 2 * LANES - 1], broadcasting A
         int a0 = aOff + m * 3;
         int a1 = a0 + 3;
         int a2 = a1 + 3;
         int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
         int c3 = c2 + 5;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int br2 = br1 + 3;
-        int br3 = br2 + 3;
-        int kVec = 3 - 3 % LANES;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc11 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc21 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc31 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc41 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
+        FloatVector acc51 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[a1 + k]);
+            acc10 = va1.fma(vb0, acc10);
+            acc11 = va1.fma(vb1, acc11);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[a2 + k]);
+            acc20 = va2.fma(vb0, acc20);
+            acc21 = va2.fma(vb1, acc21);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[a3 + k]);
+            acc30 = va3.fma(vb0, acc30);
+            acc31 = va3.fma(vb1, acc31);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[a4 + k]);
+            acc40 = va4.fma(vb0, acc40);
+            acc41 = va4.fma(vb1, acc41);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[a5 + k]);
+            acc50 = va5.fma(vb0, acc50);
+            acc51 = va5.fma(vb1, acc51);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc10.intoArray(c, c1);
+        acc11.intoArray(c, c1 + LANES);
+        acc20.intoArray(c, c2);
+        acc21.intoArray(c, c2 + LANES);
+        acc30.intoArray(c, c3);
+        acc31.intoArray(c, c3 + LANES);
+        acc40.intoArray(c, c4);
+        acc41.intoArray(c, c4 + LANES);
+        acc50.intoArray(c, c5);
+        acc51.intoArray(c, c5 + LANES);
+    }
+
+    static void forwardNnVec1x2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + 2 * LANES - 1], broadcasting A
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+    }
+
+    static void forwardNnVec6x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 5][n .. n + LANES - 1], broadcasting A
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int a2 = a1 + 3;
+        int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[a1 + k]);
+            acc10 = va1.fma(vb0, acc10);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[a2 + k]);
+            acc20 = va2.fma(vb0, acc20);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[a3 + k]);
+            acc30 = va3.fma(vb0, acc30);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[a4 + k]);
+            acc40 = va4.fma(vb0, acc40);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[a5 + k]);
+            acc50 = va5.fma(vb0, acc50);
+        }
+        acc00.intoArray(c, c0);
+        acc10.intoArray(c, c1);
+        acc20.intoArray(c, c2);
+        acc30.intoArray(c, c3);
+        acc40.intoArray(c, c4);
+        acc50.intoArray(c, c5);
+    }
+
+    static void forwardNnVec1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + LANES - 1], broadcasting A
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
+            acc00 = va0.fma(vb0, acc00);
+        }
+        acc00.intoArray(c, c0);
+    }
+
+    static void forwardNnScalar6x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 5][n], broadcasting A
+        int a0 = aOff + m * 3;
+        int a1 = a0 + 3;
+        int a2 = a1 + 3;
+        int a3 = a2 + 3;
+        int a4 = a3 + 3;
+        int a5 = a4 + 3;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        int c4 = c3 + 5;
+        int c5 = c4 + 5;
+        float s00 = 0f;
+        float s10 = 0f;
+        float s20 = 0f;
+        float s30 = 0f;
+        float s40 = 0f;
+        float s50 = 0f;
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[a0 + k];
+            s00 = Math.fma(x0, y0, s00);
+            float x1 = a[a1 + k];
+            s10 = Math.fma(x1, y0, s10);
+            float x2 = a[a2 + k];
+            s20 = Math.fma(x2, y0, s20);
+            float x3 = a[a3 + k];
+            s30 = Math.fma(x3, y0, s30);
+            float x4 = a[a4 + k];
+            s40 = Math.fma(x4, y0, s40);
+            float x5 = a[a5 + k];
+            s50 = Math.fma(x5, y0, s50);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+        c[c4] = s40;
+        c[c5] = s50;
+    }
+
+    static void forwardNnScalar1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n], broadcasting A
+        int a0 = aOff + m * 3;
+        int c0 = cOff + m * 5 + n;
+        float s00 = 0f;
+        for (int k = 0; k < 3; k++) {
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[a0 + k];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
+
+    static void forwardNnEpilogue(float[] c, int cOff, int i, float[] w, int wOff) {
+        // C[i][j] = epilogue(C[i][j]) for all j
+        int ci = cOff + i * 5;
+        int j = 0;
+        for (; j + LANES <= 5; j += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, c, ci + j);
+            v = v.add(FloatVector.fromArray(SPECIES, w, wOff + j)).max(0f);
+            v.intoArray(c, ci + j);
+        }
+        for (; j < 5; j++) {
+            c[ci + j] = Math.max(c[ci + j] + w[wOff + j], 0f);
+        }
+    }
+
+    public static void forwardLong(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int mLo, int mHi) {
+        // C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = 5, K = 40
+        // FloatVector tiles: blocks of rows (A in L2), then blocks of columns (B in L1), then tiles
+        if (LANES == 16) {
+            // 16 lanes: 1 vector per element, 4 x 4 tiles
+            for (int m0 = mLo; m0 < mHi; m0 += 3276) {
+                int m1 = Math.min(m0 + 3276, mHi);
+                for (int n0 = 0; n0 < 5; n0 += 8) {
+                    int n1 = Math.min(n0 + 8, 5);
+                    int m = m0;
+                    for (; m + 4 <= m1; m += 4) {
+                        int n = n0;
+                        for (; n + 4 <= n1; n += 4) {
+                            forwardLongDot4x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardLongDot4x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                    for (; m < m1; m++) {
+                        int n = n0;
+                        for (; n + 4 <= n1; n += 4) {
+                            forwardLongDot1x4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardLongDot1x1(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                }
+            }
+        } else if (LANES == 8) {
+            // 8 lanes: 2 vectors per element, 2 x 2 tiles
+            for (int m0 = mLo; m0 < mHi; m0 += 3276) {
+                int m1 = Math.min(m0 + 3276, mHi);
+                for (int n0 = 0; n0 < 5; n0 += 6) {
+                    int n1 = Math.min(n0 + 6, 5);
+                    int m = m0;
+                    for (; m + 2 <= m1; m += 2) {
+                        int n = n0;
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardLongDot2x2p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardLongDot2x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                    for (; m < m1; m++) {
+                        int n = n0;
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardLongDot1x2p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardLongDot1x1p2(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                }
+            }
+        } else if (LANES == 4) {
+            // 4 lanes: 4 vectors per element, 2 x 2 tiles
+            for (int m0 = mLo; m0 < mHi; m0 += 3276) {
+                int m1 = Math.min(m0 + 3276, mHi);
+                for (int n0 = 0; n0 < 5; n0 += 6) {
+                    int n1 = Math.min(n0 + 6, 5);
+                    int m = m0;
+                    for (; m + 2 <= m1; m += 2) {
+                        int n = n0;
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardLongDot2x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardLongDot2x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                    for (; m < m1; m++) {
+                        int n = n0;
+                        for (; n + 2 <= n1; n += 2) {
+                            forwardLongDot1x2p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                        for (; n < n1; n++) {
+                            forwardLongDot1x1p4(a, aOff, b, bOff, c, cOff, batch, m, n);
+                        }
+                    }
+                }
+            }
+        } else {
+            throw new IllegalStateException("vectors of 128, 256 or 512 bits expected, lanes: " + LANES);
+        }
+    }
+
+    static void forwardLongDot4x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 3][n .. n + 3] as dot products along k
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int a2 = a1 + 40;
+        int a3 = a2 + 40;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int br2 = br1 + 40;
+        int br3 = br2 + 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
         FloatVector acc02 = FloatVector.zero(SPECIES);
@@ -87,7 +417,7 @@ public final class GemmGolden {
         FloatVector acc32 = FloatVector.zero(SPECIES);
         FloatVector acc33 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector va1 = FloatVector.fromArray(SPECIES, a, a1 + k);
             FloatVector va2 = FloatVector.fromArray(SPECIES, a, a2 + k);
@@ -201,7 +531,7 @@ public final class GemmGolden {
         float s31 = acc31.lane(0);
         float s32 = acc32.lane(0);
         float s33 = acc33.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float x2 = a[a2 + k];
@@ -245,25 +575,25 @@ public final class GemmGolden {
         c[c3 + 3] = s33;
     }
 
-    static void forwardDot4x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot4x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m .. m + 3][n] as dot products along k
-        int a0 = aOff + m * 3;
-        int a1 = a0 + 3;
-        int a2 = a1 + 3;
-        int a3 = a2 + 3;
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int a2 = a1 + 40;
+        int a3 = a2 + 40;
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
         int c3 = c2 + 5;
-        int br0 = bOff + n * 3;
-        int kVec = 3 - 3 % LANES;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc10 = FloatVector.zero(SPECIES);
         FloatVector acc20 = FloatVector.zero(SPECIES);
         FloatVector acc30 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector va1 = FloatVector.fromArray(SPECIES, a, a1 + k);
             FloatVector va2 = FloatVector.fromArray(SPECIES, a, a2 + k);
@@ -302,7 +632,7 @@ public final class GemmGolden {
         float s10 = acc10.lane(0);
         float s20 = acc20.lane(0);
         float s30 = acc30.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float x1 = a[a1 + k];
             float x2 = a[a2 + k];
@@ -319,22 +649,22 @@ public final class GemmGolden {
         c[c3] = s30;
     }
 
-    static void forwardDot1x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n .. n + 3] as dot products along k
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int br1 = br0 + 3;
-        int br2 = br1 + 3;
-        int br3 = br2 + 3;
-        int kVec = 3 - 3 % LANES;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int br2 = br1 + 40;
+        int br3 = br2 + 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
         FloatVector acc02 = FloatVector.zero(SPECIES);
         FloatVector acc03 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, br1 + k);
@@ -373,7 +703,7 @@ public final class GemmGolden {
         float s01 = acc01.lane(0);
         float s02 = acc02.lane(0);
         float s03 = acc03.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             float y1 = b[br1 + k];
@@ -390,16 +720,16 @@ public final class GemmGolden {
         c[c0 + 3] = s03;
     }
 
-    static void forwardDot1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+    static void forwardLongDot1x1(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
             int batch, int m, int n) {
         // C[m][n] as dot products along k
-        int a0 = aOff + m * 3;
+        int a0 = aOff + m * 40;
         int c0 = cOff + m * 5 + n;
-        int br0 = bOff + n * 3;
-        int kVec = 3 - 3 % LANES;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         int k = 0;
-        for (; k < kVec; k += LANES) {
+        for (; k < kVec; k += 16) {
             FloatVector va0 = FloatVector.fromArray(SPECIES, a, a0 + k);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, br0 + k);
             acc00 = va0.fma(vb0, acc00);
@@ -417,7 +747,7 @@ public final class GemmGolden {
             acc00 = acc00.add(acc00.rearrange(FOLD3));
         }
         float s00 = acc00.lane(0);
-        for (; k < 3; k++) {
+        for (; k < 40; k++) {
             float x0 = a[a0 + k];
             float y0 = b[br0 + k];
             s00 = Math.fma(x0, y0, s00);
@@ -425,18 +755,558 @@ public final class GemmGolden {
         c[c0] = s00;
     }
 
-    static void forwardEpilogue(float[] c, int cOff, int i, float[] w, int wOff) {
-        // C[i][j] = epilogue(C[i][j]) for all j
-        int ci = cOff + i * 5;
-        int j = 0;
-        for (; j + LANES <= 5; j += LANES) {
-            FloatVector v = FloatVector.fromArray(SPECIES, c, ci + j);
-            v = v.add(FloatVector.fromArray(SPECIES, w, wOff + j)).max(0f);
-            v.intoArray(c, ci + j);
+    static void forwardLongDot2x2p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n .. n + 1] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        FloatVector acc110 = FloatVector.zero(SPECIES);
+        FloatVector acc111 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+            acc110 = va10.fma(vb10, acc110);
+            acc111 = va11.fma(vb11, acc111);
         }
-        for (; j < 5; j++) {
-            c[ci + j] = Math.max(c[ci + j] + w[wOff + j], 0f);
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        acc100 = acc100.add(acc101);
+        acc110 = acc110.add(acc111);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+            acc110 = acc110.add(acc110.rearrange(FOLD0));
         }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+            acc110 = acc110.add(acc110.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+            acc110 = acc110.add(acc110.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+            acc110 = acc110.add(acc110.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        float s10 = acc100.lane(0);
+        float s11 = acc110.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+            s10 = Math.fma(x1, y0, s10);
+            s11 = Math.fma(x1, y1, s11);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c1] = s10;
+        c[c1 + 1] = s11;
+    }
+
+    static void forwardLongDot2x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+        }
+        acc000 = acc000.add(acc001);
+        acc100 = acc100.add(acc101);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s10 = acc100.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s10 = Math.fma(x1, y0, s10);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+    }
+
+    static void forwardLongDot1x2p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + 1] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 40;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+        }
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+    }
+
+    static void forwardLongDot1x1p2(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n] as dot products along k, 2 vectors of 8 lanes per element
+        int a0 = aOff + m * 40;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+        }
+        acc000 = acc000.add(acc001);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
+
+    static void forwardLongDot2x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n .. n + 1] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        FloatVector acc012 = FloatVector.zero(SPECIES);
+        FloatVector acc013 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        FloatVector acc102 = FloatVector.zero(SPECIES);
+        FloatVector acc103 = FloatVector.zero(SPECIES);
+        FloatVector acc110 = FloatVector.zero(SPECIES);
+        FloatVector acc111 = FloatVector.zero(SPECIES);
+        FloatVector acc112 = FloatVector.zero(SPECIES);
+        FloatVector acc113 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector va12 = FloatVector.fromArray(SPECIES, a, a1 + k + 2 * LANES);
+            FloatVector va13 = FloatVector.fromArray(SPECIES, a, a1 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            FloatVector vb12 = FloatVector.fromArray(SPECIES, b, br1 + k + 2 * LANES);
+            FloatVector vb13 = FloatVector.fromArray(SPECIES, b, br1 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+            acc012 = va02.fma(vb12, acc012);
+            acc013 = va03.fma(vb13, acc013);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+            acc102 = va12.fma(vb02, acc102);
+            acc103 = va13.fma(vb03, acc103);
+            acc110 = va10.fma(vb10, acc110);
+            acc111 = va11.fma(vb11, acc111);
+            acc112 = va12.fma(vb12, acc112);
+            acc113 = va13.fma(vb13, acc113);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc010 = acc010.add(acc012);
+        acc011 = acc011.add(acc013);
+        acc100 = acc100.add(acc102);
+        acc101 = acc101.add(acc103);
+        acc110 = acc110.add(acc112);
+        acc111 = acc111.add(acc113);
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        acc100 = acc100.add(acc101);
+        acc110 = acc110.add(acc111);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+            acc110 = acc110.add(acc110.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+            acc110 = acc110.add(acc110.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+            acc110 = acc110.add(acc110.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+            acc110 = acc110.add(acc110.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        float s10 = acc100.lane(0);
+        float s11 = acc110.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+            s10 = Math.fma(x1, y0, s10);
+            s11 = Math.fma(x1, y1, s11);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c1] = s10;
+        c[c1 + 1] = s11;
+    }
+
+    static void forwardLongDot2x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m .. m + 1][n] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 40;
+        int a1 = a0 + 40;
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        FloatVector acc100 = FloatVector.zero(SPECIES);
+        FloatVector acc101 = FloatVector.zero(SPECIES);
+        FloatVector acc102 = FloatVector.zero(SPECIES);
+        FloatVector acc103 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector va10 = FloatVector.fromArray(SPECIES, a, a1 + k);
+            FloatVector va11 = FloatVector.fromArray(SPECIES, a, a1 + k + LANES);
+            FloatVector va12 = FloatVector.fromArray(SPECIES, a, a1 + k + 2 * LANES);
+            FloatVector va13 = FloatVector.fromArray(SPECIES, a, a1 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+            acc100 = va10.fma(vb00, acc100);
+            acc101 = va11.fma(vb01, acc101);
+            acc102 = va12.fma(vb02, acc102);
+            acc103 = va13.fma(vb03, acc103);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc100 = acc100.add(acc102);
+        acc101 = acc101.add(acc103);
+        acc000 = acc000.add(acc001);
+        acc100 = acc100.add(acc101);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc100 = acc100.add(acc100.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc100 = acc100.add(acc100.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc100 = acc100.add(acc100.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc100 = acc100.add(acc100.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s10 = acc100.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float x1 = a[a1 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s10 = Math.fma(x1, y0, s10);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+    }
+
+    static void forwardLongDot1x2p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n .. n + 1] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 40;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 40;
+        int br1 = br0 + 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        FloatVector acc010 = FloatVector.zero(SPECIES);
+        FloatVector acc011 = FloatVector.zero(SPECIES);
+        FloatVector acc012 = FloatVector.zero(SPECIES);
+        FloatVector acc013 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            FloatVector vb10 = FloatVector.fromArray(SPECIES, b, br1 + k);
+            FloatVector vb11 = FloatVector.fromArray(SPECIES, b, br1 + k + LANES);
+            FloatVector vb12 = FloatVector.fromArray(SPECIES, b, br1 + k + 2 * LANES);
+            FloatVector vb13 = FloatVector.fromArray(SPECIES, b, br1 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+            acc010 = va00.fma(vb10, acc010);
+            acc011 = va01.fma(vb11, acc011);
+            acc012 = va02.fma(vb12, acc012);
+            acc013 = va03.fma(vb13, acc013);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc010 = acc010.add(acc012);
+        acc011 = acc011.add(acc013);
+        acc000 = acc000.add(acc001);
+        acc010 = acc010.add(acc011);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+            acc010 = acc010.add(acc010.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+            acc010 = acc010.add(acc010.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+            acc010 = acc010.add(acc010.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+            acc010 = acc010.add(acc010.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        float s01 = acc010.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            float y1 = b[br1 + k];
+            s00 = Math.fma(x0, y0, s00);
+            s01 = Math.fma(x0, y1, s01);
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+    }
+
+    static void forwardLongDot1x1p4(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+            int batch, int m, int n) {
+        // C[m][n] as dot products along k, 4 vectors of 4 lanes per element
+        int a0 = aOff + m * 40;
+        int c0 = cOff + m * 5 + n;
+        int br0 = bOff + n * 40;
+        int kVec = 32;
+        FloatVector acc000 = FloatVector.zero(SPECIES);
+        FloatVector acc001 = FloatVector.zero(SPECIES);
+        FloatVector acc002 = FloatVector.zero(SPECIES);
+        FloatVector acc003 = FloatVector.zero(SPECIES);
+        int k = 0;
+        for (; k < kVec; k += 16) {
+            FloatVector va00 = FloatVector.fromArray(SPECIES, a, a0 + k);
+            FloatVector va01 = FloatVector.fromArray(SPECIES, a, a0 + k + LANES);
+            FloatVector va02 = FloatVector.fromArray(SPECIES, a, a0 + k + 2 * LANES);
+            FloatVector va03 = FloatVector.fromArray(SPECIES, a, a0 + k + 3 * LANES);
+            FloatVector vb00 = FloatVector.fromArray(SPECIES, b, br0 + k);
+            FloatVector vb01 = FloatVector.fromArray(SPECIES, b, br0 + k + LANES);
+            FloatVector vb02 = FloatVector.fromArray(SPECIES, b, br0 + k + 2 * LANES);
+            FloatVector vb03 = FloatVector.fromArray(SPECIES, b, br0 + k + 3 * LANES);
+            acc000 = va00.fma(vb00, acc000);
+            acc001 = va01.fma(vb01, acc001);
+            acc002 = va02.fma(vb02, acc002);
+            acc003 = va03.fma(vb03, acc003);
+        }
+        acc000 = acc000.add(acc002);
+        acc001 = acc001.add(acc003);
+        acc000 = acc000.add(acc001);
+        if (LANES >= 2) {
+            acc000 = acc000.add(acc000.rearrange(FOLD0));
+        }
+        if (LANES >= 4) {
+            acc000 = acc000.add(acc000.rearrange(FOLD1));
+        }
+        if (LANES >= 8) {
+            acc000 = acc000.add(acc000.rearrange(FOLD2));
+        }
+        if (LANES >= 16) {
+            acc000 = acc000.add(acc000.rearrange(FOLD3));
+        }
+        float s00 = acc000.lane(0);
+        for (; k < 40; k++) {
+            float x0 = a[a0 + k];
+            float y0 = b[br0 + k];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
     }
 
     public static void inputGradient(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
@@ -683,26 +1553,51 @@ public final class GemmGolden {
             int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[k][m] * B[k][n] for rows [mLo, mHi), M = 3, N = 5, K = batch
         // float tiles: blocks of 256 k outside, then column panels, then blocks of 4 rows
-        Arrays.fill(c, cOff + mLo * 5, cOff + mHi * 5, 0f);
+        if (batch <= 0) {
+            // an empty sum: no block of the reduction below, C = 0
+            Arrays.fill(c, cOff + mLo * 5, cOff + mHi * 5, 0f);
+        }
         for (int k0 = 0; k0 < batch; k0 += 256) {
             int k1 = Math.min(k0 + 256, batch);
-            int n = 0;
-            for (; n + 4 <= 5; n += 4) {
-                int m = mLo;
-                for (; m + 4 <= mHi; m += 4) {
-                    weightGradientScalar4x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+            if (k0 == 0) {
+                int n = 0;
+                for (; n + 4 <= 5; n += 4) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
-                for (; m < mHi; m++) {
-                    weightGradientScalar1x4(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                for (; n < 5; n++) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
-            }
-            for (; n < 5; n++) {
-                int m = mLo;
-                for (; m + 4 <= mHi; m += 4) {
-                    weightGradientScalar4x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+            } else {
+                int n = 0;
+                for (; n + 4 <= 5; n += 4) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x4Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x4Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
-                for (; m < mHi; m++) {
-                    weightGradientScalar1x1(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                for (; n < 5; n++) {
+                    int m = mLo;
+                    for (; m + 4 <= mHi; m += 4) {
+                        weightGradientScalar4x1Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                    for (; m < mHi; m++) {
+                        weightGradientScalar1x1Add(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
                 }
             }
         }
@@ -711,6 +1606,147 @@ public final class GemmGolden {
     static void weightGradientScalar4x4(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
         // C[m .. m + 3][n .. n + 3], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        float s00 = 0f;
+        float s01 = 0f;
+        float s02 = 0f;
+        float s03 = 0f;
+        float s10 = 0f;
+        float s11 = 0f;
+        float s12 = 0f;
+        float s13 = 0f;
+        float s20 = 0f;
+        float s21 = 0f;
+        float s22 = 0f;
+        float s23 = 0f;
+        float s30 = 0f;
+        float s31 = 0f;
+        float s32 = 0f;
+        float s33 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float y1 = b[bk + 1];
+            float y2 = b[bk + 2];
+            float y3 = b[bk + 3];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s02 += x0 * y2;
+            s03 += x0 * y3;
+            float x1 = a[ak + 1];
+            s10 += x1 * y0;
+            s11 += x1 * y1;
+            s12 += x1 * y2;
+            s13 += x1 * y3;
+            float x2 = a[ak + 2];
+            s20 += x2 * y0;
+            s21 += x2 * y1;
+            s22 += x2 * y2;
+            s23 += x2 * y3;
+            float x3 = a[ak + 3];
+            s30 += x3 * y0;
+            s31 += x3 * y1;
+            s32 += x3 * y2;
+            s33 += x3 * y3;
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + 2] = s02;
+        c[c0 + 3] = s03;
+        c[c1] = s10;
+        c[c1 + 1] = s11;
+        c[c1 + 2] = s12;
+        c[c1 + 3] = s13;
+        c[c2] = s20;
+        c[c2 + 1] = s21;
+        c[c2 + 2] = s22;
+        c[c2 + 3] = s23;
+        c[c3] = s30;
+        c[c3 + 1] = s31;
+        c[c3 + 2] = s32;
+        c[c3 + 3] = s33;
+    }
+
+    static void weightGradientScalar1x4(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + 3], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        float s00 = 0f;
+        float s01 = 0f;
+        float s02 = 0f;
+        float s03 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float y1 = b[bk + 1];
+            float y2 = b[bk + 2];
+            float y3 = b[bk + 3];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+            s01 += x0 * y1;
+            s02 += x0 * y2;
+            s03 += x0 * y3;
+        }
+        c[c0] = s00;
+        c[c0 + 1] = s01;
+        c[c0 + 2] = s02;
+        c[c0 + 3] = s03;
+    }
+
+    static void weightGradientScalar4x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        int c1 = c0 + 5;
+        int c2 = c1 + 5;
+        int c3 = c2 + 5;
+        float s00 = 0f;
+        float s10 = 0f;
+        float s20 = 0f;
+        float s30 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+            float x1 = a[ak + 1];
+            s10 += x1 * y0;
+            float x2 = a[ak + 2];
+            s20 += x2 * y0;
+            float x3 = a[ak + 3];
+            s30 += x3 * y0;
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+    }
+
+    static void weightGradientScalar1x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n], broadcasting A
+        int c0 = cOff + m * 5 + n;
+        float s00 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k * 3 + m;
+            int bk = bOff + k * 5 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 += x0 * y0;
+        }
+        c[c0] = s00;
+    }
+
+    static void weightGradientScalar4x4Add(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n .. n + 3] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
@@ -777,9 +1813,9 @@ public final class GemmGolden {
         c[c3 + 3] = s33;
     }
 
-    static void weightGradientScalar1x4(float[] a, int aOff, float[] b, int bOff, float[] c,
+    static void weightGradientScalar1x4Add(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n .. n + 3], broadcasting A
+        // C[m][n .. n + 3] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         float s00 = c[c0];
         float s01 = c[c0 + 1];
@@ -804,9 +1840,9 @@ public final class GemmGolden {
         c[c0 + 3] = s03;
     }
 
-    static void weightGradientScalar4x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+    static void weightGradientScalar4x1Add(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n], broadcasting A
+        // C[m .. m + 3][n] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         int c1 = c0 + 5;
         int c2 = c1 + 5;
@@ -834,9 +1870,9 @@ public final class GemmGolden {
         c[c3] = s30;
     }
 
-    static void weightGradientScalar1x1(float[] a, int aOff, float[] b, int bOff, float[] c,
+    static void weightGradientScalar1x1Add(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n], broadcasting A
+        // C[m][n] plus its partial sums, broadcasting A
         int c0 = cOff + m * 5 + n;
         float s00 = c[c0];
         for (int k = k0; k < k1; k++) {

@@ -8,9 +8,18 @@ import javax.lang.model.SourceVersion;
  * How to spell a generated class: its package and simple name (validated here, never taken from paths or user
  * names unchecked), whether matrix products also have Vector API kernels (which run where the JVM has the module, the
  * scalar ones elsewhere; see {@code VectorKernelsClass}) or plain scalar loops only, and the width in bits of the
- * {@code FloatVector}s the NN/TN kernels' register tiles are chosen for ({@link GemmSpec.Tile#broadcast}). The
- * generated code runs correctly, with bitwise the same results, whatever the running JVM's vector width; the width
- * only picks the tile. It is an explicit input so that the same input and options always give the same source.
+ * {@code FloatVector}s the NN/TN kernels' register tiles are chosen for ({@link GemmSpec.Tile#broadcast}). It is an
+ * explicit input so that the same input and options always give the same source: ahead-of-time sources use
+ * {@link GemmSpec#DEFAULT_VECTOR_BITS}, whose tiles fit AVX2's 16 registers and run on AVX-512 too; in-process
+ * compiles may pass the running JVM's width ({@link GemmSpec#runningVectorBits()}).
+ *
+ * <p>What is bitwise identical: a class with vector kernels gives the same results on 128-, 256- and 512-bit vectors
+ * (SSE/NEON, AVX2, AVX-512, or {@code -Dnetc.maxVectorBits}), at any thread count, whatever {@code vectorBits} it
+ * was emitted with (tiles change which tile computes an element, not the element's operations); see
+ * {@code GemmEmitter} and {@code VectorWidthTest}. Not identical: its vector kernels and its scalar ones (a JVM
+ * without the Vector API module, or {@code --scalar}): the scalar kernels multiply and add where the vector ones fma.
+ * Before 2026-12-02 NT products summed one partial sum per lane, and a 512-bit and a 256-bit JVM differed after one
+ * training step.
  *
  * <p>{@code vectorEpilogues}: whether VECTOR-style matrix products use the vector forms of their fused epilogues
  * where there are any (see {@link Epilogue#vector}). Both forms give bitwise the same results; turning them off

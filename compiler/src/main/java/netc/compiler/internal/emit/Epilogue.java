@@ -7,8 +7,8 @@ import com.palantir.javapoet.CodeBlock;
  * rewrites each element of C once the element is final, while C is still in cache.
  *
  * <p>The kernel emits the epilogue into a helper method {@code <name>Epilogue(float[] c, int cOff, int i, <extra
- * params>)} that rewrites row {@code i}, all {@code N} columns. NT kernels call it for each block of 4 rows right
- * after the block is computed (still in L1); NN and TN kernels, which sweep column panels, call it for every row of
+ * params>)} that rewrites row {@code i}, all {@code N} columns. NT kernels call it for each block of rows once
+ * all its columns are computed (still in L2); NN and TN kernels, which sweep column panels, call it for every row of
  * {@code [mLo, mHi)} at the end. The returned expressions may refer to the row and column variables handed in and to
  * parameters the caller adds with {@link GemmSpec#extraParams()} (for example a bias array and its offset); nothing
  * else. Example, {@code relu(v + bias[col])}:

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 import netc.compiler.internal.emit.GemmSpec.Form;
 import netc.compiler.internal.emit.GemmSpec.Style;
+import netc.compiler.internal.emit.GemmSpec.Tile;
 
 /**
  * Emits one matrix-product kernel ({@link GemmSpec}) as static Java methods that Janino and javac both compile.
@@ -38,19 +39,24 @@ import netc.compiler.internal.emit.GemmSpec.Style;
  * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
- * (outermost), each tile adding to C's partial sums. NT takes dot products along k (4 rows of A x 4 rows of B),
- * reduces the lanes once per element and finishes k with a scalar tail; its row blocks are the outer loop and each gets
- * its epilogue as soon as it is done. SCALAR style uses 4 x 4 tiles of {@code float} accumulators for every form, plain
- * Java for a JVM without {@code jdk.incubator.vector}. A class holding VECTOR kernels needs the fields of
- * {@link #addVectorFields}.
+ * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. NT takes dot products
+ * along k ({@link #ntTile}: 4 rows of A x 4 rows of B with 512-bit vectors), keeps {@link #NT_LANES} partial sums per
+ * element in one, two or four vectors, adds them in a fixed tree and finishes k with a scalar tail; it loops over
+ * blocks of rows whose part of A fits L2, then blocks of columns whose part of B fits L1 ({@link #ntRowBlock},
+ * {@link #ntColumnBlock}), and a row block gets its epilogue once all its columns are done. SCALAR style uses 4 x 4
+ * tiles of {@code float} accumulators for every form, plain Java for a JVM without {@code jdk.incubator.vector}. A
+ * class holding VECTOR kernels needs the fields of {@link #addVectorFields}.
  *
  * <p>Results do not depend on how rows are split: every element of C goes through the same sequence of operations
  * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
- * and so do runs on one or two threads.
+ * and so do runs on one or two threads. Nor, for VECTOR kernels, on the vector width (128, 256 or 512 bits) or the
+ * tile: NN and TN keep each element in one lane, in k order, and NT sums the same 16 partial sums in the same order on
+ * every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so the two styles differ.
  *
  * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
- * N or K; the largest, the NT 4x4 tile, is 1,115 bytes (Janino and javac alike), far below HotSpot's 8,000-byte
- * limit past which a method is never JIT-compiled (shared/notes/java-kernels.md item 7).
+ * N or K; the NT 4x4 tile was 1,115 bytes (Janino and javac alike), the NT entry method, with a loop nest per vector
+ * width, is larger but far below HotSpot's 8,000-byte limit past which a method is never JIT-compiled
+ * (shared/notes/java-kernels.md item 7; GemmMethodSizeTest checks it).
  */
 public final class GemmEmitter {
 
@@ -68,7 +74,8 @@ public final class GemmEmitter {
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", SPECIES, LANES,
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt", "bj", SPECIES,
+                    LANES,
                     "FOLD0", "FOLD1", "FOLD2", "FOLD3");
 
     /**
@@ -79,6 +86,57 @@ public final class GemmEmitter {
      * the same chain of fmas in k order and the result does not depend on the block size.
      */
     static final int TN_K_BLOCK = 256;
+    /**
+     * Partial sums per element of a VECTOR NT kernel: lane i of a 512-bit vector, or of the second of two 256-bit
+     * vectors (i - 8), or of the fourth of four 128-bit ones, sums k = i (mod 16). Fixed, not the JVM's lane count, so
+     * that the kernels give bitwise the same results on 128-, 256- and 512-bit vectors (AVX-512, AVX2, SSE, NEON):
+     * before, a 512-bit and a 256-bit JVM trained different weights from one seed.
+     */
+    static final int NT_LANES = 16;
+
+    /**
+     * The NT tile for {@code parts} vectors per element, so that accumulators and the vectors of one part fit the
+     * registers: 4 x 4 with one (512-bit vectors, AVX-512's 32 registers: 16 accumulators, 4 + 4 loaded vectors);
+     * 2 x 2 with two (256-bit, AVX2's 16 registers: 8 accumulators, 2 + 2 loaded per part; 4 x 4 would need 32
+     * accumulators, and the one-part 4 x 4 tile used before, 24 live vectors, already spilled there); 2 x 2 with four
+     * (128-bit: 16 accumulators, for NEON's 32 registers). The 256- and 128-bit tiles are chosen by register count,
+     * not measured on such a CPU.
+     */
+    static Tile ntTile(int parts) {
+        return parts == 1 ? Tile.FOUR_BY_FOUR : new Tile(2, 2);
+    }
+
+    /**
+     * An NT kernel whose reduction is shorter than this (two 16-lane steps) and whose B has at most
+     * {@link #NT_TRANSPOSE_MAX} elements runs as an NN kernel on B transposed once per call: with K = 25 (the first
+     * convolution of the convnet, 5 x 5 x 1 patches) dot products left 9 of 25 steps to the scalar tail and ran at 8%
+     * of the FMA peak. Each element is then an fma chain in k order, as in NN, on every vector width.
+     */
+    static final int NT_SHORT_K = 2 * NT_LANES;
+    /** Largest B (N x K elements) that a short-reduction NT kernel transposes per call, into a new array. */
+    static final int NT_TRANSPOSE_MAX = 64 * 1024;
+
+    /** Whether {@code spec} is a VECTOR NT kernel that runs as NN on B transposed ({@link #NT_SHORT_K}). */
+    static boolean ntTransposes(GemmSpec spec) {
+        return spec.form() == Form.NT && spec.style() == Style.VECTOR && spec.k() < NT_SHORT_K
+                && (long) spec.n() * spec.k() <= NT_TRANSPOSE_MAX;
+    }
+
+    /** Bytes of A a block of NT rows may take: half of a 1 MB L2 (Zen 4/5, Skylake-SP and later). */
+    static final int NT_A_BLOCK_BYTES = 512 * 1024;
+    /** Bytes of B a block of NT columns may take: most of a 48 KB L1 (32 KB on older cores: then L2 serves it). */
+    static final int NT_B_BLOCK_BYTES = 40 * 1024;
+
+    /** Rows per NT row block for reduction length {@code k}: a multiple of the tile's rows. */
+    static int ntRowBlock(int k, int tileRows) {
+        return Math.max(tileRows, NT_A_BLOCK_BYTES / (4 * k) / tileRows * tileRows);
+    }
+
+    /** Columns per NT column block for reduction length {@code k}: a multiple of the tile's columns. */
+    static int ntColumnBlock(int k, int tileCols) {
+        return Math.max(tileCols, NT_B_BLOCK_BYTES / (4 * k) / tileCols * tileCols);
+    }
+
     private static final Pattern NUMBERED_LOCAL = Pattern.compile("(a|c|br|va|vb|x|y|s|acc)[0-9]+");
 
     /**
@@ -115,32 +173,38 @@ public final class GemmEmitter {
         return FIXED_NAMES.contains(name) || LOCAL_NAMES.contains(name) || NUMBERED_LOCAL.matcher(name).matches();
     }
 
+    /**
+     * The widest vectors the kernels use, in bits: 16 floats, the {@link #NT_LANES} partial sums of an NT element in
+     * one vector. A wider JVM (SVE up to 2048 bits) gets 512-bit vectors.
+     */
+    public static final int MAX_VECTOR_BITS = 512;
+
     /** The system property that caps the kernels' vector width, in bits (see {@link #addVectorFields}). */
     public static final String MAX_VECTOR_BITS_PROPERTY = "netc.maxVectorBits";
 
     /**
-     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} unless the system
-     * property {@value #MAX_VECTOR_BITS_PROPERTY} caps it (256, or 128), and {@code static final int LANES =
-     * SPECIES.length()} to a class that will hold VECTOR kernels; call it once per class. JavaPoet adds the
-     * {@code jdk.incubator.vector} imports when the file is written.
+     * Adds {@code static final VectorSpecies<Float> SPECIES}, {@code FloatVector.SPECIES_PREFERRED} up to
+     * {@value #MAX_VECTOR_BITS} bits unless the system property {@value #MAX_VECTOR_BITS_PROPERTY} caps it lower (256,
+     * or 128), and {@code static final int LANES = SPECIES.length()} to a class that will hold VECTOR kernels; call it
+     * once per class. JavaPoet adds the {@code jdk.incubator.vector} imports when the file is written.
      *
      * <p>Why the JVM's width by default: capping it at 256 bits on an AVX-512 machine cost a quarter of the MLP's
-     * training throughput (2 threads, batch 128: 54,700 against 74,900 samples/s, TrainThroughput, 2026-12-02). Why
-     * a cap at all: an NT dot product accumulates lane i over k = i (mod LANES), so its rounding depends on the number
-     * of lanes, and AVX-512 and AVX2 machines train different bits from the same seed; {@code
-     * -Dnetc.maxVectorBits=256} makes them agree. NN and TN accumulate each element of C in one lane, in k order, and
-     * do not depend on the width. NT cannot have a species of its own: one JVM running kernels of two species
-     * (Float256Vector and Float512Vector) pollutes the Vector API's shared call sites, and the TN kernels fell from
-     * about 30 GFLOP/s to 2 (GemmProbe, JDK 17).
+     * training throughput (2 threads, batch 128: 54,700 against 74,900 samples/s, TrainThroughput, 2026-12-02). The
+     * width does not change results: NN and TN accumulate each element of C in one lane, in k order, and NT sums a
+     * fixed {@value #NT_LANES} partial sums per element in one fixed order whatever the number of lanes (see
+     * {@link #NT_LANES}), so 128-, 256- and 512-bit kernels give bitwise the same C; the cap exists to measure and
+     * to test that. One species per JVM: one JVM running kernels of two species (Float256Vector and Float512Vector)
+     * pollutes the Vector API's shared call sites, and the TN kernels fell from about 30 GFLOP/s to 2 (GemmProbe,
+     * JDK 17).
      */
     public static void addVectorFields(TypeSpec.Builder type) {
-        CodeBlock max = CodeBlock.of("$T.getInteger($S, $T.MAX_VALUE)", Integer.class, MAX_VECTOR_BITS_PROPERTY,
-                Integer.class);
+        CodeBlock max = CodeBlock.of("$T.min($L, $T.getInteger($S, $L))", Math.class, MAX_VECTOR_BITS,
+                Integer.class, MAX_VECTOR_BITS_PROPERTY, MAX_VECTOR_BITS);
         FieldSpec species = FieldSpec.builder(ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class)),
                         SPECIES, Modifier.STATIC, Modifier.FINAL)
-                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() <= $L ? $T.SPECIES_PREFERRED\n: $L >= 256 ? "
-                        + "$T.SPECIES_256 : $T.SPECIES_128", FLOAT_VECTOR, max, FLOAT_VECTOR, max, FLOAT_VECTOR,
-                        FLOAT_VECTOR)
+                .initializer("$T.SPECIES_PREFERRED.vectorBitSize() <= $L ? $T.SPECIES_PREFERRED\n: $L >= 512 ? "
+                        + "$T.SPECIES_512 : $L >= 256 ? $T.SPECIES_256 : $T.SPECIES_128", FLOAT_VECTOR, max,
+                        FLOAT_VECTOR, max, FLOAT_VECTOR, max, FLOAT_VECTOR, FLOAT_VECTOR)
                 .build();
         type.addField(species);
         type.addField(FieldSpec.builder(TypeName.INT, LANES, Modifier.STATIC, Modifier.FINAL)
@@ -153,6 +217,11 @@ public final class GemmEmitter {
                             LANES, f + 1)
                     .build());
         }
+    }
+
+    /** Static fields that the class holding VECTOR kernels needs besides {@link #addVectorFields}. */
+    public static List<FieldSpec> scratchFields() {
+        return List.of();
     }
 
     /**
@@ -205,6 +274,9 @@ public final class GemmEmitter {
         }
 
         List<MethodSpec> methods() {
+            if (ntTransposes(spec)) {
+                return transposedNt();
+            }
             MethodSpec.Builder entry = signature(spec.methodName(), spec.splitColumns() ? "pLo" : "mLo",
                     spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
             entry.addCode(header());
@@ -216,6 +288,33 @@ public final class GemmEmitter {
             List<MethodSpec> all = new ArrayList<>();
             all.add(entry.build());
             all.addAll(helpers);
+            return all;
+        }
+
+        /** A short-reduction NT kernel: B transposed into a new array, then an NN kernel (see {@link #NT_SHORT_K}). */
+        private List<MethodSpec> transposedNt() {
+            GemmSpec nn = new GemmSpec(Form.NN, 0, spec.n(), spec.k(), spec.methodName() + "Nn", spec.epilogue(),
+                    spec.extraParams(), spec.style(), spec.tile(), false);
+            List<MethodSpec> nnMethods = new Kernel(nn, scalarFma).methods();
+            MethodSpec.Builder entry = signature(spec.methodName(), "mLo", "mHi").addParameters(spec.extraParams());
+            entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = $L, K = $L\n",
+                    spec.n(), spec.k());
+            entry.addCode("// a short reduction: B transposed, then NN tiles (each element an fma chain in k order)\n");
+            entry.addStatement("float[] bt = new float[$L]", spec.n() * spec.k());
+            entry.beginControlFlow("for (int j = 0; j < $L; j++)", n);
+            entry.addStatement("int bj = bOff + j * $L", k);
+            entry.beginControlFlow("for (int i = 0; i < $L; i++)", k);
+            entry.addStatement("bt[i * $L + j] = b[bj + i]", n);
+            entry.endControlFlow();
+            entry.endControlFlow();
+            CodeBlock.Builder args = CodeBlock.builder().add("a, aOff, bt, 0, c, cOff, batch, mLo, mHi");
+            for (ParameterSpec p : spec.extraParams()) {
+                args.add(", $N", p);
+            }
+            entry.addStatement("$N($L)", nnMethods.get(0), args.build());
+            List<MethodSpec> all = new ArrayList<>();
+            all.add(entry.build());
+            all.addAll(nnMethods);
             return all;
         }
 
@@ -244,7 +343,7 @@ public final class GemmEmitter {
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
             String order = switch (spec.form()) {
-                case NT -> "blocks of " + tileRows + " rows outside, " + tileCols + " columns inside";
+                case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
                 case NN -> nnRowBlock(spec) > 0
                         ? "blocks of " + nnRowBlock(spec) + " rows outside, then column panels, then blocks of "
                                 + tileRows + " rows"
@@ -257,35 +356,90 @@ public final class GemmEmitter {
                     vector ? "FloatVector" : "float", order);
         }
 
-        /** NT: for each block of rows, every column, then the block's epilogue. */
+        /**
+         * NT: for each block of rows, every column, then the block's epilogue. VECTOR: one such loop nest per vector
+         * width, each with tiles that hold the {@link #NT_LANES} partial sums of an element in {@code NT_LANES /
+         * LANES} vectors; {@code LANES} is a static final constant, so the JIT keeps only the branch of the running
+         * JVM's width and the other tiles are never compiled.
+         */
         private CodeBlock rowBlocksOuter() {
             CodeBlock.Builder code = CodeBlock.builder();
-            code.addStatement("int m = mLo");
-            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", tileRows, tileRows);
-            rowBlock(code, tileRows);
-            code.endControlFlow();
-            code.beginControlFlow("for (; m < mHi; m++)");
-            rowBlock(code, 1);
+            if (!vector) {
+                rowLoops(code, tileRows, tileCols, 1);
+                return code.build();
+            }
+            int[] lanes = {16, 8, 4};
+            for (int i = 0; i < lanes.length; i++) {
+                int parts = NT_LANES / lanes[i];
+                Tile t = ntTile(parts);
+                if (i == 0) {
+                    code.beginControlFlow("if ($L == $L)", LANES_REF, lanes[i]);
+                } else {
+                    code.nextControlFlow("else if ($L == $L)", LANES_REF, lanes[i]);
+                }
+                code.add("// $L lanes: $L vector$L per element, $L x $L tiles\n", lanes[i], parts,
+                        parts == 1 ? "" : "s", t.rows(), t.cols());
+                rowLoops(code, t.rows(), t.cols(), parts);
+            }
+            code.nextControlFlow("else");
+            code.addStatement("throw new $T($S + $L)", IllegalStateException.class,
+                    "vectors of 128, 256 or 512 bits expected, lanes: ", LANES_REF);
             code.endControlFlow();
             return code.build();
         }
 
-        private void rowBlock(CodeBlock.Builder code, int rows) {
-            code.addStatement("int n = 0");
-            code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, n, tileCols);
-            code.addStatement(call(dotTile(rows, tileCols)));
+        /**
+         * NT loops over blocks of rows ({@link #ntRowBlock}) and, inside, blocks of columns ({@link #ntColumnBlock}):
+         * the rows' part of A stays in L2 and the columns' part of B in L1 while every tile of the block uses them,
+         * where row tiles sweeping all of N streamed all of B through the cache once per tile (the convnet's dense
+         * layer, 64 x 1024 x 3136, ran at 11% of the FMA peak). Each element is still one dot product computed by
+         * one tile, so the blocks do not change results. A row block gets its epilogue once all its columns are done.
+         */
+        private void rowLoops(CodeBlock.Builder code, int rows, int cols, int parts) {
+            int rowBlock = ntRowBlock(spec.k(), rows);
+            // all of B fits in L2 (4 bytes x N x K at most NT_A_BLOCK_BYTES): no column blocks, each row tile sweeps
+            // B as before, keeping its rows of A in L1 (the convnet's conv2, 12544x64x800: 101 GFLOP/s so, 78 in
+            // 12-column blocks, same sitting)
+            int allColumns = (spec.n() + cols - 1) / cols * cols;
+            int colBlock = 4L * spec.n() * spec.k() <= NT_A_BLOCK_BYTES ? allColumns
+                    : Math.min(ntColumnBlock(spec.k(), cols), allColumns);
+            code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", rowBlock);
+            code.addStatement("int m1 = $T.min(m0 + $L, mHi)", Math.class, rowBlock);
+            code.beginControlFlow("for (int n0 = 0; n0 < $L; n0 += $L)", n, colBlock);
+            code.addStatement("int n1 = $T.min(n0 + $L, $L)", Math.class, colBlock, n);
+            code.addStatement("int m = m0");
+            code.beginControlFlow("for (; m + $L <= m1; m += $L)", rows, rows);
+            columnTiles(code, rows, cols, parts);
             code.endControlFlow();
-            code.beginControlFlow("for (; n < $L; n++)", n);
-            code.addStatement(call(dotTile(rows, 1)));
+            code.beginControlFlow("for (; m < m1; m++)");
+            columnTiles(code, 1, cols, parts);
+            code.endControlFlow();
             code.endControlFlow();
             if (spec.epilogue() != null) {
-                code.beginControlFlow("for (int i = m; i < m + $L; i++)", rows);
+                code.beginControlFlow("for (int i = m0; i < m1; i++)");
                 code.addStatement(epilogueCall());
                 code.endControlFlow();
             }
+            code.endControlFlow();
         }
 
-        /** TN: C zeroed, then per block of the reduction every column panel and row tile adds its part. */
+        /** The tiles of one block of rows from column n0 to n1. */
+        private void columnTiles(CodeBlock.Builder code, int rows, int cols, int parts) {
+            code.addStatement("int n = n0");
+            code.beginControlFlow("for (; n + $L <= n1; n += $L)", cols, cols);
+            code.addStatement(call(dotTile(rows, cols, parts)));
+            code.endControlFlow();
+            code.beginControlFlow("for (; n < n1; n++)");
+            code.addStatement(call(dotTile(rows, 1, parts)));
+            code.endControlFlow();
+        }
+
+        /**
+         * TN: per block of the reduction, every column panel and row tile: the first block's tiles start from 0 and
+         * store, the others add to C's partial sums. Before, C was zeroed first and every block loaded it: for the
+         * MLP (batch 128, one block) that filled and read back all of C for nothing. Starting from 0 or from a C just
+         * zeroed is the same chain of fmas, so results are unchanged.
+         */
         private CodeBlock reductionBlocksOuter() {
             CodeBlock.Builder code = CodeBlock.builder();
             CodeBlock nStart = CodeBlock.of("0");
@@ -296,18 +450,28 @@ public final class GemmEmitter {
                 code.addStatement("int mHi = $L", spec.m());
                 code.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
                 code.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
+                code.beginControlFlow("if (batch <= 0)");
+                code.add("// an empty sum: no block of the reduction below, C = 0\n");
                 code.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
                 code.addStatement("$T.fill(c, cOff + i * $L + nStart, cOff + i * $L + nEnd, 0f)",
                         java.util.Arrays.class, n, n);
                 code.endControlFlow();
+                code.endControlFlow();
                 nStart = CodeBlock.of("nStart");
                 nEnd = CodeBlock.of("nEnd");
             } else {
+                code.beginControlFlow("if (batch <= 0)");
+                code.add("// an empty sum: no block of the reduction below, C = 0\n");
                 code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
+                code.endControlFlow();
             }
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
             code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
-            code.add(columnPanels(nStart, nEnd));
+            code.beginControlFlow("if (k0 == 0)");
+            code.add(columnPanels(nStart, nEnd, true));
+            code.nextControlFlow("else");
+            code.add(columnPanels(nStart, nEnd, false));
+            code.endControlFlow();
             code.endControlFlow();
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
@@ -344,25 +508,33 @@ public final class GemmEmitter {
 
         /** Column panels of C from column {@code start} to {@code end}, each over rows [mLo, mHi). */
         private CodeBlock columnPanels(CodeBlock start, CodeBlock end) {
+            return columnPanels(start, end, true);
+        }
+
+        /**
+         * As {@link #columnPanels(CodeBlock, CodeBlock)}; for TN, {@code fromZero} picks tiles that start from 0
+         * (the first block of the reduction) or from C's partial sums (the others).
+         */
+        private CodeBlock columnPanels(CodeBlock start, CodeBlock end, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             code.addStatement("int n = $L", start);
             if (vector) {
                 code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
                         tileCols, LANES_REF, end, tileCols, LANES_REF);
-                panel(code, broadcastVectorTile(tileRows, tileCols), broadcastVectorTile(1, tileCols));
+                panel(code, broadcastVectorTile(tileRows, tileCols, fromZero), broadcastVectorTile(1, tileCols, fromZero));
                 code.endControlFlow();
                 if (tileCols > 1) {
                     code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
-                    panel(code, broadcastVectorTile(tileRows, 1), broadcastVectorTile(1, 1));
+                    panel(code, broadcastVectorTile(tileRows, 1, fromZero), broadcastVectorTile(1, 1, fromZero));
                     code.endControlFlow();
                 }
             } else {
                 code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, end, tileCols);
-                panel(code, broadcastScalarTile(tileRows, tileCols), broadcastScalarTile(1, tileCols));
+                panel(code, broadcastScalarTile(tileRows, tileCols, fromZero), broadcastScalarTile(1, tileCols, fromZero));
                 code.endControlFlow();
             }
             code.beginControlFlow("for (; n < $L; n++)", end);
-            panel(code, broadcastScalarTile(tileRows, 1), broadcastScalarTile(1, 1));
+            panel(code, broadcastScalarTile(tileRows, 1, fromZero), broadcastScalarTile(1, 1, fromZero));
             code.endControlFlow();
             return code.build();
         }
@@ -403,10 +575,14 @@ public final class GemmEmitter {
 
         /**
          * NT tile: C[m + r][n + j] for r < rows, j < cols as dot products of rows of A and rows of B along k. VECTOR:
-         * one FloatVector accumulator per element over the first kVec = K - K % LANES steps, one fold-and-add tree
-         * (see {@link #FOLD}) per element, then a scalar tail; SCALAR: one float accumulator per element.
+         * the first kVec = K - K % {@link #NT_LANES} steps go to {@code NT_LANES} partial sums per element, partial
+         * sum i taking k = i (mod NT_LANES), held in {@code parts} = NT_LANES / LANES vectors ({@code accRJQ}: part Q
+         * holds partial sums Q * LANES ..); the parts are added pairwise (part q + part q + parts/2, which is the
+         * first steps of the fold below done across vectors), then folded (see {@link #FOLD}) and the scalar tail
+         * finishes k. Every width thus adds the same partial sums in the same order. SCALAR: one float
+         * accumulator per element.
          */
-        private MethodSpec dotTile(int rows, int cols) {
+        private MethodSpec dotTile(int rows, int cols, int parts) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, true);
             code.addStatement("int br0 = bOff + n * $L", k);
@@ -414,43 +590,66 @@ public final class GemmEmitter {
                 code.addStatement("int $L = $L + $L", id("br", j), id("br", j - 1), k);
             }
             if (vector) {
-                code.addStatement("int kVec = $L - $L % $L", k, k, LANES_REF);
+                // K is a literal, so is kVec: the same on every JVM
+                code.addStatement("int kVec = $L", spec.k() - spec.k() % NT_LANES);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j), FLOAT_VECTOR, SPECIES_REF);
+                        for (int q = 0; q < parts; q++) {
+                            code.addStatement("$T $L = $T.zero($L)", FLOAT_VECTOR, acc(r, j, q, parts), FLOAT_VECTOR,
+                                    SPECIES_REF);
+                        }
                     }
                 }
                 code.addStatement("int k = 0");
-                code.beginControlFlow("for (; k < kVec; k += $L)", LANES_REF);
+                code.beginControlFlow("for (; k < kVec; k += $L)", NT_LANES);
                 for (int r = 0; r < rows; r++) {
-                    code.addStatement("$T $L = $T.fromArray($L, a, $L + k)",
-                            FLOAT_VECTOR, id("va", r), FLOAT_VECTOR, SPECIES_REF, id("a", r));
+                    for (int q = 0; q < parts; q++) {
+                        code.addStatement("$T $L = $T.fromArray($L, a, $L)", FLOAT_VECTOR, part("va", r, q, parts),
+                                FLOAT_VECTOR, SPECIES_REF, lanesOffset(CodeBlock.of("$L + k", id("a", r)), q));
+                    }
                 }
                 for (int j = 0; j < cols; j++) {
-                    code.addStatement("$T $L = $T.fromArray($L, b, $L + k)",
-                            FLOAT_VECTOR, id("vb", j), FLOAT_VECTOR, SPECIES_REF, id("br", j));
+                    for (int q = 0; q < parts; q++) {
+                        code.addStatement("$T $L = $T.fromArray($L, b, $L)", FLOAT_VECTOR, part("vb", j, q, parts),
+                                FLOAT_VECTOR, SPECIES_REF, lanesOffset(CodeBlock.of("$L + k", id("br", j)), q));
+                    }
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("$L = $L.fma($L, $L)", acc(r, j), id("va", r), id("vb", j), acc(r, j));
+                        for (int q = 0; q < parts; q++) {
+                            code.addStatement("$L = $L.fma($L, $L)", acc(r, j, q, parts), part("va", r, q, parts),
+                                    part("vb", j, q, parts), acc(r, j, q, parts));
+                        }
                     }
                 }
                 code.endControlFlow();
-                // the lanes of each accumulator summed in a fixed tree: lane i plus lane i + LANES/2, then + LANES/4,
-                // ..., + 1, so lane 0 ends with ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) for 8 lanes
+                // parts added pairwise: partial sum i plus partial sum i + NT_LANES/2, then + NT_LANES/4, ... while
+                // they are in different vectors
+                for (int half = parts / 2; half >= 1; half /= 2) {
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < cols; j++) {
+                            for (int q = 0; q < half; q++) {
+                                code.addStatement("$L = $L.add($L)", acc(r, j, q, parts), acc(r, j, q, parts),
+                                        acc(r, j, q + half, parts));
+                            }
+                        }
+                    }
+                }
+                // then within the vector, in a fixed tree: lane i plus lane i + LANES/2, then + LANES/4, ..., + 1,
+                // so lane 0 ends with ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)) for 8 lanes
                 for (int f = 0; f < FOLDS; f++) {
                     code.beginControlFlow("if ($L >= $L)", LANES_REF, 2 << f);
                     for (int r = 0; r < rows; r++) {
                         for (int j = 0; j < cols; j++) {
-                            code.addStatement("$L = $L.add($L.rearrange($L$L))", acc(r, j), acc(r, j), acc(r, j), FOLD,
-                                    f);
+                            code.addStatement("$L = $L.add($L.rearrange($L$L))", acc(r, j, 0, parts),
+                                    acc(r, j, 0, parts), acc(r, j, 0, parts), FOLD, f);
                         }
                     }
                     code.endControlFlow();
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < cols; j++) {
-                        code.addStatement("float $L = $L.lane(0)", sum(r, j), acc(r, j));
+                        code.addStatement("float $L = $L.lane(0)", sum(r, j), acc(r, j, 0, parts));
                     }
                 }
                 code.beginControlFlow("for (; k < $L; k++)", k);
@@ -475,21 +674,24 @@ public final class GemmEmitter {
             }
             code.endControlFlow();
             scalarStores(code, rows, cols);
-            CodeBlock comment =
-                    CodeBlock.of("// C[$L][$L] as dot products along k\n", range("m", rows), range("n", cols));
-            return helper("Dot" + rows + "x" + cols, comment, code.build());
+            CodeBlock comment = parts == 1
+                    ? CodeBlock.of("// C[$L][$L] as dot products along k\n", range("m", rows), range("n", cols))
+                    : CodeBlock.of("// C[$L][$L] as dot products along k, $L vectors of $L lanes per element\n",
+                            range("m", rows), range("n", cols), parts, NT_LANES / parts);
+            return helper("Dot" + rows + "x" + cols + (parts == 1 ? "" : "p" + parts), comment, code.build());
         }
 
         /**
          * NN/TN vector tile: C[m + r][n .. n + vecs * LANES) for r < rows; per k, broadcast A's element of each
          * row and fma it with vecs vectors from row k of B.
          */
-        private MethodSpec broadcastVectorTile(int rows, int vecs) {
+        private MethodSpec broadcastVectorTile(int rows, int vecs, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, spec.form() == Form.NN);
+            boolean fromC = spec.form() == Form.TN && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int v = 0; v < vecs; v++) {
-                    if (spec.form() == Form.TN) {
+                    if (fromC) {
                         code.addStatement("$T $L = $T.fromArray($L, c, $L)", FLOAT_VECTOR, acc(r, v), FLOAT_VECTOR,
                                 SPECIES_REF, lanesOffset(id("c", r), v));
                     } else {
@@ -519,17 +721,19 @@ public final class GemmEmitter {
             CodeBlock columns = vecs == 1
                     ? CodeBlock.of("n .. n + LANES - 1")
                     : CodeBlock.of("n .. n + $L * LANES - 1", vecs);
-            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), columns);
-            return helper("Vec" + rows + "x" + vecs, comment, code.build());
+            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A\n", range("m", rows), columns,
+                    fromC ? " plus its partial sums" : "");
+            return helper("Vec" + rows + "x" + vecs + (fromC ? "Add" : ""), comment, code.build());
         }
 
         /** NN/TN scalar tile: C[m + r][n + j] for r < rows, j < cols, one float accumulator each. */
-        private MethodSpec broadcastScalarTile(int rows, int cols) {
+        private MethodSpec broadcastScalarTile(int rows, int cols, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, spec.form() == Form.NN);
+            boolean fromC = spec.form() == Form.TN && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
-                    if (spec.form() == Form.TN) {
+                    if (fromC) {
                         code.addStatement("float $L = c[$L]", sum(r, j), plus(id("c", r), j));
                     } else {
                         code.addStatement("float $L = 0f", sum(r, j));
@@ -549,8 +753,9 @@ public final class GemmEmitter {
             }
             code.endControlFlow();
             scalarStores(code, rows, cols);
-            CodeBlock comment = CodeBlock.of("// C[$L][$L], broadcasting A\n", range("m", rows), range("n", cols));
-            return helper("Scalar" + rows + "x" + cols, comment, code.build());
+            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A\n", range("m", rows), range("n", cols),
+                    fromC ? " plus its partial sums" : "");
+            return helper("Scalar" + rows + "x" + cols + (fromC ? "Add" : ""), comment, code.build());
         }
 
         /** The k loop of a broadcast tile: all of K, or TN's block [k0, k1). */
@@ -651,6 +856,16 @@ public final class GemmEmitter {
 
         private static CodeBlock acc(int r, int j) {
             return id("acc" + r, j);
+        }
+
+        /** An NT accumulator: {@code accRJ} for one part, {@code accRJQ} for part Q of several. */
+        private static CodeBlock acc(int r, int j, int q, int parts) {
+            return parts == 1 ? acc(r, j) : id("acc" + r + j, q);
+        }
+
+        /** A loaded vector of row or column i: {@code vaI} for one part, {@code vaIQ} for part Q of several. */
+        private static CodeBlock part(String prefix, int i, int q, int parts) {
+            return parts == 1 ? id(prefix, i) : id(prefix + i, q);
         }
 
         private static CodeBlock sum(int r, int j) {

@@ -26,8 +26,9 @@ import java.util.List;
  * @param epilogue    elementwise rewrite of each finished element, or null for a plain store
  * @param extraParams parameters appended after the fixed ones, for the epilogue's use
  * @param style       {@link Style#VECTOR} (needs {@code jdk.incubator.vector}) or {@link Style#SCALAR}
- * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s); NT kernels and
- *                    SCALAR kernels always use 4 x 4 and ignore it. See {@link Tile#broadcast(Form, int)}.
+ * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s), and of NT kernels
+ *                    with a short reduction, which run as NN; other NT kernels and SCALAR kernels use 4 x 4 and
+ *                    ignore it. See {@link Tile#broadcast(Form, int)}.
  * @param splitColumns TN only: the range a call covers is column panels of C ({@link #panelWidth()} columns each,
  *                    {@link #panels()} of them), every row, instead of rows. For a long reduction (over the pixels of
  *                    a batch of images) with few rows of C: split by rows, every part would stream all of B.
@@ -43,7 +44,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * columns (VECTOR NN and TN), one accumulator each.
      */
     public record Tile(int rows, int cols) {
-        /** The tile NT and SCALAR kernels use, and NN/TN used before {@link #broadcast(Form, int)}. */
+        /** The tile NT (but short ones) and SCALAR kernels use, and NN/TN used before {@link #broadcast(Form, int)}. */
         public static final Tile FOUR_BY_FOUR = new Tile(4, 4);
 
         public Tile {
@@ -64,15 +65,40 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * section 3, TileShapes: hand-written kernels, four runs of which three disturbed) 6 x 2 ran the NN dH1
          * kernel 128x512x256 at 49-58 GFLOP/s against 35-40 for 4 x 4, and 5 x 2 the TN dW1 kernel 512x784x128 at
          * 45-53 against 16-40 (dW2 256x512x128: 36-45 against 33-43), with bitwise the same C.
-         * Wider vectors (AVX-512 has 32 registers, where 4 x 4 fits) keep 4 x 4: not measured.
+         * Wider vectors (AVX-512 has 32 registers, where 4 x 4 fits) keep 4 x 4: not told apart from 6 x 2 on a
+         * shared Zen 5 (2026-12-02-gemm-blocking.md); 6 x 4 and 8 x 3 (24 accumulators) ran TN kernels at 0.2-5
+         * GFLOP/s there. Short-reduction NT kernels, which run as NN, take the NN tile ({@code form} NT gives it).
          */
         public static Tile broadcast(Form form, int vectorBits) {
             checkVectorBits(vectorBits);
-            if (form == Form.NT || vectorBits > 256) {
+            if (vectorBits > 256) {
                 return FOUR_BY_FOUR;
             }
-            return form == Form.NN ? new Tile(6, 2) : new Tile(5, 2);
+            return form == Form.TN ? new Tile(5, 2) : new Tile(6, 2);
         }
+    }
+
+    /**
+     * The width in bits of the {@code FloatVector}s that VECTOR kernels loaded into this JVM will use: the species
+     * {@code GemmEmitter.addVectorFields} picks, {@code FloatVector.SPECIES_PREFERRED} capped by the system property
+     * {@value GemmEmitter#MAX_VECTOR_BITS_PROPERTY}; {@link #DEFAULT_VECTOR_BITS} when this JVM has no Vector API
+     * module (read reflectively, so the compiler never links the incubator module).
+     */
+    public static int runningVectorBits() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return DEFAULT_VECTOR_BITS;
+        }
+        int preferred;
+        try {
+            Class<?> floatVector = Class.forName("jdk.incubator.vector.FloatVector");
+            Object species = floatVector.getField("SPECIES_PREFERRED").get(null);
+            preferred = (Integer) species.getClass().getMethod("vectorBitSize").invoke(species);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return DEFAULT_VECTOR_BITS;
+        }
+        int max = Math.min(GemmEmitter.MAX_VECTOR_BITS,
+                Integer.getInteger(GemmEmitter.MAX_VECTOR_BITS_PROPERTY, GemmEmitter.MAX_VECTOR_BITS));
+        return preferred <= max ? preferred : max >= 512 ? 512 : max >= 256 ? 256 : 128;
     }
 
     /** Rejects a vector width the Vector API cannot have (a power of two from 64 to 2048 bits). */
@@ -199,9 +225,13 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         return withTile(Tile.broadcast(form, vectorBits));
     }
 
-    /** The tile the emitted kernel really uses: {@link #tile} for VECTOR NN and TN, 4 x 4 otherwise. */
+    /**
+     * The tile the emitted kernel really uses: {@link #tile} for VECTOR NN and TN and for a VECTOR NT kernel with a
+     * short reduction (run as NN, see {@code GemmEmitter.NT_SHORT_K}), 4 x 4 otherwise.
+     */
     public Tile effectiveTile() {
-        return style == Style.VECTOR && form != Form.NT ? tile : Tile.FOUR_BY_FOUR;
+        return style == Style.VECTOR && (form != Form.NT || GemmEmitter.ntTransposes(this)) ? tile
+                : Tile.FOUR_BY_FOUR;
     }
 
     /**

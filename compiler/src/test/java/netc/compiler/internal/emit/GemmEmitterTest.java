@@ -112,32 +112,38 @@ class GemmEmitterTest {
             bias[j] = j * 0.05f - 1;
         }
         List<DynamicTest> tests = new ArrayList<>();
+        List<GemmCase> cases = new ArrayList<>();
         for (Form form : Form.values()) {
             for (Style style : Style.values()) {
-                GemmCase c = form == Form.TN
+                cases.add(form == Form.TN
                         ? GemmCase.of(form, style, 13, 37, 0, 23)
-                        : GemmCase.of(form, style, 0, 37, 23, 13);
-                GemmSpec spec = c.spec("gemm").withEpilogue(Epilogue.biasRelu("w", "wOff"), extras);
-                JaninoLoader.Compiled compiled = KernelClasses.janino(List.of(spec));
-                MethodHandle kernel = KernelClasses.kernel(compiled.type(), "gemm", float[].class, int.class);
-                tests.add(DynamicTest.dynamicTest(c.toString(), () -> {
-                    GemmCase.Operands whole = c.operands(5);
-                    c.run(kernel, whole, 0, 13, bias, 0);
-                    for (int[] cuts : new int[][] {{5}, {1, 2, 3}, {4, 8, 12}, {3, 7, 9, 11}}) {
-                        GemmCase.Operands parts = c.operands(5);
-                        int lo = 0;
-                        for (int cut : cuts) {
-                            c.run(kernel, parts, lo, cut, bias, 0);
-                            lo = cut;
-                        }
-                        c.run(kernel, parts, lo, 13, bias, 0);
-                        for (int i = 0; i < whole.c().length; i++) {
-                            assertEquals(Float.floatToRawIntBits(whole.c()[i]), Float.floatToRawIntBits(parts.c()[i]),
-                                    c + " cut at " + java.util.Arrays.toString(cuts) + ", element " + i);
-                        }
-                    }
-                }));
+                        : GemmCase.of(form, style, 0, 37, 23, 13));
             }
+        }
+        // NT with a long reduction: blocks of 12 rows and 4 columns (GemmEmitter.ntRowBlock, ntColumnBlock)
+        cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 8200, 13));
+        cases.add(GemmCase.of(Form.NT, Style.SCALAR, 0, 37, 8200, 13));
+        for (GemmCase c : cases) {
+            GemmSpec spec = c.spec("gemm").withEpilogue(Epilogue.biasRelu("w", "wOff"), extras);
+            JaninoLoader.Compiled compiled = KernelClasses.janino(List.of(spec));
+            MethodHandle kernel = KernelClasses.kernel(compiled.type(), "gemm", float[].class, int.class);
+            tests.add(DynamicTest.dynamicTest(c.toString(), () -> {
+                GemmCase.Operands whole = c.operands(5);
+                c.run(kernel, whole, 0, 13, bias, 0);
+                for (int[] cuts : new int[][] {{5}, {1, 2, 3}, {4, 8, 12}, {3, 7, 9, 11}}) {
+                    GemmCase.Operands parts = c.operands(5);
+                    int lo = 0;
+                    for (int cut : cuts) {
+                        c.run(kernel, parts, lo, cut, bias, 0);
+                        lo = cut;
+                    }
+                    c.run(kernel, parts, lo, 13, bias, 0);
+                    for (int i = 0; i < whole.c().length; i++) {
+                        assertEquals(Float.floatToRawIntBits(whole.c()[i]), Float.floatToRawIntBits(parts.c()[i]),
+                                c + " cut at " + java.util.Arrays.toString(cuts) + ", element " + i);
+                    }
+                }
+            }));
         }
         return tests.stream();
     }

@@ -30,6 +30,7 @@ class GemmGoldenTest {
                 ParameterSpec.builder(int.class, "wOff").build());
         return KernelClasses.source(CLASS, List.of(
                 GemmSpec.nt("forward", 5, 3, Style.VECTOR).withEpilogue(Epilogue.biasRelu("w", "wOff"), bias),
+                GemmSpec.nt("forwardLong", 5, 40, Style.VECTOR),
                 GemmSpec.nn("inputGradient", 5, 3, Style.VECTOR),
                 GemmSpec.tn("weightGradient", 3, 5, Style.SCALAR)));
     }

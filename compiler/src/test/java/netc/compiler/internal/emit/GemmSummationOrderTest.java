@@ -15,11 +15,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * VECTOR kernels give, bit for bit, a sum written here as plain float operations in a fixed order, so their results
- * do not depend on the JDK, and, but for NT's lane count, not on the JVM's vector width: NT products sum LANES lanes
- * (k = i mod LANES) with fma, add the lanes as a tree that pairs each lane with the one half a vector away (for eight,
- * ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7))) and finish k with fma; NN and TN accumulate each element over k
- * in order with fma. Before, NT ended with reduceLanes(ADD), whose order is left to the implementation: JDK 17 and
- * JDK 25 trained different weights from the same seed.
+ * depend neither on the JDK nor on the JVM's vector width: NT products keep 16 partial sums per element (k = i mod 16)
+ * with fma, whatever the number of lanes, add them as a tree that pairs each partial sum with the one half the set
+ * away (((p0 + p8) + (p4 + p12)) + ...) and finish k with fma; NN, TN and NT with a reduction shorter than 32
+ * accumulate each element over k in order with fma. Before, NT ended with reduceLanes(ADD), whose order is left to the implementation (JDK 17 and JDK 25 trained
+ * different weights from the same seed), and then summed LANES partial sums (AVX-512 and AVX2 differed).
  */
 class GemmSummationOrderTest {
 
@@ -56,12 +56,12 @@ class GemmSummationOrderTest {
         return s;
     }
 
-    /** The specified NN or TN value of element (row, col): fma over k in order. */
+    /** The specified NN, TN or short NT value of element (row, col): fma over k in order. */
     private static float inOrderElement(GemmCase c, GemmCase.Operands o, int row, int col) {
         float s = 0f;
         for (int i = 0; i < c.depth(); i++) {
             float x = o.a()[o.off() + (c.form() == Form.TN ? i * c.m() + row : row * c.k() + i)];
-            float y = o.b()[o.off() + i * c.n() + col];
+            float y = o.b()[o.off() + (c.form() == Form.NT ? col * c.k() + i : i * c.n() + col)];
             s = Math.fma(x, y, s);
         }
         return s;
@@ -87,6 +87,8 @@ class GemmSummationOrderTest {
             cases.add(GemmCase.of(Form.TN, Style.VECTOR, nk[0], 19, 0, nk[1]));
         }
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 13, 37, 0, 2 * GemmEmitter.TN_K_BLOCK + 77));
+        // NT in several blocks of rows and columns (GemmEmitter.ntRowBlock, ntColumnBlock)
+        cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 8200, 29));
         List<GemmSpec> specs = cases.stream().map(c -> c.spec(c.methodName())).toList();
         JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
         int width = lanes(compiled);
@@ -102,8 +104,8 @@ class GemmSummationOrderTest {
                 }
                 for (int row = 0; row < c.rowsOfC(); row++) {
                     for (int col = 0; col < c.n(); col++) {
-                        float expected = c.form() == Form.NT
-                                ? ntElement(c, o, row, col, width) : inOrderElement(c, o, row, col);
+                        float expected = c.form() == Form.NT && c.k() >= GemmEmitter.NT_SHORT_K
+                                ? ntElement(c, o, row, col, GemmEmitter.NT_LANES) : inOrderElement(c, o, row, col);
                         float got = o.c()[o.off() + row * c.n() + col];
                         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got),
                                 c + " C[" + row + "][" + col + "]: expected " + expected + ", got " + got);

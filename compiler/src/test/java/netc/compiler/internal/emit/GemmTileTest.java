@@ -99,14 +99,16 @@ class GemmTileTest {
         assertEquals(new Tile(6, 2), Tile.broadcast(Form.NN, 256));
         assertEquals(new Tile(5, 2), Tile.broadcast(Form.TN, 256));
         assertEquals(new Tile(6, 2), Tile.broadcast(Form.NN, 128));
-        assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NT, 256));
+        // NT: the NN tile, for a short reduction run as NN (GemmEmitter.NT_SHORT_K)
+        assertEquals(new Tile(6, 2), Tile.broadcast(Form.NT, 256));
+        assertEquals(6, GemmSpec.nt("f", 8, 25, Style.VECTOR).rowTile());
         assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NN, 512));
         assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.TN, 512));
         assertEquals(GemmSpec.DEFAULT_VECTOR_BITS, new EmitOptions("p", "C", true).vectorBits());
         assertEquals(new Tile(6, 2), GemmSpec.nn("f", 8, 8, Style.VECTOR).tile());
         assertEquals(6, GemmSpec.nn("f", 8, 8, Style.VECTOR).rowTile());
         assertEquals(5, GemmSpec.tn("f", 8, 8, Style.VECTOR).rowTile());
-        assertEquals(4, GemmSpec.nt("f", 8, 8, Style.VECTOR).rowTile());
+        assertEquals(4, GemmSpec.nt("f", 8, 64, Style.VECTOR).rowTile());
         assertEquals(4, GemmSpec.nn("f", 8, 8, Style.SCALAR).rowTile());
         assertEquals(4, GemmSpec.nn("f", 8, 8, Style.VECTOR).withVectorBits(512).rowTile());
         assertThrows(IllegalArgumentException.class, () -> new EmitOptions("p", "C", true, 384));

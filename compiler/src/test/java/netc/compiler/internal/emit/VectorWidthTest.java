@@ -1,0 +1,119 @@
+package netc.compiler.internal.emit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import netc.compiler.internal.driver.Compilation;
+import netc.compiler.internal.driver.NetCompiler;
+import netc.compiler.internal.load.JaninoLoader;
+import netc.compiler.internal.source.SourceFile;
+import netc.runtime.Network;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One generated class trains bitwise the same on 128-, 256- and 512-bit vectors (SSE or NEON, AVX2, AVX-512): the
+ * class is loaded three times with its species capped by {@value GemmEmitter#MAX_VECTOR_BITS_PROPERTY} at 128 and
+ * 256 bits and not capped, and two SGD steps from the same weights give the same bits of outputs, loss and gradient
+ * in each. The network has every kind of matrix product (NT forward, NN input gradients, TN weight gradients, the
+ * im2col products of a convolution) with reductions that are not multiples of 16 (18, 486, 37).
+ */
+class VectorWidthTest {
+
+    private static final String NET = String.join("\n",
+            "network width_probe",
+            "input  x[2, 9, 9]",
+            "target y : class[5]",
+            "param K1[6, 2, 3, 3] init he",
+            "param c1[6]",
+            "param W2[37, 486] init he",
+            "param b2[37]",
+            "param W3[5, 37] init xavier",
+            "param b3[5]",
+            "h1 = relu(conv2d(x, K1, c1, pad=1))",
+            "h2 = relu(W2 flatten(h1) + b2)",
+            "p = softmax(W3 h2 + b3)",
+            "loss = cross_entropy(p, y)",
+            "");
+
+    /** What one load of the class computed: its kernels() and the bits of two steps. */
+    private record Run(String kernels, float[] out, float[] grad, float[] params, double loss) {
+    }
+
+    @Test
+    void vectorKernelsTrainTheSameBitsAt128And256And512Bits() throws Exception {
+        assumeTrue(JaninoLoader.vectorApiAvailable(), "needs --add-modules jdk.incubator.vector");
+        Compilation c = NetCompiler.compile(new SourceFile("width_probe.net", NET),
+                NetCompiler.Options.defaults().withVector(true));
+        List<Run> runs = new ArrayList<>();
+        for (String cap : new String[] {"128", "256", null}) {
+            runs.add(run(c, cap));
+        }
+        Set<String> widths = new LinkedHashSet<>();
+        runs.forEach(r -> widths.add(r.kernels()));
+        assertEquals("vector (128-bit)", runs.get(0).kernels());
+        assumeTrue(widths.size() > 1, "this JVM has 128-bit vectors only: " + widths);
+        Run first = runs.get(0);
+        for (Run r : runs.subList(1, runs.size())) {
+            String what = r.kernels() + " against " + first.kernels();
+            assertArrayEquals(first.out(), r.out(), what + ": output");
+            assertArrayEquals(first.grad(), r.grad(), what + ": gradient of the second step");
+            assertArrayEquals(first.params(), r.params(), what + ": parameters after two steps");
+            assertEquals(first.loss(), r.loss(), 0.0, what + ": loss");
+        }
+    }
+
+    /** A fresh load of the class with the species capped at {@code cap} bits (null: not capped), two steps. */
+    private static Run run(Compilation c, String cap) throws Exception {
+        String property = GemmEmitter.MAX_VECTOR_BITS_PROPERTY;
+        String before = System.getProperty(property);
+        try {
+            if (cap == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, cap);
+            }
+            Class<?> type = c.loadClass().type();
+            Network net = Compilation.instantiate(type);
+            // the species is chosen when the nested class initialises, at the first vector kernel call
+            int batch = 7;
+            SplittableRandom rng = new SplittableRandom(11);
+            float[] params = new float[net.spec().paramCount()];
+            for (int i = 0; i < params.length; i++) {
+                params[i] = (float) (rng.nextDouble() - 0.5) * 0.3f;
+            }
+            float[] x = new float[batch * net.spec().inputSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rng.nextDouble() * 2 - 1);
+            }
+            float[] y = new float[batch];
+            for (int i = 0; i < batch; i++) {
+                y[i] = rng.nextInt(5);
+            }
+            float[] grad = new float[params.length];
+            float[] out = new float[batch * net.spec().outputSize()];
+            double loss = 0;
+            for (int step = 0; step < 2; step++) {
+                loss = net.lossAndGradient(params, x, y, batch, grad, out);
+                if (step == 0) {
+                    for (int i = 0; i < params.length; i++) {
+                        params[i] -= 0.1f * grad[i];
+                    }
+                }
+            }
+            String kernels = (String) type.getMethod("kernels").invoke(null);
+            return new Run(kernels, out, grad, params, loss);
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+}
