@@ -167,26 +167,8 @@ public final class UnrolledEmitter {
 
     /** The argument checks of the tiled class's {@code prepare}, with the same messages. */
     private static MethodSpec checkMethod() {
-        return MethodSpec.methodBuilder("check").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
-                .addParameter(TypeName.INT, "samples")
-                .beginControlFlow("if (samples < 1)")
-                .addStatement("throw new $T($S + samples)", IllegalArgumentException.class,
-                        "batch must be >= 1, got ")
-                .endControlFlow()
-                .beginControlFlow("if (params.length != PARAM_COUNT)")
-                .addStatement("throw new $T($S + PARAM_COUNT + $S + params.length)",
-                        IllegalArgumentException.class, "expected ", " parameters, got ")
-                .endControlFlow()
-                .beginControlFlow("if (input.length < samples * INPUT_SIZE)")
-                .addStatement("throw new $T($S + samples * INPUT_SIZE + $S + input.length)",
-                        IllegalArgumentException.class, "expected ", " input values, got ")
-                .endControlFlow()
-                .beginControlFlow("if (target != null && target.length < samples * TARGET_VALUES)")
-                .addStatement("throw new $T($S + samples * TARGET_VALUES + $S + target.length)",
-                        IllegalArgumentException.class, "expected ", " target values, got ")
-                .endControlFlow()
-                .build();
+        return BatchArgumentChecks.addTo(MethodSpec.methodBuilder("check").addModifiers(Modifier.PRIVATE,
+                Modifier.STATIC)).build();
     }
 
     /** The class index of sample r, checked as {@code RowOps} checks it. */
