@@ -16,7 +16,12 @@ import netc.runtime.ParamSpec;
  *
  * <p>Tolerances are PyTorch gradcheck's: step {@code 1e-6}, pass if {@code |analytic - numeric| <= 1e-5 + 1e-3 *
  * |numeric|}. Random points are redrawn while any ReLU, step or leaky ReLU input lies within {@code 1e-4} of its
- * kink, where finite differences are meaningless. Large parameters are sampled ({@code maxPerParam} coordinates,
+ * kink, where finite differences are meaningless. A big network has too many kinked inputs (and max-pooling windows
+ * whose largest values nearly tie) for any point to keep them all away, so a coordinate whose two one-sided
+ * differences disagree lies at a kink within the step: there the central difference mixes two slopes, and the
+ * analytic gradient passes if it matches one of the one-sided differences (the slope on the point's own side) within
+ * the same tolerance. A wrong gradient of a smooth function still fails: both one-sided differences then agree with
+ * the central one. Large parameters are sampled ({@code maxPerParam} coordinates,
  * chosen by the seed) so that the 535,818-weight MLP checks in seconds.
  */
 public final class GradientCheck {
@@ -28,8 +33,11 @@ public final class GradientCheck {
     private GradientCheck() {
     }
 
-    /** One compared coordinate. */
-    public record Entry(String param, int index, double analytic, double numeric) {
+    /**
+     * One compared coordinate: the analytic gradient, the central difference {@code numeric}, and the one-sided
+     * differences {@code forward = (f(x+h) - f(x)) / h} and {@code backward = (f(x) - f(x-h)) / h}.
+     */
+    public record Entry(String param, int index, double analytic, double numeric, double forward, double backward) {
         public double absoluteError() {
             return Math.abs(analytic - numeric);
         }
@@ -45,7 +53,21 @@ public final class GradientCheck {
         }
 
         public boolean passes() {
-            return absoluteError() <= ATOL + RTOL * Math.abs(numeric);
+            return close(analytic, numeric) || (atKink() && (close(analytic, forward) || close(analytic, backward)));
+        }
+
+        /** Whether the one-sided differences disagree, so that a kink lies within the step of this point. */
+        public boolean atKink() {
+            return !close(forward, backward);
+        }
+
+        /** Whether this coordinate passes only as the one-sided difference at a kink. */
+        public boolean passesAtKinkOnly() {
+            return passes() && !close(analytic, numeric);
+        }
+
+        private static boolean close(double value, double reference) {
+            return Math.abs(value - reference) <= ATOL + RTOL * Math.abs(reference);
         }
     }
 
@@ -58,6 +80,9 @@ public final class GradientCheck {
         public Entry worst() {
             Entry w = null;
             for (Entry e : entries) {
+                if (e.passesAtKinkOnly()) {
+                    continue; // its central difference mixes two slopes: not an error to rank
+                }
                 if (w == null || (!e.passes() && w.passes())
                         || (e.passes() == w.passes() && e.relativeError() > w.relativeError())) {
                     w = e;
@@ -71,8 +96,10 @@ public final class GradientCheck {
             Entry w = worst();
             String where = w == null ? "" : String.format(" (%s[%d]: analytic %.9g, numeric %.9g)", w.param(),
                     w.index(), w.analytic(), w.numeric());
-            return String.format("gradient check %s: %d coordinates, worst relative error %.3g%s",
-                    passed() ? "passed" : "FAILED", entries.size(), w == null ? 0.0 : w.relativeError(), where);
+            long kinks = entries.stream().filter(Entry::passesAtKinkOnly).count();
+            return String.format("gradient check %s: %d coordinates, worst relative error %.3g%s%s",
+                    passed() ? "passed" : "FAILED", entries.size(), w == null ? 0.0 : w.relativeError(), where,
+                    kinks == 0 ? "" : "; " + kinks + " at a kink, matching a one-sided difference");
         }
     }
 
@@ -88,6 +115,7 @@ public final class GradientCheck {
             }
         }
         double[][] values = interpreter(diff, point, batch).run();
+        double center = interpreter(graph, point, batch).output(Graph.LOSS)[0];
         List<Entry> entries = new ArrayList<>();
         for (Node p : graph.leaves(Op.PARAM)) {
             String name = p.attrs().name();
@@ -106,7 +134,8 @@ public final class GradientCheck {
                 w[idx] = saved - EPS;
                 double minus = interpreter(graph, point, batch).output(Graph.LOSS)[0];
                 w[idx] = saved;
-                entries.add(new Entry(name, idx, analytic[idx], (plus - minus) / (2 * EPS)));
+                entries.add(new Entry(name, idx, analytic[idx], (plus - minus) / (2 * EPS), (plus - center) / EPS,
+                        (center - minus) / EPS));
             }
         }
         return new Result(entries, seed);
