@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 /** {@code netc gradcheck}: the symbolic gradients against central differences, in float64. */
 @Command(name = "gradcheck", description = {"Check every parameter's symbolic gradient against central finite "
         + "differences in float64 (step 1e-6; passes when |analytic - numeric| <= 1e-5 + 1e-3 |numeric|), at a "
-        + "random point away from the kinks of relu, step and leaky_relu. Relative error is |analytic - numeric| / "
+        + "random point away from the kinks of relu, step and leaky_relu. Where a kink still lies within the step "
+        + "(the one-sided differences disagree), the analytic gradient must match one of the one-sided differences "
+        + "instead, and the summary counts such coordinates. Relative error is |analytic - numeric| / "
         + "max(|analytic|, |numeric|, 1e-5). Exits 1 if any coordinate fails.", ""})
 final class GradcheckCommand implements Callable<Integer> {
     @Mixin
