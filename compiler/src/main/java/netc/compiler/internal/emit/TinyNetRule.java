@@ -12,7 +12,7 @@ import netc.compiler.internal.ir.Op;
  * <p>The rule: every value is a scalar or a vector (no image, convolution, pooling or sequence), every op is a dense
  * one the unrolled form knows (matrix-vector products, elementwise functions, softmax, the losses and their
  * gradients: no dropout, normalisation or other mode-dependent op), the network has at most {@link #MAX_PARAMS}
- * parameters, and the unrolled methods are estimated to stay under {@link #MAX_METHOD_BYTES} bytes of bytecode
+ * parameters and {@link #MAX_NODES} values, and the unrolled methods are estimated to stay under {@link #MAX_METHOD_BYTES} bytes of bytecode
  * (see {@link UnrolledEmitter#estimatedBytes}), well below HotSpot's 8,000-byte limit for compiling a method.
  * Past that, tiles pay: a dot product of hundreds of terms spelt out is no faster than a loop, and the source stops
  * being readable. Everything else gets the tiled class.
@@ -27,6 +27,13 @@ public final class TinyNetRule {
      * Janino 6,198 bytes), so a method at this limit is about 5,500 bytes.
      */
     public static final int MAX_METHOD_BYTES = 8_000;
+    /**
+     * The most values (nodes) of the differentiated graph. {@link UnrolledProgram} spells an expression by recursion
+     * over its inputs, so a long chain of bindings needs a deep stack: a chain of 1,000 bindings of one-element
+     * vectors (small enough for the byte estimate) overflowed a 1 MB thread stack. Tiny nets worth unrolling have a
+     * few dozen values (xor, logistic regression); longer chains take the tiled class, which has no such recursion.
+     */
+    public static final int MAX_NODES = 256;
 
     private static final Set<Op> SUPPORTED = EnumSet.of(Op.INPUT, Op.LABELS, Op.TARGET, Op.PARAM, Op.CONST,
             Op.MAT_VEC, Op.MAT_T_VEC, Op.OUTER_SUM, Op.SUM_BATCH,
@@ -46,6 +53,9 @@ public final class TinyNetRule {
      * {@link UnrolledEmitter} once it has spelt the methods).
      */
     public static boolean shapeAllows(Graph differentiated) {
+        if (differentiated.nodes().size() > MAX_NODES) {
+            return false;
+        }
         long params = 0;
         for (Node n : differentiated.nodes()) {
             if (!SUPPORTED.contains(n.op()) || n.shape().rank() > 2) {
