@@ -77,7 +77,7 @@ if [ "$lock" = 1 ] && [ -z "${RUN_TABLE_LOCKED:-}" ]; then
   exec flock /tmp/bench.lock "$0" ${orig_args[@]+"${orig_args[@]}"}
 fi
 
-base="$here/results/$(date -u +%Y-%m-%d)-table$([ "$quick" = 1 ] && echo -quick)"
+base="$here/results/$(date -u +%Y-%m-%d)-table$(if [ "$quick" = 1 ]; then echo -quick; fi)"
 [ ! -e "$base.jsonl" ] || base="$base-$(date -u +%H%M)"
 raw="$base.jsonl"
 jmh_log="$base-jmh.log"
