@@ -554,16 +554,7 @@ public final class SparkTrainer {
                 throw new InputException("training", "local steps must be >= 1 (0 for synchronous), got "
                         + localSteps);
             }
-            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-                throw new InputException("training", "weight decay must be finite and >= 0, got " + weightDecay);
-            }
-            if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-                throw new InputException("training", "clip norm must be finite and > 0 (0 for none), got "
-                        + clipNorm);
-            }
-            if (warmupSteps < 0) {
-                throw new InputException("training", "warm-up steps must be >= 0, got " + warmupSteps);
-            }
+            StepUpdate.checkSettings(warmupSteps, clipNorm, weightDecay);
             return new SparkTrainer(this);
         }
 

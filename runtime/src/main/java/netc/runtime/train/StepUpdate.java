@@ -1,5 +1,6 @@
 package netc.runtime.train;
 
+import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.Parallel;
 import netc.runtime.ParamSpec;
@@ -41,6 +42,28 @@ public final class StepUpdate {
         this.clipNorm = clipNorm;
         this.weightDecay = weightDecay;
         this.decayEnd = trainedEnd(spec);
+    }
+
+    /**
+     * Checks the settings an update takes, for a trainer's builder to call before it starts: every trainer that
+     * steps through this class rejects the same values with the same message.
+     *
+     * @param warmupSteps steps of linear warm-up
+     * @param clipNorm    the clipping norm, 0 for none
+     * @param weightDecay the weight decay, 0 for none
+     * @throws InputException naming the first setting out of range
+     */
+    public static void checkSettings(int warmupSteps, double clipNorm, double weightDecay) {
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new InputException(Trainer.SETTINGS, "weight decay must be finite and >= 0, got " + weightDecay);
+        }
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new InputException(Trainer.SETTINGS, "clip norm must be finite and > 0 (0 for none), got "
+                    + clipNorm);
+        }
+        if (warmupSteps < 0) {
+            throw new InputException(Trainer.SETTINGS, "warm-up steps must be >= 0, got " + warmupSteps);
+        }
     }
 
     /** The optimizer this update steps. */

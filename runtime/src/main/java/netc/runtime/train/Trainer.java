@@ -605,18 +605,10 @@ public final class Trainer {
             Hyper.atLeastOne(SETTINGS, "epochs", epochs);
             Hyper.atLeastOne(SETTINGS, "batch size", batchSize);
             Hyper.atLeastOne(SETTINGS, "threads", threads);
-            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-                throw new InputException(SETTINGS, "weight decay must be finite and >= 0, got " + weightDecay);
-            }
-            if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-                throw new InputException(SETTINGS, "clip norm must be finite and > 0 (0 for none), got " + clipNorm);
-            }
+            StepUpdate.checkSettings(warmupSteps, clipNorm, weightDecay);
             if (!(warmKernelsSeconds >= 0) || Double.isInfinite(warmKernelsSeconds)) {
                 throw new InputException(SETTINGS, "kernel warm-up must be finite and >= 0 seconds, got "
                         + warmKernelsSeconds);
-            }
-            if (warmupSteps < 0) {
-                throw new InputException(SETTINGS, "warm-up steps must be >= 0, got " + warmupSteps);
             }
             if (!(validationFraction >= 0 && validationFraction < 1)) {
                 throw new InputException(SETTINGS, "validation fraction must be > 0 and < 1 (0 for none), got "

@@ -3,12 +3,14 @@ package netc.runtime.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import netc.runtime.InputException;
 import netc.runtime.data.Dataset;
 
 /**
@@ -79,5 +81,16 @@ class StepUpdateTest {
         assertNotEquals(Arrays.toString(a), Arrays.toString(b));
         Trainer.epochOrder(2, 1, b);
         assertNotEquals(Arrays.toString(a), Arrays.toString(b));
+    }
+
+    @Test
+    void everyTrainerRejectsTheSameSettingsWithTheSameMessage() {
+        StepUpdate.checkSettings(0, 0, 0);
+        assertEquals("training: error: weight decay must be finite and >= 0, got Infinity", assertThrows(
+                InputException.class, () -> StepUpdate.checkSettings(0, 0, Double.POSITIVE_INFINITY)).getMessage());
+        assertEquals("training: error: clip norm must be finite and > 0 (0 for none), got NaN", assertThrows(
+                InputException.class, () -> StepUpdate.checkSettings(0, Double.NaN, 0)).getMessage());
+        assertEquals("training: error: warm-up steps must be >= 0, got -1", assertThrows(
+                InputException.class, () -> StepUpdate.checkSettings(-1, 0, 0)).getMessage());
     }
 }
