@@ -17,7 +17,6 @@ import netc.runtime.data.DataSplit;
 import netc.runtime.data.FashionMnist;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.Initializer;
-import netc.runtime.train.Sgd;
 import netc.runtime.train.Trainer;
 import netc.runtime.train.TrainingDefaults;
 import org.openjdk.jmh.results.Result;
@@ -224,8 +223,8 @@ public final class TableRound {
     }
 
     /**
-     * Epoch times of {@code netc train samples/nets/mnist_mlp.net} with the CLI's defaults (batch, threads, SGD
-     * learning rate, schedule), 3 epochs ({@code --quick}: 2) on the full Fashion-MNIST, timed by the Trainer.
+     * Epoch times of {@code netc train samples/nets/mnist_mlp.net} with the CLI's defaults (optimizer, batch,
+     * threads, schedule, kernel warm-up before epoch 1), 3 epochs ({@code --quick}: 2) on the full Fashion-MNIST, timed by the Trainer.
      */
     private void epochs() throws IOException {
         Path full = Path.of(TrainThroughput.DEFAULT_DATA);
@@ -235,9 +234,11 @@ public final class TableRound {
         Network network = Compilation.instantiate(c.loadClass().type());
         float[] params = Initializer.initialize(network.spec(), TrainingDefaults.SEED);
         int epochs = quick ? 2 : 3;
-        Trainer trainer = Trainer.builder(network).optimizer(new Sgd(TrainingDefaults.SGD_LEARNING_RATE))
-                .epochs(epochs).batchSize(TrainingDefaults.BATCH_SIZE).threads(TrainingDefaults.THREADS)
-                .seed(TrainingDefaults.SEED).schedule(TrainingDefaults.SCHEDULE).build();
+        // As TrainCommand builds it: the default optimizer, and the kernels warmed before epoch 1's clock starts.
+        Trainer trainer = Trainer.builder(network).optimizer(TrainingDefaults.optimizer())
+                .epochs(epochs).batchSize(TrainingDefaults.BATCH_SIZE).threads(TrainingDefaults.threads())
+                .seed(TrainingDefaults.SEED).schedule(TrainingDefaults.SCHEDULE)
+                .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS).build();
         System.out.printf(Locale.ROOT, "TableRound: round %d, %d epochs of the MLP (%d training samples)%n", round,
                 epochs, data.train().n());
         for (EpochReport e : trainer.train(params, data.train(), data.test())) {
