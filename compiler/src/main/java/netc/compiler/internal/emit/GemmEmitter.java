@@ -168,6 +168,25 @@ public final class GemmEmitter {
         return Math.max(rows, 4096 / spec.k() / rows * rows);
     }
 
+    /**
+     * Reduction steps per block of a VECTOR NN kernel with a long reduction (see {@link #nnKBlocks}): inside each
+     * column panel, the panel's part of B for one block (128 rows, 32 KB for four 512-bit vectors) is shared by all
+     * row tiles from L1, where a whole panel (2048 rows of B, each on its own 4 KB page, for the 2048-wide MLP's
+     * input gradient) went through L2 and the TLB once per row tile. GemmShapes, 1 thread, quiet Zen 5, alternated
+     * pairs: wide dX NN 128x2048x2048 50 -> 89-99 GFLOP/s; cnn dH NN 64x3136x1024 122-134 -> 123-141 with blocks of
+     * 128 (107-119 with 256, 110 with 512).
+     */
+    static final int NN_K_BLOCK = 128;
+
+    /**
+     * Whether a VECTOR NN kernel cuts its reduction into blocks of {@link #NN_K_BLOCK}, as TN does: tiles of the first
+     * block start from 0, the others from C's partial sums, so every element is still one chain of fmas in k order
+     * and the results are those of the unblocked kernel, bit for bit.
+     */
+    static boolean nnKBlocks(GemmSpec spec) {
+        return spec.form() == Form.NN && spec.style() == Style.VECTOR && spec.k() > NN_K_BLOCK;
+    }
+
     /** Whether {@code name} is a fixed parameter or a local of the generated kernels (not usable as extra param). */
     static boolean isReservedName(String name) {
         return FIXED_NAMES.contains(name) || LOCAL_NAMES.contains(name) || NUMBERED_LOCAL.matcher(name).matches();
@@ -347,6 +366,9 @@ public final class GemmEmitter {
                 case NN -> nnRowBlock(spec) > 0
                         ? "blocks of " + nnRowBlock(spec) + " rows outside, then column panels, then blocks of "
                                 + tileRows + " rows"
+                        : nnKBlocks(spec)
+                        ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + tileRows
+                                + " rows"
                         : "column panels outside, blocks of " + tileRows + " rows inside";
                 case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + tileRows
                         + " rows";
@@ -506,6 +528,11 @@ public final class GemmEmitter {
             return code.build();
         }
 
+        /** Whether the tiles take a block [k0, k1) of the reduction (TN always, NN with {@link #nnKBlocks}). */
+        private boolean reductionBlocks() {
+            return spec.form() == Form.TN || nnKBlocks(spec);
+        }
+
         /** Column panels of C from column {@code start} to {@code end}, each over rows [mLo, mHi). */
         private CodeBlock columnPanels(CodeBlock start, CodeBlock end) {
             return columnPanels(start, end, true);
@@ -521,25 +548,50 @@ public final class GemmEmitter {
             if (vector) {
                 code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
                         tileCols, LANES_REF, end, tileCols, LANES_REF);
-                panel(code, broadcastVectorTile(tileRows, tileCols, fromZero), broadcastVectorTile(1, tileCols, fromZero));
+                panel(code, (r, zero) -> broadcastVectorTile(r, tileCols, zero), fromZero);
                 code.endControlFlow();
                 if (tileCols > 1) {
                     code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
-                    panel(code, broadcastVectorTile(tileRows, 1, fromZero), broadcastVectorTile(1, 1, fromZero));
+                    panel(code, (r, zero) -> broadcastVectorTile(r, 1, zero), fromZero);
                     code.endControlFlow();
                 }
             } else {
                 code.beginControlFlow("for (; n + $L <= $L; n += $L)", tileCols, end, tileCols);
-                panel(code, broadcastScalarTile(tileRows, tileCols, fromZero), broadcastScalarTile(1, tileCols, fromZero));
+                panel(code, (r, zero) -> broadcastScalarTile(r, tileCols, zero), fromZero);
                 code.endControlFlow();
             }
             code.beginControlFlow("for (; n < $L; n++)", end);
-            panel(code, broadcastScalarTile(tileRows, 1, fromZero), broadcastScalarTile(1, 1, fromZero));
+            panel(code, (r, zero) -> broadcastScalarTile(r, 1, zero), fromZero);
             code.endControlFlow();
             return code.build();
         }
 
-        private void panel(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
+        /** Makes the tile of {@code rows} rows of a column loop, starting from 0 or from C's partial sums. */
+        private interface TileMaker {
+            MethodSpec tile(int rows, boolean fromZero);
+        }
+
+        /**
+         * The row tiles of one column panel; for an NN kernel with {@link #nnKBlocks}, once per block of the
+         * reduction, so that the panel's part of B for one block is shared by all row tiles from L1/L2 and the
+         * panel of C stays in cache across the blocks.
+         */
+        private void panel(CodeBlock.Builder code, TileMaker tiles, boolean fromZero) {
+            if (nnKBlocks(spec)) {
+                code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, NN_K_BLOCK);
+                code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, NN_K_BLOCK, k);
+                code.beginControlFlow("if (k0 == 0)");
+                rowTiles(code, tiles.tile(tileRows, true), tiles.tile(1, true));
+                code.nextControlFlow("else");
+                rowTiles(code, tiles.tile(tileRows, false), tiles.tile(1, false));
+                code.endControlFlow();
+                code.endControlFlow();
+                return;
+            }
+            rowTiles(code, tiles.tile(tileRows, fromZero), tiles.tile(1, fromZero));
+        }
+
+        private void rowTiles(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
             code.addStatement("int m = $L", rowLo);
             code.beginControlFlow("for (; m + $L <= $L; m += $L)", tileRows, rowHi, tileRows);
             code.addStatement(call(fullTile));
@@ -550,7 +602,7 @@ public final class GemmEmitter {
         }
 
         private CodeBlock call(MethodSpec tile) {
-            if (spec.form() == Form.TN) {
+            if (reductionBlocks()) {
                 return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1)", tile);
             }
             return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n)", tile);
@@ -565,7 +617,7 @@ public final class GemmEmitter {
                 }
             }
             MethodSpec.Builder b = signature(name, "m", "n");
-            if (spec.form() == Form.TN) {
+            if (reductionBlocks()) {
                 b.addParameter(int.class, "k0").addParameter(int.class, "k1");
             }
             MethodSpec method = b.addCode(comment).addCode(body).build();
@@ -688,7 +740,7 @@ public final class GemmEmitter {
         private MethodSpec broadcastVectorTile(int rows, int vecs, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, spec.form() == Form.NN);
-            boolean fromC = spec.form() == Form.TN && !fromZero;
+            boolean fromC = reductionBlocks() && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int v = 0; v < vecs; v++) {
                     if (fromC) {
@@ -730,7 +782,7 @@ public final class GemmEmitter {
         private MethodSpec broadcastScalarTile(int rows, int cols, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
             rowBases(code, rows, spec.form() == Form.NN);
-            boolean fromC = spec.form() == Form.TN && !fromZero;
+            boolean fromC = reductionBlocks() && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
                     if (fromC) {
@@ -758,9 +810,9 @@ public final class GemmEmitter {
             return helper("Scalar" + rows + "x" + cols + (fromC ? "Add" : ""), comment, code.build());
         }
 
-        /** The k loop of a broadcast tile: all of K, or TN's block [k0, k1). */
+        /** The k loop of a broadcast tile: all of K, or a block [k0, k1). */
         private void kLoop(CodeBlock.Builder code) {
-            if (spec.form() == Form.TN) {
+            if (reductionBlocks()) {
                 code.beginControlFlow("for (int k = k0; k < k1; k++)");
             } else {
                 code.beginControlFlow("for (int k = 0; k < $L; k++)", k);
