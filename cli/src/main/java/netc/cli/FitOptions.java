@@ -3,7 +3,10 @@ package netc.cli;
 import java.math.BigDecimal;
 import java.util.Locale;
 import netc.compiler.internal.source.UserError;
+import netc.runtime.InputException;
+import netc.runtime.ModelSpec;
 import netc.runtime.train.Adam;
+import netc.runtime.train.Augmentation;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.Optimizer;
 import netc.runtime.train.Trainer;
@@ -49,6 +52,15 @@ final class FitOptions {
             + "steps (mini-batches), from lr/(N+1) to lr; the --schedule then runs over the remaining steps.")
     Integer warmup;
 
+    @Option(names = "--augment", paramLabel = "LIST", description = "Change the training images of every batch at "
+            + "random: 'flip' mirrors an image left to right with probability 1/2, 'shift=N' moves it by up to N "
+            + "pixels in each direction, filling with 0 (torchvision's RandomHorizontalFlip and RandomCrop with "
+            + "padding N); e.g. --augment=flip,shift=2. Test and validation images are never changed. Needs an "
+            + "image input. Default: none.")
+    String augment;
+
+    private Augmentation augmentation = Augmentation.NONE;
+
     /** Checks every value, naming the option; before anything is compiled or loaded. */
     void check() {
         if (validation != null && !(validation > 0 && validation < 1)) {
@@ -74,6 +86,22 @@ final class FitOptions {
         if (warmup != null && warmup < 0) {
             throw new UserError("--warmup", "must be at least 0 steps, got " + warmup);
         }
+        if (augment != null) {
+            try {
+                augmentation = Augmentation.parse(augment);
+            } catch (InputException e) {
+                throw new UserError("--augment", e.detail());
+            }
+        }
+    }
+
+    /** Checks the options that depend on the model: {@code --augment} needs an image input. */
+    void check(ModelSpec spec) {
+        try {
+            augmentation.requireImage(spec);
+        } catch (InputException e) {
+            throw new UserError("--augment", e.detail());
+        }
     }
 
     /** Sets the options given on {@code b}. */
@@ -93,7 +121,7 @@ final class FitOptions {
         if (warmup != null) {
             b.warmup(warmup);
         }
-        return b;
+        return b.augmentation(augmentation);
     }
 
     /** Whether the run holds out a validation set. */
@@ -112,6 +140,9 @@ final class FitOptions {
         }
         if (warmup != null && warmup > 0) {
             sb.append(", ").append(warmup).append(" warm-up step").append(warmup == 1 ? "" : "s");
+        }
+        if (!augmentation.isNone()) {
+            sb.append(", ").append(augmentation.describe());
         }
         if (validation != null) {
             sb.append(String.format(Locale.ROOT, ", %s%% validation", percent(validation)));

@@ -180,6 +180,7 @@ final class TrainCommand implements Callable<Integer> {
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);
         ModelSpec ms = checked.modelSpec();
+        fit.check(ms);
         Checkpoint resumed = checkpoints.load(checked.source(), ms, err);
         DataSource.Loaded d = DataSource.load(data, test, ms, seed, csvHeader);
         d.train().requireFits(ms);

@@ -159,6 +159,15 @@ class TrainValidationCommandTest {
                 .assertUserError("--clip-norm: error: must be a finite number > 0, got Infinity\n").assertOutEmpty();
         Cli.run("train", XOR, "--data", csv, "--warmup", "-5")
                 .assertUserError("--warmup: error: must be at least 0 steps, got -5\n").assertOutEmpty();
+        Cli.run("train", XOR, "--data", csv, "--augment", "flip,blur")
+                .assertUserError("--augment: error: augmentation must be 'none' or a comma-separated list of 'flip'"
+                        + " and 'shift=N', each at most once; got 'blur' in 'flip,blur'\n").assertOutEmpty();
+        Cli.run("train", XOR, "--data", csv, "--augment", "shift=-2")
+                .assertUserError("--augment: error: augmentation shift must be >= 0 and <= 64 pixels, got -2\n")
+                .assertOutEmpty();
+        Cli.run("train", XOR, "--data", csv, "--augment", "flip")
+                .assertUserError("--augment: error: augmentation needs an image input (its last two dimensions are"
+                        + " height and width); input 'x' of xor is [2]\n").assertOutEmpty();
     }
 
     @Test

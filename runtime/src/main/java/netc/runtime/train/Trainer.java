@@ -25,7 +25,7 @@ import netc.runtime.data.HoldOut;
  * {@link EpochReport} to the listener, which may end the run early ({@link ProgressListener#stopRequested()}).
  * With {@link Builder#validation} a share of the training set is held out and evaluated instead of the test set, and
  * {@link Builder#patience} stops the run when it stops improving (see {@link #fit}); {@link Builder#weightDecay},
- * {@link Builder#clipNorm} and {@link Builder#warmup} act on every step.
+ * {@link Builder#clipNorm}, {@link Builder#warmup} and {@link Builder#augmentation} act on every step.
  * The loss of every batch is checked: if it or the gradient is not finite, training stops with a
  * {@link TrainingDivergedException} and the parameters keep their last good values.
  *
@@ -72,6 +72,7 @@ public final class Trainer {
     private final double weightDecay;
     private final double clipNorm;
     private final int warmupSteps;
+    private final Augmentation augmentation;
     private final double warmKernelsSeconds;
     private final double validationFraction;
     private final int patience;
@@ -94,6 +95,7 @@ public final class Trainer {
         this.weightDecay = b.weightDecay;
         this.clipNorm = b.clipNorm;
         this.warmupSteps = b.warmupSteps;
+        this.augmentation = b.augmentation;
         this.warmKernelsSeconds = b.warmKernelsSeconds;
         this.validationFraction = b.validationFraction;
         this.patience = b.patience;
@@ -227,6 +229,7 @@ public final class Trainer {
         int lastCount = n - (batches - 1) * size;
         Batch last = lastCount == size ? full : new Batch(lastCount, train);
         requireBatchStatistics(spec, train, size, lastCount);
+        float[] augmentScratch = new float[Augmentation.scratchSize(spec)];
         float[] grad = new float[params.length];
         StepUpdate update = new StepUpdate(spec, optimizer, schedule, warmupSteps, clipNorm, weightDecay);
         FiniteCheck finite = new FiniteCheck();
@@ -249,6 +252,7 @@ public final class Trainer {
             for (int k = 0; k < batches; k++) {
                 Batch batch = k == batches - 1 ? last : full;
                 train.copyBatch(order, k * size, batch.count, batch.x, batch.y);
+                augmentation.apply(spec, batch.x, batch.count, seed, epoch, order, k * size, augmentScratch);
                 // dropout masks are a function of (seed, step, position): a rerun or another thread count agrees
                 network.setTrainingStep(seed, (long) (epoch - 1) * batches + k);
                 double loss = network.lossAndGradient(params, batch.x, batch.y, batch.count, grad, null);
@@ -315,6 +319,10 @@ public final class Trainer {
         s.put("weight decay", Double.toString(weightDecay));
         s.put("clip norm", Double.toString(clipNorm));
         s.put("warm-up steps", Integer.toString(warmupSteps));
+        if (!augmentation.isNone()) {
+            // only when set, so that checkpoints of runs without it (and of earlier versions) still resume
+            s.put("augmentation", augmentation.toString());
+        }
         return s;
     }
 
@@ -425,6 +433,7 @@ public final class Trainer {
         private double weightDecay;
         private double clipNorm;
         private int warmupSteps;
+        private Augmentation augmentation = Augmentation.NONE;
         private double warmKernelsSeconds;
         private double validationFraction;
         private int patience;
@@ -536,6 +545,19 @@ public final class Trainer {
         }
 
         /**
+         * Changes the training images of every mini-batch at random (mirrors, shifts: see {@link Augmentation});
+         * {@link Augmentation#NONE} (the default) trains on the images as they are. The network's input must be
+         * an image (its last two dimensions height and width), which {@link #train} checks.
+         */
+        public Builder augmentation(Augmentation value) {
+            if (value == null) {
+                throw new IllegalArgumentException("augmentation must not be null");
+            }
+            this.augmentation = value;
+            return this;
+        }
+
+        /**
          * Before the first epoch, runs training steps on one batch and a copy of the parameters until the JIT has
          * compiled the kernels (its compilers idle for a moment), for at most {@code seconds}; 0 (the default) runs
          * none. The epochs then run at full speed from the first, and the trained weights are bitwise those of a run
@@ -606,6 +628,7 @@ public final class Trainer {
             Hyper.atLeastOne(SETTINGS, "batch size", batchSize);
             Hyper.atLeastOne(SETTINGS, "threads", threads);
             StepUpdate.checkSettings(warmupSteps, clipNorm, weightDecay);
+            augmentation.requireImage(network.spec());
             if (!(warmKernelsSeconds >= 0) || Double.isInfinite(warmKernelsSeconds)) {
                 throw new InputException(SETTINGS, "kernel warm-up must be finite and >= 0 seconds, got "
                         + warmKernelsSeconds);

@@ -21,10 +21,21 @@ final class SoftmaxRegression implements Network {
     Parallel parallel = Parallel.serial();
 
     SoftmaxRegression(int inputs, int classes) {
-        this.inputs = inputs;
+        this(new int[] {inputs}, classes);
+    }
+
+    /** With an input of {@code shape} (an image [C, H, W], say), read as a vector of its size. */
+    SoftmaxRegression(int[] shape, int classes) {
+        int size = 1;
+        for (int d : shape) {
+            size *= d;
+        }
+        this.inputs = size;
         this.classes = classes;
-        this.spec = classifier("softmax", inputs, classes, params("W", new int[] {classes, inputs}, Init.XAVIER,
+        ModelSpec flat = classifier("softmax", size, classes, params("W", new int[] {classes, size}, Init.XAVIER,
                 "b", new int[] {classes}, Init.ZEROS));
+        this.spec = new ModelSpec(flat.name(), flat.sourceFile(), flat.inputName(), shape, flat.outputName(),
+                flat.outputShape(), flat.targetKind(), flat.targetSize(), flat.loss(), flat.params());
     }
 
     @Override

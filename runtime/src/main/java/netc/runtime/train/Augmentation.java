@@ -1,0 +1,209 @@
+package netc.runtime.train;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+import netc.runtime.InputException;
+import netc.runtime.ModelSpec;
+
+/**
+ * Random changes to the training images of each mini-batch, so that a network sees a slightly different image of
+ * every sample in every epoch: a horizontal mirror (with probability 1/2) and a shift by up to {@code shift} pixels
+ * in each direction, the pixels shifted in being 0. These are torchvision's {@code RandomHorizontalFlip()} and
+ * {@code RandomCrop(size, padding=shift)} on a zero-padded image; Fashion-MNIST's background is 0, so the shift
+ * moves the garment on its background. Test, validation and evaluation data are never changed.
+ *
+ * <p>The input's last two dimensions are taken as the image's height and width, and every leading dimension (the
+ * channels) gets the same change. The change of a sample depends only on the run's seed, the epoch and the sample's
+ * index in the training set: a rerun, a resumed run and a run on another number of threads see the same images.
+ *
+ * <p>Immutable; the trainer that applies it owns the scratch space.
+ */
+public final class Augmentation {
+
+    /** No change: what a trainer does unless told otherwise. */
+    public static final Augmentation NONE = new Augmentation(false, 0);
+
+    /** The largest shift accepted, in pixels. */
+    public static final int MAX_SHIFT = 64;
+
+    /** Mixed into the seed so that augmentation draws are independent of the shuffle and the initialiser. */
+    private static final long STREAM = 0x6a09e667f3bcc909L;
+
+    private final boolean flip;
+    private final int shift;
+
+    private Augmentation(boolean flip, int shift) {
+        this.flip = flip;
+        this.shift = shift;
+    }
+
+    /**
+     * An augmentation with horizontal mirrors ({@code flip}) and shifts of up to {@code shift} pixels.
+     *
+     * @throws InputException if {@code shift} is negative or above {@link #MAX_SHIFT}
+     */
+    public static Augmentation of(boolean flip, int shift) {
+        if (shift < 0 || shift > MAX_SHIFT) {
+            throw new InputException(Trainer.SETTINGS, "augmentation shift must be >= 0 and <= " + MAX_SHIFT
+                    + " pixels, got " + shift);
+        }
+        return new Augmentation(flip, shift);
+    }
+
+    /**
+     * Parses a comma-separated list of {@code flip} and {@code shift=N}, or {@code none}: the command line's
+     * {@code --augment}.
+     *
+     * @throws InputException naming the item it does not understand
+     */
+    public static Augmentation parse(String text) {
+        String t = text.trim();
+        if (t.equals("none")) {
+            return NONE;
+        }
+        boolean flip = false;
+        int shift = 0;
+        boolean seenShift = false;
+        for (String raw : t.split(",", -1)) {
+            String item = raw.trim();
+            if (item.equals("flip") && !flip) {
+                flip = true;
+            } else if (item.startsWith("shift=") && !seenShift) {
+                seenShift = true;
+                try {
+                    shift = Integer.parseInt(item.substring("shift=".length()));
+                } catch (NumberFormatException e) {
+                    throw new InputException(Trainer.SETTINGS, "augmentation shift must be a whole number of"
+                            + " pixels, got '" + item.substring("shift=".length()) + "'");
+                }
+            } else {
+                throw new InputException(Trainer.SETTINGS, "augmentation must be 'none' or a comma-separated list"
+                        + " of 'flip' and 'shift=N', each at most once; got '" + item + "' in '" + text + "'");
+            }
+        }
+        return of(flip, shift);
+    }
+
+    /** Whether this changes nothing. */
+    public boolean isNone() {
+        return !flip && shift == 0;
+    }
+
+    /** Whether images are mirrored. */
+    public boolean flip() {
+        return flip;
+    }
+
+    /** The largest shift in pixels, in each direction. */
+    public int shift() {
+        return shift;
+    }
+
+    /**
+     * Checks that {@code spec}'s input is an image this can change.
+     *
+     * @throws InputException if the input has fewer than two dimensions, or the shift is as large as the image
+     */
+    public void requireImage(ModelSpec spec) {
+        if (isNone()) {
+            return;
+        }
+        int[] shape = spec.inputShape();
+        if (shape.length < 2) {
+            throw new InputException(Trainer.SETTINGS, "augmentation needs an image input (its last two dimensions"
+                    + " are height and width); input '" + spec.inputName() + "' of " + spec.name() + " is "
+                    + Arrays.toString(shape));
+        }
+        int h = shape[shape.length - 2];
+        int w = shape[shape.length - 1];
+        if (shift >= h || shift >= w) {
+            throw new InputException(Trainer.SETTINGS, "augmentation shift " + shift + " must be smaller than the"
+                    + " image (" + h + " x " + w + ")");
+        }
+    }
+
+    /**
+     * Changes the {@code count} images in {@code x} (each {@code spec.inputSize()} floats, laid out as the input's
+     * shape) in place; image {@code i} is training sample {@code order[start + i]}. {@code plane} is scratch space
+     * of at least height x width floats.
+     */
+    void apply(ModelSpec spec, float[] x, int count, long seed, int epoch, int[] order, int start, float[] plane) {
+        if (isNone()) {
+            return;
+        }
+        int[] shape = spec.inputShape();
+        int h = shape[shape.length - 2];
+        int w = shape[shape.length - 1];
+        int size = spec.inputSize();
+        int planes = size / (h * w);
+        for (int i = 0; i < count; i++) {
+            long r = draw(seed, epoch, order[start + i]);
+            boolean mirror = flip && (r & 1) != 0;
+            int span = 2 * shift + 1;
+            int dy = shift == 0 ? 0 : (int) Long.remainderUnsigned(r >>> 1, span) - shift;
+            int dx = shift == 0 ? 0 : (int) Long.remainderUnsigned(r >>> 17, span) - shift;
+            for (int p = 0; p < planes; p++) {
+                change(x, i * size + p * h * w, h, w, mirror, dy, dx, plane);
+            }
+        }
+    }
+
+    /**
+     * One plane: output pixel (y, x) takes input pixel (y - dy, x - dx) of the mirrored image, or 0 where that lies
+     * outside.
+     */
+    private static void change(float[] x, int off, int h, int w, boolean mirror, int dy, int dx, float[] plane) {
+        System.arraycopy(x, off, plane, 0, h * w);
+        for (int y = 0; y < h; y++) {
+            int sy = y - dy;
+            int row = off + y * w;
+            if (sy < 0 || sy >= h) {
+                Arrays.fill(x, row, row + w, 0f);
+                continue;
+            }
+            for (int c = 0; c < w; c++) {
+                int sx = c - dx;
+                x[row + c] = sx < 0 || sx >= w ? 0f : plane[sy * w + (mirror ? w - 1 - sx : sx)];
+            }
+        }
+    }
+
+    /** 64 random bits for a sample in an epoch: SplitMix64's finaliser over seed, epoch and index. */
+    static long draw(long seed, int epoch, int sample) {
+        long z = seed ^ STREAM;
+        z = mix(z + 0x9e3779b97f4a7c15L * (epoch + 1L));
+        z = mix(z + 0x9e3779b97f4a7c15L * (sample + 1L));
+        return z;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** How the command line prints it: {@code none}, {@code flip}, {@code shift=2} or {@code flip,shift=2}. */
+    @Override
+    public String toString() {
+        if (isNone()) {
+            return "none";
+        }
+        return flip ? (shift > 0 ? "flip,shift=" + shift : "flip") : "shift=" + shift;
+    }
+
+    /** Scratch floats {@link #apply} needs for {@code spec}'s images. */
+    static int scratchSize(ModelSpec spec) {
+        int[] shape = spec.inputShape();
+        return shape.length < 2 ? 0 : shape[shape.length - 2] * shape[shape.length - 1];
+    }
+
+    /** A phrase for the command line's summary of the run. */
+    public String describe() {
+        if (isNone()) {
+            return "no augmentation";
+        }
+        String shifts = String.format(Locale.ROOT, "shifts of up to %d pixel%s", shift, shift == 1 ? "" : "s");
+        return flip ? (shift > 0 ? "horizontal flips and " + shifts : "horizontal flips") : shifts;
+    }
+}
