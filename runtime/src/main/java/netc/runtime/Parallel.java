@@ -26,11 +26,10 @@ public final class Parallel implements AutoCloseable {
     /** The most threads a pool may have: a stage's chunk count must fit the 16 bits it has in {@link #claims}. */
     static final int MAX_THREADS = 4096;
 
-    private static final Parallel SERIAL = new Parallel(1, 0); // runs every stage whole: no minimum needed
+    private static final Parallel SERIAL = new Parallel(1);
     private static final int SPINS_BEFORE_PARK = 1 << 14;
 
     private final int threads;
-    private final long minPartWork;
     private final Worker[] workers;
     private volatile boolean stop;
 
@@ -52,9 +51,8 @@ public final class Parallel implements AutoCloseable {
     private int chunk;
     private volatile RuntimeException failure;
 
-    private Parallel(int threads, long minPartWork) {
+    private Parallel(int threads) {
         this.threads = threads;
-        this.minPartWork = minPartWork;
         this.workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(this, i + 1);
@@ -69,51 +67,15 @@ public final class Parallel implements AutoCloseable {
 
     /** A pool of {@code threads} threads in all, the caller included; close it when done. */
     public static Parallel threads(int threads) {
-        return threads(threads, MIN_PART_WORK);
-    }
-
-    /**
-     * A pool that hands a thread a part of a stage only when the part has at least {@code minPartWork} of work;
-     * 0 splits every stage of two tiles or more, which tests use to run every split on small networks.
-     */
-    public static Parallel threads(int threads, long minPartWork) {
         if (threads < 1 || threads > MAX_THREADS) {
             throw new IllegalArgumentException("threads must be >= 1 and <= " + MAX_THREADS + ", got " + threads);
         }
-        if (minPartWork < 0) {
-            throw new IllegalArgumentException("minPartWork must be >= 0, got " + minPartWork);
-        }
-        return threads == 1 ? SERIAL : new Parallel(threads, minPartWork);
+        return threads == 1 ? SERIAL : new Parallel(threads);
     }
 
     /** Number of threads that share the work, the caller included. */
     public int threads() {
         return threads;
-    }
-
-    /**
-     * Work below which a part of a stage is not worth a hand-off to another thread (see {@link #run(StageRunner, int,
-     * int, int, long)}), in elements read or written by an elementwise kernel; a matrix product counts one per 8
-     * multiply-adds (vector fmas run about that much faster than a streaming pass per element).
-     */
-    public static final long MIN_PART_WORK = 16_384;
-
-    /**
-     * As {@link #run(StageRunner, int, int, int)} for a stage whose rows cost {@code workPerRow} each: parts are
-     * whole tiles of {@code tileRows} rows and hold at least this pool's minimum part work (see
-     * {@link #MIN_PART_WORK}), so that a stage of a few rows of little work (the MLP's last layer, its bias
-     * gradients) stays on fewer threads, down to the calling thread alone, where a hand-off would cost more than
-     * the share of the stage it moved. Results are the same whatever the split.
-     */
-    public void run(StageRunner runner, int stage, int rows, int tileRows, long workPerRow) {
-        run(runner, stage, rows, partAlign(tileRows, workPerRow, minPartWork));
-    }
-
-    /** The tile height times as many tiles as make {@code minPartWork}. */
-    static int partAlign(int tileRows, long workPerRow, long minPartWork) {
-        long tileWork = Math.max(1, (long) tileRows * Math.max(1, workPerRow));
-        long tiles = Math.max(1, (minPartWork + tileWork - 1) / tileWork);
-        return (int) Math.min(Integer.MAX_VALUE / 2, tileRows * tiles);
     }
 
     /**

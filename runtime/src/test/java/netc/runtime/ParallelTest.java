@@ -196,27 +196,4 @@ class ParallelTest {
     void zeroThreadsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.threads(0));
     }
-
-    @Test
-    void partsHoldAtLeastTheMinimumWorkInWholeTiles() {
-        assertEquals(4, Parallel.partAlign(4, 1_000_000, Parallel.MIN_PART_WORK), "a heavy row: one tile a part");
-        assertEquals(52, Parallel.partAlign(4, 320, 16_384), "13 tiles of 1,280 make 16,384");
-        assertEquals(4, Parallel.partAlign(4, 0, 0), "no minimum: one tile");
-        assertEquals(Integer.MAX_VALUE / 2, Parallel.partAlign(3, 1, Long.MAX_VALUE / 2), "capped");
-        try (Parallel parallel = Parallel.threads(2, 1000)) {
-            Recorder small = new Recorder(40);
-            parallel.run(small, 0, 40, 2, 20); // 800 in all: less than two parts' worth
-            assertEquals(1, small.parts.size());
-            Recorder large = new Recorder(400);
-            parallel.run(large, 0, 400, 2, 20); // parts of 50 rows (25 tiles of 40), 8 of them
-            assertEquals(8, large.parts.size());
-            for (int[] p : large.parts) {
-                assertEquals(0, p[0] % 50, "parts start on a whole number of minimum parts");
-            }
-            for (int r = 0; r < 400; r++) {
-                assertEquals(1, large.hits.get(r), "row " + r);
-            }
-        }
-        assertThrows(IllegalArgumentException.class, () -> Parallel.threads(2, -1));
-    }
 }

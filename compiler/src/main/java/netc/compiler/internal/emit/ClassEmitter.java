@@ -538,12 +538,10 @@ public final class ClassEmitter {
                 code.add("// $L\n", describe(k, p));
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
-                    call = spec.splitColumns()
-                            ? CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), panels(spec))
-                            : CodeBlock.of("parallel.run(this, $L, $L, $L, $L)", s.id(), rows(k),
-                                    spec.rowTile(), gemmWorkPerRow(spec, GemmCall.of(gemm, p)));
+                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
+                            spec.splitColumns() ? panels(spec) : rows(k), spec.rowTile());
                 } else if (splitsOverThreads(k)) {
-                    call = CodeBlock.of("parallel.run(this, $L, $L, 1, $L)", s.id(), rows(k), workPerRow(k));
+                    call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
                 } else {
                     call = CodeBlock.of("runStage($L, 0, $L)", s.id(), rows(k));
                 }
@@ -609,41 +607,6 @@ public final class ClassEmitter {
             return String.valueOf(r.shape().size());
         }
         return GemmCall.rows(r);
-    }
-
-    /**
-     * The work of one row of a row-split matrix product for {@code Parallel.run}: one unit per 8 multiply-adds
-     * (N x K of them per row; N x the reduction for TN, whose rows are C's rows and whose reduction is the batch).
-     */
-    private static String gemmWorkPerRow(GemmSpec spec, GemmCall call) {
-        if (spec.form() == GemmSpec.Form.TN) {
-            String reduction = call.batchArg().equals("batch") ? "batch" : "(" + call.batchArg() + ")";
-            return "(long) " + spec.n() + " * " + reduction + " / 8";
-        }
-        return (((long) spec.n() * spec.k() + 7) / 8) + "L";
-    }
-
-    /**
-     * The work of one row of a split elementwise, per-sample or image kernel for {@code Parallel.run}: the
-     * elements of the row in the largest of its result and inputs.
-     */
-    private static String workPerRow(Kernel k) {
-        Node r = k.result();
-        int perSample = r.shape().size();
-        int width = r.shape().rowWidth();
-        for (Node in : r.inputs()) {
-            perSample = Math.max(perSample, in.shape().size());
-            width = Math.max(width, in.shape().rowWidth());
-        }
-        String rows = rows(k);
-        if (rows.equals("batch")) {
-            return perSample + "L";
-        }
-        if (rows.contains("batch")) {
-            return width + "L";
-        }
-        // a fixed number of rows (channels, features), each over the whole batch
-        return "(long) batch * " + Math.max(1, perSample / Math.max(1, Integer.parseInt(rows)));
     }
 
     /** Image kernels are large and memory-bound: split them over the threads like the matrix products. */

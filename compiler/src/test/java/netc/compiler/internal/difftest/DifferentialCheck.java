@@ -86,7 +86,7 @@ final class DifferentialCheck {
                     JavacLoader.compile(vector.emitOptions().qualifiedName(), vector.javaSource()).type()));
         }
         List<String> problems = new ArrayList<>();
-        try (Parallel two = Parallel.threads(2, 0)) { // every stage split, however small
+        try (Parallel two = Parallel.threads(2)) {
             for (Map.Entry<String, Network> e : variants.entrySet()) {
                 Network net = e.getValue();
                 Run one = Run.of(net, Parallel.serial(), point, batch);

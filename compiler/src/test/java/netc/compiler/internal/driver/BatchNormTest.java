@@ -179,7 +179,7 @@ class BatchNormTest {
         float[] x = random(7 * janino.spec().inputSize(), 2);
         float[] y = {0, 1, 2, 0, 1, 2, 0};
         float[] serial = step(janino, x, y);
-        try (Parallel two = Parallel.threads(2, 0)) { // every stage split, however small
+        try (Parallel two = Parallel.threads(2)) {
             janino.setParallel(two);
             assertArrayEquals(serial, step(janino, x, y), "2 threads");
             janino.setParallel(Parallel.serial());

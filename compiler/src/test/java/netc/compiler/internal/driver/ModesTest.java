@@ -175,7 +175,7 @@ class ModesTest {
                     JavacLoader.compile("netc.generated." + name, c.javaSource()).type());
             Fixture f = new Fixture(janino, 9, 3);
             float[] serial = gradient(janino, f, 5, 3);
-            try (Parallel two = Parallel.threads(2, 0)) { // every stage split, however small
+            try (Parallel two = Parallel.threads(2)) {
                 janino.setParallel(two);
                 assertArrayEquals(serial, gradient(janino, f, 5, 3), name + ": 2 threads");
                 janino.setParallel(Parallel.serial());

@@ -291,7 +291,7 @@ class UnrolledNetworkTest {
         Network net1 = compile(net).load();
         Data d = Data.random(net1.spec(), 64, new SplittableRandom(net.hashCode() + 2));
         Results serial = Results.of(net1, d);
-        try (Parallel two = Parallel.threads(2, 0)) { // every stage split, however small
+        try (Parallel two = Parallel.threads(2)) {
             net1.setParallel(two);
             serial.assertSame(Results.of(net1, d), net + ": 1 vs 2 threads");
         }
