@@ -267,15 +267,29 @@ public final class Checkpoint {
     }
 
     /**
-     * Requires that a run with {@code run} settings continues this checkpoint exactly. Every setting must be equal,
+     * Settings recorded only when set (so that checkpoints of runs without them, and of earlier versions, still
+     * resume), with the value their absence means.
+     */
+    private static final Map<String, String> OPTIONAL_SETTINGS = Map.of("augmentation", "none");
+
+    private static Map<String, String> withOptionalSettings(Map<String, String> settings) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(settings);
+        OPTIONAL_SETTINGS.forEach(all::putIfAbsent);
+        return all;
+    }
+
+    /**
+     * Requires that a run with {@code runSettings} continues this checkpoint exactly. Every setting must be equal,
      * except that the total {@code epochs} may grow under the constant schedule (under cosine decay the rate of
      * every step depends on the total); and the total must leave an epoch to train.
      *
      * @throws InputException naming the file and the first setting that differs
      */
-    void requireSettings(Map<String, String> run, LearningRateSchedule schedule, int runEpochs) {
+    void requireSettings(Map<String, String> runSettings, LearningRateSchedule schedule, int runEpochs) {
         String where = String.valueOf(file);
-        for (Map.Entry<String, String> e : settings.entrySet()) {
+        Map<String, String> written = withOptionalSettings(settings);
+        Map<String, String> run = withOptionalSettings(runSettings);
+        for (Map.Entry<String, String> e : written.entrySet()) {
             String ours = run.get(e.getKey());
             if (e.getValue().equals(ours)) {
                 continue;
@@ -289,7 +303,7 @@ public final class Checkpoint {
                     + "; resume with the same settings");
         }
         for (String key : run.keySet()) {
-            if (!settings.containsKey(key)) {
+            if (!written.containsKey(key)) {
                 throw new InputException(where, "the checkpoint does not record setting " + key
                         + "; it was written by another version of netc");
             }

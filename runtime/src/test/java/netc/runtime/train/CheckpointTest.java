@@ -194,6 +194,27 @@ class CheckpointTest {
     }
 
     @Test
+    void augmentationMustMatchEitherWay() {
+        SoftmaxRegression net = new SoftmaxRegression(new int[] {1, 2, 2}, 3);
+        Checkpoint plain = twoEpochs(net, tmp.resolve("a0"), 3);
+        InputException added = assertThrows(InputException.class, () -> builder(net, () -> new Adam(0.01),
+                LearningRateSchedule.COSINE, 4).augmentation(Augmentation.of(true, 1)).resume(plain).build());
+        assertEquals(plain.file() + ": error: augmentation differs: the checkpoint was written with none, this run"
+                + " has flip,shift=1; resume with the same settings", added.getMessage());
+        CheckpointStore store = new CheckpointStore(tmp.resolve("a1"));
+        builder(net, () -> new Adam(0.01), LearningRateSchedule.COSINE, 4).augmentation(Augmentation.of(true, 0))
+                .checkpoints(store, HASH).listener(stopAfter(2)).build()
+                .train(Initializer.initialize(net.spec(), 1), data("t", 50, 1), null);
+        Checkpoint flipped = store.latest(net.spec(), HASH, w -> { });
+        InputException dropped = assertThrows(InputException.class, () -> builder(net, () -> new Adam(0.01),
+                LearningRateSchedule.COSINE, 4).resume(flipped).build());
+        assertEquals(flipped.file() + ": error: augmentation differs: the checkpoint was written with flip, this run"
+                + " has none; resume with the same settings", dropped.getMessage());
+        builder(net, () -> new Adam(0.01), LearningRateSchedule.COSINE, 4).augmentation(Augmentation.of(true, 0))
+                .resume(flipped).build();
+    }
+
+    @Test
     void aConstantScheduleMayExtendTheRunButNotEndBeforeTheCheckpoint() {
         SoftmaxRegression net = new SoftmaxRegression(4, 3);
         CheckpointStore store = new CheckpointStore(tmp.resolve("e"));
