@@ -224,7 +224,8 @@ public final class TableRound {
 
     /**
      * Epoch times of {@code netc train samples/nets/mnist_mlp.net} with the CLI's defaults (optimizer, batch,
-     * threads, schedule, kernel warm-up before epoch 1), 3 epochs ({@code --quick}: 2) on the full Fashion-MNIST, timed by the Trainer.
+     * threads, schedule, kernel warm-up before epoch 1), 3 epochs ({@code --quick}: 2) on the full Fashion-MNIST,
+     * timed by the Trainer.
      */
     private void epochs() throws IOException {
         Path full = Path.of(TrainThroughput.DEFAULT_DATA);

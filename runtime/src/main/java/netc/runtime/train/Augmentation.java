@@ -137,12 +137,12 @@ public final class Augmentation {
         int w = shape[shape.length - 1];
         int size = spec.inputSize();
         int planes = size / (h * w);
+        int span = 2 * shift + 1;
         for (int i = 0; i < count; i++) {
             long r = draw(seed, epoch, order[start + i]);
             boolean mirror = flip && (r & 1) != 0;
-            int span = 2 * shift + 1;
-            int dy = shift == 0 ? 0 : (int) Long.remainderUnsigned(r >>> 1, span) - shift;
-            int dx = shift == 0 ? 0 : (int) Long.remainderUnsigned(r >>> 17, span) - shift;
+            int dy = (int) Long.remainderUnsigned(r >>> 1, span) - shift;
+            int dx = (int) Long.remainderUnsigned(r >>> 17, span) - shift;
             for (int p = 0; p < planes; p++) {
                 change(x, i * size + p * h * w, h, w, mirror, dy, dx, plane);
             }

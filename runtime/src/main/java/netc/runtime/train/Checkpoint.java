@@ -270,7 +270,7 @@ public final class Checkpoint {
      * Settings recorded only when set (so that checkpoints of runs without them, and of earlier versions, still
      * resume), with the value their absence means.
      */
-    private static final Map<String, String> OPTIONAL_SETTINGS = Map.of("augmentation", "none");
+    private static final Map<String, String> OPTIONAL_SETTINGS = Map.of("augmentation", Augmentation.NONE.toString());
 
     private static Map<String, String> withOptionalSettings(Map<String, String> settings) {
         Map<String, String> all = new java.util.LinkedHashMap<>(settings);

@@ -320,7 +320,8 @@ public final class Trainer {
         s.put("clip norm", Double.toString(clipNorm));
         s.put("warm-up steps", Integer.toString(warmupSteps));
         if (!augmentation.isNone()) {
-            // only when set, so that checkpoints of runs without it (and of earlier versions) still resume
+            // only when set, so that checkpoints of runs without it (and of earlier versions) still resume; a
+            // checkpoint without it reads as Augmentation.NONE (Checkpoint.OPTIONAL_SETTINGS)
             s.put("augmentation", augmentation.toString());
         }
         return s;
@@ -547,7 +548,7 @@ public final class Trainer {
         /**
          * Changes the training images of every mini-batch at random (mirrors, shifts: see {@link Augmentation});
          * {@link Augmentation#NONE} (the default) trains on the images as they are. The network's input must be
-         * an image (its last two dimensions height and width), which {@link #train} checks.
+         * an image (its last two dimensions height and width), which {@link #build} checks.
          */
         public Builder augmentation(Augmentation value) {
             if (value == null) {
