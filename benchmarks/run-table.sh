@@ -13,10 +13,11 @@
 #   --netc-only  no PyTorch (the PyTorch column stays empty)
 #
 # Groups, per round: peak (FMA peak, 1 and 2 threads), train-mlp (batch 32/128/512), scaling (batch 128 on 1
-# thread), train-mlp2048, train-convnet (batch 64), infer (MLP batch 1024, 1 thread), latency (MLP, XOR and logistic
-# regression at batch 1); round 1 also runs kernels (GEMM kernels by shape) and epochs (epoch 1 against later ones).
+# thread), train-mlp2048, train-convnet (batch 64), infer (MLP batch 1024, 1 and 2 threads), latency (MLP on 1 and 2
+# threads, XOR and logistic regression at batch 1); round 1 also runs kernels (GEMM kernels by shape) and epochs
+# (epoch 1 against later ones).
 # PyTorch: Debian's python3-torch at /usr/bin/python3, 1 torch thread + 2 OpenBLAS threads (1 + 1 for the 1-thread
-# and batch-1 rows), OPENBLAS_CORETYPE chosen once per sitting by benchmarks/peers/blas_setup.py.
+# rows), OPENBLAS_CORETYPE chosen once per sitting by benchmarks/peers/blas_setup.py.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -104,9 +105,12 @@ torch_group() {  # group round
     scaling) peer "$2" torch_mlp.py --part train --batches 128 --blas-threads 1 ;;
     train-mlp2048) peer "$2" torch_mlp.py --part train --batches 128 --hidden 2048 --blas-threads 2 ;;
     train-convnet) peer "$2" torch_cnn.py --batches 64 --blas-threads 2 ;;
-    infer) peer "$2" torch_mlp.py --part infer --blas-threads 1 ;;
+    infer)
+      peer "$2" torch_mlp.py --part infer --blas-threads 1
+      peer "$2" torch_mlp.py --part infer --blas-threads 2 ;;
     latency)
       peer "$2" torch_mlp.py --part latency --blas-threads 1 $([ "$quick" = 1 ] && echo --calls 1000)
+      peer "$2" torch_mlp.py --part latency --blas-threads 2 $([ "$quick" = 1 ] && echo --calls 1000)
       peer "$2" torch_tiny.py $([ "$quick" = 1 ] && echo --calls 2000) ;;
   esac
 }

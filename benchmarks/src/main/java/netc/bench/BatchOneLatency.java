@@ -13,11 +13,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Batch-1 latency: {@code forward} of one sample on the calling thread (a serial {@code Parallel}, so no hand-off to
- * a pool), nanoseconds per call, averaged by JMH. The input cycles through 64 real samples (random ones for the
+ * Batch-1 latency: {@code forward} of one sample, nanoseconds per call, averaged by JMH; {@code threads} 1 runs on
+ * the calling thread (a serial {@code Parallel}, no hand-off), 2 lets a pool share the MLP's dense layers by columns
+ * (each core reads half of each W). The input cycles through 64 real samples (random ones for the
  * 2-input nets) so that the branch predictor does not learn a single input. {@code net}: {@code mlp}
  * (784-512-256-10), {@code xor} (2-4-1, tanh and sigmoid), {@code logreg} ({@code logistic_regression.net}, 2 inputs,
  * one sigmoid); {@code benchmarks/peers/torch_tiny.py} times the same networks in PyTorch.
@@ -34,7 +36,11 @@ public class BatchOneLatency {
     @Param({"mlp", "xor", "logreg"})
     public String net;
 
+    @Param({"1"})
+    public int threads;
+
     private BenchNet model;
+    private Parallel parallel;
     private float[][] inputs;
     private float[] out;
     private int next;
@@ -42,7 +48,8 @@ public class BatchOneLatency {
     @Setup(Level.Trial)
     public void compile() {
         model = BenchNet.compile(net);
-        model.network.setParallel(Parallel.serial());
+        parallel = Parallel.threads(threads);
+        model.network.setParallel(parallel);
         var data = model.trainingData();
         int in = data.inputSize();
         inputs = new float[INPUTS][in];
@@ -50,6 +57,11 @@ public class BatchOneLatency {
             System.arraycopy(data.x(), (i % data.n()) * in, inputs[i], 0, in);
         }
         out = new float[model.network.spec().outputSize()];
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        parallel.close();
     }
 
     @Benchmark

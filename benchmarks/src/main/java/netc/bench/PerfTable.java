@@ -65,7 +65,9 @@ public final class PerfTable {
             new Line("MLP hidden width 2048 (784-2048-1024-10), batch 128", "train:mlp2048", 128, 2, 2, Kind.TRAIN),
             new Line("convnet train, batch 64", "train:convnet", 64, 2, 2, Kind.TRAIN),
             new Line("MLP inference, batch 1024, 1 thread", "infer:mlp", 1024, 1, 1, Kind.INFER),
+            new Line("MLP inference, batch 1024, 2 threads", "infer:mlp", 1024, 2, 2, Kind.INFER),
             new Line("MLP inference, batch 1", "latency:mlp", 1, 1, 1, Kind.LATENCY),
+            new Line("MLP inference, batch 1, 2 threads", "latency:mlp", 1, 2, 2, Kind.LATENCY),
             new Line("XOR inference, batch 1", "latency:xor", 1, 1, 1, Kind.LATENCY),
             new Line("logistic regression inference, batch 1", "latency:logreg", 1, 1, 1, Kind.LATENCY));
 

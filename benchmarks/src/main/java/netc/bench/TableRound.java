@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +41,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  * Groups: {@code machine} (CPU, vector width; no timing), {@code peak} (FmaPeak on 1 and 2 threads),
  * {@code train-mlp} (batch 32, 128, 512 on 2 threads), {@code scaling} (batch 128 on 1 thread),
- * {@code train-mlp2048}, {@code train-convnet}, {@code infer} (batch 1024, 1 thread), {@code latency} (mlp, xor,
- * logreg), {@code kernels} (every shape of {@link Kernels}), {@code epochs} (3 epochs of the MLP with the
+ * {@code train-mlp2048}, {@code train-convnet}, {@code infer} (batch 1024, 1 and 2 threads), {@code latency} (mlp
+ * on 1 and 2 threads, xor, logreg), {@code kernels} (every shape of {@link Kernels}), {@code epochs} (3 epochs of the MLP with the
  * Trainer's defaults: epoch 1 against the later ones). {@code --quick} shortens warm-up and measurement to a smoke
  * run (the JIT is not warm by then; the figures only show that everything runs), except for the FMA peak.
  */
@@ -107,15 +108,20 @@ public final class TableRound {
             case "train-convnet" -> train("convnet", "64", 2);
             case "infer" -> {
                 for (RunResult r : jmh(Inference.class, "forward",
-                        Map.of("net", "mlp", "batch", "1024", "threads", "1"), 1, 1)) {
-                    write(row("infer:mlp", 1024, 1, secondary(r, "samples"), "samples/s", r)
+                        Map.of("net", "mlp", "batch", "1024", "threads", "1,2"), 1, 1)) {
+                    int threads = Integer.parseInt(r.getParams().getParam("threads"));
+                    write(row("infer:mlp", 1024, threads, secondary(r, "samples"), "samples/s", r)
                             .put("fwd_flop", BenchNet.forwardFlop("mlp")));
                 }
             }
             case "latency" -> {
-                for (RunResult r : jmh(BatchOneLatency.class, "forward", Map.of("net", "mlp,xor,logreg"), 1, 1)) {
+                List<RunResult> runs = new ArrayList<>(jmh(BatchOneLatency.class, "forward",
+                        Map.of("net", "mlp,xor,logreg", "threads", "1"), 1, 1));
+                runs.addAll(jmh(BatchOneLatency.class, "forward", Map.of("net", "mlp", "threads", "2"), 1, 1));
+                for (RunResult r : runs) {
                     String net = r.getParams().getParam("net");
-                    write(row("latency:" + net, 1, 1, r.getPrimaryResult().getScore(), "ns", r)
+                    int threads = Integer.parseInt(r.getParams().getParam("threads"));
+                    write(row("latency:" + net, 1, threads, r.getPrimaryResult().getScore(), "ns", r)
                             .put("fwd_flop", BenchNet.forwardFlop(net)));
                 }
             }

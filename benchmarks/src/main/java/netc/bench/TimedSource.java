@@ -186,6 +186,11 @@ final class TimedSource {
                 throw new IllegalStateException("no case " + id + " in runStage");
             }
             String call = c[0];
+            if (call.endsWith("Cols")) {
+                // the column entry of a forward product, for batches too small to split by rows: not a stage of a
+                // training step at the batch sizes measured
+                continue;
+            }
             String gemm = gemmInfo.containsKey(call) ? call : null;
             String[] info = gemm == null ? new String[4] : gemmInfo.get(call).clone();
             if (gemm != null) {
@@ -197,9 +202,10 @@ final class TimedSource {
             }
             boolean epi = gemm != null && original.contains("static void " + gemm + "Epilogue(");
             if (epi) {
-                // gemmNN(a, aOff, b, bOff, c, cOff, batch, lo, hi, extra...) -> gemmNNEpilogue(c, cOff, i, extra...)
+                // gemmNN(a, aOff, b, bOff, c, cOff, batch, lo, hi, extra...)
+                //     -> gemmNNEpilogue(c, cOff, i, 0, N, extra...): all columns of row i
                 String[] args = c[1].split(",\\s*");
-                StringBuilder eargs = new StringBuilder(args[4] + ", " + args[5] + ", i");
+                StringBuilder eargs = new StringBuilder(args[4] + ", " + args[5] + ", i, 0, " + info[2]);
                 for (int j = 9; j < args.length; j++) {
                     eargs.append(", ").append(args[j]);
                 }

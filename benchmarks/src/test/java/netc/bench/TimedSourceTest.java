@@ -51,7 +51,10 @@ class TimedSourceTest {
         assertEquals(8, gemms);
         double flop = t.stages.stream().mapToDouble(s -> s.flop(128)).sum();
         assertEquals(308_150_272.0, flop, 0.0, "2 M N K summed over the 8 products at batch 128");
-        assertTrue(t.source.contains("STAGE_NS[13] += System.nanoTime() - t0_"));
+        int last = t.stages.get(t.stages.size() - 1).id();
+        assertTrue(t.source.contains("STAGE_NS[" + last + "] += System.nanoTime() - t0_"));
+        assertTrue(c.javaSource().contains("Cols("), "the forward products have column entries");
+        assertTrue(t.stages.stream().noneMatch(s -> s.call().endsWith("Cols")), "column entries are not timed");
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class GemmGolden {
             }
         }
         for (int i = mLo; i < mHi; i++) {
-            forwardNnEpilogue(c, cOff, i, w, wOff);
+            forwardNnEpilogue(c, cOff, i, 0, 5, w, wOff);
         }
     }
 
@@ -280,16 +280,17 @@ public final class GemmGolden {
         c[c0] = s00;
     }
 
-    static void forwardNnEpilogue(float[] c, int cOff, int i, float[] w, int wOff) {
-        // C[i][j] = epilogue(C[i][j]) for all j
+    static void forwardNnEpilogue(float[] c, int cOff, int i, int nStart, int nEnd, float[] w,
+            int wOff) {
+        // C[i][j] = epilogue(C[i][j]) for j in [nStart, nEnd)
         int ci = cOff + i * 5;
-        int j = 0;
-        for (; j + LANES <= 5; j += LANES) {
+        int j = nStart;
+        for (; j + LANES <= nEnd; j += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, c, ci + j);
             v = v.add(FloatVector.fromArray(SPECIES, w, wOff + j)).max(0f);
             v.intoArray(c, ci + j);
         }
-        for (; j < 5; j++) {
+        for (; j < nEnd; j++) {
             c[ci + j] = Math.max(c[ci + j] + w[wOff + j], 0f);
         }
     }

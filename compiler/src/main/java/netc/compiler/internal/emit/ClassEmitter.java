@@ -74,8 +74,15 @@ public final class ClassEmitter {
     /** The text of each form of matrix kernel, spelt with a placeholder name; see {@link #gemmTextKey}. */
     private final Map<String, String> gemmTexts = new java.util.HashMap<>();
 
-    /** One kernel, the stage number {@code runStage} knows it by, and the name of its method. */
-    private record Stage(int id, Kernel kernel, Program program, String method) {
+    /**
+     * One kernel, the stage number {@code runStage} knows it by, and the name of its method; a {@code columns} stage
+     * is the twin of an NT kernel's stage that runs its column entry ({@link GemmSpec.Split#ROWS_AND_COLUMNS}).
+     */
+    private record Stage(int id, Kernel kernel, Program program, String method, boolean columns) {
+        /** The method {@code runStage} calls. */
+        String entry() {
+            return columns ? method + "Cols" : method;
+        }
     }
 
     private ClassEmitter(Graph graph, ModelSpec spec, EmitOptions options) {
@@ -146,7 +153,7 @@ public final class ClassEmitter {
         }
         java.util.Set<String> emitted = new java.util.HashSet<>();
         for (Stage s : stages.values()) {
-            if (emitted.add(s.method())) {
+            if (!s.columns() && emitted.add(s.method())) {
                 type.addMethods(kernelMethods(s, GemmSpec.Style.SCALAR, options.vector() ? nested : null));
                 if (options.vector() && s.kernel() instanceof Kernel.Gemm) {
                     vectorType.addMethods(kernelMethods(s, GemmSpec.Style.VECTOR, null));
@@ -175,7 +182,12 @@ public final class ClassEmitter {
             if (k instanceof Kernel.Copy) {
                 continue;
             }
-            stages.computeIfAbsent(stageKey(k, p), key -> new Stage(stages.size(), k, p, sharedMethodName(k, p)));
+            Stage s = stages.computeIfAbsent(stageKey(k, p),
+                    key -> new Stage(stages.size(), k, p, sharedMethodName(k, p), false));
+            if (k instanceof Kernel.Gemm gemm && hasColumnEntry(gemm, p)) {
+                stages.computeIfAbsent(columnStageKey(k, p),
+                        key -> new Stage(stages.size(), k, p, s.method(), true));
+            }
         }
         for (Buffer b : p.buffers().values()) {
             if (b.home() == Buffer.Home.SCRATCH) {
@@ -191,6 +203,10 @@ public final class ClassEmitter {
      */
     private String stageKey(Kernel k, Program p) {
         return k.key() + "\n" + stageCall(k, p, "m") + "\n" + body(k, p);
+    }
+
+    private String columnStageKey(Kernel k, Program p) {
+        return stageKey(k, p) + "\ncolumns";
     }
 
     private static String body(Kernel k, Program p) {
@@ -239,7 +255,7 @@ public final class ClassEmitter {
             }
         }
         return g.form() + " " + g.m() + " " + g.n() + " " + g.k() + " " + g.style() + " " + g.tile() + " "
-                + g.splitColumns() + " " + g.extraParams() + "\n" + epilogue;
+                + g.split() + " " + g.extraParams() + "\n" + epilogue;
     }
 
     private String uniqueMethodName(Kernel k) {
@@ -540,6 +556,18 @@ public final class ClassEmitter {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
                     call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
                             spec.splitColumns() ? panels(spec) : rows(k), spec.rowTile());
+                    if (spec.hasColumnEntry()) {
+                        // too few rows to split (Parallel runs fewer than two tiles' worth on one thread): split
+                        // the columns, each core reading its part of B
+                        Stage twin = stages.get(columnStageKey(k, p));
+                        code.beginControlFlow("if ($L < $L)", rows(k), 2 * spec.rowTile())
+                                .addStatement("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels())
+                                .nextControlFlow("else")
+                                .addStatement(call)
+                                .endControlFlow();
+                        items.add(new MethodChunks.Item(items.size(), code.build(), 2 * MethodChunks.callCost(call)));
+                        continue;
+                    }
                 } else if (splitsOverThreads(k)) {
                     call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
                 } else {
@@ -632,7 +660,7 @@ public final class ClassEmitter {
     private void runStageMethods(TypeSpec.Builder type) {
         List<MethodChunks.Item> items = new ArrayList<>();
         for (Stage s : stages.values()) {
-            CodeBlock call = stageCall(s.kernel(), s.program(), s.method());
+            CodeBlock call = stageCall(s.kernel(), s.program(), s.entry());
             items.add(new MethodChunks.Item(s.id(), call, MethodChunks.callCost(call) + 8));
         }
         List<List<MethodChunks.Item>> chunks = MethodChunks.split(items);
@@ -749,9 +777,11 @@ public final class ClassEmitter {
         Kernel k = s.kernel();
         Program p = s.program();
         if (k instanceof Kernel.Gemm gemm) {
-            List<MethodSpec> methods = new ArrayList<>(GemmEmitter.emit(gemmSpec(gemm, p, s.method(), style)));
+            GemmSpec spec = gemmSpec(gemm, p, s.method(), style);
+            List<MethodSpec> methods = new ArrayList<>(GemmEmitter.emit(spec));
             if (handOver != null) {
-                methods.set(0, VectorKernelsClass.withHandOver(methods.get(0), handOver));
+                methods.replaceAll(m -> m.name().equals(spec.methodName()) || spec.hasColumnEntry()
+                        && m.name().equals(spec.columnEntryName()) ? VectorKernelsClass.withHandOver(m, handOver) : m);
             }
             return methods;
         }
@@ -799,7 +829,21 @@ public final class ClassEmitter {
         }
         GemmCall call = GemmCall.of(gemm, p);
         return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,
-                style, GemmSpec.Tile.broadcast(call.form(), options.vectorBits()), splitsColumns(gemm));
+                style, GemmSpec.Tile.broadcast(call.form(), options.vectorBits()),
+                splitsColumns(gemm) ? GemmSpec.Split.COLUMNS
+                        : hasColumnEntry(gemm, p) ? GemmSpec.Split.ROWS_AND_COLUMNS : GemmSpec.Split.ROWS);
+    }
+
+    /**
+     * A forward product of a dense layer ({@code W x} over samples, not pixels) whose kernel takes dot products: at
+     * batch 1 it is one row, which Parallel cannot split, so it gets a column entry as well when it has at least two
+     * panels of columns to share.
+     */
+    private static boolean hasColumnEntry(Kernel.Gemm gemm, Program p) {
+        Node product = gemm.product();
+        GemmCall call = GemmCall.of(gemm, p);
+        return call.form() == GemmSpec.Form.NT && product.batched() && product.shape().rowsPerSample() == 1
+                && call.n() > GemmEmitter.NT_PANEL && !GemmEmitter.ntTransposes(call.form(), call.k(), call.n());
     }
 
     /** A weight gradient summed over the pixels of a batch of images: long reduction, few rows, split by columns. */

@@ -6,10 +6,10 @@ import com.palantir.javapoet.CodeBlock;
  * Elementwise code fused into a matrix-product kernel ("bias and activation fused into the producing loop"): it
  * rewrites each element of C once the element is final, while C is still in cache.
  *
- * <p>The kernel emits the epilogue into a helper method {@code <name>Epilogue(float[] c, int cOff, int i, <extra
- * params>)} that rewrites row {@code i}, all {@code N} columns. NT kernels call it for each block of rows once
- * all its columns are computed (still in L2); NN and TN kernels, which sweep column panels, call it for every row of
- * {@code [mLo, mHi)} at the end. The returned expressions may refer to the row and column variables handed in and to
+ * <p>The kernel emits the epilogue into a helper method {@code <name>Epilogue(float[] c, int cOff, int i, int nStart,
+ * int nEnd, <extra params>)} that rewrites columns {@code [nStart, nEnd)} of row {@code i}. NT kernels call it for
+ * each block of rows once all its columns are computed (still in L2), over the columns the call covers; NN and TN
+ * kernels, which sweep column panels, call it for every row of {@code [mLo, mHi)} at the end, over all columns. The returned expressions may refer to the row and column variables handed in and to
  * parameters the caller adds with {@link GemmSpec#extraParams()} (for example a bias array and its offset); nothing
  * else. Example, {@code relu(v + bias[col])}:
  *

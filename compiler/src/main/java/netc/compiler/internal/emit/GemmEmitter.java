@@ -23,7 +23,9 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * <p>The entry method has the signature {@code static void name(float[] a, int aOff, float[] b, int bOff, float[] c,
  * int cOff, int batch, int mLo, int mHi, <extra params>)} and computes rows {@code [mLo, mHi)} of C. It is a small
  * driver: the arithmetic lives in one helper method per tile shape ({@code nameDot4x4}, {@code nameVec1x4},
- * {@code nameScalar4x1}, ...) and the epilogue in {@code nameEpilogue}, which rewrites one row of C.
+ * {@code nameScalar4x1}, ...) and the epilogue in {@code nameEpilogue}, which rewrites a range of one row of C. An NT
+ * kernel with {@link GemmSpec.Split#ROWS_AND_COLUMNS} has a second entry, {@code nameCols(..., batch, pLo, pHi, <extra
+ * params>)}, computing every row of column panels {@code [pLo, pHi)}.
  *
  * <p>Why helpers: a kernel runs for milliseconds and is called rarely, so a single-method kernel is compiled through
  * on-stack replacement with a profile that has never seen its loop exits; C2 then plants an uncommon trap there, the
@@ -118,9 +120,20 @@ public final class GemmEmitter {
 
     /** Whether {@code spec} is a VECTOR NT kernel that runs as NN on B transposed ({@link #NT_SHORT_K}). */
     static boolean ntTransposes(GemmSpec spec) {
-        return spec.form() == Form.NT && spec.style() == Style.VECTOR && spec.k() < NT_SHORT_K
-                && (long) spec.n() * spec.k() <= NT_TRANSPOSE_MAX;
+        return spec.style() == Style.VECTOR && ntTransposes(spec.form(), spec.k(), spec.n());
     }
+
+    /** Whether a VECTOR kernel of this form and shape would run as NN on B transposed. */
+    static boolean ntTransposes(Form form, int k, int n) {
+        return form == Form.NT && k < NT_SHORT_K && (long) n * k <= NT_TRANSPOSE_MAX;
+    }
+
+    /**
+     * Columns per panel of an NT kernel's column entry ({@link GemmSpec.Split#ROWS_AND_COLUMNS}): a multiple of
+     * every NT tile's columns (4 and 2), the same for both styles and every vector width, so that the caller's panel
+     * count is a constant; 16 columns of a 784-long W are 50 KB, enough work per panel to be worth a claim.
+     */
+    static final int NT_PANEL = 16;
 
     /** Bytes of A a block of NT rows may take: half of a 1 MB L2 (Zen 4/5, Skylake-SP and later). */
     static final int NT_A_BLOCK_BYTES = 512 * 1024;
@@ -299,13 +312,16 @@ public final class GemmEmitter {
             MethodSpec.Builder entry = signature(spec.methodName(), spec.splitColumns() ? "pLo" : "mLo",
                     spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
             entry.addCode(header());
-            entry.addCode(spec.form() == Form.NT ? rowBlocksOuter()
+            entry.addCode(spec.form() == Form.NT ? rowBlocksOuter(false)
                     : spec.form() == Form.TN ? reductionBlocksOuter() : columnPanelsOuter());
+            List<MethodSpec> all = new ArrayList<>();
+            all.add(entry.build());
+            if (spec.hasColumnEntry()) {
+                all.add(columnEntry());
+            }
             if (spec.epilogue() != null) {
                 helpers.add(epilogueMethod());
             }
-            List<MethodSpec> all = new ArrayList<>();
-            all.add(entry.build());
             all.addAll(helpers);
             return all;
         }
@@ -313,7 +329,7 @@ public final class GemmEmitter {
         /** A short-reduction NT kernel: B transposed into a new array, then an NN kernel (see {@link #NT_SHORT_K}). */
         private List<MethodSpec> transposedNt() {
             GemmSpec nn = new GemmSpec(Form.NN, 0, spec.n(), spec.k(), spec.methodName() + "Nn", spec.epilogue(),
-                    spec.extraParams(), spec.style(), spec.tile(), false);
+                    spec.extraParams(), spec.style(), spec.tile(), GemmSpec.Split.ROWS);
             List<MethodSpec> nnMethods = new Kernel(nn, scalarFma).methods();
             MethodSpec.Builder entry = signature(spec.methodName(), "mLo", "mHi").addParameters(spec.extraParams());
             entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = $L, K = $L\n",
@@ -379,15 +395,32 @@ public final class GemmEmitter {
         }
 
         /**
+         * The NT column entry ({@link GemmSpec.Split#ROWS_AND_COLUMNS}): every row of column panels [pLo, pHi), by
+         * the same loops and tiles as the row entry, so each element is the same dot product.
+         */
+        private MethodSpec columnEntry() {
+            MethodSpec.Builder entry = signature(spec.columnEntryName(), "pLo", "pHi").addParameters(spec.extraParams());
+            entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for column panels [pLo, pHi) of $L columns, every row,"
+                    + " N = $L, K = $L\n", NT_PANEL, spec.n(), spec.k());
+            entry.addCode("// the row entry's loops and tiles on columns [nStart, nEnd): bitwise its results\n");
+            entry.addStatement("int mLo = 0");
+            entry.addStatement("int mHi = batch");
+            entry.addStatement("int nStart = pLo * $L", NT_PANEL);
+            entry.addStatement("int nEnd = $T.min(pHi * $L, $L)", Math.class, NT_PANEL, n);
+            entry.addCode(rowBlocksOuter(true));
+            return entry.build();
+        }
+
+        /**
          * NT: for each block of rows, every column, then the block's epilogue. VECTOR: one such loop nest per vector
          * width, each with tiles that hold the {@link #NT_LANES} partial sums of an element in {@code NT_LANES /
          * LANES} vectors; {@code LANES} is a static final constant, so the JIT keeps only the branch of the running
          * JVM's width and the other tiles are never compiled.
          */
-        private CodeBlock rowBlocksOuter() {
+        private CodeBlock rowBlocksOuter(boolean columnRange) {
             CodeBlock.Builder code = CodeBlock.builder();
             if (!vector) {
-                rowLoops(code, tileRows, tileCols, 1);
+                rowLoops(code, tileRows, tileCols, 1, columnRange);
                 return code.build();
             }
             int[] lanes = {16, 8, 4};
@@ -401,7 +434,7 @@ public final class GemmEmitter {
                 }
                 code.add("// $L lanes: $L vector$L per element, $L x $L tiles\n", lanes[i], parts,
                         parts == 1 ? "" : "s", t.rows(), t.cols());
-                rowLoops(code, t.rows(), t.cols(), parts);
+                rowLoops(code, t.rows(), t.cols(), parts, columnRange);
             }
             code.nextControlFlow("else");
             code.addStatement("throw new $T($S + $L)", IllegalStateException.class,
@@ -416,8 +449,11 @@ public final class GemmEmitter {
          * where row tiles sweeping all of N streamed all of B through the cache once per tile (the convnet's dense
          * layer, 64 x 1024 x 3136, ran at 11% of the FMA peak). Each element is still one dot product computed by
          * one tile, so the blocks do not change results. A row block gets its epilogue once all its columns are done.
+         * With {@code columnRange}, the columns are [nStart, nEnd) (the column entry's locals) instead of all N.
          */
-        private void rowLoops(CodeBlock.Builder code, int rows, int cols, int parts) {
+        private void rowLoops(CodeBlock.Builder code, int rows, int cols, int parts, boolean columnRange) {
+            CodeBlock nFirst = columnRange ? CodeBlock.of("nStart") : CodeBlock.of("0");
+            CodeBlock nLast = columnRange ? CodeBlock.of("nEnd") : n;
             int rowBlock = ntRowBlock(spec.k(), rows);
             // all of B fits in L2 (4 bytes x N x K at most NT_A_BLOCK_BYTES): no column blocks, each row tile sweeps
             // B as before, keeping its rows of A in L1 (the convnet's conv2, 12544x64x800: 101 GFLOP/s so, 78 in
@@ -427,8 +463,8 @@ public final class GemmEmitter {
                     : Math.min(ntColumnBlock(spec.k(), cols), allColumns);
             code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", rowBlock);
             code.addStatement("int m1 = $T.min(m0 + $L, mHi)", Math.class, rowBlock);
-            code.beginControlFlow("for (int n0 = 0; n0 < $L; n0 += $L)", n, colBlock);
-            code.addStatement("int n1 = $T.min(n0 + $L, $L)", Math.class, colBlock, n);
+            code.beginControlFlow("for (int n0 = $L; n0 < $L; n0 += $L)", nFirst, nLast, colBlock);
+            code.addStatement("int n1 = $T.min(n0 + $L, $L)", Math.class, colBlock, nLast);
             code.addStatement("int m = m0");
             code.beginControlFlow("for (; m + $L <= m1; m += $L)", rows, rows);
             columnTiles(code, rows, cols, parts);
@@ -439,7 +475,7 @@ public final class GemmEmitter {
             code.endControlFlow();
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = m0; i < m1; i++)");
-                code.addStatement(epilogueCall());
+                code.addStatement(epilogueCall(nFirst, nLast));
                 code.endControlFlow();
             }
             code.endControlFlow();
@@ -865,8 +901,14 @@ public final class GemmEmitter {
             }
         }
 
+        /** The epilogue of row i, all columns. */
         private CodeBlock epilogueCall() {
-            CodeBlock.Builder args = CodeBlock.builder().add("c, cOff, i");
+            return epilogueCall(CodeBlock.of("0"), n);
+        }
+
+        /** The epilogue of row i, columns [from, to). */
+        private CodeBlock epilogueCall(CodeBlock from, CodeBlock to) {
+            CodeBlock.Builder args = CodeBlock.builder().add("c, cOff, i, $L, $L", from, to);
             for (ParameterSpec p : spec.extraParams()) {
                 args.add(", $N", p);
             }
@@ -877,22 +919,25 @@ public final class GemmEmitter {
             return CodeBlock.of("$L", JavaLiterals.checkedIdentifier(spec.methodName() + "Epilogue"));
         }
 
-        /** Rewrites row i of C with the epilogue, LANES columns at a time where it has a vector form. */
+        /**
+         * Rewrites columns [nStart, nEnd) of row i of C with the epilogue, LANES columns at a time where it has a
+         * vector form (whose results equal the scalar form's, so where the vectors start does not matter).
+         */
         private MethodSpec epilogueMethod() {
             Epilogue e = spec.epilogue();
             CodeBlock.Builder code = CodeBlock.builder();
-            code.add("// C[i][j] = epilogue(C[i][j]) for all j\n");
+            code.add("// C[i][j] = epilogue(C[i][j]) for j in [nStart, nEnd)\n");
             code.addStatement("int ci = cOff + i * $L", n);
-            code.addStatement("int j = 0");
+            code.addStatement("int j = nStart");
             CodeBlock vectorForm = vector ? e.vector("i", "j", CodeBlock.of("v")) : null;
             if (vectorForm != null) {
-                code.beginControlFlow("for (; j + $L <= $L; j += $L)", LANES_REF, n, LANES_REF);
+                code.beginControlFlow("for (; j + $L <= nEnd; j += $L)", LANES_REF, LANES_REF);
                 code.addStatement("$T v = $T.fromArray($L, c, ci + j)", FLOAT_VECTOR, FLOAT_VECTOR, SPECIES_REF);
                 code.addStatement("v = $L", vectorForm);
                 code.addStatement("v.intoArray(c, ci + j)");
                 code.endControlFlow();
             }
-            code.beginControlFlow("for (; j < $L; j++)", n);
+            code.beginControlFlow("for (; j < nEnd; j++)");
             code.addStatement("c[ci + j] = $L", e.scalar("i", "j", CodeBlock.of("c[ci + j]")));
             code.endControlFlow();
             return MethodSpec.methodBuilder(epilogueName().toString())
@@ -901,6 +946,8 @@ public final class GemmEmitter {
                     .addParameter(float[].class, "c")
                     .addParameter(int.class, "cOff")
                     .addParameter(int.class, "i")
+                    .addParameter(int.class, "nStart")
+                    .addParameter(int.class, "nEnd")
                     .addParameters(spec.extraParams())
                     .addCode(code.build())
                     .build();

@@ -29,12 +29,33 @@ import java.util.List;
  * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s), and of NT kernels
  *                    with a short reduction, which run as NN; other NT kernels and SCALAR kernels use 4 x 4 and
  *                    ignore it. See {@link Tile#broadcast(Form, int)}.
- * @param splitColumns TN only: the range a call covers is column panels of C ({@link #panelWidth()} columns each,
- *                    {@link #panels()} of them), every row, instead of rows. For a long reduction (over the pixels of
- *                    a batch of images) with few rows of C: split by rows, every part would stream all of B.
+ * @param split       what the range of a call covers ({@link Split}): rows; column panels of every row (TN); or
+ *                    rows, with a second entry for column panels (NT)
  */
 public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
-        List<ParameterSpec> extraParams, Style style, Tile tile, boolean splitColumns) {
+        List<ParameterSpec> extraParams, Style style, Tile tile, Split split) {
+
+    /**
+     * How a call's range {@code [lo, hi)} is cut from C, so that two threads can share a call.
+     */
+    public enum Split {
+        /** Rows {@code [mLo, mHi)}, every column: the entry method. */
+        ROWS,
+        /**
+         * TN only: column panels {@code [pLo, pHi)} of every row ({@link #panelWidth()} columns each, {@link #panels()}
+         * of them). For a long reduction (over the pixels of a batch of images) with few rows of C: split by rows,
+         * every part would stream all of B.
+         */
+        COLUMNS,
+        /**
+         * NT only: rows through the entry method, and besides it {@code <name>Cols}, which computes column panels
+         * {@code [pLo, pHi)} of every row ({@link GemmEmitter#NT_PANEL} columns each, {@link #columnPanels()} of them)
+         * for a call with too few rows to split: at batch 1 a forward layer is one row, and two cores that each read
+         * half of W finish sooner than one core reading all of it. Every element is the same dot product either way,
+         * so both entries give bitwise the same C.
+         */
+        ROWS_AND_COLUMNS
+    }
 
     /** The vector width assumed when none is given: AVX2, the machine these kernels were measured on. */
     public static final int DEFAULT_VECTOR_BITS = 256;
@@ -112,7 +133,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
     /** A spec split by rows. */
     public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
             List<ParameterSpec> extraParams, Style style, Tile tile) {
-        this(form, m, n, k, methodName, epilogue, extraParams, style, tile, false);
+        this(form, m, n, k, methodName, epilogue, extraParams, style, tile, Split.ROWS);
     }
 
     /** A spec whose tile is {@link Tile#broadcast}{@code (form, DEFAULT_VECTOR_BITS)}. */
@@ -129,8 +150,8 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
     public enum Style { VECTOR, SCALAR }
 
     public GemmSpec {
-        if (form == null || style == null || tile == null) {
-            throw new IllegalArgumentException("form, style and tile are required");
+        if (form == null || style == null || tile == null || split == null) {
+            throw new IllegalArgumentException("form, style, tile and split are required");
         }
         JavaLiterals.checkedIdentifier(methodName);
         extraParams = List.copyOf(extraParams);
@@ -147,8 +168,12 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         if ((long) Math.max(m, 1) * n > Integer.MAX_VALUE || (long) n * Math.max(k, 1) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("matrix too large for int indexing: m=" + m + ", n=" + n + ", k=" + k);
         }
-        if (splitColumns && (form != Form.TN || epilogue != null)) {
+        if (split == Split.COLUMNS && (form != Form.TN || epilogue != null)) {
             throw new IllegalArgumentException("only TN kernels without epilogue split by columns");
+        }
+        if (split == Split.ROWS_AND_COLUMNS && (form != Form.NT || GemmEmitter.ntTransposes(form, k, n))) {
+            throw new IllegalArgumentException("only NT kernels that take dot products have a column entry, got "
+                    + form + " with k=" + k);
         }
         for (ParameterSpec p : extraParams) {
             if (GemmEmitter.isReservedName(p.name())) {
@@ -175,27 +200,52 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with an epilogue and the extra parameters it reads. */
     public GemmSpec withEpilogue(Epilogue newEpilogue, List<ParameterSpec> newExtraParams) {
-        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, splitColumns);
+        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, split);
     }
 
     /** This spec with another style. */
     public GemmSpec withStyle(Style newStyle) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, splitColumns);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, split);
     }
 
     /** This spec with another method name. */
     public GemmSpec withMethodName(String newName) {
-        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, splitColumns);
+        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, split);
     }
 
     /** This spec with another VECTOR NN/TN register tile. */
     public GemmSpec withTile(Tile newTile) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, splitColumns);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, split);
     }
 
     /** This spec split by column panels instead of rows (TN only). */
-    public GemmSpec withSplitColumns(boolean split) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split);
+    public GemmSpec withSplitColumns(boolean columns) {
+        return withSplit(columns ? Split.COLUMNS : Split.ROWS);
+    }
+
+    /** This spec with another {@link Split}. */
+    public GemmSpec withSplit(Split newSplit) {
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, newSplit);
+    }
+
+    /** Whether a call's range is column panels of every row ({@link Split#COLUMNS}). */
+    public boolean splitColumns() {
+        return split == Split.COLUMNS;
+    }
+
+    /** Whether the kernel has a second entry for column panels ({@link Split#ROWS_AND_COLUMNS}). */
+    public boolean hasColumnEntry() {
+        return split == Split.ROWS_AND_COLUMNS;
+    }
+
+    /** The name of the column entry ({@link Split#ROWS_AND_COLUMNS}). */
+    public String columnEntryName() {
+        return methodName + "Cols";
+    }
+
+    /** How many column panels the column entry of {@link Split#ROWS_AND_COLUMNS} has. */
+    public int columnPanels() {
+        return (n + GemmEmitter.NT_PANEL - 1) / GemmEmitter.NT_PANEL;
     }
 
     /**
@@ -240,6 +290,6 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * a part off the slower one-row tail tiles.
      */
     public int rowTile() {
-        return splitColumns ? 1 : effectiveTile().rows();
+        return split == Split.COLUMNS ? 1 : effectiveTile().rows();
     }
 }
