@@ -119,8 +119,15 @@ final class TimedSource {
     }
 
     private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
+    /**
+     * A stage call: {@code parallel.run(...)} or {@code runStage(...)}, or the choice between a forward product's
+     * column entry and its row split ({@code if (batch < 8 || ...) { parallel.run(...cols...); } else {
+     * parallel.run(...rows...); }}), timed as one stage under the row stage's number.
+     */
     private static final Pattern STAGE_CALL = Pattern.compile(
-            "^(\\s*)(parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);"
+            "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*parallel\\.run\\(this, \\d+, \\d+, 1\\);\\n\\s*\\} else \\{\\n\\s*"
+                    + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);\\n\\s*\\}"
+                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(
@@ -178,19 +185,15 @@ final class TimedSource {
         int last = 0;
         StringBuilder epilogueCases = new StringBuilder();
         while (sm.find()) {
-            boolean par = sm.group(3) != null;
-            int id = Integer.parseInt(par ? sm.group(3) : sm.group(5));
-            String rows = par ? sm.group(4) : sm.group(6);
+            int g = sm.group(3) != null ? 3 : sm.group(5) != null ? 5 : 7;
+            boolean par = g < 7;
+            int id = Integer.parseInt(sm.group(g));
+            String rows = sm.group(g + 1);
             String[] c = cases.get(id);
             if (c == null) {
                 throw new IllegalStateException("no case " + id + " in runStage");
             }
             String call = c[0];
-            if (call.endsWith("Cols")) {
-                // the column entry of a forward product, for batches too small to split by rows: not a stage of a
-                // training step at the batch sizes measured
-                continue;
-            }
             String gemm = gemmInfo.containsKey(call) ? call : null;
             String[] info = gemm == null ? new String[4] : gemmInfo.get(call).clone();
             if (gemm != null) {

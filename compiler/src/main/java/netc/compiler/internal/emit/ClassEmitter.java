@@ -76,7 +76,7 @@ public final class ClassEmitter {
 
     /**
      * One kernel, the stage number {@code runStage} knows it by, and the name of its method; a {@code columns} stage
-     * is the twin of an NT kernel's stage that runs its column entry ({@link GemmSpec.Split#ROWS_AND_COLUMNS}).
+     * is the twin of a kernel's stage that runs its column entry ({@link GemmSpec.Split#ROWS_AND_COLUMNS}).
      */
     private record Stage(int id, Kernel kernel, Program program, String method, boolean columns) {
         /** The method {@code runStage} calls. */
@@ -557,10 +557,11 @@ public final class ClassEmitter {
                     call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
                             spec.splitColumns() ? panels(spec) : rows(k), spec.rowTile());
                     if (spec.hasColumnEntry()) {
-                        // too few rows to split (Parallel runs fewer than two tiles' worth on one thread): split
-                        // the columns, each core reading its part of B
+                        // by columns when each core then reads its part of W once, where by rows every part streams
+                        // all of it: when there are no more rows than W has columns (Parallel also runs fewer than
+                        // two row tiles on one thread)
                         Stage twin = stages.get(columnStageKey(k, p));
-                        code.beginControlFlow("if ($L < $L)", rows(k), 2 * spec.rowTile())
+                        code.beginControlFlow("if ($L <= $L)", rows(k), spec.n())
                                 .addStatement("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels())
                                 .nextControlFlow("else")
                                 .addStatement(call)
@@ -835,16 +836,29 @@ public final class ClassEmitter {
     }
 
     /**
-     * A forward product of a dense layer ({@code W x} over samples, not pixels) whose kernel takes dot products: at
-     * batch 1 it is one row, which Parallel cannot split, so it gets a column entry as well when it has at least two
-     * panels of columns to share.
+     * A product of a dense layer over samples (not pixels) where B is W: the forward {@code W x} (NT, unless its
+     * reduction is short and it runs as NN on W transposed) and the input gradient {@code W^T g} (NN). It gets a
+     * column entry as well when W has at least two panels of columns to share and is large enough for its traffic
+     * to matter ({@link #COLUMN_SPLIT_MIN_WEIGHTS}).
      */
     private static boolean hasColumnEntry(Kernel.Gemm gemm, Program p) {
         Node product = gemm.product();
         GemmCall call = GemmCall.of(gemm, p);
-        return call.form() == GemmSpec.Form.NT && product.batched() && product.shape().rowsPerSample() == 1
-                && call.n() > GemmEmitter.NT_PANEL && !GemmEmitter.ntTransposes(call.form(), call.k(), call.n());
+        if (call.form() == GemmSpec.Form.TN || !product.batched() || product.shape().rowsPerSample() != 1
+                || GemmEmitter.ntTransposes(call.form(), call.k(), call.n())
+                || (long) call.n() * call.k() < COLUMN_SPLIT_MIN_WEIGHTS) {
+            return false;
+        }
+        return call.n() > (call.form() == GemmSpec.Form.NT ? GemmEmitter.NT_PANEL : GemmEmitter.NN_PANEL);
     }
+
+    /**
+     * The fewest elements of W for which a dense product gets a column entry: 32K floats (128 KB). The input
+     * gradient of the 2048-wide MLP's output layer (NN 128x1024x10, W 40 KB) ran at 94-113 us split by columns against
+     * 66-71 split by rows (StepBreakdown, 2 threads, alternated, 2026-12-02); its 2048x1024 one (8 MB) at 3,244-3,271
+     * against 3,978-4,097.
+     */
+    static final int COLUMN_SPLIT_MIN_WEIGHTS = 32 * 1024;
 
     /** A weight gradient summed over the pixels of a batch of images: long reduction, few rows, split by columns. */
     private static boolean splitsColumns(Kernel.Gemm gemm) {

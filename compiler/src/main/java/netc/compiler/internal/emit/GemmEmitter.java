@@ -24,7 +24,7 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * int cOff, int batch, int mLo, int mHi, <extra params>)} and computes rows {@code [mLo, mHi)} of C. It is a small
  * driver: the arithmetic lives in one helper method per tile shape ({@code nameDot4x4}, {@code nameVec1x4},
  * {@code nameScalar4x1}, ...) and the epilogue in {@code nameEpilogue}, which rewrites a range of one row of C. An NT
- * kernel with {@link GemmSpec.Split#ROWS_AND_COLUMNS} has a second entry, {@code nameCols(..., batch, pLo, pHi, <extra
+ * or NN kernel with {@link GemmSpec.Split#ROWS_AND_COLUMNS} has a second entry, {@code nameCols(..., batch, pLo, pHi, <extra
  * params>)}, computing every row of column panels {@code [pLo, pHi)}.
  *
  * <p>Why helpers: a kernel runs for milliseconds and is called rarely, so a single-method kernel is compiled through
@@ -134,6 +134,12 @@ public final class GemmEmitter {
      * count is a constant; 16 columns of a 784-long W are 50 KB, enough work per panel to be worth a claim.
      */
     static final int NT_PANEL = 16;
+
+    /**
+     * Columns per panel of an NN kernel's column entry: a multiple of every VECTOR NN tile's columns (4 x 16 lanes,
+     * 2 x 8, 2 x 4) and of the SCALAR tile's 4, so that panels other than the last are whole vector tiles.
+     */
+    static final int NN_PANEL = 64;
 
     /** Bytes of A a block of NT rows may take: half of a 1 MB L2 (Zen 4/5, Skylake-SP and later). */
     static final int NT_A_BLOCK_BYTES = 512 * 1024;
@@ -313,7 +319,7 @@ public final class GemmEmitter {
                     spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
             entry.addCode(header());
             entry.addCode(spec.form() == Form.NT ? rowBlocksOuter(false)
-                    : spec.form() == Form.TN ? reductionBlocksOuter() : columnPanelsOuter());
+                    : spec.form() == Form.TN ? reductionBlocksOuter() : columnPanelsOuter(CodeBlock.of("0"), n));
             List<MethodSpec> all = new ArrayList<>();
             all.add(entry.build());
             if (spec.hasColumnEntry()) {
@@ -395,19 +401,22 @@ public final class GemmEmitter {
         }
 
         /**
-         * The NT column entry ({@link GemmSpec.Split#ROWS_AND_COLUMNS}): every row of column panels [pLo, pHi), by
-         * the same loops and tiles as the row entry, so each element is the same dot product.
+         * The column entry ({@link GemmSpec.Split#ROWS_AND_COLUMNS}): every row of column panels [pLo, pHi), by the
+         * same loops and tiles as the row entry, so each element is the same dot product (NT) or the same chain of
+         * fmas in k order (NN).
          */
         private MethodSpec columnEntry() {
             MethodSpec.Builder entry = signature(spec.columnEntryName(), "pLo", "pHi").addParameters(spec.extraParams());
-            entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for column panels [pLo, pHi) of $L columns, every row,"
-                    + " N = $L, K = $L\n", NT_PANEL, spec.n(), spec.k());
+            int width = spec.columnPanelWidth();
+            entry.addCode("// C[m][n] = sum_k A[m][k] * B[$L] for column panels [pLo, pHi) of $L columns, every row,"
+                    + " N = $L, K = $L\n", spec.form() == Form.NT ? "n][k" : "k][n", width, spec.n(), spec.k());
             entry.addCode("// the row entry's loops and tiles on columns [nStart, nEnd): bitwise its results\n");
             entry.addStatement("int mLo = 0");
             entry.addStatement("int mHi = batch");
-            entry.addStatement("int nStart = pLo * $L", NT_PANEL);
-            entry.addStatement("int nEnd = $T.min(pHi * $L, $L)", Math.class, NT_PANEL, n);
-            entry.addCode(rowBlocksOuter(true));
+            entry.addStatement("int nStart = pLo * $L", width);
+            entry.addStatement("int nEnd = $T.min(pHi * $L, $L)", Math.class, width, n);
+            entry.addCode(spec.form() == Form.NT ? rowBlocksOuter(true)
+                    : columnPanelsOuter(CodeBlock.of("nStart"), CodeBlock.of("nEnd")));
             return entry.build();
         }
 
@@ -539,8 +548,8 @@ public final class GemmEmitter {
             return code.build();
         }
 
-        /** NN: for each panel of columns, every row; then the epilogue over all rows. */
-        private CodeBlock columnPanelsOuter() {
+        /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */
+        private CodeBlock columnPanelsOuter(CodeBlock start, CodeBlock end) {
             CodeBlock.Builder code = CodeBlock.builder();
             int block = nnRowBlock(spec);
             if (block > 0) {
@@ -549,16 +558,16 @@ public final class GemmEmitter {
                 code.addStatement("int m1 = $T.min(m0 + $L, mHi)", Math.class, block);
                 rowLo = "m0";
                 rowHi = "m1";
-                code.add(columnPanels(CodeBlock.of("0"), n));
+                code.add(columnPanels(start, end));
                 rowLo = "mLo";
                 rowHi = "mHi";
                 code.endControlFlow();
             } else {
-                code.add(columnPanels(CodeBlock.of("0"), n));
+                code.add(columnPanels(start, end));
             }
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
-                code.addStatement(epilogueCall());
+                code.addStatement(epilogueCall(start, end));
                 code.endControlFlow();
             }
             return code.build();

@@ -48,11 +48,12 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          */
         COLUMNS,
         /**
-         * NT only: rows through the entry method, and besides it {@code <name>Cols}, which computes column panels
-         * {@code [pLo, pHi)} of every row ({@link GemmEmitter#NT_PANEL} columns each, {@link #columnPanels()} of them)
-         * for a call with too few rows to split: at batch 1 a forward layer is one row, and two cores that each read
-         * half of W finish sooner than one core reading all of it. Every element is the same dot product either way,
-         * so both entries give bitwise the same C.
+         * NT (but short reductions, which run as NN) and NN: rows through the entry method, and besides it
+         * {@code <name>Cols}, which computes column panels {@code [pLo, pHi)} of every row
+         * ({@link #columnPanelWidth()} columns each, {@link #columnPanels()} of them). For the products of dense
+         * layers, where B is W: split by rows, every part streams all of W; split by columns, each core reads its
+         * part of W once (and at batch 1 there is a single row to split). Every element is the same dot product or
+         * the same chain of fmas either way, so both entries give bitwise the same C.
          */
         ROWS_AND_COLUMNS
     }
@@ -171,9 +172,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         if (split == Split.COLUMNS && (form != Form.TN || epilogue != null)) {
             throw new IllegalArgumentException("only TN kernels without epilogue split by columns");
         }
-        if (split == Split.ROWS_AND_COLUMNS && (form != Form.NT || GemmEmitter.ntTransposes(form, k, n))) {
-            throw new IllegalArgumentException("only NT kernels that take dot products have a column entry, got "
-                    + form + " with k=" + k);
+        if (split == Split.ROWS_AND_COLUMNS && (form == Form.TN || GemmEmitter.ntTransposes(form, k, n))) {
+            throw new IllegalArgumentException("only NN kernels and NT kernels that take dot products have a column"
+                    + " entry, got " + form + " with k=" + k);
         }
         for (ParameterSpec p : extraParams) {
             if (GemmEmitter.isReservedName(p.name())) {
@@ -243,9 +244,17 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         return methodName + "Cols";
     }
 
+    /**
+     * Columns per panel of the column entry ({@link Split#ROWS_AND_COLUMNS}): {@code GemmEmitter.NT_PANEL} for NT,
+     * {@code GemmEmitter.NN_PANEL} for NN; the same for both styles and every vector width.
+     */
+    public int columnPanelWidth() {
+        return form == Form.NT ? GemmEmitter.NT_PANEL : GemmEmitter.NN_PANEL;
+    }
+
     /** How many column panels the column entry of {@link Split#ROWS_AND_COLUMNS} has. */
     public int columnPanels() {
-        return (n + GemmEmitter.NT_PANEL - 1) / GemmEmitter.NT_PANEL;
+        return (n + columnPanelWidth() - 1) / columnPanelWidth();
     }
 
     /**

@@ -16,15 +16,23 @@ import netc.compiler.internal.load.JaninoLoader;
 import org.junit.jupiter.api.Test;
 
 /**
- * The column entry of NT kernels ({@link Split#ROWS_AND_COLUMNS}, a batch too small to split by rows): over all
- * panels it matches the float64 reference with the epilogue applied, writes nothing outside its panels, and every
- * split into panel ranges, in any order, gives bitwise what the row entry gives.
+ * The column entry of NT and NN kernels ({@link Split#ROWS_AND_COLUMNS}, for products with W as B): over all panels
+ * it matches the float64 reference with the epilogue applied, writes nothing outside its panels, and every split
+ * into panel ranges, in any order, gives bitwise what the row entry gives.
  */
 class GemmColumnEntryTest {
 
-    /** {n, k, batch}: tail columns (n not a multiple of 16 or 4), the 16-lane tail of k, long k (column blocks). */
-    private static final int[][] SHAPES = {{37, 33, 1}, {512, 784, 1}, {10, 256, 3}, {70, 40, 7}, {16, 8200, 2},
+    /**
+     * NT {n, k, batch}: tail columns (n not a multiple of 16 or 4), the 16-lane tail of k, long k (column blocks).
+     */
+    private static final int[][] NT_SHAPES = {{37, 33, 1}, {512, 784, 1}, {10, 256, 3}, {70, 40, 7}, {16, 8200, 2},
         {1, 45, 5}, {300, 64, 9}};
+    /**
+     * NN {n, k, batch}: tail columns and rows, short k (row blocks), k > 128 (reduction blocks), 6-row tiles and more
+     * rows than a tile.
+     */
+    private static final int[][] NN_SHAPES = {{70, 40, 7}, {300, 64, 9}, {200, 300, 5}, {65, 10, 3}, {784, 256, 13},
+        {129, 129, 1}};
 
     @Test
     void columnEntryMatchesTheReferenceAndTheRowEntryBitForBit() throws Throwable {
@@ -36,11 +44,13 @@ class GemmColumnEntryTest {
             if (style == Style.VECTOR && !JaninoLoader.vectorApiAvailable()) {
                 continue;
             }
-            for (int[] s : SHAPES) {
-                GemmCase c = GemmCase.of(Form.NT, style, 0, s[0], s[1], s[2]);
-                cases.add(c);
-                specs.add(c.spec(c.methodName()).withEpilogue(Epilogue.biasRelu("w", "wOff"), extras)
-                        .withSplit(Split.ROWS_AND_COLUMNS));
+            for (Form form : new Form[] {Form.NT, Form.NN}) {
+                for (int[] s : form == Form.NT ? NT_SHAPES : NN_SHAPES) {
+                    GemmCase c = GemmCase.of(form, style, 0, s[0], s[1], s[2]);
+                    cases.add(c);
+                    specs.add(c.spec(c.methodName()).withEpilogue(Epilogue.biasRelu("w", "wOff"), extras)
+                            .withSplit(Split.ROWS_AND_COLUMNS));
+                }
             }
         }
         Class<?> type = KernelClasses.janino(specs).type();
@@ -71,9 +81,7 @@ class GemmColumnEntryTest {
     }
 
     @Test
-    void onlyDotProductNtKernelsHaveAColumnEntry() {
-        assertThrows(IllegalArgumentException.class,
-                () -> GemmSpec.nn("nn", 64, 64, Style.VECTOR).withSplit(Split.ROWS_AND_COLUMNS));
+    void onlyNnAndDotProductNtKernelsHaveAColumnEntry() {
         assertThrows(IllegalArgumentException.class,
                 () -> GemmSpec.tn("tn", 64, 64, Style.VECTOR).withSplit(Split.ROWS_AND_COLUMNS));
         // a short reduction runs as NN on B transposed: no dot products to split by columns
