@@ -46,9 +46,14 @@ final class TimedSource {
             return 2.0 * eval(m, batch) * eval(n, batch) * eval(k, batch);
         }
 
-        /** {@code batch}, {@code batch * 196} (pixel rows of images) or a number. */
+        /**
+         * {@code batch}, {@code batch * 196} (pixel rows of images), a number, or a column-split kernel's panel count
+         * {@code (VECTOR ? <vector panels> : <scalar panels>)}, of which the vector one counts.
+         */
         private static int eval(String expr, int batch) {
-            return new Arithmetic(expr.replace("batch", Integer.toString(batch))
+            int q = expr.indexOf('?');
+            String e = q < 0 ? expr : expr.substring(q + 1, expr.indexOf(':', q));
+            return new Arithmetic(e.replace("VectorKernels.", "").replace("batch", Integer.toString(batch))
                     .replace("LANES", Integer.toString(lanes()))).value();
         }
     }
@@ -127,7 +132,7 @@ final class TimedSource {
     private static final Pattern STAGE_CALL = Pattern.compile(
             "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*parallel\\.run\\(this, \\d+, \\d+, 1\\);\\n\\s*\\} else \\{\\n\\s*"
                     + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);\\n\\s*\\}"
-                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);"
+                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+?:.-]+?), \\d+\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(

@@ -40,6 +40,13 @@ class TimedSourceTest {
         assertTrue(t.stages.size() > 20, "stages found: " + t.stages.size() + " of about " + calls);
         assertTrue(t.stages.stream().anyMatch(s -> s.isGemm() && s.rowsExpr().startsWith("(")
                 && s.flop(64) == 2.0 * 64 * 800 * 64 * 196), "the column-split kernel gradient is a gemm stage");
+        // with vector kernels the panel count depends on which kernels run: (VECTOR ? ... : ...)
+        Compilation v = NetCompiler.compile(NetCompiler.read(Path.of("../samples/nets/convnet.net")),
+                NetCompiler.Options.defaults());
+        TimedSource tv = TimedSource.instrument(v.javaSource());
+        assertEquals(2, tv.stages.stream().filter(s -> s.isGemm() && s.rowsExpr().contains("VECTOR")
+                && s.rows(64) > 0).count(), "both kernel gradients are timed");
+        assertEquals(t.stages.size(), tv.stages.size());
     }
 
     @Test
