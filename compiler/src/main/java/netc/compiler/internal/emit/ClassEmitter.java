@@ -638,10 +638,16 @@ public final class ClassEmitter {
         return GemmCall.rows(r);
     }
 
-    /** Image kernels are large and memory-bound: split them over the threads like the matrix products. */
+    /**
+     * Image kernels are large and memory-bound: split them over the threads like the matrix products. Not the bias
+     * gradient of a convolution (a sum per channel over every pixel): its range is channels, and each chunk of a few
+     * channels streams every cache line of the gradient, so 2 threads took 1,580 us where 1 took 670 (convnet, first
+     * convolution, StepBreakdown 2026-12-02).
+     */
     private static boolean splitsOverThreads(Kernel k) {
         Node r = k.result();
-        return r.op().kind() == Op.Kind.SPATIAL || k instanceof Kernel.Elementwise && r.batched()
+        return r.op().kind() == Op.Kind.SPATIAL && r.op() != Op.SUM_CHANNELS
+                || k instanceof Kernel.Elementwise && r.batched()
                 && r.shape().isImage() || RowCalls.perSample(r.op()) || RowCalls.perFeature(r.op());
     }
 

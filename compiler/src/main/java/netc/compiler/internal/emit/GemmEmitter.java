@@ -76,7 +76,7 @@ public final class GemmEmitter {
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt", "bj", SPECIES,
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt", "bj", "ct", SPECIES,
                     LANES,
                     "FOLD0", "FOLD1", "FOLD2", "FOLD3");
 
@@ -315,6 +315,9 @@ public final class GemmEmitter {
             if (ntTransposes(spec)) {
                 return transposedNt();
             }
+            if (spec.swapsOperands()) {
+                return swappedTn();
+            }
             MethodSpec.Builder entry = signature(spec.methodName(), spec.splitColumns() ? "pLo" : "mLo",
                     spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
             entry.addCode(header());
@@ -356,6 +359,40 @@ public final class GemmEmitter {
             List<MethodSpec> all = new ArrayList<>();
             all.add(entry.build());
             all.addAll(nnMethods);
+            return all;
+        }
+
+        /**
+         * A narrow column-split TN kernel ({@link GemmSpec#swapsOperands()}): rows [nStart, nEnd) of C^T = B^T A
+         * by a TN kernel with A and B swapped, into a new array, then stored transposed into columns [nStart, nEnd)
+         * of C.
+         */
+        private List<MethodSpec> swappedTn() {
+            GemmSpec swapped = new GemmSpec(Form.TN, spec.n(), spec.m(), 0, spec.methodName() + "Swapped", null,
+                    List.of(), spec.style(), spec.tile(), GemmSpec.Split.ROWS);
+            List<MethodSpec> swappedMethods = new Kernel(swapped, scalarFma).methods();
+            MethodSpec.Builder entry = signature(spec.methodName(), "pLo", "pHi");
+            entry.addCode("// C[m][n] = sum_k A[k][m] * B[k][n] for column panels [pLo, pHi) of all rows, M = $L, N = $L,"
+                    + " K = batch\n", spec.m(), spec.n());
+            entry.addCode("// C has few columns: its transpose C^T = B^T A by TN tiles with A and B swapped (each element"
+                    + " the same fma chain in k order), then stored into C\n");
+            entry.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
+            entry.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
+            entry.beginControlFlow("if (nStart >= nEnd)");
+            entry.addStatement("return");
+            entry.endControlFlow();
+            entry.addStatement("float[] ct = new float[(nEnd - nStart) * $L]", spec.m());
+            entry.addStatement("$N(b, bOff, a, aOff, ct, -nStart * $L, batch, nStart, nEnd)", swappedMethods.get(0),
+                    spec.m());
+            entry.beginControlFlow("for (int j = nStart; j < nEnd; j++)");
+            entry.addStatement("int ci = (j - nStart) * $L", spec.m());
+            entry.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
+            entry.addStatement("c[cOff + i * $L + j] = ct[ci + i]", n);
+            entry.endControlFlow();
+            entry.endControlFlow();
+            List<MethodSpec> all = new ArrayList<>();
+            all.add(entry.build());
+            all.addAll(swappedMethods);
             return all;
         }
 

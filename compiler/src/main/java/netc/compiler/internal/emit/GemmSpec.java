@@ -266,8 +266,27 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
     }
 
     private String panelWidth(String lanes) {
+        if (swapsOperands()) {
+            return String.valueOf(effectiveTile().rows());
+        }
         return style == Style.VECTOR ? effectiveTile().cols() + " * " + lanes : String.valueOf(effectiveTile().cols());
     }
+
+    /**
+     * Whether a VECTOR column-split TN kernel computes C transposed, {@code C^T = B^T A} (A and B swapped), and then
+     * stores it into C: when C has fewer columns than {@link #SWAP_MAX_N} and more rows than columns. The kernel
+     * gradient of a one-channel 5x5 convolution (C 32 x 25, summed over 50,176 pixels at batch 64) left 9 of its 25
+     * columns to one-column scalar tiles and its single panel to one thread: 5.3 ms of a 46 ms convnet step on 2
+     * threads, at 15 GFLOP/s. Transposed, its 25 rows and 32 columns are whole vector tiles, and its panels are row
+     * tiles of C^T. Each element is the same chain of fmas in k order (an fma does not depend on the order of its
+     * factors), so the results are bitwise those of the kernel that does not swap.
+     */
+    public boolean swapsOperands() {
+        return split == Split.COLUMNS && style == Style.VECTOR && n < SWAP_MAX_N && m > n;
+    }
+
+    /** See {@link #swapsOperands()}. */
+    static final int SWAP_MAX_N = 64;
 
     /** How many column panels a column-split kernel has, as a Java expression over {@code LANES}. */
     public String panels() {

@@ -1,6 +1,7 @@
 package netc.compiler.internal.emit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.lang.invoke.MethodHandle;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * TN kernels split by column panels (weight gradients of convolutions, summed over every pixel of the batch): the
  * whole range matches the float64 reference, and any split into panel ranges gives bitwise the same C as one call,
- * as the row split does.
+ * as the row split does; so do the narrow ones that compute C transposed ({@link GemmSpec#swapsOperands()}: 32 x 25,
+ * 7 x 1).
  */
 class GemmSplitColumnsTest {
 
@@ -35,6 +37,9 @@ class GemmSplitColumnsTest {
                 specs.add(c.spec("cols_" + c.methodName()).withSplitColumns(true));
             }
         }
+        if (JaninoLoader.vectorApiAvailable()) {
+            assertEquals(2, specs.stream().filter(GemmSpec::swapsOperands).count(), "32 x 25 and 7 x 1 swap");
+        }
         JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
         Class<?> type = compiled.type();
         int lanes = 1;
@@ -47,7 +52,8 @@ class GemmSplitColumnsTest {
             GemmCase c = cases.get(i);
             GemmSpec spec = specs.get(i);
             MethodHandle kernel = KernelClasses.kernel(type, spec.methodName());
-            int width = spec.style() == Style.VECTOR ? spec.effectiveTile().cols() * lanes : spec.effectiveTile().cols();
+            int width = spec.swapsOperands() ? spec.effectiveTile().rows()
+                    : spec.style() == Style.VECTOR ? spec.effectiveTile().cols() * lanes : spec.effectiveTile().cols();
             int panels = (c.n() + width - 1) / width;
             GemmCase.Operands whole = c.operands(c.hashCode());
             c.run(kernel, whole, 0, panels);
