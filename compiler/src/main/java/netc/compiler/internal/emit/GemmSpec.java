@@ -30,7 +30,7 @@ import java.util.List;
  *                    with a short reduction, which run as NN; other NT kernels and SCALAR kernels use 4 x 4 and
  *                    ignore it. See {@link Tile#broadcast(Form, int)}.
  * @param split       what the range of a call covers ({@link Split}): rows; column panels of every row (TN); or
- *                    rows, with a second entry for column panels (NT)
+ *                    rows, with a second entry for column panels (NT and NN, for dense layers)
  */
 public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
         List<ParameterSpec> extraParams, Style style, Tile tile, Split split) {
