@@ -3,7 +3,9 @@
  *
  * <p>Reading order: {@link netc.compiler.internal.emit.ClassEmitter} (the class: model spec constant, scratch buffers, the
  * {@code forward}, {@code loss} and {@code lossAndGradient} programs over shared kernel methods, the
- * {@code runStage} switch through which {@code netc.runtime.Parallel} splits a kernel's rows), then the kernels:
+ * {@code runStage} switch through which {@code netc.runtime.Parallel} splits a kernel's rows; a dense layer's
+ * products with W, forward and input gradient, are split by columns instead when the batch is no larger than W's
+ * columns, so that each core reads its part of W once), then the kernels:
  * {@link netc.compiler.internal.emit.GemmSpec} (what to emit: NT, NN or TN form, constant extents, VECTOR or SCALAR style),
  * {@link netc.compiler.internal.emit.Epilogue} (bias and activation fused into the store),
  * {@link netc.compiler.internal.emit.GemmEmitter} (the register tiles), {@code ExpressionEmitter} (fused elementwise
