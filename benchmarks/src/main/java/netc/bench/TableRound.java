@@ -41,10 +41,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  * Groups: {@code machine} (CPU, vector width; no timing), {@code peak} (FmaPeak on 1 and 2 threads),
  * {@code train-mlp} (batch 32, 128, 512 on 2 threads), {@code scaling} (batch 128 on 1 thread),
- * {@code train-mlp2048}, {@code train-convnet}, {@code infer} (batch 1024, 1 and 2 threads), {@code latency} (mlp
- * on 1 and 2 threads, xor, logreg), {@code kernels} (every shape of {@link Kernels}), {@code epochs} (3 epochs of the MLP with the
- * Trainer's defaults: epoch 1 against the later ones). {@code --quick} shortens warm-up and measurement to a smoke
- * run (the JIT is not warm by then; the figures only show that everything runs), except for the FMA peak.
+ * {@code train-mlp2048}, {@code train-convnet}, {@code infer} (batch 1024, 1 and 2 threads), {@code latency} (mlp on 1
+ * and 2 threads, xor, logreg), {@code kernels} (every shape of {@link Kernels}), {@code epochs} (3 epochs of the MLP
+ * with the Trainer's defaults: epoch 1 against the later ones). {@code --quick} shortens warm-up and measurement to a
+ * smoke run (the JIT is not warm by then; the figures only show that everything runs), except for the FMA peak.
  */
 public final class TableRound {
     /** The group names, in the order run-table.sh runs them. */

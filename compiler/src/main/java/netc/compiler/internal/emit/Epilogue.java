@@ -7,11 +7,12 @@ import com.palantir.javapoet.CodeBlock;
  * rewrites each element of C once the element is final, while C is still in cache.
  *
  * <p>The kernel emits the epilogue into a helper method {@code <name>Epilogue(float[] c, int cOff, int i, int nStart,
- * int nEnd, <extra params>)} that rewrites columns {@code [nStart, nEnd)} of row {@code i}. NT kernels call it for
- * each block of rows once all its columns are computed (still in L2), over the columns the call covers; NN and TN
- * kernels, which sweep column panels, call it for every row of {@code [mLo, mHi)} at the end, over all columns. The returned expressions may refer to the row and column variables handed in and to
- * parameters the caller adds with {@link GemmSpec#extraParams()} (for example a bias array and its offset); nothing
- * else. Example, {@code relu(v + bias[col])}:
+ * int nEnd, <extra params>)} that rewrites columns {@code [nStart, nEnd)} of row {@code i}. NT kernels call it for each
+ * block of rows once all its columns are computed (still in L2); NN and TN kernels, which sweep column panels, call
+ * it for every row of {@code [mLo, mHi)} at the end; both over the columns the call covers (all of them, or a column
+ * entry's panels). The returned expressions may refer to the row and column variables handed in and to parameters
+ * the caller adds with {@link GemmSpec#extraParams()} (for example a bias array and its offset); nothing else.
+ * Example, {@code relu(v + bias[col])}:
  *
  * <pre>{@code
  * Epilogue e = Epilogue.biasRelu("bias", "biasOff");   // bias[biasOff + col] is the bias of column col

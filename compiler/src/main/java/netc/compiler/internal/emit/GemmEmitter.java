@@ -24,8 +24,8 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * int cOff, int batch, int mLo, int mHi, <extra params>)} and computes rows {@code [mLo, mHi)} of C. It is a small
  * driver: the arithmetic lives in one helper method per tile shape ({@code nameDot4x4}, {@code nameVec1x4},
  * {@code nameScalar4x1}, ...) and the epilogue in {@code nameEpilogue}, which rewrites a range of one row of C. An NT
- * or NN kernel with {@link GemmSpec.Split#ROWS_AND_COLUMNS} has a second entry, {@code nameCols(..., batch, pLo, pHi, <extra
- * params>)}, computing every row of column panels {@code [pLo, pHi)}.
+ * or NN kernel with {@link GemmSpec.Split#ROWS_AND_COLUMNS} has a second entry, {@code nameCols(..., batch, pLo, pHi,
+ * <extra params>)}, computing every row of column panels {@code [pLo, pHi)}.
  *
  * <p>Why helpers: a kernel runs for milliseconds and is called rarely, so a single-method kernel is compiled through
  * on-stack replacement with a profile that has never seen its loop exits; C2 then plants an uncommon trap there, the
@@ -372,10 +372,10 @@ public final class GemmEmitter {
                     List.of(), spec.style(), spec.tile(), GemmSpec.Split.ROWS);
             List<MethodSpec> swappedMethods = new Kernel(swapped, scalarFma).methods();
             MethodSpec.Builder entry = signature(spec.methodName(), "pLo", "pHi");
-            entry.addCode("// C[m][n] = sum_k A[k][m] * B[k][n] for column panels [pLo, pHi) of all rows, M = $L, N = $L,"
-                    + " K = batch\n", spec.m(), spec.n());
-            entry.addCode("// C has few columns: its transpose C^T = B^T A by TN tiles with A and B swapped (each element"
-                    + " the same fma chain in k order), then stored into C\n");
+            entry.addCode("// C[m][n] = sum_k A[k][m] * B[k][n] for column panels [pLo, pHi) of all rows, M = $L,"
+                    + " N = $L, K = batch\n", spec.m(), spec.n());
+            entry.addCode("// C has few columns: its transpose C^T = B^T A by TN tiles with A and B swapped (each"
+                    + " element the same fma chain in k order), then stored into C\n");
             entry.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
             entry.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
             entry.beginControlFlow("if (nStart >= nEnd)");
@@ -443,7 +443,8 @@ public final class GemmEmitter {
          * fmas in k order (NN).
          */
         private MethodSpec columnEntry() {
-            MethodSpec.Builder entry = signature(spec.columnEntryName(), "pLo", "pHi").addParameters(spec.extraParams());
+            MethodSpec.Builder entry = signature(spec.columnEntryName(), "pLo", "pHi")
+                    .addParameters(spec.extraParams());
             int width = spec.columnPanelWidth();
             entry.addCode("// C[m][n] = sum_k A[m][k] * B[$L] for column panels [pLo, pHi) of $L columns, every row,"
                     + " N = $L, K = $L\n", spec.form() == Form.NT ? "n][k" : "k][n", width, spec.n(), spec.k());
