@@ -256,7 +256,7 @@ public final class GemmShapes {
     }
 
     private static int panels(GemmSpec spec, int lanes) {
-        int width = spec.effectiveTile().cols() * lanes;
+        int width = spec.panelColumns(lanes);
         return (spec.n() + width - 1) / width;
     }
 

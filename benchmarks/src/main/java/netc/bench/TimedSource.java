@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
 final class TimedSource {
 
     /** One stage of {@code lossAndGradient}. */
+    /** {@code (16 >= 16 ? 4 : 2)}: a tile chosen by the lane count, once the lanes are substituted. */
+    private static final Pattern LANES_CHOICE = Pattern.compile("\\((\\d+) >= (\\d+) \\? (\\d+) : (\\d+)\\)");
+
     record Stage(int id, String call, String rowsExpr, boolean parallel, String gemm, String form, String m,
                  String n, String k, boolean hasEpilogue, String line) {
 
@@ -48,13 +51,24 @@ final class TimedSource {
 
         /**
          * {@code batch}, {@code batch * 196} (pixel rows of images), a number, or a column-split kernel's panel count
-         * {@code (VECTOR ? <vector panels> : <scalar panels>)}, of which the vector one counts.
+         * {@code (VECTOR ? <vector panels> : <scalar panels>)}, of which the vector one counts; a panel width that
+         * depends on the lanes ({@code (LANES >= 16 ? 4 : 2) * LANES}) is resolved for this JVM's.
          */
         private static int eval(String expr, int batch) {
-            int q = expr.indexOf('?');
-            String e = q < 0 ? expr : expr.substring(q + 1, expr.indexOf(':', q));
-            return new Arithmetic(e.replace("VectorKernels.", "").replace("batch", Integer.toString(batch))
-                    .replace("LANES", Integer.toString(lanes()))).value();
+            String e = expr.replace("VectorKernels.", "").replace("LANES", Integer.toString(lanes()));
+            Matcher m = LANES_CHOICE.matcher(e);
+            StringBuilder resolved = new StringBuilder();
+            while (m.find()) {
+                boolean wide = Integer.parseInt(m.group(1)) >= Integer.parseInt(m.group(2));
+                m.appendReplacement(resolved, wide ? m.group(3) : m.group(4));
+            }
+            m.appendTail(resolved);
+            e = resolved.toString();
+            int q = e.indexOf('?');
+            if (q >= 0) {
+                e = e.substring(q + 1, e.indexOf(':', q));
+            }
+            return new Arithmetic(e.replace("batch", Integer.toString(batch))).value();
         }
     }
 
@@ -132,7 +146,7 @@ final class TimedSource {
     private static final Pattern STAGE_CALL = Pattern.compile(
             "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*parallel\\.run\\(this, \\d+, \\d+, 1\\);\\n\\s*\\} else \\{\\n\\s*"
                     + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);\\n\\s*\\}"
-                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+?:.-]+?), \\d+\\);"
+                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+?:.>=-]+?), \\d+\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(

@@ -292,10 +292,10 @@ public final class GemmEmitter {
         private final boolean scalarFma;
         private final CodeBlock n;
         private final CodeBlock k;
-        /** Rows per tile ({@link GemmSpec#rowTile}). */
-        private final int tileRows;
+        /** Rows per tile ({@link GemmSpec#rowTile}); for a {@link GemmSpec#widensTile()} kernel, per loop nest. */
+        private int tileRows;
         /** Columns (NT, SCALAR) or vectors (NN and TN, VECTOR) per tile. */
-        private final int tileCols;
+        private int tileCols;
         private final List<MethodSpec> helpers = new ArrayList<>();
         /** The variables bounding the rows a panel covers: the call's range, or an NN row block. */
         private String rowLo = "mLo";
@@ -570,6 +570,31 @@ public final class GemmEmitter {
                 code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
                 code.endControlFlow();
             }
+            if (spec.widensTile()) {
+                code.beginControlFlow("if ($L >= 16)", LANES_REF);
+                code.add("// 16 lanes (AVX-512): $L x $L tiles\n", GemmSpec.WIDE_TILE.rows(), GemmSpec.WIDE_TILE.cols());
+                tileRows = GemmSpec.WIDE_TILE.rows();
+                tileCols = GemmSpec.WIDE_TILE.cols();
+                reductionBlocks(code, nStart, nEnd);
+                code.nextControlFlow("else");
+                tileRows = spec.tile().rows();
+                tileCols = spec.tile().cols();
+                code.add("// fewer lanes: $L x $L tiles\n", tileRows, tileCols);
+                reductionBlocks(code, nStart, nEnd);
+                code.endControlFlow();
+            } else {
+                reductionBlocks(code, nStart, nEnd);
+            }
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
+                code.addStatement(epilogueCall());
+                code.endControlFlow();
+            }
+            return code.build();
+        }
+
+        /** TN: the blocks of the reduction over columns [nStart, nEnd), with the current tile. */
+        private void reductionBlocks(CodeBlock.Builder code, CodeBlock nStart, CodeBlock nEnd) {
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
             code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
             code.beginControlFlow("if (k0 == 0)");
@@ -578,12 +603,6 @@ public final class GemmEmitter {
             code.add(columnPanels(nStart, nEnd, false));
             code.endControlFlow();
             code.endControlFlow();
-            if (spec.epilogue() != null) {
-                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
-                code.addStatement(epilogueCall());
-                code.endControlFlow();
-            }
-            return code.build();
         }
 
         /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */

@@ -269,6 +269,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         if (swapsOperands()) {
             return String.valueOf(effectiveTile().rows());
         }
+        if (widensTile()) {
+            return "(" + lanes + " >= 16 ? " + WIDE_TILE.cols() + " : " + tile.cols() + ") * " + lanes;
+        }
         return style == Style.VECTOR ? effectiveTile().cols() + " * " + lanes : String.valueOf(effectiveTile().cols());
     }
 
@@ -287,6 +290,36 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** See {@link #swapsOperands()}. */
     static final int SWAP_MAX_N = 64;
+
+    /**
+     * Columns per panel of a column-split kernel ({@link #panelWidth()}) on a JVM with {@code lanes}-float vectors
+     * (1 for SCALAR kernels).
+     */
+    public int panelColumns(int lanes) {
+        if (swapsOperands()) {
+            return effectiveTile().rows();
+        }
+        if (style == Style.SCALAR) {
+            return effectiveTile().cols();
+        }
+        return (widensTile() && lanes >= 16 ? WIDE_TILE.cols() : tile.cols()) * lanes;
+    }
+
+    /**
+     * Whether a VECTOR column-split TN kernel with the default (256-bit) tile uses {@link #WIDE_TILE} where the
+     * JVM's vectors have 16 lanes: it holds both loop nests and picks one by {@code LANES}, a static final constant,
+     * so the JIT keeps only the running width's. The kernel gradient of the convnet's second convolution (64 x 800
+     * over 12,544 pixels), GemmShapes, quiet AVX-512 EPYC, alternated: 98.3-98.5 GFLOP/s on 1 thread and 181-185 on 2
+     * with 5 x 2 tiles, 121-126 and 222-228 with 4 x 4 (2026-12-02). 4 x 4 would spill AVX2's 16 registers (see
+     * {@link Tile#broadcast}), so narrower JVMs keep 5 x 2. Tiles do not change results.
+     */
+    public boolean widensTile() {
+        return split == Split.COLUMNS && style == Style.VECTOR && !swapsOperands()
+                && tile.equals(Tile.broadcast(Form.TN, DEFAULT_VECTOR_BITS));
+    }
+
+    /** The tile of {@link #widensTile()} kernels on 16-lane vectors. */
+    static final Tile WIDE_TILE = Tile.FOUR_BY_FOUR;
 
     /** How many column panels a column-split kernel has, as a Java expression over {@code LANES}. */
     public String panels() {

@@ -52,8 +52,7 @@ class GemmSplitColumnsTest {
             GemmCase c = cases.get(i);
             GemmSpec spec = specs.get(i);
             MethodHandle kernel = KernelClasses.kernel(type, spec.methodName());
-            int width = spec.swapsOperands() ? spec.effectiveTile().rows()
-                    : spec.style() == Style.VECTOR ? spec.effectiveTile().cols() * lanes : spec.effectiveTile().cols();
+            int width = spec.panelColumns(lanes);
             int panels = (c.n() + width - 1) / width;
             GemmCase.Operands whole = c.operands(c.hashCode());
             c.run(kernel, whole, 0, panels);

@@ -2,6 +2,7 @@ package netc.compiler.internal.emit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
@@ -29,13 +30,17 @@ class VectorWidthTest {
             "network width_probe",
             "input  x[2, 9, 9]",
             "target y : class[5]",
-            "param K1[6, 2, 3, 3] init he",
-            "param c1[6]",
+            // K1's gradient (20 x 18) is computed transposed, K2's (6 x 180) takes wider tiles on 16 lanes
+            "param K1[20, 2, 3, 3] init he",
+            "param c1[20]",
+            "param K2[6, 20, 3, 3] init he",
+            "param c2[6]",
             "param W2[37, 486] init he",
             "param b2[37]",
             "param W3[5, 37] init xavier",
             "param b3[5]",
-            "h1 = relu(conv2d(x, K1, c1, pad=1))",
+            "h0 = relu(conv2d(x, K1, c1, pad=1))",
+            "h1 = relu(conv2d(h0, K2, c2, pad=1))",
             "h2 = relu(W2 flatten(h1) + b2)",
             "p = softmax(W3 h2 + b3)",
             "loss = cross_entropy(p, y)",
@@ -50,6 +55,8 @@ class VectorWidthTest {
         assumeTrue(JaninoLoader.vectorApiAvailable(), "needs --add-modules jdk.incubator.vector");
         Compilation c = NetCompiler.compile(new SourceFile("width_probe.net", NET),
                 NetCompiler.Options.defaults().withVector(true));
+        assertTrue(c.javaSource().contains("Swapped("), "K1's gradient is computed transposed");
+        assertTrue(c.javaSource().contains("if (LANES >= 16)"), "K2's gradient picks its tile by width");
         List<Run> runs = new ArrayList<>();
         for (String cap : new String[] {"128", "256", null}) {
             runs.add(run(c, cap));
