@@ -81,9 +81,12 @@ public final class ClassEmitter {
     private record Stage(int id, Kernel kernel, Program program, String method, boolean columns) {
         /** The method {@code runStage} calls. */
         String entry() {
-            return columns ? method + "Cols" : method;
+            return columns ? GemmSpec.columnEntryName(method) : method;
         }
     }
+
+    /** What a column stage's key adds to the key of its kernel's stage ({@link #stageKey}). */
+    private static final String COLUMN_STAGE = "\ncolumns";
 
     private ClassEmitter(Graph graph, ModelSpec spec, EmitOptions options) {
         this.graph = graph;
@@ -182,11 +185,10 @@ public final class ClassEmitter {
             if (k instanceof Kernel.Copy) {
                 continue;
             }
-            Stage s = stages.computeIfAbsent(stageKey(k, p),
-                    key -> new Stage(stages.size(), k, p, sharedMethodName(k, p), false));
-            if (k instanceof Kernel.Gemm gemm && hasColumnEntry(gemm, p)) {
-                stages.computeIfAbsent(columnStageKey(k, p),
-                        key -> new Stage(stages.size(), k, p, s.method(), true));
+            String key = stageKey(k, p);
+            Stage s = stages.computeIfAbsent(key, x -> new Stage(stages.size(), k, p, sharedMethodName(k, p), false));
+            if (k instanceof Kernel.Gemm gemm && hasColumnEntry(gemm.product(), GemmCall.of(gemm, p))) {
+                stages.computeIfAbsent(key + COLUMN_STAGE, x -> new Stage(stages.size(), k, p, s.method(), true));
             }
         }
         for (Buffer b : p.buffers().values()) {
@@ -203,10 +205,6 @@ public final class ClassEmitter {
      */
     private String stageKey(Kernel k, Program p) {
         return k.key() + "\n" + stageCall(k, p, "m") + "\n" + body(k, p);
-    }
-
-    private String columnStageKey(Kernel k, Program p) {
-        return stageKey(k, p) + "\ncolumns";
     }
 
     private static String body(Kernel k, Program p) {
@@ -550,7 +548,8 @@ public final class ClassEmitter {
                 call = CodeBlock.of("$T.arraycopy(g, $L, g, $L, $L)", System.class, from.offset(), c.gradOffset(),
                         c.result().shape().size());
             } else {
-                Stage s = stages.get(stageKey(k, p));
+                String key = stageKey(k, p);
+                Stage s = stages.get(key);
                 code.add("// $L\n", describe(k, p));
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
@@ -560,7 +559,7 @@ public final class ClassEmitter {
                         // by columns when each core then reads its part of W once, where by rows every part streams
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than
                         // two row tiles on one thread)
-                        Stage twin = stages.get(columnStageKey(k, p));
+                        Stage twin = stages.get(key + COLUMN_STAGE);
                         code.beginControlFlow("if ($L <= $L)", rows(k), spec.n())
                                 .addStatement("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels())
                                 .nextControlFlow("else")
@@ -838,7 +837,8 @@ public final class ClassEmitter {
         return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,
                 style, GemmSpec.Tile.broadcast(call.form(), options.vectorBits()),
                 splitsColumns(gemm) ? GemmSpec.Split.COLUMNS
-                        : hasColumnEntry(gemm, p) ? GemmSpec.Split.ROWS_AND_COLUMNS : GemmSpec.Split.ROWS);
+                        : hasColumnEntry(gemm.product(), call) ? GemmSpec.Split.ROWS_AND_COLUMNS
+                        : GemmSpec.Split.ROWS);
     }
 
     /**
@@ -847,9 +847,7 @@ public final class ClassEmitter {
      * column entry as well when W has at least two panels of columns to share and is large enough for its traffic
      * to matter ({@link #COLUMN_SPLIT_MIN_WEIGHTS}).
      */
-    private static boolean hasColumnEntry(Kernel.Gemm gemm, Program p) {
-        Node product = gemm.product();
-        GemmCall call = GemmCall.of(gemm, p);
+    private static boolean hasColumnEntry(Node product, GemmCall call) {
         if (call.form() == GemmSpec.Form.TN || !product.batched() || product.shape().rowsPerSample() != 1
                 || GemmEmitter.ntTransposes(call.form(), call.k(), call.n())
                 || (long) call.n() * call.k() < COLUMN_SPLIT_MIN_WEIGHTS) {

@@ -241,6 +241,11 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** The name of the column entry ({@link Split#ROWS_AND_COLUMNS}). */
     public String columnEntryName() {
+        return columnEntryName(methodName);
+    }
+
+    /** The name of the column entry of the kernel whose entry method is {@code methodName}. */
+    public static String columnEntryName(String methodName) {
         return methodName + "Cols";
     }
 
