@@ -123,15 +123,16 @@ class SampleCompilationTest {
     }
 
     /**
-     * The vector forms of fused epilogues give bitwise what their scalar forms give: the VECTOR-style class agrees
-     * bit for bit with the same class emitted with scalar epilogues only, on every entry point, also on inputs that
-     * put activations exactly on ReLU's kink (+0 and -0 pre-activations, so {@code step} and {@code relu} see both
-     * zeros) and on NaN and infinite inputs (where {@code relu(NaN)} is +0, not NaN as {@code max} would give).
+     * The vector forms of elementwise code (fused epilogues, elementwise kernels, max pooling) give bitwise what their
+     * scalar forms give: the VECTOR-style class agrees bit for bit with the same class emitted with scalar
+     * elementwise code only, on every entry point, also on inputs that put activations exactly on ReLU's kink (+0 and
+     * -0 pre-activations, so {@code step} and {@code relu} see both zeros, and max pooling sees ties between them) and
+     * on NaN and infinite inputs (where {@code relu(NaN)} is +0, not NaN as {@code max} would give).
      * (VECTOR and SCALAR styles as a whole do not agree bitwise: their matrix products sum in different orders.)
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
-    void vectorEpiloguesAgreeWithScalarEpiloguesBitwise(String sample) {
+    void vectorElementwiseCodeAgreesWithScalarBitwise(String sample) {
         if (!JaninoLoader.vectorApiAvailable()) {
             return;
         }
@@ -144,6 +145,13 @@ class SampleCompilationTest {
         if (sample.equals("mnist_mlp.net") || sample.equals("activations.net")) {
             assertTrue(c.javaSource().contains("v = vRelu("), "the test exercises vector epilogues");
             assertFalse(scalarSource.contains("v = vRelu("), "scalar epilogues only");
+        }
+        if (sample.equals("convnet.net")) {
+            for (String vectorOnly : new String[] {"VectorKernels.maxPool2(", "VectorKernels.maxPoolGrad2(",
+                "mul(vStep("}) {
+                assertTrue(c.javaSource().contains(vectorOnly), "the test exercises vector " + vectorOnly);
+                assertFalse(scalarSource.contains(vectorOnly), "scalar elementwise code only: " + vectorOnly);
+            }
         }
         Network scalar = Compilation.instantiate(
                 JaninoLoader.compile(o.qualifiedName(), scalarSource, Network.class.getClassLoader()).type());
@@ -168,7 +176,7 @@ class SampleCompilationTest {
         for (Map.Entry<String, float[][]> e : cases.entrySet()) {
             float[] cw = e.getValue()[0];
             float[] cx = e.getValue()[1];
-            String what = sample + ", " + e.getKey() + ": vector vs scalar epilogues";
+            String what = sample + ", " + e.getKey() + ": vector vs scalar elementwise code";
             Run.of(vector, cw, cx, y).assertSame(Run.of(scalar, cw, cx, y), what);
             float[] outV = new float[BATCH * spec.outputSize()];
             float[] outS = new float[BATCH * spec.outputSize()];

@@ -158,10 +158,14 @@ public final class ClassEmitter {
         for (Stage s : stages.values()) {
             if (!s.columns() && emitted.add(s.method())) {
                 type.addMethods(kernelMethods(s, GemmSpec.Style.SCALAR, options.vector() ? nested : null));
-                if (options.vector() && s.kernel() instanceof Kernel.Gemm) {
+                if (options.vector() && (s.kernel() instanceof Kernel.Gemm || s.kernel() instanceof Kernel.Elementwise)) {
                     vectorType.addMethods(kernelMethods(s, GemmSpec.Style.VECTOR, null));
                 }
             }
+        }
+        if (ownsPooling() && !maxPoolSizes().isEmpty()) {
+            type.addMethods(VectorPooling.outerMethods(nested, maxPoolSizes()));
+            vectorType.addMethods(VectorPooling.vectorMethods(maxPoolSizes()));
         }
         if (options.vector()) {
             for (VectorHelpers h : vectorHelpers) {
@@ -740,7 +744,7 @@ public final class ClassEmitter {
             return args.add("lo, hi)").build();
         }
         if (k.result().op().kind() == Op.Kind.SPATIAL) {
-            return SpatialCalls.call(k.result(), p);
+            return SpatialCalls.call(k.result(), p, ownsPooling());
         }
         return RowCalls.call(k.result(), p);
     }
@@ -792,9 +796,32 @@ public final class ClassEmitter {
             return methods;
         }
         if (k instanceof Kernel.Elementwise) {
-            return List.of(elementwiseMethod(k.result(), p, s.method(), true));
+            if (style == GemmSpec.Style.VECTOR) {
+                MethodSpec vector = vectorElementwiseMethod(k.result(), p, s.method());
+                return vector == null ? List.of() : List.of(vector);
+            }
+            MethodSpec scalar = elementwiseMethod(k.result(), p, s.method(), true);
+            return List.of(handOver != null && vectorElementwiseMethod(k.result(), p, s.method()) != null
+                    ? VectorKernelsClass.withHandOver(scalar, handOver) : scalar);
         }
         return List.of();
+    }
+
+    /** Whether max pooling runs through the class's own {@link VectorPooling} methods. */
+    private boolean ownsPooling() {
+        return options.vector() && options.vectorElementwise();
+    }
+
+    /** The window sides of the max pooling stages that have a vector form, in increasing order. */
+    private Set<Integer> maxPoolSizes() {
+        Set<Integer> sizes = new java.util.TreeSet<>();
+        for (Stage s : stages.values()) {
+            Node r = s.kernel().result();
+            if ((r.op() == Op.MAXPOOL || r.op() == Op.MAXPOOL_GRAD) && VectorPooling.covers(r.attrs().window().size())) {
+                sizes.add(r.attrs().window().size());
+            }
+        }
+        return sizes;
     }
 
     /** The spec of a matrix kernel in the style the options ask for. */
@@ -820,7 +847,7 @@ public final class ClassEmitter {
 
                 @Override
                 public CodeBlock vector(String row, String col, CodeBlock value) {
-                    if (!options.vectorEpilogues()) {
+                    if (!options.vectorElementwise()) {
                         return null;
                     }
                     Set<VectorHelpers> used = EnumSet.noneOf(VectorHelpers.class);
@@ -914,6 +941,65 @@ public final class ClassEmitter {
         }
         return m.build();
     }
+
+    /**
+     * The VECTOR twin of {@link #elementwiseMethod}: {@code LANES} columns of a row at a time through
+     * {@link ExpressionEmitter#vectorRoot}, the columns past the last whole vector of a row by the scalar expression;
+     * each lane gets bitwise the scalar value. Null where the expression has no vector form, where the vector forms
+     * are off, or where a row is narrower than the narrowest vector (4 lanes) so that no vector would run; the scalar
+     * method then stays as it is.
+     */
+    private MethodSpec vectorElementwiseMethod(Node result, Program p, String method) {
+        int size = result.batched() ? result.shape().rowWidth() : result.shape().size();
+        if (!options.vectorElementwise() || size < MIN_VECTOR_ROW) {
+            return null;
+        }
+        ExpressionEmitter e = new ExpressionEmitter(p, "r", "j", null, null);
+        String out = e.param(p.buffer(result));
+        Set<VectorHelpers> used = EnumSet.noneOf(VectorHelpers.class);
+        CodeBlock vector = e.vectorRoot(result, used);
+        if (vector == null) {
+            return null;
+        }
+        vectorHelpers.addAll(used);
+        ExpressionEmitter tail = new ExpressionEmitter(p, "r", "j", null, null);
+        tail.param(p.buffer(result)); // the same parameter names as the vector expression's
+        CodeBlock scalar = tail.root(result);
+        int outOff = p.buffer(result).offset();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(method).addModifiers(Modifier.STATIC);
+        for (String array : elementwiseArrays(result, p, true)) {
+            m.addParameter(FLOATS, array);
+        }
+        for (String offset : elementwiseOffsets(result, p).keySet()) {
+            m.addParameter(TypeName.INT, offset);
+        }
+        m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+        if (result.batched()) {
+            m.beginControlFlow("for (int r = lo; r < hi; r++)")
+                    .addStatement("int j = 0")
+                    .beginControlFlow("for (; j <= $L - $L; j += $L)", size, GemmEmitter.LANES, GemmEmitter.LANES)
+                    .addStatement("$T v = $L", GemmEmitter.FLOAT_VECTOR, vector)
+                    .addStatement("v.intoArray($L, $L + r * $L + j)", out, outOff, size)
+                    .endControlFlow()
+                    .beginControlFlow("for (; j < $L; j++)", size)
+                    .addStatement("$L[$L + r * $L + j] = $L", out, outOff, size, scalar)
+                    .endControlFlow()
+                    .endControlFlow();
+        } else {
+            m.addStatement("int j = lo")
+                    .beginControlFlow("for (; j <= hi - $L; j += $L)", GemmEmitter.LANES, GemmEmitter.LANES)
+                    .addStatement("$T v = $L", GemmEmitter.FLOAT_VECTOR, vector)
+                    .addStatement("v.intoArray($L, $L + j)", out, outOff)
+                    .endControlFlow()
+                    .beginControlFlow("for (; j < hi; j++)")
+                    .addStatement("$L[$L + j] = $L", out, outOff, scalar)
+                    .endControlFlow();
+        }
+        return m.build();
+    }
+
+    /** The narrowest row an elementwise kernel gets a vector twin for: the lanes of a 128-bit float vector. */
+    private static final int MIN_VECTOR_ROW = 4;
 
     private static MethodSpec releaseMethod() {
         return MethodSpec.methodBuilder("release").addModifiers(Modifier.PRIVATE)

@@ -21,19 +21,20 @@ import javax.lang.model.SourceVersion;
  * Before 2026-12-02 NT products summed one partial sum per lane, and a 512-bit and a 256-bit JVM differed after one
  * training step.
  *
- * <p>{@code vectorEpilogues}: whether VECTOR-style matrix products use the vector forms of their fused epilogues
- * where there are any (see {@link Epilogue#vector}). Both forms give bitwise the same results; turning them off
- * (scalar epilogues after vector kernels) exists to check that, and to measure what they gain.
+ * <p>{@code vectorElementwise}: whether a VECTOR-style class also writes its elementwise work with the Vector API
+ * where there is a lane-exact form: the fused epilogues of matrix products (see {@link Epilogue#vector}), the
+ * elementwise kernels, and max pooling with its gradient. Both forms give bitwise the same results; turning them off
+ * (scalar elementwise code next to vector matrix products) exists to check that, and to measure what they gain.
  */
 public record EmitOptions(String packageName, String className, boolean vector, int vectorBits,
-        boolean vectorEpilogues) {
+        boolean vectorElementwise) {
 
-    /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS} and vector epilogues. */
+    /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS} and vector elementwise code. */
     public EmitOptions(String packageName, String className, boolean vector) {
         this(packageName, className, vector, GemmSpec.DEFAULT_VECTOR_BITS);
     }
 
-    /** Options with vector epilogues wherever {@code vector} is on. */
+    /** Options with vector elementwise code wherever {@code vector} is on. */
     public EmitOptions(String packageName, String className, boolean vector, int vectorBits) {
         this(packageName, className, vector, vectorBits, true);
     }

@@ -34,7 +34,11 @@ final class SpatialCalls {
         }
     }
 
-    static CodeBlock call(Node n, Program p) {
+    /**
+     * The call for {@code n}; with {@code ownPooling}, max pooling and its gradient call the class's own
+     * {@link VectorPooling} methods rather than {@code SpatialOps}'.
+     */
+    static CodeBlock call(Node n, Program p, boolean ownPooling) {
         Node x = n.input(0);
         if (n.op() == Op.KERNEL_CHANNELS_LAST || n.op() == Op.KERNEL_CHANNELS_FIRST) {
             Buffer in = p.buffer(x);
@@ -69,8 +73,12 @@ final class SpatialCalls {
             }
             case MAXPOOL: case AVGPOOL: {
                 Shape s = x.shape();
-                return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
-                        n.op() == Op.MAXPOOL ? "maxPool" : "avgPool", inName, in.offset(),
+                return CodeBlock.of("$L$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
+                        n.op() == Op.MAXPOOL && ownPooling && VectorPooling.covers(w.size()) ? ""
+                                : CodeBlock.of("$T.", SPATIAL_OPS),
+                        n.op() == Op.AVGPOOL ? "avgPool" : ownPooling && VectorPooling.covers(w.size())
+                                ? VectorPooling.methodName(false, w.size()) : VectorPooling.MAX_POOL,
+                        inName, in.offset(),
                         s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), n.shape().dim(1), n.shape().dim(2),
                         outName, out.offset());
             }
@@ -78,8 +86,10 @@ final class SpatialCalls {
                 Shape s = x.shape();
                 Node g = n.input(1);
                 Buffer gb = p.buffer(g);
-                return CodeBlock.of("$T.maxPoolGrad($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
-                        SPATIAL_OPS, inName, in.offset(), ExpressionEmitter.ArrayNames.name(gb), gb.offset(),
+                return CodeBlock.of("$L$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
+                        ownPooling && VectorPooling.covers(w.size()) ? "" : CodeBlock.of("$T.", SPATIAL_OPS),
+                        ownPooling && VectorPooling.covers(w.size()) ? VectorPooling.methodName(true, w.size())
+                                : VectorPooling.MAX_POOL_GRAD, inName, in.offset(), ExpressionEmitter.ArrayNames.name(gb), gb.offset(),
                         s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), g.shape().dim(1), g.shape().dim(2),
                         outName, out.offset());
             }
