@@ -158,7 +158,8 @@ public final class ClassEmitter {
         for (Stage s : stages.values()) {
             if (!s.columns() && emitted.add(s.method())) {
                 type.addMethods(kernelMethods(s, GemmSpec.Style.SCALAR, options.vector() ? nested : null));
-                if (options.vector() && (s.kernel() instanceof Kernel.Gemm || s.kernel() instanceof Kernel.Elementwise)) {
+                if (options.vector()
+                        && (s.kernel() instanceof Kernel.Gemm || s.kernel() instanceof Kernel.Elementwise)) {
                     vectorType.addMethods(kernelMethods(s, GemmSpec.Style.VECTOR, null));
                 }
             }
@@ -817,7 +818,8 @@ public final class ClassEmitter {
         Set<Integer> sizes = new java.util.TreeSet<>();
         for (Stage s : stages.values()) {
             Node r = s.kernel().result();
-            if ((r.op() == Op.MAXPOOL || r.op() == Op.MAXPOOL_GRAD) && VectorPooling.covers(r.attrs().window().size())) {
+            boolean pooling = r.op() == Op.MAXPOOL || r.op() == Op.MAXPOOL_GRAD;
+            if (pooling && VectorPooling.covers(r.attrs().window().size())) {
                 sizes.add(r.attrs().window().size());
             }
         }
@@ -921,13 +923,7 @@ public final class ClassEmitter {
                     + (others > 0 ? "\n(and " + others + " more " + (others == 1 ? "kernel" : "kernels")
                     + " of the same form, on other buffers)" : ""));
         }
-        for (String array : elementwiseArrays(result, p, true)) {
-            m.addParameter(FLOATS, array);
-        }
-        for (String offset : elementwiseOffsets(result, p).keySet()) {
-            m.addParameter(TypeName.INT, offset);
-        }
-        m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+        addElementwiseParams(m, result, p);
         if (result.batched()) {
             m.beginControlFlow("for (int r = lo; r < hi; r++)")
                     .beginControlFlow("for (int j = 0; j < $L; j++)", size)
@@ -967,13 +963,7 @@ public final class ClassEmitter {
         CodeBlock scalar = tail.root(result);
         int outOff = p.buffer(result).offset();
         MethodSpec.Builder m = MethodSpec.methodBuilder(method).addModifiers(Modifier.STATIC);
-        for (String array : elementwiseArrays(result, p, true)) {
-            m.addParameter(FLOATS, array);
-        }
-        for (String offset : elementwiseOffsets(result, p).keySet()) {
-            m.addParameter(TypeName.INT, offset);
-        }
-        m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+        addElementwiseParams(m, result, p);
         if (result.batched()) {
             m.beginControlFlow("for (int r = lo; r < hi; r++)")
                     .addStatement("int j = 0")
@@ -1000,6 +990,17 @@ public final class ClassEmitter {
 
     /** The narrowest row an elementwise kernel gets a vector twin for: the lanes of a 128-bit float vector. */
     private static final int MIN_VECTOR_ROW = 4;
+
+    /** An elementwise kernel's parameters: its arrays, where the rows it reads start, and its range. */
+    private static void addElementwiseParams(MethodSpec.Builder m, Node result, Program p) {
+        for (String array : elementwiseArrays(result, p, true)) {
+            m.addParameter(FLOATS, array);
+        }
+        for (String offset : elementwiseOffsets(result, p).keySet()) {
+            m.addParameter(TypeName.INT, offset);
+        }
+        m.addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi");
+    }
 
     private static MethodSpec releaseMethod() {
         return MethodSpec.methodBuilder("release").addModifiers(Modifier.PRIVATE)

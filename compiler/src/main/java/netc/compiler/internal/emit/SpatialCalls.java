@@ -38,6 +38,13 @@ final class SpatialCalls {
      * The call for {@code n}; with {@code ownPooling}, max pooling and its gradient call the class's own
      * {@link VectorPooling} methods rather than {@code SpatialOps}'.
      */
+    /** The method a max pooling call (or its gradient's) names: the class's own, or {@code SpatialOps}'. */
+    private static CodeBlock maxPool(boolean grad, Window w, boolean ownPooling) {
+        return ownPooling && VectorPooling.covers(w.size())
+                ? CodeBlock.of("$L", VectorPooling.methodName(grad, w.size()))
+                : CodeBlock.of("$T.$L", SPATIAL_OPS, grad ? VectorPooling.MAX_POOL_GRAD : VectorPooling.MAX_POOL);
+    }
+
     static CodeBlock call(Node n, Program p, boolean ownPooling) {
         Node x = n.input(0);
         if (n.op() == Op.KERNEL_CHANNELS_LAST || n.op() == Op.KERNEL_CHANNELS_FIRST) {
@@ -73,25 +80,19 @@ final class SpatialCalls {
             }
             case MAXPOOL: case AVGPOOL: {
                 Shape s = x.shape();
-                return CodeBlock.of("$L$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
-                        n.op() == Op.MAXPOOL && ownPooling && VectorPooling.covers(w.size()) ? ""
-                                : CodeBlock.of("$T.", SPATIAL_OPS),
-                        n.op() == Op.AVGPOOL ? "avgPool" : ownPooling && VectorPooling.covers(w.size())
-                                ? VectorPooling.methodName(false, w.size()) : VectorPooling.MAX_POOL,
-                        inName, in.offset(),
-                        s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), n.shape().dim(1), n.shape().dim(2),
-                        outName, out.offset());
+                return CodeBlock.of("$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
+                        n.op() == Op.MAXPOOL ? maxPool(false, w, ownPooling) : CodeBlock.of("$T.avgPool", SPATIAL_OPS),
+                        inName, in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), n.shape().dim(1),
+                        n.shape().dim(2), outName, out.offset());
             }
             case MAXPOOL_GRAD: {
                 Shape s = x.shape();
                 Node g = n.input(1);
                 Buffer gb = p.buffer(g);
-                return CodeBlock.of("$L$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
-                        ownPooling && VectorPooling.covers(w.size()) ? "" : CodeBlock.of("$T.", SPATIAL_OPS),
-                        ownPooling && VectorPooling.covers(w.size()) ? VectorPooling.methodName(true, w.size())
-                                : VectorPooling.MAX_POOL_GRAD, inName, in.offset(), ExpressionEmitter.ArrayNames.name(gb), gb.offset(),
-                        s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), g.shape().dim(1), g.shape().dim(2),
-                        outName, out.offset());
+                return CodeBlock.of("$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
+                        maxPool(true, w, ownPooling), inName, in.offset(), ExpressionEmitter.ArrayNames.name(gb),
+                        gb.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), g.shape().dim(1),
+                        g.shape().dim(2), outName, out.offset());
             }
             case AVGPOOL_GRAD: {
                 Shape s = n.shape();

@@ -10,7 +10,10 @@
  * {@link netc.compiler.internal.emit.Epilogue} (bias and activation fused into the store),
  * {@link netc.compiler.internal.emit.GemmEmitter} (the register tiles), {@code ExpressionEmitter} (fused elementwise
  * expressions; on images rows are pixels), {@code RowCalls} (softmax, losses, batch sums as runtime calls),
- * {@code SpatialCalls} (im2col, col2im, pooling and channel sums as {@code netc.runtime.SpatialOps} calls),
+ * {@code SpatialCalls} (im2col, col2im, pooling and channel sums as {@code netc.runtime.SpatialOps} calls; a
+ * VECTOR class pools through {@code VectorPooling}, the same choices with the channels a vector at a time),
+ * {@code VectorKernelsClass} (the nested class of vector kernels, elementwise kernels included, and the hand-over
+ * to it),
  * {@code SharedMethods} and {@code MethodChunks} (one method per distinct kernel body, and long methods split in
  * parts, so unrolled recurrent nets fit),
  * {@link netc.compiler.internal.emit.JavaLiterals} (numbers and names spelled safely) and
