@@ -852,7 +852,10 @@ class SpatialOpsTest {
     }
 
     static Stream<Sum> sums() {
-        return Stream.of(new Sum(2, 35, 3), new Sum(3, 1, 5), new Sum(1, 7, 1), new Sum(4, 12, 8), new Sum(2, 9, 13));
+        // the last three span several blocks of rows (SpatialOps sums 16 KB of rows at a time): a convolution's
+        // 32 channels over 12,544 pixel rows, a partial last block, and one row per block with a channel tail
+        return Stream.of(new Sum(2, 35, 3), new Sum(3, 1, 5), new Sum(1, 7, 1), new Sum(4, 12, 8), new Sum(2, 9, 13),
+                new Sum(64, 196, 32), new Sum(3, 700, 5), new Sum(2, 40, 4099));
     }
 
     @ParameterizedTest(name = "{0}")
