@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * class is loaded three times with its species capped by {@value GemmEmitter#MAX_VECTOR_BITS_PROPERTY} at 128 and
  * 256 bits and not capped, and two SGD steps from the same weights give the same bits of outputs, loss and gradient
  * in each. The network has every kind of matrix product (NT forward, NN input gradients, TN weight gradients, the
- * im2col products of a convolution) with reductions that are not multiples of 16 (18, 486, 37).
+ * im2col products of a convolution) with reductions that are not multiples of 16 (18, 294, 37), and max pooling
+ * and elementwise kernels over 20 channels (a vector and a tail at every width).
  */
 class VectorWidthTest {
 
@@ -35,12 +36,13 @@ class VectorWidthTest {
             "param c1[20]",
             "param K2[6, 20, 3, 3] init he",
             "param c2[6]",
-            "param W2[37, 486] init he",
+            "param W2[37, 294] init he",
             "param b2[37]",
             "param W3[5, 37] init xavier",
             "param b3[5]",
             "h0 = relu(conv2d(x, K1, c1, pad=1))",
-            "h1 = relu(conv2d(h0, K2, c2, pad=1))",
+            // overlapping windows over 20 channels: vector pooling with a channel tail at every width
+            "h1 = relu(conv2d(maxpool(h0, 3, stride=1), K2, c2, pad=1))",
             "h2 = relu(W2 flatten(h1) + b2)",
             "p = softmax(W3 h2 + b3)",
             "loss = cross_entropy(p, y)",
@@ -57,6 +59,7 @@ class VectorWidthTest {
                 NetCompiler.Options.defaults().withVector(true));
         assertTrue(c.javaSource().contains("Swapped("), "K1's gradient is computed transposed");
         assertTrue(c.javaSource().contains("if (LANES >= 16)"), "K2's gradient picks its tile by width");
+        assertTrue(c.javaSource().contains("VectorKernels.maxPoolGrad3("), "max pooling has its vector form");
         List<Run> runs = new ArrayList<>();
         for (String cap : new String[] {"128", "256", null}) {
             runs.add(run(c, cap));
