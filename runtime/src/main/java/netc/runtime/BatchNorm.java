@@ -76,7 +76,7 @@ public final class BatchNorm {
         }
         double[] gMean = new double[width];
         double[] gyMean = new double[width];
-        int block = rowBlock(features);
+        int block = ColumnSums.rowBlock(features);
         for (int r0 = 0; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
             for (int f = lo; f < hi; f++) {
@@ -108,9 +108,9 @@ public final class BatchNorm {
         }
     }
 
-    // The loops run over rows, then the features [lo, hi) of a row: memory order (an image's pixel rows are
-    // contiguous), where a loop per feature would stride by the channel count. Each feature's sums still add its
-    // rows in row order, so results are those of one feature at a time.
+    // The elementwise loops run over rows, then the features [lo, hi) of a row: memory order (an image's pixel rows
+    // are contiguous). The sums take a block of rows at a time (ColumnSums.rowBlock), each feature's running sums in
+    // registers; each feature's sums still add its rows in row order, so results are those of one feature at a time.
 
     private static void normalise(float[] x, int xOff, float[] out, int outOff, int rows, int features, int lo,
                                   int hi, double[] mean, double[] inv) {
@@ -122,44 +122,8 @@ public final class BatchNorm {
         }
     }
 
-    /**
-     * Rows per block of the sums: a block of rows (at most 16 KB) stays in L1 while each feature's running sum, in a
-     * register, adds the block's rows in row order. Summing row by row into an array made every add wait for the
-     * previous row's store (2.8 ms for one backward over 12,544 pixel rows x 32 channels); the order of the adds, so
-     * every bit of the result, is the same.
-     */
-    private static int rowBlock(int features) {
-        return Math.max(1, 4096 / features);
-    }
-
     private static double[] means(float[] x, int off, int rows, int features, int lo, int hi) {
-        double[] sum = new double[hi - lo];
-        int block = rowBlock(features);
-        for (int r0 = 0; r0 < rows; r0 += block) {
-            int r1 = Math.min(rows, r0 + block);
-            int f = lo;
-            for (; f + 4 <= hi; f += 4) {
-                int k = f - lo;
-                double s0 = sum[k], s1 = sum[k + 1], s2 = sum[k + 2], s3 = sum[k + 3];
-                for (int r = r0, i = off + r0 * features + f; r < r1; r++, i += features) {
-                    s0 += x[i];
-                    s1 += x[i + 1];
-                    s2 += x[i + 2];
-                    s3 += x[i + 3];
-                }
-                sum[k] = s0;
-                sum[k + 1] = s1;
-                sum[k + 2] = s2;
-                sum[k + 3] = s3;
-            }
-            for (; f < hi; f++) {
-                double s0 = sum[f - lo];
-                for (int r = r0, i = off + r0 * features + f; r < r1; r++, i += features) {
-                    s0 += x[i];
-                }
-                sum[f - lo] = s0;
-            }
-        }
+        double[] sum = ColumnSums.sums(x, off, rows, features, lo, hi);
         for (int k = 0; k < sum.length; k++) {
             sum[k] /= rows;
         }
@@ -168,7 +132,7 @@ public final class BatchNorm {
 
     private static double[] variances(float[] x, int off, int rows, int features, int lo, int hi, double[] mean) {
         double[] sq = new double[hi - lo];
-        int block = rowBlock(features);
+        int block = ColumnSums.rowBlock(features);
         for (int r0 = 0; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
             int f = lo;

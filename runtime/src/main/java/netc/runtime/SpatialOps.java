@@ -302,36 +302,7 @@ public final class SpatialOps {
         if (lo >= hi) {
             return;
         }
-        double[] acc = new double[hi - lo];
-        int rows = batch * pixels;
-        // A block of rows (at most 16 KB, in L1) at a time, each channel's running sum in a register while it adds
-        // the block's rows in order: the same adds in the same order as row by row into acc, where each add waited
-        // for the previous row's store to acc.
-        int block = Math.max(1, 4096 / c);
-        for (int r0 = 0; r0 < rows; r0 += block) {
-            int r1 = Math.min(rows, r0 + block);
-            int ci = 0;
-            for (; ci + 4 <= acc.length; ci += 4) {
-                double s0 = acc[ci], s1 = acc[ci + 1], s2 = acc[ci + 2], s3 = acc[ci + 3];
-                for (int r = r0, i = vOff + r0 * c + lo + ci; r < r1; r++, i += c) {
-                    s0 += v[i];
-                    s1 += v[i + 1];
-                    s2 += v[i + 2];
-                    s3 += v[i + 3];
-                }
-                acc[ci] = s0;
-                acc[ci + 1] = s1;
-                acc[ci + 2] = s2;
-                acc[ci + 3] = s3;
-            }
-            for (; ci < acc.length; ci++) {
-                double s0 = acc[ci];
-                for (int r = r0, i = vOff + r0 * c + lo + ci; r < r1; r++, i += c) {
-                    s0 += v[i];
-                }
-                acc[ci] = s0;
-            }
-        }
+        double[] acc = ColumnSums.sums(v, vOff, batch * pixels, c, lo, hi);
         for (int ci = 0; ci < acc.length; ci++) {
             out[outOff + lo + ci] = (float) acc[ci];
         }
