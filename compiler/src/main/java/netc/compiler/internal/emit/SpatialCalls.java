@@ -34,10 +34,6 @@ final class SpatialCalls {
         }
     }
 
-    /**
-     * The call for {@code n}; with {@code ownPooling}, max pooling and its gradient call the class's own
-     * {@link VectorPooling} methods rather than {@code SpatialOps}'.
-     */
     /** The method a max pooling call (or its gradient's) names: the class's own, or {@code SpatialOps}'. */
     private static CodeBlock maxPool(boolean grad, Window w, boolean ownPooling) {
         return ownPooling && VectorPooling.covers(w.size())
@@ -45,6 +41,10 @@ final class SpatialCalls {
                 : CodeBlock.of("$T.$L", SPATIAL_OPS, grad ? VectorPooling.MAX_POOL_GRAD : VectorPooling.MAX_POOL);
     }
 
+    /**
+     * The call for {@code n}; with {@code ownPooling}, max pooling and its gradient call the class's own
+     * {@link VectorPooling} methods rather than {@code SpatialOps}'.
+     */
     static CodeBlock call(Node n, Program p, boolean ownPooling) {
         Node x = n.input(0);
         if (n.op() == Op.KERNEL_CHANNELS_LAST || n.op() == Op.KERNEL_CHANNELS_FIRST) {
