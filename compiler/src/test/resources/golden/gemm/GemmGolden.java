@@ -1885,4 +1885,456 @@ public final class GemmGolden {
         }
         c[c0] = s00;
     }
+
+    public static void packedWeightGradient(float[] a, int aOff, float[] b, int bOff, float[] c,
+            int cOff, int batch, int mLo, int mHi) {
+        // C[m][n] = sum_k A[k][m] * B[k][n] for rows [mLo, mHi), M = 3, N = 1024, K = batch
+        // FloatVector tiles: blocks of 256 k, then of rows (A packed), then column panels (B packed), then blocks of 5 rows
+        if (batch <= 0) {
+            // an empty sum: no block of the reduction below, C = 0
+            Arrays.fill(c, cOff + mLo * 1024, cOff + mHi * 1024, 0f);
+        }
+        // a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of
+        // at most 256 floats in blocks of at most 65536 floats: the block's rows fill it)
+        float[] bp = new float[256 * 2 * LANES];
+        int kb = Math.min(batch, 256);
+        int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
+        float[] ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
+        for (int k0 = 0; k0 < batch; k0 += 256) {
+            int k1 = Math.min(k0 + 256, batch);
+            for (int m0 = mLo; m0 < mHi; m0 += mb) {
+                int m1 = Math.min(m0 + mb, mHi);
+                packedWeightGradientPackA5(a, aOff, ap, m0, m1, k0, k1);
+                if (k0 == 0) {
+                    int n = 0;
+                    for (; n + 2 * LANES <= 1024; n += 2 * LANES) {
+                        for (int k = k0; k < k1; k++) {
+                            System.arraycopy(b, bOff + k * 1024 + n, bp, (k - k0) * 2 * LANES, 2 * LANES);
+                        }
+                        int m = m0;
+                        for (; m + 5 <= m1; m += 5) {
+                            packedWeightGradientVec5x2Packed(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
+                        }
+                        for (; m < m1; m++) {
+                            packedWeightGradientVec1x2Packed(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
+                        }
+                    }
+                    for (; n + LANES <= 1024; n += LANES) {
+                        int m = m0;
+                        for (; m + 5 <= m1; m += 5) {
+                            packedWeightGradientVec5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                        for (; m < m1; m++) {
+                            packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                    }
+                    for (; n < 1024; n++) {
+                        int m = m0;
+                        for (; m + 5 <= m1; m += 5) {
+                            packedWeightGradientScalar5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                        for (; m < m1; m++) {
+                            packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                    }
+                } else {
+                    int n = 0;
+                    for (; n + 2 * LANES <= 1024; n += 2 * LANES) {
+                        for (int k = k0; k < k1; k++) {
+                            System.arraycopy(b, bOff + k * 1024 + n, bp, (k - k0) * 2 * LANES, 2 * LANES);
+                        }
+                        int m = m0;
+                        for (; m + 5 <= m1; m += 5) {
+                            packedWeightGradientVec5x2AddPacked(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
+                        }
+                        for (; m < m1; m++) {
+                            packedWeightGradientVec1x2AddPacked(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
+                        }
+                    }
+                    for (; n + LANES <= 1024; n += LANES) {
+                        int m = m0;
+                        for (; m + 5 <= m1; m += 5) {
+                            packedWeightGradientVec5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                        for (; m < m1; m++) {
+                            packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                    }
+                    for (; n < 1024; n++) {
+                        int m = m0;
+                        for (; m + 5 <= m1; m += 5) {
+                            packedWeightGradientScalar5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                        for (; m < m1; m++) {
+                            packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static void packedWeightGradientPackA5(float[] a, int aOff, float[] ap, int m0, int m1, int k0,
+            int k1) {
+        // rows [m0, m1) x k [k0, k1) of A, tile by tile in the order the tiles read them
+        int m = m0;
+        for (; m + 5 <= m1; m += 5) {
+            int at = (m - m0) * (k1 - k0);
+            for (int k = k0; k < k1; k++) {
+                int ak = at + (k - k0) * 5;
+                ap[ak] = a[aOff + k * 3 + m];
+                ap[ak + 1] = a[aOff + k * 3 + m + 1];
+                ap[ak + 2] = a[aOff + k * 3 + m + 2];
+                ap[ak + 3] = a[aOff + k * 3 + m + 3];
+                ap[ak + 4] = a[aOff + k * 3 + m + 4];
+            }
+        }
+        for (; m < m1; m++) {
+            int at = (m - m0) * (k1 - k0);
+            for (int k = k0; k < k1; k++) {
+                int ak = at + k - k0;
+                ap[ak] = a[aOff + k * 3 + m];
+            }
+        }
+    }
+
+    static void packedWeightGradientVec5x2Packed(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 4][n .. n + 2 * LANES - 1], broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc11 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc21 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc31 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc41 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 5;
+            int bk = bOff + (k - k0) * 2 * LANES;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            acc11 = va1.fma(vb1, acc11);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            acc21 = va2.fma(vb1, acc21);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+            acc31 = va3.fma(vb1, acc31);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+            acc41 = va4.fma(vb1, acc41);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc10.intoArray(c, c1);
+        acc11.intoArray(c, c1 + LANES);
+        acc20.intoArray(c, c2);
+        acc21.intoArray(c, c2 + LANES);
+        acc30.intoArray(c, c3);
+        acc31.intoArray(c, c3 + LANES);
+        acc40.intoArray(c, c4);
+        acc41.intoArray(c, c4 + LANES);
+    }
+
+    static void packedWeightGradientVec1x2Packed(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + 2 * LANES - 1], broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + (k - k0) * 2 * LANES;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+    }
+
+    static void packedWeightGradientVec5x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 4][n .. n + LANES - 1], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 5;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+        }
+        acc00.intoArray(c, c0);
+        acc10.intoArray(c, c1);
+        acc20.intoArray(c, c2);
+        acc30.intoArray(c, c3);
+        acc40.intoArray(c, c4);
+    }
+
+    static void packedWeightGradientVec1x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + LANES - 1], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+        }
+        acc00.intoArray(c, c0);
+    }
+
+    static void packedWeightGradientScalar5x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 4][n], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        float s00 = 0f;
+        float s10 = 0f;
+        float s20 = 0f;
+        float s30 = 0f;
+        float s40 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 5;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+            float x1 = a[ak + 1];
+            s10 = Math.fma(x1, y0, s10);
+            float x2 = a[ak + 2];
+            s20 = Math.fma(x2, y0, s20);
+            float x3 = a[ak + 3];
+            s30 = Math.fma(x3, y0, s30);
+            float x4 = a[ak + 4];
+            s40 = Math.fma(x4, y0, s40);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+        c[c4] = s40;
+    }
+
+    static void packedWeightGradientScalar1x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        float s00 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
+
+    static void packedWeightGradientVec5x2AddPacked(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 4][n .. n + 2 * LANES - 1] plus its partial sums, broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector acc01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
+        FloatVector acc10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector acc11 = FloatVector.fromArray(SPECIES, c, c1 + LANES);
+        FloatVector acc20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector acc21 = FloatVector.fromArray(SPECIES, c, c2 + LANES);
+        FloatVector acc30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector acc31 = FloatVector.fromArray(SPECIES, c, c3 + LANES);
+        FloatVector acc40 = FloatVector.fromArray(SPECIES, c, c4);
+        FloatVector acc41 = FloatVector.fromArray(SPECIES, c, c4 + LANES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 5;
+            int bk = bOff + (k - k0) * 2 * LANES;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            acc11 = va1.fma(vb1, acc11);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            acc21 = va2.fma(vb1, acc21);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+            acc31 = va3.fma(vb1, acc31);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+            acc41 = va4.fma(vb1, acc41);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc10.intoArray(c, c1);
+        acc11.intoArray(c, c1 + LANES);
+        acc20.intoArray(c, c2);
+        acc21.intoArray(c, c2 + LANES);
+        acc30.intoArray(c, c3);
+        acc31.intoArray(c, c3 + LANES);
+        acc40.intoArray(c, c4);
+        acc41.intoArray(c, c4 + LANES);
+    }
+
+    static void packedWeightGradientVec1x2AddPacked(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + 2 * LANES - 1] plus its partial sums, broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector acc01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + (k - k0) * 2 * LANES;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+    }
+
+    static void packedWeightGradientVec5x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 4][n .. n + LANES - 1] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector acc10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector acc20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector acc30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector acc40 = FloatVector.fromArray(SPECIES, c, c4);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 5;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+        }
+        acc00.intoArray(c, c0);
+        acc10.intoArray(c, c1);
+        acc20.intoArray(c, c2);
+        acc30.intoArray(c, c3);
+        acc40.intoArray(c, c4);
+    }
+
+    static void packedWeightGradientVec1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + LANES - 1] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+        }
+        acc00.intoArray(c, c0);
+    }
+
+    static void packedWeightGradientScalar5x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 4][n] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        float s00 = c[c0];
+        float s10 = c[c1];
+        float s20 = c[c2];
+        float s30 = c[c3];
+        float s40 = c[c4];
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 5;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+            float x1 = a[ak + 1];
+            s10 = Math.fma(x1, y0, s10);
+            float x2 = a[ak + 2];
+            s20 = Math.fma(x2, y0, s20);
+            float x3 = a[ak + 3];
+            s30 = Math.fma(x3, y0, s30);
+            float x4 = a[ak + 4];
+            s40 = Math.fma(x4, y0, s40);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+        c[c4] = s40;
+    }
+
+    static void packedWeightGradientScalar1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        float s00 = c[c0];
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
 }

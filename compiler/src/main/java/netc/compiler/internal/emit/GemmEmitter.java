@@ -41,7 +41,9 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
- * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. NT takes dot products
+ * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of an
+ * operand lie a multiple of 4 KB apart ({@link #packs}), TN and long-reduction NN kernels copy A's block of rows and
+ * each panel of B into contiguous arrays first, as BLAS packs its panels. NT takes dot products
  * along k ({@link #ntTile}: 4 rows of A x 4 rows of B with 512-bit vectors), keeps {@link #NT_LANES} partial sums per
  * element in one, two or four vectors, adds them in a fixed tree and finishes k with a scalar tail; it loops over
  * blocks of rows whose part of A fits L2, then blocks of columns whose part of B fits L1 ({@link #ntRowBlock},
@@ -76,9 +78,8 @@ public final class GemmEmitter {
     private static final Set<String> FIXED_NAMES =
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt", "bj", "ct", SPECIES,
-                    LANES,
-                    "FOLD0", "FOLD1", "FOLD2", "FOLD3");
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
+                    "bj", "ct", "bp", "ap", "at", "kb", "mb", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3");
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -206,6 +207,41 @@ public final class GemmEmitter {
         return spec.form() == Form.NN && spec.style() == Style.VECTOR && spec.k() > NN_K_BLOCK;
     }
 
+    /**
+     * Row stride, in floats, whose multiples make a VECTOR kernel with blocks of the reduction (TN, and NN with
+     * {@link #nnKBlocks}) pack its operands, as BLAS does: per block of k and block of rows (at most {@link
+     * #PACKED_A_FLOATS} of A), the rows' part of A is copied tile by tile into a contiguous array (each tile's elements
+     * in the order its k loop reads them), and per column panel the panel's part of B into another. The loops then
+     * run k blocks outermost (C's partial sums carried from one block to the next, as TN always did), so every element
+     * of C is still the same chain of fmas in k order and results do not change.
+     *
+     * <p>Why only such strides: rows 4 KB apart (a multiple of 1,024 floats) all map to the same set of a 48 KB,
+     * 12-way L1 (64 sets of 64 bytes), so a block of 128 such rows cannot stay in L1 whatever its size, and each row
+     * is on its own page. Packing helped exactly there and cost elsewhere (one JVM, both kernels alternated, CPU time,
+     * 1 thread, Zen 4, medians of 11): TN 2048 x 2048 x 128 (the 2048-wide MLP's weight gradient) +9%, TN 1024 x 3136
+     * x 64 (the convnet's dense weight gradient, A's rows 4 KB apart) +16%, NN 128 x 2048 x 2048 +5%; but TN 256 x
+     * 512 x 128 -4%, NN 64 x 3136 x 1024 (A's rows 4 KB apart, B's not) -5%, TN 64 x 800 x 12544 and 512 x 784 x 128
+     * +1%. So TN kernels pack when M (A's stride) or N (B's) is such a multiple, NN kernels when N is.
+     */
+    static final int PACK_STRIDE = 1024;
+
+    /** Floats of A's packed block: at most 256 KB, a quarter of a 1 MB L2. */
+    static final int PACKED_A_FLOATS = 64 * 1024;
+
+    /** Whether the kernel of {@code spec} packs its operands (see {@link #PACK_STRIDE}). */
+    static boolean packs(GemmSpec spec) {
+        if (spec.style() != Style.VECTOR || spec.swapsOperands()) {
+            return false;
+        }
+        boolean bAliases = spec.n() % PACK_STRIDE == 0;
+        return spec.form() == Form.TN ? bAliases || spec.m() % PACK_STRIDE == 0 : nnKBlocks(spec) && bAliases;
+    }
+
+    /** Name of the packed block of B: a local array of the entry methods of {@link #packs} kernels. */
+    private static final String PACKED = "bp";
+    /** Name of the packed block of A, as {@link #PACKED}. */
+    private static final String PACKED_A = "ap";
+
     /** Whether {@code name} is a fixed parameter or a local of the generated kernels (not usable as extra param). */
     static boolean isReservedName(String name) {
         return FIXED_NAMES.contains(name) || LOCAL_NAMES.contains(name) || NUMBERED_LOCAL.matcher(name).matches();
@@ -300,6 +336,10 @@ public final class GemmEmitter {
         /** The variables bounding the rows a panel covers: the call's range, or an NN row block. */
         private String rowLo = "mLo";
         private String rowHi = "mHi";
+        /** Whether the tiles being emitted read the packed block of B ({@link #packs}) instead of B. */
+        private boolean packed;
+        /** Whether the tiles being emitted read the packed block of A instead of A. */
+        private boolean packedA;
 
         Kernel(GemmSpec spec, boolean scalarFma) {
             this.spec = spec;
@@ -396,6 +436,94 @@ public final class GemmEmitter {
             return all;
         }
 
+        /** Steps of k per block of the reduction. */
+        private int kBlock() {
+            return spec.form() == Form.TN ? TN_K_BLOCK : NN_K_BLOCK;
+        }
+
+        /**
+         * Packed kernels ({@link #packs}): per block of k, per block of rows, A's part packed; then the column
+         * panels over those rows, tiles of the first block starting from 0 and the others from C's partial sums.
+         */
+        private void packedBlocks(CodeBlock.Builder code, CodeBlock nStart, CodeBlock nEnd) {
+            code.add("// a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of\n"
+                    + "// at most $L floats in blocks of at most $L floats: the block's rows fill it)\n", kBlock(),
+                    PACKED_A_FLOATS);
+            code.addStatement("float[] $L = new float[$L * $L * $L]", PACKED, kBlock(), tileCols, LANES_REF);
+            code.addStatement("int kb = $T.min($L, $L)", Math.class, k, kBlock());
+            code.addStatement("int mb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, tileRows,
+                    PACKED_A_FLOATS, Math.class, tileRows, tileRows);
+            code.addStatement("float[] $L = new float[$T.max(0, $T.min(mHi - mLo, mb)) * kb]", PACKED_A, Math.class,
+                    Math.class);
+            code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, kBlock());
+            code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, kBlock(), k);
+            code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += mb)");
+            code.addStatement("int m1 = $T.min(m0 + mb, mHi)", Math.class);
+            packA(code);
+            rowLo = "m0";
+            rowHi = "m1";
+            packedA = true;
+            code.beginControlFlow("if (k0 == 0)");
+            code.add(columnPanels(nStart, nEnd, true));
+            code.nextControlFlow("else");
+            code.add(columnPanels(nStart, nEnd, false));
+            code.endControlFlow();
+            packedA = false;
+            rowLo = "mLo";
+            rowHi = "mHi";
+            code.endControlFlow();
+            code.endControlFlow();
+        }
+
+        /**
+         * The call of the helper that copies rows [m0, m1) x k [k0, k1) of A into the packed block: tile by tile
+         * (tiles of tileRows rows, then one-row tiles), a tile of R rows at (m - m0) * (k1 - k0) with element (k, r)
+         * at (k - k0) * R + r, the order in which the tile's k loop reads them.
+         */
+        private void packA(CodeBlock.Builder code) {
+            String name = spec.methodName() + "PackA" + tileRows;
+            if (helpers.stream().noneMatch(h -> h.name().equals(name))) {
+                CodeBlock.Builder body = CodeBlock.builder();
+                body.add("// rows [m0, m1) x k [k0, k1) of A, tile by tile in the order the tiles read them\n");
+                body.addStatement("int m = m0");
+                packATiles(body, tileRows);
+                packATiles(body, 1);
+                helpers.add(MethodSpec.methodBuilder(name)
+                        .addModifiers(Modifier.STATIC)
+                        .returns(TypeName.VOID)
+                        .addParameter(float[].class, "a")
+                        .addParameter(int.class, "aOff")
+                        .addParameter(float[].class, PACKED_A)
+                        .addParameter(int.class, "m0")
+                        .addParameter(int.class, "m1")
+                        .addParameter(int.class, "k0")
+                        .addParameter(int.class, "k1")
+                        .addCode(body.build())
+                        .build());
+            }
+            code.addStatement("$L(a, aOff, $L, m0, m1, k0, k1)", JavaLiterals.checkedIdentifier(name), PACKED_A);
+        }
+
+        private void packATiles(CodeBlock.Builder code, int rows) {
+            if (rows > 1) {
+                code.beginControlFlow("for (; m + $L <= m1; m += $L)", rows, rows);
+            } else {
+                code.beginControlFlow("for (; m < m1; m++)");
+            }
+            code.addStatement("int at = (m - m0) * (k1 - k0)");
+            code.beginControlFlow("for (int k = k0; k < k1; k++)");
+            code.addStatement(rows > 1 ? "int ak = at + (k - k0) * " + rows : "int ak = at + k - k0");
+            for (int r = 0; r < rows; r++) {
+                CodeBlock element = spec.form() == Form.TN
+                        ? CodeBlock.of("a[aOff + k * $L + m$L]", JavaLiterals.intLiteral(spec.m()),
+                                r == 0 ? "" : " + " + r)
+                        : CodeBlock.of("a[aOff + (m$L) * $L + k]", r == 0 ? "" : " + " + r, k);
+                code.addStatement("$L[$L] = $L", PACKED_A, plus(CodeBlock.of("ak"), r), element);
+            }
+            code.endControlFlow();
+            code.endControlFlow();
+        }
+
         private MethodSpec.Builder signature(String name, String third, String fourth) {
             return MethodSpec.methodBuilder(name)
                     .addModifiers(Modifier.STATIC)
@@ -420,7 +548,10 @@ public final class GemmEmitter {
             String shape = spec.form() == Form.TN
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
-            String order = switch (spec.form()) {
+            String order = packs(spec)
+                    ? "blocks of " + kBlock() + " k, then of rows (A packed), then column panels (B packed), then"
+                            + " blocks of " + tileRows + " rows"
+                    : switch (spec.form()) {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
                 case NN -> nnRowBlock(spec) > 0
                         ? "blocks of " + nnRowBlock(spec) + " rows outside, then column panels, then blocks of "
@@ -595,6 +726,10 @@ public final class GemmEmitter {
 
         /** TN: the blocks of the reduction over columns [nStart, nEnd), with the current tile. */
         private void reductionBlocks(CodeBlock.Builder code, CodeBlock nStart, CodeBlock nEnd) {
+            if (packs(spec)) {
+                packedBlocks(code, nStart, nEnd);
+                return;
+            }
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
             code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
             code.beginControlFlow("if (k0 == 0)");
@@ -609,7 +744,9 @@ public final class GemmEmitter {
         private CodeBlock columnPanelsOuter(CodeBlock start, CodeBlock end) {
             CodeBlock.Builder code = CodeBlock.builder();
             int block = nnRowBlock(spec);
-            if (block > 0) {
+            if (packs(spec)) {
+                packedBlocks(code, start, end);
+            } else if (block > 0) {
                 // blocks of rows whose part of A stays in L1 while every column panel passes over it
                 code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", block);
                 code.addStatement("int m1 = $T.min(m0 + $L, mHi)", Math.class, block);
@@ -650,7 +787,9 @@ public final class GemmEmitter {
             if (vector) {
                 code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
                         tileCols, LANES_REF, end, tileCols, LANES_REF);
+                packed = packs(spec);
                 panel(code, (r, zero) -> broadcastVectorTile(r, tileCols, zero), fromZero);
+                packed = false;
                 code.endControlFlow();
                 if (tileCols > 1) {
                     code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
@@ -679,7 +818,7 @@ public final class GemmEmitter {
          * panel of C stays in cache across the blocks.
          */
         private void panel(CodeBlock.Builder code, TileMaker tiles, boolean fromZero) {
-            if (nnKBlocks(spec)) {
+            if (nnKBlocks(spec) && !packedA) {
                 code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, NN_K_BLOCK);
                 code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, NN_K_BLOCK, k);
                 code.beginControlFlow("if (k0 == 0)");
@@ -690,7 +829,24 @@ public final class GemmEmitter {
                 code.endControlFlow();
                 return;
             }
+            pack(code);
             rowTiles(code, tiles.tile(tileRows, fromZero), tiles.tile(1, fromZero));
+        }
+
+        /** Width of a packed block's rows: the panel's columns. */
+        private CodeBlock packedWidth() {
+            return CodeBlock.of("$L * $L", tileCols, LANES_REF);
+        }
+
+        /** Copies rows [k0, k1) of the panel of B at column n into the packed block, when the tiles read it. */
+        private void pack(CodeBlock.Builder code) {
+            if (!packed) {
+                return;
+            }
+            code.beginControlFlow("for (int k = k0; k < k1; k++)");
+            code.addStatement("$T.arraycopy(b, bOff + k * $L + n, $L, (k - k0) * $L, $L)", System.class, n, PACKED,
+                    packedWidth(), packedWidth());
+            code.endControlFlow();
         }
 
         private void rowTiles(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
@@ -704,6 +860,10 @@ public final class GemmEmitter {
         }
 
         private CodeBlock call(MethodSpec tile) {
+            if (packedA) {
+                return CodeBlock.of("$N($L, (m - m0) * (k1 - k0), $L, $L, c, cOff, batch, m, n, k0, k1)", tile,
+                        PACKED_A, packed ? PACKED : "b", packed ? "0" : "bOff");
+            }
             if (reductionBlocks()) {
                 return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1)", tile);
             }
@@ -841,7 +1001,7 @@ public final class GemmEmitter {
          */
         private MethodSpec broadcastVectorTile(int rows, int vecs, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
-            rowBases(code, rows, spec.form() == Form.NN);
+            rowBases(code, rows, spec.form() == Form.NN && !packedA);
             boolean fromC = reductionBlocks() && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int v = 0; v < vecs; v++) {
@@ -854,7 +1014,7 @@ public final class GemmEmitter {
                 }
             }
             kLoop(code);
-            kRowBases(code);
+            kRowBases(code, rows);
             for (int v = 0; v < vecs; v++) {
                 code.addStatement("$T $L = $T.fromArray($L, b, $L)",
                         FLOAT_VECTOR, id("vb", v), FLOAT_VECTOR, SPECIES_REF, lanesOffset(CodeBlock.of("bk"), v));
@@ -875,15 +1035,15 @@ public final class GemmEmitter {
             CodeBlock columns = vecs == 1
                     ? CodeBlock.of("n .. n + LANES - 1")
                     : CodeBlock.of("n .. n + $L * LANES - 1", vecs);
-            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A\n", range("m", rows), columns,
-                    fromC ? " plus its partial sums" : "");
-            return helper("Vec" + rows + "x" + vecs + (fromC ? "Add" : ""), comment, code.build());
+            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A$L\n", range("m", rows), columns,
+                    fromC ? " plus its partial sums" : "", packedNote());
+            return helper("Vec" + rows + "x" + vecs + (fromC ? "Add" : "") + packedSuffix(), comment, code.build());
         }
 
         /** NN/TN scalar tile: C[m + r][n + j] for r < rows, j < cols, one float accumulator each. */
         private MethodSpec broadcastScalarTile(int rows, int cols, boolean fromZero) {
             CodeBlock.Builder code = CodeBlock.builder();
-            rowBases(code, rows, spec.form() == Form.NN);
+            rowBases(code, rows, spec.form() == Form.NN && !packedA);
             boolean fromC = reductionBlocks() && !fromZero;
             for (int r = 0; r < rows; r++) {
                 for (int j = 0; j < cols; j++) {
@@ -895,7 +1055,7 @@ public final class GemmEmitter {
                 }
             }
             kLoop(code);
-            kRowBases(code);
+            kRowBases(code, rows);
             for (int j = 0; j < cols; j++) {
                 code.addStatement("float $L = b[$L]", id("y", j), plus(CodeBlock.of("bk"), j));
             }
@@ -907,9 +1067,17 @@ public final class GemmEmitter {
             }
             code.endControlFlow();
             scalarStores(code, rows, cols);
-            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A\n", range("m", rows), range("n", cols),
-                    fromC ? " plus its partial sums" : "");
-            return helper("Scalar" + rows + "x" + cols + (fromC ? "Add" : ""), comment, code.build());
+            CodeBlock comment = CodeBlock.of("// C[$L][$L]$L, broadcasting A$L\n", range("m", rows), range("n", cols),
+                    fromC ? " plus its partial sums" : "", packedNote());
+            return helper("Scalar" + rows + "x" + cols + (fromC ? "Add" : "") + packedSuffix(), comment, code.build());
+        }
+
+        private String packedSuffix() {
+            return packedA ? (packed ? "Packed" : "PackedA") : "";
+        }
+
+        private String packedNote() {
+            return packedA ? (packed ? " (A and B packed)" : " (A packed)") : "";
         }
 
         /** The k loop of a broadcast tile: all of K, or a block [k0, k1). */
@@ -936,16 +1104,22 @@ public final class GemmEmitter {
         }
 
         /** Inside a k loop of NN/TN: the offset of B[k][n] and, for TN, of A[k][m]. */
-        private void kRowBases(CodeBlock.Builder code) {
-            if (spec.form() == Form.TN) {
+        private void kRowBases(CodeBlock.Builder code, int rows) {
+            if (packedA) {
+                code.addStatement(rows > 1 ? "int ak = aOff + (k - k0) * " + rows : "int ak = aOff + k - k0");
+            } else if (spec.form() == Form.TN) {
                 code.addStatement("int ak = aOff + k * $L + m", JavaLiterals.intLiteral(spec.m()));
             }
-            code.addStatement("int bk = bOff + k * $L + n", n);
+            if (packed) {
+                code.addStatement("int bk = bOff + (k - k0) * $L", packedWidth());
+            } else {
+                code.addStatement("int bk = bOff + k * $L + n", n);
+            }
         }
 
         /** A's element for row m + r at step k: A[m + r][k] (NN) or A[k][m + r] (TN). */
         private CodeBlock aElement(int r) {
-            if (spec.form() == Form.TN) {
+            if (spec.form() == Form.TN || packedA) {
                 return CodeBlock.of("a[$L]", plus(CodeBlock.of("ak"), r));
             }
             return CodeBlock.of("a[$L + k]", id("a", r));

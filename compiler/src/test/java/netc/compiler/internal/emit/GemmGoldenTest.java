@@ -32,7 +32,9 @@ class GemmGoldenTest {
                 GemmSpec.nt("forward", 5, 3, Style.VECTOR).withEpilogue(Epilogue.biasRelu("w", "wOff"), bias),
                 GemmSpec.nt("forwardLong", 5, 40, Style.VECTOR),
                 GemmSpec.nn("inputGradient", 5, 3, Style.VECTOR),
-                GemmSpec.tn("weightGradient", 3, 5, Style.SCALAR)));
+                GemmSpec.tn("weightGradient", 3, 5, Style.SCALAR),
+                // N a multiple of GemmEmitter.PACK_STRIDE: A and B packed
+                GemmSpec.tn("packedWeightGradient", 3, 1024, Style.VECTOR)));
     }
 
     @Test

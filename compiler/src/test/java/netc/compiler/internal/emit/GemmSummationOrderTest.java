@@ -89,6 +89,10 @@ class GemmSummationOrderTest {
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 13, 37, 0, 2 * GemmEmitter.TN_K_BLOCK + 77));
         // NN in several blocks of the reduction (GemmEmitter.nnKBlocks), with tail columns and rows
         cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 71, 2 * GemmEmitter.NN_K_BLOCK + 77, 13));
+        // packed operands (GemmEmitter.packsB): TN over two blocks of rows and of k, tail rows and columns; NN over
+        // blocks of k with B above NN_PACK_MIN_B
+        cases.add(GemmCase.of(Form.TN, Style.VECTOR, 261, 520, 0, GemmEmitter.TN_K_BLOCK + 4));
+        cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 600, 3 * GemmEmitter.NN_K_BLOCK + 77, 13));
         // NT in several blocks of rows and columns (GemmEmitter.ntRowBlock, ntColumnBlock)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 8200, 29));
         List<GemmSpec> specs = cases.stream().map(c -> c.spec(c.methodName())).toList();
