@@ -20,6 +20,10 @@ public final class GemmGolden {
 
     static final VectorShuffle<Float> FOLD3 = VectorShuffle.iota(SPECIES, Math.max(1, LANES >> 4), 1, true);
 
+    static final ThreadLocal<Object> PACK_A = new ThreadLocal<>();
+
+    static final ThreadLocal<Object> PACK_B = new ThreadLocal<>();
+
     private GemmGolden() {
     }
 
@@ -1896,10 +1900,18 @@ public final class GemmGolden {
         }
         // a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of
         // at most 256 floats in blocks of at most 65536 floats: the block's rows fill it)
-        float[] bp = new float[256 * 2 * LANES];
         int kb = Math.min(batch, 256);
         int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
-        float[] ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
+        float[] bp = (float[]) PACK_B.get();
+        if (bp == null || bp.length < 256 * 2 * LANES) {
+            bp = new float[256 * 2 * LANES];
+            PACK_B.set(bp);
+        }
+        float[] ap = (float[]) PACK_A.get();
+        if (ap == null || ap.length < Math.max(0, Math.min(mHi - mLo, mb)) * kb) {
+            ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
+            PACK_A.set(ap);
+        }
         for (int k0 = 0; k0 < batch; k0 += 256) {
             int k1 = Math.min(k0 + 256, batch);
             for (int m0 = mLo; m0 < mHi; m0 += mb) {

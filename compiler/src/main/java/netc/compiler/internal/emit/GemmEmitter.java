@@ -79,7 +79,8 @@ public final class GemmEmitter {
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
             Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
-                    "bj", "ct", "bp", "ap", "at", "kb", "mb", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3");
+                    "bj", "ct", "bp", "ap", "at", "kb", "mb", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
+                    GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH);
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -291,7 +292,23 @@ public final class GemmEmitter {
                             LANES, f + 1)
                     .build());
         }
+        for (String scratch : List.of(PACK_A_SCRATCH, PACK_B_SCRATCH)) {
+            // of Object, not float[]: Janino erases get() to Object and needs the cast, which javac -Xlint would call
+            // redundant on a ThreadLocal<float[]>
+            type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Object.class), scratch,
+                            Modifier.STATIC, Modifier.FINAL)
+                    .initializer("new $T<>()", ThreadLocal.class)
+                    .build());
+        }
     }
+
+    /**
+     * Names of the per-thread arrays that kernels packing their operands ({@link #packs}) copy A's and B's blocks
+     * into: kept from call to call, so that a step allocates nothing (a new pair per call was about 1 MB per step of
+     * the 2048-wide MLP), and per thread, since the pool's threads run the same kernel on different rows at once.
+     */
+    static final String PACK_A_SCRATCH = "PACK_A";
+    static final String PACK_B_SCRATCH = "PACK_B";
 
     /** Static fields that the class holding VECTOR kernels needs besides {@link #addVectorFields}. */
     public static List<FieldSpec> scratchFields() {
@@ -449,12 +466,12 @@ public final class GemmEmitter {
             code.add("// a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of\n"
                     + "// at most $L floats in blocks of at most $L floats: the block's rows fill it)\n", kBlock(),
                     PACKED_A_FLOATS);
-            code.addStatement("float[] $L = new float[$L * $L * $L]", PACKED, kBlock(), tileCols, LANES_REF);
             code.addStatement("int kb = $T.min($L, $L)", Math.class, k, kBlock());
             code.addStatement("int mb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, tileRows,
                     PACKED_A_FLOATS, Math.class, tileRows, tileRows);
-            code.addStatement("float[] $L = new float[$T.max(0, $T.min(mHi - mLo, mb)) * kb]", PACKED_A, Math.class,
-                    Math.class);
+            scratch(code, PACKED, PACK_B_SCRATCH, CodeBlock.of("$L * $L * $L", kBlock(), tileCols, LANES_REF));
+            scratch(code, PACKED_A, PACK_A_SCRATCH, CodeBlock.of("$T.max(0, $T.min(mHi - mLo, mb)) * kb", Math.class,
+                    Math.class));
             code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, kBlock());
             code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, kBlock(), k);
             code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += mb)");
@@ -472,6 +489,15 @@ public final class GemmEmitter {
             rowLo = "mLo";
             rowHi = "mHi";
             code.endControlFlow();
+            code.endControlFlow();
+        }
+
+        /** Local {@code name}: this thread's array of {@code field}, replaced by a new one if shorter than size. */
+        private void scratch(CodeBlock.Builder code, String name, String field, CodeBlock size) {
+            code.addStatement("float[] $L = (float[]) $L.get()", name, field);
+            code.beginControlFlow("if ($L == null || $L.length < $L)", name, name, size);
+            code.addStatement("$L = new float[$L]", name, size);
+            code.addStatement("$L.set($L)", field, name);
             code.endControlFlow();
         }
 
