@@ -24,6 +24,8 @@ public final class GemmGolden {
 
     static final ThreadLocal<Object> PACK_B = new ThreadLocal<>();
 
+    static final ThreadLocal<Object> TRANSPOSED = new ThreadLocal<>();
+
     private GemmGolden() {
     }
 

@@ -80,7 +80,7 @@ public final class GemmEmitter {
     private static final Set<String> LOCAL_NAMES =
             Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
                     "bj", "ct", "bp", "ap", "at", "kb", "mb", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
-                    GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH);
+                    GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH);
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -292,7 +292,7 @@ public final class GemmEmitter {
                             LANES, f + 1)
                     .build());
         }
-        for (String scratch : List.of(PACK_A_SCRATCH, PACK_B_SCRATCH)) {
+        for (String scratch : List.of(PACK_A_SCRATCH, PACK_B_SCRATCH, TRANSPOSED_SCRATCH)) {
             // of Object, not float[]: Janino erases get() to Object and needs the cast, which javac -Xlint would call
             // redundant on a ThreadLocal<float[]>
             type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Object.class), scratch,
@@ -304,11 +304,20 @@ public final class GemmEmitter {
 
     /**
      * Names of the per-thread arrays that kernels packing their operands ({@link #packs}) copy A's and B's blocks
-     * into: kept from call to call, so that a step allocates nothing (a new pair per call was about 1 MB per step of
-     * the 2048-wide MLP), and per thread, since the pool's threads run the same kernel on different rows at once.
+     * into, and that short-reduction NT kernels transpose B into ({@link #NT_SHORT_K}) and narrow column-split TN
+     * kernels compute C transposed into ({@link GemmSpec#swapsOperands()}): kept from call to call, so that a step
+     * allocates nothing (a new pair per call was about 1 MB per step of the 2048-wide MLP), and per thread, since
+     * the pool's threads run the same kernel on different rows at once. A kernel that calls another (the transposing
+     * ones) uses TRANSPOSED, the callee at most the other two.
      */
     static final String PACK_A_SCRATCH = "PACK_A";
     static final String PACK_B_SCRATCH = "PACK_B";
+    static final String TRANSPOSED_SCRATCH = "TRANSPOSED";
+    /**
+     * Floats up to which a transposing kernel allocates its array per call: 16 KB, cheaper to allocate than a
+     * ThreadLocal lookup is to make for the tiny networks that have such kernels at batch 1.
+     */
+    static final int SMALL_SCRATCH = 4096;
 
     /** Static fields that the class holding VECTOR kernels needs besides {@link #addVectorFields}. */
     public static List<FieldSpec> scratchFields() {
@@ -401,7 +410,7 @@ public final class GemmEmitter {
             entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = $L, K = $L\n",
                     spec.n(), spec.k());
             entry.addCode("// a short reduction: B transposed, then NN tiles (each element an fma chain in k order)\n");
-            entry.addStatement("float[] bt = new float[$L]", spec.n() * spec.k());
+            transposedScratch(entry, "bt", CodeBlock.of("$L", spec.n() * spec.k()), spec.n() * spec.k());
             entry.beginControlFlow("for (int j = 0; j < $L; j++)", n);
             entry.addStatement("int bj = bOff + j * $L", k);
             entry.beginControlFlow("for (int i = 0; i < $L; i++)", k);
@@ -438,7 +447,7 @@ public final class GemmEmitter {
             entry.beginControlFlow("if (nStart >= nEnd)");
             entry.addStatement("return");
             entry.endControlFlow();
-            entry.addStatement("float[] ct = new float[(nEnd - nStart) * $L]", spec.m());
+            transposedScratch(entry, "ct", CodeBlock.of("(nEnd - nStart) * $L", spec.m()), spec.n() * spec.m());
             entry.addStatement("$N(b, bOff, a, aOff, ct, -nStart * $L, batch, nStart, nEnd)", swappedMethods.get(0),
                     spec.m());
             entry.beginControlFlow("for (int j = nStart; j < nEnd; j++)");
@@ -490,6 +499,20 @@ public final class GemmEmitter {
             rowHi = "mHi";
             code.endControlFlow();
             code.endControlFlow();
+        }
+
+        /**
+         * Local {@code name} of {@code size} floats for a transposed operand: a new array when it is at most
+         * {@link #SMALL_SCRATCH} floats ({@code maxSize}) and this thread's {@link #TRANSPOSED_SCRATCH} otherwise.
+         */
+        private void transposedScratch(MethodSpec.Builder method, String name, CodeBlock size, int maxSize) {
+            if (maxSize <= SMALL_SCRATCH) {
+                method.addStatement("float[] $L = new float[$L]", name, size);
+                return;
+            }
+            CodeBlock.Builder code = CodeBlock.builder();
+            scratch(code, name, TRANSPOSED_SCRATCH, size);
+            method.addCode(code.build());
         }
 
         /** Local {@code name}: this thread's array of {@code field}, replaced by a new one if shorter than size. */

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
  * TN kernels split by column panels (weight gradients of convolutions, summed over every pixel of the batch): the
  * whole range matches the float64 reference, and any split into panel ranges gives bitwise the same C as one call,
  * as the row split does; so do the narrow ones that compute C transposed ({@link GemmSpec#swapsOperands()}: 32 x 25,
- * 7 x 1), and the one that packs its operands (3 x 1024, {@link GemmEmitter#packs}).
+ * 7 x 1, and 200 x 30, whose C^T is over {@link GemmEmitter#SMALL_SCRATCH} floats and goes to a per-thread array), and
+ * the one that packs its operands (3 x 1024, {@link GemmEmitter#packs}).
  */
 class GemmSplitColumnsTest {
 
     private static final int[][] SHAPES = {{64, 800, 0, 600}, {32, 25, 0, 300}, {5, 17, 0, 257}, {3, 64, 0, 40},
-        {3, 1024, 0, 300}, {7, 1, 0, 3}};
+        {3, 1024, 0, 300}, {7, 1, 0, 3}, {200, 30, 0, 70}};
 
     @Test
     void columnSplitKernelsMatchTheReferenceAndAreSplitInvariant() throws Exception {
@@ -38,7 +39,8 @@ class GemmSplitColumnsTest {
             }
         }
         if (JaninoLoader.vectorApiAvailable()) {
-            assertEquals(2, specs.stream().filter(GemmSpec::swapsOperands).count(), "32 x 25 and 7 x 1 swap");
+            assertEquals(3, specs.stream().filter(GemmSpec::swapsOperands).count(),
+                    "32 x 25, 7 x 1 and 200 x 30 swap");
         }
         JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
         Class<?> type = compiled.type();

@@ -93,6 +93,8 @@ class GemmSummationOrderTest {
         // blocks of k with B above NN_PACK_MIN_B
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 261, 520, 0, GemmEmitter.TN_K_BLOCK + 4));
         cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 600, 3 * GemmEmitter.NN_K_BLOCK + 77, 13));
+        // a short-reduction NT whose B transposed is over GemmEmitter.SMALL_SCRATCH floats (a per-thread array)
+        cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 300, 20, 7));
         // NT in several blocks of rows and columns (GemmEmitter.ntRowBlock, ntColumnBlock)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 8200, 29));
         List<GemmSpec> specs = cases.stream().map(c -> c.spec(c.methodName())).toList();
