@@ -109,21 +109,26 @@ final class VectorKernelsClass {
      * method of the same name and parameters in {@code nested}.
      */
     static MethodSpec withHandOver(MethodSpec entry, ClassName nested) {
-        CodeBlock.Builder args = CodeBlock.builder();
         List<ParameterSpec> params = entry.parameters();
-        for (int i = 0; i < params.size(); i++) {
-            args.add(i == 0 ? "$N" : ", $N", params.get(i));
-        }
         return MethodSpec.methodBuilder(entry.name())
                 .addJavadoc(entry.javadoc())
                 .addModifiers(entry.modifiers())
                 .returns(entry.returnType())
                 .addParameters(params)
                 .beginControlFlow("if ($L)", FLAG)
-                .addStatement("$T.$L($L)", nested, entry.name(), args.build())
+                .addStatement("$T.$L($L)", nested, entry.name(), arguments(params))
                 .addStatement("return")
                 .endControlFlow()
                 .addCode(entry.code())
                 .build();
+    }
+
+    /** The arguments of a call that passes {@code params} on by name: {@code a, aOff, b}. */
+    static CodeBlock arguments(List<ParameterSpec> params) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        for (int i = 0; i < params.size(); i++) {
+            b.add(i == 0 ? "$N" : ", $N", params.get(i));
+        }
+        return b.build();
     }
 }

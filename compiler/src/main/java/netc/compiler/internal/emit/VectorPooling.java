@@ -102,20 +102,12 @@ final class VectorPooling {
         return List.of(out);
     }
 
-    private static CodeBlock args(List<ParameterSpec> params) {
-        CodeBlock.Builder b = CodeBlock.builder();
-        for (int i = 0; i < params.size(); i++) {
-            b.add(i == 0 ? "$N" : ", $N", params.get(i));
-        }
-        return b.build();
-    }
-
     private static MethodSpec outer(String name, String spatialOp, List<ParameterSpec> params, ClassName nested) {
         MethodSpec scalar = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC)
                 .addJavadoc("{@code SpatialOps.$L}, or its vector form with the same bits where the Vector API is.\n",
                         spatialOp)
                 .addParameters(params)
-                .addStatement("$T.$L($L)", SpatialCalls.SPATIAL_OPS, spatialOp, args(params))
+                .addStatement("$T.$L($L)", SpatialCalls.SPATIAL_OPS, spatialOp, VectorKernelsClass.arguments(params))
                 .build();
         return VectorKernelsClass.withHandOver(scalar, nested);
     }
@@ -176,7 +168,7 @@ final class VectorPooling {
     private static CodeBlock prologue(String name, List<ParameterSpec> params, int size) {
         return CodeBlock.builder()
                 .beginControlFlow("if (c < $L || size != $L)", GemmEmitter.LANES, size)
-                .addStatement("$T.$L($L)", SpatialCalls.SPATIAL_OPS, name, args(params))
+                .addStatement("$T.$L($L)", SpatialCalls.SPATIAL_OPS, name, VectorKernelsClass.arguments(params))
                 .addStatement("return")
                 .endControlFlow()
                 .addStatement("int sampleLen = h * w * c")
