@@ -1895,14 +1895,14 @@ public final class GemmGolden {
     public static void packedWeightGradient(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[k][m] * B[k][n] for rows [mLo, mHi), M = 3, N = 1024, K = batch
-        // FloatVector tiles: blocks of 256 k, then of rows (A packed), then column panels (B packed), then blocks of 5 rows
+        // FloatVector tiles: blocks of 256 k, then of rows (A packed), then column panels (full ones packed), then blocks of 5 rows
         if (batch <= 0) {
             // an empty sum: no block of the reduction below, C = 0
             Arrays.fill(c, cOff + mLo * 1024, cOff + mHi * 1024, 0f);
         }
         // a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of
         // at most 256 floats in blocks of at most 65536 floats: the block's rows fill it)
-        int kb = Math.min(batch, 256);
+        int kb = Math.max(0, Math.min(batch, 256));
         int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
         float[] bp = (float[]) PACK_B.get();
         if (bp == null || bp.length < 256 * 2 * LANES) {

@@ -41,9 +41,9 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
- * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of an
- * operand lie a multiple of 4 KB apart ({@link #packs}), TN and long-reduction NN kernels copy A's block of rows and
- * each panel of B into contiguous arrays first, as BLAS packs its panels. NT takes dot products
+ * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of B (TN
+ * and long-reduction NN) or of A (TN) lie a multiple of 4 KB apart ({@link #packs}), the kernel copies A's block of
+ * rows and each full-width panel of B into contiguous arrays first, as BLAS packs its panels. NT takes dot products
  * along k ({@link #ntTile}: 4 rows of A x 4 rows of B with 512-bit vectors), keeps {@link #NT_LANES} partial sums per
  * element in one, two or four vectors, adds them in a fixed tree and finishes k with a scalar tail; it loops over
  * blocks of rows whose part of A fits L2, then blocks of columns whose part of B fits L1 ({@link #ntRowBlock},
@@ -212,9 +212,10 @@ public final class GemmEmitter {
      * Row stride, in floats, whose multiples make a VECTOR kernel with blocks of the reduction (TN, and NN with
      * {@link #nnKBlocks}) pack its operands, as BLAS does: per block of k and block of rows (at most {@link
      * #PACKED_A_FLOATS} of A), the rows' part of A is copied tile by tile into a contiguous array (each tile's elements
-     * in the order its k loop reads them), and per column panel the panel's part of B into another. The loops then
-     * run k blocks outermost (C's partial sums carried from one block to the next, as TN always did), so every element
-     * of C is still the same chain of fmas in k order and results do not change.
+     * in the order its k loop reads them), and per full-width column panel the panel's part of B into another (the
+     * narrower panels at the end of a row read B in place). The loops then run k blocks outermost (C's partial sums
+     * carried from one block to the next, as TN always did), so every element of C is still the same chain of fmas
+     * in k order and results do not change.
      *
      * <p>Why only such strides: rows 4 KB apart (a multiple of 1,024 floats) all map to the same set of a 48 KB,
      * 12-way L1 (64 sets of 64 bytes), so a block of 128 such rows cannot stay in L1 whatever its size, and each row
@@ -475,7 +476,7 @@ public final class GemmEmitter {
             code.add("// a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of\n"
                     + "// at most $L floats in blocks of at most $L floats: the block's rows fill it)\n", kBlock(),
                     PACKED_A_FLOATS);
-            code.addStatement("int kb = $T.min($L, $L)", Math.class, k, kBlock());
+            code.addStatement("int kb = $T.max(0, $T.min($L, $L))", Math.class, Math.class, k, kBlock());
             code.addStatement("int mb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, tileRows,
                     PACKED_A_FLOATS, Math.class, tileRows, tileRows);
             scratch(code, PACKED, PACK_B_SCRATCH, CodeBlock.of("$L * $L * $L", kBlock(), tileCols, LANES_REF));
@@ -598,8 +599,8 @@ public final class GemmEmitter {
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
             String order = packs(spec)
-                    ? "blocks of " + kBlock() + " k, then of rows (A packed), then column panels (B packed), then"
-                            + " blocks of " + tileRows + " rows"
+                    ? "blocks of " + kBlock() + " k, then of rows (A packed), then column panels (full ones packed),"
+                            + " then blocks of " + tileRows + " rows"
                     : switch (spec.form()) {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
                 case NN -> nnRowBlock(spec) > 0

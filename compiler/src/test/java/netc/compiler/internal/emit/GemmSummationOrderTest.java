@@ -89,15 +89,17 @@ class GemmSummationOrderTest {
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 13, 37, 0, 2 * GemmEmitter.TN_K_BLOCK + 77));
         // NN in several blocks of the reduction (GemmEmitter.nnKBlocks), with tail columns and rows
         cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 71, 2 * GemmEmitter.NN_K_BLOCK + 77, 13));
-        // packed operands (GemmEmitter.packsB): TN over two blocks of rows and of k, tail rows and columns; NN over
-        // blocks of k with B above NN_PACK_MIN_B
-        cases.add(GemmCase.of(Form.TN, Style.VECTOR, 261, 520, 0, GemmEmitter.TN_K_BLOCK + 4));
-        cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 600, 3 * GemmEmitter.NN_K_BLOCK + 77, 13));
+        // packed operands (GemmEmitter.packs): TN over two blocks of rows and of k with tail rows, TN with tail
+        // columns, NN over blocks of k
+        cases.add(GemmCase.of(Form.TN, Style.VECTOR, 261, GemmEmitter.PACK_STRIDE, 0, GemmEmitter.TN_K_BLOCK + 1));
+        cases.add(GemmCase.of(Form.TN, Style.VECTOR, GemmEmitter.PACK_STRIDE, 37, 0, GemmEmitter.TN_K_BLOCK + 19));
+        cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, GemmEmitter.PACK_STRIDE, 3 * GemmEmitter.NN_K_BLOCK + 77, 13));
         // a short-reduction NT whose B transposed is over GemmEmitter.SMALL_SCRATCH floats (a per-thread array)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 300, 20, 7));
         // NT in several blocks of rows and columns (GemmEmitter.ntRowBlock, ntColumnBlock)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 8200, 29));
         List<GemmSpec> specs = cases.stream().map(c -> c.spec(c.methodName())).toList();
+        assertEquals(3, specs.stream().filter(GemmEmitter::packs).count(), "the packed cases pack");
         JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
         int width = lanes(compiled);
         assumeTrue(width == 16 || width == 8 || width == 4, "vectors of neither 512, 256 nor 128 bits");
