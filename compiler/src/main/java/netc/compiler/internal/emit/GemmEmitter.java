@@ -240,8 +240,8 @@ public final class GemmEmitter {
     }
 
     /** Name of the packed block of B: a local array of the entry methods of {@link #packs} kernels. */
-    private static final String PACKED = "bp";
-    /** Name of the packed block of A, as {@link #PACKED}. */
+    private static final String PACKED_B = "bp";
+    /** Name of the packed block of A, as {@link #PACKED_B}. */
     private static final String PACKED_A = "ap";
 
     /** Whether {@code name} is a fixed parameter or a local of the generated kernels (not usable as extra param). */
@@ -364,7 +364,7 @@ public final class GemmEmitter {
         private String rowLo = "mLo";
         private String rowHi = "mHi";
         /** Whether the tiles being emitted read the packed block of B ({@link #packs}) instead of B. */
-        private boolean packed;
+        private boolean packedB;
         /** Whether the tiles being emitted read the packed block of A instead of A. */
         private boolean packedA;
 
@@ -479,7 +479,7 @@ public final class GemmEmitter {
             code.addStatement("int kb = $T.max(0, $T.min($L, $L))", Math.class, Math.class, k, kBlock());
             code.addStatement("int mb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, tileRows,
                     PACKED_A_FLOATS, Math.class, tileRows, tileRows);
-            scratch(code, PACKED, PACK_B_SCRATCH, CodeBlock.of("$L * $L * $L", kBlock(), tileCols, LANES_REF));
+            scratch(code, PACKED_B, PACK_B_SCRATCH, CodeBlock.of("$L * $L * $L", kBlock(), tileCols, LANES_REF));
             scratch(code, PACKED_A, PACK_A_SCRATCH, CodeBlock.of("$T.max(0, $T.min(mHi - mLo, mb)) * kb", Math.class,
                     Math.class));
             code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, kBlock());
@@ -837,9 +837,9 @@ public final class GemmEmitter {
             if (vector) {
                 code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
                         tileCols, LANES_REF, end, tileCols, LANES_REF);
-                packed = packs(spec);
+                packedB = packs(spec);
                 panel(code, (r, zero) -> broadcastVectorTile(r, tileCols, zero), fromZero);
-                packed = false;
+                packedB = false;
                 code.endControlFlow();
                 if (tileCols > 1) {
                     code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
@@ -879,7 +879,7 @@ public final class GemmEmitter {
                 code.endControlFlow();
                 return;
             }
-            pack(code);
+            packB(code);
             rowTiles(code, tiles.tile(tileRows, fromZero), tiles.tile(1, fromZero));
         }
 
@@ -889,12 +889,12 @@ public final class GemmEmitter {
         }
 
         /** Copies rows [k0, k1) of the panel of B at column n into the packed block, when the tiles read it. */
-        private void pack(CodeBlock.Builder code) {
-            if (!packed) {
+        private void packB(CodeBlock.Builder code) {
+            if (!packedB) {
                 return;
             }
             code.beginControlFlow("for (int k = k0; k < k1; k++)");
-            code.addStatement("$T.arraycopy(b, bOff + k * $L + n, $L, (k - k0) * $L, $L)", System.class, n, PACKED,
+            code.addStatement("$T.arraycopy(b, bOff + k * $L + n, $L, (k - k0) * $L, $L)", System.class, n, PACKED_B,
                     packedWidth(), packedWidth());
             code.endControlFlow();
         }
@@ -912,7 +912,7 @@ public final class GemmEmitter {
         private CodeBlock call(MethodSpec tile) {
             if (packedA) {
                 return CodeBlock.of("$N($L, (m - m0) * (k1 - k0), $L, $L, c, cOff, batch, m, n, k0, k1)", tile,
-                        PACKED_A, packed ? PACKED : "b", packed ? "0" : "bOff");
+                        PACKED_A, packedB ? PACKED_B : "b", packedB ? "0" : "bOff");
             }
             if (reductionBlocks()) {
                 return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1)", tile);
@@ -1123,11 +1123,11 @@ public final class GemmEmitter {
         }
 
         private String packedSuffix() {
-            return packedA ? (packed ? "Packed" : "PackedA") : "";
+            return packedA ? (packedB ? "Packed" : "PackedA") : "";
         }
 
         private String packedNote() {
-            return packedA ? (packed ? " (A and B packed)" : " (A packed)") : "";
+            return packedA ? (packedB ? " (A and B packed)" : " (A packed)") : "";
         }
 
         /** The k loop of a broadcast tile: all of K, or a block [k0, k1). */
@@ -1160,7 +1160,7 @@ public final class GemmEmitter {
             } else if (spec.form() == Form.TN) {
                 code.addStatement("int ak = aOff + k * $L + m", JavaLiterals.intLiteral(spec.m()));
             }
-            if (packed) {
+            if (packedB) {
                 code.addStatement("int bk = bOff + (k - k0) * $L", packedWidth());
             } else {
                 code.addStatement("int bk = bOff + k * $L + n", n);
