@@ -837,7 +837,8 @@ public final class GemmEmitter {
             if (vector) {
                 code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)",
                         tileCols, LANES_REF, end, tileCols, LANES_REF);
-                packedB = packs(spec);
+                // a packing kernel (packedBlocks has set packedA) packs B for its full-width panels only
+                packedB = packedA;
                 panel(code, (r, zero) -> broadcastVectorTile(r, tileCols, zero), fromZero);
                 packedB = false;
                 code.endControlFlow();
