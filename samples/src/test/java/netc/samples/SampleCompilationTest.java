@@ -140,8 +140,7 @@ class SampleCompilationTest {
         Network vector = c.load();
         ModelSpec spec = vector.spec();
         EmitOptions o = c.emitOptions();
-        String scalarSource = ClassEmitter.emit(c.differentiated(), spec,
-                new EmitOptions(o.packageName(), o.className(), true, o.vectorBits(), false));
+        String scalarSource = ClassEmitter.emit(c.differentiated(), spec, o.withVectorElementwise(false));
         if (sample.equals("mnist_mlp.net") || sample.equals("activations.net")) {
             assertTrue(c.javaSource().contains("v = vRelu("), "the test exercises vector epilogues");
             assertFalse(scalarSource.contains("v = vRelu("), "scalar epilogues only");
@@ -185,6 +184,55 @@ class SampleCompilationTest {
             assertArrayEquals(outS, outV, what + ": forward");
             assertEquals(Double.doubleToLongBits(scalar.loss(cw, cx, y, BATCH)),
                     Double.doubleToLongBits(vector.loss(cw, cx, y, BATCH)), what + ": loss()");
+        }
+    }
+
+    /**
+     * A convolution's patch gradient and its col2im run as one kernel a sample at a time, through an array of one
+     * sample per thread (Kernel.GemmCol2im): the class agrees bit for bit with the same class emitted with the two as
+     * separate kernels over the whole batch, in both styles, on one thread and on two (each thread with its own
+     * array, reused from call to call), on random and non-finite inputs. A class without such a pair is unchanged.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void col2imFusionAgreesWithSeparateKernelsBitwise(String sample) {
+        for (boolean vectorStyle : new boolean[] {true, false}) {
+            Compilation c = NetCompiler.compile(Samples.source(sample),
+                    NetCompiler.Options.defaults().withVector(vectorStyle));
+            Network fused = c.load();
+            ModelSpec spec = fused.spec();
+            EmitOptions o = c.emitOptions();
+            String separateSource = ClassEmitter.emit(c.differentiated(), spec, o.withFuseCol2im(false));
+            boolean fuses = !separateSource.equals(c.javaSource());
+            boolean convolvesHiddenLayers = sample.equals("convnet.net") || sample.equals("resnet_small.net");
+            assertEquals(fuses, c.javaSource().contains("PerThread.get()"), sample);
+            if (convolvesHiddenLayers) {
+                assertTrue(fuses, "the test exercises fused patch gradients: " + sample);
+                assertFalse(separateSource.contains("PerThread"), sample);
+            }
+            if (!fuses) {
+                continue;
+            }
+            Network separate = Compilation.instantiate(
+                    JaninoLoader.compile(o.qualifiedName(), separateSource, Network.class.getClassLoader()).type());
+            SplittableRandom rng = new SplittableRandom(sample.hashCode() + 11);
+            float[] y = randomTarget(spec, rng);
+            float[] w = randomParams(spec, rng);
+            float[] x = randomInput(spec, rng);
+            float[] nonFinite = x.clone();
+            nonFinite[rng.nextInt(nonFinite.length)] = Float.NaN;
+            nonFinite[rng.nextInt(nonFinite.length)] = Float.POSITIVE_INFINITY;
+            try (Parallel two = Parallel.threads(2)) {
+                for (Parallel parallel : List.of(Parallel.serial(), two)) {
+                    fused.setParallel(parallel);
+                    separate.setParallel(parallel);
+                    for (float[] input : List.of(x, nonFinite, x)) {
+                        String what = sample + (vectorStyle ? ", vector" : ", scalar") + ", "
+                                + (parallel == two ? "2 threads" : "1 thread") + ": fused vs separate col2im";
+                        Run.of(fused, w, input, y).assertSame(Run.of(separate, w, input, y), what);
+                    }
+                }
+            }
         }
     }
 

@@ -116,9 +116,9 @@ public final class ClassEmitter {
     }
 
     private String emitFile() {
-        Program train = Schedule.build(graph, graph.trainingRoles());
-        Program forward = Schedule.build(graph, List.of(Graph.OUTPUT));
-        Program loss = Schedule.build(graph, List.of(Graph.LOSS));
+        Program train = Schedule.build(graph, graph.trainingRoles(), options.fuseCol2im());
+        Program forward = Schedule.build(graph, List.of(Graph.OUTPUT), options.fuseCol2im());
+        Program loss = Schedule.build(graph, List.of(Graph.LOSS), options.fuseCol2im());
         for (Program p : List.of(train, forward, loss)) {
             register(p);
         }
@@ -143,6 +143,7 @@ public final class ClassEmitter {
         type.addMethod(lossAndGradientMethod(train));
         type.addMethods(programChunks);
         type.addMethod(releaseMethod());
+        addGemmCol2imMethods(type);
         runStageMethods(type);
         // With vector kernels, the class holds the scalar ones and hands each call over to the nested class's vector
         // twin when the module is there (VectorKernelsClass): one class that runs on any JVM
@@ -158,8 +159,8 @@ public final class ClassEmitter {
         for (Stage s : stages.values()) {
             if (!s.columns() && emitted.add(s.method())) {
                 type.addMethods(kernelMethods(s, GemmSpec.Style.SCALAR, options.vector() ? nested : null));
-                if (options.vector()
-                        && (s.kernel() instanceof Kernel.Gemm || s.kernel() instanceof Kernel.Elementwise)) {
+                if (options.vector() && (s.kernel() instanceof Kernel.Gemm || s.kernel() instanceof Kernel.GemmCol2im
+                        || s.kernel() instanceof Kernel.Elementwise)) {
                     vectorType.addMethods(kernelMethods(s, GemmSpec.Style.VECTOR, null));
                 }
             }
@@ -231,6 +232,9 @@ public final class ClassEmitter {
      * spelt here with a placeholder name to compare).
      */
     private String sharedMethodName(Kernel k, Program p) {
+        if (k instanceof Kernel.GemmCol2im f) {
+            return sharedMethodName(f.gemm(), p);
+        }
         StringBuilder text = new StringBuilder();
         if (k instanceof Kernel.Gemm gemm) {
             GemmSpec g = gemmSpec(gemm, p, "kernel");
@@ -661,7 +665,67 @@ public final class ClassEmitter {
         // The file's base name, as in the header comment: the same .net file gives the same source wherever it is.
         String where = r.span().isNone() ? "" : "  (" + ClassNames.safeComment(spec.sourceFile() + ":"
                 + r.span().line() + ":" + r.span().column()) + ")";
-        return r.ref() + " = " + ProgramPrinter.formula(r, p, true) + where;
+        String formula = r.ref() + " = " + ProgramPrinter.formula(r, p, true);
+        if (k instanceof Kernel.GemmCol2im f) {
+            Node product = f.gemm().product();
+            formula += " of " + product.ref() + " = " + ProgramPrinter.formula(product, p, true)
+                    + ", a sample at a time";
+        }
+        return formula + where;
+    }
+
+    // ---- patch gradients fused with their col2im ----------------------------------------------------------------
+
+    private static String gemmCol2imName(Kernel.GemmCol2im f) {
+        return "col2im" + f.result().id();
+    }
+
+    /** The field holding each thread's array of one sample of a fused product. */
+    private static String perThreadField(Node product) {
+        return "t" + product.id() + "PerThread";
+    }
+
+    /**
+     * For each stage of a {@link Kernel.GemmCol2im}: a method running the product's rows of one sample into the
+     * calling thread's array of one sample, then col2im of that sample, for samples {@code [lo, hi)}; and the
+     * {@code ThreadLocal} field of those arrays (per instance, so they go with it; per thread, since the pool runs
+     * two ranges of samples at once). Each call passes the product a single sample's rows as a matrix of its own
+     * (A from the sample's first row, C from 0), so the kernel is the one the unfused product calls.
+     */
+    private void addGemmCol2imMethods(TypeSpec.Builder type) {
+        for (Stage s : stages.values()) {
+            if (!(s.kernel() instanceof Kernel.GemmCol2im f)) {
+                continue;
+            }
+            Program p = s.program();
+            Node product = f.gemm().product();
+            String field = perThreadField(product);
+            String local = ExpressionEmitter.ArrayNames.name(p.buffer(product));
+            type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Object.class), field,
+                    Modifier.PRIVATE, Modifier.FINAL).initializer("new $T<>()", ThreadLocal.class).build());
+            GemmCall call = GemmCall.of(f.gemm(), p);
+            int rows = product.shape().rowsPerSample();
+            int aPerSample = product.input(1).shape().size();
+            Node image = f.result();
+            Buffer out = p.buffer(image);
+            MethodSpec.Builder m = MethodSpec.methodBuilder(gemmCol2imName(f)).addModifiers(Modifier.PRIVATE)
+                    .addJavadoc("$L\n", describe(f, p))
+                    .addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi")
+                    // of Object: Janino erases get() to Object and needs the cast that javac -Xlint would call
+                    // redundant on a ThreadLocal<float[]>
+                    .addStatement("$T $L = ($T) $L.get()", FLOATS, local, FLOATS, field)
+                    .beginControlFlow("if ($L == null)", local)
+                    .addStatement("$L = new float[$L]", local, product.shape().size())
+                    .addStatement("$L.set($L)", field, local)
+                    .endControlFlow()
+                    .beginControlFlow("for (int sample = lo; sample < hi; sample++)")
+                    .addStatement("$L($L, $L + sample * $L, $L, $L, $L, $L, $L, 0, $L)", s.method(), call.a(),
+                            call.aOff(), aPerSample, call.b(), call.bOff(), call.c(), call.cOff(), rows, rows)
+                    .addStatement(SpatialCalls.col2imOfSample(image, p, CodeBlock.of("$L + sample * $L",
+                            out.offset(), image.shape().size())))
+                    .endControlFlow();
+            type.addMethod(m.build());
+        }
     }
 
     /**
@@ -721,6 +785,9 @@ public final class ClassEmitter {
     }
 
     private CodeBlock stageCall(Kernel k, Program p, String method) {
+        if (k instanceof Kernel.GemmCol2im f) {
+            return CodeBlock.of("$L(lo, hi)", gemmCol2imName(f));
+        }
         if (k instanceof Kernel.Gemm gemm) {
             GemmCall call = GemmCall.of(gemm, p);
             CodeBlock.Builder args = CodeBlock.builder().add("$L(", method)
@@ -785,7 +852,7 @@ public final class ClassEmitter {
      * entry method first hands the call over to that nested class's vector twin when the Vector API is there.
      */
     private List<MethodSpec> kernelMethods(Stage s, GemmSpec.Style style, ClassName handOver) {
-        Kernel k = s.kernel();
+        Kernel k = s.kernel() instanceof Kernel.GemmCol2im f ? f.gemm() : s.kernel();
         Program p = s.program();
         if (k instanceof Kernel.Gemm gemm) {
             GemmSpec spec = gemmSpec(gemm, p, s.method(), style);

@@ -25,18 +25,31 @@ import javax.lang.model.SourceVersion;
  * where there is a lane-exact form: the fused epilogues of matrix products (see {@link Epilogue#vector}), the
  * elementwise kernels, and max pooling with its gradient. Both forms give bitwise the same results; turning them off
  * (scalar elementwise code next to vector matrix products) exists to check that, and to measure what they gain.
+ *
+ * <p>{@code fuseCol2im}: whether a convolution's patch gradient and its col2im run as one kernel a sample at a time
+ * ({@code Kernel.GemmCol2im}); off only to check that both give the same bits and to measure the gain.
  */
 public record EmitOptions(String packageName, String className, boolean vector, int vectorBits,
-        boolean vectorElementwise) {
+        boolean vectorElementwise, boolean fuseCol2im) {
 
     /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS} and vector elementwise code. */
     public EmitOptions(String packageName, String className, boolean vector) {
         this(packageName, className, vector, GemmSpec.DEFAULT_VECTOR_BITS);
     }
 
-    /** Options with vector elementwise code wherever {@code vector} is on. */
+    /** Options with vector elementwise code wherever {@code vector} is on, and col2im fused. */
     public EmitOptions(String packageName, String className, boolean vector, int vectorBits) {
-        this(packageName, className, vector, vectorBits, true);
+        this(packageName, className, vector, vectorBits, true, true);
+    }
+
+    /** These options with vector elementwise code on or off. */
+    public EmitOptions withVectorElementwise(boolean on) {
+        return new EmitOptions(packageName, className, vector, vectorBits, on, fuseCol2im);
+    }
+
+    /** These options with the patch gradients' col2im fused or not. */
+    public EmitOptions withFuseCol2im(boolean on) {
+        return new EmitOptions(packageName, className, vector, vectorBits, vectorElementwise, on);
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");

@@ -328,7 +328,7 @@ final class ExpressionEmitter {
                 case GRADS: return "g";
                 case INPUT: return "x";
                 case TARGET: return "y";
-                case SCRATCH: return "t" + b.nodeId();
+                case SCRATCH: case PER_THREAD: return "t" + b.nodeId();
                 case LOSS_ROWS: return "lossRows";
                 default: throw new AssertionError(b.home());
             }

@@ -22,6 +22,25 @@ final class SpatialCalls {
     private SpatialCalls() {
     }
 
+    /**
+     * col2im ({@code n}) of one sample, the first of its patches' array, into the image at {@code imageOffset}: the
+     * call of a {@code Kernel.GemmCol2im}, whose patch gradient holds one sample.
+     */
+    static CodeBlock col2imOfSample(Node n, Program p, CodeBlock imageOffset) {
+        return col2im(n, p, imageOffset, CodeBlock.of("0, 1"));
+    }
+
+    private static CodeBlock col2im(Node n, Program p, CodeBlock outOffset, CodeBlock range) {
+        Node x = n.input(0);
+        Buffer in = p.buffer(x);
+        Shape s = n.shape();
+        Window w = n.attrs().window();
+        return CodeBlock.of("$T.col2imAdd($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", SPATIAL_OPS,
+                ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(),
+                w.stride(), w.pad(), x.shape().dim(1), x.shape().dim(2),
+                ExpressionEmitter.ArrayNames.name(p.buffer(n)), outOffset, range);
+    }
+
     /** The range a stage of {@code n} runs over. */
     static String rows(Node n) {
         switch (n.op()) {
@@ -72,12 +91,8 @@ final class SpatialCalls {
                         inName, in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), w.pad(),
                         n.shape().dim(1), n.shape().dim(2), outName, out.offset());
             }
-            case COL2IM: {
-                Shape s = n.shape();
-                return CodeBlock.of("$T.col2imAdd($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",
-                        SPATIAL_OPS, inName, in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), w.pad(),
-                        x.shape().dim(1), x.shape().dim(2), outName, out.offset());
-            }
+            case COL2IM:
+                return col2im(n, p, CodeBlock.of("$L", out.offset()), CodeBlock.of("lo, hi"));
             case MAXPOOL: case AVGPOOL: {
                 Shape s = x.shape();
                 return CodeBlock.of("$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)",

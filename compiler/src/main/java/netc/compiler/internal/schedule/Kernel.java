@@ -46,6 +46,26 @@ public sealed interface Kernel {
     }
 
     /**
+     * A matrix product whose only reader is a col2im (a convolution's patch gradient and its scatter into the input
+     * gradient), run together one sample at a time: the product's rows of one sample go to a per-thread array of one
+     * sample ({@link Buffer.Home#PER_THREAD}) and col2im adds them into the image while they are still in cache. The
+     * product of the whole batch, the largest array of a convnet's step (40 MB for the second convolution at batch
+     * 64), is never stored, nor read back from memory. Every element goes through the same operations as when the two
+     * run as separate kernels (the product's rows are independent), so results are bitwise the same.
+     */
+    record GemmCol2im(Gemm gemm, Row col2im) implements Kernel {
+        @Override
+        public Node result() {
+            return col2im.result();
+        }
+
+        @Override
+        public String key() {
+            return "gemm-col2im " + gemm.product().id() + " " + col2im.result().id();
+        }
+    }
+
+    /**
      * Copies the gradient slice of {@code result} to the slice at {@code gradOffset}: one interned node can be the
      * gradient of two parameters (as in {@code W x + b1 + b2}).
      */

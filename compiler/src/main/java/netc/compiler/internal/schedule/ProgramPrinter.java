@@ -11,6 +11,8 @@ import netc.compiler.internal.ir.Op;
  * <pre>
  *   gemm         %7 = relu(add(mat_vec(%1, %0), %2))         -> scratch t7 [512]xB
  *   row          %10 = softmax(%9)                            -> scratch t10 [10]xB
+ *   gemm+col2im  %26 = col2im(%24)                            -> scratch [2, 6, 6]xB, a sample at a time from
+ *                %24 = mat_t_vec(%9, %22) -> per_thread [18, 6, 6]         (one line)
  * </pre>
  */
 public final class ProgramPrinter {
@@ -21,7 +23,7 @@ public final class ProgramPrinter {
         StringBuilder sb = new StringBuilder("program ").append(title).append('\n');
         for (Kernel k : p.kernels()) {
             String kind = k instanceof Kernel.Gemm ? "gemm" : k instanceof Kernel.Elementwise ? "elementwise"
-                    : k instanceof Kernel.Row ? "row" : "copy";
+                    : k instanceof Kernel.Row ? "row" : k instanceof Kernel.GemmCol2im ? "gemm+col2im" : "copy";
             StringBuilder line = new StringBuilder("  ").append(kind);
             pad(line, 15);
             Node r = k.result();
@@ -36,6 +38,11 @@ public final class ProgramPrinter {
                     line.append('@').append(b.offset());
                 }
                 line.append(' ').append(r.shape()).append(r.batched() ? "xB" : "");
+                if (k instanceof Kernel.GemmCol2im f) {
+                    Node product = f.gemm().product();
+                    line.append(", a sample at a time from ").append(product.ref()).append(" = ")
+                            .append(formula(product, p, true)).append(" -> per_thread ").append(product.shape());
+                }
             }
             sb.append(line).append('\n');
         }

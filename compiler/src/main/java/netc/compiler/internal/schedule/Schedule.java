@@ -31,10 +31,12 @@ public final class Schedule {
     private final boolean[] isOutput;
     private final boolean[] inlined;
     private final Map<Integer, Node> fusedInto = new HashMap<>();
+    private final boolean fuseCol2im;
 
-    private Schedule(Graph graph, List<String> roles) {
+    private Schedule(Graph graph, List<String> roles, boolean fuseCol2im) {
         this.graph = graph;
         this.roles = List.copyOf(roles);
+        this.fuseCol2im = fuseCol2im;
         int size = graph.nodes().get(graph.nodes().size() - 1).id() + 1;
         this.uses = new int[size];
         this.live = new boolean[size];
@@ -44,7 +46,15 @@ public final class Schedule {
 
     /** The program computing {@code roles} (e.g. {@code Graph.OUTPUT}, or the loss and every gradient). */
     public static Program build(Graph graph, List<String> roles) {
-        return new Schedule(graph, roles).run();
+        return build(graph, roles, true);
+    }
+
+    /**
+     * As {@link #build(Graph, List)}; {@code fuseCol2im} false keeps every patch gradient a kernel and a batch-sized
+     * buffer of its own (see {@link Kernel.GemmCol2im}), to check that the fused kernels give the same bits.
+     */
+    public static Program build(Graph graph, List<String> roles, boolean fuseCol2im) {
+        return new Schedule(graph, roles, fuseCol2im).run();
     }
 
     private Program run() {
@@ -84,6 +94,9 @@ public final class Schedule {
                 continue;
             }
             kernels.add(kernelFor(n));
+        }
+        if (fuseCol2im) {
+            fuseCol2im(kernels, buffers);
         }
         addOutputCopies(kernels, buffers);
         return new Program(graph, roles, kernels, buffers, inlined);
@@ -196,6 +209,40 @@ public final class Schedule {
                 return new Kernel.Row(n);
             default:
                 throw new InternalCompilerError("Schedule", "no kernel for " + n);
+        }
+    }
+
+    /**
+     * Replaces each col2im whose operand is a matrix product read by nothing else (a convolution's patch gradient)
+     * and that product's kernel by one {@link Kernel.GemmCol2im} at the col2im's place (the product's operands are
+     * ready by then, and nothing in between reads it), the product's buffer by one sample per thread.
+     */
+    private void fuseCol2im(List<Kernel> kernels, Map<Integer, Buffer> buffers) {
+        Map<Integer, Integer> productKernel = new HashMap<>();
+        for (int i = 0; i < kernels.size(); i++) {
+            if (kernels.get(i) instanceof Kernel.Gemm g && !g.hasEpilogue()) {
+                productKernel.put(g.product().id(), i);
+            }
+        }
+        List<Integer> fused = new ArrayList<>();
+        for (int i = 0; i < kernels.size(); i++) {
+            if (!(kernels.get(i) instanceof Kernel.Row row) || row.result().op() != Op.COL2IM) {
+                continue;
+            }
+            Node patches = row.result().input(0);
+            Integer producer = productKernel.get(patches.id());
+            if (producer == null || uses[patches.id()] != 1 || isOutput[patches.id()] || !patches.batched()
+                    || !row.result().batched()) {
+                continue;
+            }
+            kernels.set(i, new Kernel.GemmCol2im((Kernel.Gemm) kernels.get(producer), row));
+            fused.add(producer);
+            buffers.put(patches.id(), new Buffer(Buffer.Home.PER_THREAD, patches.id(), 0, patches.shape().size(),
+                    true));
+        }
+        fused.sort(java.util.Comparator.reverseOrder());
+        for (int producer : fused) {
+            kernels.remove(producer);
         }
     }
 

@@ -1,14 +1,17 @@
 package netc.compiler.internal.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import netc.compiler.internal.autodiff.Differentiate;
+import netc.compiler.internal.frontend.Frontend;
 import netc.compiler.internal.ir.Graph;
 import netc.compiler.internal.ir.TinyMlp;
+import netc.compiler.internal.source.SourceFile;
 import org.junit.jupiter.api.Test;
 
-/** Fusion decisions on the training program of a two-layer MLP, pinned as text. */
+/** Fusion decisions on the training programs of a two-layer MLP and of two convolutions, pinned as text. */
 class ScheduleTest {
 
     private static Graph mlp() {
@@ -43,5 +46,54 @@ class ScheduleTest {
                 "  row          %10 = softmax(%9)                            -> scratch [5]xB",
                 "");
         assertEquals(expected, ProgramPrinter.print("forward", Schedule.build(mlp(), List.of(Graph.OUTPUT))));
+    }
+
+    /** Two convolutions: the second one's input gradient needs a patch gradient and its col2im, the first's not. */
+    private static Graph convolutions() {
+        String text = String.join("\n",
+                "network convs",
+                "input x[1, 6, 6]",
+                "target y : class[3]",
+                "param K1[2, 1, 3, 3]",
+                "param K2[4, 2, 3, 3]",
+                "param W[3, 144]",
+                "h1 = relu(conv2d(x, K1, pad=1))",
+                "h2 = relu(conv2d(h1, K2, pad=1))",
+                "p = softmax(W flatten(h2))",
+                "loss = cross_entropy(p, y)",
+                "");
+        return Differentiate.run(Frontend.analyze(new SourceFile("convs.net", text)).graph());
+    }
+
+    @Test
+    void aPatchGradientRunsWithItsCol2imOneSampleAtATime() {
+        Graph diff = convolutions();
+        String expected = String.join("\n",
+                "program train",
+                "  row          %5 = im2col(%0)                              -> scratch [9, 6, 6]xB",
+                "  gemm         %7 = relu(mat_vec(%2, %5))                   -> scratch [2, 6, 6]xB",
+                "  row          %8 = im2col(%7)                              -> scratch [18, 6, 6]xB",
+                "  row          %9 = kernel_channels_last(%3)                -> scratch [4, 3, 3, 2]",
+                "  gemm         %11 = relu(mat_vec(%9, %8))                  -> scratch [4, 6, 6]xB",
+                "  elementwise  %12 = flatten(%11)                           -> scratch [144]xB",
+                "  gemm         %13 = mat_vec(%4, %12)                       -> scratch [3]xB",
+                "  row          %14 = softmax(%13)                           -> scratch [3]xB",
+                "  row          %15 = softmax_cross_entropy(%13, %1)         -> loss_rows []",
+                "  row          %17 = softmax_cross_entropy_grad(%13, %1)    -> scratch [3]xB",
+                "  gemm         %18 = outer_sum(%17, %12)                    -> grads@90 [3, 144]",
+                "  gemm         %19 = mat_t_vec(%4, %17)                     -> scratch [144]xB",
+                "  elementwise  %22 = mul(unflatten(%19), step(%11))         -> scratch [4, 6, 6]xB",
+                "  gemm         %23 = outer_sum(%22, %8)                     -> scratch [4, 3, 3, 2]",
+                "  row          %25 = kernel_channels_first(%23)             -> grads@18 [4, 2, 3, 3]",
+                "  gemm+col2im  %26 = col2im(%24)                            -> scratch [2, 6, 6]xB, a sample at a time"
+                        + " from %24 = mat_t_vec(%9, %22) -> per_thread [18, 6, 6]",
+                "  elementwise  %28 = mul(%26, step(%7))                     -> scratch [2, 6, 6]xB",
+                "  gemm         %29 = outer_sum(%28, %5)                     -> grads@0 [2, 1, 3, 3]",
+                "");
+        assertEquals(expected, ProgramPrinter.print("train", Schedule.build(diff, diff.trainingRoles())));
+        String separate = ProgramPrinter.print("train", Schedule.build(diff, diff.trainingRoles(), false));
+        assertTrue(separate.contains("  gemm         %24 = mat_t_vec(%9, %22)                     -> scratch"
+                + " [18, 6, 6]xB\n") && separate.contains("  row          %26 = col2im(%24)                     "
+                + "       -> scratch [2, 6, 6]xB\n") && !separate.contains("per_thread"), separate);
     }
 }
