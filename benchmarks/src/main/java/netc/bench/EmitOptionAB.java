@@ -16,11 +16,12 @@ import netc.runtime.data.Dataset;
  * alternately: what the switch gains, told apart from the host's drift (10-20% between two JVMs run one after the
  * other). Both classes must give bitwise the same loss and gradient (each switch promises that); then rounds of
  * about 0.5 s of {@code lossAndGradient} on the first batch of the network's benchmark data (after 3 s of warm-up
- * each), on/off in odd rounds and off/on in even ones, wall clock (the pool's threads work too).
+ * each), on/off in odd rounds and off/on in even ones, wall clock (the pool's threads work too); with
+ * {@code --forward}, {@code forward} (inference) instead.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.EmitOptionAB
- *      convnet|mlp|mlp2048 fuseCol2im|vectorElementwise [--batch 64] [--threads 2] [--rounds 11]
+ *      convnet|mlp|mlp2048 fuseSamples|vectorElementwise [--batch 64] [--threads 2] [--rounds 11] [--forward]
  * </pre>
  */
 public final class EmitOptionAB {
@@ -30,7 +31,7 @@ public final class EmitOptionAB {
 
     public static void main(String[] argv) {
         if (argv.length < 2) {
-            System.err.println("usage: EmitOptionAB NET fuseCol2im|vectorElementwise [--batch 64] [--threads 2]"
+            System.err.println("usage: EmitOptionAB NET fuseSamples|vectorElementwise [--batch 64] [--threads 2]"
                     + " [--rounds 11]");
             System.exit(2);
         }
@@ -39,11 +40,13 @@ public final class EmitOptionAB {
         int batch = 64;
         int threads = 2;
         int rounds = 11;
+        boolean forward = false;
         for (int i = 2; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--batch": batch = Integer.parseInt(argv[++i]); break;
                 case "--threads": threads = Integer.parseInt(argv[++i]); break;
                 case "--rounds": rounds = Integer.parseInt(argv[++i]); break;
+                case "--forward": forward = true; break;
                 default: throw new IllegalArgumentException("unknown argument " + argv[i]);
             }
         }
@@ -52,9 +55,9 @@ public final class EmitOptionAB {
                 NetCompiler.Options.defaults());
         EmitOptions o = c.emitOptions();
         EmitOptions offOptions = switch (option) {
-            case "fuseCol2im" -> o.withFuseCol2im(false);
+            case "fuseSamples" -> o.withFuseSamples(false);
             case "vectorElementwise" -> o.withVectorElementwise(false);
-            default -> throw new IllegalArgumentException("option fuseCol2im or vectorElementwise: " + option);
+            default -> throw new IllegalArgumentException("option fuseSamples or vectorElementwise: " + option);
         };
         String offSource = ClassEmitter.emit(c.differentiated(), on.network.spec(), offOptions);
         if (offSource.equals(c.javaSource())) {
@@ -80,21 +83,23 @@ public final class EmitOptionAB {
                 throw new IllegalStateException(option + " on and off give different results");
             }
             Network[] nets = {on.network, off};
-            warm(off, w, x, y, batch, gOff);
-            int steps = warm(on.network, w, x, y, batch, gOn);
+            float[] out = forward ? new float[batch * on.network.spec().outputSize()] : null;
+            warm(off, w, x, y, batch, gOff, out);
+            int steps = warm(on.network, w, x, y, batch, gOn, out);
             double[][] us = new double[2][rounds];
             for (int r = 0; r < rounds; r++) {
                 for (int turn = 0; turn < 2; turn++) {
                     int v = (r + turn) % 2;
                     long t0 = System.nanoTime();
                     for (int s = 0; s < steps; s++) {
-                        nets[v].lossAndGradient(w, x, y, batch, v == 0 ? gOn : gOff, null);
+                        step(nets[v], w, x, y, batch, v == 0 ? gOn : gOff, out);
                     }
                     us[v][r] = (System.nanoTime() - t0) / 1e3 / steps;
                 }
             }
-            System.out.printf(Locale.ROOT, "EmitOptionAB: %s, lossAndGradient at batch %d, %d thread(s), %d rounds of"
-                    + " %d steps, bitwise equal results%n", net, batch, threads, rounds, steps);
+            System.out.printf(Locale.ROOT, "EmitOptionAB: %s, %s at batch %d, %d thread(s), %d rounds of %d calls,"
+                    + " bitwise equal results%n", net, forward ? "forward" : "lossAndGradient", batch, threads, rounds,
+                    steps);
             String[] names = {option + " on ", option + " off"};
             for (int v = 0; v < 2; v++) {
                 double[] sorted = us[v].clone();
@@ -112,17 +117,26 @@ public final class EmitOptionAB {
         }
     }
 
+    /** lossAndGradient, or with {@code out} forward. */
+    private static void step(Network net, float[] w, float[] x, float[] y, int batch, float[] g, float[] out) {
+        if (out != null) {
+            net.forward(w, x, batch, out);
+        } else {
+            net.lossAndGradient(w, x, y, batch, g, null);
+        }
+    }
+
     /**
      * Runs steps for about three seconds (the JIT compiles the kernels in the first) and returns how many of the
      * last second's steps take about half a second.
      */
-    private static int warm(Network net, float[] w, float[] x, float[] y, int batch, float[] g) {
+    private static int warm(Network net, float[] w, float[] x, float[] y, int batch, float[] g, float[] out) {
         long start = System.nanoTime();
         long lastSecond = start + 2_000_000_000L;
         int n = 0;
         long now;
         while ((now = System.nanoTime()) - start < 3_000_000_000L) {
-            net.lossAndGradient(w, x, y, batch, g, null);
+            step(net, w, x, y, batch, g, out);
             if (now >= lastSecond) {
                 n++;
             }

@@ -188,27 +188,30 @@ class SampleCompilationTest {
     }
 
     /**
-     * A convolution's patch gradient and its col2im run as one kernel a sample at a time, through an array of one
-     * sample per thread (Kernel.GemmCol2im): the class agrees bit for bit with the same class emitted with the two as
-     * separate kernels over the whole batch, in both styles, on one thread and on two (each thread with its own
-     * array, reused from call to call), on random and non-finite inputs. A class without such a pair is unchanged.
+     * A convolution's im2col and product, and its patch gradient and col2im, run as one kernel each a sample at a time
+     * (Kernel.Im2colGemm, Kernel.GemmCol2im), through arrays of one sample per thread where nothing else reads the
+     * patches: the class agrees bit for bit with the same class emitted with separate kernels over the whole batch, on
+     * every entry point, in both styles, on one thread and on two (each thread with its own arrays, reused from call
+     * to call), on random and non-finite inputs. A class without convolutions is unchanged.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
-    void col2imFusionAgreesWithSeparateKernelsBitwise(String sample) {
+    void sampleLoopsAgreeWithSeparateKernelsBitwise(String sample) {
         for (boolean vectorStyle : new boolean[] {true, false}) {
             Compilation c = NetCompiler.compile(Samples.source(sample),
                     NetCompiler.Options.defaults().withVector(vectorStyle));
             Network fused = c.load();
             ModelSpec spec = fused.spec();
             EmitOptions o = c.emitOptions();
-            String separateSource = ClassEmitter.emit(c.differentiated(), spec, o.withFuseCol2im(false));
+            String separateSource = ClassEmitter.emit(c.differentiated(), spec, o.withFuseSamples(false));
             boolean fuses = !separateSource.equals(c.javaSource());
-            boolean convolvesHiddenLayers = sample.equals("convnet.net") || sample.equals("resnet_small.net");
-            assertEquals(fuses, c.javaSource().contains("PerThread.get()"), sample);
-            if (convolvesHiddenLayers) {
-                assertTrue(fuses, "the test exercises fused patch gradients: " + sample);
-                assertFalse(separateSource.contains("PerThread"), sample);
+            assertEquals(fuses, c.javaSource().contains("a sample at a time"), sample);
+            assertEquals(fuses, Samples.source(sample).text().contains("conv2d("), sample);
+            if (sample.equals("convnet.net") || sample.equals("resnet_small.net")) {
+                for (String loop : new String[] {"private void col2im", "private void im2colGemm", "PerThread.get()"}) {
+                    assertTrue(c.javaSource().contains(loop), "the test exercises " + loop + ": " + sample);
+                    assertFalse(separateSource.contains(loop), sample);
+                }
             }
             if (!fuses) {
                 continue;
@@ -228,8 +231,16 @@ class SampleCompilationTest {
                     separate.setParallel(parallel);
                     for (float[] input : List.of(x, nonFinite, x)) {
                         String what = sample + (vectorStyle ? ", vector" : ", scalar") + ", "
-                                + (parallel == two ? "2 threads" : "1 thread") + ": fused vs separate col2im";
-                        Run.of(fused, w, input, y).assertSame(Run.of(separate, w, input, y), what);
+                                + (parallel == two ? "2 threads" : "1 thread") + ": sample loops vs separate kernels";
+                        // lossAndGradient() updates batch norms' running statistics in the parameters: copies
+                        Run.of(fused, w.clone(), input, y).assertSame(Run.of(separate, w.clone(), input, y), what);
+                        float[] outF = new float[BATCH * spec.outputSize()];
+                        float[] outS = new float[BATCH * spec.outputSize()];
+                        fused.forward(w, input, BATCH, outF);
+                        separate.forward(w, input, BATCH, outS);
+                        assertArrayEquals(outS, outF, what + ": forward");
+                        assertEquals(Double.doubleToLongBits(separate.loss(w, input, y, BATCH)),
+                                Double.doubleToLongBits(fused.loss(w, input, y, BATCH)), what + ": loss()");
                     }
                 }
             }

@@ -63,6 +63,8 @@ public final class ClassEmitter {
     private final EmitOptions options;
     private final Map<String, Stage> stages = new LinkedHashMap<>();
     private final Map<Integer, Node> scratch = new TreeMap<>();
+    /** Values kept in per-thread arrays of one sample ({@link SampleLoops}), by node id. */
+    private final Map<Integer, Node> perThread = new TreeMap<>();
     /** The lane-by-lane activations that vector epilogues call, emitted once each after the kernels. */
     private final Set<VectorHelpers> vectorHelpers = EnumSet.noneOf(VectorHelpers.class);
     /** Kernel methods by body: the steps of an unrolled recurrence share them. */
@@ -116,9 +118,9 @@ public final class ClassEmitter {
     }
 
     private String emitFile() {
-        Program train = Schedule.build(graph, graph.trainingRoles(), options.fuseCol2im());
-        Program forward = Schedule.build(graph, List.of(Graph.OUTPUT), options.fuseCol2im());
-        Program loss = Schedule.build(graph, List.of(Graph.LOSS), options.fuseCol2im());
+        Program train = Schedule.build(graph, graph.trainingRoles(), options.fuseSamples());
+        Program forward = Schedule.build(graph, List.of(Graph.OUTPUT), options.fuseSamples());
+        Program loss = Schedule.build(graph, List.of(Graph.LOSS), options.fuseSamples());
         for (Program p : List.of(train, forward, loss)) {
             register(p);
         }
@@ -143,7 +145,7 @@ public final class ClassEmitter {
         type.addMethod(lossAndGradientMethod(train));
         type.addMethods(programChunks);
         type.addMethod(releaseMethod());
-        addGemmCol2imMethods(type);
+        addSampleLoopMethods(type);
         runStageMethods(type);
         // With vector kernels, the class holds the scalar ones and hands each call over to the nested class's vector
         // twin when the module is there (VectorKernelsClass): one class that runs on any JVM
@@ -159,7 +161,7 @@ public final class ClassEmitter {
         for (Stage s : stages.values()) {
             if (!s.columns() && emitted.add(s.method())) {
                 type.addMethods(kernelMethods(s, GemmSpec.Style.SCALAR, options.vector() ? nested : null));
-                if (options.vector() && (s.kernel() instanceof Kernel.Gemm || s.kernel() instanceof Kernel.GemmCol2im
+                if (options.vector() && (s.kernel() instanceof Kernel.Gemm || SampleLoops.gemmOf(s.kernel()) != null
                         || s.kernel() instanceof Kernel.Elementwise)) {
                     vectorType.addMethods(kernelMethods(s, GemmSpec.Style.VECTOR, null));
                 }
@@ -200,6 +202,8 @@ public final class ClassEmitter {
         for (Buffer b : p.buffers().values()) {
             if (b.home() == Buffer.Home.SCRATCH) {
                 scratch.put(b.nodeId(), nodeById(b.nodeId()));
+            } else if (b.home() == Buffer.Home.PER_THREAD) {
+                perThread.put(b.nodeId(), nodeById(b.nodeId()));
             }
         }
     }
@@ -214,6 +218,9 @@ public final class ClassEmitter {
     }
 
     private static String body(Kernel k, Program p) {
+        if (SampleLoops.gemmOf(k) != null) {
+            return SampleLoops.method(k, p, "kernel", ClassEmitter::rowsCall, "").toString();
+        }
         if (k instanceof Kernel.Gemm gemm) {
             return gemm.hasEpilogue()
                     ? new ExpressionEmitter(p, "r", "j", gemm.product(), CodeBlock.of("v")).root(gemm.result()).toString()
@@ -232,8 +239,8 @@ public final class ClassEmitter {
      * spelt here with a placeholder name to compare).
      */
     private String sharedMethodName(Kernel k, Program p) {
-        if (k instanceof Kernel.GemmCol2im f) {
-            return sharedMethodName(f.gemm(), p);
+        if (SampleLoops.gemmOf(k) != null) {
+            return sharedMethodName(SampleLoops.gemmOf(k), p);
         }
         StringBuilder text = new StringBuilder();
         if (k instanceof Kernel.Gemm gemm) {
@@ -626,6 +633,9 @@ public final class ClassEmitter {
      */
     private static String rows(Kernel k) {
         Node r = k.result();
+        if (SampleLoops.gemmOf(k) != null) {
+            return "batch";
+        }
         if (k instanceof Kernel.Gemm gemm) {
             Node product = gemm.product();
             return product.op() == Op.OUTER_SUM ? String.valueOf(product.shape().dim(0))
@@ -654,7 +664,7 @@ public final class ClassEmitter {
      */
     private static boolean splitsOverThreads(Kernel k) {
         Node r = k.result();
-        return r.op().kind() == Op.Kind.SPATIAL && r.op() != Op.SUM_CHANNELS
+        return SampleLoops.gemmOf(k) != null || r.op().kind() == Op.Kind.SPATIAL && r.op() != Op.SUM_CHANNELS
                 || k instanceof Kernel.Elementwise && r.batched()
                 && r.shape().isImage() || RowCalls.perSample(r.op()) || RowCalls.perFeature(r.op());
     }
@@ -671,60 +681,40 @@ public final class ClassEmitter {
             formula += " of " + product.ref() + " = " + ProgramPrinter.formula(product, p, true)
                     + ", a sample at a time";
         }
+        if (k instanceof Kernel.Im2colGemm f) {
+            Node patches = f.im2col().result();
+            formula += " of " + patches.ref() + " = " + ProgramPrinter.formula(patches, p, true)
+                    + ", a sample at a time";
+        }
         return formula + where;
     }
 
-    // ---- patch gradients fused with their col2im ----------------------------------------------------------------
-
-    private static String gemmCol2imName(Kernel.GemmCol2im f) {
-        return "col2im" + f.result().id();
-    }
-
-    /** The field holding each thread's array of one sample of a fused product. */
-    private static String perThreadField(Node product) {
-        return "t" + product.id() + "PerThread";
-    }
+    // ---- kernels that run a sample at a time ---------------------------------------------------------------------
 
     /**
-     * For each stage of a {@link Kernel.GemmCol2im}: a method running the product's rows of one sample into the
-     * calling thread's array of one sample, then col2im of that sample, for samples {@code [lo, hi)}; and the
-     * {@code ThreadLocal} field of those arrays (per instance, so they go with it; per thread, since the pool runs
-     * two ranges of samples at once). Each call passes the product a single sample's rows as a matrix of its own
-     * (A from the sample's first row, C from 0), so the kernel is the one the unfused product calls.
+     * The methods of the stages that run a sample at a time ({@link SampleLoops}), each once (two programs' stages of
+     * one name must have the same text), and the {@code ThreadLocal} fields of their per-thread arrays.
      */
-    private void addGemmCol2imMethods(TypeSpec.Builder type) {
+    private void addSampleLoopMethods(TypeSpec.Builder type) {
+        Map<String, String> texts = new java.util.HashMap<>();
         for (Stage s : stages.values()) {
-            if (!(s.kernel() instanceof Kernel.GemmCol2im f)) {
+            Kernel.Gemm gemm = SampleLoops.gemmOf(s.kernel());
+            if (gemm == null) {
                 continue;
             }
-            Program p = s.program();
-            Node product = f.gemm().product();
-            String field = perThreadField(product);
-            String local = ExpressionEmitter.ArrayNames.name(p.buffer(product));
-            type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Object.class), field,
-                    Modifier.PRIVATE, Modifier.FINAL).initializer("new $T<>()", ThreadLocal.class).build());
-            GemmCall call = GemmCall.of(f.gemm(), p);
-            int rows = product.shape().rowsPerSample();
-            int aPerSample = product.input(1).shape().size();
-            Node image = f.result();
-            Buffer out = p.buffer(image);
-            MethodSpec.Builder m = MethodSpec.methodBuilder(gemmCol2imName(f)).addModifiers(Modifier.PRIVATE)
-                    .addJavadoc("$L\n", describe(f, p))
-                    .addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi")
-                    // of Object: Janino erases get() to Object and needs the cast that javac -Xlint would call
-                    // redundant on a ThreadLocal<float[]>
-                    .addStatement("$T $L = ($T) $L.get()", FLOATS, local, FLOATS, field)
-                    .beginControlFlow("if ($L == null)", local)
-                    .addStatement("$L = new float[$L]", local, product.shape().size())
-                    .addStatement("$L.set($L)", field, local)
-                    .endControlFlow()
-                    .beginControlFlow("for (int sample = lo; sample < hi; sample++)")
-                    .addStatement("$L($L, $L + sample * $L, $L, $L, $L, $L, $L, 0, $L)", s.method(), call.a(),
-                            call.aOff(), aPerSample, call.b(), call.bOff(), call.c(), call.cOff(), rows, rows)
-                    .addStatement(SpatialCalls.col2imOfSample(image, p, CodeBlock.of("$L + sample * $L",
-                            out.offset(), image.shape().size())))
-                    .endControlFlow();
-            type.addMethod(m.build());
+            MethodSpec m = SampleLoops.method(s.kernel(), s.program(), s.method(), ClassEmitter::rowsCall,
+                    describe(s.kernel(), s.program()));
+            String before = texts.putIfAbsent(m.name(), m.toString());
+            if (before == null) {
+                type.addMethod(m);
+            } else if (!before.equals(m.toString())) {
+                throw new InternalCompilerError("ClassEmitter", "two sample loops named " + m.name());
+            }
+        }
+        for (Node n : perThread.values()) {
+            type.addField(FieldSpec.builder(ParameterizedTypeName.get(ThreadLocal.class, Object.class),
+                    SampleLoops.perThreadField(n), Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer("new $T<>()", ThreadLocal.class).build());
         }
     }
 
@@ -785,21 +775,13 @@ public final class ClassEmitter {
     }
 
     private CodeBlock stageCall(Kernel k, Program p, String method) {
-        if (k instanceof Kernel.GemmCol2im f) {
-            return CodeBlock.of("$L(lo, hi)", gemmCol2imName(f));
+        if (SampleLoops.gemmOf(k) != null) {
+            return CodeBlock.of("$L(lo, hi)", SampleLoops.methodName(k));
         }
         if (k instanceof Kernel.Gemm gemm) {
             GemmCall call = GemmCall.of(gemm, p);
-            CodeBlock.Builder args = CodeBlock.builder().add("$L(", method)
-                    .add("$L, $L, $L, $L, $L, $L, $L, lo, hi", call.a(), call.aOff(), call.b(), call.bOff(), call.c(),
-                            call.cOff(), call.batchArg());
-            for (String array : epilogueArrays(gemm, p, false)) {
-                args.add(", $L", array);
-            }
-            for (int offset : epilogueOffsets(gemm, p).values()) {
-                args.add(", $L", offset);
-            }
-            return args.add(")").build();
+            return rowsCall(gemm, p, method, CodeBlock.of("$L", call.aOff()), CodeBlock.of("$L", call.batchArg()),
+                    CodeBlock.of("lo, hi"));
         }
         if (k instanceof Kernel.Elementwise) {
             CodeBlock.Builder args = CodeBlock.builder().add("$L(", method);
@@ -815,6 +797,22 @@ public final class ClassEmitter {
             return SpatialCalls.call(k.result(), p, ownsPooling());
         }
         return RowCalls.call(k.result(), p);
+    }
+
+    /** A call of a product's row entry: A from {@code aOffset}, {@code batch} rows in all, rows {@code range}. */
+    private static CodeBlock rowsCall(Kernel.Gemm gemm, Program p, String method, CodeBlock aOffset,
+            CodeBlock batch, CodeBlock range) {
+        GemmCall call = GemmCall.of(gemm, p);
+        CodeBlock.Builder args = CodeBlock.builder().add("$L(", method)
+                .add("$L, $L, $L, $L, $L, $L, $L, $L", call.a(), aOffset, call.b(), call.bOff(), call.c(),
+                        call.cOff(), batch, range);
+        for (String array : epilogueArrays(gemm, p, false)) {
+            args.add(", $L", array);
+        }
+        for (int offset : epilogueOffsets(gemm, p).values()) {
+            args.add(", $L", offset);
+        }
+        return args.add(")").build();
     }
 
     /** The {@code int} parameters of an epilogue (where the rows it reads start), with their values. */
@@ -852,7 +850,7 @@ public final class ClassEmitter {
      * entry method first hands the call over to that nested class's vector twin when the Vector API is there.
      */
     private List<MethodSpec> kernelMethods(Stage s, GemmSpec.Style style, ClassName handOver) {
-        Kernel k = s.kernel() instanceof Kernel.GemmCol2im f ? f.gemm() : s.kernel();
+        Kernel k = SampleLoops.gemmOf(s.kernel()) != null ? SampleLoops.gemmOf(s.kernel()) : s.kernel();
         Program p = s.program();
         if (k instanceof Kernel.Gemm gemm) {
             GemmSpec spec = gemmSpec(gemm, p, s.method(), style);

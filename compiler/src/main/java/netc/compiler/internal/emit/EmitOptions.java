@@ -26,29 +26,30 @@ import javax.lang.model.SourceVersion;
  * elementwise kernels, and max pooling with its gradient. Both forms give bitwise the same results; turning them off
  * (scalar elementwise code next to vector matrix products) exists to check that, and to measure what they gain.
  *
- * <p>{@code fuseCol2im}: whether a convolution's patch gradient and its col2im run as one kernel a sample at a time
- * ({@code Kernel.GemmCol2im}); off only to check that both give the same bits and to measure the gain.
+ * <p>{@code fuseSamples}: whether a convolution's im2col and product, and its patch gradient and col2im, run as one
+ * kernel each, a sample at a time ({@code Kernel.Im2colGemm}, {@code Kernel.GemmCol2im}); off only to check that
+ * both give the same bits and to measure the gain.
  */
 public record EmitOptions(String packageName, String className, boolean vector, int vectorBits,
-        boolean vectorElementwise, boolean fuseCol2im) {
+        boolean vectorElementwise, boolean fuseSamples) {
 
     /** Options with {@code vectorBits} = {@link GemmSpec#DEFAULT_VECTOR_BITS} and vector elementwise code. */
     public EmitOptions(String packageName, String className, boolean vector) {
         this(packageName, className, vector, GemmSpec.DEFAULT_VECTOR_BITS);
     }
 
-    /** Options with vector elementwise code wherever {@code vector} is on, and col2im fused. */
+    /** Options with vector elementwise code wherever {@code vector} is on, and convolutions a sample at a time. */
     public EmitOptions(String packageName, String className, boolean vector, int vectorBits) {
         this(packageName, className, vector, vectorBits, true, true);
     }
 
     /** These options with vector elementwise code on or off. */
     public EmitOptions withVectorElementwise(boolean on) {
-        return new EmitOptions(packageName, className, vector, vectorBits, on, fuseCol2im);
+        return new EmitOptions(packageName, className, vector, vectorBits, on, fuseSamples);
     }
 
-    /** These options with the patch gradients' col2im fused or not. */
-    public EmitOptions withFuseCol2im(boolean on) {
+    /** These options with convolutions' steps run a sample at a time or not. */
+    public EmitOptions withFuseSamples(boolean on) {
         return new EmitOptions(packageName, className, vector, vectorBits, vectorElementwise, on);
     }
 

@@ -30,6 +30,21 @@ final class SpatialCalls {
         return col2im(n, p, imageOffset, CodeBlock.of("0, 1"));
     }
 
+    /**
+     * im2col ({@code n}) of the patch rows {@code range} into its array from {@code outOffset}: the call of a
+     * {@code Kernel.Im2colGemm}, a sample's rows at a time.
+     */
+    static CodeBlock im2colRows(Node n, Program p, CodeBlock outOffset, CodeBlock range) {
+        Node x = n.input(0);
+        Buffer in = p.buffer(x);
+        Shape s = x.shape();
+        Window w = n.attrs().window();
+        return CodeBlock.of("$T.im2col($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", SPATIAL_OPS,
+                ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(),
+                w.stride(), w.pad(), n.shape().dim(1), n.shape().dim(2), ExpressionEmitter.ArrayNames.name(p.buffer(n)),
+                outOffset, range);
+    }
+
     private static CodeBlock col2im(Node n, Program p, CodeBlock outOffset, CodeBlock range) {
         Node x = n.input(0);
         Buffer in = p.buffer(x);
@@ -85,12 +100,8 @@ final class SpatialCalls {
         String outName = ExpressionEmitter.ArrayNames.name(out);
         Window w = n.attrs().window();
         switch (n.op()) {
-            case IM2COL: {
-                Shape s = x.shape();
-                return CodeBlock.of("$T.im2col($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, lo, hi)", SPATIAL_OPS,
-                        inName, in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(), w.stride(), w.pad(),
-                        n.shape().dim(1), n.shape().dim(2), outName, out.offset());
-            }
+            case IM2COL:
+                return im2colRows(n, p, CodeBlock.of("$L", out.offset()), CodeBlock.of("lo, hi"));
             case COL2IM:
                 return col2im(n, p, CodeBlock.of("$L", out.offset()), CodeBlock.of("lo, hi"));
             case MAXPOOL: case AVGPOOL: {

@@ -66,6 +66,25 @@ public sealed interface Kernel {
     }
 
     /**
+     * An im2col and the convolution's matrix product, its patches' only reader (inference: no kernel gradient), run
+     * together one sample at a time: the sample's patch rows go to a per-thread array of one sample
+     * ({@link Buffer.Home#PER_THREAD}) and are multiplied while they are in L2. The patches of the whole batch (40 MB
+     * for the convnet's second layer at batch 64) are never stored. Bitwise the same results: every patch row and
+     * every row of the product is computed as by the separate kernels.
+     */
+    record Im2colGemm(Row im2col, Gemm gemm) implements Kernel {
+        @Override
+        public Node result() {
+            return gemm.result();
+        }
+
+        @Override
+        public String key() {
+            return "im2col-gemm " + im2col.result().id() + " " + gemm.result().id();
+        }
+    }
+
+    /**
      * Copies the gradient slice of {@code result} to the slice at {@code gradOffset}: one interned node can be the
      * gradient of two parameters (as in {@code W x + b1 + b2}).
      */

@@ -23,7 +23,8 @@ public final class ProgramPrinter {
         StringBuilder sb = new StringBuilder("program ").append(title).append('\n');
         for (Kernel k : p.kernels()) {
             String kind = k instanceof Kernel.Gemm ? "gemm" : k instanceof Kernel.Elementwise ? "elementwise"
-                    : k instanceof Kernel.Row ? "row" : k instanceof Kernel.GemmCol2im ? "gemm+col2im" : "copy";
+                    : k instanceof Kernel.Row ? "row" : k instanceof Kernel.GemmCol2im ? "gemm+col2im"
+                    : k instanceof Kernel.Im2colGemm ? "im2col+gemm" : "copy";
             StringBuilder line = new StringBuilder("  ").append(kind);
             pad(line, 15);
             Node r = k.result();
@@ -42,6 +43,11 @@ public final class ProgramPrinter {
                     Node product = f.gemm().product();
                     line.append(", a sample at a time from ").append(product.ref()).append(" = ")
                             .append(formula(product, p, true)).append(" -> per_thread ").append(product.shape());
+                }
+                if (k instanceof Kernel.Im2colGemm f) {
+                    Node patches = f.im2col().result();
+                    line.append(", a sample at a time from ").append(patches.ref()).append(" = ")
+                            .append(formula(patches, p, true)).append(" -> per_thread ").append(patches.shape());
                 }
             }
             sb.append(line).append('\n');

@@ -31,12 +31,12 @@ public final class Schedule {
     private final boolean[] isOutput;
     private final boolean[] inlined;
     private final Map<Integer, Node> fusedInto = new HashMap<>();
-    private final boolean fuseCol2im;
+    private final boolean fuseSamples;
 
-    private Schedule(Graph graph, List<String> roles, boolean fuseCol2im) {
+    private Schedule(Graph graph, List<String> roles, boolean fuseSamples) {
         this.graph = graph;
         this.roles = List.copyOf(roles);
-        this.fuseCol2im = fuseCol2im;
+        this.fuseSamples = fuseSamples;
         int size = graph.nodes().get(graph.nodes().size() - 1).id() + 1;
         this.uses = new int[size];
         this.live = new boolean[size];
@@ -50,11 +50,12 @@ public final class Schedule {
     }
 
     /**
-     * As {@link #build(Graph, List)}; {@code fuseCol2im} false keeps every patch gradient a kernel and a batch-sized
-     * buffer of its own (see {@link Kernel.GemmCol2im}), to check that the fused kernels give the same bits.
+     * As {@link #build(Graph, List)}; {@code fuseSamples} false keeps every im2col, patch product and col2im a kernel
+     * of its own over the whole batch (see {@link Kernel.GemmCol2im} and {@link Kernel.Im2colGemm}), to check that
+     * the kernels that run a sample at a time give the same bits.
      */
-    public static Program build(Graph graph, List<String> roles, boolean fuseCol2im) {
-        return new Schedule(graph, roles, fuseCol2im).run();
+    public static Program build(Graph graph, List<String> roles, boolean fuseSamples) {
+        return new Schedule(graph, roles, fuseSamples).run();
     }
 
     private Program run() {
@@ -95,8 +96,9 @@ public final class Schedule {
             }
             kernels.add(kernelFor(n));
         }
-        if (fuseCol2im) {
+        if (fuseSamples) {
             fuseCol2im(kernels, buffers);
+            fuseIm2col(kernels, buffers);
         }
         addOutputCopies(kernels, buffers);
         return new Program(graph, roles, kernels, buffers, inlined);
@@ -243,6 +245,42 @@ public final class Schedule {
         fused.sort(java.util.Comparator.reverseOrder());
         for (int producer : fused) {
             kernels.remove(producer);
+        }
+    }
+
+    /**
+     * Replaces each matrix product whose right operand is an im2col's patches (a convolution) that nothing else reads
+     * (no kernel gradient: inference) and that im2col's kernel by one {@link Kernel.Im2colGemm} at the product's
+     * place, when every kernel in between is a row op that does not read the patches (the kernel reordered for the
+     * product, typically); the patches' buffer becomes one sample per thread. Not for a 1 x 1 output image, whose
+     * product is a dense layer's (which may be split by columns). In training, where the kernel gradient reads the
+     * patches later, fusing them with the product and storing them gained nothing measurable (EmitOptionAB,
+     * 2026-12-03), so they stay separate.
+     */
+    private void fuseIm2col(List<Kernel> kernels, Map<Integer, Buffer> buffers) {
+        for (int j = 0; j < kernels.size(); j++) {
+            if (!(kernels.get(j) instanceof Kernel.Gemm g) || g.product().op() != Op.MAT_VEC
+                    || g.product().input(1).op() != Op.IM2COL || g.product().shape().rowsPerSample() < 2) {
+                continue;
+            }
+            Node patches = g.product().input(1);
+            if (uses[patches.id()] != 1 || isOutput[patches.id()]) {
+                continue;
+            }
+            int i = j - 1;
+            while (i >= 0 && kernels.get(i) instanceof Kernel.Row r && r.result() != patches
+                    && !r.result().inputs().contains(patches)) {
+                i--;
+            }
+            if (i < 0 || !(kernels.get(i) instanceof Kernel.Row im2col) || im2col.result() != patches
+                    || !patches.batched()) {
+                continue;
+            }
+            kernels.set(j, new Kernel.Im2colGemm(im2col, g));
+            kernels.remove(i);
+            j--;
+            buffers.put(patches.id(), new Buffer(Buffer.Home.PER_THREAD, patches.id(), 0, patches.shape().size(),
+                    true));
         }
     }
 

@@ -66,7 +66,7 @@ class ScheduleTest {
     }
 
     @Test
-    void aPatchGradientRunsWithItsCol2imOneSampleAtATime() {
+    void convolutionStepsRunOneSampleAtATime() {
         Graph diff = convolutions();
         String expected = String.join("\n",
                 "program train",
@@ -91,9 +91,25 @@ class ScheduleTest {
                 "  gemm         %29 = outer_sum(%28, %5)                     -> grads@0 [2, 1, 3, 3]",
                 "");
         assertEquals(expected, ProgramPrinter.print("train", Schedule.build(diff, diff.trainingRoles())));
+        // the kernel gradients read the patches in training; without them the product is their only reader
+        String forward = String.join("\n",
+                "program forward",
+                "  im2col+gemm  %7 = relu(mat_vec(%2, %5))                   -> scratch [2, 6, 6]xB, a sample at a time"
+                        + " from %5 = im2col(%0) -> per_thread [9, 6, 6]",
+                "  row          %9 = kernel_channels_last(%3)                -> scratch [4, 3, 3, 2]",
+                "  im2col+gemm  %10 = mat_vec(%9, %8)                        -> scratch [4, 6, 6]xB, a sample at a time"
+                        + " from %8 = im2col(%7) -> per_thread [18, 6, 6]",
+                "  elementwise  %12 = flatten(relu(%10))                     -> scratch [144]xB",
+                "  gemm         %13 = mat_vec(%4, %12)                       -> scratch [3]xB",
+                "  row          %14 = softmax(%13)                           -> scratch [3]xB",
+                "");
+        assertEquals(forward, ProgramPrinter.print("forward", Schedule.build(diff, List.of(Graph.OUTPUT))));
         String separate = ProgramPrinter.print("train", Schedule.build(diff, diff.trainingRoles(), false));
         assertTrue(separate.contains("  gemm         %24 = mat_t_vec(%9, %22)                     -> scratch"
                 + " [18, 6, 6]xB\n") && separate.contains("  row          %26 = col2im(%24)                     "
-                + "       -> scratch [2, 6, 6]xB\n") && !separate.contains("per_thread"), separate);
+                + "       -> scratch [2, 6, 6]xB\n") && !separate.contains("a sample at a time"), separate);
+        String separateForward = ProgramPrinter.print("forward", Schedule.build(diff, List.of(Graph.OUTPUT), false));
+        assertTrue(separateForward.contains("  row          %8 = im2col(%7)                              -> scratch"
+                + " [18, 6, 6]xB\n") && !separateForward.contains("a sample at a time"), separateForward);
     }
 }
