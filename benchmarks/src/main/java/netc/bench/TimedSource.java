@@ -137,6 +137,31 @@ final class TimedSource {
         }
     }
 
+    /** A method that runs a convolution's steps a sample at a time ({@code SampleLoops}), and its first product call. */
+    private static final Pattern SAMPLE_LOOP = Pattern.compile("(?:col2im|im2colGemm)\\d+");
+    private static final Pattern GEMM_CALL = Pattern.compile("(gemm\\d+(?:v\\d+)?)\\(([^;]*)\\);");
+
+    /**
+     * For a sample loop's method, the product kernel it calls per sample and that kernel's rows over the whole
+     * batch ({@code batch * 196}: the call passes one sample's, or all samples' when it keeps rows' numbers); null
+     * for any other method.
+     */
+    private static String[] sampleLoopGemm(String source, String method) {
+        if (!SAMPLE_LOOP.matcher(method).matches()) {
+            return null;
+        }
+        int start = source.indexOf("private void " + method + "(int lo, int hi) {");
+        if (start < 0) {
+            return null;
+        }
+        Matcher g = GEMM_CALL.matcher(source.substring(start, source.indexOf("\n    }\n", start)));
+        if (!g.find()) {
+            return null;
+        }
+        String rows = g.group(2).split(",\\s*")[6];
+        return new String[] {g.group(1), rows.contains("batch") ? rows : "batch * " + rows};
+    }
+
     private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
     /**
      * A stage call: {@code parallel.run(...)} or {@code runStage(...)}, or the choice between a forward product's
@@ -220,6 +245,15 @@ final class TimedSource {
                 String batchArg = c[1].split(",\\s*")[6];
                 for (int j = 1; j < 4; j++) {
                     info[j] = info[j].equals("batch") ? batchArg : info[j];
+                }
+            } else {
+                String[] inner = sampleLoopGemm(original, call);
+                if (inner != null && gemmInfo.containsKey(inner[0])) {
+                    gemm = inner[0];
+                    info = gemmInfo.get(gemm).clone();
+                    for (int j = 1; j < 4; j++) {
+                        info[j] = info[j].equals("batch") ? inner[1] : info[j];
+                    }
                 }
             }
             boolean epi = gemm != null && original.contains("static void " + gemm + "Epilogue(");
