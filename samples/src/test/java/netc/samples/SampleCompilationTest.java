@@ -175,15 +175,8 @@ class SampleCompilationTest {
         for (Map.Entry<String, float[][]> e : cases.entrySet()) {
             float[] cw = e.getValue()[0];
             float[] cx = e.getValue()[1];
-            String what = sample + ", " + e.getKey() + ": vector vs scalar elementwise code";
-            Run.of(vector, cw, cx, y).assertSame(Run.of(scalar, cw, cx, y), what);
-            float[] outV = new float[BATCH * spec.outputSize()];
-            float[] outS = new float[BATCH * spec.outputSize()];
-            vector.forward(cw, cx, BATCH, outV);
-            scalar.forward(cw, cx, BATCH, outS);
-            assertArrayEquals(outS, outV, what + ": forward");
-            assertEquals(Double.doubleToLongBits(scalar.loss(cw, cx, y, BATCH)),
-                    Double.doubleToLongBits(vector.loss(cw, cx, y, BATCH)), what + ": loss()");
+            assertSameOnEveryEntry(scalar, vector, cw, cx, y, sample + ", " + e.getKey()
+                    + ": vector vs scalar elementwise code");
         }
     }
 
@@ -232,19 +225,29 @@ class SampleCompilationTest {
                     for (float[] input : List.of(x, nonFinite, x)) {
                         String what = sample + (vectorStyle ? ", vector" : ", scalar") + ", "
                                 + (parallel == two ? "2 threads" : "1 thread") + ": sample loops vs separate kernels";
-                        // lossAndGradient() updates batch norms' running statistics in the parameters: copies
-                        Run.of(fused, w.clone(), input, y).assertSame(Run.of(separate, w.clone(), input, y), what);
-                        float[] outF = new float[BATCH * spec.outputSize()];
-                        float[] outS = new float[BATCH * spec.outputSize()];
-                        fused.forward(w, input, BATCH, outF);
-                        separate.forward(w, input, BATCH, outS);
-                        assertArrayEquals(outS, outF, what + ": forward");
-                        assertEquals(Double.doubleToLongBits(separate.loss(w, input, y, BATCH)),
-                                Double.doubleToLongBits(fused.loss(w, input, y, BATCH)), what + ": loss()");
+                        assertSameOnEveryEntry(separate, fused, w, input, y, what);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * {@code lossAndGradient} (loss, gradient, output), {@code forward} and {@code loss} of {@code actual} give bit for
+     * bit what {@code expected} gives. Both update batch norms' running statistics in {@code w} alike, so the
+     * inference calls after them see the same parameters.
+     */
+    private static void assertSameOnEveryEntry(Network expected, Network actual, float[] w, float[] x, float[] y,
+            String what) {
+        ModelSpec spec = expected.spec();
+        Run.of(actual, w, x, y).assertSame(Run.of(expected, w, x, y), what);
+        float[] outA = new float[BATCH * spec.outputSize()];
+        float[] outE = new float[BATCH * spec.outputSize()];
+        actual.forward(w, x, BATCH, outA);
+        expected.forward(w, x, BATCH, outE);
+        assertArrayEquals(outE, outA, what + ": forward");
+        assertEquals(Double.doubleToLongBits(expected.loss(w, x, y, BATCH)),
+                Double.doubleToLongBits(actual.loss(w, x, y, BATCH)), what + ": loss()");
     }
 
     /** About a third of the values replaced by +0 and a third by -0. */
