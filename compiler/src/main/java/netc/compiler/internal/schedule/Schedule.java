@@ -215,9 +215,19 @@ public final class Schedule {
     }
 
     /**
+     * The fewest pixel rows per sample for which a convolution's steps run a sample at a time: each per-sample call
+     * of the product streams all of its kernel matrix B (and a short-reduction NT product transposes it first) for
+     * only that sample's rows. A 1 x 1 convolution with 2,048 output channels on 4 x 4 images (16 rows) ran its
+     * forward 2.8x slower fused than over the whole batch (the review of 2026-12-03); the convnet's 196 and 784 rows
+     * gain (EmitOptionAB).
+     */
+    static final int MIN_SAMPLE_ROWS = 64;
+
+    /**
      * Replaces each col2im whose operand is a matrix product read by nothing else (a convolution's patch gradient)
      * and that product's kernel by one {@link Kernel.GemmCol2im} at the col2im's place (the product's operands are
-     * ready by then, and nothing in between reads it), the product's buffer by one sample per thread.
+     * ready by then, and nothing in between reads it), the product's buffer by one sample per thread; for images of
+     * at least {@link #MIN_SAMPLE_ROWS} pixels.
      */
     private void fuseCol2im(List<Kernel> kernels, Map<Integer, Buffer> buffers) {
         Map<Integer, Integer> productKernel = new HashMap<>();
@@ -234,7 +244,7 @@ public final class Schedule {
             Node patches = row.result().input(0);
             Integer producer = productKernel.get(patches.id());
             if (producer == null || uses[patches.id()] != 1 || isOutput[patches.id()] || !patches.batched()
-                    || !row.result().batched()) {
+                    || !row.result().batched() || patches.shape().rowsPerSample() < MIN_SAMPLE_ROWS) {
                 continue;
             }
             kernels.set(i, new Kernel.GemmCol2im((Kernel.Gemm) kernels.get(producer), row));
@@ -252,15 +262,17 @@ public final class Schedule {
      * Replaces each matrix product whose right operand is an im2col's patches (a convolution) that nothing else reads
      * (no kernel gradient: inference) and that im2col's kernel by one {@link Kernel.Im2colGemm} at the product's
      * place, when every kernel in between is a row op that does not read the patches (the kernel reordered for the
-     * product, typically); the patches' buffer becomes one sample per thread. Not for a 1 x 1 output image, whose
-     * product is a dense layer's (which may be split by columns). In training, where the kernel gradient reads the
+     * product, typically); the patches' buffer becomes one sample per thread. Not for small output images (see
+     * {@link #MIN_SAMPLE_ROWS}; a 1 x 1 one is a dense layer's product, which may be split by columns). In training,
+     * where the kernel gradient reads the
      * patches later, fusing them with the product and storing them gained nothing measurable (EmitOptionAB,
      * 2026-12-03), so they stay separate.
      */
     private void fuseIm2col(List<Kernel> kernels, Map<Integer, Buffer> buffers) {
         for (int j = 0; j < kernels.size(); j++) {
             if (!(kernels.get(j) instanceof Kernel.Gemm g) || g.product().op() != Op.MAT_VEC
-                    || g.product().input(1).op() != Op.IM2COL || g.product().shape().rowsPerSample() < 2) {
+                    || g.product().input(1).op() != Op.IM2COL
+                    || g.product().shape().rowsPerSample() < MIN_SAMPLE_ROWS) {
                 continue;
             }
             Node patches = g.product().input(1);
