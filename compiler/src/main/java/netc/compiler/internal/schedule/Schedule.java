@@ -224,6 +224,14 @@ public final class Schedule {
     static final int MIN_SAMPLE_ROWS = 64;
 
     /**
+     * The shortest patch row (C x k x k) for which im2col and the product run a sample at a time: the vector kernel of
+     * a shorter one (GemmEmitter.NT_SHORT_K, which GemmEmitterTest checks is this) transposes the kernel matrix at
+     * every call, once per sample when fused; a 1 x 1 convolution of 24 channels into 2,048 on 8 x 8 images ran its
+     * forward 1.45x slower fused. Longer rows were as fast fused at 64 pixels (40 channels: 65-74 against 69 ms).
+     */
+    public static final int SHORT_REDUCTION = 32;
+
+    /**
      * Replaces each col2im whose operand is a matrix product read by nothing else (a convolution's patch gradient)
      * and that product's kernel by one {@link Kernel.GemmCol2im} at the col2im's place (the product's operands are
      * ready by then, and nothing in between reads it), the product's buffer by one sample per thread; for images of
@@ -263,7 +271,8 @@ public final class Schedule {
      * (no kernel gradient: inference) and that im2col's kernel by one {@link Kernel.Im2colGemm} at the product's
      * place, when every kernel in between is a row op that does not read the patches (the kernel reordered for the
      * product, typically); the patches' buffer becomes one sample per thread. Not for small output images (see
-     * {@link #MIN_SAMPLE_ROWS}; a 1 x 1 one is a dense layer's product, which may be split by columns). In training,
+     * {@link #MIN_SAMPLE_ROWS}; a 1 x 1 one is a dense layer's product, which may be split by columns) nor short
+     * patch rows ({@link #SHORT_REDUCTION}). In training,
      * where the kernel gradient reads the
      * patches later, fusing them with the product and storing them gained nothing measurable (EmitOptionAB,
      * 2026-12-03), so they stay separate.
@@ -272,7 +281,8 @@ public final class Schedule {
         for (int j = 0; j < kernels.size(); j++) {
             if (!(kernels.get(j) instanceof Kernel.Gemm g) || g.product().op() != Op.MAT_VEC
                     || g.product().input(1).op() != Op.IM2COL
-                    || g.product().shape().rowsPerSample() < MIN_SAMPLE_ROWS) {
+                    || g.product().shape().rowsPerSample() < MIN_SAMPLE_ROWS
+                    || g.product().input(1).shape().dim(0) < SHORT_REDUCTION) {
                 continue;
             }
             Node patches = g.product().input(1);

@@ -125,4 +125,10 @@ class GemmTileTest {
                     GemmEmitter.emit(spec.withTile(new Tile(6, 2))).toString(), spec.toString());
         }
     }
+
+    /** Schedule does not run per sample the products whose vector kernel transposes B at every call. */
+    @Test
+    void scheduleKnowsWhichProductsTransposeTheirKernelMatrix() {
+        assertEquals(GemmEmitter.NT_SHORT_K, netc.compiler.internal.schedule.Schedule.SHORT_REDUCTION);
+    }
 }
