@@ -225,7 +225,7 @@ public final class Schedule {
 
     /**
      * The shortest patch row (C x k x k) for which im2col and the product run a sample at a time: the vector kernel of
-     * a shorter one (GemmEmitter.NT_SHORT_K, which GemmEmitterTest checks is this) transposes the kernel matrix at
+     * a shorter one (GemmEmitter.NT_SHORT_K, which GemmTileTest checks is this) transposes the kernel matrix at
      * every call, once per sample when fused; a 1 x 1 convolution of 24 channels into 2,048 on 8 x 8 images ran its
      * forward 1.45x slower fused. Longer rows were as fast fused at 64 pixels (40 channels: 65-74 against 69 ms).
      */
@@ -272,10 +272,9 @@ public final class Schedule {
      * place, when every kernel in between is a row op that does not read the patches (the kernel reordered for the
      * product, typically); the patches' buffer becomes one sample per thread. Not for small output images (see
      * {@link #MIN_SAMPLE_ROWS}; a 1 x 1 one is a dense layer's product, which may be split by columns) nor short
-     * patch rows ({@link #SHORT_REDUCTION}). In training,
-     * where the kernel gradient reads the
-     * patches later, fusing them with the product and storing them gained nothing measurable (EmitOptionAB,
-     * 2026-12-03), so they stay separate.
+     * patch rows ({@link #SHORT_REDUCTION}). In training, where the kernel gradient reads the patches later, fusing
+     * them with the product and storing them gained nothing measurable (EmitOptionAB, 2026-12-03), so they stay
+     * separate.
      */
     private void fuseIm2col(List<Kernel> kernels, Map<Integer, Buffer> buffers) {
         for (int j = 0; j < kernels.size(); j++) {
