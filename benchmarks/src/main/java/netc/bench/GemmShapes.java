@@ -144,9 +144,6 @@ public final class GemmShapes {
                         ? m.toBuilder().addModifiers(Modifier.PUBLIC).build() : m);
             }
         }
-        for (com.palantir.javapoet.FieldSpec f : GemmEmitter.scratchFields()) {
-            type.addField(f);
-        }
         type.addField(float.class, "sink", Modifier.STATIC, Modifier.PUBLIC);
         type.addMethod(fmaPeakMethod());
         String source = JavaFile.builder("netc.generated", type.build()).build().toString();

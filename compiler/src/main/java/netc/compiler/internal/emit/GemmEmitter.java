@@ -320,11 +320,6 @@ public final class GemmEmitter {
      */
     static final int SMALL_SCRATCH = 4096;
 
-    /** Static fields that the class holding VECTOR kernels needs besides {@link #addVectorFields}. */
-    public static List<FieldSpec> scratchFields() {
-        return List.of();
-    }
-
     /**
      * Prefix of the {@code VectorShuffle} fields that fold a vector onto itself, lane i taking lane i + LANES/2^(f+1)
      * (wrapping): {@code FOLD0 .. FOLD3}, enough for 16 lanes. An NT accumulator is summed by adding its folds in
