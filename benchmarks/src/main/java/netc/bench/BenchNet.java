@@ -32,11 +32,14 @@ final class BenchNet {
     final String name;
     final Network network;
     final Class<?> type;
+    /** The compilation the class came from (its graph and emit options, to emit variants of it). */
+    final Compilation compilation;
     final float[] params;
     /** 2 x the multiply-adds of one sample's forward pass ({@link TrainThroughput#forwardMacs}). */
     final long forwardFlop;
 
-    private BenchNet(String name, Class<?> type, long forwardFlop) {
+    private BenchNet(String name, Compilation compilation, Class<?> type, long forwardFlop) {
+        this.compilation = compilation;
         this.name = name;
         this.type = type;
         this.network = Compilation.instantiate(type);
@@ -51,7 +54,7 @@ final class BenchNet {
             throw new IllegalArgumentException("unknown network " + name + ", expected one of " + FILES.keySet());
         }
         Compilation c = NetCompiler.compile(NetCompiler.read(Path.of(file)), NetCompiler.Options.defaults());
-        return new BenchNet(name, c.loadClass().type(), 2 * TrainThroughput.forwardMacs(c.model().graph()));
+        return new BenchNet(name, c, c.loadClass().type(), 2 * TrainThroughput.forwardMacs(c.model().graph()));
     }
 
     /** 2 x the forward multiply-adds of one sample of the named network, without loading its class. */

@@ -3,7 +3,6 @@ package netc.bench;
 import java.util.Arrays;
 import java.util.Locale;
 import netc.compiler.internal.driver.Compilation;
-import netc.compiler.internal.driver.NetCompiler;
 import netc.compiler.internal.emit.ClassEmitter;
 import netc.compiler.internal.emit.EmitOptions;
 import netc.compiler.internal.load.JaninoLoader;
@@ -32,7 +31,7 @@ public final class EmitOptionAB {
     public static void main(String[] argv) {
         if (argv.length < 2) {
             System.err.println("usage: EmitOptionAB NET fuseSamples|vectorElementwise [--batch 64] [--threads 2]"
-                    + " [--rounds 11]");
+                    + " [--rounds 11] [--forward]");
             System.exit(2);
         }
         String net = argv[0];
@@ -51,8 +50,7 @@ public final class EmitOptionAB {
             }
         }
         BenchNet on = BenchNet.compile(net);
-        Compilation c = NetCompiler.compile(NetCompiler.read(java.nio.file.Path.of(BenchNet.FILES.get(net))),
-                NetCompiler.Options.defaults());
+        Compilation c = on.compilation;
         EmitOptions o = c.emitOptions();
         EmitOptions offOptions = switch (option) {
             case "fuseSamples" -> o.withFuseSamples(false);

@@ -676,14 +676,9 @@ public final class ClassEmitter {
         String where = r.span().isNone() ? "" : "  (" + ClassNames.safeComment(spec.sourceFile() + ":"
                 + r.span().line() + ":" + r.span().column()) + ")";
         String formula = r.ref() + " = " + ProgramPrinter.formula(r, p, true);
-        if (k instanceof Kernel.GemmCol2im f) {
-            Node product = f.gemm().product();
-            formula += " of " + product.ref() + " = " + ProgramPrinter.formula(product, p, true)
-                    + ", a sample at a time";
-        }
-        if (k instanceof Kernel.Im2colGemm f) {
-            Node patches = f.im2col().result();
-            formula += " of " + patches.ref() + " = " + ProgramPrinter.formula(patches, p, true)
+        Node perSample = ProgramPrinter.perSampleOperand(k);
+        if (perSample != null) {
+            formula += " of " + perSample.ref() + " = " + ProgramPrinter.formula(perSample, p, true)
                     + ", a sample at a time";
         }
         return formula + where;
@@ -850,7 +845,8 @@ public final class ClassEmitter {
      * entry method first hands the call over to that nested class's vector twin when the Vector API is there.
      */
     private List<MethodSpec> kernelMethods(Stage s, GemmSpec.Style style, ClassName handOver) {
-        Kernel k = SampleLoops.gemmOf(s.kernel()) != null ? SampleLoops.gemmOf(s.kernel()) : s.kernel();
+        Kernel.Gemm fused = SampleLoops.gemmOf(s.kernel());
+        Kernel k = fused != null ? fused : s.kernel();
         Program p = s.program();
         if (k instanceof Kernel.Gemm gemm) {
             GemmSpec spec = gemmSpec(gemm, p, s.method(), style);

@@ -69,14 +69,15 @@ final class SampleLoops {
         } else {
             Kernel.Im2colGemm f = (Kernel.Im2colGemm) k;
             Node patches = f.im2col().result();
+            GemmCall operands = GemmCall.of(f.gemm(), p);
             int rows = patches.shape().rowsPerSample();
             perThreadArray(code, patches, p);
             CodeBlock offset = CodeBlock.of("-sample * $L", patches.shape().size());
             CodeBlock range = CodeBlock.of("sample * $L, sample * $L + $L", rows, rows, rows);
             code.beginControlFlow("for (int sample = lo; sample < hi; sample++)")
                     .addStatement(SpatialCalls.im2colRows(patches, p, offset, range))
-                    .addStatement(calls.call(f.gemm(), p, gemmMethod, offset,
-                            CodeBlock.of("$L", GemmCall.of(f.gemm(), p).batchArg()), range))
+                    .addStatement(calls.call(f.gemm(), p, gemmMethod, offset, CodeBlock.of("$L", operands.batchArg()),
+                            range))
                     .endControlFlow();
         }
         return MethodSpec.methodBuilder(methodName(k)).addModifiers(Modifier.PRIVATE)

@@ -39,20 +39,26 @@ public final class ProgramPrinter {
                     line.append('@').append(b.offset());
                 }
                 line.append(' ').append(r.shape()).append(r.batched() ? "xB" : "");
-                if (k instanceof Kernel.GemmCol2im f) {
-                    Node product = f.gemm().product();
-                    line.append(", a sample at a time from ").append(product.ref()).append(" = ")
-                            .append(formula(product, p, true)).append(" -> per_thread ").append(product.shape());
-                }
-                if (k instanceof Kernel.Im2colGemm f) {
-                    Node patches = f.im2col().result();
-                    line.append(", a sample at a time from ").append(patches.ref()).append(" = ")
-                            .append(formula(patches, p, true)).append(" -> per_thread ").append(patches.shape());
+                Node perSample = perSampleOperand(k);
+                if (perSample != null) {
+                    line.append(", a sample at a time from ").append(perSample.ref()).append(" = ")
+                            .append(formula(perSample, p, true)).append(" -> per_thread ").append(perSample.shape());
                 }
             }
             sb.append(line).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The value a kernel that runs a sample at a time keeps one sample of per thread: the product of a
+     * {@link Kernel.GemmCol2im}, the patches of a {@link Kernel.Im2colGemm}; null for other kernels.
+     */
+    public static Node perSampleOperand(Kernel k) {
+        if (k instanceof Kernel.GemmCol2im f) {
+            return f.gemm().product();
+        }
+        return k instanceof Kernel.Im2colGemm f ? f.im2col().result() : null;
     }
 
     /** The formula of {@code n} with inlined operands expanded; stored ones are written as {@code %id}. */
