@@ -1900,13 +1900,14 @@ public final class GemmGolden {
             // an empty sum: no block of the reduction below, C = 0
             Arrays.fill(c, cOff + mLo * 1024, cOff + mHi * 1024, 0f);
         }
-        // a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of
-        // at most 256 floats in blocks of at most 65536 floats: the block's rows fill it)
+        // per block of k: B's full-width panels (at most 262144 floats at a time), and A's rows of a
+        // block of rows, packed (rows of at most 256 floats in blocks of at most 65536 floats)
         int kb = Math.max(0, Math.min(batch, 256));
         int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
+        int nb = Math.max((2 * LANES), 262144 / Math.max(1, kb) / (2 * LANES) * (2 * LANES));
         float[] bp = (float[]) PACK_B.get();
-        if (bp == null || bp.length < 256 * 2 * LANES) {
-            bp = new float[256 * 2 * LANES];
+        if (bp == null || bp.length < kb * Math.min(nb, 1024)) {
+            bp = new float[kb * Math.min(nb, 1024)];
             PACK_B.set(bp);
         }
         float[] ap = (float[]) PACK_A.get();
@@ -1916,74 +1917,86 @@ public final class GemmGolden {
         }
         for (int k0 = 0; k0 < batch; k0 += 256) {
             int k1 = Math.min(k0 + 256, batch);
-            for (int m0 = mLo; m0 < mHi; m0 += mb) {
-                int m1 = Math.min(m0 + mb, mHi);
-                packedWeightGradientPackA5(a, aOff, ap, m0, m1, k0, k1);
-                if (k0 == 0) {
-                    int n = 0;
-                    for (; n + 2 * LANES <= 1024; n += 2 * LANES) {
-                        for (int k = k0; k < k1; k++) {
-                            System.arraycopy(b, bOff + k * 1024 + n, bp, (k - k0) * 2 * LANES, 2 * LANES);
+            for (int nb0 = 0; nb0 < 1024; nb0 += nb) {
+                int nb1 = Math.min(nb0 + nb, 1024);
+                packedWeightGradientPackB2(b, bOff, bp, nb0, nb1, k0, k1);
+                for (int m0 = mLo; m0 < mHi; m0 += mb) {
+                    int m1 = Math.min(m0 + mb, mHi);
+                    packedWeightGradientPackA5(a, aOff, ap, m0, m1, k0, k1);
+                    if (k0 == 0) {
+                        int n = nb0;
+                        for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
+                            int m = m0;
+                            for (; m + 5 <= m1; m += 5) {
+                                packedWeightGradientVec5x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                            }
+                            for (; m < m1; m++) {
+                                packedWeightGradientVec1x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                            }
                         }
-                        int m = m0;
-                        for (; m + 5 <= m1; m += 5) {
-                            packedWeightGradientVec5x2Packed(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
+                        for (; n + LANES <= nb1; n += LANES) {
+                            int m = m0;
+                            for (; m + 5 <= m1; m += 5) {
+                                packedWeightGradientVec5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
+                            for (; m < m1; m++) {
+                                packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
                         }
-                        for (; m < m1; m++) {
-                            packedWeightGradientVec1x2Packed(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
+                        for (; n < nb1; n++) {
+                            int m = m0;
+                            for (; m + 5 <= m1; m += 5) {
+                                packedWeightGradientScalar5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
+                            for (; m < m1; m++) {
+                                packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
                         }
-                    }
-                    for (; n + LANES <= 1024; n += LANES) {
-                        int m = m0;
-                        for (; m + 5 <= m1; m += 5) {
-                            packedWeightGradientVec5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                    } else {
+                        int n = nb0;
+                        for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
+                            int m = m0;
+                            for (; m + 5 <= m1; m += 5) {
+                                packedWeightGradientVec5x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                            }
+                            for (; m < m1; m++) {
+                                packedWeightGradientVec1x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                            }
                         }
-                        for (; m < m1; m++) {
-                            packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        for (; n + LANES <= nb1; n += LANES) {
+                            int m = m0;
+                            for (; m + 5 <= m1; m += 5) {
+                                packedWeightGradientVec5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
+                            for (; m < m1; m++) {
+                                packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
                         }
-                    }
-                    for (; n < 1024; n++) {
-                        int m = m0;
-                        for (; m + 5 <= m1; m += 5) {
-                            packedWeightGradientScalar5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                        }
-                        for (; m < m1; m++) {
-                            packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                        }
-                    }
-                } else {
-                    int n = 0;
-                    for (; n + 2 * LANES <= 1024; n += 2 * LANES) {
-                        for (int k = k0; k < k1; k++) {
-                            System.arraycopy(b, bOff + k * 1024 + n, bp, (k - k0) * 2 * LANES, 2 * LANES);
-                        }
-                        int m = m0;
-                        for (; m + 5 <= m1; m += 5) {
-                            packedWeightGradientVec5x2AddPacked(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
-                        }
-                        for (; m < m1; m++) {
-                            packedWeightGradientVec1x2AddPacked(ap, (m - m0) * (k1 - k0), bp, 0, c, cOff, batch, m, n, k0, k1);
-                        }
-                    }
-                    for (; n + LANES <= 1024; n += LANES) {
-                        int m = m0;
-                        for (; m + 5 <= m1; m += 5) {
-                            packedWeightGradientVec5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                        }
-                        for (; m < m1; m++) {
-                            packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                        }
-                    }
-                    for (; n < 1024; n++) {
-                        int m = m0;
-                        for (; m + 5 <= m1; m += 5) {
-                            packedWeightGradientScalar5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                        }
-                        for (; m < m1; m++) {
-                            packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        for (; n < nb1; n++) {
+                            int m = m0;
+                            for (; m + 5 <= m1; m += 5) {
+                                packedWeightGradientScalar5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
+                            for (; m < m1; m++) {
+                                packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    static void packedWeightGradientPackB2(float[] b, int bOff, float[] bp, int n0, int n1, int k0,
+            int k1) {
+        // rows [k0, k1) of the full-width panels of B in columns [n0, n1), panel after panel, read along B's rows
+        int panels = (n1 - n0) / (2 * LANES);
+        int panelSize = (k1 - k0) * (2 * LANES);
+        for (int k = k0; k < k1; k++) {
+            int from = bOff + k * 1024 + n0;
+            int to = (k - k0) * (2 * LANES);
+            for (int p = 0; p < panels; p++) {
+                System.arraycopy(b, from + p * (2 * LANES), bp, to + p * panelSize, (2 * LANES));
             }
         }
     }
@@ -2032,7 +2045,7 @@ public final class GemmGolden {
         FloatVector acc41 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
             int ak = aOff + (k - k0) * 5;
-            int bk = bOff + (k - k0) * 2 * LANES;
+            int bk = bOff + (k - k0) * (2 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2071,7 +2084,7 @@ public final class GemmGolden {
         FloatVector acc01 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
             int ak = aOff + k - k0;
-            int bk = bOff + (k - k0) * 2 * LANES;
+            int bk = bOff + (k - k0) * (2 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2202,7 +2215,7 @@ public final class GemmGolden {
         FloatVector acc41 = FloatVector.fromArray(SPECIES, c, c4 + LANES);
         for (int k = k0; k < k1; k++) {
             int ak = aOff + (k - k0) * 5;
-            int bk = bOff + (k - k0) * 2 * LANES;
+            int bk = bOff + (k - k0) * (2 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2241,7 +2254,7 @@ public final class GemmGolden {
         FloatVector acc01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
         for (int k = k0; k < k1; k++) {
             int ak = aOff + k - k0;
-            int bk = bOff + (k - k0) * 2 * LANES;
+            int bk = bOff + (k - k0) * (2 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);

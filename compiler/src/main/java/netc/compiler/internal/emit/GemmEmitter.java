@@ -212,10 +212,10 @@ public final class GemmEmitter {
      * Row stride, in floats, whose multiples make a VECTOR kernel with blocks of the reduction (TN, and NN with
      * {@link #nnKBlocks}) pack its operands, as BLAS does: per block of k and block of rows (at most {@link
      * #PACKED_A_FLOATS} of A), the rows' part of A is copied tile by tile into a contiguous array (each tile's elements
-     * in the order its k loop reads them), and per full-width column panel the panel's part of B into another (the
-     * narrower panels at the end of a row read B in place). The loops then run k blocks outermost (C's partial sums
-     * carried from one block to the next, as TN always did), so every element of C is still the same chain of fmas
-     * in k order and results do not change.
+     * in the order its k loop reads them), and per block of k the full-width column panels' part of B into another,
+     * panel after panel ({@link #PACKED_B_FLOATS}; the narrower panels at the end of a row read B in place). The loops
+     * then run k blocks outermost (C's partial sums carried from one block to the next, as TN always did), so every
+     * element of C is still the same chain of fmas in k order and results do not change.
      *
      * <p>Why only such strides: rows 4 KB apart (a multiple of 1,024 floats) all map to the same set of a 48 KB,
      * 12-way L1 (64 sets of 64 bytes), so a block of 128 such rows cannot stay in L1 whatever its size, and each row
@@ -229,6 +229,18 @@ public final class GemmEmitter {
 
     /** Floats of A's packed block: at most 256 KB, a quarter of a 1 MB L2. */
     static final int PACKED_A_FLOATS = 64 * 1024;
+
+    /**
+     * Floats of B's packed block (1 MB): per block of k, the full-width panels of up to this many floats' worth of
+     * columns (2,048 for NN's 128 rows of k, 1,024 for TN's 256) are packed in one pass along B's rows before any
+     * tile runs. Packed panel by panel, each row of a panel (64 to 256 bytes) came from its own page of B, and the
+     * copies waited on memory one after the other. KernelAB, 1 thread, Zen 4, medians of 15-21 alternated rounds,
+     * bitwise the same C: with 256-bit vectors (AVX2's width; panels of 16 floats) NN 128 x 2048 x 1024 (the
+     * 2048-wide MLP's input gradient) 36 -> 50 GFLOP/s, TN 1024 x 2048 x 128 (its weight gradient) 44 -> 64; with
+     * 512-bit vectors and 256-bit tiles (an ahead-of-time class on AVX-512; panels of 32) 55 -> 73 and 60 -> 67; with
+     * 512-bit tiles (panels of 64) +3% and 0%, within the noise.
+     */
+    static final int PACKED_B_FLOATS = 256 * 1024;
 
     /** Whether the kernel of {@code spec} packs its operands (see {@link #PACK_STRIDE}). */
     static boolean packs(GemmSpec spec) {
@@ -464,21 +476,28 @@ public final class GemmEmitter {
         }
 
         /**
-         * Packed kernels ({@link #packs}): per block of k, per block of rows, A's part packed; then the column
-         * panels over those rows, tiles of the first block starting from 0 and the others from C's partial sums.
+         * Packed kernels ({@link #packs}): per block of k, per block of columns B's part packed, then per block of
+         * rows A's part; then the column panels over those rows, tiles of the first block of k starting from 0 and
+         * the others from C's partial sums.
          */
         private void packedBlocks(CodeBlock.Builder code, CodeBlock nStart, CodeBlock nEnd) {
-            code.add("// a panel of B for one block of k, and A's rows of a block of rows for it, packed (rows of\n"
-                    + "// at most $L floats in blocks of at most $L floats: the block's rows fill it)\n", kBlock(),
-                    PACKED_A_FLOATS);
+            code.add("// per block of k: B's full-width panels (at most $L floats at a time), and A's rows of a\n"
+                    + "// block of rows, packed (rows of at most $L floats in blocks of at most $L floats)\n",
+                    PACKED_B_FLOATS, kBlock(), PACKED_A_FLOATS);
             code.addStatement("int kb = $T.max(0, $T.min($L, $L))", Math.class, Math.class, k, kBlock());
             code.addStatement("int mb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, tileRows,
                     PACKED_A_FLOATS, Math.class, tileRows, tileRows);
-            scratch(code, PACKED_B, PACK_B_SCRATCH, CodeBlock.of("$L * $L * $L", kBlock(), tileCols, LANES_REF));
+            code.addStatement("int nb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, packedWidth(),
+                    PACKED_B_FLOATS, Math.class, packedWidth(), packedWidth());
+            CodeBlock columns = nStart.toString().equals("0") ? nEnd : CodeBlock.of("$L - $L", nEnd, nStart);
+            scratch(code, PACKED_B, PACK_B_SCRATCH, CodeBlock.of("kb * $T.min(nb, $L)", Math.class, columns));
             scratch(code, PACKED_A, PACK_A_SCRATCH, CodeBlock.of("$T.max(0, $T.min(mHi - mLo, mb)) * kb", Math.class,
                     Math.class));
             code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, kBlock());
             code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, kBlock(), k);
+            code.beginControlFlow("for (int nb0 = $L; nb0 < $L; nb0 += nb)", nStart, nEnd);
+            code.addStatement("int nb1 = $T.min(nb0 + nb, $L)", Math.class, nEnd);
+            packB(code);
             code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += mb)");
             code.addStatement("int m1 = $T.min(m0 + mb, mHi)", Math.class);
             packA(code);
@@ -486,13 +505,14 @@ public final class GemmEmitter {
             rowHi = "m1";
             packedA = true;
             code.beginControlFlow("if (k0 == 0)");
-            code.add(columnPanels(nStart, nEnd, true));
+            code.add(columnPanels(CodeBlock.of("nb0"), CodeBlock.of("nb1"), true));
             code.nextControlFlow("else");
-            code.add(columnPanels(nStart, nEnd, false));
+            code.add(columnPanels(CodeBlock.of("nb0"), CodeBlock.of("nb1"), false));
             code.endControlFlow();
             packedA = false;
             rowLo = "mLo";
             rowHi = "mHi";
+            code.endControlFlow();
             code.endControlFlow();
             code.endControlFlow();
         }
@@ -875,24 +895,56 @@ public final class GemmEmitter {
                 code.endControlFlow();
                 return;
             }
-            packB(code);
             rowTiles(code, tiles.tile(tileRows, fromZero), tiles.tile(1, fromZero));
         }
 
-        /** Width of a packed block's rows: the panel's columns. */
+        /**
+         * Width of a packed block's rows: the panel's columns, parenthesized. {@code (k - k0) * 2 * LANES} is {@code
+         * ((k - k0) * 2) * LANES} to javac, and C2 then addressed B in the tile's k loop more slowly: the packed NN
+         * 6 x 2 tile ran at 87 GFLOP/s against 105 with {@code (k - k0) * (2 * LANES)} (one JVM, 512-bit, Zen 4, L1
+         * resident, medians of 16 alternated rounds).
+         */
         private CodeBlock packedWidth() {
-            return CodeBlock.of("$L * $L", tileCols, LANES_REF);
+            return tileCols == 1 ? CodeBlock.of("$L", LANES_REF) : CodeBlock.of("($L * $L)", tileCols, LANES_REF);
         }
 
-        /** Copies rows [k0, k1) of the panel of B at column n into the packed block, when the tiles read it. */
+        /**
+         * The call of the helper that copies rows [k0, k1) of B's full-width panels in columns [n0, n1) into the
+         * packed block ({@link #PACKED_B_FLOATS}), reading B along its rows: the panel at column n at (n - n0) * (k1 -
+         * k0), its element (k, j) at (k - k0) * width + j, the order in which a tile's k loop reads them.
+         */
         private void packB(CodeBlock.Builder code) {
-            if (!packedB) {
-                return;
+            // named by the tile's columns, like packA by its rows: a kernel that widens its tile on 16 lanes packs
+            // panels of two widths
+            String name = spec.methodName() + "PackB" + tileCols;
+            if (helpers.stream().noneMatch(h -> h.name().equals(name))) {
+                CodeBlock.Builder body = CodeBlock.builder();
+                body.add("// rows [k0, k1) of the full-width panels of B in columns [n0, n1), panel after panel, read "
+                        + "along B's rows\n");
+                body.addStatement("int panels = (n1 - n0) / $L", packedWidth());
+                body.addStatement("int panelSize = (k1 - k0) * $L", packedWidth());
+                body.beginControlFlow("for (int k = k0; k < k1; k++)");
+                body.addStatement("int from = bOff + k * $L + n0", n);
+                body.addStatement("int to = (k - k0) * $L", packedWidth());
+                body.beginControlFlow("for (int p = 0; p < panels; p++)");
+                body.addStatement("$T.arraycopy(b, from + p * $L, $L, to + p * panelSize, $L)", System.class,
+                        packedWidth(), PACKED_B, packedWidth());
+                body.endControlFlow();
+                body.endControlFlow();
+                helpers.add(MethodSpec.methodBuilder(name)
+                        .addModifiers(Modifier.STATIC)
+                        .returns(TypeName.VOID)
+                        .addParameter(float[].class, "b")
+                        .addParameter(int.class, "bOff")
+                        .addParameter(float[].class, PACKED_B)
+                        .addParameter(int.class, "n0")
+                        .addParameter(int.class, "n1")
+                        .addParameter(int.class, "k0")
+                        .addParameter(int.class, "k1")
+                        .addCode(body.build())
+                        .build());
             }
-            code.beginControlFlow("for (int k = k0; k < k1; k++)");
-            code.addStatement("$T.arraycopy(b, bOff + k * $L + n, $L, (k - k0) * $L, $L)", System.class, n, PACKED_B,
-                    packedWidth(), packedWidth());
-            code.endControlFlow();
+            code.addStatement("$L(b, bOff, $L, nb0, nb1, k0, k1)", JavaLiterals.checkedIdentifier(name), PACKED_B);
         }
 
         private void rowTiles(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
@@ -908,7 +960,7 @@ public final class GemmEmitter {
         private CodeBlock call(MethodSpec tile) {
             if (packedA) {
                 return CodeBlock.of("$N($L, (m - m0) * (k1 - k0), $L, $L, c, cOff, batch, m, n, k0, k1)", tile,
-                        PACKED_A, packedB ? PACKED_B : "b", packedB ? "0" : "bOff");
+                        PACKED_A, packedB ? PACKED_B : "b", packedB ? "(n - nb0) * (k1 - k0)" : "bOff");
             }
             if (reductionBlocks()) {
                 return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1)", tile);

@@ -29,10 +29,10 @@ class GemmColumnEntryTest {
         {1, 45, 5}, {300, 64, 9}};
     /**
      * NN {n, k, batch}: tail columns and rows, short k (row blocks), k > 128 (reduction blocks), 6-row tiles and more
-     * rows than a tile, N a multiple of 1,024 (packed operands).
+     * rows than a tile, N a multiple of 1,024 (packed operands), in two blocks of packed columns (3,072).
      */
     private static final int[][] NN_SHAPES = {{70, 40, 7}, {300, 64, 9}, {200, 300, 5}, {65, 10, 3}, {784, 256, 13},
-        {129, 129, 1}, {1024, 461, 9}};
+        {129, 129, 1}, {1024, 461, 9}, {3072, 261, 7}};
 
     @Test
     void columnEntryMatchesTheReferenceAndTheRowEntryBitForBit() throws Throwable {

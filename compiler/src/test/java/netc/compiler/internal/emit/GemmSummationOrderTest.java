@@ -94,12 +94,16 @@ class GemmSummationOrderTest {
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 261, GemmEmitter.PACK_STRIDE, 0, GemmEmitter.TN_K_BLOCK + 1));
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, GemmEmitter.PACK_STRIDE, 37, 0, GemmEmitter.TN_K_BLOCK + 19));
         cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, GemmEmitter.PACK_STRIDE, 3 * GemmEmitter.NN_K_BLOCK + 77, 13));
+        // B packed in several blocks of columns (GemmEmitter.PACKED_B_FLOATS): 1,024 columns per block for TN's 256
+        // rows of k, 2,048 for NN's 128
+        cases.add(GemmCase.of(Form.TN, Style.VECTOR, 23, 2 * GemmEmitter.PACK_STRIDE, 0, GemmEmitter.TN_K_BLOCK + 5));
+        cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 3 * GemmEmitter.PACK_STRIDE, 2 * GemmEmitter.NN_K_BLOCK + 5, 7));
         // a short-reduction NT whose B transposed is over GemmEmitter.SMALL_SCRATCH floats (a per-thread array)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 300, 20, 7));
         // NT in several blocks of rows and columns (GemmEmitter.ntRowBlock, ntColumnBlock)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 8200, 29));
         List<GemmSpec> specs = cases.stream().map(c -> c.spec(c.methodName())).toList();
-        assertEquals(3, specs.stream().filter(GemmEmitter::packs).count(), "the packed cases pack");
+        assertEquals(5, specs.stream().filter(GemmEmitter::packs).count(), "the packed cases pack");
         JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
         int width = lanes(compiled);
         assumeTrue(width == 16 || width == 8 || width == 4, "vectors of neither 512, 256 nor 128 bits");
