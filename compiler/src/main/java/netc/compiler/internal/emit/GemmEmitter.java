@@ -553,20 +553,28 @@ public final class GemmEmitter {
                 body.addStatement("int m = m0");
                 packATiles(body, tileRows);
                 packATiles(body, 1);
-                helpers.add(MethodSpec.methodBuilder(name)
-                        .addModifiers(Modifier.STATIC)
-                        .returns(TypeName.VOID)
-                        .addParameter(float[].class, "a")
-                        .addParameter(int.class, "aOff")
-                        .addParameter(float[].class, PACKED_A)
-                        .addParameter(int.class, "m0")
-                        .addParameter(int.class, "m1")
-                        .addParameter(int.class, "k0")
-                        .addParameter(int.class, "k1")
-                        .addCode(body.build())
-                        .build());
+                helpers.add(packHelper(name, "a", PACKED_A, "m", body.build()));
             }
             code.addStatement("$L(a, aOff, $L, m0, m1, k0, k1)", JavaLiterals.checkedIdentifier(name), PACKED_A);
+        }
+
+        /**
+         * A packing helper {@code name(from, fromOff, packed, lo0, lo1, k0, k1)}: copies the range [lo0, lo1) of
+         * {@code lo}'s dimension (rows m of A, columns n of B) for k in [k0, k1) of {@code from} into {@code packed}.
+         */
+        private static MethodSpec packHelper(String name, String from, String packed, String lo, CodeBlock body) {
+            return MethodSpec.methodBuilder(name)
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, from)
+                    .addParameter(int.class, from + "Off")
+                    .addParameter(float[].class, packed)
+                    .addParameter(int.class, lo + "0")
+                    .addParameter(int.class, lo + "1")
+                    .addParameter(int.class, "k0")
+                    .addParameter(int.class, "k1")
+                    .addCode(body)
+                    .build();
         }
 
         private void packATiles(CodeBlock.Builder code, int rows) {
@@ -931,18 +939,7 @@ public final class GemmEmitter {
                         packedWidth(), PACKED_B, packedWidth());
                 body.endControlFlow();
                 body.endControlFlow();
-                helpers.add(MethodSpec.methodBuilder(name)
-                        .addModifiers(Modifier.STATIC)
-                        .returns(TypeName.VOID)
-                        .addParameter(float[].class, "b")
-                        .addParameter(int.class, "bOff")
-                        .addParameter(float[].class, PACKED_B)
-                        .addParameter(int.class, "n0")
-                        .addParameter(int.class, "n1")
-                        .addParameter(int.class, "k0")
-                        .addParameter(int.class, "k1")
-                        .addCode(body.build())
-                        .build());
+                helpers.add(packHelper(name, "b", PACKED_B, "n", body.build()));
             }
             code.addStatement("$L(b, bOff, $L, nb0, nb1, k0, k1)", JavaLiterals.checkedIdentifier(name), PACKED_B);
         }
