@@ -1895,7 +1895,7 @@ public final class GemmGolden {
     public static void packedWeightGradient(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[k][m] * B[k][n] for rows [mLo, mHi), M = 3, N = 1024, K = batch
-        // FloatVector tiles: blocks of 256 k, then of rows (A packed), then column panels (full ones packed), then blocks of 5 rows
+        // FloatVector tiles: blocks of 256 k, then of columns (full panels of B packed), then of rows (A packed), then column panels, then blocks of 5 rows
         if (batch <= 0) {
             // an empty sum: no block of the reduction below, C = 0
             Arrays.fill(c, cOff + mLo * 1024, cOff + mHi * 1024, 0f);
@@ -1906,8 +1906,8 @@ public final class GemmGolden {
         int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
         int nb = Math.max((2 * LANES), 262144 / Math.max(1, kb) / (2 * LANES) * (2 * LANES));
         float[] bp = (float[]) PACK_B.get();
-        if (bp == null || bp.length < kb * Math.min(nb, 1024)) {
-            bp = new float[kb * Math.min(nb, 1024)];
+        if (bp == null || bp.length < kb * Math.max(0, Math.min(nb, 1024))) {
+            bp = new float[kb * Math.max(0, Math.min(nb, 1024))];
             PACK_B.set(bp);
         }
         float[] ap = (float[]) PACK_A.get();

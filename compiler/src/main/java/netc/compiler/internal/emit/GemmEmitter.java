@@ -79,7 +79,8 @@ public final class GemmEmitter {
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
     private static final Set<String> LOCAL_NAMES =
             Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
-                    "bj", "ct", "bp", "ap", "at", "kb", "mb", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
+                    "bj", "ct", "bp", "ap", "at", "kb", "mb", "nb", "nb0", "nb1", "p", "panels", "panelSize", "from",
+                    "to", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
                     GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH);
 
     /**
@@ -490,7 +491,8 @@ public final class GemmEmitter {
             code.addStatement("int nb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, packedWidth(),
                     PACKED_B_FLOATS, Math.class, packedWidth(), packedWidth());
             CodeBlock columns = nStart.toString().equals("0") ? nEnd : CodeBlock.of("$L - $L", nEnd, nStart);
-            scratch(code, PACKED_B, PACK_B_SCRATCH, CodeBlock.of("kb * $T.min(nb, $L)", Math.class, columns));
+            scratch(code, PACKED_B, PACK_B_SCRATCH, CodeBlock.of("kb * $T.max(0, $T.min(nb, $L))", Math.class,
+                    Math.class, columns));
             scratch(code, PACKED_A, PACK_A_SCRATCH, CodeBlock.of("$T.max(0, $T.min(mHi - mLo, mb)) * kb", Math.class,
                     Math.class));
             code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, kBlock());
@@ -622,8 +624,8 @@ public final class GemmEmitter {
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
             String order = packs(spec)
-                    ? "blocks of " + kBlock() + " k, then of rows (A packed), then column panels (full ones packed),"
-                            + " then blocks of " + tileRows + " rows"
+                    ? "blocks of " + kBlock() + " k, then of columns (full panels of B packed), then of rows (A"
+                            + " packed), then column panels, then blocks of " + tileRows + " rows"
                     : switch (spec.form()) {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
                 case NN -> nnRowBlock(spec) > 0

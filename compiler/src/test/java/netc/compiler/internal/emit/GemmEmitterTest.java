@@ -206,6 +206,44 @@ class GemmEmitterTest {
         }
     }
 
+    /**
+     * Every local a kernel declares is a name {@link GemmSpec} refuses for an extra parameter, so that an epilogue's
+     * extras never redefine one: the kernels of every loop structure (packed NN and TN, TN widened on 16 lanes, column
+     * entries, short-reduction NT, row-blocked NN, both styles, every tile width) are emitted and their declarations
+     * read from the source.
+     */
+    @Test
+    void everyLocalOfEveryKernelIsAReservedName() {
+        List<GemmSpec> specs = new ArrayList<>();
+        for (Style style : Style.values()) {
+            for (int bits : new int[] {512, 256, 128}) {
+                specs.add(GemmSpec.nt("nt" + style + bits, 37, 800, style).withVectorBits(bits)
+                        .withSplit(GemmSpec.Split.ROWS_AND_COLUMNS));
+                specs.add(GemmSpec.nt("ntShort" + style + bits, 300, 20, style).withVectorBits(bits));
+                specs.add(GemmSpec.nn("nn" + style + bits, 3 * GemmEmitter.PACK_STRIDE, 300, style)
+                        .withVectorBits(bits).withSplit(GemmSpec.Split.ROWS_AND_COLUMNS));
+                specs.add(GemmSpec.nn("nnShort" + style + bits, 70, 40, style).withVectorBits(bits));
+                specs.add(GemmSpec.tn("tn" + style + bits, GemmEmitter.PACK_STRIDE, 37, style).withVectorBits(bits));
+                specs.add(GemmSpec.tn("tnCols" + style + bits, 13, 2 * GemmEmitter.PACK_STRIDE, style)
+                        .withVectorBits(bits).withSplit(GemmSpec.Split.COLUMNS));
+            }
+        }
+        String source = KernelClasses.source("Locals", specs);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?:\\bint|\\bfloat|\\bdouble|float\\[\\]|FloatVector|VectorMask<Float>)\\s+(\\w+)\\s*[=;]")
+                .matcher(source);
+        java.util.Set<String> unreserved = new java.util.TreeSet<>();
+        int locals = 0;
+        while (m.find()) {
+            locals++;
+            if (!GemmEmitter.isReservedName(m.group(1))) {
+                unreserved.add(m.group(1));
+            }
+        }
+        assertTrue(locals > 100, "declarations found: " + locals);
+        assertTrue(unreserved.isEmpty(), "locals an extra parameter could redefine: " + unreserved);
+    }
+
     @Test
     void rejectsExtentsThatDoNotFitTheForm() {
         assertThrows(IllegalArgumentException.class, () -> new GemmSpec(Form.TN, 0, 4, 4, "f", null, List.of(),

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
  * whole range matches the float64 reference, and any split into panel ranges gives bitwise the same C as one call,
  * as the row split does; so do the narrow ones that compute C transposed ({@link GemmSpec#swapsOperands()}: 32 x 25,
  * 7 x 1, and 200 x 30, whose C^T is over {@link GemmEmitter#SMALL_SCRATCH} floats and goes to a per-thread array), and
- * the one that packs its operands (3 x 1024, {@link GemmEmitter#packs}).
+ * the two that pack their operands (3 x 1024 and 1024 x 100, whose last panel is narrower than the others, {@link
+ * GemmEmitter#packs}).
  */
 class GemmSplitColumnsTest {
 
     private static final int[][] SHAPES = {{64, 800, 0, 600}, {32, 25, 0, 300}, {5, 17, 0, 257}, {3, 64, 0, 40},
-        {3, 1024, 0, 300}, {7, 1, 0, 3}, {200, 30, 0, 70}};
+        {3, 1024, 0, 300}, {1024, 100, 0, 300}, {7, 1, 0, 3}, {200, 30, 0, 70}};
 
     @Test
     void columnSplitKernelsMatchTheReferenceAndAreSplitInvariant() throws Exception {
@@ -65,6 +66,21 @@ class GemmSplitColumnsTest {
                 c.run(kernel, parts, 0, cut);
                 assertArrayEquals(whole.c(), parts.c(), c + " split at panel " + cut);
             }
+            // an empty range past the last panel, on a thread whose per-thread arrays do not exist yet: nothing
+            GemmCase.Operands untouched = c.operands(c.hashCode());
+            float[] before = untouched.c().clone();
+            Throwable[] failure = new Throwable[1];
+            Thread fresh = new Thread(() -> {
+                try {
+                    c.run(kernel, untouched, panels, panels);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            fresh.start();
+            fresh.join();
+            assertNull(failure[0], c + ": empty range [" + panels + ", " + panels + ")");
+            assertArrayEquals(before, untouched.c(), c + ": empty range");
             // and bitwise what the row-split kernel computes
             MethodHandle rows = KernelClasses.kernel(KernelClasses.janino(List.of(c.spec("rows"))).type(), "rows");
             GemmCase.Operands byRows = c.operands(c.hashCode());
