@@ -586,6 +586,8 @@ public final class ClassEmitter {
                     }
                 } else if (splitsOverThreads(k)) {
                     call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
+                } else if (splitsChannelsOverThreads(k)) {
+                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(), rows(k), CHANNELS_PER_LINE);
                 } else {
                     call = CodeBlock.of("runStage($L, 0, $L)", s.id(), rows(k));
                 }
@@ -667,6 +669,20 @@ public final class ClassEmitter {
         return SampleLoops.gemmOf(k) != null || r.op().kind() == Op.Kind.SPATIAL && r.op() != Op.SUM_CHANNELS
                 || k instanceof Kernel.Elementwise && r.batched()
                 && r.shape().isImage() || RowCalls.perSample(r.op()) || RowCalls.perFeature(r.op());
+    }
+
+    /** Floats per 64-byte cache line: a chunk of a channel split reads whole lines of each pixel row. */
+    static final int CHANNELS_PER_LINE = 16;
+
+    /**
+     * The bias gradient of a convolution with at least two cache lines of channels: split by whole lines of channels,
+     * so that each thread reads only its lines of every pixel row (chunks of a few channels made every chunk stream
+     * every line: {@link #splitsOverThreads}). Each channel's sum is the same chain of additions in pixel order
+     * whoever computes it, so the result does not depend on the split.
+     */
+    private static boolean splitsChannelsOverThreads(Kernel k) {
+        Node r = k.result();
+        return r.op() == Op.SUM_CHANNELS && r.shape().dim(0) >= 2 * CHANNELS_PER_LINE;
     }
 
     /** A comment naming the kernel by IR formula and source position; never user text. */
