@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One training step as {@link TrainThroughput} and {@code benchmarks/peers/torch_mlp.py} time it: copy the next
- * contiguous slice of Fashion-MNIST into the batch buffers, {@code lossAndGradient}, the optimizer's step (plain SGD
- * lr 0.1; convnet SGD lr 0.01 momentum 0.9). The {@link SampleCounter} reports samples/s; {@code gflop} is the
+ * contiguous slice of Fashion-MNIST into the batch buffers, {@code lossAndGradient}, the optimizer's step on the same
+ * threads, as {@code netc train} runs it (plain SGD lr 0.1; convnet SGD lr 0.01 momentum 0.9). The {@link SampleCounter} reports samples/s; {@code gflop} is the
  * nominal rate, 3 x the forward FLOP per sample (forward, and two products per layer backward).
  *
  * <p>{@code net}: {@code mlp} (784-512-256-10), {@code mlp2048} (784-2048-1024-10), {@code convnet}. {@code batch}
@@ -57,7 +57,7 @@ public class TrainStep {
         model = BenchNet.compile(net);
         pool = Parallel.threads(threads);
         model.network.setParallel(pool);
-        stepper = new TrainThroughput.Stepper(model.network, model.trainingData(), batch, model.optimizer());
+        stepper = new TrainThroughput.Stepper(model.network, model.trainingData(), batch, model.optimizer(), pool);
     }
 
     @TearDown(Level.Trial)

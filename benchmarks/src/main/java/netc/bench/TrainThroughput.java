@@ -32,7 +32,8 @@ import netc.runtime.train.Sgd;
  * SGD with momentum in PyTorch's form, {@code --momentum 0.9}, as {@code shared/peers/torch_cnn.py} trains the
  * convnet: {@code --optimizer momentum --lr 0.01}). One step = copy the next contiguous
  * slice of the training set into the batch buffers (the {@link Network} API takes no offset; torch slices a view,
- * and the copy is about 0.4 MB at batch 128), {@code lossAndGradient}, the optimizer's {@code step}. Warm-up: at least 1 s and
+ * and the copy is about 0.4 MB at batch 128), {@code lossAndGradient}, the optimizer's {@code step} on the network's
+ * threads, as {@code netc train} runs it ({@code StepUpdate}; bitwise the serial step). Warm-up: at least 1 s and
  * 50 steps. Then the number of steps per repeat is calibrated to about 0.7 s exactly like {@code common.calibrate},
  * and 7 repeats are timed; the reported value is the median of the per-repeat samples/s, with min and max.
  *
@@ -219,7 +220,7 @@ public final class TrainThroughput {
         }
         try (Parallel pool = Parallel.threads(threads)) {
             network.setParallel(pool);
-            Stepper step = new Stepper(network, train, batch, args.newOptimizer());
+            Stepper step = new Stepper(network, train, batch, args.newOptimizer(), pool);
             long w0 = System.nanoTime();
             long end = w0 + (long) (args.warmupSeconds * 1e9);
             int k = 0;
@@ -286,9 +287,11 @@ public final class TrainThroughput {
         private final float[] xb;
         private final float[] yb;
         private final Optimizer optimizer;
+        private final Parallel pool;
         private int cursor;
 
-        Stepper(Network network, Dataset train, int batch, Optimizer optimizer) {
+        /** Steps {@code network} on {@code train}; the optimizer's step runs on {@code pool}, the network's threads. */
+        Stepper(Network network, Dataset train, int batch, Optimizer optimizer, Parallel pool) {
             this.network = network;
             this.trainX = train.x();
             this.trainY = train.y();
@@ -301,6 +304,7 @@ public final class TrainThroughput {
             this.xb = new float[batch * inSize];
             this.yb = new float[batch * tv];
             this.optimizer = optimizer;
+            this.pool = pool;
         }
 
         /** Runs {@code steps} steps; returns the loss of the last. */
@@ -312,7 +316,7 @@ public final class TrainThroughput {
                 System.arraycopy(trainX, i * batch * inSize, xb, 0, batch * inSize);
                 System.arraycopy(trainY, i * batch * tv, yb, 0, batch * tv);
                 loss = network.lossAndGradient(params, xb, yb, batch, grad, null);
-                optimizer.step(params, grad);
+                optimizer.step(params, grad, pool);
             }
             return loss;
         }
