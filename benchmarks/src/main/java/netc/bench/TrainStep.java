@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One training step as {@link TrainThroughput} and {@code benchmarks/peers/torch_mlp.py} time it: copy the next
  * contiguous slice of Fashion-MNIST into the batch buffers, {@code lossAndGradient}, the optimizer's step on the same
- * threads, as {@code netc train} runs it (plain SGD lr 0.1; convnet SGD lr 0.01 momentum 0.9). The {@link SampleCounter} reports samples/s; {@code gflop} is the
- * nominal rate, 3 x the forward FLOP per sample (forward, and two products per layer backward).
+ * threads, as {@code netc train} runs it (plain SGD lr 0.1; convnet SGD lr 0.01 momentum 0.9). The {@link
+ * SampleCounter} reports samples/s; {@code gflop} is the nominal rate, 3 x the forward FLOP per sample (forward, and
+ * two products per layer backward).
  *
  * <p>{@code net}: {@code mlp} (784-512-256-10), {@code mlp2048} (784-2048-1024-10), {@code convnet}. {@code batch}
  * and {@code threads} (the size of the generated class's {@code Parallel} pool). The warm-up is long because the

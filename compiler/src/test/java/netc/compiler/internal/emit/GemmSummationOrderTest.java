@@ -97,7 +97,8 @@ class GemmSummationOrderTest {
         // B packed in several blocks of columns (GemmEmitter.PACKED_B_FLOATS): 1,024 columns per block for TN's 256
         // rows of k, 2,048 for NN's 128
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 23, 2 * GemmEmitter.PACK_STRIDE, 0, GemmEmitter.TN_K_BLOCK + 5));
-        cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 3 * GemmEmitter.PACK_STRIDE, 2 * GemmEmitter.NN_K_BLOCK + 5, 7));
+        cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 3 * GemmEmitter.PACK_STRIDE, 2 * GemmEmitter.NN_K_BLOCK + 5,
+                7));
         // a short-reduction NT whose B transposed is over GemmEmitter.SMALL_SCRATCH floats (a per-thread array)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 300, 20, 7));
         // NT in several blocks of rows and columns (GemmEmitter.ntRowBlock, ntColumnBlock)
