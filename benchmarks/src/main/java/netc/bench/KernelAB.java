@@ -1,14 +1,10 @@
 package netc.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -62,33 +58,6 @@ public final class KernelAB {
         }
     }
 
-    /** Loads {@link Source} from its bytes in this jar into a child of a loader on {@code jar} alone. */
-    private static final class BuildLoader extends ClassLoader {
-        BuildLoader(Path jar) throws IOException {
-            super(new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.equals(Source.class.getName())) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    String resource = name.replace('.', '/') + ".class";
-                    try (InputStream in = KernelAB.class.getClassLoader().getResourceAsStream(resource)) {
-                        byte[] bytes = in.readAllBytes();
-                        c = defineClass(name, bytes, 0, bytes.length);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                return c;
-            }
-        }
-    }
-
     public static void main(String[] argv) throws Throwable {
         if (argv.length < 6) {
             System.err.println("usage: KernelAB OLD.jar NEW.jar nt|nn|tn M N K [--bits 512] [--rounds 11]");
@@ -109,7 +78,7 @@ public final class KernelAB {
         }
         MethodHandle[] kernels = new MethodHandle[2];
         for (int i = 0; i < 2; i++) {
-            Class<?> source = new BuildLoader(Path.of(argv[i])).loadClass(Source.class.getName());
+            Class<?> source = new BuildLoader(Path.of(argv[i]), Source.class).loadClass(Source.class.getName());
             String name = "KernelAB" + i;
             String text = (String) source.getMethod("of", String.class, String.class, int.class, int.class, int.class,
                     int.class).invoke(null, name, form, m, n, k, bits);
