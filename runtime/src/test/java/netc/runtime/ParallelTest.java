@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -85,6 +88,35 @@ class ParallelTest {
                 }
                 assertEquals(first, parts, "the same chunks every time");
             }
+        }
+    }
+
+    @Test
+    void anIdlePoolsWorkerSleeps() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadCpuTimeSupported());
+        try (Parallel parallel = Parallel.threads(2)) {
+            Thread caller = Thread.currentThread();
+            Thread[] worker = new Thread[1];
+            StageRunner r = (stage, lo, hi) -> {
+                if (Thread.currentThread() != caller) {
+                    worker[0] = Thread.currentThread();
+                }
+                long end = System.nanoTime() + 100_000;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            };
+            for (int i = 0; i < 1000 && worker[0] == null; i++) {
+                parallel.run(r, 0, 64, 1);
+            }
+            assertTrue(worker[0] != null, "a worker joined a stage");
+            Thread.sleep(100);
+            long cpu0 = mx.getThreadCpuTime(worker[0].getId());
+            long t0 = System.nanoTime();
+            Thread.sleep(400);
+            double share = (double) (mx.getThreadCpuTime(worker[0].getId()) - cpu0) / (System.nanoTime() - t0);
+            assertTrue(share < 0.05, "an idle worker used " + Math.round(share * 100) + "% of a core");
         }
     }
 
