@@ -14,6 +14,13 @@ import java.util.concurrent.locks.LockSupport;
  * time slice per stage instead, and two threads ran 2-3.4x slower than one on a loaded machine
  * (benchmarks/results/2026-11-27-step-breakdown.md, section 4; on a quiet machine both split the same).
  *
+ * <p>The caller claims chunks from the front and the workers from the back, so with two threads each keeps about
+ * the same share of the rows from one stage to the next (by fraction, whatever the stages' row counts): the rows a
+ * stage writes are mostly the rows its own thread reads in the next stage, out of its own cache. Where the two cores
+ * do not share a cache this matters most: two vCPUs of an AMD EPYC sit on one core complex or on two, as the host
+ * places them (a cache line passed between them takes 70 or 320 ns), and claiming from one counter moved about half
+ * of each stage's rows from one core to the other (benchmarks/results/2026-12-03-chunk-affinity.md).
+ *
  * <p>Chunk boundaries depend only on the row count, the alignment and the thread count, never on timing, and every
  * kernel computes a row the same way whichever thread runs it, so results are bitwise reproducible. Workers spin
  * briefly between stages and then park: a training step runs a dozen short stages back to back, and a park/unpark
@@ -23,7 +30,7 @@ public final class Parallel implements AutoCloseable {
 
     /** Chunks per thread: enough to rebalance when a thread stalls, few enough that the claims stay cheap. */
     static final int CHUNKS_PER_THREAD = 4;
-    /** The most threads a pool may have: a stage's chunk count must fit the 16 bits it has in {@link #claims}. */
+    /** The most threads a pool may have: a stage's chunk count must fit the 16 bits of a bound in {@link #claims}. */
     static final int MAX_THREADS = 4096;
 
     private static final Parallel SERIAL = new Parallel(1);
@@ -38,8 +45,9 @@ public final class Parallel implements AutoCloseable {
     /*
      * The current stage, in fields reused by every stage so that a training step allocates nothing (a job object per
      * stage cost about 640 bytes per MLP step on two threads). The caller writes the plain fields, then publishes them
-     * with the volatile write of "claims": generation (high 32 bits), chunk count (16 bits), next unclaimed chunk
-     * (low 16 bits). A thread claims a chunk by a compare-and-set that also checks the generation, so a worker late
+     * with the volatile write of "claims": generation (high 32 bits), then the unclaimed chunks [front, back) as
+     * front (16 bits) and back (low 16 bits). The caller claims front, the workers back - 1, each by a
+     * compare-and-set that also checks the generation, so a worker late
      * from the previous stage can never take a chunk of the next one; and it reads the plain fields only after a
      * successful claim, when the stage cannot be complete (its chunk is not done), so the caller has not rewritten
      * them.
@@ -101,7 +109,7 @@ public final class Parallel implements AutoCloseable {
         this.failure = null;
         done.set(0);
         int gen = ++generation;
-        claims.set((long) gen << 32 | (long) chunks << 16);
+        claims.set((long) gen << 32 | chunks);
         for (Worker w : workers) {
             if (w.parked) {
                 LockSupport.unpark(w);
@@ -141,17 +149,20 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Claims and runs chunks of stage {@code gen} until none is left or a newer stage has replaced it; a failure is
-     * kept for the caller, and the chunk counts as done.
+     * Claims and runs chunks of stage {@code gen} until none is left or a newer stage has replaced it, from the front
+     * on the caller and from the back on a worker; a failure is kept for the caller, and the chunk counts as done.
      */
     private void work(int gen) {
+        boolean fromBack = Thread.currentThread() instanceof Worker;
         while (true) {
             long c = claims.get();
-            int next = (int) (c & 0xffff);
-            if ((int) (c >>> 32) != gen || next >= (int) ((c >>> 16) & 0xffff)) {
+            int front = (int) (c >>> 16) & 0xffff;
+            int back = (int) c & 0xffff;
+            if ((int) (c >>> 32) != gen || front >= back) {
                 return;
             }
-            if (!claims.compareAndSet(c, c + 1)) {
+            int next = fromBack ? back - 1 : front;
+            if (!claims.compareAndSet(c, fromBack ? c - 1 : c + (1L << 16))) {
                 continue;
             }
             try {

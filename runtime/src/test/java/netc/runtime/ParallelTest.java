@@ -91,6 +91,45 @@ class ParallelTest {
         }
     }
 
+    /**
+     * The caller takes chunks from the front and the workers from the back, so each thread keeps its share of the
+     * rows from one stage to the next: the caller's chunks are always a prefix of the rows, the workers' a suffix.
+     */
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {2, 3})
+    void theCallerRunsAPrefixOfTheChunksAndTheWorkersTheRest(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            Thread caller = Thread.currentThread();
+            int mixed = 0;
+            for (int round = 0; round < 200; round++) {
+                List<int[]> parts = Collections.synchronizedList(new ArrayList<>());
+                StageRunner r = (stage, lo, hi) -> {
+                    parts.add(new int[] {lo, Thread.currentThread() == caller ? 1 : 0});
+                    long end = System.nanoTime() + 20_000;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                };
+                parallel.run(r, 0, 1000, 8);
+                List<int[]> sorted = new ArrayList<>(parts);
+                sorted.sort(Comparator.comparingInt(p -> p[0]));
+                boolean workerSeen = false;
+                for (int[] p : sorted) {
+                    if (p[1] == 0) {
+                        workerSeen = true;
+                    } else {
+                        assertTrue(!workerSeen, "round " + round + ": the caller ran chunk " + p[0]
+                                + " after a worker's chunk");
+                    }
+                }
+                if (workerSeen && sorted.get(0)[1] == 1) {
+                    mixed++;
+                }
+            }
+            assertTrue(mixed > 0, "in some round both the caller and a worker ran chunks");
+        }
+    }
+
     @Test
     void anIdlePoolsWorkerSleeps() throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
