@@ -14,7 +14,9 @@ import java.util.Map;
  * <p>{@code foreign_cpu_pct}: CPU time of everything but this JVM (from the first line of {@code /proc/stat} minus
  * this process's CPU time), as a percentage of all cores' wall time. {@code steal_pct}: hypervisor steal, same unit.
  * {@code own_cpu_pct}: this JVM (JIT and GC threads included). On systems without {@code /proc/stat} the foreign and
- * steal fields are -1.
+ * steal fields are -1. {@code core_round_trip_ns}: {@link CorePlacement}'s figure taken at {@link #stop()}, which
+ * tells where the host had the two vCPUs (one core, one core complex or two; -1 on one CPU); a snapshot, since the
+ * host moves them every second or so.
  */
 final class CpuProbe {
     private static final Path PROC_STAT = Path.of("/proc/stat");
@@ -53,6 +55,8 @@ final class CpuProbe {
             m.put("steal_pct", -1.0);
         }
         m.put("own_cpu_pct", round1(100 * own / total));
+        // After the clock: a few ms of two threads passing a cache line, to say where the host had the vCPUs.
+        m.put("core_round_trip_ns", cpus >= 2 ? (double) Math.round(CorePlacement.roundTripNanos(5)) : -1.0);
         return m;
     }
 

@@ -223,10 +223,11 @@ public final class StepBreakdown {
                 net.setParallel(Parallel.serial());
                 double med = TrainThroughput.median(total);
                 System.out.printf(Locale.ROOT, "%n== step, %d thread(s), %s update: %.0f us/step median [%.0f-%.0f] = %,.0f "
-                                + "samples/s (%d x %d steps; foreign cpu %s%%, steal %s%%)%n", threads,
+                                + "samples/s (%d x %d steps; foreign cpu %s%%, steal %s%%, core round trip %s ns)%n",
+                        threads,
                         serialUpdate ? "serial" : "pool", med,
                         min(total), max(total), batch * 1e6 / med, repeats, steps, noise.get("foreign_cpu_pct"),
-                        noise.get("steal_pct"));
+                        noise.get("steal_pct"), noise.get("core_round_trip_ns"));
                 String[] names = {"batch copy", "lossAndGradient", "finite+momentum"};
                 for (int p = 0; p < 3; p++) {
                     double m = TrainThroughput.median(part[p]);
@@ -292,8 +293,9 @@ public final class StepBreakdown {
                 double lgMed = TrainThroughput.median(lgUs);
                 System.out.printf(Locale.ROOT, "%n== stages of lossAndGradient, %d thread(s)%s, instrumented class: "
                                 + "%.0f us per call median [%.0f-%.0f] = %,.0f samples/s without copy and SGD (foreign cpu "
-                                + "%s%%)%n", threads, " via netc.runtime.Parallel", lgMed,
-                        min(lgUs), max(lgUs), batch * 1e6 / lgMed, noise.get("foreign_cpu_pct"));
+                                + "%s%%, core round trip %s ns)%n", threads, " via netc.runtime.Parallel", lgMed,
+                        min(lgUs), max(lgUs), batch * 1e6 / lgMed, noise.get("foreign_cpu_pct"),
+                        noise.get("core_round_trip_ns"));
                 System.out.println("   stage  call                              form  M x N x K        split   "
                         + "us median [min-max]      share  GFLOP/s");
                 for (int i = 0; i < st.size(); i++) {

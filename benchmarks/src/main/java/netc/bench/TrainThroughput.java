@@ -249,9 +249,10 @@ public final class TrainThroughput {
             String name = spec.name();
             System.out.printf(Locale.ROOT, "netc %s train %s kernel=%s threads=%d batch=%d: median %,.0f samples/s "
                             + "[min %,.0f, max %,.0f] (%d x %d steps, %.3f ms/step, %.1f GFLOP/s nominal, "
-                            + "foreign cpu %s%%, loss %.4f)%n", name, args.optimizer, style, threads, batch, med, min,
+                            + "foreign cpu %s%%, core round trip %s ns, loss %.4f)%n", name, args.optimizer, style,
+                    threads, batch, med, min,
                     max, args.repeats, inner, 1e3 * batch / med, med * 3 * fwdFlop / 1e9,
-                    noise.get("foreign_cpu_pct"), lossAfter);
+                    noise.get("foreign_cpu_pct"), noise.get("core_round_trip_ns"), lossAfter);
             return new JsonLine("netc_" + name + "_train_" + args.optimizer, batch, threads, round1(med), "samples/s")
                     .put("model", name).put("tag", args.tag).put("kernel", style)
                     .put("us_per_step", round2(1e6 * batch / med))

@@ -54,6 +54,22 @@ class PerfTableTest {
     }
 
     @Test
+    void theHeaderSaysWhereTheHostHadTheVcpus() {
+        List<PerfTable.Row> rows = List.of(
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "train:mlp", "batch", 32.0, "threads", 2.0,
+                        "round", 1.0, "value", 30000.0, "unit", "samples/s", "core_round_trip_ns", 70.0)),
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "train:mlp", "batch", 32.0, "threads", 2.0,
+                        "round", 2.0, "value", 20000.0, "unit", "samples/s", "core_round_trip_ns", 321.0)),
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "train:mlp", "batch", 128.0, "threads", 2.0,
+                        "round", 1.0, "value", 50000.0, "unit", "samples/s", "core_round_trip_ns", 29.0)),
+                PerfTable.Row.of(Map.of("side", "torch", "workload", "train:mlp", "batch", 32.0, "threads", 2.0,
+                        "round", 1.0, "value", 25000.0, "unit", "samples/s", "core_round_trip_ns", 5.0)));
+        String table = PerfTable.render(rows, "rows");
+        assertTrue(table.contains("in 29-321 ns (median 70;"), table);
+        assertTrue(!PerfTable.render(rows.subList(3, 4), "rows").contains("round trip"), "PyTorch rows do not count");
+    }
+
+    @Test
     void aQuickRunSaysSo() {
         List<PerfTable.Row> rows = List.of(PerfTable.Row.of(Map.of("side", "netc", "workload", "machine",
                 "quick", true, "round", 0.0)));
