@@ -56,7 +56,7 @@ final class CpuProbe {
         }
         m.put("own_cpu_pct", round1(100 * own / total));
         // After the clock: a few ms of two threads passing a cache line, to say where the host had the vCPUs.
-        m.put("core_round_trip_ns", cpus >= 2 ? (double) Math.round(CorePlacement.roundTripNanos(5)) : -1.0);
+        m.put("core_round_trip_ns", (double) Math.round(CorePlacement.roundTripNanos(5)));
         return m;
     }
 

@@ -196,8 +196,7 @@ public final class TableRound {
 
     private JsonLine row(String workload, int batch, int threads, double value, String unit) {
         // Taken right after the measurement: where the host had the two vCPUs (see CorePlacement).
-        double roundTrip = Runtime.getRuntime().availableProcessors() >= 2
-                ? Math.round(CorePlacement.roundTripNanos(5)) : -1;
+        double roundTrip = Math.round(CorePlacement.roundTripNanos(5));
         return new JsonLine("netc_" + workload, batch, threads, Math.round(value * 10) / 10.0, unit)
                 .put("side", "netc").put("workload", workload).put("round", round).put("quick", quick)
                 .put("core_round_trip_ns", roundTrip);
