@@ -47,10 +47,9 @@ public final class Parallel implements AutoCloseable {
      * stage cost about 640 bytes per MLP step on two threads). The caller writes the plain fields, then publishes them
      * with the volatile write of "claims": generation (high 32 bits), then the unclaimed chunks [front, back) as
      * front (16 bits) and back (low 16 bits). The caller claims front, the workers back - 1, each by a
-     * compare-and-set that also checks the generation, so a worker late
-     * from the previous stage can never take a chunk of the next one; and it reads the plain fields only after a
-     * successful claim, when the stage cannot be complete (its chunk is not done), so the caller has not rewritten
-     * them.
+     * compare-and-set that also checks the generation, so a worker late from the previous stage can never take a
+     * chunk of the next one; and it reads the plain fields only after a successful claim, when the stage cannot be
+     * complete (its chunk is not done), so the caller has not rewritten them.
      */
     private final AtomicLong claims = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();

@@ -101,7 +101,8 @@ class ParallelTest {
         try (Parallel parallel = Parallel.threads(threads)) {
             Thread caller = Thread.currentThread();
             int mixed = 0;
-            for (int round = 0; round < 200; round++) {
+            // 200 rounds, more until one had both sides (on a busy host a worker may not run for a while).
+            for (int round = 0; round < 200 || mixed == 0 && round < 5000; round++) {
                 List<int[]> parts = Collections.synchronizedList(new ArrayList<>());
                 StageRunner r = (stage, lo, hi) -> {
                     parts.add(new int[] {lo, Thread.currentThread() == caller ? 1 : 0});
