@@ -58,7 +58,7 @@ public final class Parallel implements AutoCloseable {
     private int stage;
     private int rows;
     private int chunk;
-    private volatile RuntimeException failure;
+    private volatile Throwable failure;
 
     private Parallel(int threads) {
         this.threads = threads;
@@ -93,18 +93,19 @@ public final class Parallel implements AutoCloseable {
      * concurrent use: one caller at a time.
      */
     public void run(StageRunner runner, int stage, int rows, int align) {
-        if (threads == 1 || rows < 2 * align) {
+        if (threads == 1 || rows < 2L * align) {
             runner.runStage(stage, 0, rows);
             return;
         }
-        int tiles = (rows + align - 1) / align;
-        int tilesPerChunk = Math.max(1, (tiles + CHUNKS_PER_THREAD * threads - 1) / (CHUNKS_PER_THREAD * threads));
-        int chunkRows = tilesPerChunk * align;
-        int chunks = (rows + chunkRows - 1) / chunkRows;
+        // In long: row counts near Integer.MAX_VALUE must not wrap (the chunk count must fit 16 bits).
+        long tiles = ((long) rows + align - 1) / align;
+        long tilesPerChunk = Math.max(1, (tiles + CHUNKS_PER_THREAD * threads - 1) / (CHUNKS_PER_THREAD * threads));
+        long chunkRows = tilesPerChunk * align;
+        int chunks = (int) ((rows + chunkRows - 1) / chunkRows);
         this.runner = runner;
         this.stage = stage;
         this.rows = rows;
-        this.chunk = chunkRows;
+        this.chunk = (int) Math.min(chunkRows, Integer.MAX_VALUE);
         this.failure = null;
         done.set(0);
         int gen = ++generation;
@@ -124,10 +125,16 @@ public final class Parallel implements AutoCloseable {
             }
         }
         this.runner = null;
-        RuntimeException f = failure;
+        Throwable f = failure;
         if (f != null) {
             failure = null;
-            throw f;
+            if (f instanceof RuntimeException e) {
+                throw e;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(f);
         }
     }
 
@@ -152,7 +159,8 @@ public final class Parallel implements AutoCloseable {
      * on the caller and from the back on a worker; a failure is kept for the caller, and the chunk counts as done.
      */
     private void work(int gen) {
-        boolean fromBack = Thread.currentThread() instanceof Worker;
+        // A worker of another pool that calls run() is this pool's caller: it claims from the front.
+        boolean fromBack = Thread.currentThread() instanceof Worker w && w.pool == this;
         while (true) {
             long c = claims.get();
             int front = (int) (c >>> 16) & 0xffff;
@@ -165,8 +173,10 @@ public final class Parallel implements AutoCloseable {
                 continue;
             }
             try {
-                runner.runStage(stage, next * chunk, Math.min(rows, (next + 1) * chunk));
-            } catch (RuntimeException e) {
+                runner.runStage(stage, next * chunk, (int) Math.min(rows, (long) (next + 1) * chunk));
+            } catch (Throwable e) {
+                // Errors too: an Error escaping a worker ended the thread with its chunk counted as done, and the
+                // stage returned normally with those rows never computed.
                 if (failure == null) {
                     failure = e;
                 }
