@@ -30,6 +30,9 @@ public final class CorePlacement {
      * a figure of microseconds means the other thread was rarely running.
      */
     public static double roundTripNanos(int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+        }
         if (Runtime.getRuntime().availableProcessors() < 2) {
             return -1;
         }

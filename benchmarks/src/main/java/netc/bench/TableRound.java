@@ -195,7 +195,8 @@ public final class TableRound {
     }
 
     private JsonLine row(String workload, int batch, int threads, double value, String unit) {
-        // Taken right after the measurement: where the host had the two vCPUs (see CorePlacement).
+        // Where the host had the two vCPUs (see CorePlacement) when the row is written: after its JMH run (of the
+        // JVM forks that measured it, and of the run's other parameters), a snapshot, not the placement it measured.
         double roundTrip = Math.round(CorePlacement.roundTripNanos(5));
         return new JsonLine("netc_" + workload, batch, threads, Math.round(value * 10) / 10.0, unit)
                 .put("side", "netc").put("workload", workload).put("round", round).put("quick", quick)
