@@ -174,7 +174,8 @@ public final class PerfTable {
         if (trips.length > 0) {
             sb.append(String.format(Locale.ROOT, " As netc's rows were written (after each run) a cache line went"
                     + " between two threads and back in %.0f-%.0f ns (median %.0f; on our EPYC VMs ~30 ns: one"
-                    + " core's two hardware threads, ~70: one core complex, ~320: two; `CorePlacement`).", trips[0], trips[trips.length - 1],
+                    + " core's two hardware threads, ~70: one core complex, ~320: two; `CorePlacement`).",
+                    trips[0], trips[trips.length - 1],
                     trips[trips.length / 2]));
         }
         if (machine != null && "true".equals(machine.text("quick"))) {
