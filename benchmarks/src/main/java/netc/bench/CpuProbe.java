@@ -15,8 +15,8 @@ import java.util.Map;
  * this process's CPU time), as a percentage of all cores' wall time. {@code steal_pct}: hypervisor steal, same unit.
  * {@code own_cpu_pct}: this JVM (JIT and GC threads included). On systems without {@code /proc/stat} the foreign and
  * steal fields are -1. {@code core_round_trip_ns}: {@link CorePlacement}'s figure taken at {@link #stop()}, which
- * tells where the host had the two vCPUs (one core, one core complex or two; -1 on one CPU); a snapshot, since the
- * host moves them every second or so.
+ * tells where the host had the two vCPUs (one core, one core complex or two; -1 on one CPU or when the other CPU
+ * was busy); a snapshot, since the host moves them every second or so.
  */
 final class CpuProbe {
     private static final Path PROC_STAT = Path.of("/proc/stat");

@@ -167,16 +167,15 @@ public final class PerfTable {
         sb.append(String.format(Locale.ROOT, "Medians of %d round%s, netc and PyTorch alternated; netc/PyTorch is the "
                 + "ratio of the medians (range over the rounds), > 1 where netc is faster.", rounds,
                 rounds == 1 ? "" : "s"));
-        double[] trips = rows.stream().filter(r -> r.side().equals("netc") && !r.workload().equals("machine")
-                && r.fields().get("core_round_trip_ns")
-                instanceof Number n && n.doubleValue() > 0).mapToDouble(r -> ((Number) r.fields()
-                .get("core_round_trip_ns")).doubleValue()).sorted().toArray();
+        double[] trips = rows.stream().filter(r -> r.side().equals("netc") && !r.workload().equals("machine"))
+                .map(r -> r.fields().get("core_round_trip_ns"))
+                .filter(v -> v instanceof Number n && n.doubleValue() > 0)
+                .mapToDouble(v -> ((Number) v).doubleValue()).sorted().toArray();
         if (trips.length > 0) {
             sb.append(String.format(Locale.ROOT, " As netc's rows were written (after each run) a cache line went"
                     + " between two threads and back in %.0f-%.0f ns (median %.0f; on our EPYC VMs ~30 ns: one"
                     + " core's two hardware threads, ~70: one core complex, ~320: two; `CorePlacement`).",
-                    trips[0], trips[trips.length - 1],
-                    trips[trips.length / 2]));
+                    trips[0], trips[trips.length - 1], trips[trips.length / 2]));
         }
         if (machine != null && "true".equals(machine.text("quick"))) {
             sb.append(" **--quick smoke run: short warm-ups, not for comparison.**");

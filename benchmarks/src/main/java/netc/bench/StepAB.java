@@ -24,7 +24,11 @@ public final class StepAB {
     private StepAB() {
     }
 
-    /** Runs in each build's class loader, on that build's compiler and runtime; only JDK types cross the border. */
+    /**
+     * Runs in each build's class loader, on that build's compiler and runtime; only JDK types cross the border. It
+     * spells out the step of {@link TrainThroughput.Stepper} with public API alone: defined in another loader it
+     * cannot reach that package-private class, and older builds' Stepper has another constructor.
+     */
     public static final class Trainer {
         private final netc.runtime.Network net;
         private final netc.runtime.data.Dataset train;
