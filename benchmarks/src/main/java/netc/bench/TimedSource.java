@@ -138,7 +138,7 @@ final class TimedSource {
     }
 
     /** A method that runs a convolution's steps a sample at a time ({@code SampleLoops}), and its first product call. */
-    private static final Pattern SAMPLE_LOOP = Pattern.compile("(?:col2im|im2colGemm)\\d+");
+    private static final Pattern SAMPLE_LOOP = Pattern.compile("(?:col2im|im2colGemm|im2colGemmTn)\\d+");
     private static final Pattern GEMM_CALL = Pattern.compile("(gemm\\d+(?:v\\d+)?)\\(([^;]*)\\);");
 
     /**
@@ -151,6 +151,9 @@ final class TimedSource {
             return null;
         }
         int start = source.indexOf("private void " + method + "(int lo, int hi) {");
+        if (start < 0) {
+            start = source.indexOf("private void " + method + "(int pLo, int pHi) {");
+        }
         if (start < 0) {
             return null;
         }
@@ -178,7 +181,7 @@ final class TimedSource {
             "case (\\d+):\\s*\\n\\s*(?:if \\(training\\) )?((\\w+(?:\\.\\w+)?)\\(([^;]*)\\));", Pattern.MULTILINE);
     private static final Pattern GEMM_HEADER = Pattern.compile(
             "static void (gemm\\d+)\\(float\\[\\] a,[^)]*\\) \\{\\s*\\n\\s*// C\\[m\\]\\[n\\] = sum_k (A\\[\\w\\]\\[\\w\\]) \\* "
-                    + "(B\\[\\w\\]\\[\\w\\]) for (?:rows \\[mLo, mHi\\)|column panels \\[pLo, pHi\\) of all rows), "
+                    + "(B\\[\\w\\]\\[\\w\\])(?: \\(\\+= C's sums so far if accumulate\\))? for (?:rows \\[mLo, mHi\\)|column panels \\[pLo, pHi\\) of all rows), "
                     + "M = (\\w+), N = (\\w+), K = (\\w+)");
 
     final String className;
@@ -256,7 +259,8 @@ final class TimedSource {
                     }
                 }
             }
-            boolean epi = gemm != null && original.contains("static void " + gemm + "Epilogue(");
+            // a sample loop's epilogue runs inside its per-sample calls: not timed on its own
+            boolean epi = gemm != null && gemm.equals(call) && original.contains("static void " + gemm + "Epilogue(");
             if (epi) {
                 // gemmNN(a, aOff, b, bOff, c, cOff, batch, lo, hi, extra...)
                 //     -> gemmNNEpilogue(c, cOff, i, 0, N, extra...): all columns of row i

@@ -82,6 +82,72 @@ public final class SpatialOps {
     }
 
     /**
+     * As {@link #im2col}, but only columns {@code [colLo, colHi)} of each patch row (row length {@code k*k*c}; other
+     * columns are left as they are): the patches a kernel gradient split by column panels needs on one thread, built
+     * again a sample at a time rather than stored for the whole batch. Each column written holds what
+     * {@link #im2col} writes there.
+     */
+    public static void im2colColumns(float[] x, int xOff, int c, int h, int w, int k, int stride, int pad, int ho,
+                                     int wo, float[] patches, int pOff, int lo, int hi, int colLo, int colHi) {
+        int kc = k * c;
+        int rowLen = k * kc;
+        int from = Math.max(0, colLo);
+        int to = Math.min(rowLen, colHi);
+        if (lo >= hi || from >= to) {
+            return;
+        }
+        int plane = ho * wo;
+        int sampleLen = h * w * c;
+        int b = lo / plane;
+        int rem = lo - b * plane;
+        int oh = rem / wo;
+        int ow = rem - oh * wo;
+        int khLo = from / kc;
+        int khHi = (to - 1) / kc + 1;
+        int dst = pOff + lo * rowLen;
+        for (int r = lo; r < hi; r++) {
+            int ih0 = oh * stride - pad;
+            int iw0 = ow * stride - pad;
+            // within a kernel row, the part [inLo, inHi) comes from the image and the rest is padding
+            int inLo = Math.min(k, Math.max(0, -iw0)) * c;
+            int inHi = Math.max(inLo, Math.min(k, w - iw0) * c);
+            int xs = xOff + b * sampleLen;
+            for (int kh = khLo; kh < khHi; kh++) {
+                int row0 = kh * kc;
+                int s = Math.max(from, row0) - row0;
+                int e = Math.min(to, row0 + kc) - row0;
+                int d = dst + row0;
+                int ih = ih0 + kh;
+                if (ih < 0 || ih >= h) {
+                    Arrays.fill(patches, d + s, d + e, 0f);
+                    continue;
+                }
+                int copyLo = Math.max(s, inLo);
+                int copyHi = Math.min(e, inHi);
+                if (copyLo >= copyHi) {
+                    Arrays.fill(patches, d + s, d + e, 0f);
+                    continue;
+                }
+                if (s < copyLo) {
+                    Arrays.fill(patches, d + s, d + copyLo, 0f);
+                }
+                System.arraycopy(x, xs + (ih * w + iw0) * c + copyLo, patches, d + copyLo, copyHi - copyLo);
+                if (copyHi < e) {
+                    Arrays.fill(patches, d + copyHi, d + e, 0f);
+                }
+            }
+            dst += rowLen;
+            if (++ow == wo) {
+                ow = 0;
+                if (++oh == ho) {
+                    oh = 0;
+                    b++;
+                }
+            }
+        }
+    }
+
+    /**
      * The adjoint of {@link #im2col} for samples {@code [lo, hi)}: sets the whole sample {@code dx[b]} ({@code c*h*w}
      * floats) to zero, then adds every entry of that sample's patch rows back to the pixel it was read from (entries
      * that came from the padding are dropped). Additions run in a fixed order (rows in order, within a row kh, kw,

@@ -390,6 +390,36 @@ class SpatialOpsTest {
     }
 
     /**
+     * Every range of columns, within and across kernel rows and past either end, on rows split as a kernel gradient's
+     * sample loop splits them: the columns in range hold im2col's entries, every other float is untouched.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convs")
+    void im2colColumnsWritesIm2colsEntriesInItsColumnsOnly(Conv g) {
+        float[] x = random(rng(g, 5), g.inLen());
+        int n = g.rows();
+        int len = g.rowLen();
+        float[] whole = sentinels(n * len);
+        SpatialOps.im2col(x, OFF, g.c(), g.h(), g.w(), g.k(), g.stride(), g.pad(), g.ho(), g.wo(), whole, OFF, 0, n);
+        int perSample = g.ho() * g.wo();
+        for (int colLo = -1; colLo <= len; colLo++) {
+            for (int colHi = colLo; colHi <= len + 1; colHi++) {
+                float[] p = sentinels(n * len);
+                for (int b = 0; b < g.batch(); b++) {
+                    SpatialOps.im2colColumns(x, OFF, g.c(), g.h(), g.w(), g.k(), g.stride(), g.pad(), g.ho(),
+                            g.wo(), p, OFF, b * perSample, (b + 1) * perSample, colLo, colHi);
+                }
+                for (int i = 0; i < p.length; i++) {
+                    int col = (i - OFF) % len;
+                    boolean written = i >= OFF && i < OFF + n * len && col >= colLo && col < colHi;
+                    assertEquals(written ? whole[i] : SENTINEL, p[i],
+                            "columns [" + colLo + ", " + colHi + ") of " + g + " at float " + i);
+                }
+            }
+        }
+    }
+
+    /**
      * The layout contract with the compiler: a patch row dotted with a kernel row of an [O, C, K, K] parameter is
      * the textbook (cross-correlation) convolution.
      */

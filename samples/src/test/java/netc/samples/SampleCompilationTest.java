@@ -181,9 +181,9 @@ class SampleCompilationTest {
     }
 
     /**
-     * A convolution's im2col and product, and its patch gradient and col2im, run as one kernel each a sample at a time
-     * (Kernel.Im2colGemm, Kernel.GemmCol2im), through arrays of one sample per thread where nothing else reads the
-     * patches: the class agrees bit for bit with the same class emitted with separate kernels over the whole batch, on
+     * A convolution's im2col and product, its kernel gradient (building the patches again, by column panels), and its
+     * patch gradient and col2im, run as one kernel each a sample at a time (Kernel.Im2colGemm, Kernel.Im2colGemmTn,
+     * Kernel.GemmCol2im), through arrays of one sample per thread: the class agrees bit for bit with the same class emitted with separate kernels over the whole batch, on
      * every entry point, in both styles, on one thread and on two (each thread with its own arrays, reused from call
      * to call), on random and non-finite inputs. A class without convolutions is unchanged.
      */
@@ -201,7 +201,8 @@ class SampleCompilationTest {
             assertEquals(fuses, c.javaSource().contains("a sample at a time"), sample);
             assertEquals(fuses, Samples.source(sample).text().contains("conv2d("), sample);
             if (sample.equals("convnet.net") || sample.equals("resnet_small.net")) {
-                for (String loop : new String[] {"private void col2im", "private void im2colGemm", "PerThread.get()"}) {
+                for (String loop : new String[] {"private void col2im", "private void im2colGemm",
+                        "private void im2colGemmTn", "PerThread.get()"}) {
                     assertTrue(c.javaSource().contains(loop), "the test exercises " + loop + ": " + sample);
                     assertFalse(separateSource.contains(loop), sample);
                 }

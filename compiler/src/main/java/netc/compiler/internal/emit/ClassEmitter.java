@@ -219,7 +219,7 @@ public final class ClassEmitter {
 
     private static String body(Kernel k, Program p) {
         if (SampleLoops.gemmOf(k) != null) {
-            return SampleLoops.method(k, p, "kernel", ClassEmitter::rowsCall, "").toString();
+            return SampleLoops.method(k, p, "kernel", ClassEmitter::rowsCall, CodeBlock.of("w"), "").toString();
         }
         if (k instanceof Kernel.Gemm gemm) {
             return gemm.hasEpilogue()
@@ -239,19 +239,17 @@ public final class ClassEmitter {
      * spelt here with a placeholder name to compare).
      */
     private String sharedMethodName(Kernel k, Program p) {
-        if (SampleLoops.gemmOf(k) != null) {
-            return sharedMethodName(SampleLoops.gemmOf(k), p);
-        }
         StringBuilder text = new StringBuilder();
-        if (k instanceof Kernel.Gemm gemm) {
-            GemmSpec g = gemmSpec(gemm, p, "kernel");
+        Kernel.Gemm fused = SampleLoops.gemmOf(k);
+        if (fused != null || k instanceof Kernel.Gemm) {
+            GemmSpec g = gemmSpec(k, p, "kernel");
             text.append(gemmTexts.computeIfAbsent(gemmTextKey(g), key -> GemmEmitter.emit(g).toString()));
         } else if (k instanceof Kernel.Elementwise) {
             text.append(elementwiseMethod(k.result(), p, "kernel", false));
         } else {
             return "";
         }
-        return shared.nameFor(text.toString(), uniqueMethodName(k));
+        return shared.nameFor(text.toString(), uniqueMethodName(fused != null ? fused : k));
     }
 
     /**
@@ -269,7 +267,7 @@ public final class ClassEmitter {
             }
         }
         return g.form() + " " + g.m() + " " + g.n() + " " + g.k() + " " + g.style() + " " + g.tile() + " "
-                + g.split() + " " + g.extraParams() + "\n" + epilogue;
+                + g.split() + " " + g.accumulates() + " " + g.extraParams() + "\n" + epilogue;
     }
 
     private String uniqueMethodName(Kernel k) {
@@ -584,6 +582,9 @@ public final class ClassEmitter {
                         items.add(new MethodChunks.Item(items.size(), code.build(), 2 * MethodChunks.callCost(call)));
                         continue;
                     }
+                } else if (k instanceof Kernel.Im2colGemmTn) {
+                    call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(),
+                            panels(gemmSpec(k, p, s.method())));
                 } else if (splitsOverThreads(k)) {
                     call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
                 } else if (splitsChannelsOverThreads(k)) {
@@ -714,7 +715,7 @@ public final class ClassEmitter {
                 continue;
             }
             MethodSpec m = SampleLoops.method(s.kernel(), s.program(), s.method(), ClassEmitter::rowsCall,
-                    describe(s.kernel(), s.program()));
+                    panelWidth(gemmSpec(s.kernel(), s.program(), s.method())), describe(s.kernel(), s.program()));
             String before = texts.putIfAbsent(m.name(), m.toString());
             if (before == null) {
                 type.addMethod(m);
@@ -864,8 +865,8 @@ public final class ClassEmitter {
         Kernel.Gemm fused = SampleLoops.gemmOf(s.kernel());
         Kernel k = fused != null ? fused : s.kernel();
         Program p = s.program();
-        if (k instanceof Kernel.Gemm gemm) {
-            GemmSpec spec = gemmSpec(gemm, p, s.method(), style);
+        if (k instanceof Kernel.Gemm) {
+            GemmSpec spec = gemmSpec(s.kernel(), p, s.method(), style);
             List<MethodSpec> methods = new ArrayList<>(GemmEmitter.emit(spec));
             if (handOver != null) {
                 methods.replaceAll(m -> m.name().equals(spec.methodName()) || spec.hasColumnEntry()
@@ -906,6 +907,37 @@ public final class ClassEmitter {
     /** The spec of a matrix kernel in the style the options ask for. */
     private GemmSpec gemmSpec(Kernel.Gemm gemm, Program p, String method) {
         return gemmSpec(gemm, p, method, options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR);
+    }
+
+    /**
+     * The spec of the product of a kernel (a matrix product, or one run a sample at a time), in the style the options
+     * ask for.
+     */
+    private GemmSpec gemmSpec(Kernel k, Program p, String method) {
+        return gemmSpec(k, p, method, options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR);
+    }
+
+    /** As {@link #gemmSpec(Kernel, Program, String)}, in {@code style}; a kernel gradient a sample at a time adds. */
+    private GemmSpec gemmSpec(Kernel k, Program p, String method, GemmSpec.Style style) {
+        Kernel.Gemm gemm = SampleLoops.gemmOf(k) != null ? SampleLoops.gemmOf(k) : (Kernel.Gemm) k;
+        return gemmSpec(gemm, p, method, style).withAccumulate(k instanceof Kernel.Im2colGemmTn);
+    }
+
+    /**
+     * Columns per panel of a column-split kernel: the scalar kernel's and the vector kernel's differ, so a class with
+     * both asks {@code VECTOR} which kernel will run (as {@link #panels}).
+     */
+    private CodeBlock panelWidth(GemmSpec spec) {
+        if (!spec.splitColumns()) {
+            return null;
+        }
+        if (!options.vector()) {
+            return CodeBlock.of("$L", spec.panelWidth());
+        }
+        String lanes = VectorKernelsClass.nestedName(ClassName.get(options.packageName(), options.className()))
+                .simpleName() + "." + GemmEmitter.LANES;
+        return CodeBlock.of("$L ? $L : $L", VectorKernelsClass.FLAG, spec.panelWidth(lanes),
+                spec.withStyle(GemmSpec.Style.SCALAR).panelWidth());
     }
 
     private GemmSpec gemmSpec(Kernel.Gemm gemm, Program p, String method, GemmSpec.Style style) {

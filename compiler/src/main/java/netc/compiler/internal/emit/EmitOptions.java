@@ -26,9 +26,10 @@ import javax.lang.model.SourceVersion;
  * elementwise kernels, and max pooling with its gradient. Both forms give bitwise the same results; turning them off
  * (scalar elementwise code next to vector matrix products) exists to check that, and to measure what they gain.
  *
- * <p>{@code fuseSamples}: whether a convolution's im2col and product, and its patch gradient and col2im, run as one
- * kernel each, a sample at a time ({@code Kernel.Im2colGemm}, {@code Kernel.GemmCol2im}); off only to check that
- * both give the same bits and to measure the gain.
+ * <p>{@code fuseSamples}: whether a convolution's im2col and product, its kernel gradient (building the patches
+ * again), and its patch gradient and col2im, run as one kernel each, a sample at a time ({@code Kernel.Im2colGemm},
+ * {@code Kernel.Im2colGemmTn}, {@code Kernel.GemmCol2im}); off only to check that both give the same bits and to
+ * measure the gain.
  */
 public record EmitOptions(String packageName, String className, boolean vector, int vectorBits,
         boolean vectorElementwise, boolean fuseSamples) {

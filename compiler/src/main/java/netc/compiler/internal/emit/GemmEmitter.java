@@ -76,7 +76,8 @@ public final class GemmEmitter {
     static final CodeBlock LANES_REF = CodeBlock.of(LANES);
 
     private static final Set<String> FIXED_NAMES =
-            Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd");
+            Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd",
+                    "accumulate");
     private static final Set<String> LOCAL_NAMES =
             Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
                     "bj", "ct", "bp", "ap", "at", "kb", "mb", "nb", "nb0", "nb1", "p", "panels", "panelSize", "from",
@@ -327,6 +328,9 @@ public final class GemmEmitter {
     static final String PACK_A_SCRATCH = "PACK_A";
     static final String PACK_B_SCRATCH = "PACK_B";
     static final String TRANSPOSED_SCRATCH = "TRANSPOSED";
+
+    /** Name of the last parameter of an accumulating kernel ({@link GemmSpec#accumulates}). */
+    static final String ACCUMULATE = "accumulate";
     /**
      * Floats up to which a transposing kernel allocates its array per call: 16 KB, cheaper to allocate than a
      * ThreadLocal lookup is to make for the tiny networks that have such kernels at batch 1.
@@ -395,6 +399,7 @@ public final class GemmEmitter {
             }
             MethodSpec.Builder entry = signature(spec.methodName(), spec.splitColumns() ? "pLo" : "mLo",
                     spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
+            accumulateParameter(entry);
             entry.addCode(header());
             entry.addCode(spec.form() == Form.NT ? rowBlocksOuter(false)
                     : spec.form() == Form.TN ? reductionBlocksOuter() : columnPanelsOuter(CodeBlock.of("0"), n));
@@ -444,9 +449,10 @@ public final class GemmEmitter {
          */
         private List<MethodSpec> swappedTn() {
             GemmSpec swapped = new GemmSpec(Form.TN, spec.n(), spec.m(), 0, spec.methodName() + "Swapped", null,
-                    List.of(), spec.style(), spec.tile(), GemmSpec.Split.ROWS);
+                    List.of(), spec.style(), spec.tile(), GemmSpec.Split.ROWS, spec.accumulates());
             List<MethodSpec> swappedMethods = new Kernel(swapped, scalarFma).methods();
             MethodSpec.Builder entry = signature(spec.methodName(), "pLo", "pHi");
+            accumulateParameter(entry);
             entry.addCode("// C[m][n] = sum_k A[k][m] * B[k][n] for column panels [pLo, pHi) of all rows, M = $L,"
                     + " N = $L, K = batch\n", spec.m(), spec.n());
             entry.addCode("// C has few columns: its transpose C^T = B^T A by TN tiles with A and B swapped (each"
@@ -457,8 +463,19 @@ public final class GemmEmitter {
             entry.addStatement("return");
             entry.endControlFlow();
             transposedScratch(entry, "ct", CodeBlock.of("(nEnd - nStart) * $L", spec.m()), spec.n() * spec.m());
-            entry.addStatement("$N(b, bOff, a, aOff, ct, -nStart * $L, batch, nStart, nEnd)", swappedMethods.get(0),
-                    spec.m());
+            if (spec.accumulates()) {
+                // C's sums so far, transposed, for the tiles to go on from
+                entry.beginControlFlow("if ($L)", ACCUMULATE);
+                entry.beginControlFlow("for (int j = nStart; j < nEnd; j++)");
+                entry.addStatement("int ci = (j - nStart) * $L", spec.m());
+                entry.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
+                entry.addStatement("ct[ci + i] = c[cOff + i * $L + j]", n);
+                entry.endControlFlow();
+                entry.endControlFlow();
+                entry.endControlFlow();
+            }
+            entry.addStatement("$N(b, bOff, a, aOff, ct, -nStart * $L, batch, nStart, nEnd$L)", swappedMethods.get(0),
+                    spec.m(), spec.accumulates() ? ", " + ACCUMULATE : "");
             entry.beginControlFlow("for (int j = nStart; j < nEnd; j++)");
             entry.addStatement("int ci = (j - nStart) * $L", spec.m());
             entry.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
@@ -469,6 +486,21 @@ public final class GemmEmitter {
             all.add(entry.build());
             all.addAll(swappedMethods);
             return all;
+        }
+
+        /** Adds {@code boolean accumulate} to an accumulating kernel's entry ({@link GemmSpec#accumulates}). */
+        private void accumulateParameter(MethodSpec.Builder entry) {
+            if (spec.accumulates()) {
+                entry.addParameter(boolean.class, ACCUMULATE);
+            }
+        }
+
+        /**
+         * The condition to add to "C starts from 0" in an accumulating kernel: its tiles then go on from C's sums,
+         * the way a later block of the reduction does.
+         */
+        private String notAccumulating() {
+            return spec.accumulates() ? " && !" + ACCUMULATE : "";
         }
 
         /** Steps of k per block of the reduction. */
@@ -506,7 +538,7 @@ public final class GemmEmitter {
             rowLo = "m0";
             rowHi = "m1";
             packedA = true;
-            code.beginControlFlow("if (k0 == 0)");
+            code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
             code.add(columnPanels(CodeBlock.of("nb0"), CodeBlock.of("nb1"), true));
             code.nextControlFlow("else");
             code.add(columnPanels(CodeBlock.of("nb0"), CodeBlock.of("nb1"), false));
@@ -638,7 +670,8 @@ public final class GemmEmitter {
                 case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + tileRows
                         + " rows";
             };
-            return CodeBlock.of("// $L for $L, $L\n// $L tiles: $L\n", formula,
+            return CodeBlock.of("// $L$L for $L, $L\n// $L tiles: $L\n", formula,
+                    spec.accumulates() ? " (+= C's sums so far if accumulate)" : "",
                     spec.splitColumns() ? "column panels [pLo, pHi) of all rows" : "rows [mLo, mHi)", shape,
                     vector ? "FloatVector" : "float", order);
         }
@@ -761,7 +794,7 @@ public final class GemmEmitter {
                 code.addStatement("int mHi = $L", spec.m());
                 code.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
                 code.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
-                code.beginControlFlow("if (batch <= 0)");
+                code.beginControlFlow("if (batch <= 0$L)", notAccumulating());
                 code.add("// an empty sum: no block of the reduction below, C = 0\n");
                 code.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
                 code.addStatement("$T.fill(c, cOff + i * $L + nStart, cOff + i * $L + nEnd, 0f)",
@@ -771,7 +804,7 @@ public final class GemmEmitter {
                 nStart = CodeBlock.of("nStart");
                 nEnd = CodeBlock.of("nEnd");
             } else {
-                code.beginControlFlow("if (batch <= 0)");
+                code.beginControlFlow("if (batch <= 0$L)", notAccumulating());
                 code.add("// an empty sum: no block of the reduction below, C = 0\n");
                 code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
                 code.endControlFlow();
@@ -807,7 +840,7 @@ public final class GemmEmitter {
             }
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
             code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
-            code.beginControlFlow("if (k0 == 0)");
+            code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
             code.add(columnPanels(nStart, nEnd, true));
             code.nextControlFlow("else");
             code.add(columnPanels(nStart, nEnd, false));

@@ -31,9 +31,13 @@ import java.util.List;
  *                    ignore it. See {@link Tile#broadcast(Form, int)}.
  * @param split       what the range of a call covers ({@link Split}): rows; column panels of every row (TN); or
  *                    rows, with a second entry for column panels (NT and NN, for dense layers)
+ * @param accumulates TN without epilogue only: the entry takes a last parameter {@code boolean accumulate}; when it
+ *                    is true the kernel adds its sum to C instead of overwriting C, each element continuing the
+ *                    chain of fmas that C's value ended (so a sum over the batch taken a sample per call is
+ *                    bitwise the sum of one call over all samples)
  */
 public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
-        List<ParameterSpec> extraParams, Style style, Tile tile, Split split) {
+        List<ParameterSpec> extraParams, Style style, Tile tile, Split split, boolean accumulates) {
 
     /**
      * How a call's range {@code [lo, hi)} is cut from C, so that two threads can share a call.
@@ -131,6 +135,12 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         return vectorBits;
     }
 
+    /** A spec that overwrites C. */
+    public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
+            List<ParameterSpec> extraParams, Style style, Tile tile, Split split) {
+        this(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, false);
+    }
+
     /** A spec split by rows. */
     public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
             List<ParameterSpec> extraParams, Style style, Tile tile) {
@@ -172,6 +182,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         if (split == Split.COLUMNS && (form != Form.TN || epilogue != null)) {
             throw new IllegalArgumentException("only TN kernels without epilogue split by columns");
         }
+        if (accumulates && (form != Form.TN || epilogue != null)) {
+            throw new IllegalArgumentException("only TN kernels without epilogue accumulate");
+        }
         if (split == Split.ROWS_AND_COLUMNS && (form == Form.TN || GemmEmitter.ntTransposes(form, k, n))) {
             throw new IllegalArgumentException("only NN kernels and NT kernels that take dot products have a column"
                     + " entry, got " + form + " with k=" + k);
@@ -201,22 +214,22 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with an epilogue and the extra parameters it reads. */
     public GemmSpec withEpilogue(Epilogue newEpilogue, List<ParameterSpec> newExtraParams) {
-        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, split);
+        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, split, accumulates);
     }
 
     /** This spec with another style. */
     public GemmSpec withStyle(Style newStyle) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, split);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, split, accumulates);
     }
 
     /** This spec with another method name. */
     public GemmSpec withMethodName(String newName) {
-        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, split);
+        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, split, accumulates);
     }
 
     /** This spec with another VECTOR NN/TN register tile. */
     public GemmSpec withTile(Tile newTile) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, split);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, split, accumulates);
     }
 
     /** This spec split by column panels instead of rows (TN only). */
@@ -226,7 +239,12 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with another {@link Split}. */
     public GemmSpec withSplit(Split newSplit) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, newSplit);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, newSplit, accumulates);
+    }
+
+    /** This spec with or without the {@code accumulate} parameter (see {@link #accumulates}). */
+    public GemmSpec withAccumulate(boolean newAccumulates) {
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, newAccumulates);
     }
 
     /** Whether a call's range is column panels of every row ({@link Split#COLUMNS}). */
@@ -270,7 +288,8 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         return panelWidth(GemmEmitter.LANES);
     }
 
-    private String panelWidth(String lanes) {
+    /** As {@link #panelWidth()}, with {@code lanes} for {@code LANES} (a field of another class). */
+    public String panelWidth(String lanes) {
         if (swapsOperands()) {
             return String.valueOf(effectiveTile().rows());
         }

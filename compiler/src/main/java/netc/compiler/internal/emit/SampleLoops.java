@@ -12,7 +12,8 @@ import netc.compiler.internal.schedule.Program;
 
 /**
  * The methods of the kernels that run a convolution's steps one sample at a time ({@link Kernel.GemmCol2im},
- * {@link Kernel.Im2colGemm}): a loop over the samples of the stage's range calling, per sample, the runtime's image
+ * {@link Kernel.Im2colGemm}, {@link Kernel.Im2colGemmTn}): a loop over the samples of the stage's range (for
+ * {@code Im2colGemmTn}, over every sample, the range being column panels) calling, per sample, the runtime's image
  * routine and the product's own kernel method on that sample's rows. A value that lives in a per-thread array of one
  * sample ({@link Buffer.Home#PER_THREAD}) is fetched from its {@code ThreadLocal} field first (per instance, so the
  * arrays go with it; per thread, since the pool runs two ranges of samples at once).
@@ -38,6 +39,9 @@ final class SampleLoops {
         if (k instanceof Kernel.GemmCol2im f) {
             return f.gemm();
         }
+        if (k instanceof Kernel.Im2colGemmTn f) {
+            return f.gemm();
+        }
         return k instanceof Kernel.Im2colGemm f ? f.gemm() : null;
     }
 
@@ -48,12 +52,25 @@ final class SampleLoops {
 
     /** The method's name, from the fused kernels' result. */
     static String methodName(Kernel k) {
-        return (k instanceof Kernel.GemmCol2im ? "col2im" : "im2colGemm") + k.result().id();
+        return (k instanceof Kernel.GemmCol2im ? "col2im" : k instanceof Kernel.Im2colGemmTn ? "im2colGemmTn"
+                : "im2colGemm") + k.result().id();
     }
 
-    /** The method for samples {@code [lo, hi)}, calling the product's kernel method {@code gemmMethod}. */
-    static MethodSpec method(Kernel k, Program p, String gemmMethod, GemmCalls calls, String javadoc) {
+    /**
+     * The method for samples {@code [lo, hi)} (column panels, for an {@code Im2colGemmTn}, each {@code panelWidth}
+     * columns wide), calling the product's kernel method {@code gemmMethod}.
+     */
+    static MethodSpec method(Kernel k, Program p, String gemmMethod, GemmCalls calls, CodeBlock panelWidth,
+            String javadoc) {
         CodeBlock.Builder code = CodeBlock.builder();
+        if (k instanceof Kernel.Im2colGemmTn f) {
+            kernelGradient(code, f, p, gemmMethod, panelWidth);
+            return MethodSpec.methodBuilder(methodName(k)).addModifiers(Modifier.PRIVATE)
+                    .addJavadoc("$L\n", javadoc)
+                    .addParameter(TypeName.INT, "pLo").addParameter(TypeName.INT, "pHi")
+                    .addCode(code.build())
+                    .build();
+        }
         if (k instanceof Kernel.GemmCol2im f) {
             Node product = f.gemm().product();
             int rows = product.shape().rowsPerSample();
@@ -85,6 +102,34 @@ final class SampleLoops {
                 .addParameter(TypeName.INT, "lo").addParameter(TypeName.INT, "hi")
                 .addCode(code.build())
                 .build();
+    }
+
+    /**
+     * The loop of an {@code Im2colGemmTn} over column panels {@code [pLo, pHi)}: per sample, its patches in this
+     * thread's columns, then their product added to C (the first sample's overwriting it; no sample: C = 0).
+     */
+    private static void kernelGradient(CodeBlock.Builder code, Kernel.Im2colGemmTn f, Program p, String gemmMethod,
+            CodeBlock panelWidth) {
+        Node patches = f.im2col().result();
+        Node g = f.gemm().product().input(0);
+        GemmCall operands = GemmCall.of(f.gemm(), p);
+        int rows = patches.shape().rowsPerSample();
+        String local = ExpressionEmitter.ArrayNames.name(p.buffer(patches));
+        perThreadArray(code, patches, p);
+        code.addStatement("int width = $L", panelWidth)
+                .addStatement("int from = pLo * width")
+                .addStatement("int to = $T.min(pHi * width, $L)", Math.class, patches.shape().dim(0))
+                .beginControlFlow("if (batch <= 0)")
+                .addStatement("$L($L, $L, $L, 0, $L, $L, 0, pLo, pHi, false)", gemmMethod, operands.a(),
+                        operands.aOff(), local, operands.c(), operands.cOff())
+                .endControlFlow()
+                .beginControlFlow("for (int sample = 0; sample < batch; sample++)")
+                .addStatement(SpatialCalls.im2colColumns(patches, p, CodeBlock.of("-sample * $L",
+                        patches.shape().size()), CodeBlock.of("sample * $L, sample * $L + $L", rows, rows, rows),
+                        CodeBlock.of("from, to")))
+                .addStatement("$L($L, $L + sample * $L, $L, 0, $L, $L, $L, pLo, pHi, sample > 0)", gemmMethod,
+                        operands.a(), operands.aOff(), g.shape().size(), local, operands.c(), operands.cOff(), rows)
+                .endControlFlow();
     }
 
     /** Declares the local array of {@code n}: this thread's, allocated on its first use. */

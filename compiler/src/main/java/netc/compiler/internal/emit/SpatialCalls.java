@@ -45,6 +45,21 @@ final class SpatialCalls {
                 outOffset, range);
     }
 
+    /**
+     * im2col ({@code n}) of the patch rows {@code range}, only the columns {@code columns} ({@code from, to}), into
+     * its array from {@code outOffset}: the call of a {@code Kernel.Im2colGemmTn}, a sample's rows at a time.
+     */
+    static CodeBlock im2colColumns(Node n, Program p, CodeBlock outOffset, CodeBlock range, CodeBlock columns) {
+        Node x = n.input(0);
+        Buffer in = p.buffer(x);
+        Shape s = x.shape();
+        Window w = n.attrs().window();
+        return CodeBlock.of("$T.im2colColumns($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", SPATIAL_OPS,
+                ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(),
+                w.stride(), w.pad(), n.shape().dim(1), n.shape().dim(2), ExpressionEmitter.ArrayNames.name(p.buffer(n)),
+                outOffset, range, columns);
+    }
+
     private static CodeBlock col2im(Node n, Program p, CodeBlock outOffset, CodeBlock range) {
         Node x = n.input(0);
         Buffer in = p.buffer(x);

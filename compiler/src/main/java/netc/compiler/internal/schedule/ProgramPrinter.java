@@ -24,7 +24,8 @@ public final class ProgramPrinter {
         for (Kernel k : p.kernels()) {
             String kind = k instanceof Kernel.Gemm ? "gemm" : k instanceof Kernel.Elementwise ? "elementwise"
                     : k instanceof Kernel.Row ? "row" : k instanceof Kernel.GemmCol2im ? "gemm+col2im"
-                    : k instanceof Kernel.Im2colGemm ? "im2col+gemm" : "copy";
+                    : k instanceof Kernel.Im2colGemm ? "im2col+gemm"
+                    : k instanceof Kernel.Im2colGemmTn ? "im2col+gemm-tn" : "copy";
             StringBuilder line = new StringBuilder("  ").append(kind);
             pad(line, 15);
             Node r = k.result();
@@ -52,11 +53,15 @@ public final class ProgramPrinter {
 
     /**
      * The value a kernel that runs a sample at a time keeps one sample of per thread: the product of a
-     * {@link Kernel.GemmCol2im}, the patches of a {@link Kernel.Im2colGemm}; null for other kernels.
+     * {@link Kernel.GemmCol2im}, the patches of a {@link Kernel.Im2colGemm} or {@link Kernel.Im2colGemmTn}; null for
+     * other kernels.
      */
     public static Node perSampleOperand(Kernel k) {
         if (k instanceof Kernel.GemmCol2im f) {
             return f.gemm().product();
+        }
+        if (k instanceof Kernel.Im2colGemmTn f) {
+            return f.im2col().result();
         }
         return k instanceof Kernel.Im2colGemm f ? f.im2col().result() : null;
     }

@@ -267,14 +267,16 @@ public final class Schedule {
     }
 
     /**
-     * Replaces each matrix product whose right operand is an im2col's patches (a convolution) that nothing else reads
-     * (no kernel gradient: inference) and that im2col's kernel by one {@link Kernel.Im2colGemm} at the product's
-     * place, when every kernel in between is a row op that does not read the patches (the kernel reordered for the
-     * product, typically); the patches' buffer becomes one sample per thread. Not for small output images (see
+     * Replaces each matrix product whose right operand is an im2col's patches (a convolution) and that im2col's kernel
+     * by one {@link Kernel.Im2colGemm} at the product's place, when every kernel in between is a row op that does not
+     * read the patches (the kernel reordered for the product, typically); the patches' buffer becomes one sample per
+     * thread. If the patches have other readers they must all be kernel gradients ({@link #kernelGradients}), and
+     * each becomes an {@link Kernel.Im2colGemmTn} that builds them again. Not for small output images (see
      * {@link #MIN_SAMPLE_ROWS}; a 1 x 1 one is a dense layer's product, which may be split by columns) nor short
-     * patch rows ({@link #SHORT_REDUCTION}). In training, where the kernel gradient reads the patches later, fusing
-     * them with the product and storing them gained nothing measurable (EmitOptionAB, 2026-12-03), so they stay
-     * separate.
+     * patch rows ({@link #SHORT_REDUCTION}). Storing the patches of the whole batch for the kernel gradient instead
+     * (the convnet's second layer at batch 64: 40 MB written and read twice, from memory) ran the forward product at
+     * 72 GFLOP/s where one sample's patches in L2 ran it at 87, and the kernel gradient at 67 against 92 (KernelAB,
+     * one thread, 2026-12-03).
      */
     private void fuseIm2col(List<Kernel> kernels, Map<Integer, Buffer> buffers) {
         for (int j = 0; j < kernels.size(); j++) {
@@ -285,7 +287,8 @@ public final class Schedule {
                 continue;
             }
             Node patches = g.product().input(1);
-            if (uses[patches.id()] != 1 || isOutput[patches.id()]) {
+            List<Integer> gradients = kernelGradients(kernels, j, patches);
+            if (isOutput[patches.id()] || uses[patches.id()] != 1 + gradients.size()) {
                 continue;
             }
             int i = j - 1;
@@ -298,11 +301,32 @@ public final class Schedule {
                 continue;
             }
             kernels.set(j, new Kernel.Im2colGemm(im2col, g));
+            for (int t : gradients) {
+                kernels.set(t, new Kernel.Im2colGemmTn(im2col, (Kernel.Gemm) kernels.get(t)));
+            }
             kernels.remove(i);
             j--;
             buffers.put(patches.id(), new Buffer(Buffer.Home.PER_THREAD, patches.id(), 0, patches.shape().size(),
                     true));
         }
+    }
+
+    /**
+     * The kernels after {@code forward} that are a kernel gradient over {@code patches}: a TN product {@code sum
+     * g patches^T} without epilogue, whose batched {@code g} is an image with a pixel per patch row (so the emitter
+     * splits the product by column panels).
+     */
+    private static List<Integer> kernelGradients(List<Kernel> kernels, int forward, Node patches) {
+        List<Integer> found = new ArrayList<>();
+        for (int t = forward + 1; t < kernels.size(); t++) {
+            if (kernels.get(t) instanceof Kernel.Gemm tn && !tn.hasEpilogue() && tn.product().op() == Op.OUTER_SUM
+                    && tn.product().input(1) == patches && tn.product().input(0) != patches
+                    && tn.product().input(0).batched() && tn.product().input(0).shape().isImage()
+                    && tn.product().input(0).shape().rowsPerSample() == patches.shape().rowsPerSample()) {
+                found.add(t);
+            }
+        }
+        return found;
     }
 
     private Map<Integer, Buffer> assignBuffers() {

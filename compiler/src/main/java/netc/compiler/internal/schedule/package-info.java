@@ -7,8 +7,9 @@
  * loop, and an elementwise chain whose only matrix operand is a product used once becomes that product's epilogue
  * (bias + activation in the forward pass, activation derivative in the backward pass). A convolution's patch
  * gradient and its col2im become one kernel run a sample at a time, through an array of one sample per thread
- * ({@link netc.compiler.internal.schedule.Kernel.GemmCol2im}), and so do im2col and the product where nothing else
- * reads the patches ({@link netc.compiler.internal.schedule.Kernel.Im2colGemm}). Decisions are made here, on
- * the IR; the emitter only spells them.
+ * ({@link netc.compiler.internal.schedule.Kernel.GemmCol2im}), and so do im2col and the product
+ * ({@link netc.compiler.internal.schedule.Kernel.Im2colGemm}); the kernel gradient, the patches' other reader, builds
+ * them again a sample at a time ({@link netc.compiler.internal.schedule.Kernel.Im2colGemmTn}), so the patches of
+ * the whole batch are never stored. Decisions are made here, on the IR; the emitter only spells them.
  */
 package netc.compiler.internal.schedule;

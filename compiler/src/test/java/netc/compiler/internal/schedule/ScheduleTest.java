@@ -76,9 +76,9 @@ class ScheduleTest {
                 "program train",
                 "  row          %5 = im2col(%0)                              -> scratch [9, 8, 8]xB",
                 "  gemm         %7 = relu(mat_vec(%2, %5))                   -> scratch [4, 8, 8]xB",
-                "  row          %8 = im2col(%7)                              -> scratch [36, 8, 8]xB",
                 "  row          %9 = kernel_channels_last(%3)                -> scratch [4, 3, 3, 4]",
-                "  gemm         %11 = relu(mat_vec(%9, %8))                  -> scratch [4, 8, 8]xB",
+                "  im2col+gemm  %11 = relu(mat_vec(%9, %8))                  -> scratch [4, 8, 8]xB, a sample at a"
+                        + " time from %8 = im2col(%7) -> per_thread [36, 8, 8]",
                 "  elementwise  %12 = flatten(%11)                           -> scratch [256]xB",
                 "  gemm         %13 = mat_vec(%4, %12)                       -> scratch [3]xB",
                 "  row          %14 = softmax(%13)                           -> scratch [3]xB",
@@ -87,7 +87,8 @@ class ScheduleTest {
                 "  gemm         %18 = outer_sum(%17, %12)                    -> grads@180 [3, 256]",
                 "  gemm         %19 = mat_t_vec(%4, %17)                     -> scratch [256]xB",
                 "  elementwise  %22 = mul(unflatten(%19), step(%11))         -> scratch [4, 8, 8]xB",
-                "  gemm         %23 = outer_sum(%22, %8)                     -> scratch [4, 3, 3, 4]",
+                "  im2col+gemm-tn %23 = outer_sum(%22, %8)                   -> scratch [4, 3, 3, 4], a sample at a"
+                        + " time from %8 = im2col(%7) -> per_thread [36, 8, 8]",
                 "  row          %25 = kernel_channels_first(%23)             -> grads@36 [4, 4, 3, 3]",
                 "  gemm+col2im  %26 = col2im(%24)                            -> scratch [4, 8, 8]xB, a sample at a time"
                         + " from %24 = mat_t_vec(%9, %22) -> per_thread [36, 8, 8]",
@@ -95,8 +96,8 @@ class ScheduleTest {
                 "  gemm         %29 = outer_sum(%28, %5)                     -> grads@0 [4, 1, 3, 3]",
                 "");
         assertEquals(expected, ProgramPrinter.print("train", Schedule.build(diff, diff.trainingRoles())));
-        // the kernel gradients read the patches in training; without them the product is their only reader (the
-        // first convolution's patch rows are too short)
+        // the second convolution's patches are never stored: the forward product and the kernel gradient each build
+        // them a sample at a time; the first convolution's patch rows are too short, so its patches are stored
         String forward = ProgramPrinter.print("forward", Schedule.build(diff, List.of(Graph.OUTPUT)));
         assertTrue(forward.contains("  row          %5 = im2col(%0) ") && forward.contains("  im2col+gemm  %10 ="
                 + " mat_vec(%9, %8)                        -> scratch [4, 8, 8]xB, a sample at a time from %8 ="
