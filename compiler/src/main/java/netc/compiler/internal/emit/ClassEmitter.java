@@ -195,6 +195,10 @@ public final class ClassEmitter {
             }
             String key = stageKey(k, p);
             Stage s = stages.computeIfAbsent(key, x -> new Stage(stages.size(), k, p, sharedMethodName(k, p), false));
+            if (k instanceof Kernel.Im2colGemmTn f) {
+                // each thread's copy of the kernel gradient (SampleLoops)
+                perThread.put(f.result().id(), f.result());
+            }
             if (k instanceof Kernel.Gemm gemm && hasColumnEntry(gemm.product(), GemmCall.of(gemm, p))) {
                 stages.computeIfAbsent(key + COLUMN_STAGE, x -> new Stage(stages.size(), k, p, s.method(), true));
             }
