@@ -38,6 +38,27 @@ class GeneratedSourceGoldenTest {
         Golden.check(Golden.resources("golden/generated").resolve(name), scalar.javaSource());
     }
 
+    /**
+     * The convnet's loops over samples (im2col and product, the kernel gradient building the patches again, the patch
+     * gradient and col2im): the rest of a convolutional class is a long list of tiles, these are where its schedule
+     * shows.
+     */
+    @org.junit.jupiter.api.Test
+    void convolutionSampleLoopsMatchTheGolden() {
+        Compilation c = NetCompiler.compile(NetCompiler.read(Golden.sampleNets().resolve("convnet.net")),
+                NetCompiler.Options.defaults().withVector(true));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)    /\\*\\*(?:(?!\\*/).)*\\*/\n"
+                + "    private void (?:im2colGemm|im2colGemmTn|col2im)\\d+\\(.*?\n    }\n").matcher(c.javaSource());
+        StringBuilder loops = new StringBuilder();
+        int count = 0;
+        while (m.find()) {
+            loops.append(m.group()).append('\n');
+            count++;
+        }
+        assertEquals(3, count, "the forward product, the kernel gradient and the input gradient of the second layer");
+        Golden.check(Golden.resources("golden/generated").resolve("convnet.sample-loops.java.txt"), loops.toString());
+    }
+
     @org.junit.jupiter.api.Test
     void theSourceDoesNotDependOnWhereTheNetFileIs() {
         String text = Golden.read(Golden.sampleNets().resolve("xor.net"));
