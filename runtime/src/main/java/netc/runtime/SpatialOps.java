@@ -198,6 +198,24 @@ public final class SpatialOps {
         permuteKernel(true, kernel, kOff, c, k, out, outOff, lo, hi);
     }
 
+    /**
+     * As {@link #kernelChannelsLast}, and besides that matrix {@code [O, K*K*C]} its transpose {@code [K*K*C, O]} at
+     * {@code tOff} ({@code o} output channels in all): a convolution's forward product runs as NN on the transposed
+     * kernel matrix (each element one chain of fmas, against an NT dot product's tree of partial sums), while its
+     * patch gradient reads the rows.
+     */
+    public static void kernelChannelsLastAndTransposed(float[] kernel, int kOff, int c, int k, int o, float[] out,
+                                                       int outOff, float[] transposed, int tOff, int lo, int hi) {
+        permuteKernel(true, kernel, kOff, c, k, out, outOff, lo, hi);
+        int len = k * k * c;
+        for (int r = lo; r < hi; r++) {
+            int row = outOff + r * len;
+            for (int j = 0; j < len; j++) {
+                transposed[tOff + j * o + r] = out[row + j];
+            }
+        }
+    }
+
     /** The inverse of {@link #kernelChannelsLast}: {@code [O, K, K, C]} back to {@code [O, C, K, K]}. */
     public static void kernelChannelsFirst(float[] kernel, int kOff, int c, int k, float[] out, int outOff, int lo,
                                            int hi) {

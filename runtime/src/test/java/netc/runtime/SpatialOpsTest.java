@@ -441,6 +441,17 @@ class SpatialOpsTest {
         float[] back = new float[kernel.length];
         SpatialOps.kernelChannelsFirst(rows, 0, g.c(), k, back, 0, 0, o);
         assertArrayEquals(kernel, back, "kernelChannelsFirst undoes kernelChannelsLast");
+        // the rows and their transpose, split over output channels as the pool splits them
+        float[] both = new float[kernel.length + 2];
+        float[] transposed = new float[kernel.length + 3];
+        SpatialOps.kernelChannelsLastAndTransposed(kernel, 0, g.c(), k, o, both, 2, transposed, 3, 1, o);
+        SpatialOps.kernelChannelsLastAndTransposed(kernel, 0, g.c(), k, o, both, 2, transposed, 3, 0, 1);
+        assertArrayEquals(rows, Arrays.copyOfRange(both, 2, both.length), "the rows");
+        for (int oc = 0; oc < o; oc++) {
+            for (int j = 0; j < g.rowLen(); j++) {
+                assertEquals(rows[oc * g.rowLen() + j], transposed[3 + j * o + oc], "transposed " + j + ", " + oc);
+            }
+        }
         for (int b = 0; b < g.batch(); b++) {
             for (int oc = 0; oc < o; oc++) {
                 for (int oh = 0; oh < g.ho(); oh++) {

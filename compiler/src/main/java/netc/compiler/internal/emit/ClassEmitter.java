@@ -63,6 +63,8 @@ public final class ClassEmitter {
     private final EmitOptions options;
     private final Map<String, Stage> stages = new LinkedHashMap<>();
     private final Map<Integer, Node> scratch = new TreeMap<>();
+    /** Reordered kernel matrices that a forward product reads transposed ({@link GemmCall#onTransposedKernel}). */
+    private final Set<Integer> transposedKernels = new java.util.TreeSet<>();
     /** Values kept in per-thread arrays of one sample ({@link SampleLoops}), by node id. */
     private final Map<Integer, Node> perThread = new TreeMap<>();
     /** The lane-by-lane activations that vector epilogues call, emitted once each after the kernels. */
@@ -94,6 +96,11 @@ public final class ClassEmitter {
         this.graph = graph;
         this.spec = spec;
         this.options = options;
+        for (Node n : graph.nodes()) {
+            if (GemmCall.onTransposedKernel(n)) {
+                transposedKernels.add(n.input(0).id());
+            }
+        }
     }
 
     /**
@@ -412,6 +419,12 @@ public final class ClassEmitter {
                 field.initializer("$L", init);
             }
             type.addField(field.build());
+        }
+        for (int id : transposedKernels) {
+            Node n = nodeById(id);
+            type.addField(FieldSpec.builder(FLOATS, GemmCall.transposedKernel(n), Modifier.PRIVATE)
+                    .addJavadoc("$L transposed, for the forward product\n", n.ref())
+                    .initializer("new float[$L]", n.shape().size()).build());
         }
     }
 
@@ -810,7 +823,7 @@ public final class ClassEmitter {
             return args.add("lo, hi)").build();
         }
         if (k.result().op().kind() == Op.Kind.SPATIAL) {
-            return SpatialCalls.call(k.result(), p, ownsPooling());
+            return SpatialCalls.call(k.result(), p, ownsPooling(), transposedKernels.contains(k.result().id()));
         }
         return RowCalls.call(k.result(), p);
     }

@@ -92,10 +92,19 @@ final class SpatialCalls {
 
     /**
      * The call for {@code n}; with {@code ownPooling}, max pooling and its gradient call the class's own
-     * {@link VectorPooling} methods rather than {@code SpatialOps}'.
+     * {@link VectorPooling} methods rather than {@code SpatialOps}'; with {@code transposed}, a kernel reordered for
+     * a forward product is also written transposed ({@link GemmCall#onTransposedKernel}).
      */
-    static CodeBlock call(Node n, Program p, boolean ownPooling) {
+    static CodeBlock call(Node n, Program p, boolean ownPooling, boolean transposed) {
         Node x = n.input(0);
+        if (n.op() == Op.KERNEL_CHANNELS_LAST && transposed) {
+            Buffer in = p.buffer(x);
+            Buffer out = p.buffer(n);
+            Shape s = x.shape(); // [O, C, K, K]
+            return CodeBlock.of("$T.kernelChannelsLastAndTransposed($L, $L, $L, $L, $L, $L, $L, $L, 0, lo, hi)",
+                    SPATIAL_OPS, ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(1), s.dim(2), s.dim(0),
+                    ExpressionEmitter.ArrayNames.name(out), out.offset(), GemmCall.transposedKernel(n));
+        }
         if (n.op() == Op.KERNEL_CHANNELS_LAST || n.op() == Op.KERNEL_CHANNELS_FIRST) {
             Buffer in = p.buffer(x);
             Buffer out = p.buffer(n);

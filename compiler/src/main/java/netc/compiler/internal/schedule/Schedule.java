@@ -224,10 +224,14 @@ public final class Schedule {
     static final int MIN_SAMPLE_ROWS = 64;
 
     /**
-     * The shortest patch row (C x k x k) for which im2col and the product run a sample at a time: the vector kernel of
-     * a shorter one (GemmEmitter.NT_SHORT_K, which GemmTileTest checks is this) transposes the kernel matrix at
-     * every call, once per sample when fused; a 1 x 1 convolution of 24 channels into 2,048 on 8 x 8 images ran its
-     * forward 1.45x slower fused. Longer rows were as fast fused at 64 pixels (40 channels: 65-74 against 69 ms).
+     * The shortest patch row (C x k x k) for which im2col and the product run a sample at a time. It was set when the
+     * forward product of a shorter one (an NT kernel below GemmEmitter.NT_SHORT_K, which GemmTileTest checks is this)
+     * transposed the kernel matrix at every call, once per sample when fused: a 1 x 1 convolution of 24 channels into
+     * 2,048 on 8 x 8 images ran its forward 1.45x slower fused. Forward products now read a kernel matrix transposed
+     * once per step, but the kernel gradient of a short row, a narrow TN kernel that computes C transposed, still
+     * pays per call: the convnet's first convolution (1 channel, 5 x 5) fused took 3,239 us for its kernel gradient
+     * against 659 with stored patches, and gained nothing forward (2 threads, 2026-12-03). Longer rows were as fast
+     * fused at 64 pixels (40 channels: 65-74 against 69 ms).
      */
     public static final int SHORT_REDUCTION = 32;
 
