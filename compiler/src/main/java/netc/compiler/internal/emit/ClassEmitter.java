@@ -641,10 +641,14 @@ public final class ClassEmitter {
         if (!options.vector()) {
             return spec.panels();
         }
-        String lanes = VectorKernelsClass.nestedName(ClassName.get(options.packageName(), options.className()))
-                .simpleName() + "." + GemmEmitter.LANES;
-        return "(" + VectorKernelsClass.FLAG + " ? " + spec.panels(lanes) + " : "
+        return "(" + VectorKernelsClass.FLAG + " ? " + spec.panels(nestedLanes()) + " : "
                 + spec.withStyle(GemmSpec.Style.SCALAR).panels() + ")";
+    }
+
+    /** {@code LANES} of the nested class of vector kernels, as the outer class spells it. */
+    private String nestedLanes() {
+        return VectorKernelsClass.nestedName(ClassName.get(options.packageName(), options.className())).simpleName()
+                + "." + GemmEmitter.LANES;
     }
 
     /**
@@ -951,9 +955,7 @@ public final class ClassEmitter {
         if (!options.vector()) {
             return CodeBlock.of("$L", spec.panelWidth());
         }
-        String lanes = VectorKernelsClass.nestedName(ClassName.get(options.packageName(), options.className()))
-                .simpleName() + "." + GemmEmitter.LANES;
-        return CodeBlock.of("$L ? $L : $L", VectorKernelsClass.FLAG, spec.panelWidth(lanes),
+        return CodeBlock.of("$L ? $L : $L", VectorKernelsClass.FLAG, spec.panelWidth(nestedLanes()),
                 spec.withStyle(GemmSpec.Style.SCALAR).panelWidth());
     }
 
