@@ -466,26 +466,29 @@ public final class GemmEmitter {
             if (spec.accumulates()) {
                 // C's sums so far, transposed, for the tiles to go on from
                 entry.beginControlFlow("if ($L)", ACCUMULATE);
-                entry.beginControlFlow("for (int j = nStart; j < nEnd; j++)");
-                entry.addStatement("int ci = (j - nStart) * $L", spec.m());
-                entry.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
-                entry.addStatement("ct[ci + i] = c[cOff + i * $L + j]", n);
-                entry.endControlFlow();
-                entry.endControlFlow();
+                columnsOfTransposedC(entry, CodeBlock.of("ct[ci + i] = c[cOff + i * $L + j]", n));
                 entry.endControlFlow();
             }
             entry.addStatement("$N(b, bOff, a, aOff, ct, -nStart * $L, batch, nStart, nEnd$L)", swappedMethods.get(0),
                     spec.m(), spec.accumulates() ? ", " + ACCUMULATE : "");
-            entry.beginControlFlow("for (int j = nStart; j < nEnd; j++)");
-            entry.addStatement("int ci = (j - nStart) * $L", spec.m());
-            entry.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
-            entry.addStatement("c[cOff + i * $L + j] = ct[ci + i]", n);
-            entry.endControlFlow();
-            entry.endControlFlow();
+            columnsOfTransposedC(entry, CodeBlock.of("c[cOff + i * $L + j] = ct[ci + i]", n));
             List<MethodSpec> all = new ArrayList<>();
             all.add(entry.build());
             all.addAll(swappedMethods);
             return all;
+        }
+
+        /**
+         * A loop of {@code statement} over columns j in [nStart, nEnd) of C and its rows i, with {@code ci} where
+         * column j starts in {@code ct}, C^T's array of a swapped kernel.
+         */
+        private void columnsOfTransposedC(MethodSpec.Builder entry, CodeBlock statement) {
+            entry.beginControlFlow("for (int j = nStart; j < nEnd; j++)");
+            entry.addStatement("int ci = (j - nStart) * $L", spec.m());
+            entry.beginControlFlow("for (int i = 0; i < $L; i++)", spec.m());
+            entry.addStatement(statement);
+            entry.endControlFlow();
+            entry.endControlFlow();
         }
 
         /** Adds {@code boolean accumulate} to an accumulating kernel's entry ({@link GemmSpec#accumulates}). */

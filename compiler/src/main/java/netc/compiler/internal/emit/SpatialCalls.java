@@ -35,14 +35,7 @@ final class SpatialCalls {
      * {@code Kernel.Im2colGemm}, a sample's rows at a time.
      */
     static CodeBlock im2colRows(Node n, Program p, CodeBlock outOffset, CodeBlock range) {
-        Node x = n.input(0);
-        Buffer in = p.buffer(x);
-        Shape s = x.shape();
-        Window w = n.attrs().window();
-        return CodeBlock.of("$T.im2col($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", SPATIAL_OPS,
-                ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(),
-                w.stride(), w.pad(), n.shape().dim(1), n.shape().dim(2), ExpressionEmitter.ArrayNames.name(p.buffer(n)),
-                outOffset, range);
+        return im2col("im2col", n, p, outOffset, range);
     }
 
     /**
@@ -50,14 +43,19 @@ final class SpatialCalls {
      * its array from {@code outOffset}: the call of a {@code Kernel.Im2colGemmTn}, a sample's rows at a time.
      */
     static CodeBlock im2colColumns(Node n, Program p, CodeBlock outOffset, CodeBlock range, CodeBlock columns) {
+        return im2col("im2colColumns", n, p, outOffset, CodeBlock.of("$L, $L", range, columns));
+    }
+
+    /** The call of {@code SpatialOps.<method>} for {@code n}: image and window, patches, then {@code tail}. */
+    private static CodeBlock im2col(String method, Node n, Program p, CodeBlock outOffset, CodeBlock tail) {
         Node x = n.input(0);
         Buffer in = p.buffer(x);
         Shape s = x.shape();
         Window w = n.attrs().window();
-        return CodeBlock.of("$T.im2colColumns($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", SPATIAL_OPS,
+        return CodeBlock.of("$T.$L($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", SPATIAL_OPS, method,
                 ExpressionEmitter.ArrayNames.name(in), in.offset(), s.dim(0), s.dim(1), s.dim(2), w.size(),
                 w.stride(), w.pad(), n.shape().dim(1), n.shape().dim(2), ExpressionEmitter.ArrayNames.name(p.buffer(n)),
-                outOffset, range, columns);
+                outOffset, tail);
     }
 
     private static CodeBlock col2im(Node n, Program p, CodeBlock outOffset, CodeBlock range) {

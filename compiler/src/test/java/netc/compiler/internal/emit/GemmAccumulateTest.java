@@ -44,12 +44,7 @@ class GemmAccumulateTest {
             }
         }
         Class<?> type = KernelClasses.janino(specs).type();
-        int lanes = 1;
-        if (JaninoLoader.vectorApiAvailable()) {
-            java.lang.reflect.Field f = type.getDeclaredField(GemmEmitter.LANES);
-            f.setAccessible(true);
-            lanes = f.getInt(null);
-        }
+        int lanes = KernelClasses.lanes(type);
         for (int i = 0; i < cases.size(); i++) {
             GemmCase c = cases.get(i);
             GemmSpec wholeSpec = specs.get(2 * i);

@@ -45,12 +45,7 @@ class GemmSplitColumnsTest {
         }
         JaninoLoader.Compiled compiled = KernelClasses.janino(specs);
         Class<?> type = compiled.type();
-        int lanes = 1;
-        if (JaninoLoader.vectorApiAvailable()) {
-            java.lang.reflect.Field f = type.getDeclaredField(GemmEmitter.LANES);
-            f.setAccessible(true);
-            lanes = f.getInt(null);
-        }
+        int lanes = KernelClasses.lanes(type);
         for (int i = 0; i < cases.size(); i++) {
             GemmCase c = cases.get(i);
             GemmSpec spec = specs.get(i);

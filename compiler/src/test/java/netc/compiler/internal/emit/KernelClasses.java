@@ -53,6 +53,16 @@ final class KernelClasses {
                 .toString();
     }
 
+    /** The {@code LANES} of a class of kernels: 1 when the Vector API is not there (SCALAR kernels only). */
+    static int lanes(Class<?> type) throws ReflectiveOperationException {
+        if (!JaninoLoader.vectorApiAvailable()) {
+            return 1;
+        }
+        java.lang.reflect.Field f = type.getDeclaredField(GemmEmitter.LANES);
+        f.setAccessible(true);
+        return f.getInt(null);
+    }
+
     /** Compiles the kernels of {@code specs} in one fresh class with Janino. */
     static JaninoLoader.Compiled janino(List<GemmSpec> specs) {
         String name = uniqueSimpleName("GemmTest");
