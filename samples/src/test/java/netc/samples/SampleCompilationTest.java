@@ -397,7 +397,11 @@ class SampleCompilationTest {
     }
 
     static float[] randomInput(ModelSpec spec, SplittableRandom rng) {
-        float[] x = new float[BATCH * spec.inputSize()];
+        return randomInput(spec, rng, BATCH);
+    }
+
+    static float[] randomInput(ModelSpec spec, SplittableRandom rng, int batch) {
+        float[] x = new float[batch * spec.inputSize()];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rng.nextDouble();
         }
@@ -405,7 +409,11 @@ class SampleCompilationTest {
     }
 
     static float[] randomTarget(ModelSpec spec, SplittableRandom rng) {
-        float[] y = new float[BATCH * spec.targetValues()];
+        return randomTarget(spec, rng, BATCH);
+    }
+
+    static float[] randomTarget(ModelSpec spec, SplittableRandom rng, int batch) {
+        float[] y = new float[batch * spec.targetValues()];
         for (int i = 0; i < y.length; i++) {
             y[i] = spec.targetKind() == TargetKind.CLASSES ? rng.nextInt(spec.targetSize()) : (float) rng.nextDouble();
         }
