@@ -183,7 +183,8 @@ final class TimedSource {
             "case (\\d+):\\s*\\n\\s*(?:if \\(training\\) )?((\\w+(?:\\.\\w+)?)\\(([^;]*)\\));", Pattern.MULTILINE);
     private static final Pattern GEMM_HEADER = Pattern.compile(
             "static void (gemm\\d+)\\(float\\[\\] a,[^)]*\\) \\{\\s*\\n\\s*// C\\[m\\]\\[n\\] = sum_k (A\\[\\w\\]\\[\\w\\]) \\* "
-                    + "(B\\[\\w\\]\\[\\w\\])(?: \\(\\+= C's sums so far if accumulate\\))? for (?:rows \\[mLo, mHi\\)|column panels \\[pLo, pHi\\) of all rows), "
+                    + "(B\\[\\w\\]\\[\\w\\])(?: \\(\\+= C's sums so far if accumulate\\))? "
+                    + "for (?:rows \\[mLo, mHi\\)|column panels \\[pLo, pHi\\) of all rows), "
                     + "M = (\\w+), N = (\\w+), K = (\\w+)");
 
     final String className;
