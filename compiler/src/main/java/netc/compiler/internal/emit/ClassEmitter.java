@@ -925,11 +925,6 @@ public final class ClassEmitter {
         return sizes;
     }
 
-    /** The spec of a matrix kernel in the style the options ask for. */
-    private GemmSpec gemmSpec(Kernel.Gemm gemm, Program p, String method) {
-        return gemmSpec(gemm, p, method, options.vector() ? GemmSpec.Style.VECTOR : GemmSpec.Style.SCALAR);
-    }
-
     /**
      * The spec of the product of a kernel (a matrix product, or one run a sample at a time), in the style the options
      * ask for.
@@ -940,7 +935,8 @@ public final class ClassEmitter {
 
     /** As {@link #gemmSpec(Kernel, Program, String)}, in {@code style}; a kernel gradient a sample at a time adds. */
     private GemmSpec gemmSpec(Kernel k, Program p, String method, GemmSpec.Style style) {
-        Kernel.Gemm gemm = SampleLoops.gemmOf(k) != null ? SampleLoops.gemmOf(k) : (Kernel.Gemm) k;
+        Kernel.Gemm fused = SampleLoops.gemmOf(k);
+        Kernel.Gemm gemm = fused != null ? fused : (Kernel.Gemm) k;
         return gemmSpec(gemm, p, method, style).withAccumulate(k instanceof Kernel.Im2colGemmTn);
     }
 
