@@ -24,6 +24,8 @@ import netc.compiler.internal.load.JaninoLoader;
  * </pre>
  *
  * M is the batch (rows of C) for NT and NN and the rows of C for TN; K is the reduction (the batch for TN).
+ * {@code nt/nn} times one product two ways: A's build as NT on B [N, K], B's build as NN on B transposed; their C
+ * then differ in rounding only (checked to a relative 1e-4), not bit for bit.
  */
 public final class KernelAB {
 
@@ -60,19 +62,25 @@ public final class KernelAB {
 
     public static void main(String[] argv) throws Throwable {
         if (argv.length < 6) {
-            System.err.println("usage: KernelAB OLD.jar NEW.jar nt|nn|tn M N K [--bits 512] [--rounds 11]");
+            System.err.println("usage: KernelAB OLD.jar NEW.jar nt|nn|tn|nt/nn M N K [--bits 512] [--rounds 11] [--offsets 0,4]");
             System.exit(2);
         }
-        String form = argv[2];
+        String[] forms = argv[2].equals("nt/nn") ? new String[] {"nt", "nn"} : new String[] {argv[2], argv[2]};
+        String form = forms[0];
         int m = Integer.parseInt(argv[3]);
         int n = Integer.parseInt(argv[4]);
         int k = Integer.parseInt(argv[5]);
         int bits = 512;
         int rounds = 11;
+        int[] offsets = {0, 0};
         for (int i = 6; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--bits" -> bits = Integer.parseInt(argv[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(argv[++i]);
+                case "--offsets" -> {
+                    String[] o = argv[++i].split(",");
+                    offsets = new int[] {Integer.parseInt(o[0]), Integer.parseInt(o[1])};
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + argv[i]);
             }
         }
@@ -81,33 +89,51 @@ public final class KernelAB {
             Class<?> source = new BuildLoader(Path.of(argv[i]), Source.class).loadClass(Source.class.getName());
             String name = "KernelAB" + i;
             String text = (String) source.getMethod("of", String.class, String.class, int.class, int.class, int.class,
-                    int.class).invoke(null, name, form, m, n, k, bits);
+                    int.class).invoke(null, name, forms[i], m, n, k, bits);
             Class<?> type = JaninoLoader.compile("netc.generated." + name, text).type();
             kernels[i] = MethodHandles.publicLookup().findStatic(type, "kernel", MethodType.methodType(void.class,
                     float[].class, int.class, float[].class, int.class, float[].class, int.class, int.class,
                     int.class, int.class));
         }
         SplittableRandom random = new SplittableRandom(1);
-        float[] a = new float[m * k];
-        float[] b = new float[k * n];
+        int pad = Math.max(offsets[0], offsets[1]);
+        float[] a = new float[m * k + pad];
+        float[] b = new float[k * n + pad];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) random.nextDouble(-1, 1);
         }
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) random.nextDouble(-1, 1);
         }
-        float[][] c = {new float[m * n], new float[m * n]};
+        float[] bt = new float[k * n + pad];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < k; i++) {
+                bt[i * n + j] = b[j * k + i];
+            }
+        }
+        float[][] operandB = {b, forms[1].equals(forms[0]) ? b : bt};
+        float[][] c = {new float[m * n + pad], new float[m * n + pad]};
+        float[][] operandA = {a, a};
+        for (int i = 0; i < 2; i++) {
+            // the same values at offset offsets[i] of each operand
+            if (offsets[i] != 0) {
+                operandA[i] = shifted(a, offsets[i]);
+                operandB[i] = shifted(operandB[i], offsets[i]);
+            }
+        }
         int batch = form.equals("tn") ? k : m;
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         for (int warm = 0; warm < 3; warm++) {
             for (int i = 0; i < 2; i++) {
                 long end = System.nanoTime() + 1_000_000_000L;
                 while (System.nanoTime() < end) {
-                    kernels[i].invokeExact(a, 0, b, 0, c[i], 0, batch, 0, m);
+                    kernels[i].invokeExact(operandA[i], offsets[i], operandB[i], offsets[i], c[i], offsets[i], batch, 0, m);
                 }
             }
         }
-        if (!Arrays.equals(c[0], c[1])) {
+        float[] c0 = Arrays.copyOfRange(c[0], offsets[0], offsets[0] + m * n);
+        float[] c1 = Arrays.copyOfRange(c[1], offsets[1], offsets[1] + m * n);
+        if (forms[0].equals(forms[1]) ? !Arrays.equals(c0, c1) : !close(c0, c1)) {
             throw new AssertionError("the two builds' kernels give different C");
         }
         double flop = 2.0 * m * n * k;
@@ -119,7 +145,7 @@ public final class KernelAB {
                 long cpu = bean.getCurrentThreadCpuTime();
                 long end = System.nanoTime() + 300_000_000L;
                 while (System.nanoTime() < end) {
-                    kernels[i].invokeExact(a, 0, b, 0, c[i], 0, batch, 0, m);
+                    kernels[i].invokeExact(operandA[i], offsets[i], operandB[i], offsets[i], c[i], offsets[i], batch, 0, m);
                     calls++;
                 }
                 gflops[i][round] = flop * calls / (bean.getCurrentThreadCpuTime() - cpu);
@@ -129,7 +155,7 @@ public final class KernelAB {
         for (int round = 0; round < rounds; round++) {
             ratio[round] = gflops[1][round] / gflops[0][round];
         }
-        String shape = form.toUpperCase(Locale.ROOT) + " " + m + "x" + n + "x" + k;
+        String shape = argv[2].toUpperCase(Locale.ROOT) + " " + m + "x" + n + "x" + k;
         for (int i = 0; i < 2; i++) {
             double[] g = gflops[i].clone();
             Arrays.sort(g);
@@ -138,5 +164,26 @@ public final class KernelAB {
         }
         Arrays.sort(ratio);
         System.out.printf(Locale.ROOT, "B/A %.3f [%.3f-%.3f]%n", ratio[rounds / 2], ratio[0], ratio[rounds - 1]);
+    }
+
+    /** x's values moved up by offset places in a new array of the same length. */
+    private static float[] shifted(float[] x, int offset) {
+        float[] y = new float[x.length];
+        System.arraycopy(x, 0, y, offset, x.length - offset);
+        return y;
+    }
+
+    /** Whether x and y agree to a relative 1e-4 of the largest magnitude in x. */
+    private static boolean close(float[] x, float[] y) {
+        float scale = 0;
+        for (float v : x) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!(Math.abs(x[i] - y[i]) <= 1e-4f * scale)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
