@@ -988,7 +988,7 @@ public final class ClassEmitter {
         }
         GemmCall call = GemmCall.of(gemm, p);
         return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,
-                style, GemmSpec.Tile.broadcast(call.form(), options.vectorBits()),
+                style, GemmSpec.Tile.broadcast(call.form(), options.vectorBits(), call.k()),
                 splitsColumns(gemm) ? GemmSpec.Split.COLUMNS
                         : hasColumnEntry(gemm.product(), call) ? GemmSpec.Split.ROWS_AND_COLUMNS
                         : GemmSpec.Split.ROWS);

@@ -102,6 +102,25 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
             }
             return form == Form.TN ? new Tile(5, 2) : new Tile(6, 2);
         }
+
+        /**
+         * As {@link #broadcast(Form, int)}, for a product whose reduction is {@code k} long (NT and NN; TN's is the
+         * runtime batch): with vectors wider than 256 bits, an NN kernel that cuts its reduction into blocks
+         * ({@code GemmEmitter.nnKBlocks}, K &gt; {@code NN_K_BLOCK}) takes {@link #LONG_NN}. There the block of B
+         * (128 rows of a column panel) is what every row tile reads again; 8 rows x 2 vectors load 2 vectors of it
+         * per 16 fmas where 4 x 4 loads 4. KernelAB, 1 thread, Zen 4, 512-bit vectors, medians of 9-11 alternated
+         * rounds in two sittings, bitwise the same C: NN 128 x 512 x 256 (the MLP's input gradient) +8% and +6%,
+         * 128 x 2048 x 1024 (the 2048-wide MLP's) +4% and +5%, 64 x 3136 x 1024 (the convnet's dense layer) +2% and
+         * -1%, 128 x 2048 x 2048 -3%; but 12544 x 800 x 64 (a convolution's patch gradient, K = 64) -8% and 128 x
+         * 256 x 10 -6%, and TN kernels lost 8-18% with 8 x 2, so short reductions and TN keep 4 x 4.
+         */
+        public static Tile broadcast(Form form, int vectorBits, int k) {
+            Tile tile = broadcast(form, vectorBits);
+            return vectorBits > 256 && form == Form.NN && k > GemmEmitter.NN_K_BLOCK ? LONG_NN : tile;
+        }
+
+        /** The NN tile for long reductions on vectors wider than 256 bits ({@link #broadcast(Form, int, int)}). */
+        public static final Tile LONG_NN = new Tile(8, 2);
     }
 
     /**
@@ -355,9 +374,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         return "(" + n + " + " + panelWidth(lanes) + " - 1) / (" + panelWidth(lanes) + ")";
     }
 
-    /** This spec with the NN/TN tile for {@code vectorBits}-bit vectors ({@link Tile#broadcast}). */
+    /** This spec with the NN/TN tile for {@code vectorBits}-bit vectors ({@link Tile#broadcast(Form, int, int)}). */
     public GemmSpec withVectorBits(int vectorBits) {
-        return withTile(Tile.broadcast(form, vectorBits));
+        return withTile(Tile.broadcast(form, vectorBits, k));
     }
 
     /**

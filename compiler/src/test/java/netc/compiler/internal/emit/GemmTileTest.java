@@ -111,6 +111,14 @@ class GemmTileTest {
         assertEquals(4, GemmSpec.nt("f", 8, 64, Style.VECTOR).rowTile());
         assertEquals(4, GemmSpec.nn("f", 8, 8, Style.SCALAR).rowTile());
         assertEquals(4, GemmSpec.nn("f", 8, 8, Style.VECTOR).withVectorBits(512).rowTile());
+        // long NN reductions (cut into blocks) take 8 x 2 on vectors wider than 256 bits; TN and short NN do not
+        assertEquals(Tile.LONG_NN, Tile.broadcast(Form.NN, 512, GemmEmitter.NN_K_BLOCK + 1));
+        assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NN, 512, GemmEmitter.NN_K_BLOCK));
+        assertEquals(new Tile(6, 2), Tile.broadcast(Form.NN, 256, 1024));
+        assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NT, 512, 1024));
+        assertEquals(8, GemmSpec.nn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
+        assertEquals(4, GemmSpec.tn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
+        assertEquals(4, GemmSpec.nt("f", 512, 784, Style.VECTOR).withVectorBits(512).rowTile());
         assertThrows(IllegalArgumentException.class, () -> new EmitOptions("p", "C", true, 384));
         assertThrows(IllegalArgumentException.class, () -> new EmitOptions("p", "C", true, 32));
         assertThrows(IllegalArgumentException.class, () -> new Tile(9, 1));
