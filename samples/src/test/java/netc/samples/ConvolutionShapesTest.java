@@ -16,6 +16,7 @@ import netc.compiler.internal.source.SourceFile;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -152,6 +153,39 @@ class ConvolutionShapesTest {
                 }
             }
         }
+    }
+
+    /**
+     * The swapped narrow kernel gradient runs once per sample when fused; its transposed C is the thread's array,
+     * not a new one per call (that was 64 x 50 floats per sample: 820 KB a step at batch 64).
+     */
+    @Test
+    void theFusedSwappedKernelGradientAllocatesNothingPerStep() {
+        if (!JaninoLoader.vectorApiAvailable()) {
+            return;
+        }
+        Net net = NETS.stream().filter(n -> n.name().equals("swapped")).findFirst().orElseThrow();
+        Network fused = NetCompiler.compile(new SourceFile("swapped.net", net.text()),
+                NetCompiler.Options.defaults().withVector(true)).load();
+        ModelSpec spec = fused.spec();
+        fused.setParallel(Parallel.serial());
+        SplittableRandom rng = new SplittableRandom(5);
+        int batch = 16;
+        float[] w = SampleCompilationTest.randomParams(spec, rng);
+        float[] x = SampleCompilationTest.randomInput(spec, rng, batch);
+        float[] y = SampleCompilationTest.randomTarget(spec, rng, batch);
+        float[] g = new float[spec.paramCount()];
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long least = Long.MAX_VALUE;
+        // until the JIT has compiled the kernels (interpreted and C1 code allocates a box per Vector API call)
+        for (int round = 0; round < 2000 && least >= 4096; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            fused.lossAndGradient(w, x, y, batch, g, null);
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        // per sample it would be 64 x 50 floats, 12.8 KB: 205 KB a step
+        assertTrue(least < 4096, "bytes allocated by a step: " + least);
     }
 
     private static void assertBitwise(float[] expected, float[] actual, String what) {

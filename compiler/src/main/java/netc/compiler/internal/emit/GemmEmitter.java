@@ -424,7 +424,8 @@ public final class GemmEmitter {
             entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = $L, K = $L\n",
                     spec.n(), spec.k());
             entry.addCode("// a short reduction: B transposed, then NN tiles (each element an fma chain in k order)\n");
-            transposedScratch(entry, "bt", CodeBlock.of("$L", spec.n() * spec.k()), spec.n() * spec.k());
+            transposedScratch(entry, "bt", CodeBlock.of("$L", spec.n() * spec.k()),
+                    spec.n() * spec.k() <= SMALL_SCRATCH);
             entry.beginControlFlow("for (int j = 0; j < $L; j++)", n);
             entry.addStatement("int bj = bOff + j * $L", k);
             entry.beginControlFlow("for (int i = 0; i < $L; i++)", k);
@@ -462,7 +463,10 @@ public final class GemmEmitter {
             entry.beginControlFlow("if (nStart >= nEnd)");
             entry.addStatement("return");
             entry.endControlFlow();
-            transposedScratch(entry, "ct", CodeBlock.of("(nEnd - nStart) * $L", spec.m()), spec.n() * spec.m());
+            // an accumulating kernel is called once per sample (SampleLoops): a new array per call would be one per
+            // sample and panel chunk (820 KB a step for a 64-channel convolution on 5 x 5 x 2 patches at batch 64)
+            transposedScratch(entry, "ct", CodeBlock.of("(nEnd - nStart) * $L", spec.m()),
+                    !spec.accumulates() && spec.n() * spec.m() <= SMALL_SCRATCH);
             if (spec.accumulates()) {
                 // C's sums so far, transposed, for the tiles to go on from
                 entry.beginControlFlow("if ($L)", ACCUMULATE);
@@ -555,11 +559,12 @@ public final class GemmEmitter {
         }
 
         /**
-         * Local {@code name} of {@code size} floats for a transposed operand: a new array when it is at most
-         * {@link #SMALL_SCRATCH} floats ({@code maxSize}) and this thread's {@link #TRANSPOSED_SCRATCH} otherwise.
+         * Local {@code name} of {@code size} floats for a transposed operand: a new array if {@code perCall} (the
+         * caller's choice when it is at most {@link #SMALL_SCRATCH} floats) and this thread's
+         * {@link #TRANSPOSED_SCRATCH} otherwise.
          */
-        private void transposedScratch(MethodSpec.Builder method, String name, CodeBlock size, int maxSize) {
-            if (maxSize <= SMALL_SCRATCH) {
+        private void transposedScratch(MethodSpec.Builder method, String name, CodeBlock size, boolean perCall) {
+            if (perCall) {
                 method.addStatement("float[] $L = new float[$L]", name, size);
                 return;
             }
