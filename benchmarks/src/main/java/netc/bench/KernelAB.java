@@ -20,7 +20,7 @@ import netc.compiler.internal.load.JaninoLoader;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.KernelAB
- *      OLD.jar NEW.jar nt|nn|tn M N K [--bits 512] [--rounds 11]
+ *      OLD.jar NEW.jar nt|nn|tn|nt/nn M N K [--bits 512|256,512] [--rounds 11] [--offsets 0,4]
  * </pre>
  *
  * M is the batch (rows of C) for NT and NN and the rows of C for TN; K is the reduction (the batch for TN).
@@ -62,7 +62,8 @@ public final class KernelAB {
 
     public static void main(String[] argv) throws Throwable {
         if (argv.length < 6) {
-            System.err.println("usage: KernelAB OLD.jar NEW.jar nt|nn|tn|nt/nn M N K [--bits 512] [--rounds 11] [--offsets 0,4]");
+            System.err.println("usage: KernelAB OLD.jar NEW.jar nt|nn|tn|nt/nn M N K [--bits 512|256,512] [--rounds 11]"
+                    + " [--offsets 0,4]");
             System.exit(2);
         }
         String[] forms = argv[2].equals("nt/nn") ? new String[] {"nt", "nn"} : new String[] {argv[2], argv[2]};
@@ -70,12 +71,16 @@ public final class KernelAB {
         int m = Integer.parseInt(argv[3]);
         int n = Integer.parseInt(argv[4]);
         int k = Integer.parseInt(argv[5]);
-        int bits = 512;
+        int[] bits = {512, 512};
         int rounds = 11;
         int[] offsets = {0, 0};
         for (int i = 6; i < argv.length; i++) {
             switch (argv[i]) {
-                case "--bits" -> bits = Integer.parseInt(argv[++i]);
+                case "--bits" -> {
+                    // one width for both, or A's,B's: tiles for 256 bits against tiles for 512 on this JVM
+                    String[] b = argv[++i].split(",");
+                    bits = new int[] {Integer.parseInt(b[0]), Integer.parseInt(b[b.length - 1])};
+                }
                 case "--rounds" -> rounds = Integer.parseInt(argv[++i]);
                 case "--offsets" -> {
                     String[] o = argv[++i].split(",");
@@ -89,7 +94,7 @@ public final class KernelAB {
             Class<?> source = new BuildLoader(Path.of(argv[i]), Source.class).loadClass(Source.class.getName());
             String name = "KernelAB" + i;
             String text = (String) source.getMethod("of", String.class, String.class, int.class, int.class, int.class,
-                    int.class).invoke(null, name, forms[i], m, n, k, bits);
+                    int.class).invoke(null, name, forms[i], m, n, k, bits[i]);
             Class<?> type = JaninoLoader.compile("netc.generated." + name, text).type();
             kernels[i] = MethodHandles.publicLookup().findStatic(type, "kernel", MethodType.methodType(void.class,
                     float[].class, int.class, float[].class, int.class, float[].class, int.class, int.class,
