@@ -21,11 +21,12 @@ import netc.compiler.internal.load.JaninoLoader;
 /**
  * GFLOP/s of the emitted VECTOR matrix kernels at the shapes the MLP (batch 128), a 2048-wide MLP layer and the
  * convnet (batch 64, im2col products) run, on 1 and 2 threads, next to the register-only FMA peak of one core.
- * Kernels are emitted exactly as {@link GemmEmitter} emits them for a class, tiled for {@code --bits} (default: the
- * width in-process compiles choose for this JVM, {@link GemmSpec#runningVectorBits()}). Two threads split the rows
- * (or, for a column-split TN kernel, the column panels) in two halves aligned to the tile, as {@code Parallel} does.
- * With {@code --cpu-time} one thread is timed by its CPU time (for a machine shared with other jobs); two threads
- * always by the wall clock.
+ * Kernels are emitted exactly as {@link GemmEmitter} emits them for a class, tiled for {@code --bits} (default: this
+ * JVM's width, {@link GemmSpec#runningVectorBits()}; in-process compiles tile for 256 bits and take the wider tiles
+ * on 16-lane JVMs through {@link GemmSpec#widensTile()}, so {@code --bits 256} times what they run). Two threads
+ * split the rows (or, for a column-split TN kernel, the column panels) in two halves aligned to the tile, as
+ * {@code Parallel} does. With {@code --cpu-time} one thread is timed by its CPU time (for a machine shared with
+ * other jobs); two threads always by the wall clock.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.GemmShapes

@@ -132,7 +132,8 @@ public final class KernelAB {
             for (int i = 0; i < 2; i++) {
                 long end = System.nanoTime() + 1_000_000_000L;
                 while (System.nanoTime() < end) {
-                    kernels[i].invokeExact(operandA[i], offsets[i], operandB[i], offsets[i], c[i], offsets[i], batch, 0, m);
+                    kernels[i].invokeExact(operandA[i], offsets[i], operandB[i], offsets[i], c[i], offsets[i], batch, 0,
+                            m);
                 }
             }
         }
@@ -150,7 +151,8 @@ public final class KernelAB {
                 long cpu = bean.getCurrentThreadCpuTime();
                 long end = System.nanoTime() + 300_000_000L;
                 while (System.nanoTime() < end) {
-                    kernels[i].invokeExact(operandA[i], offsets[i], operandB[i], offsets[i], c[i], offsets[i], batch, 0, m);
+                    kernels[i].invokeExact(operandA[i], offsets[i], operandB[i], offsets[i], c[i], offsets[i], batch, 0,
+                            m);
                     calls++;
                 }
                 gflops[i][round] = flop * calls / (bean.getCurrentThreadCpuTime() - cpu);

@@ -1900,91 +1900,590 @@ public final class GemmGolden {
             // an empty sum: no block of the reduction below, C = 0
             Arrays.fill(c, cOff + mLo * 1024, cOff + mHi * 1024, 0f);
         }
-        // per block of k: B's full-width panels (at most 262144 floats at a time), and A's rows of a
-        // block of rows, packed (rows of at most 256 floats in blocks of at most 65536 floats)
-        int kb = Math.max(0, Math.min(batch, 256));
-        int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
-        int nb = Math.max((2 * LANES), 262144 / Math.max(1, kb) / (2 * LANES) * (2 * LANES));
-        float[] bp = (float[]) PACK_B.get();
-        if (bp == null || bp.length < kb * Math.max(0, Math.min(nb, 1024))) {
-            bp = new float[kb * Math.max(0, Math.min(nb, 1024))];
-            PACK_B.set(bp);
-        }
-        float[] ap = (float[]) PACK_A.get();
-        if (ap == null || ap.length < Math.max(0, Math.min(mHi - mLo, mb)) * kb) {
-            ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
-            PACK_A.set(ap);
-        }
-        for (int k0 = 0; k0 < batch; k0 += 256) {
-            int k1 = Math.min(k0 + 256, batch);
-            for (int nb0 = 0; nb0 < 1024; nb0 += nb) {
-                int nb1 = Math.min(nb0 + nb, 1024);
-                packedWeightGradientPackB2(b, bOff, bp, nb0, nb1, k0, k1);
-                for (int m0 = mLo; m0 < mHi; m0 += mb) {
-                    int m1 = Math.min(m0 + mb, mHi);
-                    packedWeightGradientPackA5(a, aOff, ap, m0, m1, k0, k1);
-                    if (k0 == 0) {
-                        int n = nb0;
-                        for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
-                            int m = m0;
-                            for (; m + 5 <= m1; m += 5) {
-                                packedWeightGradientVec5x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+        if (LANES >= 16) {
+            // 16 lanes (AVX-512): 4 x 4 tiles
+            // per block of k: B's full-width panels (at most 262144 floats at a time), and A's rows of a
+            // block of rows, packed (rows of at most 256 floats in blocks of at most 65536 floats)
+            int kb = Math.max(0, Math.min(batch, 256));
+            int mb = Math.max(4, 65536 / Math.max(1, kb) / 4 * 4);
+            int nb = Math.max((4 * LANES), 262144 / Math.max(1, kb) / (4 * LANES) * (4 * LANES));
+            float[] bp = (float[]) PACK_B.get();
+            if (bp == null || bp.length < kb * Math.max(0, Math.min(nb, 1024))) {
+                bp = new float[kb * Math.max(0, Math.min(nb, 1024))];
+                PACK_B.set(bp);
+            }
+            float[] ap = (float[]) PACK_A.get();
+            if (ap == null || ap.length < Math.max(0, Math.min(mHi - mLo, mb)) * kb) {
+                ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
+                PACK_A.set(ap);
+            }
+            for (int k0 = 0; k0 < batch; k0 += 256) {
+                int k1 = Math.min(k0 + 256, batch);
+                for (int nb0 = 0; nb0 < 1024; nb0 += nb) {
+                    int nb1 = Math.min(nb0 + nb, 1024);
+                    packedWeightGradientPackB4(b, bOff, bp, nb0, nb1, k0, k1);
+                    for (int m0 = mLo; m0 < mHi; m0 += mb) {
+                        int m1 = Math.min(m0 + mb, mHi);
+                        packedWeightGradientPackA4(a, aOff, ap, m0, m1, k0, k1);
+                        if (k0 == 0) {
+                            int n = nb0;
+                            for (; n + 4 * LANES <= nb1; n += 4 * LANES) {
+                                int m = m0;
+                                for (; m + 4 <= m1; m += 4) {
+                                    packedWeightGradientVec4x4Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x4Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
                             }
-                            for (; m < m1; m++) {
-                                packedWeightGradientVec1x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                            for (; n + LANES <= nb1; n += LANES) {
+                                int m = m0;
+                                for (; m + 4 <= m1; m += 4) {
+                                    packedWeightGradientVec4x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                            }
+                            for (; n < nb1; n++) {
+                                int m = m0;
+                                for (; m + 4 <= m1; m += 4) {
+                                    packedWeightGradientScalar4x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                            }
+                        } else {
+                            int n = nb0;
+                            for (; n + 4 * LANES <= nb1; n += 4 * LANES) {
+                                int m = m0;
+                                for (; m + 4 <= m1; m += 4) {
+                                    packedWeightGradientVec4x4AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x4AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
+                            }
+                            for (; n + LANES <= nb1; n += LANES) {
+                                int m = m0;
+                                for (; m + 4 <= m1; m += 4) {
+                                    packedWeightGradientVec4x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                            }
+                            for (; n < nb1; n++) {
+                                int m = m0;
+                                for (; m + 4 <= m1; m += 4) {
+                                    packedWeightGradientScalar4x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
                             }
                         }
-                        for (; n + LANES <= nb1; n += LANES) {
-                            int m = m0;
-                            for (; m + 5 <= m1; m += 5) {
-                                packedWeightGradientVec5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                    }
+                }
+            }
+        } else {
+            // fewer lanes: 5 x 2 tiles
+            // per block of k: B's full-width panels (at most 262144 floats at a time), and A's rows of a
+            // block of rows, packed (rows of at most 256 floats in blocks of at most 65536 floats)
+            int kb = Math.max(0, Math.min(batch, 256));
+            int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
+            int nb = Math.max((2 * LANES), 262144 / Math.max(1, kb) / (2 * LANES) * (2 * LANES));
+            float[] bp = (float[]) PACK_B.get();
+            if (bp == null || bp.length < kb * Math.max(0, Math.min(nb, 1024))) {
+                bp = new float[kb * Math.max(0, Math.min(nb, 1024))];
+                PACK_B.set(bp);
+            }
+            float[] ap = (float[]) PACK_A.get();
+            if (ap == null || ap.length < Math.max(0, Math.min(mHi - mLo, mb)) * kb) {
+                ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
+                PACK_A.set(ap);
+            }
+            for (int k0 = 0; k0 < batch; k0 += 256) {
+                int k1 = Math.min(k0 + 256, batch);
+                for (int nb0 = 0; nb0 < 1024; nb0 += nb) {
+                    int nb1 = Math.min(nb0 + nb, 1024);
+                    packedWeightGradientPackB2(b, bOff, bp, nb0, nb1, k0, k1);
+                    for (int m0 = mLo; m0 < mHi; m0 += mb) {
+                        int m1 = Math.min(m0 + mb, mHi);
+                        packedWeightGradientPackA5(a, aOff, ap, m0, m1, k0, k1);
+                        if (k0 == 0) {
+                            int n = nb0;
+                            for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
+                                int m = m0;
+                                for (; m + 5 <= m1; m += 5) {
+                                    packedWeightGradientVec5x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
                             }
-                            for (; m < m1; m++) {
-                                packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            for (; n + LANES <= nb1; n += LANES) {
+                                int m = m0;
+                                for (; m + 5 <= m1; m += 5) {
+                                    packedWeightGradientVec5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
                             }
-                        }
-                        for (; n < nb1; n++) {
-                            int m = m0;
-                            for (; m + 5 <= m1; m += 5) {
-                                packedWeightGradientScalar5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            for (; n < nb1; n++) {
+                                int m = m0;
+                                for (; m + 5 <= m1; m += 5) {
+                                    packedWeightGradientScalar5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
                             }
-                            for (; m < m1; m++) {
-                                packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                        } else {
+                            int n = nb0;
+                            for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
+                                int m = m0;
+                                for (; m + 5 <= m1; m += 5) {
+                                    packedWeightGradientVec5x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                }
                             }
-                        }
-                    } else {
-                        int n = nb0;
-                        for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
-                            int m = m0;
-                            for (; m + 5 <= m1; m += 5) {
-                                packedWeightGradientVec5x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                            for (; n + LANES <= nb1; n += LANES) {
+                                int m = m0;
+                                for (; m + 5 <= m1; m += 5) {
+                                    packedWeightGradientVec5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
                             }
-                            for (; m < m1; m++) {
-                                packedWeightGradientVec1x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
-                            }
-                        }
-                        for (; n + LANES <= nb1; n += LANES) {
-                            int m = m0;
-                            for (; m + 5 <= m1; m += 5) {
-                                packedWeightGradientVec5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                            }
-                            for (; m < m1; m++) {
-                                packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                            }
-                        }
-                        for (; n < nb1; n++) {
-                            int m = m0;
-                            for (; m + 5 <= m1; m += 5) {
-                                packedWeightGradientScalar5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
-                            }
-                            for (; m < m1; m++) {
-                                packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                            for (; n < nb1; n++) {
+                                int m = m0;
+                                for (; m + 5 <= m1; m += 5) {
+                                    packedWeightGradientScalar5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
+                                for (; m < m1; m++) {
+                                    packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                }
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    static void packedWeightGradientPackB4(float[] b, int bOff, float[] bp, int n0, int n1, int k0,
+            int k1) {
+        // rows [k0, k1) of the full-width panels of B in columns [n0, n1), panel after panel, read along B's rows
+        int panels = (n1 - n0) / (4 * LANES);
+        int panelSize = (k1 - k0) * (4 * LANES);
+        for (int k = k0; k < k1; k++) {
+            int from = bOff + k * 1024 + n0;
+            int to = (k - k0) * (4 * LANES);
+            for (int p = 0; p < panels; p++) {
+                System.arraycopy(b, from + p * (4 * LANES), bp, to + p * panelSize, (4 * LANES));
+            }
+        }
+    }
+
+    static void packedWeightGradientPackA4(float[] a, int aOff, float[] ap, int m0, int m1, int k0,
+            int k1) {
+        // rows [m0, m1) x k [k0, k1) of A, tile by tile in the order the tiles read them
+        int m = m0;
+        for (; m + 4 <= m1; m += 4) {
+            int at = (m - m0) * (k1 - k0);
+            for (int k = k0; k < k1; k++) {
+                int ak = at + (k - k0) * 4;
+                ap[ak] = a[aOff + k * 3 + m];
+                ap[ak + 1] = a[aOff + k * 3 + m + 1];
+                ap[ak + 2] = a[aOff + k * 3 + m + 2];
+                ap[ak + 3] = a[aOff + k * 3 + m + 3];
+            }
+        }
+        for (; m < m1; m++) {
+            int at = (m - m0) * (k1 - k0);
+            for (int k = k0; k < k1; k++) {
+                int ak = at + k - k0;
+                ap[ak] = a[aOff + k * 3 + m];
+            }
+        }
+    }
+
+    static void packedWeightGradientVec4x4Packed(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n .. n + 4 * LANES - 1], broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        FloatVector acc02 = FloatVector.zero(SPECIES);
+        FloatVector acc03 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc11 = FloatVector.zero(SPECIES);
+        FloatVector acc12 = FloatVector.zero(SPECIES);
+        FloatVector acc13 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc21 = FloatVector.zero(SPECIES);
+        FloatVector acc22 = FloatVector.zero(SPECIES);
+        FloatVector acc23 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc31 = FloatVector.zero(SPECIES);
+        FloatVector acc32 = FloatVector.zero(SPECIES);
+        FloatVector acc33 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 4;
+            int bk = bOff + (k - k0) * (4 * LANES);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, bk + 2 * LANES);
+            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, bk + 3 * LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            acc02 = va0.fma(vb2, acc02);
+            acc03 = va0.fma(vb3, acc03);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            acc11 = va1.fma(vb1, acc11);
+            acc12 = va1.fma(vb2, acc12);
+            acc13 = va1.fma(vb3, acc13);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            acc21 = va2.fma(vb1, acc21);
+            acc22 = va2.fma(vb2, acc22);
+            acc23 = va2.fma(vb3, acc23);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+            acc31 = va3.fma(vb1, acc31);
+            acc32 = va3.fma(vb2, acc32);
+            acc33 = va3.fma(vb3, acc33);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc02.intoArray(c, c0 + 2 * LANES);
+        acc03.intoArray(c, c0 + 3 * LANES);
+        acc10.intoArray(c, c1);
+        acc11.intoArray(c, c1 + LANES);
+        acc12.intoArray(c, c1 + 2 * LANES);
+        acc13.intoArray(c, c1 + 3 * LANES);
+        acc20.intoArray(c, c2);
+        acc21.intoArray(c, c2 + LANES);
+        acc22.intoArray(c, c2 + 2 * LANES);
+        acc23.intoArray(c, c2 + 3 * LANES);
+        acc30.intoArray(c, c3);
+        acc31.intoArray(c, c3 + LANES);
+        acc32.intoArray(c, c3 + 2 * LANES);
+        acc33.intoArray(c, c3 + 3 * LANES);
+    }
+
+    static void packedWeightGradientVec1x4Packed(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + 4 * LANES - 1], broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc01 = FloatVector.zero(SPECIES);
+        FloatVector acc02 = FloatVector.zero(SPECIES);
+        FloatVector acc03 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + (k - k0) * (4 * LANES);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, bk + 2 * LANES);
+            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, bk + 3 * LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            acc02 = va0.fma(vb2, acc02);
+            acc03 = va0.fma(vb3, acc03);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc02.intoArray(c, c0 + 2 * LANES);
+        acc03.intoArray(c, c0 + 3 * LANES);
+    }
+
+    static void packedWeightGradientVec4x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n .. n + LANES - 1], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        FloatVector acc10 = FloatVector.zero(SPECIES);
+        FloatVector acc20 = FloatVector.zero(SPECIES);
+        FloatVector acc30 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 4;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+        }
+        acc00.intoArray(c, c0);
+        acc10.intoArray(c, c1);
+        acc20.intoArray(c, c2);
+        acc30.intoArray(c, c3);
+    }
+
+    static void packedWeightGradientVec1x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + LANES - 1], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.zero(SPECIES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+        }
+        acc00.intoArray(c, c0);
+    }
+
+    static void packedWeightGradientScalar4x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        float s00 = 0f;
+        float s10 = 0f;
+        float s20 = 0f;
+        float s30 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 4;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+            float x1 = a[ak + 1];
+            s10 = Math.fma(x1, y0, s10);
+            float x2 = a[ak + 2];
+            s20 = Math.fma(x2, y0, s20);
+            float x3 = a[ak + 3];
+            s30 = Math.fma(x3, y0, s30);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+    }
+
+    static void packedWeightGradientScalar1x1PackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n], broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        float s00 = 0f;
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
+    }
+
+    static void packedWeightGradientVec4x4AddPacked(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n .. n + 4 * LANES - 1] plus its partial sums, broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector acc01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
+        FloatVector acc02 = FloatVector.fromArray(SPECIES, c, c0 + 2 * LANES);
+        FloatVector acc03 = FloatVector.fromArray(SPECIES, c, c0 + 3 * LANES);
+        FloatVector acc10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector acc11 = FloatVector.fromArray(SPECIES, c, c1 + LANES);
+        FloatVector acc12 = FloatVector.fromArray(SPECIES, c, c1 + 2 * LANES);
+        FloatVector acc13 = FloatVector.fromArray(SPECIES, c, c1 + 3 * LANES);
+        FloatVector acc20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector acc21 = FloatVector.fromArray(SPECIES, c, c2 + LANES);
+        FloatVector acc22 = FloatVector.fromArray(SPECIES, c, c2 + 2 * LANES);
+        FloatVector acc23 = FloatVector.fromArray(SPECIES, c, c2 + 3 * LANES);
+        FloatVector acc30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector acc31 = FloatVector.fromArray(SPECIES, c, c3 + LANES);
+        FloatVector acc32 = FloatVector.fromArray(SPECIES, c, c3 + 2 * LANES);
+        FloatVector acc33 = FloatVector.fromArray(SPECIES, c, c3 + 3 * LANES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 4;
+            int bk = bOff + (k - k0) * (4 * LANES);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, bk + 2 * LANES);
+            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, bk + 3 * LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            acc02 = va0.fma(vb2, acc02);
+            acc03 = va0.fma(vb3, acc03);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            acc11 = va1.fma(vb1, acc11);
+            acc12 = va1.fma(vb2, acc12);
+            acc13 = va1.fma(vb3, acc13);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            acc21 = va2.fma(vb1, acc21);
+            acc22 = va2.fma(vb2, acc22);
+            acc23 = va2.fma(vb3, acc23);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+            acc31 = va3.fma(vb1, acc31);
+            acc32 = va3.fma(vb2, acc32);
+            acc33 = va3.fma(vb3, acc33);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc02.intoArray(c, c0 + 2 * LANES);
+        acc03.intoArray(c, c0 + 3 * LANES);
+        acc10.intoArray(c, c1);
+        acc11.intoArray(c, c1 + LANES);
+        acc12.intoArray(c, c1 + 2 * LANES);
+        acc13.intoArray(c, c1 + 3 * LANES);
+        acc20.intoArray(c, c2);
+        acc21.intoArray(c, c2 + LANES);
+        acc22.intoArray(c, c2 + 2 * LANES);
+        acc23.intoArray(c, c2 + 3 * LANES);
+        acc30.intoArray(c, c3);
+        acc31.intoArray(c, c3 + LANES);
+        acc32.intoArray(c, c3 + 2 * LANES);
+        acc33.intoArray(c, c3 + 3 * LANES);
+    }
+
+    static void packedWeightGradientVec1x4AddPacked(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + 4 * LANES - 1] plus its partial sums, broadcasting A (A and B packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector acc01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
+        FloatVector acc02 = FloatVector.fromArray(SPECIES, c, c0 + 2 * LANES);
+        FloatVector acc03 = FloatVector.fromArray(SPECIES, c, c0 + 3 * LANES);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + (k - k0) * (4 * LANES);
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
+            FloatVector vb2 = FloatVector.fromArray(SPECIES, b, bk + 2 * LANES);
+            FloatVector vb3 = FloatVector.fromArray(SPECIES, b, bk + 3 * LANES);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            acc01 = va0.fma(vb1, acc01);
+            acc02 = va0.fma(vb2, acc02);
+            acc03 = va0.fma(vb3, acc03);
+        }
+        acc00.intoArray(c, c0);
+        acc01.intoArray(c, c0 + LANES);
+        acc02.intoArray(c, c0 + 2 * LANES);
+        acc03.intoArray(c, c0 + 3 * LANES);
+    }
+
+    static void packedWeightGradientVec4x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n .. n + LANES - 1] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        FloatVector acc10 = FloatVector.fromArray(SPECIES, c, c1);
+        FloatVector acc20 = FloatVector.fromArray(SPECIES, c, c2);
+        FloatVector acc30 = FloatVector.fromArray(SPECIES, c, c3);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 4;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+            FloatVector va1 = FloatVector.broadcast(SPECIES, a[ak + 1]);
+            acc10 = va1.fma(vb0, acc10);
+            FloatVector va2 = FloatVector.broadcast(SPECIES, a[ak + 2]);
+            acc20 = va2.fma(vb0, acc20);
+            FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
+            acc30 = va3.fma(vb0, acc30);
+        }
+        acc00.intoArray(c, c0);
+        acc10.intoArray(c, c1);
+        acc20.intoArray(c, c2);
+        acc30.intoArray(c, c3);
+    }
+
+    static void packedWeightGradientVec1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n .. n + LANES - 1] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
+            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
+            acc00 = va0.fma(vb0, acc00);
+        }
+        acc00.intoArray(c, c0);
+    }
+
+    static void packedWeightGradientScalar4x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m .. m + 3][n] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        int c1 = c0 + 1024;
+        int c2 = c1 + 1024;
+        int c3 = c2 + 1024;
+        float s00 = c[c0];
+        float s10 = c[c1];
+        float s20 = c[c2];
+        float s30 = c[c3];
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + (k - k0) * 4;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+            float x1 = a[ak + 1];
+            s10 = Math.fma(x1, y0, s10);
+            float x2 = a[ak + 2];
+            s20 = Math.fma(x2, y0, s20);
+            float x3 = a[ak + 3];
+            s30 = Math.fma(x3, y0, s30);
+        }
+        c[c0] = s00;
+        c[c1] = s10;
+        c[c2] = s20;
+        c[c3] = s30;
+    }
+
+    static void packedWeightGradientScalar1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
+        // C[m][n] plus its partial sums, broadcasting A (A packed)
+        int c0 = cOff + m * 1024 + n;
+        float s00 = c[c0];
+        for (int k = k0; k < k1; k++) {
+            int ak = aOff + k - k0;
+            int bk = bOff + k * 1024 + n;
+            float y0 = b[bk];
+            float x0 = a[ak];
+            s00 = Math.fma(x0, y0, s00);
+        }
+        c[c0] = s00;
     }
 
     static void packedWeightGradientPackB2(float[] b, int bOff, float[] bp, int n0, int n1, int k0,
@@ -2130,21 +2629,6 @@ public final class GemmGolden {
         acc40.intoArray(c, c4);
     }
 
-    static void packedWeightGradientVec1x1PackedA(float[] a, int aOff, float[] b, int bOff,
-            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n .. n + LANES - 1], broadcasting A (A packed)
-        int c0 = cOff + m * 1024 + n;
-        FloatVector acc00 = FloatVector.zero(SPECIES);
-        for (int k = k0; k < k1; k++) {
-            int ak = aOff + k - k0;
-            int bk = bOff + k * 1024 + n;
-            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
-            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
-            acc00 = va0.fma(vb0, acc00);
-        }
-        acc00.intoArray(c, c0);
-    }
-
     static void packedWeightGradientScalar5x1PackedA(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
         // C[m .. m + 4][n], broadcasting A (A packed)
@@ -2178,21 +2662,6 @@ public final class GemmGolden {
         c[c2] = s20;
         c[c3] = s30;
         c[c4] = s40;
-    }
-
-    static void packedWeightGradientScalar1x1PackedA(float[] a, int aOff, float[] b, int bOff,
-            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n], broadcasting A (A packed)
-        int c0 = cOff + m * 1024 + n;
-        float s00 = 0f;
-        for (int k = k0; k < k1; k++) {
-            int ak = aOff + k - k0;
-            int bk = bOff + k * 1024 + n;
-            float y0 = b[bk];
-            float x0 = a[ak];
-            s00 = Math.fma(x0, y0, s00);
-        }
-        c[c0] = s00;
     }
 
     static void packedWeightGradientVec5x2AddPacked(float[] a, int aOff, float[] b, int bOff,
@@ -2300,21 +2769,6 @@ public final class GemmGolden {
         acc40.intoArray(c, c4);
     }
 
-    static void packedWeightGradientVec1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
-            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n .. n + LANES - 1] plus its partial sums, broadcasting A (A packed)
-        int c0 = cOff + m * 1024 + n;
-        FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
-        for (int k = k0; k < k1; k++) {
-            int ak = aOff + k - k0;
-            int bk = bOff + k * 1024 + n;
-            FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
-            FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
-            acc00 = va0.fma(vb0, acc00);
-        }
-        acc00.intoArray(c, c0);
-    }
-
     static void packedWeightGradientScalar5x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
         // C[m .. m + 4][n] plus its partial sums, broadcasting A (A packed)
@@ -2348,20 +2802,5 @@ public final class GemmGolden {
         c[c2] = s20;
         c[c3] = s30;
         c[c4] = s40;
-    }
-
-    static void packedWeightGradientScalar1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
-            float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m][n] plus its partial sums, broadcasting A (A packed)
-        int c0 = cOff + m * 1024 + n;
-        float s00 = c[c0];
-        for (int k = k0; k < k1; k++) {
-            int ak = aOff + k - k0;
-            int bk = bOff + k * 1024 + n;
-            float y0 = b[bk];
-            float x0 = a[ak];
-            s00 = Math.fma(x0, y0, s00);
-        }
-        c[c0] = s00;
     }
 }

@@ -38,7 +38,9 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API loop
  * makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B: tiles of
  * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators, B
- * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones), {@code cols} x LANES columns at a time,
+ * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones, 8 x 2 for NN with a long reduction; a
+ * kernel tiled for 256 bits also holds a nest of the wider tiles, which 16-lane JVMs run: {@link
+ * GemmSpec#widensTile()}), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
  * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of B (TN
@@ -141,7 +143,7 @@ public final class GemmEmitter {
 
     /**
      * Columns per panel of an NN kernel's column entry: a multiple of every VECTOR NN tile's columns (4 x 16 lanes,
-     * 2 x 8, 2 x 4) and of the SCALAR tile's 4, so that panels other than the last are whole vector tiles.
+     * 2 x 16, 2 x 8, 2 x 4) and of the SCALAR tile's 4, so that panels other than the last are whole vector tiles.
      */
     static final int NN_PANEL = 64;
 
@@ -183,11 +185,10 @@ public final class GemmEmitter {
      * those of the unblocked kernel; longer reductions (the MLP's) are left as they were, since there a panel of B is
      * the bigger operand.
      */
-    static int nnRowBlock(GemmSpec spec) {
+    static int nnRowBlock(GemmSpec spec, int rows) {
         if (spec.form() != Form.NN || spec.style() != Style.VECTOR || spec.k() > 128) {
             return 0;
         }
-        int rows = spec.effectiveTile().rows();
         return Math.max(rows, 4096 / spec.k() / rows * rows);
     }
 
@@ -668,9 +669,9 @@ public final class GemmEmitter {
                             + " packed), then column panels, then blocks of " + tileRows + " rows"
                     : switch (spec.form()) {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
-                case NN -> nnRowBlock(spec) > 0
-                        ? "blocks of " + nnRowBlock(spec) + " rows outside, then column panels, then blocks of "
-                                + tileRows + " rows"
+                case NN -> nnRowBlock(spec, tileRows) > 0
+                        ? "blocks of " + nnRowBlock(spec, tileRows) + " rows outside, then column panels, then blocks"
+                                + " of " + tileRows + " rows"
                         : nnKBlocks(spec)
                         ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + tileRows
                                 + " rows"
@@ -817,26 +818,42 @@ public final class GemmEmitter {
                 code.addStatement("$T.fill(c, cOff + mLo * $L, cOff + mHi * $L, 0f)", java.util.Arrays.class, n, n);
                 code.endControlFlow();
             }
-            if (spec.widensTile()) {
-                code.beginControlFlow("if ($L >= 16)", LANES_REF);
-                code.add("// 16 lanes (AVX-512): $L x $L tiles\n", GemmSpec.WIDE_TILE.rows(), GemmSpec.WIDE_TILE.cols());
-                tileRows = GemmSpec.WIDE_TILE.rows();
-                tileCols = GemmSpec.WIDE_TILE.cols();
-                reductionBlocks(code, nStart, nEnd);
-                code.nextControlFlow("else");
-                tileRows = spec.tile().rows();
-                tileCols = spec.tile().cols();
-                code.add("// fewer lanes: $L x $L tiles\n", tileRows, tileCols);
-                reductionBlocks(code, nStart, nEnd);
-                code.endControlFlow();
-            } else {
-                reductionBlocks(code, nStart, nEnd);
-            }
+            CodeBlock from = nStart;
+            CodeBlock to = nEnd;
+            code.add(perWidth(() -> {
+                CodeBlock.Builder blocks = CodeBlock.builder();
+                reductionBlocks(blocks, from, to);
+                return blocks.build();
+            }));
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
                 code.addStatement(epilogueCall());
                 code.endControlFlow();
             }
+            return code.build();
+        }
+
+        /**
+         * The loop nest {@code nest} emits with the current tile, or for a {@link GemmSpec#widensTile()} kernel one
+         * nest of {@link GemmSpec#wideTile()} tiles for 16-lane vectors and one of the spec's tiles for the others.
+         */
+        private CodeBlock perWidth(java.util.function.Supplier<CodeBlock> nest) {
+            if (!spec.widensTile()) {
+                return nest.get();
+            }
+            CodeBlock.Builder code = CodeBlock.builder();
+            Tile wide = spec.wideTile();
+            code.beginControlFlow("if ($L >= 16)", LANES_REF);
+            code.add("// 16 lanes (AVX-512): $L x $L tiles\n", wide.rows(), wide.cols());
+            tileRows = wide.rows();
+            tileCols = wide.cols();
+            code.add(nest.get());
+            code.nextControlFlow("else");
+            tileRows = spec.tile().rows();
+            tileCols = spec.tile().cols();
+            code.add("// fewer lanes: $L x $L tiles\n", tileRows, tileCols);
+            code.add(nest.get());
+            code.endControlFlow();
             return code.build();
         }
 
@@ -859,7 +876,19 @@ public final class GemmEmitter {
         /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */
         private CodeBlock columnPanelsOuter(CodeBlock start, CodeBlock end) {
             CodeBlock.Builder code = CodeBlock.builder();
-            int block = nnRowBlock(spec);
+            code.add(perWidth(() -> columnPanelsNest(start, end)));
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
+                code.addStatement(epilogueCall(start, end));
+                code.endControlFlow();
+            }
+            return code.build();
+        }
+
+        /** NN: the column panels from {@code start} to {@code end} over rows [mLo, mHi), with the current tile. */
+        private CodeBlock columnPanelsNest(CodeBlock start, CodeBlock end) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            int block = nnRowBlock(spec, tileRows);
             if (packs(spec)) {
                 packedBlocks(code, start, end);
             } else if (block > 0) {
@@ -874,11 +903,6 @@ public final class GemmEmitter {
                 code.endControlFlow();
             } else {
                 code.add(columnPanels(start, end));
-            }
-            if (spec.epilogue() != null) {
-                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
-                code.addStatement(epilogueCall(start, end));
-                code.endControlFlow();
             }
             return code.build();
         }

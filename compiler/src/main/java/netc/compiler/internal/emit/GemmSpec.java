@@ -28,7 +28,7 @@ import java.util.List;
  * @param style       {@link Style#VECTOR} (needs {@code jdk.incubator.vector}) or {@link Style#SCALAR}
  * @param tile        register tile of the VECTOR NN and TN kernels (rows x {@code FloatVector}s), and of NT kernels
  *                    with a short reduction, which run as NN; other NT kernels and SCALAR kernels use 4 x 4 and
- *                    ignore it. See {@link Tile#broadcast(Form, int)}.
+ *                    ignore it. See {@link Tile#broadcast(Form, int, int)} and {@link #widensTile()}.
  * @param split       what the range of a call covers ({@link Split}): rows; column panels of every row (TN); or
  *                    rows, with a second entry for column panels (NT and NN, for dense layers)
  * @param accumulates TN without epilogue only: the entry takes a last parameter {@code boolean accumulate}; when it
@@ -70,7 +70,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * columns (VECTOR NN and TN), one accumulator each.
      */
     public record Tile(int rows, int cols) {
-        /** The tile NT (but short ones) and SCALAR kernels use, and NN/TN used before {@link #broadcast(Form, int)}. */
+        /** The tile NT (but short ones) and SCALAR kernels use, and NN/TN ones above 256 bits but long NN. */
         public static final Tile FOUR_BY_FOUR = new Tile(4, 4);
 
         public Tile {
@@ -112,7 +112,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * rounds in two sittings, bitwise the same C: NN 128 x 512 x 256 (the MLP's input gradient) +8% and +6%,
          * 128 x 2048 x 1024 (the 2048-wide MLP's) +4% and +5%, 64 x 3136 x 1024 (the convnet's dense layer) +2% and
          * -1%, 128 x 2048 x 2048 -3%; but 12544 x 800 x 64 (a convolution's patch gradient, K = 64) -8% and 128 x
-         * 256 x 10 -6%, and TN kernels lost 8-18% with 8 x 2, so short reductions and TN keep 4 x 4.
+         * 256 x 10 -6%, and TN kernels with 8 x 2 ranged 0.82-1.08 (three of five shapes lost), so short reductions
+         * and TN keep 4 x 4. Classes tiled for 256 bits (the default) take these tiles on 16-lane JVMs through
+         * {@link GemmSpec#widensTile()}.
          */
         public static Tile broadcast(Form form, int vectorBits, int k) {
             Tile tile = broadcast(form, vectorBits);
@@ -313,7 +315,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
             return String.valueOf(effectiveTile().rows());
         }
         if (widensTile()) {
-            return "(" + lanes + " >= 16 ? " + WIDE_TILE.cols() + " : " + tile.cols() + ") * " + lanes;
+            return "(" + lanes + " >= 16 ? " + wideTile().cols() + " : " + tile.cols() + ") * " + lanes;
         }
         return style == Style.VECTOR ? effectiveTile().cols() + " * " + lanes : String.valueOf(effectiveTile().cols());
     }
@@ -345,24 +347,33 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
         if (style == Style.SCALAR) {
             return effectiveTile().cols();
         }
-        return (widensTile() && lanes >= 16 ? WIDE_TILE.cols() : tile.cols()) * lanes;
+        return (widensTile() && lanes >= 16 ? wideTile().cols() : tile.cols()) * lanes;
     }
 
     /**
-     * Whether a VECTOR column-split TN kernel with the default (256-bit) tile uses {@link #WIDE_TILE} where the
-     * JVM's vectors have 16 lanes: it holds both loop nests and picks one by {@code LANES}, a static final constant,
-     * so the JIT keeps only the running width's. The kernel gradient of the convnet's second convolution (64 x 800
-     * over 12,544 pixels), GemmShapes, quiet AVX-512 EPYC, alternated: 98.3-98.5 GFLOP/s on 1 thread and 181-185 on 2
-     * with 5 x 2 tiles, 121-126 and 222-228 with 4 x 4 (2026-12-02). 4 x 4 would spill AVX2's 16 registers (see
-     * {@link Tile#broadcast}), so narrower JVMs keep 5 x 2. Tiles do not change results.
+     * Whether a VECTOR NN or TN kernel with the default (256-bit) tile also holds a loop nest of {@link #wideTile()}
+     * tiles and takes it where the JVM's vectors have 16 lanes: both nests are in the class and one is picked by
+     * {@code LANES}, a static final constant, so the JIT keeps only the running width's. So a class tiled for AVX2
+     * (every ahead-of-time class, and in-process compiles, which do not read the emitting JVM's width) runs
+     * AVX-512's tiles on AVX-512. KernelAB, 1 thread, Zen 4, 512-bit vectors, the two tilings alternated in one JVM,
+     * medians of 11 rounds, bitwise the same C: TN 512 x 784 x 128 +4%, 256 x 512 x 128 +20%, 1024 x 3136 x 64
+     * +15%, 2048 x 1024 x 128 +23%; NN 128 x 512 x 256 +9%, 128 x 2048 x 1024 +9%, 64 x 3136 x 1024 +27%,
+     * 12544 x 800 x 64 +11%, 196 x 64 x 800 +4%, 128 x 256 x 10 +1% (2026-12-03-kernel-experiments.md). Before,
+     * only column-split TN kernels widened (the convnet's kernel gradient: 98 against 121-126 GFLOP/s). AVX2's 16
+     * registers would spill the wide tiles (see {@link Tile#broadcast}), so narrower JVMs keep 6 x 2 and 5 x 2.
+     * A product narrower than one wide panel (C of fewer than 32 or 64 columns: the XOR net's) keeps one nest, so
+     * tiny networks' classes do not grow for tiles that would never run. Tiles do not change results.
      */
     public boolean widensTile() {
-        return split == Split.COLUMNS && style == Style.VECTOR && !swapsOperands()
-                && tile.equals(Tile.broadcast(Form.TN, DEFAULT_VECTOR_BITS));
+        return style == Style.VECTOR && form != Form.NT && !swapsOperands()
+                && tile.equals(Tile.broadcast(form, DEFAULT_VECTOR_BITS)) && !wideTile().equals(tile)
+                && n >= wideTile().cols() * 16;
     }
 
-    /** The tile of {@link #widensTile()} kernels on 16-lane vectors. */
-    static final Tile WIDE_TILE = Tile.FOUR_BY_FOUR;
+    /** The tile of {@link #widensTile()} kernels on 16-lane vectors: the one chosen for 512-bit vectors. */
+    public Tile wideTile() {
+        return Tile.broadcast(form, 512, k);
+    }
 
     /** How many column panels a column-split kernel has, as a Java expression over {@code LANES}. */
     public String panels() {
