@@ -10,8 +10,9 @@ import javax.lang.model.SourceVersion;
  * scalar ones elsewhere; see {@code VectorKernelsClass}) or plain scalar loops only, and the width in bits of the
  * {@code FloatVector}s the NN/TN kernels' register tiles are chosen for ({@link GemmSpec.Tile#broadcast}). It is an
  * explicit input so that the same input and options always give the same source: ahead-of-time sources use
- * {@link GemmSpec#DEFAULT_VECTOR_BITS}, whose tiles fit AVX2's 16 registers and run on AVX-512 too; in-process
- * compiles may pass the running JVM's width ({@link GemmSpec#runningVectorBits()}).
+ * {@link GemmSpec#DEFAULT_VECTOR_BITS}, whose tiles fit AVX2's 16 registers; their NN and TN kernels also hold a
+ * nest of AVX-512's tiles, which 16-lane JVMs run ({@link GemmSpec#widensTile()}). In-process compiles use the
+ * default too, and may pass the running JVM's width ({@link GemmSpec#runningVectorBits()}).
  *
  * <p>What is bitwise identical: a class with vector kernels gives the same results on 128-, 256- and 512-bit vectors
  * (SSE/NEON, AVX2, AVX-512, or {@code -Dnetc.maxVectorBits}), at any thread count, whatever {@code vectorBits} it
