@@ -585,7 +585,7 @@ public final class ClassEmitter {
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
                     call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
-                            spec.splitColumns() ? panels(spec) : rows(k), spec.rowTile());
+                            spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec));
                     if (spec.hasColumnEntry()) {
                         // by columns when each core then reads its part of W once, where by rows every part streams
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than
@@ -643,6 +643,19 @@ public final class ClassEmitter {
         }
         return "(" + VectorKernelsClass.FLAG + " ? " + spec.panels(nestedLanes()) + " : "
                 + spec.withStyle(GemmSpec.Style.SCALAR).panels() + ")";
+    }
+
+    /**
+     * The alignment of a kernel's row splits: its tile height, which for a {@link GemmSpec#widensTile()} kernel is
+     * the wide tile's where the vector kernels run on 16 lanes (splits at multiples of 6 left 8-row tiles a one-row
+     * tail in every part).
+     */
+    private String rowAlignment(GemmSpec spec) {
+        if (!options.vector() || spec.splitColumns() || !spec.widensTile()) {
+            return String.valueOf(spec.rowTile());
+        }
+        return "(" + VectorKernelsClass.FLAG + " && " + nestedLanes() + " >= 16 ? " + spec.wideTile().rows() + " : "
+                + spec.rowTile() + ")";
     }
 
     /** {@code LANES} of the nested class of vector kernels, as the outer class spells it. */

@@ -12,7 +12,8 @@ import javax.lang.model.SourceVersion;
  * explicit input so that the same input and options always give the same source: ahead-of-time sources use
  * {@link GemmSpec#DEFAULT_VECTOR_BITS}, whose tiles fit AVX2's 16 registers; their NN and TN kernels also hold a
  * nest of AVX-512's tiles, which 16-lane JVMs run ({@link GemmSpec#widensTile()}). In-process compiles use the
- * default too, and may pass the running JVM's width ({@link GemmSpec#runningVectorBits()}).
+ * default too ({@code NetCompiler.Options.defaults()}); a caller could pass the running JVM's width
+ * ({@link GemmSpec#runningVectorBits()}), as the benchmarks' tools do.
  *
  * <p>What is bitwise identical: a class with vector kernels gives the same results on 128-, 256- and 512-bit vectors
  * (SSE/NEON, AVX2, AVX-512, or {@code -Dnetc.maxVectorBits}), at any thread count, whatever {@code vectorBits} it

@@ -400,8 +400,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
     }
 
     /**
-     * Rows per tile of the emitted kernel; give it to {@code netc.runtime.Parallel#run} as the alignment of row
-     * splits. Results do not depend on the split (see {@link GemmEmitter}); the alignment only keeps the rows of
+     * Rows per tile of the emitted kernel (of its nest for fewer than 16 lanes, if it {@link #widensTile()}: the
+     * other nest's are {@code wideTile().rows()}); give it to {@code netc.runtime.Parallel#run} as the alignment of
+     * row splits. Results do not depend on the split (see {@link GemmEmitter}); the alignment only keeps the rows of
      * a part off the slower one-row tail tiles.
      */
     public int rowTile() {
