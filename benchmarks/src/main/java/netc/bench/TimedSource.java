@@ -168,6 +168,8 @@ final class TimedSource {
     }
 
     private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
+    /** A row split's alignment: a literal, or the choice by the vector kernels' width of a widened kernel. */
+    private static final String ALIGNMENT = "(?:\\d+|\\(VECTOR && \\w+\\.LANES >= 16 \\? \\d+ : \\d+\\))";
     /**
      * A stage call: {@code parallel.run(...)} or {@code runStage(...)}, or the choice between a forward product's
      * column entry and its row split ({@code if (batch < 8 || ...) { parallel.run(...cols...); } else {
@@ -175,8 +177,8 @@ final class TimedSource {
      */
     private static final Pattern STAGE_CALL = Pattern.compile(
             "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*parallel\\.run\\(this, \\d+, \\d+, 1\\);\\n\\s*\\} else \\{\\n\\s*"
-                    + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), \\d+\\);\\n\\s*\\}"
-                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+?:.>=-]+?), \\d+\\);"
+                    + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), " + ALIGNMENT + "\\);\\n\\s*\\}"
+                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+?:.>=-]+?), " + ALIGNMENT + "\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(
