@@ -54,7 +54,7 @@ class GemmLongNnTileTest {
             for (int j = 0; j < bias.length; j++) {
                 bias[j] = (j % 5) * 0.5f - 1f;
             }
-            float[] chain = sequentialFma(c, c.operands(c.n()));
+            float[] chain = GemmTileTest.sequentialFma(c, c.operands(c.n()));
             int panels = (c.n() + GemmEmitter.NN_PANEL - 1) / GemmEmitter.NN_PANEL;
             for (int variant = 0; variant < 4; variant++) {
                 boolean relu = variant % 2 == 1;
@@ -82,21 +82,6 @@ class GemmLongNnTileTest {
                 }
             }
         }
-    }
-
-    /** One float fma chain per element, k ascending from 0. */
-    private static float[] sequentialFma(GemmCase c, GemmCase.Operands o) {
-        float[] out = new float[c.batch() * c.n()];
-        for (int row = 0; row < c.batch(); row++) {
-            for (int col = 0; col < c.n(); col++) {
-                float s = 0f;
-                for (int i = 0; i < c.k(); i++) {
-                    s = Math.fma(o.a()[o.off() + row * c.k() + i], o.b()[o.off() + i * c.n() + col], s);
-                }
-                out[row * c.n() + col] = s;
-            }
-        }
-        return out;
     }
 
     private static void assertChain(GemmCase c, GemmCase.Operands o, float[] chain, float[] bias, String what) {

@@ -37,7 +37,7 @@ class GemmTileTest {
     }
 
     /** The plain-loop reference: one float fma chain per element, k ascending, starting from 0. */
-    private static float[] sequentialFma(GemmCase c, GemmCase.Operands o) {
+    static float[] sequentialFma(GemmCase c, GemmCase.Operands o) {
         float[] out = new float[c.rowsOfC() * c.n()];
         int off = o.off();
         for (int row = 0; row < c.rowsOfC(); row++) {

@@ -46,7 +46,7 @@ class GemmWideNestTest {
         Class<?> type = KernelClasses.janino(specs).type();
         int lanes = KernelClasses.lanes(type);
         for (GemmCase c : CASES) {
-            float[] expected = sequentialFma(c, c.operands(3));
+            float[] expected = GemmTileTest.sequentialFma(c, c.operands(3));
             MethodHandle rows = KernelClasses.kernel(type, "rows_" + c.methodName());
             check(c, expected, rows, c.rowsOfC(), "rows");
             if (c.form() == Form.NN) {
@@ -75,22 +75,5 @@ class GemmWideNestTest {
                         c + " " + what + " in " + parts + " parts, element " + i);
             }
         }
-    }
-
-    private static float[] sequentialFma(GemmCase c, GemmCase.Operands o) {
-        float[] out = new float[c.rowsOfC() * c.n()];
-        int off = o.off();
-        for (int row = 0; row < c.rowsOfC(); row++) {
-            for (int col = 0; col < c.n(); col++) {
-                float s = 0f;
-                for (int i = 0; i < c.depth(); i++) {
-                    float x = o.a()[off + (c.form() == Form.TN ? i * c.m() + row : row * c.k() + i)];
-                    float y = o.b()[off + i * c.n() + col];
-                    s = Math.fma(x, y, s);
-                }
-                out[row * c.n() + col] = s;
-            }
-        }
-        return out;
     }
 }
