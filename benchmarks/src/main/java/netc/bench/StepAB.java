@@ -16,8 +16,10 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.StepAB
- *      OLD.jar NEW.jar NET [--batch 128] [--threads 2] [--rounds 15] [--seconds 0.3] [--data DIR]
+ *      OLD.jar NEW.jar NET [--batch 128] [--threads 2] [--rounds 15] [--seconds 0.3] [--data DIR] [--forward]
  * </pre>
+ *
+ * {@code --forward} times inference instead: {@code forward} over batches of the training images, no update.
  */
 public final class StepAB {
 
@@ -39,10 +41,12 @@ public final class StepAB {
         private final float[] x;
         private final float[] y;
         private final netc.runtime.train.Sgd sgd = new netc.runtime.train.Sgd(0.01);
+        private final boolean forward;
+        private final float[] out;
         private int cursor;
         private double loss;
 
-        public Trainer(String netFile, String dataDir, int batch, int threads) {
+        public Trainer(String netFile, String dataDir, int batch, int threads, boolean forward) {
             netc.compiler.internal.driver.Compilation compilation = netc.compiler.internal.driver.NetCompiler.compile(
                     netc.compiler.internal.driver.NetCompiler.read(Path.of(netFile)),
                     netc.compiler.internal.driver.NetCompiler.Options.defaults().withVector(true));
@@ -54,6 +58,8 @@ public final class StepAB {
             grad = new float[params.length];
             x = new float[batch * train.inputSize()];
             y = new float[batch * train.targetValues()];
+            this.forward = forward;
+            out = new float[batch * net.spec().outputSize()];
         }
 
         /** Trains for about {@code seconds} on a fresh pool after 3 untimed steps; returns samples per second. */
@@ -88,6 +94,11 @@ public final class StepAB {
             cursor = (i + 1) % batches;
             System.arraycopy(train.x(), i * batch * train.inputSize(), x, 0, x.length);
             System.arraycopy(train.y(), i * batch * train.targetValues(), y, 0, y.length);
+            if (forward) {
+                net.forward(params, x, batch, out);
+                loss = out[0];
+                return;
+            }
             loss = net.lossAndGradient(params, x, y, batch, grad, null);
             sgd.step(params, grad, pool);
         }
@@ -96,7 +107,7 @@ public final class StepAB {
     public static void main(String[] argv) throws Exception {
         if (argv.length < 3) {
             System.err.println("usage: StepAB OLD.jar NEW.jar NET [--batch 128] [--threads 2] [--rounds 15]"
-                    + " [--seconds 0.3] [--data DIR]");
+                    + " [--seconds 0.3] [--data DIR] [--forward]");
             System.exit(2);
         }
         int batch = 128;
@@ -104,6 +115,7 @@ public final class StepAB {
         int rounds = 15;
         double seconds = 0.3;
         String data = TrainThroughput.DEFAULT_DATA;
+        boolean forward = false;
         for (int i = 3; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--batch" -> batch = Integer.parseInt(argv[++i]);
@@ -111,6 +123,7 @@ public final class StepAB {
                 case "--rounds" -> rounds = Integer.parseInt(argv[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(argv[++i]);
                 case "--data" -> data = argv[++i];
+                case "--forward" -> forward = true;
                 default -> throw new IllegalArgumentException("unknown argument " + argv[i]);
             }
         }
@@ -119,8 +132,8 @@ public final class StepAB {
         Method[] run = new Method[2];
         for (int i = 0; i < 2; i++) {
             Class<?> type = new BuildLoader(Path.of(argv[i]), Trainer.class).loadClass(Trainer.class.getName());
-            trainers[i] = type.getConstructor(String.class, String.class, int.class, int.class)
-                    .newInstance(argv[2], data, batch, threads);
+            trainers[i] = type.getConstructor(String.class, String.class, int.class, int.class, boolean.class)
+                    .newInstance(argv[2], data, batch, threads, forward);
             run[i] = type.getMethod("run", double.class);
         }
         for (int i = 0; i < 2; i++) {
@@ -137,14 +150,15 @@ public final class StepAB {
         for (int round = 0; round < rounds; round++) {
             ratio[round] = rate[1][round] / rate[0][round];
         }
-        System.out.printf(Locale.ROOT, "%s, batch %d, %d thread(s), %d rounds of ~%.2f s per build%n", argv[2], batch,
-                threads, rounds, seconds);
+        System.out.printf(Locale.ROOT, "%s, %s, batch %d, %d thread(s), %d rounds of ~%.2f s per build%n", argv[2],
+                forward ? "forward" : "training step", batch, threads, rounds, seconds);
         for (int i = 0; i < 2; i++) {
             double[] r = rate[i].clone();
             Arrays.sort(r);
             double loss = (double) trainers[i].getClass().getMethod("loss").invoke(trainers[i]);
-            System.out.printf(Locale.ROOT, "%s %s: %,.0f samples/s [%,.0f-%,.0f] (median), last loss %.4f%n",
-                    i == 0 ? "A" : "B", argv[i], r[rounds / 2], r[0], r[rounds - 1], loss);
+            System.out.printf(Locale.ROOT, "%s %s: %,.0f samples/s [%,.0f-%,.0f] (median), last %s %.4f%n",
+                    i == 0 ? "A" : "B", argv[i], r[rounds / 2], r[0], r[rounds - 1], forward ? "output[0]" : "loss",
+                    loss);
         }
         System.out.println("after: " + CorePlacement.describe(20));
         Arrays.sort(ratio);

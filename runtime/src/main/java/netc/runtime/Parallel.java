@@ -88,6 +88,20 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * An alignment that makes {@link #run} cut {@code rows} into one part per thread (fewer if there are few rows),
+     * each a multiple of {@code align} rows but the last: for a kernel whose every call pays a fixed cost before its
+     * rows (an NT product that transposes its B once per call), where chunks would pay it {@value #CHUNKS_PER_THREAD}
+     * times per thread. The parts give up the chunks' rebalancing: the caller still runs a part no worker claimed.
+     */
+    public int onePartPerThread(int rows, int align) {
+        if (align < 1) {
+            throw new IllegalArgumentException("align must be >= 1, got " + align);
+        }
+        long perThread = ((long) Math.max(rows, 1) + threads - 1) / threads;
+        return (int) Math.min((perThread + align - 1) / align * align, Integer.MAX_VALUE / 2 / align * align);
+    }
+
+    /**
      * Runs {@code runner.runStage(stage, lo, hi)} over a partition of {@code [0, rows)} and returns when all parts
      * are done. Part boundaries are multiples of {@code align} (the kernel's tile height) except the end. Not for
      * concurrent use: one caller at a time.

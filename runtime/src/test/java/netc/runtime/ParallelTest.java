@@ -193,6 +193,34 @@ class ParallelTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void onePartPerThreadCutsTheRowsIntoAtMostOneAlignedPartPerThread(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            for (int rows : new int[] {0, 1, 7, 512, 1000, 1024, 1030}) {
+                for (int align : new int[] {1, 4, 8}) {
+                    Recorder rec = new Recorder(rows);
+                    int partRows = parallel.onePartPerThread(rows, align);
+                    assertEquals(0, partRows % align, rows + " rows, align " + align);
+                    parallel.run(rec, 2, rows, partRows);
+                    String what = rows + " rows, align " + align + ", " + threads + " threads";
+                    assertTrue(rec.parts.size() <= threads, what + ": " + rec.parts.size() + " parts");
+                    for (int r = 0; r < rows; r++) {
+                        assertEquals(1, rec.hits.get(r), what + ", row " + r);
+                    }
+                    for (int[] part : rec.parts) {
+                        assertTrue(part[0] % align == 0, what + ": part starts at " + part[0]);
+                    }
+                    assertTrue((long) partRows * threads >= rows, what + ": parts of " + partRows);
+                    if (threads > 1 && rows >= 2L * partRows) {
+                        assertEquals((rows + partRows - 1) / partRows, rec.parts.size(), what);
+                    }
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> parallel.onePartPerThread(10, 0));
+        }
+    }
+
     @Test
     void fewRowsRunOnTheCallerAsOnePart() {
         try (Parallel parallel = Parallel.threads(3)) {
