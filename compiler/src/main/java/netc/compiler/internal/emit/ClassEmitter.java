@@ -584,8 +584,13 @@ public final class ClassEmitter {
                 code.add("// $L\n", describe(k, p));
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
-                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
-                            spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec, rows(k)));
+                    int transposeBatch = GemmEmitter.ntTransposeBatch(spec);
+                    call = options.vector() && transposeBatch > 0
+                            // from that batch each call transposes B first: one part per thread, not chunks
+                            ? CodeBlock.of("parallel.run(this, $L, $L, $L, $L)", s.id(), rows(k), rowAlignment(spec),
+                                    transposeBatch)
+                            : CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
+                                    spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec));
                     if (spec.hasColumnEntry()) {
                         // by columns when each core then reads its part of W once, where by rows every part streams
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than
@@ -648,16 +653,9 @@ public final class ClassEmitter {
     /**
      * The alignment of a kernel's row splits: its tile height, which for a {@link GemmSpec#widensTile()} kernel is
      * the wide tile's where the vector kernels run on 16 lanes (splits at multiples of 6 left 8-row tiles a one-row
-     * tail in every part); for an NT kernel that transposes its B per call from some batch on
-     * ({@code GemmEmitter.ntTransposeBatch}), from that batch one part per thread ({@code Parallel.onePartPerThread}).
+     * tail in every part).
      */
-    private String rowAlignment(GemmSpec spec, String rows) {
-        int transposeBatch = GemmEmitter.ntTransposeBatch(spec);
-        if (options.vector() && transposeBatch > 0) {
-            // from that batch on, each call transposes B first: one part per thread, not chunks that each would
-            return "(" + rows + " >= " + transposeBatch + " ? parallel.onePartPerThread(" + rows + ", "
-                    + spec.rowTile() + ") : " + spec.rowTile() + ")";
-        }
+    private String rowAlignment(GemmSpec spec) {
         if (!options.vector() || spec.splitColumns() || !spec.widensTile()) {
             return String.valueOf(spec.rowTile());
         }

@@ -83,7 +83,8 @@ public final class GemmEmitter {
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd",
                     "accumulate");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
+            Set.of("m", "n", "k", "i", "j", "i0", "i1", "j0", "j1", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0",
+                    "m1", "n0", "n1", "bt",
                     "bj", "ct", "bp", "ap", "at", "kb", "mb", "nb", "nb0", "nb1", "p", "panels", "panelSize", "from",
                     "to", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
                     GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH);
@@ -141,8 +142,8 @@ public final class GemmEmitter {
 
     /**
      * The smallest batch at which {@code spec}'s kernel runs as NN on B transposed ({@link #NT_TRANSPOSE_BATCH}), or
-     * 0 if it never does: NT kernels with a short reduction always do ({@link #ntTransposes(GemmSpec)}), other
-     * VECTOR NT kernels from {@link #NT_TRANSPOSE_BATCH} rows, and from N + 1 if they have a column entry, which
+     * 0 if it never does: NT kernels with a short reduction and a small B always do ({@link #ntTransposes(GemmSpec)}),
+     * other VECTOR NT kernels (those that take dot products) from {@link #NT_TRANSPOSE_BATCH} rows, and from N + 1 if they have a column entry, which
      * callers take for batches up to N ({@code ClassEmitter}) and which keeps dot products. Products narrower than
      * an NN panel ({@link #NN_PANEL} columns: a classifier's 10 outputs) keep dot products: NN would leave most of
      * their columns to one-vector and scalar tiles.
