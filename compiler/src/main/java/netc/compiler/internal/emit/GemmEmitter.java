@@ -141,15 +141,26 @@ public final class GemmEmitter {
     static final int NT_TRANSPOSE_BATCH = 512;
 
     /**
+     * Largest B (N x K floats, 4 MB) that a kernel transposes from {@link #NT_TRANSPOSE_BATCH} rows: the transposed
+     * copy stays in each thread's scratch array (a pooled predictor's every request thread keeps one), and the
+     * transposition of larger ones gained little (KernelAB, 512 x 2048 x 2048: 1.16x; rows 8 KB apart share an L1
+     * set, and the 16 x 16-blocked copy took 4 ns per element).
+     */
+    static final int NT_TRANSPOSE_MAX_FLOATS = 1 << 20;
+
+    /**
      * The smallest batch at which {@code spec}'s kernel runs as NN on B transposed ({@link #NT_TRANSPOSE_BATCH}), or
      * 0 if it never does: NT kernels with a short reduction and a small B always do ({@link #ntTransposes(GemmSpec)}),
-     * other VECTOR NT kernels (those that take dot products) from {@link #NT_TRANSPOSE_BATCH} rows, and from N + 1 if they have a column entry, which
-     * callers take for batches up to N ({@code ClassEmitter}) and which keeps dot products. Products narrower than
+     * other VECTOR NT kernels (those that take dot products) from {@link #NT_TRANSPOSE_BATCH} rows, and from N + 1
+     * if they have a column entry, which callers take for batches up to N ({@code ClassEmitter}) and which keeps dot
+     * products. Products narrower than
      * an NN panel ({@link #NN_PANEL} columns: a classifier's 10 outputs) keep dot products: NN would leave most of
-     * their columns to one-vector and scalar tiles.
+     * their columns to one-vector and scalar tiles; so do those with a B of more than
+     * {@link #NT_TRANSPOSE_MAX_FLOATS}.
      */
     static int ntTransposeBatch(GemmSpec spec) {
-        if (spec.form() != Form.NT || spec.style() != Style.VECTOR || ntTransposes(spec) || spec.n() < NN_PANEL) {
+        if (spec.form() != Form.NT || spec.style() != Style.VECTOR || ntTransposes(spec) || spec.n() < NN_PANEL
+                || (long) spec.n() * spec.k() > NT_TRANSPOSE_MAX_FLOATS) {
             return 0;
         }
         return spec.hasColumnEntry() ? Math.max(NT_TRANSPOSE_BATCH, spec.n() + 1) : NT_TRANSPOSE_BATCH;

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
 /**
  * VECTOR NT kernels with a long reduction run as NN on B transposed from {@link GemmEmitter#ntTransposeBatch} rows
  * ({@link GemmEmitter#NT_TRANSPOSE_BATCH}, above N for kernels with a column entry; never for fewer than
- * {@link GemmEmitter#NN_PANEL} columns): at and above it every element is the fma chain in k order, below it the
- * 16-lane tree of dot products, bit for bit, wherever the rows are cut (the condition reads the batch, not the rows
- * of a call), with and without an epilogue, with column tails, blocks of k and rows of A that are not a multiple of
- * any tile; a column entry never runs at such a batch and says so.
+ * {@link GemmEmitter#NN_PANEL} columns or a B of more than {@link GemmEmitter#NT_TRANSPOSE_MAX_FLOATS} floats): at
+ * and above it every element is the fma chain in k order, below it the 16-lane tree of dot products, bit for bit,
+ * wherever the rows are cut (the condition reads the batch, not the rows of a call), with and without an epilogue,
+ * with column tails, blocks of k and rows of A that are not a multiple of any tile; a column entry never runs at
+ * such a batch and says so.
  */
 class GemmLargeBatchNtTest {
 
@@ -103,6 +104,16 @@ class GemmLargeBatchNtTest {
         AssertionError refused = assertThrows(AssertionError.class,
                 () -> aboveN.run(columns, aboveN.operands(4), 0, panels));
         assertEquals(IllegalStateException.class, refused.getCause().getClass(), refused.toString());
+    }
+
+    @Test
+    void productsWithALargeBOrAShortReductionDoNotSwitch() {
+        int k = GemmEmitter.NT_TRANSPOSE_MAX_FLOATS / 1024;
+        assertEquals(GemmEmitter.NT_TRANSPOSE_BATCH,
+                GemmEmitter.ntTransposeBatch(GemmSpec.nt("atCap", 1024, k, Style.VECTOR)));
+        assertEquals(0, GemmEmitter.ntTransposeBatch(GemmSpec.nt("aboveCap", 1025, k, Style.VECTOR)));
+        assertEquals(0, GemmEmitter.ntTransposeBatch(GemmSpec.nt("shortK", 100, 20, Style.VECTOR)));
+        assertEquals(0, GemmEmitter.ntTransposeBatch(GemmSpec.nt("scalar", 100, 200, Style.SCALAR)));
     }
 
     private static void assertElements(GemmCase c, GemmCase.Operands o, boolean chain, float[] bias, String what) {
