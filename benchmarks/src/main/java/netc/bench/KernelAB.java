@@ -26,7 +26,8 @@ import netc.compiler.internal.load.JaninoLoader;
  * M is the batch (rows of C) for NT and NN and the rows of C for TN; K is the reduction (the batch for TN).
  * {@code nt/nn} times one product two ways: A's build as NT on B [N, K], B's build as NN on B transposed; their C
  * then differ in rounding only (checked to a relative 1e-4), not bit for bit. {@code --close} checks any two builds
- * so, for a change that changes the operations (an NT kernel that runs as NN on B transposed from some batch on).
+ * so, for a change that changes the operations (as the NT kernels that ran as NN on B transposed from batch 512 on,
+ * 2026-12-04-nt-as-nn.md).
  */
 public final class KernelAB {
 

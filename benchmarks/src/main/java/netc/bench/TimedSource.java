@@ -168,12 +168,8 @@ final class TimedSource {
     }
 
     private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
-    /**
-     * A row split's alignment: a literal, or the choice by the vector kernels' width of a widened kernel; then, for an
-     * NT product that transposes its B from some batch on, the batch from which it runs one part per thread.
-     */
-    private static final String ALIGNMENT = "(?:\\d+|\\(VECTOR && \\w+\\.LANES >= 16 \\? \\d+ : \\d+\\))"
-            + "(?:, \\d+)?";
+    /** A row split's alignment: a literal, or the choice by the vector kernels' width of a widened kernel. */
+    private static final String ALIGNMENT = "(?:\\d+|\\(VECTOR && \\w+\\.LANES >= 16 \\? \\d+ : \\d+\\))";
     /**
      * A stage call: {@code parallel.run(...)} or {@code runStage(...)}, or the choice between a forward product's
      * column entry and its row split ({@code if (batch < 8 || ...) { parallel.run(...cols...); } else {

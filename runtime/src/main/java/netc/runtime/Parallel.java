@@ -100,34 +100,7 @@ public final class Parallel implements AutoCloseable {
         // In long: row counts near Integer.MAX_VALUE must not wrap (the chunk count must fit 16 bits).
         long tiles = ((long) rows + align - 1) / align;
         long tilesPerChunk = Math.max(1, (tiles + CHUNKS_PER_THREAD * threads - 1) / (CHUNKS_PER_THREAD * threads));
-        runChunks(runner, stage, rows, tilesPerChunk * align);
-    }
-
-    /**
-     * As {@link #run(StageRunner, int, int, int)}, but from {@code onePartFrom} rows on in one part per thread (all
-     * of a thread's share at once, boundaries at multiples of {@code align} but the end): for a kernel whose every
-     * call pays a fixed cost before its rows (an NT product that transposes its B from some batch on), which
-     * {@value #CHUNKS_PER_THREAD} chunks per thread would pay as many times. The parts give up the chunks'
-     * rebalancing; the caller still runs a part no worker has claimed.
-     */
-    public void run(StageRunner runner, int stage, int rows, int align, int onePartFrom) {
-        if (align < 1) {
-            throw new IllegalArgumentException("align must be >= 1, got " + align);
-        }
-        if (rows < onePartFrom) {
-            run(runner, stage, rows, align);
-            return;
-        }
-        long tiles = ((long) rows + align - 1) / align;
-        if (threads == 1 || tiles < 2) {
-            runner.runStage(stage, 0, rows);
-            return;
-        }
-        runChunks(runner, stage, rows, (tiles + threads - 1) / threads * align);
-    }
-
-    /** Runs the stage in chunks of {@code chunkRows} rows (the last shorter), at most 65,535 of them. */
-    private void runChunks(StageRunner runner, int stage, int rows, long chunkRows) {
+        long chunkRows = tilesPerChunk * align;
         int chunks = (int) ((rows + chunkRows - 1) / chunkRows);
         this.runner = runner;
         this.stage = stage;

@@ -193,40 +193,6 @@ class ParallelTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} threads")
-    @ValueSource(ints = {1, 2, 3})
-    void fromOnePartFromEachThreadGetsOneAlignedPart(int threads) {
-        try (Parallel parallel = Parallel.threads(threads)) {
-            for (int rows : new int[] {0, 1, 4, 5, 7, 9, 511, 512, 513, 1000, 1020, 1021, 1023, 1030}) {
-                for (int align : new int[] {1, 4, 8}) {
-                    Recorder rec = new Recorder(rows);
-                    parallel.run(rec, 2, rows, align, 0);
-                    String what = rows + " rows, align " + align + ", " + threads + " threads";
-                    for (int r = 0; r < rows; r++) {
-                        assertEquals(1, rec.hits.get(r), what + ", row " + r);
-                    }
-                    int tiles = (rows + align - 1) / align;
-                    int partRows = (tiles + threads - 1) / threads * align;
-                    int parts = threads == 1 || tiles < 2 ? 1 : (rows + partRows - 1) / partRows;
-                    assertEquals(parts, rec.parts.size(), what);
-                    assertTrue(parts <= threads, what);
-                    // never all on one thread where there are two tiles for two threads (odd batches did so once)
-                    assertTrue(threads == 1 || tiles < 2 || parts >= 2, what);
-                    for (int[] part : rec.parts) {
-                        assertEquals(0, part[0] % align, what + ": a part starts at " + part[0]);
-                        // no thread gets more than its share rounded up to a tile
-                        assertTrue(part[1] - part[0] <= partRows, what + ": a part of " + (part[1] - part[0]));
-                    }
-                }
-            }
-            Recorder below = new Recorder(1000);
-            parallel.run(below, 2, 1000, 4, 1001);
-            assertEquals(threads == 1 ? 1 : Parallel.CHUNKS_PER_THREAD * threads, below.parts.size(),
-                    "below onePartFrom: chunks");
-            assertThrows(IllegalArgumentException.class, () -> parallel.run(below, 2, 10, 0, 0));
-        }
-    }
-
     @Test
     void fewRowsRunOnTheCallerAsOnePart() {
         try (Parallel parallel = Parallel.threads(3)) {

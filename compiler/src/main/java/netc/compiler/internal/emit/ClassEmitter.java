@@ -584,13 +584,8 @@ public final class ClassEmitter {
                 code.add("// $L\n", describe(k, p));
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
-                    int transposeBatch = GemmEmitter.ntTransposeBatch(spec);
-                    call = options.vector() && transposeBatch > 0
-                            // from that batch each call transposes B first: one part per thread, not chunks
-                            ? CodeBlock.of("parallel.run(this, $L, $L, $L, $L)", s.id(), rows(k), rowAlignment(spec),
-                                    transposeBatch)
-                            : CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
-                                    spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec));
+                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
+                            spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec));
                     if (spec.hasColumnEntry()) {
                         // by columns when each core then reads its part of W once, where by rows every part streams
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than

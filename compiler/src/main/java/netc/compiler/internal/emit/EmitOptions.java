@@ -21,10 +21,7 @@ import javax.lang.model.SourceVersion;
  * {@code GemmEmitter} and {@code VectorWidthTest}. Not identical: its vector kernels and its scalar ones (a JVM
  * without the Vector API module, or {@code --scalar}): the scalar kernels multiply and add where the vector ones fma.
  * Before 2026-12-02 NT products summed one partial sum per lane, and a 512-bit and a 256-bit JVM differed after one
- * training step. Nor identical: one sample's results at batches below and at or above an NT kernel's
- * {@code GemmEmitter.ntTransposeBatch} (from 512 rows, an NT product of at least 64 columns that takes dot products
- * runs as NN on B transposed: an fma chain in k order instead of 16 partial sums; rows are samples for a dense
- * layer, samples x output pixels for a convolution).
+ * training step.
  *
  * <p>{@code vectorElementwise}: whether a VECTOR-style class also writes its elementwise work with the Vector API
  * where there is a lane-exact form: the fused epilogues of matrix products (see {@link Epilogue#vector}), the

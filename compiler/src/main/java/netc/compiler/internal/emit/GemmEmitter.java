@@ -57,9 +57,7 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
  * and so do runs on one or two threads. Nor, for VECTOR kernels, on the vector width (128, 256 or 512 bits) or the
  * tile: NN and TN keep each element in one lane, in k order, and NT sums the same 16 partial sums in the same order on
- * every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so the two styles differ. A
- * VECTOR NT kernel with a long reduction runs as NN on B transposed from {@link #ntTransposeBatch} rows on: its
- * results depend on whether the batch reaches that (never on the rows of a call or the thread count).
+ * every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so the two styles differ.
  *
  * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
  * N or K; the NT 4x4 tile was 1,115 bytes (Janino and javac alike), the NT entry method, with a loop nest per vector
@@ -83,8 +81,7 @@ public final class GemmEmitter {
             Set.of("a", "aOff", "b", "bOff", "c", "cOff", "batch", "mLo", "mHi", "pLo", "pHi", "nStart", "nEnd",
                     "accumulate");
     private static final Set<String> LOCAL_NAMES =
-            Set.of("m", "n", "k", "i", "j", "i0", "i1", "j0", "j1", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0",
-                    "m1", "n0", "n1", "bt",
+            Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
                     "bj", "ct", "bp", "ap", "at", "kb", "mb", "nb", "nb0", "nb1", "p", "panels", "panelSize", "from",
                     "to", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
                     GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH);
@@ -126,45 +123,6 @@ public final class GemmEmitter {
     static final int NT_SHORT_K = 2 * NT_LANES;
     /** Largest B (N x K elements) that a short-reduction NT kernel transposes per call, into a new array. */
     static final int NT_TRANSPOSE_MAX = 64 * 1024;
-
-    /**
-     * The batch (rows of C) from which a VECTOR NT kernel with a long reduction runs as NN on B transposed per call,
-     * into the thread's {@link #TRANSPOSED_SCRATCH}; {@link #ntTransposeBatch} raises it above N for kernels with a
-     * column entry. With 512-bit FMA units at full width (Zen 5), dot products are bound by their loads (4 rows of A
-     * and 4 of B per 16 fmas, 64 bytes a cycle, more than L2 gives where L1 does not hold both): KernelAB, 1 thread,
-     * NN tiles on W^T against NT on W, 1.48x at 128 x 512 x 784, 1.35x at 1024 x 512 x 784, 1.44x at 1024 x 256 x
-     * 512, 1.65x at 128 x 2048 x 2048, before the transposition. That costs about one pass over B per call and
-     * thread, so it pays where each thread has many rows: inference on large batches. The condition reads the
-     * batch, never a thread's share of it, so results still do not depend on the split or the thread count; they do
-     * depend on the batch: below it an element is the 16-lane tree of dot products, from it one fma chain in k order.
-     */
-    static final int NT_TRANSPOSE_BATCH = 512;
-
-    /**
-     * Largest B (N x K floats, 4 MB) that a kernel transposes from {@link #NT_TRANSPOSE_BATCH} rows: the transposed
-     * copy stays in each thread's scratch array (a pooled predictor's every request thread keeps one), and the
-     * transposition of larger ones gained little (KernelAB, 512 x 2048 x 2048: 1.16x; rows 8 KB apart share an L1
-     * set, and the 16 x 16-blocked copy took 4 ns per element).
-     */
-    static final int NT_TRANSPOSE_MAX_FLOATS = 1 << 20;
-
-    /**
-     * The smallest batch at which {@code spec}'s kernel runs as NN on B transposed ({@link #NT_TRANSPOSE_BATCH}), or
-     * 0 if it never does: NT kernels with a short reduction and a small B always do ({@link #ntTransposes(GemmSpec)}),
-     * other VECTOR NT kernels (those that take dot products) from {@link #NT_TRANSPOSE_BATCH} rows, and from N + 1
-     * if they have a column entry, which callers take for batches up to N ({@code ClassEmitter}) and which keeps dot
-     * products. Products narrower than
-     * an NN panel ({@link #NN_PANEL} columns: a classifier's 10 outputs) keep dot products: NN would leave most of
-     * their columns to one-vector and scalar tiles; so do those with a B of more than
-     * {@link #NT_TRANSPOSE_MAX_FLOATS}.
-     */
-    static int ntTransposeBatch(GemmSpec spec) {
-        if (spec.form() != Form.NT || spec.style() != Style.VECTOR || ntTransposes(spec) || spec.n() < NN_PANEL
-                || (long) spec.n() * spec.k() > NT_TRANSPOSE_MAX_FLOATS) {
-            return 0;
-        }
-        return spec.hasColumnEntry() ? Math.max(NT_TRANSPOSE_BATCH, spec.n() + 1) : NT_TRANSPOSE_BATCH;
-    }
 
     /** Whether {@code spec} is a VECTOR NT kernel that runs as NN on B transposed ({@link #NT_SHORT_K}). */
     static boolean ntTransposes(GemmSpec spec) {
@@ -444,11 +402,6 @@ public final class GemmEmitter {
                     spec.splitColumns() ? "pHi" : "mHi").addParameters(spec.extraParams());
             accumulateParameter(entry);
             entry.addCode(header());
-            List<MethodSpec> largeBatch = List.of();
-            if (ntTransposeBatch(spec) > 0) {
-                largeBatch = transposedNn();
-                entry.addCode(largeBatchAsNn(largeBatch.get(0)));
-            }
             entry.addCode(spec.form() == Form.NT ? rowBlocksOuter(false)
                     : spec.form() == Form.TN ? reductionBlocksOuter() : columnPanelsOuter(CodeBlock.of("0"), n));
             List<MethodSpec> all = new ArrayList<>();
@@ -460,49 +413,7 @@ public final class GemmEmitter {
                 helpers.add(epilogueMethod());
             }
             all.addAll(helpers);
-            all.addAll(largeBatch);
             return all;
-        }
-
-        /** The NN kernel that an NT kernel runs on B transposed, its entry first: the same epilogue and parameters. */
-        private List<MethodSpec> transposedNn() {
-            // NN's tile for the width this NT kernel was tiled for (an NT spec carries the NN tile up to 256 bits)
-            Tile tile = spec.tile().equals(Tile.FOUR_BY_FOUR) ? Tile.broadcast(Form.NN, 512, spec.k()) : spec.tile();
-            GemmSpec nn = new GemmSpec(Form.NN, 0, spec.n(), spec.k(), spec.methodName() + "Nn", spec.epilogue(),
-                    spec.extraParams(), spec.style(), tile, GemmSpec.Split.ROWS);
-            return new Kernel(nn, scalarFma).methods();
-        }
-
-        /**
-         * The start of an NT row entry with a long reduction: from {@link #ntTransposeBatch} rows, B transposed into
-         * the thread's array, 16 rows by 16 columns at a time, and the NN kernel {@code nnEntry} on it.
-         */
-        private CodeBlock largeBatchAsNn(MethodSpec nnEntry) {
-            CodeBlock.Builder code = CodeBlock.builder();
-            code.add("// from $L rows: B transposed (for this thread), then NN tiles, each element an fma chain in k"
-                    + " order\n", ntTransposeBatch(spec));
-            code.beginControlFlow("if (batch >= $L)", ntTransposeBatch(spec));
-            scratch(code, "bt", TRANSPOSED_SCRATCH, CodeBlock.of("$L", spec.n() * spec.k()));
-            code.beginControlFlow("for (int j0 = 0; j0 < $L; j0 += 16)", n);
-            code.addStatement("int j1 = $T.min(j0 + 16, $L)", Math.class, n);
-            code.beginControlFlow("for (int i0 = 0; i0 < $L; i0 += 16)", k);
-            code.addStatement("int i1 = $T.min(i0 + 16, $L)", Math.class, k);
-            code.beginControlFlow("for (int j = j0; j < j1; j++)");
-            code.addStatement("int bj = bOff + j * $L", k);
-            code.beginControlFlow("for (int i = i0; i < i1; i++)");
-            code.addStatement("bt[i * $L + j] = b[bj + i]", n);
-            code.endControlFlow();
-            code.endControlFlow();
-            code.endControlFlow();
-            code.endControlFlow();
-            CodeBlock.Builder args = CodeBlock.builder().add("a, aOff, bt, 0, c, cOff, batch, mLo, mHi");
-            for (ParameterSpec p : spec.extraParams()) {
-                args.add(", $N", p);
-            }
-            code.addStatement("$N($L)", nnEntry, args.build());
-            code.addStatement("return");
-            code.endControlFlow();
-            return code.build();
         }
 
         /** A short-reduction NT kernel: B transposed into a new array, then an NN kernel (see {@link #NT_SHORT_K}). */
@@ -786,14 +697,6 @@ public final class GemmEmitter {
             entry.addCode("// C[m][n] = sum_k A[m][k] * B[$L] for column panels [pLo, pHi) of $L columns, every row,"
                     + " N = $L, K = $L\n", spec.form() == Form.NT ? "n][k" : "k][n", width, spec.n(), spec.k());
             entry.addCode("// the row entry's loops and tiles on columns [nStart, nEnd): bitwise its results\n");
-            if (ntTransposeBatch(spec) > 0) {
-                // the caller takes this entry for batches up to N only; from ntTransposeBatch rows the row entry's
-                // results come from other operations
-                entry.beginControlFlow("if (batch >= $L)", ntTransposeBatch(spec));
-                entry.addStatement("throw new $T($S + batch)", IllegalStateException.class,
-                        "the column entry takes dot products, for batches below " + ntTransposeBatch(spec) + ", got ");
-                entry.endControlFlow();
-            }
             entry.addStatement("int mLo = 0");
             entry.addStatement("int mHi = batch");
             entry.addStatement("int nStart = pLo * $L", width);

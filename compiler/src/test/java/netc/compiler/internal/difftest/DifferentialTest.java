@@ -99,20 +99,6 @@ class DifferentialTest {
         assertNull(DifferentialCheck.check(source, plan, true), source);
     }
 
-    /**
-     * Dense layers at a batch from which their forward products of at least 64 columns run as NN on W transposed
-     * ({@code GemmEmitter.NT_TRANSPOSE_BATCH}, 512), one part per thread; the 3-column output layer keeps dot
-     * products. The random networks' batches stay far below it.
-     */
-    @Test
-    void denseLayersAtABatchWhereForwardProductsTransposeTheirWeights() {
-        String source = "network wide\ninput x[40]\ntarget t : real[3]\nparam W1[96, 40]\nparam b1[96]\n"
-                + "param W2[70, 96]\nparam W3[3, 70]\nh = tanh(W1 x + b1)\ny = W3 tanh(W2 h)\n"
-                + "loss = squared_error(y, t)\n";
-        RandomNet.Plan plan = RandomNet.Plan.random(11).withBatch(521);
-        assertNull(DifferentialCheck.check(source, plan, true), source);
-    }
-
     private static String report(RandomNet.Plan plan, String problem, boolean javac) {
         RandomNet.Plan shrunk = shrink(plan, javac);
         String shrunkProblem = DifferentialCheck.check(RandomNet.render(shrunk), shrunk, javac);

@@ -37,7 +37,7 @@ class GemmSummationOrderTest {
     }
 
     /** The specified NT value of element (row, col). */
-    static float ntElement(GemmCase c, GemmCase.Operands o, int row, int col, int width) {
+    private static float ntElement(GemmCase c, GemmCase.Operands o, int row, int col, int width) {
         int k = c.k();
         int a0 = o.off() + row * k;
         int b0 = o.off() + col * k;
@@ -57,7 +57,7 @@ class GemmSummationOrderTest {
     }
 
     /** The specified NN, TN or short NT value of element (row, col): fma over k in order. */
-    static float inOrderElement(GemmCase c, GemmCase.Operands o, int row, int col) {
+    private static float inOrderElement(GemmCase c, GemmCase.Operands o, int row, int col) {
         float s = 0f;
         for (int i = 0; i < c.depth(); i++) {
             float x = o.a()[o.off() + (c.form() == Form.TN ? i * c.m() + row : row * c.k() + i)];
