@@ -149,8 +149,16 @@ public final class GemmEmitter {
 
     /** Bytes of A a block of NT rows may take: half of a 1 MB L2 (Zen 4/5, Skylake-SP and later). */
     static final int NT_A_BLOCK_BYTES = 512 * 1024;
-    /** Bytes of B a block of NT columns may take: most of a 48 KB L1 (32 KB on older cores: then L2 serves it). */
-    static final int NT_B_BLOCK_BYTES = 40 * 1024;
+    /**
+     * Bytes of B a block of NT columns may take: two thirds of a 48 KB L1, so that the block and the 4 rows of A a
+     * tile reads along with it stay there together (32 KB L1s on older cores: then L2 serves part of it). With 40 KB
+     * a 784-long reduction took 12 columns (37.6 KB) beside 12.5 KB of A; with full-width 512-bit FMA units (Zen 5)
+     * dot products are bound by these loads. KernelAB, 1 thread, Zen 5, alternated in one JVM, three sittings of 7-9
+     * rounds, bitwise the same C: 128 x 512 x 784 (the MLP's first layer) 1.087, 1.067, 1.105; 1024 x 512 x 784
+     * 1.060, 1.109, 1.084; 128 x 2048 x 784 1.051, 1.087, 1.115; unchanged blocks (128 x 1024 x 2048) 1.002-1.019.
+     * 24 KB lost 14% on 64 x 1024 x 3136 (2026-12-04-nt-as-nn.md).
+     */
+    static final int NT_B_BLOCK_BYTES = 32 * 1024;
 
     /** Rows per NT row block for reduction length {@code k}: a multiple of the tile's rows. */
     static int ntRowBlock(int k, int tileRows) {
