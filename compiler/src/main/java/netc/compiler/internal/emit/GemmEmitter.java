@@ -809,7 +809,8 @@ public final class GemmEmitter {
                 // panels [pLo, pHi) of every row: columns [nStart, nEnd)
                 code.addStatement("int mLo = 0");
                 code.addStatement("int mHi = $L", spec.m());
-                code.addStatement("int nStart = pLo * ($L)", spec.panelWidth());
+                // an empty range past the last panel stays empty (nStart == nEnd == N)
+                code.addStatement("int nStart = $T.min(pLo * ($L), $L)", Math.class, spec.panelWidth(), n);
                 code.addStatement("int nEnd = $T.min(pHi * ($L), $L)", Math.class, spec.panelWidth(), n);
                 code.beginControlFlow("if (batch <= 0$L)", notAccumulating());
                 code.add("// an empty sum: no block of the reduction below, C = 0\n");

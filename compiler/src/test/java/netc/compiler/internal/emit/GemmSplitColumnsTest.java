@@ -76,6 +76,17 @@ class GemmSplitColumnsTest {
             fresh.join();
             assertNull(failure[0], c + ": empty range [" + panels + ", " + panels + ")");
             assertArrayEquals(before, untouched.c(), c + ": empty range");
+            // an empty batch: the empty range stays untouched (it threw in Arrays.fill once), the whole is an empty sum
+            GemmCase noSamples = new GemmCase(Form.TN, c.style(), c.m(), c.n(), 0, 0);
+            GemmCase.Operands zero = noSamples.operands(1);
+            float[] sentinels = zero.c().clone();
+            noSamples.run(kernel, zero, panels, panels);
+            assertArrayEquals(sentinels, zero.c(), c + ": empty range of an empty batch");
+            noSamples.run(kernel, zero, 0, panels);
+            for (int j = 0; j < zero.c().length; j++) {
+                boolean inC = j >= zero.off() && j < zero.off() + c.m() * c.n();
+                assertEquals(inC ? 0f : GemmCase.SENTINEL, zero.c()[j], c + ": empty batch, c[" + j + "]");
+            }
             // and bitwise what the row-split kernel computes
             MethodHandle rows = KernelClasses.kernel(KernelClasses.janino(List.of(c.spec("rows"))).type(), "rows");
             GemmCase.Operands byRows = c.operands(c.hashCode());
