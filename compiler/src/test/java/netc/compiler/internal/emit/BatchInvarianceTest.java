@@ -2,12 +2,14 @@ package netc.compiler.internal.emit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import netc.compiler.internal.driver.Compilation;
 import netc.compiler.internal.driver.NetCompiler;
 import netc.compiler.internal.frontend.Golden;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
+import netc.runtime.train.Initializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,11 +29,8 @@ class BatchInvarianceTest {
                 NetCompiler.Options.defaults().withVector(vector));
         Network net = Compilation.instantiate(c.loadClass().type());
         int all = 1100;
+        float[] params = Initializer.initialize(net.spec(), 5);
         SplittableRandom rng = new SplittableRandom(5);
-        float[] params = new float[net.spec().paramCount()];
-        for (int i = 0; i < params.length; i++) {
-            params[i] = (float) (rng.nextDouble() - 0.5) * 0.1f;
-        }
         int in = net.spec().inputSize();
         int out = net.spec().outputSize();
         float[] x = new float[all * in];
@@ -44,7 +43,7 @@ class BatchInvarianceTest {
             net.forward(params, x, all, whole);
             for (int batch : new int[] {1, 37, 511, 512, 513, 1024}) {
                 float[] part = new float[batch * out];
-                net.forward(params, java.util.Arrays.copyOf(x, batch * in), batch, part);
+                net.forward(params, Arrays.copyOf(x, batch * in), batch, part);
                 for (int i = 0; i < part.length; i++) {
                     assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(part[i]),
                             name + ": sample " + i / out + ", output " + i % out + " at batch " + batch
