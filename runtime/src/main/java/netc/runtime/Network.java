@@ -12,7 +12,7 @@ package netc.runtime;
  * single value per sample is the class index (exact as a float up to 2^24); for a real-valued target it is
  * the target vector.
  *
- * <p><b>Modes.</b> {@link #forward} and {@link #loss} run the network in inference mode (dropout is the identity;
+ * <p><b>Modes.</b> {@link #forward}, {@link #loss} and {@link #lossAndOutput} run the network in inference mode (dropout is the identity;
  * deterministic: the same call gives the same result); {@link #lossAndGradient} runs it in training mode (dropout
  * draws its mask from the seed and step given to {@link #setTrainingStep}). The loss on a test set is therefore
  * the inference loss, as {@code model.eval()} gives in PyTorch.
@@ -48,6 +48,19 @@ public interface Network {
 
     /** The mean loss over the batch in inference mode, without gradients. */
     double loss(float[] params, float[] x, float[] y, int batch);
+
+    /**
+     * The mean loss over the batch in inference mode, and the output as {@link #forward} gives it: what an
+     * evaluation needs, with the layers both share run once. Bitwise the results of {@link #forward} and
+     * {@link #loss}. The default calls those two (two passes); generated classes override it with one pass.
+     *
+     * @param out receives {@code batch * spec().outputSize()} output values
+     * @return the mean of the per-sample losses
+     */
+    default double lossAndOutput(float[] params, float[] x, float[] y, int batch, float[] out) {
+        forward(params, x, batch, out);
+        return loss(params, x, y, batch);
+    }
 
     /**
      * Sets the run's seed and the training step that the next {@link #lossAndGradient} calls draw their dropout

@@ -44,14 +44,15 @@ public final class Evaluator {
         long correct = 0;
         for (int start = 0; start < data.n(); start += batchSize) {
             int count = batches.load(start);
-            network.forward(params, batches.x, count, batches.out);
-            lossSum += network.loss(params, batches.x, batches.y, count) * count;
             if (classes) {
+                lossSum += network.lossAndOutput(params, batches.x, batches.y, count, batches.out) * count;
                 for (int b = 0; b < count; b++) {
                     if (predictedClass(batches.out, b * outputSize, outputSize) == (int) batches.y[b]) {
                         correct++;
                     }
                 }
+            } else {
+                lossSum += network.loss(params, batches.x, batches.y, count) * count;
             }
         }
         int n = data.n();

@@ -32,8 +32,8 @@ import netc.runtime.ModelSpec;
 import netc.runtime.ParamSpec;
 
 /**
- * Spells a differentiated graph as one Java class implementing {@code netc.runtime.Network}: three scheduled
- * programs ({@code forward}, {@code loss}, {@code lossAndGradient}) over shared kernel methods, scratch buffers sized
+ * Spells a differentiated graph as one Java class implementing {@code netc.runtime.Network}: four scheduled
+ * programs ({@code forward}, {@code loss}, {@code lossAndOutput}, {@code lossAndGradient}) over shared kernel methods, scratch buffers sized
  * for the largest batch seen, and a {@code runStage} switch through which {@code netc.runtime.Parallel} splits each
  * matrix product's rows over the cores.
  *
@@ -128,7 +128,8 @@ public final class ClassEmitter {
         Program train = Schedule.build(graph, graph.trainingRoles(), options.fuseSamples());
         Program forward = Schedule.build(graph, List.of(Graph.OUTPUT), options.fuseSamples());
         Program loss = Schedule.build(graph, List.of(Graph.LOSS), options.fuseSamples());
-        for (Program p : List.of(train, forward, loss)) {
+        Program evaluate = Schedule.build(graph, List.of(Graph.OUTPUT, Graph.LOSS), options.fuseSamples());
+        for (Program p : List.of(train, forward, loss, evaluate)) {
             register(p);
         }
         TypeSpec.Builder type = TypeSpec.classBuilder(options.className())
@@ -149,6 +150,7 @@ public final class ClassEmitter {
         type.addMethods(allocations);
         type.addMethod(forwardMethod(forward));
         type.addMethod(lossMethod(loss));
+        type.addMethod(lossAndOutputMethod(evaluate));
         type.addMethod(lossAndGradientMethod(train));
         type.addMethods(programChunks);
         type.addMethod(releaseMethod());
@@ -499,7 +501,7 @@ public final class ClassEmitter {
         }
     }
 
-    // ---- the three programs -----------------------------------------------------------------------------------
+    // ---- the four programs ------------------------------------------------------------------------------------
 
     private MethodSpec forwardMethod(Program p) {
         MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
@@ -522,6 +524,22 @@ public final class ClassEmitter {
                 .addStatement("prepare(params, input, target, samples)");
         setMode(m, false);
         runKernels(m, "loss", p);
+        m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
+                .addStatement("release()")
+                .addStatement("return mean");
+        return m.build();
+    }
+
+    /** {@code forward} and {@code loss} in one pass: the layers they share run once (an evaluation needs both). */
+    private MethodSpec lossAndOutputMethod(Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder("lossAndOutput").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
+                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples").addParameter(FLOATS, "out")
+                .addStatement("prepare(params, input, target, samples)");
+        setMode(m, false);
+        runKernels(m, "lossAndOutput", p);
+        copyOutput(m, p);
         m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
                 .addStatement("release()")
                 .addStatement("return mean");
