@@ -16,8 +16,13 @@ import netc.runtime.data.Dataset;
  * (benchmarks/results/2026-11-27-step-breakdown.md, section 2). The steps run on a batch of the training set's first
  * samples, with a copy of the parameters and a gradient of their own and without the optimizer, so the
  * trained weights, the optimizer's state and the shuffles are exactly those of a run without warm-up (batch-norm
- * statistics, kept in the parameter vector, change only in the copy). They stop once the JIT compilers have been
- * idle for {@value #QUIET_MILLIS} ms, or after the time allowed.
+ * statistics, kept in the parameter vector, change only in the copy). They stop once the steps have settled
+ * ({@link Settling}: two windows of steps as fast as each other while the JIT compiled next to nothing), or once the
+ * JIT compilers have been idle for {@value #QUIET_MILLIS} ms, or after the time allowed.
+ *
+ * <p>Waiting for a fully idle JIT alone cost the MNIST MLP about 1.3 s of steps that were already at full speed:
+ * after the kernels, C2 still compiles small methods (row operations, the kernels' entry methods) now and then, and
+ * each one restarted the idle clock (Zen 5, 2026-12-04: warm-up 4.9 s, of which the steps had settled after 3.6).
  */
 final class KernelWarmup {
 
@@ -64,6 +69,7 @@ final class KernelWarmup {
         long deadline = start + (long) (maxSeconds * 1e9);
         long lastJit = watchJit ? jit.getTotalCompilationTime() : 0;
         long lastChange = start;
+        Settling settling = new Settling(start, lastJit);
         int steps = 0;
         while (true) {
             network.lossAndGradient(p, x, y, count, g, null);
@@ -78,9 +84,60 @@ final class KernelWarmup {
                 }
             }
             boolean quiet = !watchJit || now - lastChange >= QUIET_MILLIS * 1_000_000L;
-            if (steps >= MIN_STEPS && quiet || now >= deadline) {
+            boolean settled = watchJit && settling.settled(now, lastJit);
+            if (steps >= MIN_STEPS && (quiet || settled) || now >= deadline) {
                 return steps;
             }
+        }
+    }
+
+    /**
+     * Whether warm-up steps have reached their steady speed: the steps are timed in consecutive windows of at least
+     * {@value #WINDOW_MILLIS} ms and {@value #WINDOW_STEPS} steps, and they have settled once a window's mean step
+     * time is within a relative {@value #SAME_SPEED} of the window before it (neither still getting faster nor slowed by a
+     * deoptimisation) while the JIT's total compile time grew by at most {@value #JIT_SHARE} of the window's length. The
+     * second condition keeps the warm-up going while kernels are still being compiled: then compilations end every
+     * few tens of milliseconds, each adding tens of milliseconds. Measured on the MNIST MLP (2 threads, Zen 5): settled
+     * windows differ by up to 5% and see 0-27 ms of compiling; before that, 100-330 ms per window. A single large compilation that runs longer than
+     * two windows with nothing else ending can still pass for settled (seen only under load); epoch 1 is then
+     * somewhat slower, nothing else.
+     */
+    static final class Settling {
+        static final long WINDOW_MILLIS = 250;
+        static final int WINDOW_STEPS = 10;
+        static final double SAME_SPEED = 0.08;
+        static final double JIT_SHARE = 0.12;
+
+        private long windowStart;
+        private long windowJit;
+        private int windowSteps;
+        private double lastMean = Double.NaN;
+        private boolean settled;
+
+        Settling(long startNanos, long jitMillis) {
+            windowStart = startNanos;
+            windowJit = jitMillis;
+        }
+
+        /**
+         * Counts a step that ended at {@code nowNanos}, when the JIT's total compile time was {@code jitMillis}.
+         *
+         * @return whether the steps have settled (once true, it stays true)
+         */
+        boolean settled(long nowNanos, long jitMillis) {
+            windowSteps++;
+            long length = nowNanos - windowStart;
+            if (!settled && length >= WINDOW_MILLIS * 1_000_000L && windowSteps >= WINDOW_STEPS) {
+                double mean = (double) length / windowSteps;
+                boolean sameSpeed = Math.abs(mean - lastMean) <= SAME_SPEED * lastMean; // false for the first (NaN)
+                boolean jitQuiet = (jitMillis - windowJit) * 1_000_000.0 <= JIT_SHARE * length;
+                settled = sameSpeed && jitQuiet;
+                lastMean = mean;
+                windowStart = nowNanos;
+                windowJit = jitMillis;
+                windowSteps = 0;
+            }
+            return settled;
         }
     }
 }
