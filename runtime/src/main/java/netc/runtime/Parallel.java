@@ -59,6 +59,8 @@ public final class Parallel implements AutoCloseable {
     private int rows;
     private int chunk;
     private volatile Throwable failure;
+    /** The chunk {@link #failure} came from: of several failing chunks the first is kept, whoever ran it. */
+    private int failedChunk;
 
     private Parallel(int threads) {
         this.threads = threads;
@@ -156,7 +158,8 @@ public final class Parallel implements AutoCloseable {
 
     /**
      * Claims and runs chunks of stage {@code gen} until none is left or a newer stage has replaced it, from the front
-     * on the caller and from the back on a worker; a failure is kept for the caller, and the chunk counts as done.
+     * on the caller and from the back on a worker; a failure is kept for the caller (the lowest chunk's), and the chunk
+     * counts as done.
      */
     private void work(int gen) {
         // A worker of another pool that calls run() is this pool's caller: it claims from the front.
@@ -177,8 +180,13 @@ public final class Parallel implements AutoCloseable {
             } catch (Throwable e) {
                 // Errors too: an Error escaping a worker ended the thread with its chunk counted as done, and the
                 // stage returned normally with those rows never computed.
-                if (failure == null) {
-                    failure = e;
+                // The first chunk's failure, not the first to happen: with rows that each may fail (a label out of
+                // range), the message then names the row a serial run would have failed on, at any thread count.
+                synchronized (this) {
+                    if (failure == null || next < failedChunk) {
+                        failedChunk = next;
+                        failure = e;
+                    }
                 }
             } finally {
                 done.incrementAndGet();

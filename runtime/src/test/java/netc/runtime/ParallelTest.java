@@ -227,6 +227,25 @@ class ParallelTest {
     }
 
     @Test
+    void ofSeveralFailingChunksTheFirstOnesFailureReachesTheCaller() {
+        try (Parallel parallel = Parallel.threads(2)) {
+            Thread caller = Thread.currentThread();
+            for (int round = 0; round < 20; round++) {
+                // the caller's chunk (rows from 0) fails late, so a worker's chunk has failed before it
+                StageRunner failing = (stage, lo, hi) -> {
+                    if (Thread.currentThread() == caller) {
+                        sleepMillis(3);
+                    }
+                    throw new IllegalArgumentException("row " + lo + " failed");
+                };
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> parallel.run(failing, 0, 100, 1));
+                assertEquals("row 0 failed", e.getMessage(), "round " + round);
+            }
+        }
+    }
+
+    @Test
     void anErrorInAWorkersChunkReachesTheCaller() {
         try (Parallel parallel = Parallel.threads(2)) {
             Thread caller = Thread.currentThread();
