@@ -40,7 +40,8 @@ public final class StepAB {
         private final float[] grad;
         private final float[] x;
         private final float[] y;
-        private final netc.runtime.train.Sgd sgd = new netc.runtime.train.Sgd(0.01);
+        /** SGD as the Trainer steps it (StepUpdate: since 2026-12-04 cut over the threads tensor by tensor). */
+        private final netc.runtime.train.StepUpdate update;
         private final boolean forward;
         private final float[] out;
         private int cursor;
@@ -60,6 +61,8 @@ public final class StepAB {
             y = new float[batch * train.targetValues()];
             this.forward = forward;
             out = new float[batch * net.spec().outputSize()];
+            update = new netc.runtime.train.StepUpdate(net.spec(), new netc.runtime.train.Sgd(0.01),
+                    netc.runtime.train.LearningRateSchedule.CONSTANT, 0, 0, 0);
         }
 
         /** Trains for about {@code seconds} on a fresh pool after 3 untimed steps; returns samples per second. */
@@ -100,7 +103,7 @@ public final class StepAB {
                 return;
             }
             loss = net.lossAndGradient(params, x, y, batch, grad, null);
-            sgd.step(params, grad, pool);
+            update.apply(params, grad, 0, 1, pool);
         }
     }
 

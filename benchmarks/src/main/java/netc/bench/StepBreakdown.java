@@ -177,7 +177,10 @@ public final class StepBreakdown {
             float[] grad = new float[params.length];
             // what the Trainer does with the CLI defaults: the finite check, then momentum (tiny rate: stays stable)
             netc.runtime.train.Momentum momentum = new netc.runtime.train.Momentum(1e-4, 0.9);
-            netc.runtime.train.FiniteCheck check = new netc.runtime.train.FiniteCheck();
+            // as the Trainer cuts both over the threads: tensor by tensor (StepUpdate, FiniteCheck(spec))
+            netc.runtime.train.StepUpdate update = new netc.runtime.train.StepUpdate(net.spec(), momentum,
+                    netc.runtime.train.LearningRateSchedule.CONSTANT, 0, 0, 0);
+            netc.runtime.train.FiniteCheck check = new netc.runtime.train.FiniteCheck(net.spec());
             long[] parts = new long[3];
             com.sun.management.ThreadMXBean tmx =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -194,7 +197,7 @@ public final class StepBreakdown {
                         momentum.step(params, grad);
                     } else {
                         finiteSink += check.allFinite(grad, pool) ? 1 : 0;
-                        momentum.step(params, grad, pool);
+                        update.apply(params, grad, 0, 1, pool);
                     }
                     long t3 = System.nanoTime();
                     parts[0] += t1 - t0;

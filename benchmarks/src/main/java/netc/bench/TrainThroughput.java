@@ -19,9 +19,11 @@ import netc.runtime.Parallel;
 import netc.runtime.data.Dataset;
 import netc.runtime.data.FashionMnist;
 import netc.runtime.train.Initializer;
+import netc.runtime.train.LearningRateSchedule;
 import netc.runtime.train.Momentum;
 import netc.runtime.train.Optimizer;
 import netc.runtime.train.Sgd;
+import netc.runtime.train.StepUpdate;
 
 /**
  * Training throughput of a compiled network, measured the way {@code shared/peers/torch_mlp.py --part train} measures
@@ -287,7 +289,8 @@ public final class TrainThroughput {
         private final float[] grad;
         private final float[] xb;
         private final float[] yb;
-        private final Optimizer optimizer;
+        /** The optimizer's step as the Trainer runs it: cut over the threads tensor by tensor. */
+        private final StepUpdate update;
         private final Parallel pool;
         private int cursor;
 
@@ -304,7 +307,7 @@ public final class TrainThroughput {
             this.grad = new float[params.length];
             this.xb = new float[batch * inSize];
             this.yb = new float[batch * tv];
-            this.optimizer = optimizer;
+            this.update = new StepUpdate(network.spec(), optimizer, LearningRateSchedule.CONSTANT, 0, 0, 0);
             this.pool = pool;
         }
 
@@ -317,7 +320,7 @@ public final class TrainThroughput {
                 System.arraycopy(trainX, i * batch * inSize, xb, 0, batch * inSize);
                 System.arraycopy(trainY, i * batch * tv, yb, 0, batch * tv);
                 loss = network.lossAndGradient(params, xb, yb, batch, grad, null);
-                optimizer.step(params, grad, pool);
+                update.apply(params, grad, 0, 1, pool);
             }
             return loss;
         }

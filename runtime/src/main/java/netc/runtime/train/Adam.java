@@ -40,7 +40,7 @@ public final class Adam implements Optimizer {
     private float c1;
     private float c2;
     private float rate;
-    private final RangeUpdate update = new RangeUpdate() {
+    final RangeUpdate update = new RangeUpdate() {
         @Override
         void update(int lo, int hi) {
             float[] p = params;

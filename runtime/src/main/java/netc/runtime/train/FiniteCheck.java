@@ -1,5 +1,6 @@
 package netc.runtime.train;
 
+import netc.runtime.ModelSpec;
 import netc.runtime.Parallel;
 import netc.runtime.StageRunner;
 
@@ -15,13 +16,31 @@ import netc.runtime.StageRunner;
 public final class FiniteCheck {
 
     private final Runner runner = new Runner();
+    private final ParamSlices slices;
+
+    /** A check of any vector, split over the pool in one piece. */
+    public FiniteCheck() {
+        this(ParamSlices.WHOLE);
+    }
+
+    /**
+     * A check of {@code spec}'s gradients, split over the pool tensor by tensor as the trainer splits the optimizer's
+     * step, so that each thread reads the gradient rows its kernels wrote (see {@code ParamSlices}).
+     */
+    public FiniteCheck(ModelSpec spec) {
+        this(ParamSlices.of(spec));
+    }
+
+    FiniteCheck(ParamSlices slices) {
+        this.slices = slices;
+    }
 
     /** Whether every value of {@code values} is finite (neither NaN nor infinite), split over {@code pool}. */
     public boolean allFinite(float[] values, Parallel pool) {
         runner.values = values;
         runner.bad = false;
         try {
-            pool.run(runner, 0, values.length, RangeUpdate.ALIGN);
+            slices.run(runner, values.length, pool);
             return !runner.bad;
         } finally {
             runner.values = null;

@@ -62,7 +62,7 @@ final class KernelWarmup {
         train.copyBatch(order, 0, count, x, y);
         float[] p = params.clone();
         float[] g = new float[p.length];
-        FiniteCheck finite = new FiniteCheck();
+        FiniteCheck finite = new FiniteCheck(network.spec());
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();

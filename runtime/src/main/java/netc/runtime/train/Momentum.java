@@ -22,7 +22,7 @@ public final class Momentum implements Optimizer {
     private final float mu;
     private float[] velocity;
     private float rate;
-    private final RangeUpdate update = new RangeUpdate() {
+    final RangeUpdate update = new RangeUpdate() {
         @Override
         void update(int lo, int hi) {
             float[] p = params;

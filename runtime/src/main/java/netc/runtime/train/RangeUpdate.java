@@ -21,6 +21,22 @@ abstract class RangeUpdate implements StageRunner {
 
     float[] params;
     float[] grad;
+    /** How the pass is cut over the threads: by tensor once {@link StepUpdate} knows them. */
+    ParamSlices tensors = ParamSlices.WHOLE;
+
+    /** The pass of a built-in optimizer, or null for another one (which splits its step as it chooses). */
+    static RangeUpdate of(Optimizer optimizer) {
+        if (optimizer instanceof Sgd s) {
+            return s.update;
+        }
+        if (optimizer instanceof Momentum m) {
+            return m.update;
+        }
+        if (optimizer instanceof Adam a) {
+            return a.update;
+        }
+        return null;
+    }
 
     /** Updates elements {@code [lo, hi)}. */
     abstract void update(int lo, int hi);
@@ -30,7 +46,7 @@ abstract class RangeUpdate implements StageRunner {
         this.params = params;
         this.grad = grad;
         try {
-            pool.run(this, 0, params.length, ALIGN);
+            tensors.run(this, params.length, pool);
         } finally {
             this.params = null;
             this.grad = null;

@@ -10,7 +10,7 @@ public final class Sgd implements Optimizer {
     private final float lr;
     private float factor = 1f;
     private float rate;
-    private final RangeUpdate update = new RangeUpdate() {
+    final RangeUpdate update = new RangeUpdate() {
         @Override
         void update(int lo, int hi) {
             float[] p = params;

@@ -42,6 +42,10 @@ public final class StepUpdate {
         this.clipNorm = clipNorm;
         this.weightDecay = weightDecay;
         this.decayEnd = trainedEnd(spec);
+        RangeUpdate pass = RangeUpdate.of(optimizer);
+        if (pass != null) {
+            pass.tensors = ParamSlices.of(spec);
+        }
     }
 
     /**
