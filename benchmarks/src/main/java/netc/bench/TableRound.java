@@ -211,7 +211,8 @@ public final class TableRound {
         if (value == 0 || !Double.isFinite(value)) {
             return value;
         }
-        return new java.math.BigDecimal(value).round(new java.math.MathContext(4)).doubleValue();
+        // valueOf: the double's decimal reading (1.0005 -> 1.001), not its exact binary value (1.000499.. -> 1.0)
+        return java.math.BigDecimal.valueOf(value).round(new java.math.MathContext(4)).doubleValue();
     }
 
     private void write(JsonLine row) throws IOException {

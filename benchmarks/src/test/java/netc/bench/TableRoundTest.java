@@ -13,6 +13,8 @@ class TableRoundTest {
         assertEquals(0.8404, TableRound.significant(0.84036));
         assertEquals(82610.0, TableRound.significant(82612.3));
         assertEquals(33.25, TableRound.significant(33.2471));
+        assertEquals(1.001, TableRound.significant(1.0005));
+        assertEquals(10.0, TableRound.significant(9.9995));
         assertEquals(0.0, TableRound.significant(0.0));
         assertEquals(Double.NaN, TableRound.significant(Double.NaN));
     }

@@ -61,6 +61,8 @@ public final class Parallel implements AutoCloseable {
     private volatile Throwable failure;
     /** The chunk {@link #failure} came from: of several failing chunks the first is kept, whoever ran it. */
     private int failedChunk;
+    /** Guards {@link #failure} and {@link #failedChunk} when chunks fail: private, so no caller can hold it. */
+    private final Object failureLock = new Object();
 
     private Parallel(int threads) {
         this.threads = threads;
@@ -182,10 +184,17 @@ public final class Parallel implements AutoCloseable {
                 // stage returned normally with those rows never computed.
                 // The first chunk's failure, not the first to happen: with rows that each may fail (a label out of
                 // range), the message then names the row a serial run would have failed on, at any thread count.
-                synchronized (this) {
-                    if (failure == null || next < failedChunk) {
+                // The others ride along as suppressed, so that an Error in a later chunk is not lost.
+                synchronized (failureLock) {
+                    Throwable kept = failure;
+                    if (kept == null || next < failedChunk) {
                         failedChunk = next;
                         failure = e;
+                        if (kept != null && kept != e) {
+                            e.addSuppressed(kept);
+                        }
+                    } else if (kept != e) {
+                        kept.addSuppressed(e);
                     }
                 }
             } finally {

@@ -62,7 +62,8 @@ public final class RowOps {
      * <p>Sixteen columns at a time in local sums, down the batch: adding each row into {@code out} loaded and stored
      * every sum once per row (C2 does not vectorize it: {@code in} and {@code out} may be one array), 26 us for the
      * MNIST MLP's 512-wide bias gradient at batch 128, now about 10 (Zen 5). Each column is still summed in batch
-     * order, so the sums are bitwise the same.
+     * order, so the sums are bitwise the same. {@code out}'s columns must not overlap {@code in} (generated classes
+     * sum a scratch buffer into the gradient).
      */
     public static void sumBatch(float[] in, int inOff, float[] out, int outOff, int n, int batch, int lo, int hi) {
         int j = lo;

@@ -242,6 +242,20 @@ class ParallelTest {
                         () -> parallel.run(failing, 0, 100, 1));
                 assertEquals("row 0 failed", e.getMessage(), "round " + round);
             }
+            // an Error in a later chunk is not lost behind the first chunk's exception
+            StageRunner errorLater = (stage, lo, hi) -> {
+                if (Thread.currentThread() == caller) {
+                    sleepMillis(3);
+                    throw new IllegalArgumentException("row " + lo + " failed");
+                }
+                throw new AssertionError("worker chunk at row " + lo + " failed");
+            };
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> parallel.run(errorLater, 0, 100, 1));
+            assertEquals("row 0 failed", e.getMessage());
+            boolean workerRan = java.util.Arrays.stream(e.getSuppressed()).anyMatch(s -> s instanceof AssertionError);
+            boolean callerRanAll = e.getSuppressed().length == Parallel.CHUNKS_PER_THREAD * 2 - 1;
+            assertTrue(workerRan || callerRanAll, java.util.Arrays.toString(e.getSuppressed()));
         }
     }
 

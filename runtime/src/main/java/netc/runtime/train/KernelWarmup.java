@@ -94,13 +94,14 @@ final class KernelWarmup {
     /**
      * Whether warm-up steps have reached their steady speed: the steps are timed in consecutive windows of at least
      * {@value #WINDOW_MILLIS} ms and {@value #WINDOW_STEPS} steps, and they have settled once a window's mean step
-     * time is within a relative {@value #SAME_SPEED} of the window before it (neither still getting faster nor slowed by a
-     * deoptimisation) while the JIT's total compile time grew by at most {@value #JIT_SHARE} of the window's length. The
-     * second condition keeps the warm-up going while kernels are still being compiled: then compilations end every
-     * few tens of milliseconds, each adding tens of milliseconds. Measured on the MNIST MLP (2 threads, Zen 5): settled
-     * windows differ by up to 5% and see 0-27 ms of compiling; before that, 100-330 ms per window. A single large compilation that runs longer than
-     * two windows with nothing else ending can still pass for settled (seen only under load); epoch 1 is then
-     * somewhat slower, nothing else.
+     * time is within a relative {@value #SAME_SPEED} of the window before it (neither still getting faster nor slowed
+     * by a deoptimisation) and in each of the two the JIT's total compile time grew by at most {@value #JIT_SHARE} of
+     * the window's length. The second condition keeps the warm-up going while kernels are still being compiled: then
+     * compilations end every few tens of milliseconds, each adding tens of milliseconds. Measured on the MNIST MLP (2
+     * threads, Zen 5): settled windows differ by up to 5% and see 0-27 ms of compiling; before that, 100-330 ms per
+     * window. A single large compilation that runs through two windows with nothing else ending can still pass for
+     * settled (the total grows only when a compilation ends; seen only under load): epoch 1 is then somewhat slower,
+     * nothing else.
      */
     static final class Settling {
         static final long WINDOW_MILLIS = 250;
@@ -112,6 +113,7 @@ final class KernelWarmup {
         private long windowJit;
         private int windowSteps;
         private double lastMean = Double.NaN;
+        private boolean lastJitQuiet;
         private boolean settled;
 
         Settling(long startNanos, long jitMillis) {
@@ -131,8 +133,10 @@ final class KernelWarmup {
                 double mean = (double) length / windowSteps;
                 boolean sameSpeed = Math.abs(mean - lastMean) <= SAME_SPEED * lastMean; // false for the first (NaN)
                 boolean jitQuiet = (jitMillis - windowJit) * 1_000_000.0 <= JIT_SHARE * length;
-                settled = sameSpeed && jitQuiet;
+                // both windows quiet: the speed compared against must not be one of compiled-while-compiling code
+                settled = sameSpeed && jitQuiet && lastJitQuiet;
                 lastMean = mean;
+                lastJitQuiet = jitQuiet;
                 windowStart = nowNanos;
                 windowJit = jitMillis;
                 windowSteps = 0;

@@ -51,6 +51,14 @@ class KernelWarmupSettlingTest {
     }
 
     @Test
+    void aWindowOfCompilingBeforeAQuietOneIsNotSettled() {
+        // 5 ms steps: 150 ms of compiling ends in the first window, none in the second (a long compile still running)
+        assertEquals(-1, settlesAt(100, i -> 5 * MS, i -> i < 40 ? 5000 + 3 * i : 5150));
+        // a third window as quiet as the second settles it
+        assertEquals(149, settlesAt(200, i -> 5 * MS, i -> i < 40 ? 5000 + 3 * i : 5150));
+    }
+
+    @Test
     void aFewSmallCompilationsDoNotHoldItBack() {
         // 2 ms of compiling per 250 ms window (the row operations' and entry methods' late C2 compiles)
         int at = settlesAt(2000, i -> 1_300_000L, i -> 5000 + 2 * (i / 193));
