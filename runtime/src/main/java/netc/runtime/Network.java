@@ -12,10 +12,10 @@ package netc.runtime;
  * single value per sample is the class index (exact as a float up to 2^24); for a real-valued target it is
  * the target vector.
  *
- * <p><b>Modes.</b> {@link #forward}, {@link #loss} and {@link #lossAndOutput} run the network in inference mode (dropout is the identity;
- * deterministic: the same call gives the same result); {@link #lossAndGradient} runs it in training mode (dropout
- * draws its mask from the seed and step given to {@link #setTrainingStep}). The loss on a test set is therefore
- * the inference loss, as {@code model.eval()} gives in PyTorch.
+ * <p><b>Modes.</b> {@link #forward}, {@link #loss} and {@link #lossAndOutput} run the network in inference mode
+ * (dropout is the identity; deterministic: the same call gives the same result); {@link #lossAndGradient} runs it in
+ * training mode (dropout draws its mask from the seed and step given to {@link #setTrainingStep}). The loss on a test
+ * set is therefore the inference loss, as {@code model.eval()} gives in PyTorch.
  */
 public interface Network {
 

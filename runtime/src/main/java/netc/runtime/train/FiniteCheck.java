@@ -20,7 +20,7 @@ public final class FiniteCheck {
 
     /** A check of any vector, split over the pool in one piece. */
     public FiniteCheck() {
-        this(ParamSlices.WHOLE);
+        this.slices = ParamSlices.WHOLE;
     }
 
     /**
@@ -28,11 +28,7 @@ public final class FiniteCheck {
      * step, so that each thread reads the gradient rows its kernels wrote (see {@code ParamSlices}).
      */
     public FiniteCheck(ModelSpec spec) {
-        this(ParamSlices.of(spec));
-    }
-
-    FiniteCheck(ParamSlices slices) {
-        this.slices = slices;
+        this.slices = ParamSlices.of(spec);
     }
 
     /** Whether every value of {@code values} is finite (neither NaN nor infinite), split over {@code pool}. */

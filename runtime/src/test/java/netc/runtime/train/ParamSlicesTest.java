@@ -118,7 +118,7 @@ class ParamSlicesTest {
     @Test
     void theFiniteCheckCutByTensorsFindsANaNInAnyTensor() {
         ModelSpec spec = mlp();
-        FiniteCheck check = new FiniteCheck(ParamSlices.of(spec));
+        FiniteCheck check = new FiniteCheck(spec);
         try (Parallel pool = Parallel.threads(2)) {
             float[] g = new float[spec.paramCount()];
             assertTrue(check.allFinite(g, pool));

@@ -33,9 +33,9 @@ import netc.runtime.ParamSpec;
 
 /**
  * Spells a differentiated graph as one Java class implementing {@code netc.runtime.Network}: four scheduled
- * programs ({@code forward}, {@code loss}, {@code lossAndOutput}, {@code lossAndGradient}) over shared kernel methods, scratch buffers sized
- * for the largest batch seen, and a {@code runStage} switch through which {@code netc.runtime.Parallel} splits each
- * matrix product's rows over the cores.
+ * programs ({@code forward}, {@code loss}, {@code lossAndOutput}, {@code lossAndGradient}) over shared kernel
+ * methods, scratch buffers sized for the largest batch seen, and a {@code runStage} switch through which
+ * {@code netc.runtime.Parallel} splits each matrix product's rows over the cores.
  *
  * <p>The emitter decides nothing about fusion (that is {@link Schedule}'s job); it only spells kernels. Java names
  * come from node ids ({@code t17}, {@code gemm17}); the user's names appear only as string literals in the model
@@ -517,29 +517,29 @@ public final class ClassEmitter {
     }
 
     private MethodSpec lossMethod(Program p) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("loss").addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
-                .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
-                .addParameter(TypeName.INT, "samples")
-                .addStatement("prepare(params, input, target, samples)");
-        setMode(m, false);
-        runKernels(m, "loss", p);
-        m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
-                .addStatement("release()")
-                .addStatement("return mean");
-        return m.build();
+        return inferenceLossMethod("loss", p, false);
     }
 
     /** {@code forward} and {@code loss} in one pass: the layers they share run once (an evaluation needs both). */
     private MethodSpec lossAndOutputMethod(Program p) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("lossAndOutput").addAnnotation(Override.class)
+        return inferenceLossMethod("lossAndOutput", p, true);
+    }
+
+    /** The mean loss in inference mode, and with {@code output} the network's output copied into {@code out}. */
+    private MethodSpec inferenceLossMethod(String name, Program p, boolean output) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
-                .addParameter(TypeName.INT, "samples").addParameter(FLOATS, "out")
-                .addStatement("prepare(params, input, target, samples)");
+                .addParameter(TypeName.INT, "samples");
+        if (output) {
+            m.addParameter(FLOATS, "out");
+        }
+        m.addStatement("prepare(params, input, target, samples)");
         setMode(m, false);
-        runKernels(m, "lossAndOutput", p);
-        copyOutput(m, p);
+        runKernels(m, name, p);
+        if (output) {
+            copyOutput(m, p);
+        }
         m.addStatement("double mean = $T.sum(lossRows, samples) / samples", ROW_OPS)
                 .addStatement("release()")
                 .addStatement("return mean");
