@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Batch-1 latency: {@code forward} of one sample, nanoseconds per call, averaged by JMH; {@code threads} 1 runs on
+ * Batch-1 latency: {@code forwardPrepared} (or {@code forward}, {@link #layout}) of one sample, nanoseconds per call, averaged by JMH; {@code threads} 1 runs on
  * the calling thread (a serial {@code Parallel}, no hand-off), 2 lets a pool share the MLP's dense layers by columns
  * (each core reads half of each W). The input cycles through 64 real samples (random ones for the
  * 2-input nets) so that the branch predictor does not learn a single input. {@code net}: {@code mlp}
@@ -39,7 +39,13 @@ public class BatchOneLatency {
     @Param({"1"})
     public int threads;
 
+    /** As {@link Inference#layout}: {@code prepared} is what {@code Predictor} runs, {@code declared} {@code forward}. */
+    @Param({"prepared"})
+    public String layout;
+
     private BenchNet model;
+    private float[] weights;
+    private boolean prepared;
     private Parallel parallel;
     private float[][] inputs;
     private float[] out;
@@ -57,6 +63,8 @@ public class BatchOneLatency {
             System.arraycopy(data.x(), (i % data.n()) * in, inputs[i], 0, in);
         }
         out = new float[model.network.spec().outputSize()];
+        prepared = BenchNet.preparedLayout(layout);
+        weights = prepared ? model.network.prepareForInference(model.params) : model.params;
     }
 
     @TearDown(Level.Trial)
@@ -68,7 +76,11 @@ public class BatchOneLatency {
     public float[] forward() {
         float[] x = inputs[next];
         next = (next + 1) & (INPUTS - 1);
-        model.network.forward(model.params, x, 1, out);
+        if (prepared) {
+            model.network.forwardPrepared(weights, x, 1, out);
+        } else {
+            model.network.forward(weights, x, 1, out);
+        }
         return out;
     }
 }

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Inference throughput: {@code forward} of a batch of Fashion-MNIST images (the first {@code batch} training
+ * Inference throughput: {@code forwardPrepared} (or {@code forward}, {@link #layout}) of a batch of Fashion-MNIST images (the first {@code batch} training
  * samples, as {@code torch_mlp.py --part infer} uses), samples/s via {@link SampleCounter} and the forward GFLOP/s
  * via {@link FlopCounter}. Issue #9's row is the MLP at batch 1024 on one thread:
  * {@code java -jar benchmarks/target/benchmarks.jar Inference -p net=mlp -p batch=1024 -p threads=1}.
@@ -38,8 +38,17 @@ public class Inference {
     @Param({"1"})
     public int threads;
 
+    /**
+     * {@code prepared}: {@code forwardPrepared} on the parameters {@code prepareForInference} lays out once, what
+     * {@code Predictor} runs; {@code declared}: {@code forward} on the parameters as declared.
+     */
+    @Param({"prepared"})
+    public String layout;
+
     private BenchNet model;
     private Parallel pool;
+    private float[] weights;
+    private boolean prepared;
     private float[] x;
     private float[] out;
 
@@ -52,6 +61,8 @@ public class Inference {
         x = new float[batch * data.inputSize()];
         System.arraycopy(data.x(), 0, x, 0, x.length);
         out = new float[batch * model.network.spec().outputSize()];
+        prepared = BenchNet.preparedLayout(layout);
+        weights = prepared ? model.network.prepareForInference(model.params) : model.params;
     }
 
     @TearDown(Level.Trial)
@@ -64,7 +75,11 @@ public class Inference {
     public float[] forward(SampleCounter samples, FlopCounter flop) {
         samples.samples += batch;
         flop.gflop += 1e-9 * batch * model.forwardFlop;
-        model.network.forward(model.params, x, batch, out);
+        if (prepared) {
+            model.network.forwardPrepared(weights, x, batch, out);
+        } else {
+            model.network.forward(weights, x, batch, out);
+        }
         return out;
     }
 }

@@ -63,6 +63,41 @@ public interface Network {
     }
 
     /**
+     * The parameters laid out for {@link #forwardPrepared} and {@link #lossAndOutputPrepared}: a new array, as many
+     * floats as {@code params}, made once for many calls on fixed weights (what {@code Predictor} does). A generated
+     * class stores its wide layers' weights transposed there, so that their forward products run as broadcast tiles
+     * (NN) rather than dot products: each output element is then one fma chain in k order, at every batch size. The
+     * default is a copy.
+     *
+     * @param params the parameter vector, {@link ModelSpec#paramCount()} floats; not changed
+     * @throws IllegalArgumentException if {@code params} has the wrong length
+     */
+    default float[] prepareForInference(float[] params) {
+        if (params.length != spec().paramCount()) {
+            throw new IllegalArgumentException("expected " + spec().paramCount() + " parameters, got "
+                    + params.length);
+        }
+        return params.clone();
+    }
+
+    /**
+     * {@link #forward} on parameters laid out by {@link #prepareForInference}. One sample's outputs are bitwise the
+     * same at every batch size and thread count; they may differ from {@link #forward}'s in the last bits (a
+     * different summation order). The default calls {@link #forward}.
+     */
+    default void forwardPrepared(float[] prepared, float[] x, int batch, float[] out) {
+        forward(prepared, x, batch, out);
+    }
+
+    /**
+     * {@link #lossAndOutput} on parameters laid out by {@link #prepareForInference}: the output bitwise as
+     * {@link #forwardPrepared} gives it. The default calls {@link #lossAndOutput}.
+     */
+    default double lossAndOutputPrepared(float[] prepared, float[] x, float[] y, int batch, float[] out) {
+        return lossAndOutput(prepared, x, y, batch, out);
+    }
+
+    /**
      * Sets the run's seed and the training step that the next {@link #lossAndGradient} calls draw their dropout
      * masks from: a mask is a function of (seed, step, dropout site, sample index in the batch, element), so the
      * same step over the same batch gives bitwise the same result at any thread count. {@code Trainer} calls it

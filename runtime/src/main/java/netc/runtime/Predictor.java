@@ -25,6 +25,11 @@ import netc.runtime.train.Evaluator;
  *   <li>{@code squared_error} (real targets): the outputs are values; there are no probabilities and no class.</li>
  * </ul>
  *
+ * <p><b>Bits.</b> A predictor lays out its parameters once ({@link Network#prepareForInference}) and runs
+ * {@link Network#forwardPrepared}: one sample's outputs are bitwise the same whether it comes alone or in a batch of
+ * any size, on any number of threads. They may differ from {@link Network#forward}'s in the last bits (a generated
+ * class sums its wide layers' products in another order there); {@code netc eval}'s accuracy counts these classes.
+ *
  * <p><b>Threads.</b> A predictor is immutable (it copies the parameters) and safe to share between threads. A
  * network instance is not: a generated class keeps scratch buffers in its fields, reused from call to call, and
  * holds the caller's arrays while it runs. So a predictor made by {@link #of} runs one call at a time on its
@@ -47,19 +52,24 @@ public final class Predictor {
     public static final int CHUNK = 1024;
 
     private final ModelSpec spec;
-    private final float[] params;
+    /** The class whose {@link Network#prepareForInference} laid out {@link #prepared}: every network must be one. */
+    private final Class<?> networkClass;
+    /** The parameters as {@link Network#prepareForInference} lays them out, made once. */
+    private final float[] prepared;
     /** The one network of {@link #of}, also the lock that serialises calls; null for a pooled predictor. */
     private final Network single;
     private final Supplier<? extends Network> factory;
     private final ConcurrentLinkedQueue<Network> idle = new ConcurrentLinkedQueue<>();
 
-    private Predictor(ModelSpec spec, float[] params, Network single, Supplier<? extends Network> factory) {
+    private Predictor(Network network, float[] params, Network single, Supplier<? extends Network> factory) {
+        ModelSpec spec = network.spec();
         if (params.length != spec.paramCount()) {
             throw new IllegalArgumentException("params has " + params.length + " floats but network '" + spec.name()
                     + "' needs " + spec.paramCount());
         }
         this.spec = spec;
-        this.params = params.clone();
+        this.networkClass = network.getClass();
+        this.prepared = network.prepareForInference(params);
         this.single = single;
         this.factory = factory;
     }
@@ -74,7 +84,7 @@ public final class Predictor {
     public static Predictor of(Network network, float[] params) {
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(params, "params");
-        return new Predictor(network.spec(), params, network, null);
+        return new Predictor(network, params, network, null);
     }
 
     /**
@@ -91,7 +101,7 @@ public final class Predictor {
         Objects.requireNonNull(networks, "networks");
         Objects.requireNonNull(params, "params");
         Network first = Objects.requireNonNull(networks.get(), "the network supplier returned null");
-        Predictor p = new Predictor(first.spec(), params, null, networks);
+        Predictor p = new Predictor(first, params, null, networks);
         p.idle.add(first);
         return p;
     }
@@ -302,6 +312,11 @@ public final class Predictor {
             throw new IllegalStateException("the network supplier returned " + (net == null ? "null"
                     : "network '" + net.spec().name() + "', which differs from the first one, '" + spec.name() + "'"));
         }
+        if (net.getClass() != networkClass) {
+            // the parameters were laid out for the first one's kernels
+            throw new IllegalStateException("the network supplier returned an instance of " + net.getClass().getName()
+                    + ", not of " + networkClass.getName() + " as the first one");
+        }
         return net;
     }
 
@@ -309,7 +324,7 @@ public final class Predictor {
         int in = spec.inputSize();
         int size = spec.outputSize();
         if (count <= CHUNK) {
-            net.forward(params, x, count, out);
+            net.forwardPrepared(prepared, x, count, out);
             return;
         }
         float[] xs = new float[CHUNK * in];
@@ -322,7 +337,7 @@ public final class Predictor {
                 os = new float[n * size];
             }
             System.arraycopy(x, start * in, xs, 0, n * in);
-            net.forward(params, xs, n, os);
+            net.forwardPrepared(prepared, xs, n, os);
             System.arraycopy(os, 0, out, start * size, n * size);
         }
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -242,5 +243,135 @@ class PredictorTest {
         }, params);
         callFromManyThreads(pooled, Predictor.of(new DenseNetwork(16, 8, Head.SOFTMAX), params));
         assertTrue(made.get() >= 1 && made.get() <= 4, "at most one network per concurrent caller, made " + made);
+    }
+
+    /** A network whose inference layout is its parameters negated, undone by {@code forwardPrepared}. */
+    private static final class NegatingNetwork implements Network {
+        final DenseNetwork dense = new DenseNetwork(3, 4, Head.SOFTMAX);
+        int prepared;
+
+        @Override
+        public ModelSpec spec() {
+            return dense.spec();
+        }
+
+        @Override
+        public void setParallel(Parallel parallel) {
+        }
+
+        @Override
+        public void forward(float[] params, float[] x, int batch, float[] out) {
+            throw new AssertionError("a predictor runs forwardPrepared");
+        }
+
+        @Override
+        public float[] prepareForInference(float[] params) {
+            prepared++;
+            float[] p = params.clone();
+            for (int i = 0; i < p.length; i++) {
+                p[i] = -p[i];
+            }
+            return p;
+        }
+
+        @Override
+        public void forwardPrepared(float[] prepared, float[] x, int batch, float[] out) {
+            dense.forward(prepareForInference(prepared), x, batch, out);
+            this.prepared--;
+        }
+
+        @Override
+        public double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad, float[] out) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public double loss(float[] params, float[] x, float[] y, int batch) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void aPredictorLaysOutItsParametersOnceAndRunsOnThatLayout() {
+        NegatingNetwork net = new NegatingNetwork();
+        float[] params = randomParams(net, 11);
+        float[] declared = params.clone();
+        Predictor p = Predictor.of(net, params);
+        assertEquals(1, net.prepared);
+        float[] flat = randomSamples(2500, 3, 12);
+        float[] out = p.predict(flat, 2500);
+        assertEquals(1, net.prepared, "laid out once, not per call");
+        assertArrayEquals(declared, params, "the caller's parameters are not changed");
+        for (int i : new int[] {0, 1500, 2499}) {
+            float[] expected = new float[4];
+            new DenseNetwork(3, 4, Head.SOFTMAX).forward(params, row(flat, i, 3), 1, expected);
+            assertArrayEquals(expected, row(out, i, 4), "sample " + i);
+        }
+    }
+
+    @Test
+    void aPooledPredictorRefusesANetworkOfAnotherClass() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        /* the first network: holds its call until released, so that the next call needs a second network */
+        final class Holding extends DelegatingNetwork {
+            @Override
+            public void forwardPrepared(float[] prepared, float[] x, int batch, float[] out) {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.forwardPrepared(prepared, x, batch, out);
+            }
+        }
+        float[] params = randomParams(new DenseNetwork(3, 4, Head.SOFTMAX), 13);
+        AtomicInteger made = new AtomicInteger();
+        Predictor pooled = Predictor.pooled(() -> made.getAndIncrement() == 0 ? new Holding()
+                : new DelegatingNetwork(), params);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<float[]> first = pool.submit(() -> pooled.predict(new float[] {1, 2, 3}));
+            inside.await();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> pooled.predict(new float[] {1, 2, 3}));
+            assertTrue(e.getMessage().contains("DelegatingNetwork") && e.getMessage().contains("Holding"),
+                    e.getMessage());
+            release.countDown();
+            assertEquals(4, first.get().length);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** A network that runs a {@link DenseNetwork}; not final, so that a test can make a class of its own. */
+    private static class DelegatingNetwork implements Network {
+        private final DenseNetwork dense = new DenseNetwork(3, 4, Head.SOFTMAX);
+
+        @Override
+        public ModelSpec spec() {
+            return dense.spec();
+        }
+
+        @Override
+        public void setParallel(Parallel parallel) {
+        }
+
+        @Override
+        public void forward(float[] params, float[] x, int batch, float[] out) {
+            dense.forward(params, x, batch, out);
+        }
+
+        @Override
+        public double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad, float[] out) {
+            return dense.lossAndGradient(params, x, y, batch, grad, out);
+        }
+
+        @Override
+        public double loss(float[] params, float[] x, float[] y, int batch) {
+            return dense.loss(params, x, y, batch);
+        }
     }
 }

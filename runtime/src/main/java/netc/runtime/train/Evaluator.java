@@ -11,7 +11,8 @@ import netc.runtime.data.Dataset;
  * <p>The predicted class of a sample is the index of the largest output (the first one on ties); a network with a
  * single output (a sigmoid for two classes) predicts class 1 iff the output is above 0.5. NaN outputs never win, and
  * a sample whose outputs are all NaN counts as wrong (see {@link #predictedClass}). Sums are kept in double.
- * Not thread-safe: it uses the network, which owns scratch buffers.
+ * Outputs come from {@link Network#forwardPrepared}, as {@code Predictor} computes them, so the accuracy counts the
+ * classes a predictor gives. Not thread-safe: it uses the network, which owns scratch buffers.
  */
 public final class Evaluator {
 
@@ -19,7 +20,8 @@ public final class Evaluator {
     private final int batchSize;
 
     /**
-     * @param batchSize samples per {@code forward} call; any positive size gives the same result up to rounding
+     * @param batchSize samples per call; any positive size gives the same classes, and the same loss up to the
+     *                  rounding of its sum
      */
     public Evaluator(Network network, int batchSize) {
         if (batchSize < 1) {
@@ -42,10 +44,12 @@ public final class Evaluator {
         Batches batches = new Batches(data, Math.min(batchSize, Math.max(1, data.n())), outputSize);
         double lossSum = 0;
         long correct = 0;
+        // the layout Predictor runs on, so that the classes counted here are the ones it predicts
+        float[] prepared = classes ? network.prepareForInference(params) : null;
         for (int start = 0; start < data.n(); start += batchSize) {
             int count = batches.load(start);
             if (classes) {
-                lossSum += network.lossAndOutput(params, batches.x, batches.y, count, batches.out) * count;
+                lossSum += network.lossAndOutputPrepared(prepared, batches.x, batches.y, count, batches.out) * count;
                 for (int b = 0; b < count; b++) {
                     if (predictedClass(batches.out, b * outputSize, outputSize) == (int) batches.y[b]) {
                         correct++;
@@ -69,9 +73,10 @@ public final class Evaluator {
         int outputSize = spec.outputSize();
         Batches batches = new Batches(data, Math.min(batchSize, Math.max(1, data.n())), outputSize);
         int[] predicted = new int[data.n()];
+        float[] prepared = network.prepareForInference(params);
         for (int start = 0; start < data.n(); start += batchSize) {
             int count = batches.load(start);
-            network.forward(params, batches.x, count, batches.out);
+            network.forwardPrepared(prepared, batches.x, count, batches.out);
             for (int b = 0; b < count; b++) {
                 predicted[start + b] = predictedClass(batches.out, b * outputSize, outputSize);
             }

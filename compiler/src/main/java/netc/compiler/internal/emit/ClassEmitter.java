@@ -132,6 +132,13 @@ public final class ClassEmitter {
         for (Program p : List.of(train, forward, loss, evaluate)) {
             register(p);
         }
+        InferenceWeights weights = InferenceWeights.of(graph, spec, List.of(forward, evaluate), options);
+        Program forwardPrepared = forward.withTransposedParams(weights.nodeIds());
+        Program evaluatePrepared = evaluate.withTransposedParams(weights.nodeIds());
+        if (!weights.isEmpty()) {
+            register(forwardPrepared);
+            register(evaluatePrepared);
+        }
         TypeSpec.Builder type = TypeSpec.classBuilder(options.className())
                 .addJavadoc("The network {@code $L} compiled by netc: forward pass, loss and gradients.\n",
                         ClassNames.safeComment(spec.name()))
@@ -148,10 +155,16 @@ public final class ClassEmitter {
                 .addStatement("this.parallel = parallel").build());
         type.addMethod(prepareMethod());
         type.addMethods(allocations);
-        type.addMethod(forwardMethod(forward));
+        type.addMethod(forwardMethod("forward", forward));
         type.addMethod(lossMethod(loss));
         type.addMethod(lossAndOutputMethod(evaluate));
         type.addMethod(lossAndGradientMethod(train));
+        if (!weights.isEmpty()) {
+            type.addField(weights.layoutField());
+            type.addMethod(weights.prepareMethod());
+            type.addMethod(forwardMethod("forwardPrepared", forwardPrepared));
+            type.addMethod(inferenceLossMethod("lossAndOutputPrepared", evaluatePrepared, true));
+        }
         type.addMethods(programChunks);
         type.addMethod(releaseMethod());
         addSampleLoopMethods(type);
@@ -227,7 +240,9 @@ public final class ClassEmitter {
      * buffer, while a forward-only program fuses it into the expression, so the two kernels differ.
      */
     private String stageKey(Kernel k, Program p) {
-        return k.key() + "\n" + stageCall(k, p, "m") + "\n" + body(k, p);
+        // the form too: a product on W prepared for inference passes the same arrays as the one on W as declared
+        String form = k instanceof Kernel.Gemm gemm ? "\n" + GemmCall.of(gemm, p).form() : "";
+        return k.key() + "\n" + stageCall(k, p, "m") + "\n" + body(k, p) + form;
     }
 
     private static String body(Kernel k, Program p) {
@@ -503,14 +518,14 @@ public final class ClassEmitter {
 
     // ---- the four programs ------------------------------------------------------------------------------------
 
-    private MethodSpec forwardMethod(Program p) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
+    private MethodSpec forwardMethod(String name, Program p) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(TypeName.INT, "samples")
                 .addParameter(FLOATS, "out")
                 .addStatement("prepare(params, input, null, samples)");
         setMode(m, false);
-        runKernels(m, "forward", p);
+        runKernels(m, name, p);
         copyOutput(m, p);
         m.addStatement("release()");
         return m.build();
@@ -749,6 +764,9 @@ public final class ClassEmitter {
         if (perSample != null) {
             formula += " of " + perSample.ref() + " = " + ProgramPrinter.formula(perSample, p, true)
                     + ", a sample at a time";
+        }
+        if (k instanceof Kernel.Gemm gemm && p.readsTransposed(gemm.product().input(0))) {
+            formula += ", " + gemm.product().input(0).ref() + " stored transposed";
         }
         return formula + where;
     }

@@ -31,6 +31,11 @@ record GemmCall(GemmSpec.Form form, int m, int n, int k, String a, int aOff, Str
                     return new GemmCall(GemmSpec.Form.NN, 0, left.shape().dim(0), columns(left), name(x),
                             x.offset(), transposedKernel(left), 0, c, out.offset(), rows(right));
                 }
+                if (p.readsTransposed(left)) {
+                    // W^T [in][out] at W's offset (prepared for inference): NN, each element an fma chain in k order
+                    return new GemmCall(GemmSpec.Form.NN, 0, left.shape().dim(0), columns(left), name(x),
+                            x.offset(), name(w), w.offset(), c, out.offset(), rows(right));
+                }
                 return new GemmCall(GemmSpec.Form.NT, 0, left.shape().dim(0), columns(left),
                         name(x), x.offset(), name(w), w.offset(), c, out.offset(), rows(right));
             }

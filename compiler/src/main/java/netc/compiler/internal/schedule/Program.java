@@ -2,6 +2,7 @@ package netc.compiler.internal.schedule;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import netc.compiler.internal.ir.Graph;
 import netc.compiler.internal.ir.Node;
 
@@ -10,9 +11,27 @@ import netc.compiler.internal.ir.Node;
  *
  * @param outputs the roles this program computes ({@code Graph.OUTPUT}, {@code Graph.LOSS}, gradient roles)
  * @param inlined nodes that have no buffer: they are recomputed inside the kernel of their only consumer
+ * @param transposedParams ids of the parameters this program reads stored transposed, W^T [in][out] where W [out][in]
+ *                         was declared, at W's offset (an inference program on prepared parameters; see
+ *                         {@code Network.prepareForInference}); empty for the programs that read parameters as declared
  */
 public record Program(Graph graph, List<String> outputs, List<Kernel> kernels, Map<Integer, Buffer> buffers,
-                      boolean[] inlined) {
+                      boolean[] inlined, Set<Integer> transposedParams) {
+
+    public Program(Graph graph, List<String> outputs, List<Kernel> kernels, Map<Integer, Buffer> buffers,
+                   boolean[] inlined) {
+        this(graph, outputs, kernels, buffers, inlined, Set.of());
+    }
+
+    /** The same kernels and buffers, reading the parameters {@code ids} stored transposed. */
+    public Program withTransposedParams(Set<Integer> ids) {
+        return new Program(graph, outputs, kernels, buffers, inlined, Set.copyOf(ids));
+    }
+
+    /** Whether this program reads parameter {@code n} stored transposed. */
+    public boolean readsTransposed(Node n) {
+        return transposedParams.contains(n.id());
+    }
 
     public Buffer buffer(Node n) {
         Buffer b = buffers.get(n.id());

@@ -83,8 +83,9 @@ class VectorEpilogueTest {
         var source = NetCompiler.read(Golden.sampleNets().resolve("mnist_mlp.net"));
         String vector = NetCompiler.compile(source, NetCompiler.Options.defaults().withVector(true)).javaSource();
         String scalar = NetCompiler.compile(source, NetCompiler.Options.defaults().withVector(false)).javaSource();
-        // forward layers: relu(product + bias), bias shared over samples and read by column
-        assertEquals(2, count(vector, "v = vRelu(v.add(FloatVector.fromArray(SPECIES, w, "), "relu(product + bias)");
+        // forward layers: relu(product + bias), bias shared over samples and read by column; twice each, on W as
+        // declared and on W^T (forwardPrepared)
+        assertEquals(4, count(vector, "v = vRelu(v.add(FloatVector.fromArray(SPECIES, w, "), "relu(product + bias)");
         // output layer: product + bias
         assertEquals(1, count(vector, "v = v.add(FloatVector.fromArray(SPECIES, w, "), "product + bias");
         // backward: product * step(h), h per sample in the same row layout

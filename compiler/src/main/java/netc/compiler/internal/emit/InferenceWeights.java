@@ -1,0 +1,177 @@
+package netc.compiler.internal.emit;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.lang.model.element.Modifier;
+import netc.compiler.internal.ir.Graph;
+import netc.compiler.internal.ir.Node;
+import netc.compiler.internal.ir.Op;
+import netc.compiler.internal.schedule.Kernel;
+import netc.compiler.internal.schedule.Program;
+import netc.runtime.ModelSpec;
+import netc.runtime.ParamSpec;
+
+/**
+ * The weights a VECTOR class's inference programs read transposed ({@code forwardPrepared},
+ * {@code lossAndOutputPrepared} on the parameters {@code prepareForInference} lays out): every W [out][in] whose only
+ * uses in the output and the loss are forward products {@code W x} wide enough for NN tiles.
+ *
+ * <p>Why: a forward product on W as declared is NT, dot products along k, and with full-width 512-bit FMA units (Zen
+ * 5) those are bound by their loads (4 rows of A and 4 of B per 16 fmas): KernelAB, 1 thread, NT at 104-120 GFLOP/s
+ * where NN on W^T reaches 154-170 (benchmarks/results/2026-12-04-nt-as-nn.md). Transposing W per call costs about
+ * one pass over W, more than the product at small batches; a trained model's weights do not change, so
+ * {@code Predictor} transposes them once. Doing it only from some batch on made one sample's outputs depend on the
+ * batch it came in; here every batch, 1 included, runs the same NN kernels, so each output element is one fma chain in
+ * k order at any batch, split and thread count (and, NN keeping each element in one lane, at any vector width).
+ *
+ * <p>Products narrower than an NN panel ({@link GemmEmitter#NN_PANEL} columns: a classifier's 10 outputs) keep dot
+ * products, unless their reduction is so short that NT already runs as NN on W transposed per call
+ * ({@link GemmEmitter#ntTransposes}); NN would leave most of their columns to one-vector and scalar tiles.
+ */
+final class InferenceWeights {
+    private static final ClassName INFERENCE_PARAMS = ClassName.get("netc.runtime", "InferenceParams");
+    private static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
+
+    /** The field holding (offset, rows, columns) of every transposed weight. */
+    static final String LAYOUT_FIELD = "TRANSPOSED_FOR_INFERENCE";
+
+    /**
+     * The most weights a class transposes: each adds three ints to the static initializer, which the JVM limits to
+     * 64 KB of bytecode with the model spec; a network of more wide layers than this keeps its inference on W.
+     */
+    static final int MAX_WEIGHTS = 1000;
+
+    /** The transposed weights by parameter offset, each as (rows, columns) of W as declared. */
+    private final Map<Integer, int[]> byOffset;
+    private final Set<Integer> nodeIds;
+
+    private InferenceWeights(Map<Integer, int[]> byOffset, Set<Integer> nodeIds) {
+        this.byOffset = byOffset;
+        this.nodeIds = nodeIds;
+    }
+
+    /** The weights {@code programs} (the inference ones) may read transposed; none for a SCALAR class. */
+    static InferenceWeights of(Graph graph, ModelSpec spec, List<Program> programs, EmitOptions options) {
+        if (!options.vector()) {
+            return new InferenceWeights(Map.of(), Set.of());
+        }
+        Set<Node> products = new HashSet<>();
+        Map<String, int[]> candidates = new TreeMap<>();
+        for (Program p : programs) {
+            for (Kernel k : p.kernels()) {
+                if (k instanceof Kernel.Gemm gemm && wideForwardProduct(gemm, p)) {
+                    products.add(gemm.product());
+                    Node w = gemm.product().input(0);
+                    candidates.put(w.attrs().name(), new int[] {w.shape().dim(0), w.shape().size() / w.shape().dim(0)});
+                }
+            }
+        }
+        // any other use of W in the output or the loss (a penalty on it, a product that keeps dot products) would
+        // read the prepared array as declared
+        Set<String> otherUses = new TreeSet<>();
+        for (Node n : reachable(graph, List.of(Graph.OUTPUT, Graph.LOSS))) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                Node in = n.input(i);
+                if (in.op() == Op.PARAM && !(i == 0 && products.contains(n))) {
+                    otherUses.add(in.attrs().name());
+                }
+            }
+        }
+        Map<Integer, int[]> byOffset = new TreeMap<>();
+        for (ParamSpec ps : spec.params()) {
+            int[] shape = candidates.get(ps.name());
+            if (shape != null && !otherUses.contains(ps.name()) && !ps.isState()) {
+                byOffset.put(ps.offset(), shape);
+            }
+        }
+        if (byOffset.size() > MAX_WEIGHTS) {
+            return new InferenceWeights(Map.of(), Set.of());
+        }
+        Set<Integer> ids = new TreeSet<>();
+        Set<String> names = new HashSet<>();
+        for (ParamSpec ps : spec.params()) {
+            if (byOffset.containsKey(ps.offset())) {
+                names.add(ps.name());
+            }
+        }
+        for (Node n : graph.leaves(Op.PARAM)) {
+            if (names.contains(n.attrs().name())) {
+                ids.add(n.id());
+            }
+        }
+        return new InferenceWeights(byOffset, ids);
+    }
+
+    /** A dense layer's forward product {@code W x} on a parameter W, wide enough or short enough for NN. */
+    private static boolean wideForwardProduct(Kernel.Gemm gemm, Program p) {
+        Node product = gemm.product();
+        if (product.op() != Op.MAT_VEC || product.input(0).op() != Op.PARAM || GemmCall.onTransposedKernel(product)) {
+            return false;
+        }
+        GemmCall call = GemmCall.of(gemm, p);
+        return call.form() == GemmSpec.Form.NT
+                && (call.n() >= GemmEmitter.NN_PANEL || GemmEmitter.ntTransposes(call.form(), call.k(), call.n()));
+    }
+
+    private static List<Node> reachable(Graph graph, List<String> roles) {
+        Set<Integer> seen = new HashSet<>();
+        List<Node> order = new ArrayList<>();
+        List<Node> stack = new ArrayList<>();
+        for (String role : roles) {
+            stack.add(graph.output(role));
+        }
+        while (!stack.isEmpty()) {
+            Node n = stack.remove(stack.size() - 1);
+            if (!seen.add(n.id())) {
+                continue;
+            }
+            order.add(n);
+            stack.addAll(n.inputs());
+        }
+        return order;
+    }
+
+    boolean isEmpty() {
+        return byOffset.isEmpty();
+    }
+
+    /** The ids of the PARAM nodes the inference programs read transposed. */
+    Set<Integer> nodeIds() {
+        return nodeIds;
+    }
+
+    /** {@code TRANSPOSED_FOR_INFERENCE}: offset, rows and columns of each weight as declared, in offset order. */
+    FieldSpec layoutField() {
+        CodeBlock.Builder values = CodeBlock.builder().add("{$>");
+        boolean first = true;
+        for (Map.Entry<Integer, int[]> e : byOffset.entrySet()) {
+            values.add(first ? "\n$L, $L, $L" : ",\n$L, $L, $L", e.getKey(), e.getValue()[0], e.getValue()[1]);
+            first = false;
+        }
+        values.add("$<");
+        return FieldSpec.builder(ArrayTypeName.of(TypeName.INT), LAYOUT_FIELD, Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("The weights {@code prepareForInference} stores transposed: offset, rows and columns of"
+                        + " each as declared.\n")
+                .initializer(values.add("}").build()).build();
+    }
+
+    /** {@code prepareForInference}: a copy of the parameters with the weights of {@link #layoutField} transposed. */
+    MethodSpec prepareMethod() {
+        return MethodSpec.methodBuilder("prepareForInference").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).returns(FLOATS).addParameter(FLOATS, "params")
+                .addStatement("return $T.transposed(params, PARAM_COUNT, $L)", INFERENCE_PARAMS, LAYOUT_FIELD)
+                .build();
+    }
+}
