@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Small-batch latency of a compiled network's {@code forward} (inference: one call, {@code batch} samples), the
+ * Small-batch latency of a compiled network's {@code forwardPrepared} or {@code forward} ({@link #layout}) (inference: one call, {@code batch} samples), the
  * figure a service answering one request at a time sees. Run from the checkout's root:
  * <pre>
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar Latency
@@ -59,7 +59,13 @@ public class Latency {
     @Param({"1"})
     public int threads;
 
+    /** As {@link Inference#layout}: {@code prepared} is what {@code Predictor} runs, {@code declared} {@code forward}. */
+    @Param({"prepared"})
+    public String layout;
+
     private Network network;
+    private float[] weights;
+    private boolean prepared;
     private Parallel parallel;
     private float[] params;
     private float[] x;
@@ -90,6 +96,8 @@ public class Latency {
             x[i] = (float) rng.nextDouble();
         }
         out = new float[batch * network.spec().outputSize()];
+        prepared = BenchNet.preparedLayout(layout);
+        weights = prepared ? network.prepareForInference(params) : params;
     }
 
     @TearDown(Level.Trial)
@@ -97,10 +105,14 @@ public class Latency {
         parallel.close();
     }
 
-    /** One call of {@code forward} on {@code batch} samples; returns the output so that nothing is dead code. */
+    /** One call on {@code batch} samples; returns the output so that nothing is dead code. */
     @Benchmark
     public float[] forward() {
-        network.forward(params, x, batch, out);
+        if (prepared) {
+            network.forwardPrepared(weights, x, batch, out);
+        } else {
+            network.forward(weights, x, batch, out);
+        }
         return out;
     }
 }

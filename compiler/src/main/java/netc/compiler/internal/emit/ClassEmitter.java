@@ -624,8 +624,13 @@ public final class ClassEmitter {
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than
                         // two row tiles on one thread)
                         Stage twin = stages.get(key + COLUMN_STAGE);
+                        // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels
+                        String align = GemmEmitter.hasFewRowsPath(spec)
+                                ? "(" + rows(k) + " < " + GemmEmitter.NN_FEW_ROWS + " ? (" + spec.columnPanels()
+                                        + " + parallel.threads() - 1) / parallel.threads() : 1)"
+                                : "1";
                         code.beginControlFlow("if ($L <= $L)", rows(k), spec.n())
-                                .addStatement("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels())
+                                .addStatement("parallel.run(this, $L, $L, $L)", twin.id(), spec.columnPanels(), align)
                                 .nextControlFlow("else")
                                 .addStatement(call)
                                 .endControlFlow();

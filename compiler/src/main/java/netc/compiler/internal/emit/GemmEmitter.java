@@ -211,6 +211,28 @@ public final class GemmEmitter {
     static final int NN_K_BLOCK = 128;
 
     /**
+     * Calls of a VECTOR NN kernel with fewer rows than this take few-row tiles over all of k ({@code Kernel.fewRows}),
+     * bitwise the results of the row tiles (at most 8 rows), which left such calls to their one-row tile on panels of
+     * 2 vectors: that reads a large B down its rows a panel at a time, from L3, once per row. 1 thread, 512-bit, Zen 5,
+     * B 784 x 512 (a probe of these loops): one row 1 x 16 vectors 19.3 us, 1 x 8 21.0, dot products on B^T (NT, the
+     * forward on W as declared) about 25; two rows 2 x 8 22.5; four rows 4 x 4 28.9, 2 x 8 twice 35-37, NT 34.5.
+     */
+    static final int NN_FEW_ROWS = 8;
+
+    /** The smallest B (N x K floats, 128 KB) for which an NN kernel has the few-row tiles; smaller ones stay in L2. */
+    static final int NN_FEW_ROWS_MIN_B = 32 * 1024;
+
+    /**
+     * Whether calls of {@code spec}'s kernel with fewer than {@link #NN_FEW_ROWS} rows take few-row tiles: VECTOR NN
+     * kernels with a B of at least {@link #NN_FEW_ROWS_MIN_B} floats. Their column entry then wants one part per
+     * thread ({@code ClassEmitter}): chunks of one panel would leave the wide tiles nothing to cover.
+     */
+    static boolean hasFewRowsPath(GemmSpec spec) {
+        return spec.style() == Style.VECTOR && spec.form() == Form.NN && !spec.accumulates()
+                && (long) spec.n() * spec.k() >= NN_FEW_ROWS_MIN_B;
+    }
+
+    /**
      * Whether a VECTOR NN kernel cuts its reduction into blocks of {@link #NN_K_BLOCK}, as TN does: tiles of the first
      * block start from 0, the others from C's partial sums, so every element is still one chain of fmas in k order
      * and the results are those of the unblocked kernel, bit for bit.
@@ -885,13 +907,75 @@ public final class GemmEmitter {
         /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */
         private CodeBlock columnPanelsOuter(CodeBlock start, CodeBlock end) {
             CodeBlock.Builder code = CodeBlock.builder();
-            code.add(perWidth(() -> columnPanelsNest(start, end)));
+            if (hasFewRowsPath()) {
+                code.beginControlFlow("if (mHi - mLo < $L)", NN_FEW_ROWS);
+                code.add(fewRows(start, end));
+                code.nextControlFlow("else");
+                code.add(perWidth(() -> columnPanelsNest(start, end)));
+                code.endControlFlow();
+            } else {
+                code.add(perWidth(() -> columnPanelsNest(start, end)));
+            }
             if (spec.epilogue() != null) {
                 code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
                 code.addStatement(epilogueCall(start, end));
                 code.endControlFlow();
             }
             return code.build();
+        }
+
+        /**
+         * Whether calls with fewer than {@link #NN_FEW_ROWS} rows take {@link #fewRows}: VECTOR NN with a B too large
+         * for L2 to hide how the one-row tiles read it.
+         */
+        private boolean hasFewRowsPath() {
+            return GemmEmitter.hasFewRowsPath(spec);
+        }
+
+        /**
+         * NN on fewer rows than the row tiles have: on 16 lanes, groups of 4 rows in 4 x 4-vector tiles, then 2 rows
+         * in 2 x 8, then one row in 1 x 16; on fewer lanes (fewer registers) one row at a time in 1 x 8. Each tile
+         * runs all of k in registers, so each element is the same fma chain in k order from 0 as in the row tiles:
+         * bitwise their results.
+         */
+        private CodeBlock fewRows(CodeBlock start, CodeBlock end) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.add("// fewer rows than a tile: few-row tiles over wide panels, all of k in registers\n");
+            if (reductionBlocks()) {
+                code.addStatement("int k0 = 0");
+                code.addStatement("int k1 = $L", k);
+            }
+            code.addStatement("int m = mLo");
+            code.beginControlFlow("if ($L >= 16)", LANES_REF);
+            rowGroup(code, 4, List.of(4), start, end);
+            rowGroup(code, 2, List.of(8, 4), start, end);
+            rowGroup(code, 1, List.of(16, 8, 4), start, end);
+            code.nextControlFlow("else");
+            rowGroup(code, 1, List.of(8, 4), start, end);
+            code.endControlFlow();
+            return code.build();
+        }
+
+        /**
+         * Rows {@code rows} at a time from m: panels of each of {@code widths} vectors in turn (a thread's share of
+         * the columns may be narrower than the widest), then of one vector, then single columns.
+         */
+        private void rowGroup(CodeBlock.Builder code, int rows, List<Integer> widths, CodeBlock start, CodeBlock end) {
+            code.beginControlFlow("for (; m + $L <= mHi; m += $L)", rows, rows);
+            code.addStatement("int n = $L", start);
+            for (int vecs : widths) {
+                code.beginControlFlow("for (; n + $L * $L <= $L; n += $L * $L)", vecs, LANES_REF, end, vecs,
+                        LANES_REF);
+                code.addStatement(call(broadcastVectorTile(rows, vecs, true)));
+                code.endControlFlow();
+            }
+            code.beginControlFlow("for (; n + $L <= $L; n += $L)", LANES_REF, end, LANES_REF);
+            code.addStatement(call(broadcastVectorTile(rows, 1, true)));
+            code.endControlFlow();
+            code.beginControlFlow("for (; n < $L; n++)", end);
+            code.addStatement(call(broadcastScalarTile(rows, 1, true)));
+            code.endControlFlow();
+            code.endControlFlow();
         }
 
         /** NN: the column panels from {@code start} to {@code end} over rows [mLo, mHi), with the current tile. */
