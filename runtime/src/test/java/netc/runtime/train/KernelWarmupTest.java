@@ -24,6 +24,8 @@ class KernelWarmupTest {
         final Network inner;
         final List<float[]> paramsSeen = new ArrayList<>();
         final List<float[]> gradsSeen = new ArrayList<>();
+        final List<float[]> preparedFrom = new ArrayList<>();
+        int evaluations;
 
         Recording(Network inner) {
             this.inner = inner;
@@ -54,6 +56,18 @@ class KernelWarmupTest {
         @Override
         public double loss(float[] params, float[] x, float[] y, int batch) {
             return inner.loss(params, x, y, batch);
+        }
+
+        @Override
+        public float[] prepareForInference(float[] params) {
+            preparedFrom.add(params);
+            return inner.prepareForInference(params);
+        }
+
+        @Override
+        public double lossAndOutputPrepared(float[] prepared, float[] x, float[] y, int batch, float[] out) {
+            evaluations++;
+            return inner.lossAndOutputPrepared(prepared, x, y, batch, out);
         }
     }
 
@@ -93,6 +107,11 @@ class KernelWarmupTest {
                 assertNotSame(warm, warmNet.paramsSeen.get(i), "warm-up step " + i + " used the trained parameters");
                 assertNotSame(warmNet.gradsSeen.get(warmSteps), warmNet.gradsSeen.get(i), "and the trainer's gradient");
             }
+            // the evaluation's pass is warmed every few steps, on a layout of the copy
+            assertEquals((warmSteps + KernelWarmup.EVALUATION_EVERY - 1) / KernelWarmup.EVALUATION_EVERY,
+                    warmNet.evaluations, warmSteps + " warm-up steps");
+            assertEquals(1, warmNet.preparedFrom.size());
+            assertNotSame(warm, warmNet.preparedFrom.get(0), "the warm-up laid out the trained parameters");
             assertArrayEquals(plain, warm, threads + " threads");
             for (int e = 0; e < 2; e++) {
                 assertEquals(plainReports.get(e).trainLoss(), warmReports.get(e).trainLoss());

@@ -33,8 +33,9 @@ import netc.runtime.ParamSpec;
 
 /**
  * Spells a differentiated graph as one Java class implementing {@code netc.runtime.Network}: four scheduled
- * programs ({@code forward}, {@code loss}, {@code lossAndOutput}, {@code lossAndGradient}) over shared kernel
- * methods, scratch buffers sized for the largest batch seen, and a {@code runStage} switch through which
+ * programs ({@code forward}, {@code loss}, {@code lossAndOutput}, {@code lossAndGradient}), and for a VECTOR class
+ * with wide layers two more on the weights laid out for inference ({@code forwardPrepared}, {@code
+ * lossAndOutputPrepared}; {@link InferenceWeights}), over shared kernel methods, scratch buffers sized for the largest batch seen, and a {@code runStage} switch through which
  * {@code netc.runtime.Parallel} splits each matrix product's rows over the cores.
  *
  * <p>The emitter decides nothing about fusion (that is {@link Schedule}'s job); it only spells kernels. Java names

@@ -21,7 +21,9 @@ import javax.lang.model.SourceVersion;
  * {@code GemmEmitter} and {@code VectorWidthTest}. Not identical: its vector kernels and its scalar ones (a JVM
  * without the Vector API module, or {@code --scalar}): the scalar kernels multiply and add where the vector ones fma.
  * Before 2026-12-02 NT products summed one partial sum per lane, and a 512-bit and a 256-bit JVM differed after one
- * training step.
+ * training step. Nor identical: {@code forward} and {@code forwardPrepared} (on the weights {@code
+ * prepareForInference} lays out, where a wide layer's product is NN on W^T, an fma chain in k order, instead of NT's
+ * 16 partial sums; see {@code InferenceWeights}); each is the same at every batch size, split and width.
  *
  * <p>{@code vectorElementwise}: whether a VECTOR-style class also writes its elementwise work with the Vector API
  * where there is a lane-exact form: the fused epilogues of matrix products (see {@link Epilogue#vector}), the
