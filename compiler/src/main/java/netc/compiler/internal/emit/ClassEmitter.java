@@ -296,7 +296,7 @@ public final class ClassEmitter {
             }
         }
         return g.form() + " " + g.m() + " " + g.n() + " " + g.k() + " " + g.style() + " " + g.tile() + " "
-                + g.split() + " " + g.accumulates() + " " + g.extraParams() + "\n" + epilogue;
+                + g.split() + " " + g.accumulates() + " " + g.fewRows() + " " + g.extraParams() + "\n" + epilogue;
     }
 
     private String uniqueMethodName(Kernel k) {
@@ -1042,11 +1042,13 @@ public final class ClassEmitter {
             };
         }
         GemmCall call = GemmCall.of(gemm, p);
+        // a forward product on W^T laid out for inference: Predictor calls it with single samples
+        boolean fewRows = p.readsTransposed(gemm.product().input(0));
         return new GemmSpec(call.form(), call.m(), call.n(), call.k(), method, epilogue, extra,
                 style, GemmSpec.Tile.broadcast(call.form(), options.vectorBits(), call.k()),
                 splitsColumns(gemm) ? GemmSpec.Split.COLUMNS
                         : hasColumnEntry(gemm.product(), call) ? GemmSpec.Split.ROWS_AND_COLUMNS
-                        : GemmSpec.Split.ROWS);
+                        : GemmSpec.Split.ROWS).withFewRows(fewRows);
     }
 
     /**

@@ -225,11 +225,13 @@ public final class GemmEmitter {
 
     /**
      * Whether calls of {@code spec}'s kernel with fewer than {@link #NN_FEW_ROWS} rows take few-row tiles: VECTOR NN
-     * kernels with a B of at least {@link #NN_FEW_ROWS_MIN_B} floats. Their column entry then wants one part per
+     * kernels that ask for them ({@link GemmSpec#fewRows}: the forward products on weights laid out for inference;
+     * each adds about ten tile methods, so the training kernels, which see few rows only at tiny batches, do not)
+     * with a B of at least {@link #NN_FEW_ROWS_MIN_B} floats. Their column entry then wants one part per
      * thread ({@code ClassEmitter}): chunks of one panel would leave the wide tiles nothing to cover.
      */
     static boolean hasFewRowsPath(GemmSpec spec) {
-        return spec.style() == Style.VECTOR && spec.form() == Form.NN && !spec.accumulates()
+        return spec.fewRows() && spec.style() == Style.VECTOR && spec.form() == Form.NN
                 && (long) spec.n() * spec.k() >= NN_FEW_ROWS_MIN_B;
     }
 
@@ -482,7 +484,7 @@ public final class GemmEmitter {
          */
         private List<MethodSpec> swappedTn() {
             GemmSpec swapped = new GemmSpec(Form.TN, spec.n(), spec.m(), 0, spec.methodName() + "Swapped", null,
-                    List.of(), spec.style(), spec.tile(), GemmSpec.Split.ROWS, spec.accumulates());
+                    List.of(), spec.style(), spec.tile(), GemmSpec.Split.ROWS, spec.accumulates(), false);
             List<MethodSpec> swappedMethods = new Kernel(swapped, scalarFma).methods();
             MethodSpec.Builder entry = signature(spec.methodName(), "pLo", "pHi");
             accumulateParameter(entry);

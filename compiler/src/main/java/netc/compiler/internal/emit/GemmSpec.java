@@ -35,9 +35,13 @@ import java.util.List;
  *                    is true the kernel adds its sum to C instead of overwriting C, each element continuing the
  *                    chain of fmas that C's value ended (so a sum over the batch taken a sample per call is
  *                    bitwise the sum of one call over all samples)
+ * @param fewRows     VECTOR NN only: calls with fewer rows than a tile take few-row tiles over wide panels
+ *                    ({@code GemmEmitter.hasFewRowsPath}); set for the forward products on weights laid out for
+ *                    inference, which {@code Predictor} calls with one sample
  */
 public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
-        List<ParameterSpec> extraParams, Style style, Tile tile, Split split, boolean accumulates) {
+        List<ParameterSpec> extraParams, Style style, Tile tile, Split split, boolean accumulates,
+        boolean fewRows) {
 
     /**
      * How a call's range {@code [lo, hi)} is cut from C, so that two threads can share a call.
@@ -159,7 +163,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
     /** A spec that overwrites C. */
     public GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
             List<ParameterSpec> extraParams, Style style, Tile tile, Split split) {
-        this(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, false);
+        this(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, false, false);
     }
 
     /** A spec split by rows. */
@@ -235,22 +239,22 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with an epilogue and the extra parameters it reads. */
     public GemmSpec withEpilogue(Epilogue newEpilogue, List<ParameterSpec> newExtraParams) {
-        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, split, accumulates);
+        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, split, accumulates, fewRows);
     }
 
     /** This spec with another style. */
     public GemmSpec withStyle(Style newStyle) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, split, accumulates);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, split, accumulates, fewRows);
     }
 
     /** This spec with another method name. */
     public GemmSpec withMethodName(String newName) {
-        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, split, accumulates);
+        return new GemmSpec(form, m, n, k, newName, epilogue, extraParams, style, tile, split, accumulates, fewRows);
     }
 
     /** This spec with another VECTOR NN/TN register tile. */
     public GemmSpec withTile(Tile newTile) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, split, accumulates);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, split, accumulates, fewRows);
     }
 
     /** This spec split by column panels instead of rows (TN only). */
@@ -260,12 +264,18 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with another {@link Split}. */
     public GemmSpec withSplit(Split newSplit) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, newSplit, accumulates);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, newSplit, accumulates, fewRows);
     }
 
     /** This spec with or without the {@code accumulate} parameter (see {@link #accumulates}). */
     public GemmSpec withAccumulate(boolean newAccumulates) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, newAccumulates);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, newAccumulates, fewRows);
+    }
+
+    /** This spec with or without few-row tiles (see {@link #fewRows}). */
+    public GemmSpec withFewRows(boolean newFewRows) {
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, accumulates,
+                newFewRows);
     }
 
     /** Whether a call's range is column panels of every row ({@link Split#COLUMNS}). */

@@ -41,7 +41,7 @@ class GemmFewRowsTest {
             for (int[] s : SHAPES) {
                 String name = "nn" + style.name().toLowerCase(java.util.Locale.ROOT) + "_" + s[0] + "_" + s[1];
                 specs.add(GemmSpec.nn(name, s[0], s[1], style).withEpilogue(Epilogue.biasRelu("w", "wOff"), extras)
-                        .withSplit(Split.ROWS_AND_COLUMNS));
+                        .withSplit(Split.ROWS_AND_COLUMNS).withFewRows(true));
             }
         }
         long withPath = specs.stream().filter(GemmEmitter::hasFewRowsPath).count();
