@@ -92,6 +92,19 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * The alignment that makes {@link #run} cut {@code rows} into one part per thread rather than chunks: for a
+     * column entry called with fewer rows than {@code fewRows}, whose wide few-row tiles chunks of one panel would
+     * leave nothing to cover; 1 (chunks as usual) from {@code fewRows} rows on.
+     *
+     * @param rows    rows of the call (the batch)
+     * @param panels  the parts to share (column panels)
+     * @param fewRows the row count from which the kernel takes its row tiles
+     */
+    public int columnAlignment(int rows, int panels, int fewRows) {
+        return rows < fewRows ? (panels + threads - 1) / threads : 1;
+    }
+
+    /**
      * Runs {@code runner.runStage(stage, lo, hi)} over a partition of {@code [0, rows)} and returns when all parts
      * are done. Part boundaries are multiples of {@code align} (the kernel's tile height) except the end. Not for
      * concurrent use: one caller at a time.

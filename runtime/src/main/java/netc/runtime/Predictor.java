@@ -314,8 +314,11 @@ public final class Predictor {
         }
         if (net.getClass() != networkClass) {
             // the parameters were laid out for the first one's kernels
-            throw new IllegalStateException("the network supplier returned an instance of " + net.getClass().getName()
-                    + ", not of " + networkClass.getName() + " as the first one");
+            String other = net.getClass().getName().equals(networkClass.getName())
+                    ? net.getClass().getName() + " from another class loader (compiled again?)"
+                    : net.getClass().getName();
+            throw new IllegalStateException("the network supplier returned an instance of " + other + ", not of the"
+                    + " first one's class " + networkClass.getName() + ", for which the parameters were laid out");
         }
         return net;
     }

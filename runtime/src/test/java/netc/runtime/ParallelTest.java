@@ -378,4 +378,15 @@ class ParallelTest {
     void zeroThreadsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.threads(0));
     }
+
+    @Test
+    void aColumnAlignmentGivesOnePartPerThreadBelowTheFewRowsOnly() {
+        try (Parallel two = Parallel.threads(2); Parallel three = Parallel.threads(3)) {
+            org.junit.jupiter.api.Assertions.assertEquals(4, two.columnAlignment(1, 8, 8));
+            org.junit.jupiter.api.Assertions.assertEquals(4, two.columnAlignment(7, 7, 8));
+            org.junit.jupiter.api.Assertions.assertEquals(1, two.columnAlignment(8, 8, 8));
+            org.junit.jupiter.api.Assertions.assertEquals(3, three.columnAlignment(2, 8, 8));
+            org.junit.jupiter.api.Assertions.assertEquals(8, Parallel.serial().columnAlignment(1, 8, 8));
+        }
+    }
 }

@@ -34,9 +34,10 @@ import netc.runtime.ParamSpec;
 /**
  * Spells a differentiated graph as one Java class implementing {@code netc.runtime.Network}: four scheduled
  * programs ({@code forward}, {@code loss}, {@code lossAndOutput}, {@code lossAndGradient}), and for a VECTOR class
- * with wide layers two more on the weights laid out for inference ({@code forwardPrepared}, {@code
- * lossAndOutputPrepared}; {@link InferenceWeights}), over shared kernel methods, scratch buffers sized for the largest batch seen, and a {@code runStage} switch through which
- * {@code netc.runtime.Parallel} splits each matrix product's rows over the cores.
+ * with wide layers two more on the weights laid out for inference ({@code forwardPrepared},
+ * {@code lossAndOutputPrepared}; {@link InferenceWeights}), over shared kernel methods, scratch buffers sized for
+ * the largest batch seen, and a {@code runStage} switch through which {@code netc.runtime.Parallel} splits each
+ * matrix product's rows over the cores.
  *
  * <p>The emitter decides nothing about fusion (that is {@link Schedule}'s job); it only spells kernels. Java names
  * come from node ids ({@code t17}, {@code gemm17}); the user's names appear only as string literals in the model
@@ -627,15 +628,18 @@ public final class ClassEmitter {
                         Stage twin = stages.get(key + COLUMN_STAGE);
                         // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels
                         String align = GemmEmitter.hasFewRowsPath(spec)
-                                ? "(" + rows(k) + " < " + GemmEmitter.NN_FEW_ROWS + " ? (" + spec.columnPanels()
-                                        + " + parallel.threads() - 1) / parallel.threads() : 1)"
+                                ? "parallel.columnAlignment(" + rows(k) + ", " + spec.columnPanels() + ", "
+                                        + GemmEmitter.NN_FEW_ROWS + ")"
                                 : "1";
+                        CodeBlock columns = CodeBlock.of("parallel.run(this, $L, $L, $L)", twin.id(),
+                                spec.columnPanels(), align);
                         code.beginControlFlow("if ($L <= $L)", rows(k), spec.n())
-                                .addStatement("parallel.run(this, $L, $L, $L)", twin.id(), spec.columnPanels(), align)
+                                .addStatement(columns)
                                 .nextControlFlow("else")
                                 .addStatement(call)
                                 .endControlFlow();
-                        items.add(new MethodChunks.Item(items.size(), code.build(), 2 * MethodChunks.callCost(call)));
+                        items.add(new MethodChunks.Item(items.size(), code.build(),
+                                MethodChunks.callCost(columns) + MethodChunks.callCost(call) + MethodChunks.BRANCH));
                         continue;
                     }
                 } else if (k instanceof Kernel.Im2colGemmTn) {

@@ -55,10 +55,11 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  *
  * <p>Results do not depend on how rows are split: every element of C goes through the same sequence of operations
  * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
- * and so do runs on one or two threads (a VECTOR NN call of fewer than {@link #NN_FEW_ROWS} rows takes other tiles,
- * {@code Kernel.fewRows}, with the same chain per element). Nor, for VECTOR kernels, on the vector width (128, 256 or 512 bits) or the
- * tile: NN and TN keep each element in one lane, in k order, and NT sums the same 16 partial sums in the same order on
- * every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so the two styles differ.
+ * and so do runs on one or two threads (a VECTOR NN call of fewer than {@link #NN_FEW_ROWS} rows may take other
+ * tiles, {@code Kernel.fewRows}, with the same chain per element). Nor, for VECTOR kernels, on the vector width (128,
+ * 256 or 512 bits) or the tile: NN and TN keep each element in one lane, in k order, and NT sums the same 16 partial
+ * sums in the same order on every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so
+ * the two styles differ.
  *
  * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
  * N or K; the NT 4x4 tile was 1,115 bytes (Janino and javac alike), the NT entry method, with a loop nest per vector

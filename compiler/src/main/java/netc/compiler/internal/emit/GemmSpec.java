@@ -239,12 +239,14 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with an epilogue and the extra parameters it reads. */
     public GemmSpec withEpilogue(Epilogue newEpilogue, List<ParameterSpec> newExtraParams) {
-        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile, split, accumulates, fewRows);
+        return new GemmSpec(form, m, n, k, methodName, newEpilogue, newExtraParams, style, tile,
+                split, accumulates, fewRows);
     }
 
     /** This spec with another style. */
     public GemmSpec withStyle(Style newStyle) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile, split, accumulates, fewRows);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, newStyle, tile,
+                split, accumulates, fewRows);
     }
 
     /** This spec with another method name. */
@@ -254,7 +256,8 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with another VECTOR NN/TN register tile. */
     public GemmSpec withTile(Tile newTile) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile, split, accumulates, fewRows);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, newTile,
+                split, accumulates, fewRows);
     }
 
     /** This spec split by column panels instead of rows (TN only). */
@@ -264,12 +267,14 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /** This spec with another {@link Split}. */
     public GemmSpec withSplit(Split newSplit) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, newSplit, accumulates, fewRows);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile,
+                newSplit, accumulates, fewRows);
     }
 
     /** This spec with or without the {@code accumulate} parameter (see {@link #accumulates}). */
     public GemmSpec withAccumulate(boolean newAccumulates) {
-        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, newAccumulates, fewRows);
+        return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile,
+                split, newAccumulates, fewRows);
     }
 
     /** This spec with or without few-row tiles (see {@link #fewRows}). */

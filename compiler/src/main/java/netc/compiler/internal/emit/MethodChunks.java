@@ -23,24 +23,37 @@ final class MethodChunks {
     record Item(int id, CodeBlock code, int cost) {
     }
 
-    /** A generous estimate of the bytecode of a call statement: 8 bytes plus 5 per argument. */
+    /** The estimated bytecode of an {@code if (a <= b) ... else ...} around two calls. */
+    static final int BRANCH = 12;
+
+    /**
+     * A generous estimate of the bytecode of a call statement: 8 bytes plus 5 per argument, 5 per call or bracket
+     * nested in the arguments and 3 per operator there. Arguments are expressions too: a column stage's alignment
+     * ({@code (VECTOR && VectorKernels.LANES >= 16 ? 4 : 6)}) made a two-call item about 100 bytes where 5 per
+     * argument counted 56, and chunks of a large recurrent network came out over HotSpot's 8,000-byte limit.
+     */
     static int callCost(CodeBlock call) {
         String text = call.toString();
         int depth = 0;
         int args = 1;
+        int nested = 0;
+        int operators = 0;
         boolean open = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '(') {
                 depth++;
+                nested += open ? 1 : 0;
                 open = true;
             } else if (c == ')') {
                 depth--;
             } else if (c == ',' && depth >= 1) {
                 args++;
+            } else if (depth >= 1 && "+-*/<>?:&|!=".indexOf(c) >= 0) {
+                operators++;
             }
         }
-        return 8 + 5 * (open ? args : 1);
+        return 8 + 5 * (open ? args : 1) + 5 * nested + 3 * operators;
     }
 
     /** Consecutive runs of {@code items} whose costs add up to at most {@link #BUDGET}; one run if all fit. */

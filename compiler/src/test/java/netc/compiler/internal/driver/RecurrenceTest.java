@@ -192,6 +192,32 @@ class RecurrenceTest {
         return false;
     }
 
+    /**
+     * Three wide products a step with a column entry each, in the inference programs on prepared weights too (their
+     * column stages' alignments are expressions): a review found their chunks at 8,711 bytes when the cost estimate
+     * counted only arguments.
+     */
+    @Test
+    void wideRecurrentProductsKeepEveryProgramChunkUnderTheMethodLimit() throws Exception {
+        StringBuilder text = new StringBuilder("network bigrnn\ninput xs[80, 128]\ntarget y : class[10]\n");
+        for (String w : List.of("Wx", "Wy", "Wz")) {
+            text.append("param ").append(w).append("[256, 128] init xavier\n");
+        }
+        text.append("param Wh[256, 256] init xavier\nparam bh[256]\nparam Wo[10, 256] init xavier\nparam bo[10]\n")
+                .append("h[0] = tanh(Wx xs[0] + bh)\n")
+                .append("h[t] = tanh(Wx xs[t] + Wy xs[t-1] + Wz xs[t] + Wh h[t-1] + bh) for t in 1..79\n")
+                .append("p = softmax(Wo h[79] + bo)\nloss = cross_entropy(p, y)\n");
+        Compilation c = NetCompiler.compile(new SourceFile("bigrnn.net", text.toString()),
+                NetCompiler.Options.defaults().withClassName("BigRnn").withVector(true));
+        String source = c.javaSource();
+        assertTrue(source.contains("forwardPreparedPart1()"), "forwardPrepared is split");
+        for (JaninoLoader.Compiled compiled : List.of(c.loadClass(),
+                JavacLoader.compile("netc.generated.BigRnn", source))) {
+            int largest = SourceStats.largestMethod(compiled);
+            assertTrue(largest < ClassFileMethodSizes.HUGE_METHOD_LIMIT, "largest method " + largest);
+        }
+    }
+
     @Test
     void aLongSequenceSharesKernelMethodsAndSplitsDispatchUnderTheMethodLimit() throws Exception {
         Compilation c = NetCompiler.compile(new SourceFile("long.net", rnn(128, 8, "tanh")),
