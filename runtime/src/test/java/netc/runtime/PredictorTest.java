@@ -246,18 +246,8 @@ class PredictorTest {
     }
 
     /** A network whose inference layout is its parameters negated, undone by {@code forwardPrepared}. */
-    private static final class NegatingNetwork implements Network {
-        final DenseNetwork dense = new DenseNetwork(3, 4, Head.SOFTMAX);
+    private static final class NegatingNetwork extends DelegatingNetwork {
         int prepared;
-
-        @Override
-        public ModelSpec spec() {
-            return dense.spec();
-        }
-
-        @Override
-        public void setParallel(Parallel parallel) {
-        }
 
         @Override
         public void forward(float[] params, float[] x, int batch, float[] out) {
@@ -276,18 +266,8 @@ class PredictorTest {
 
         @Override
         public void forwardPrepared(float[] prepared, float[] x, int batch, float[] out) {
-            dense.forward(prepareForInference(prepared), x, batch, out);
+            super.forward(prepareForInference(prepared), x, batch, out);
             this.prepared--;
-        }
-
-        @Override
-        public double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad, float[] out) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public double loss(float[] params, float[] x, float[] y, int batch) {
-            throw new UnsupportedOperationException();
         }
     }
 
