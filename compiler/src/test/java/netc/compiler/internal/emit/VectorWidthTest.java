@@ -78,8 +78,56 @@ class VectorWidthTest {
         }
     }
 
-    /** A fresh load of the class with the species capped at {@code cap} bits (null: not capped), two steps. */
-    private static Run run(Compilation c, String cap) throws Exception {
+    /**
+     * Inference on the weights laid out for it ({@code forwardPrepared}: NN on W^T, few-row tiles below 8 rows) gives
+     * the same bits at 128, 256 and 512 bits, at a batch of 3 and of 13: W1 (129 x 300, 38,700 floats) has the
+     * few-row tiles, W2 (70 x 129) not, W3 (10 outputs) keeps dot products.
+     */
+    @Test
+    void preparedInferenceGivesTheSameBitsAt128And256And512Bits() throws Exception {
+        assumeTrue(JaninoLoader.vectorApiAvailable(), "needs --add-modules jdk.incubator.vector");
+        String net = String.join("\n", "network prepared_probe", "input x[300]", "target y : class[10]",
+                "param W1[129, 300] init he", "param b1[129]", "param W2[70, 129] init he", "param b2[70]",
+                "param W3[10, 70] init xavier", "param b3[10]",
+                "p = softmax(W3 relu(W2 relu(W1 x + b1) + b2) + b3)", "loss = cross_entropy(p, y)", "");
+        Compilation c = NetCompiler.compile(new SourceFile("prepared_probe.net", net),
+                NetCompiler.Options.defaults().withVector(true));
+        assertTrue(c.javaSource().contains("Vec1x16("), "W1's product has few-row tiles");
+        List<float[]> outputs = new ArrayList<>();
+        List<String> kernels = new ArrayList<>();
+        for (String cap : new String[] {"128", "256", null}) {
+            outputs.add(withCap(cap, () -> {
+                Class<?> type = c.loadClass().type();
+                Network n = Compilation.instantiate(type);
+                SplittableRandom rng = new SplittableRandom(5);
+                float[] params = new float[n.spec().paramCount()];
+                for (int i = 0; i < params.length; i++) {
+                    params[i] = (float) (rng.nextDouble() - 0.5) * 0.2f;
+                }
+                float[] prepared = n.prepareForInference(params);
+                float[] x = new float[13 * 300];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rng.nextDouble();
+                }
+                float[] out = new float[16 * 10];
+                float[] few = new float[3 * 10];
+                float[] many = new float[13 * 10];
+                n.forwardPrepared(prepared, x, 3, few);
+                n.forwardPrepared(prepared, x, 13, many);
+                System.arraycopy(few, 0, out, 0, few.length);
+                System.arraycopy(many, 0, out, few.length, many.length);
+                kernels.add((String) type.getMethod("kernels").invoke(null));
+                return out;
+            }));
+        }
+        assumeTrue(new LinkedHashSet<>(kernels).size() > 1, "this JVM has 128-bit vectors only: " + kernels);
+        for (int w = 1; w < outputs.size(); w++) {
+            assertArrayEquals(outputs.get(0), outputs.get(w), kernels.get(w) + " against " + kernels.get(0));
+        }
+    }
+
+    /** {@code body} run with the species of classes loaded meanwhile capped at {@code cap} bits (null: not capped). */
+    private static <T> T withCap(String cap, java.util.concurrent.Callable<T> body) throws Exception {
         String property = GemmEmitter.MAX_VECTOR_BITS_PROPERTY;
         String before = System.getProperty(property);
         try {
@@ -88,36 +136,7 @@ class VectorWidthTest {
             } else {
                 System.setProperty(property, cap);
             }
-            Class<?> type = c.loadClass().type();
-            Network net = Compilation.instantiate(type);
-            // the species is chosen when the nested class initialises, at the first vector kernel call
-            int batch = 7;
-            SplittableRandom rng = new SplittableRandom(11);
-            float[] params = new float[net.spec().paramCount()];
-            for (int i = 0; i < params.length; i++) {
-                params[i] = (float) (rng.nextDouble() - 0.5) * 0.3f;
-            }
-            float[] x = new float[batch * net.spec().inputSize()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (rng.nextDouble() * 2 - 1);
-            }
-            float[] y = new float[batch];
-            for (int i = 0; i < batch; i++) {
-                y[i] = rng.nextInt(5);
-            }
-            float[] grad = new float[params.length];
-            float[] out = new float[batch * net.spec().outputSize()];
-            double loss = 0;
-            for (int step = 0; step < 2; step++) {
-                loss = net.lossAndGradient(params, x, y, batch, grad, out);
-                if (step == 0) {
-                    for (int i = 0; i < params.length; i++) {
-                        params[i] -= 0.1f * grad[i];
-                    }
-                }
-            }
-            String kernels = (String) type.getMethod("kernels").invoke(null);
-            return new Run(kernels, out, grad, params, loss);
+            return body.call();
         } finally {
             if (before == null) {
                 System.clearProperty(property);
@@ -125,5 +144,43 @@ class VectorWidthTest {
                 System.setProperty(property, before);
             }
         }
+    }
+
+    /** A fresh load of the class with the species capped at {@code cap} bits (null: not capped), two steps. */
+    private static Run run(Compilation c, String cap) throws Exception {
+        return withCap(cap, () -> twoSteps(c));
+    }
+
+    private static Run twoSteps(Compilation c) throws Exception {
+        Class<?> type = c.loadClass().type();
+        Network net = Compilation.instantiate(type);
+        // the species is chosen when the nested class initialises, at the first vector kernel call
+        int batch = 7;
+        SplittableRandom rng = new SplittableRandom(11);
+        float[] params = new float[net.spec().paramCount()];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = (float) (rng.nextDouble() - 0.5) * 0.3f;
+        }
+        float[] x = new float[batch * net.spec().inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        float[] y = new float[batch];
+        for (int i = 0; i < batch; i++) {
+            y[i] = rng.nextInt(5);
+        }
+        float[] grad = new float[params.length];
+        float[] out = new float[batch * net.spec().outputSize()];
+        double loss = 0;
+        for (int step = 0; step < 2; step++) {
+            loss = net.lossAndGradient(params, x, y, batch, grad, out);
+            if (step == 0) {
+                for (int i = 0; i < params.length; i++) {
+                    params[i] -= 0.1f * grad[i];
+                }
+            }
+        }
+        String kernels = (String) type.getMethod("kernels").invoke(null);
+        return new Run(kernels, out, grad, params, loss);
     }
 }
