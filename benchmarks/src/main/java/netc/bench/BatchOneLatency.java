@@ -17,12 +17,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Batch-1 latency: {@code forwardPrepared} (or {@code forward}, {@link #layout}) of one sample, nanoseconds per call, averaged by JMH; {@code threads} 1 runs on
- * the calling thread (a serial {@code Parallel}, no hand-off), 2 lets a pool share the MLP's dense layers by columns
- * (each core reads half of each W). The input cycles through 64 real samples (random ones for the
- * 2-input nets) so that the branch predictor does not learn a single input. {@code net}: {@code mlp}
- * (784-512-256-10), {@code xor} (2-4-1, tanh and sigmoid), {@code logreg} ({@code logistic_regression.net}, 2 inputs,
- * one sigmoid); {@code benchmarks/peers/torch_tiny.py} times the same networks in PyTorch.
+ * Batch-1 latency: {@code forwardPrepared} (or {@code forward}, {@link #layout}) of one sample, nanoseconds per call,
+ * averaged by JMH; {@code threads} 1 runs on the calling thread (a serial {@code Parallel}, no hand-off), 2 lets a pool
+ * share the MLP's dense layers by columns (each core reads half of each W). The input cycles through 64 real samples
+ * (random ones for the 2-input nets) so that the branch predictor does not learn a single input. {@code net}: {@code
+ * mlp} (784-512-256-10), {@code xor} (2-4-1, tanh and sigmoid), {@code logreg} ({@code logistic_regression.net}, 2
+ * inputs, one sigmoid); {@code benchmarks/peers/torch_tiny.py} times the same networks in PyTorch.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,13 +39,12 @@ public class BatchOneLatency {
     @Param({"1"})
     public int threads;
 
-    /** As {@link Inference#layout}: {@code prepared} is what {@code Predictor} runs, {@code declared} {@code forward}. */
+    /** As {@link Inference#layout}: {@code prepared} (what {@code Predictor} runs) or {@code declared}. */
     @Param({"prepared"})
     public String layout;
 
     private BenchNet model;
-    private float[] weights;
-    private boolean prepared;
+    private InferenceCall call;
     private Parallel parallel;
     private float[][] inputs;
     private float[] out;
@@ -63,8 +62,7 @@ public class BatchOneLatency {
             System.arraycopy(data.x(), (i % data.n()) * in, inputs[i], 0, in);
         }
         out = new float[model.network.spec().outputSize()];
-        prepared = BenchNet.preparedLayout(layout);
-        weights = prepared ? model.network.prepareForInference(model.params) : model.params;
+        call = InferenceCall.of(model.network, model.params, layout);
     }
 
     @TearDown(Level.Trial)
@@ -76,11 +74,7 @@ public class BatchOneLatency {
     public float[] forward() {
         float[] x = inputs[next];
         next = (next + 1) & (INPUTS - 1);
-        if (prepared) {
-            model.network.forwardPrepared(weights, x, 1, out);
-        } else {
-            model.network.forward(weights, x, 1, out);
-        }
+        call.run(x, 1, out);
         return out;
     }
 }

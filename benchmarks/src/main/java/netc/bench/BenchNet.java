@@ -63,18 +63,6 @@ final class BenchNet {
         return 2 * TrainThroughput.forwardMacs(c.model().graph());
     }
 
-    /**
-     * Whether an inference benchmark's {@code layout} parameter asks for the parameters laid out by
-     * {@code prepareForInference} ({@code prepared}, what {@code Predictor} runs) or as declared ({@code declared}).
-     */
-    static boolean preparedLayout(String layout) {
-        return switch (layout) {
-            case "prepared" -> true;
-            case "declared" -> false;
-            default -> throw new IllegalArgumentException("layout is prepared or declared, got " + layout);
-        };
-    }
-
     /** The optimizer the PyTorch peer uses for this network. */
     Optimizer optimizer() {
         return name.equals("convnet") ? new Momentum(0.01, 0.9) : new Sgd(0.1);

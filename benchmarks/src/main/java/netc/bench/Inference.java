@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Inference throughput: {@code forwardPrepared} (or {@code forward}, {@link #layout}) of a batch of Fashion-MNIST images (the first {@code batch} training
- * samples, as {@code torch_mlp.py --part infer} uses), samples/s via {@link SampleCounter} and the forward GFLOP/s
- * via {@link FlopCounter}. Issue #9's row is the MLP at batch 1024 on one thread:
- * {@code java -jar benchmarks/target/benchmarks.jar Inference -p net=mlp -p batch=1024 -p threads=1}.
+ * Inference throughput: {@code forwardPrepared} (or {@code forward}, {@link #layout}) of a batch of Fashion-MNIST
+ * images (the first {@code batch} training samples, as {@code torch_mlp.py --part infer} uses), samples/s via {@link
+ * SampleCounter} and the forward GFLOP/s via {@link FlopCounter}. Issue #9's row is the MLP at batch 1024 on one
+ * thread: {@code java -jar benchmarks/target/benchmarks.jar Inference -p net=mlp -p batch=1024 -p threads=1}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -47,8 +47,7 @@ public class Inference {
 
     private BenchNet model;
     private Parallel pool;
-    private float[] weights;
-    private boolean prepared;
+    private InferenceCall call;
     private float[] x;
     private float[] out;
 
@@ -61,8 +60,7 @@ public class Inference {
         x = new float[batch * data.inputSize()];
         System.arraycopy(data.x(), 0, x, 0, x.length);
         out = new float[batch * model.network.spec().outputSize()];
-        prepared = BenchNet.preparedLayout(layout);
-        weights = prepared ? model.network.prepareForInference(model.params) : model.params;
+        call = InferenceCall.of(model.network, model.params, layout);
     }
 
     @TearDown(Level.Trial)
@@ -75,11 +73,7 @@ public class Inference {
     public float[] forward(SampleCounter samples, FlopCounter flop) {
         samples.samples += batch;
         flop.gflop += 1e-9 * batch * model.forwardFlop;
-        if (prepared) {
-            model.network.forwardPrepared(weights, x, batch, out);
-        } else {
-            model.network.forward(weights, x, batch, out);
-        }
+        call.run(x, batch, out);
         return out;
     }
 }

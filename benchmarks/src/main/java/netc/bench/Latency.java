@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Small-batch latency of a compiled network's {@code forwardPrepared} or {@code forward} ({@link #layout}) (inference: one call, {@code batch} samples), the
- * figure a service answering one request at a time sees. Run from the checkout's root:
+ * Small-batch latency of a compiled network's {@code forwardPrepared} or {@code forward} ({@link #layout}; inference:
+ * one call, {@code batch} samples), the figure a service answering one request at a time sees. Run from the checkout's
+ * root:
  * <pre>
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar Latency
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar Latency -p net=samples/nets/xor.net \
@@ -59,13 +60,12 @@ public class Latency {
     @Param({"1"})
     public int threads;
 
-    /** As {@link Inference#layout}: {@code prepared} is what {@code Predictor} runs, {@code declared} {@code forward}. */
+    /** As {@link Inference#layout}: {@code prepared} (what {@code Predictor} runs) or {@code declared}. */
     @Param({"prepared"})
     public String layout;
 
     private Network network;
-    private float[] weights;
-    private boolean prepared;
+    private InferenceCall call;
     private Parallel parallel;
     private float[] params;
     private float[] x;
@@ -96,8 +96,7 @@ public class Latency {
             x[i] = (float) rng.nextDouble();
         }
         out = new float[batch * network.spec().outputSize()];
-        prepared = BenchNet.preparedLayout(layout);
-        weights = prepared ? network.prepareForInference(params) : params;
+        call = InferenceCall.of(network, params, layout);
     }
 
     @TearDown(Level.Trial)
@@ -108,11 +107,7 @@ public class Latency {
     /** One call on {@code batch} samples; returns the output so that nothing is dead code. */
     @Benchmark
     public float[] forward() {
-        if (prepared) {
-            network.forwardPrepared(weights, x, batch, out);
-        } else {
-            network.forward(weights, x, batch, out);
-        }
+        call.run(x, batch, out);
         return out;
     }
 }

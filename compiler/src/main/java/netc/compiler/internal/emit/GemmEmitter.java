@@ -911,7 +911,7 @@ public final class GemmEmitter {
         /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */
         private CodeBlock columnPanelsOuter(CodeBlock start, CodeBlock end) {
             CodeBlock.Builder code = CodeBlock.builder();
-            if (hasFewRowsPath()) {
+            if (hasFewRowsPath(spec)) {
                 code.beginControlFlow("if (mHi - mLo < $L)", NN_FEW_ROWS);
                 code.add(fewRows(start, end));
                 code.nextControlFlow("else");
@@ -926,14 +926,6 @@ public final class GemmEmitter {
                 code.endControlFlow();
             }
             return code.build();
-        }
-
-        /**
-         * Whether calls with fewer than {@link #NN_FEW_ROWS} rows take {@link #fewRows}: VECTOR NN with a B too large
-         * for L2 to hide how the one-row tiles read it.
-         */
-        private boolean hasFewRowsPath() {
-            return GemmEmitter.hasFewRowsPath(spec);
         }
 
         /**

@@ -89,24 +89,20 @@ final class InferenceWeights {
             }
         }
         Map<Integer, int[]> byOffset = new TreeMap<>();
+        Set<String> chosen = new HashSet<>();
         for (ParamSpec ps : spec.params()) {
             int[] shape = candidates.get(ps.name());
             if (shape != null && !otherUses.contains(ps.name()) && !ps.isState()) {
                 byOffset.put(ps.offset(), shape);
+                chosen.add(ps.name());
             }
         }
         if (byOffset.size() > MAX_WEIGHTS) {
             return new InferenceWeights(Map.of(), Set.of());
         }
         Set<Integer> ids = new TreeSet<>();
-        Set<String> names = new HashSet<>();
-        for (ParamSpec ps : spec.params()) {
-            if (byOffset.containsKey(ps.offset())) {
-                names.add(ps.name());
-            }
-        }
         for (Node n : graph.leaves(Op.PARAM)) {
-            if (names.contains(n.attrs().name())) {
+            if (chosen.contains(n.attrs().name())) {
                 ids.add(n.id());
             }
         }
