@@ -3,6 +3,7 @@ package netc.generated;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -20,6 +21,22 @@ public final class GemmGolden {
 
     static final VectorShuffle<Float> FOLD3 = VectorShuffle.iota(SPECIES, Math.max(1, LANES >> 4), 1, true);
 
+    static final VectorShuffle<Float> TRIGHT0 = VectorShuffle.iota(SPECIES, Math.max(0, LANES - (LANES >> 1)), 1, true);
+
+    static final VectorMask<Float> TMASK0 = VectorMask.fromLong(SPECIES, maskOfBit(LANES >> 1));
+
+    static final VectorShuffle<Float> TRIGHT1 = VectorShuffle.iota(SPECIES, Math.max(0, LANES - (LANES >> 2)), 1, true);
+
+    static final VectorMask<Float> TMASK1 = VectorMask.fromLong(SPECIES, maskOfBit(LANES >> 2));
+
+    static final VectorShuffle<Float> TRIGHT2 = VectorShuffle.iota(SPECIES, Math.max(0, LANES - (LANES >> 3)), 1, true);
+
+    static final VectorMask<Float> TMASK2 = VectorMask.fromLong(SPECIES, maskOfBit(LANES >> 3));
+
+    static final VectorShuffle<Float> TRIGHT3 = VectorShuffle.iota(SPECIES, Math.max(0, LANES - (LANES >> 4)), 1, true);
+
+    static final VectorMask<Float> TMASK3 = VectorMask.fromLong(SPECIES, maskOfBit(LANES >> 4));
+
     static final ThreadLocal<Object> PACK_A = new ThreadLocal<>();
 
     static final ThreadLocal<Object> PACK_B = new ThreadLocal<>();
@@ -27,6 +44,19 @@ public final class GemmGolden {
     static final ThreadLocal<Object> TRANSPOSED = new ThreadLocal<>();
 
     private GemmGolden() {
+    }
+
+    /**
+     * Bits of the lanes (of up to 64) whose index has bit {@code b} set.
+     */
+    private static long maskOfBit(int b) {
+        long bits = 0L;
+        for (int i = 0; i < 64; i++) {
+            if ((i & b) != 0) {
+                bits |= 1L << i;
+            }
+        }
+        return bits;
     }
 
     public static void forward(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,

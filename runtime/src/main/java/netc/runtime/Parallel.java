@@ -105,6 +105,14 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * The alignment that makes {@link #run} cut {@code panels} into one part per thread: for a column entry whose
+     * every part first transposes all of A (a swapped NT kernel), so that each thread does so once per call.
+     */
+    public int onePartPerThread(int panels) {
+        return (panels + threads - 1) / threads;
+    }
+
+    /**
      * Runs {@code runner.runStage(stage, lo, hi)} over a partition of {@code [0, rows)} and returns when all parts
      * are done. Part boundaries are multiples of {@code align} (the kernel's tile height) except the end. Not for
      * concurrent use: one caller at a time.

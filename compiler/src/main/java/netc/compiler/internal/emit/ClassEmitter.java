@@ -627,9 +627,11 @@ public final class ClassEmitter {
                         // two row tiles on one thread)
                         Stage twin = stages.get(key + COLUMN_STAGE);
                         // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels
+                        // a swapped NT kernel: each part transposes all of A, so one part per thread
                         String align = GemmEmitter.hasFewRowsPath(spec)
                                 ? "parallel.columnAlignment(" + rows(k) + ", " + spec.columnPanels() + ", "
                                         + GemmEmitter.NN_FEW_ROWS + ")"
+                                : GemmEmitter.ntSwaps(spec) ? "parallel.onePartPerThread(" + spec.columnPanels() + ")"
                                 : "1";
                         CodeBlock columns = CodeBlock.of("parallel.run(this, $L, $L, $L)", twin.id(),
                                 spec.columnPanels(), align);

@@ -45,7 +45,10 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
  * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of B (TN
  * and long-reduction NN) or of A (TN) lie a multiple of 4 KB apart ({@link #packs}), the kernel copies A's block of
- * rows and each full-width panel of B into contiguous arrays first, as BLAS packs its panels. NT takes dot products
+ * rows and each full-width panel of B into contiguous arrays first, as BLAS packs its panels. An NT kernel of at
+ * least {@link #NT_SWAP_MIN_N} columns (a dense layer's forward product) runs as NN on A transposed, {@code C^T = B
+ * A^T}, 64 rows of A at a time ({@link #ntSwaps}); one with a short reduction as NN on B transposed
+ * ({@link #NT_SHORT_K}). Other NT kernels take dot products
  * along k ({@link #ntTile}: 4 rows of A x 4 rows of B with 512-bit vectors), keeps {@link #NT_LANES} partial sums per
  * element in one, two or four vectors, adds them in a fixed tree and finishes k with a scalar tail; it loops over
  * blocks of rows whose part of A fits L2, then blocks of columns whose part of B fits L1 ({@link #ntRowBlock},
@@ -57,8 +60,8 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * whichever tile computes it, so a kernel called on [0, 13) and one called on [0, 5) and [5, 13) agree bit for bit,
  * and so do runs on one or two threads (a VECTOR NN call of fewer than {@link #NN_FEW_ROWS} rows may take other
  * tiles, {@code Kernel.fewRows}, with the same chain per element). Nor, for VECTOR kernels, on the vector width (128,
- * 256 or 512 bits) or the tile: NN and TN keep each element in one lane, in k order, and NT sums the same 16 partial
- * sums in the same order on every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so
+ * 256 or 512 bits) or the tile: NN and TN keep each element in one lane, in k order (so do swapped NT kernels), and
+ * dot-product NT sums the same 16 partial sums in the same order on every width (VectorWidthTest). SCALAR kernels multiply and add where VECTOR ones fma, so
  * the two styles differ.
  *
  * <p>Size: every method is a fixed set of statements whose loop bounds are literals, so bytecode does not grow with
@@ -86,7 +89,8 @@ public final class GemmEmitter {
             Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
                     "bj", "ct", "bp", "ap", "at", "kb", "mb", "nb", "nb0", "nb1", "p", "panels", "panelSize", "from",
                     "to", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
-                    GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH);
+                    GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH,
+                    "TMASK0", "TMASK1", "TMASK2", "TMASK3", "TRIGHT0", "TRIGHT1", "TRIGHT2", "TRIGHT3");
 
     /**
      * Rows of the reduction a TN kernel takes per pass: with a long reduction (a kernel gradient sums over every
@@ -134,6 +138,36 @@ public final class GemmEmitter {
     /** Whether a VECTOR kernel of this form and shape would run as NN on B transposed. */
     static boolean ntTransposes(Form form, int k, int n) {
         return form == Form.NT && k < NT_SHORT_K && (long) n * k <= NT_TRANSPOSE_MAX;
+    }
+
+    /**
+     * A VECTOR NT kernel of at least this many columns that takes dot products otherwise runs as NN instead, with
+     * A and B's roles swapped ({@link #ntSwaps}).
+     */
+    static final int NT_SWAP_MIN_N = 64;
+    /**
+     * Rows of A a swapped NT kernel ({@link #ntSwaps}) transposes at a time: the columns of C^T its NN tiles compute
+     * per pass over B, 4 vectors of 16 lanes (8 of 8), so that the 8 x 2-vector tiles of long reductions have two
+     * panels; with its block of 128 steps of k, the part of A^T the tiles share is 32 KB, in L1.
+     */
+    static final int NT_SWAP_ROWS = 64;
+
+    /**
+     * Whether {@code spec} is a VECTOR NT kernel of a dense layer's forward product that runs as NN on A transposed:
+     * {@code C^T = B A^T}, B (W, rows of K) broadcast and rows of A^T streamed, {@link #NT_SWAP_ROWS} rows of A at a
+     * time (each block of A transposed into the thread's array, the block of C^T computed by NN tiles and transposed
+     * back into C, then the epilogue). Why: dot products load a row of A and a row of B per fma pair and end in a
+     * tree of 16 partial sums per element; the NN tiles load one vector per 8 fmas. KernelAB, 1 thread, Zen 5,
+     * without the transposes: NT 128 x 1024 x 2048 (the 2048-wide MLP's second layer) 73 GFLOP/s, the same product as
+     * NN 1024 x 128 x 2048 126-153; 64 x 1024 x 3136 (the convnet's dense layer) 84 against 147-159; 128 x 512 x 784
+     * 148-149 against 166-172. The transposes cost (K + N) x rows elements where the product costs K x N x rows
+     * fmas. Each element of C is then one fma chain in k order, as in NN on W^T: bitwise what the prepared
+     * inference programs compute ({@code InferenceWeights}), on every batch, split and vector width. Narrower products
+     * (a classifier's 10 outputs) keep dot products: as NN their rows of A^T would be single vectors.
+     */
+    static boolean ntSwaps(GemmSpec spec) {
+        return spec.style() == Style.VECTOR && spec.form() == Form.NT && !ntTransposes(spec)
+                && spec.n() >= NT_SWAP_MIN_N;
     }
 
     /**
@@ -342,6 +376,7 @@ public final class GemmEmitter {
                             LANES, f + 1)
                     .build());
         }
+        TransposeBlocks.addFields(type);
         for (String scratch : List.of(PACK_A_SCRATCH, PACK_B_SCRATCH, TRANSPOSED_SCRATCH)) {
             // of Object, not float[]: Janino erases get() to Object and needs the cast, which javac -Xlint would call
             // redundant on a ThreadLocal<float[]>
@@ -429,6 +464,9 @@ public final class GemmEmitter {
             if (ntTransposes(spec)) {
                 return transposedNt();
             }
+            if (ntSwaps(spec)) {
+                return swappedNt();
+            }
             if (spec.swapsOperands()) {
                 return swappedTn();
             }
@@ -475,6 +513,192 @@ public final class GemmEmitter {
             List<MethodSpec> all = new ArrayList<>();
             all.add(entry.build());
             all.addAll(nnMethods);
+            return all;
+        }
+
+        /**
+         * An NT kernel that runs as NN with A and B swapped ({@link #ntSwaps}): both entries call one range method
+         * that, per block of {@link #NT_SWAP_ROWS} rows of A, transposes the block into this thread's array, computes
+         * the block's C^T = B A^T on the columns asked for by NN tiles over whole vectors of rows (the rows past the
+         * block's end are zeros), transposes it back into C and runs the epilogue on the block's rows.
+         */
+        private List<MethodSpec> swappedNt() {
+            String base = spec.methodName();
+            int kk = spec.k();
+            int nn = spec.n();
+            int width = NT_SWAP_ROWS;
+            // the NN tile for the vectors this kernel was tiled for (a 256-bit kernel widens it on 16 lanes)
+            int bits = spec.tile().equals(Tile.broadcast(Form.NT, GemmSpec.DEFAULT_VECTOR_BITS))
+                    ? GemmSpec.DEFAULT_VECTOR_BITS : MAX_VECTOR_BITS;
+            GemmSpec inner = new GemmSpec(Form.NN, 0, width, kk, base + "Swapped", null, List.of(), spec.style(),
+                    Tile.broadcast(Form.NN, bits, kk), GemmSpec.Split.ROWS);
+            List<MethodSpec> innerMethods = new Kernel(inner, scalarFma).methodsToColumn();
+            String range = base + "Range";
+            String transpose = base + "Transpose";
+            CodeBlock.Builder extra = CodeBlock.builder();
+            for (ParameterSpec p : spec.extraParams()) {
+                extra.add(", $N", p);
+            }
+            List<MethodSpec> all = new ArrayList<>();
+            MethodSpec.Builder entry = signature(base, "mLo", "mHi").addParameters(spec.extraParams());
+            entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = $L, K = $L\n", nn,
+                    kk);
+            entry.addCode("// as C^T = B A^T by NN tiles, $L rows of A at a time: each element an fma chain in k order\n",
+                    width);
+            entry.addStatement("$L(a, aOff, b, bOff, c, cOff, mLo, mHi, 0, $L$L)", range, nn, extra.build());
+            all.add(entry.build());
+            if (spec.hasColumnEntry()) {
+                MethodSpec.Builder columns = signature(spec.columnEntryName(), "pLo", "pHi")
+                        .addParameters(spec.extraParams());
+                columns.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for column panels [pLo, pHi) of $L columns, every"
+                        + " row, N = $L, K = $L\n", spec.columnPanelWidth(), nn, kk);
+                columns.addCode("// the row entry's blocks on columns [nStart, nEnd): bitwise its results\n");
+                columns.addStatement("int nStart = pLo * $L", spec.columnPanelWidth());
+                columns.addStatement("int nEnd = $T.min(pHi * $L, $L)", Math.class, spec.columnPanelWidth(), nn);
+                columns.addStatement("$L(a, aOff, b, bOff, c, cOff, 0, batch, nStart, nEnd$L)", range,
+                        extra.build());
+                all.add(columns.build());
+            }
+            MethodSpec.Builder body = MethodSpec.methodBuilder(range)
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, "a")
+                    .addParameter(int.class, "aOff")
+                    .addParameter(float[].class, "b")
+                    .addParameter(int.class, "bOff")
+                    .addParameter(float[].class, "c")
+                    .addParameter(int.class, "cOff")
+                    .addParameter(int.class, "mLo")
+                    .addParameter(int.class, "mHi")
+                    .addParameter(int.class, "nStart")
+                    .addParameter(int.class, "nEnd")
+                    .addParameters(spec.extraParams());
+            body.addCode("// rows [mLo, mHi) x columns [nStart, nEnd) of C; bt holds A^T ($L x $L) and then C^T ($L x $L)\n",
+                    kk, width, nn, width);
+            body.beginControlFlow("if (nStart >= nEnd || mLo >= mHi)");
+            body.addStatement("return");
+            body.endControlFlow();
+            transposedScratch(body, "bt", CodeBlock.of("$L", (long) (kk + nn) * width), false);
+            body.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", width);
+            body.addStatement("int mb = $T.min($L, mHi - m0)", Math.class, width);
+            body.addStatement("int nb = $T.min($L, (mb + $L - 1) / $L * $L)", Math.class, width, LANES_REF, LANES_REF,
+                    LANES_REF);
+            body.addStatement("$LA(a, aOff + m0 * $L, bt, mb, nb)", transpose, kk);
+            body.addStatement("$N(b, bOff, bt, 0, bt, $L - nStart * $L, $L, nStart, nEnd, nb)", innerMethods.get(0),
+                    kk * width, width, nn);
+            body.addStatement("$LC(bt, $L, c, cOff + m0 * $L, mb, nStart, nEnd)", transpose, kk * width, nn);
+            if (spec.epilogue() != null) {
+                body.beginControlFlow("for (int i = m0; i < m0 + mb; i++)");
+                body.addStatement(epilogueCall(CodeBlock.of("nStart"), CodeBlock.of("nEnd")));
+                body.endControlFlow();
+            }
+            body.endControlFlow();
+            all.add(body.build());
+            all.add(transposeA(transpose + "A", transpose, kk, width));
+            all.add(transposeC(transpose + "C", transpose, nn, width));
+            for (int lanes : TransposeBlocks.WIDTHS) {
+                all.add(TransposeBlocks.method(transpose + lanes, lanes));
+            }
+            if (spec.epilogue() != null) {
+                all.add(epilogueMethod());
+            }
+            all.addAll(innerMethods);
+            return all;
+        }
+
+        /**
+         * {@code name(a, aOff, bt, mb, nb)}: bt[k * width + j] = a[aOff + j * K + k] for rows j < mb of A, in
+         * LANES x LANES blocks where whole, and zeros for j in [mb, nb).
+         */
+        private static MethodSpec transposeA(String name, String transpose, int kk, int width) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.add("// bt[k * $L + j] = A[j][k] for rows j < mb, zeros for j in [mb, nb)\n", width);
+            code.addStatement("int j = 0");
+            code.beginControlFlow("for (; j + $L <= mb; j += $L)", LANES_REF, LANES_REF);
+            code.addStatement("int k = 0");
+            code.beginControlFlow("for (; k + $L <= $L; k += $L)", LANES_REF, kk, LANES_REF);
+            code.add(TransposeBlocks.call(transpose, "a, aOff + j * " + kk + " + k, " + kk + ", bt, k * " + width
+                    + " + j, " + width));
+            code.endControlFlow();
+            code.beginControlFlow("for (; k < $L; k++)", kk);
+            code.beginControlFlow("for (int i = 0; i < $L; i++)", LANES_REF);
+            code.addStatement("bt[k * $L + j + i] = a[aOff + (j + i) * $L + k]", width, kk);
+            code.endControlFlow();
+            code.endControlFlow();
+            code.endControlFlow();
+            code.beginControlFlow("for (; j < mb; j++)");
+            code.beginControlFlow("for (int k = 0; k < $L; k++)", kk);
+            code.addStatement("bt[k * $L + j] = a[aOff + j * $L + k]", width, kk);
+            code.endControlFlow();
+            code.endControlFlow();
+            code.beginControlFlow("for (; j < nb; j++)");
+            code.beginControlFlow("for (int k = 0; k < $L; k++)", kk);
+            code.addStatement("bt[k * $L + j] = 0f", width);
+            code.endControlFlow();
+            code.endControlFlow();
+            return MethodSpec.methodBuilder(name)
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, "a")
+                    .addParameter(int.class, "aOff")
+                    .addParameter(float[].class, "bt")
+                    .addParameter(int.class, "mb")
+                    .addParameter(int.class, "nb")
+                    .addCode(code.build())
+                    .build();
+        }
+
+        /**
+         * {@code name(bt, ct, c, cOff, mb, nStart, nEnd)}: C[j][n] = bt[ct + (n - nStart) * width + j] for rows
+         * j < mb and columns n in [nStart, nEnd), in LANES x LANES blocks where whole.
+         */
+        private static MethodSpec transposeC(String name, String transpose, int nn, int width) {
+            CodeBlock.Builder code = CodeBlock.builder();
+            code.add("// C[j][n] = C^T[n][j] for rows j < mb and columns n in [nStart, nEnd)\n");
+            code.addStatement("int j = 0");
+            code.beginControlFlow("for (; j + $L <= mb; j += $L)", LANES_REF, LANES_REF);
+            code.addStatement("int n = nStart");
+            code.beginControlFlow("for (; n + $L <= nEnd; n += $L)", LANES_REF, LANES_REF);
+            code.add(TransposeBlocks.call(transpose, "bt, ct + (n - nStart) * " + width + " + j, " + width
+                    + ", c, cOff + j * " + nn + " + n, " + nn));
+            code.endControlFlow();
+            code.beginControlFlow("for (; n < nEnd; n++)");
+            code.beginControlFlow("for (int i = 0; i < $L; i++)", LANES_REF);
+            code.addStatement("c[cOff + (j + i) * $L + n] = bt[ct + (n - nStart) * $L + j + i]", nn, width);
+            code.endControlFlow();
+            code.endControlFlow();
+            code.endControlFlow();
+            code.beginControlFlow("for (; j < mb; j++)");
+            code.beginControlFlow("for (int n = nStart; n < nEnd; n++)");
+            code.addStatement("c[cOff + j * $L + n] = bt[ct + (n - nStart) * $L + j]", nn, width);
+            code.endControlFlow();
+            code.endControlFlow();
+            return MethodSpec.methodBuilder(name)
+                    .addModifiers(Modifier.STATIC)
+                    .returns(TypeName.VOID)
+                    .addParameter(float[].class, "bt")
+                    .addParameter(int.class, "ct")
+                    .addParameter(float[].class, "c")
+                    .addParameter(int.class, "cOff")
+                    .addParameter(int.class, "mb")
+                    .addParameter(int.class, "nStart")
+                    .addParameter(int.class, "nEnd")
+                    .addCode(code.build())
+                    .build();
+        }
+
+        /**
+         * An NN kernel's entry over rows [mLo, mHi) and columns [0, nEnd) only ({@code nEnd} its last parameter), and
+         * its helpers: the inner kernel of {@link #swappedNt}.
+         */
+        List<MethodSpec> methodsToColumn() {
+            MethodSpec.Builder entry = signature(spec.methodName(), "mLo", "mHi").addParameter(int.class, "nEnd");
+            entry.addCode(header());
+            entry.addCode("// columns [0, nEnd) only\n");
+            entry.addCode(columnPanelsOuter(CodeBlock.of("0"), CodeBlock.of("nEnd")));
+            List<MethodSpec> all = new ArrayList<>();
+            all.add(entry.build());
+            all.addAll(helpers);
             return all;
         }
 

@@ -421,6 +421,10 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * a part off the slower one-row tail tiles.
      */
     public int rowTile() {
+        if (GemmEmitter.ntSwaps(this)) {
+            // its blocks of rows: a part's rows are transposed a block at a time
+            return GemmEmitter.NT_SWAP_ROWS;
+        }
         return split == Split.COLUMNS ? 1 : effectiveTile().rows();
     }
 }

@@ -118,7 +118,10 @@ class GemmTileTest {
         assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NT, 512, 1024));
         assertEquals(8, GemmSpec.nn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
         assertEquals(4, GemmSpec.tn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
-        assertEquals(4, GemmSpec.nt("f", 512, 784, Style.VECTOR).withVectorBits(512).rowTile());
+        // a dense layer's forward product of 64 columns or more runs on A transposed, 64 rows at a time
+        assertEquals(GemmEmitter.NT_SWAP_ROWS, GemmSpec.nt("f", 512, 784, Style.VECTOR).withVectorBits(512).rowTile());
+        assertEquals(4, GemmSpec.nt("f", GemmEmitter.NT_SWAP_MIN_N - 1, 784, Style.VECTOR).rowTile());
+        assertEquals(4, GemmSpec.nt("f", 512, 784, Style.SCALAR).rowTile());
         assertThrows(IllegalArgumentException.class, () -> new EmitOptions("p", "C", true, 384));
         assertThrows(IllegalArgumentException.class, () -> new EmitOptions("p", "C", true, 32));
         assertThrows(IllegalArgumentException.class, () -> new Tile(9, 1));

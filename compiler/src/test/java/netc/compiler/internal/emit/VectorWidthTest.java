@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * One generated class trains bitwise the same on 128-, 256- and 512-bit vectors (SSE or NEON, AVX2, AVX-512): the
  * class is loaded three times with its species capped by {@value GemmEmitter#MAX_VECTOR_BITS_PROPERTY} at 128 and
  * 256 bits and not capped, and two SGD steps from the same weights give the same bits of outputs, loss and gradient
- * in each. The network has every kind of matrix product (NT forward, NN input gradients, TN weight gradients, the
- * im2col products of a convolution) with reductions that are not multiples of 16 (18, 294, 37), and max pooling
+ * in each. The network has every kind of matrix product (NT forward as NN on A transposed (W2) and as dot products
+ * (W3), NN input gradients, TN weight gradients, the im2col products of a convolution) with reductions that are not
+ * multiples of 16 (18, 294, 70), and max pooling
  * and elementwise kernels over 20 channels (a vector and a tail at every width).
  */
 class VectorWidthTest {
@@ -36,9 +37,9 @@ class VectorWidthTest {
             "param c1[20]",
             "param K2[6, 20, 3, 3] init he",
             "param c2[6]",
-            "param W2[37, 294] init he",
-            "param b2[37]",
-            "param W3[5, 37] init xavier",
+            "param W2[70, 294] init he",
+            "param b2[70]",
+            "param W3[5, 70] init xavier",
             "param b3[5]",
             "h0 = relu(conv2d(x, K1, c1, pad=1))",
             // overlapping windows over 20 channels: vector pooling with a channel tail at every width
@@ -60,6 +61,7 @@ class VectorWidthTest {
         assertTrue(c.javaSource().contains("Swapped("), "K1's gradient is computed transposed");
         assertTrue(c.javaSource().contains("if (LANES >= 16)"), "K2's gradient picks its tile by width");
         assertTrue(c.javaSource().contains("VectorKernels.maxPoolGrad3("), "max pooling has its vector form");
+        assertTrue(c.javaSource().contains("TransposeA("), "W2's forward product runs on A transposed");
         List<Run> runs = new ArrayList<>();
         for (String cap : new String[] {"128", "256", null}) {
             runs.add(run(c, cap));
@@ -81,7 +83,8 @@ class VectorWidthTest {
     /**
      * Inference on the weights laid out for it ({@code forwardPrepared}: NN on W^T, few-row tiles below 8 rows) gives
      * the same bits at 128, 256 and 512 bits, at a batch of 3 and of 13: W1 (129 x 300, 38,700 floats) has the
-     * few-row tiles, W2 (70 x 129) not, W3 (10 outputs) keeps dot products.
+     * few-row tiles, W2 (70 x 129) not, W3 (10 outputs) keeps dot products. So does {@code forward} on the weights as
+     * declared, where W1 and W2 run on A transposed (in-register transposes of 4, 8 and 16 lanes).
      */
     @Test
     void preparedInferenceGivesTheSameBitsAt128And256And512Bits() throws Exception {
@@ -109,13 +112,17 @@ class VectorWidthTest {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) rng.nextDouble();
                 }
-                float[] out = new float[16 * 10];
+                float[] out = new float[32 * 10];
                 float[] few = new float[3 * 10];
                 float[] many = new float[13 * 10];
                 n.forwardPrepared(prepared, x, 3, few);
                 n.forwardPrepared(prepared, x, 13, many);
                 System.arraycopy(few, 0, out, 0, few.length);
                 System.arraycopy(many, 0, out, few.length, many.length);
+                n.forward(params, x, 3, few);
+                n.forward(params, x, 13, many);
+                System.arraycopy(few, 0, out, 16 * 10, few.length);
+                System.arraycopy(many, 0, out, 16 * 10 + few.length, many.length);
                 kernels.add((String) type.getMethod("kernels").invoke(null));
                 return out;
             }));
