@@ -635,7 +635,11 @@ public final class ClassEmitter {
                                 : "1";
                         CodeBlock columns = CodeBlock.of("parallel.run(this, $L, $L, $L)", twin.id(),
                                 spec.columnPanels(), align);
-                        code.beginControlFlow("if ($L <= $L)", rows(k), spec.n())
+                        // a swapped NT kernel: by rows from two of its blocks of rows on, so that each thread
+                        // transposes only its own rows of A
+                        String byColumns = GemmEmitter.ntSwaps(spec)
+                                ? rows(k) + " < " + 2 * GemmEmitter.NT_SWAP_ROWS : rows(k) + " <= " + spec.n();
+                        code.beginControlFlow("if ($L)", byColumns)
                                 .addStatement(columns)
                                 .nextControlFlow("else")
                                 .addStatement(call)
