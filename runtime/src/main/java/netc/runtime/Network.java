@@ -66,8 +66,9 @@ public interface Network {
      * The parameters laid out for {@link #forwardPrepared} and {@link #lossAndOutputPrepared}: a new array, as many
      * floats as {@code params}, made once for many calls on fixed weights (what {@code Predictor} does). A generated
      * class stores its wide layers' weights transposed there, so that their forward products run as broadcast tiles
-     * (NN) rather than dot products: each output element is then one fma chain in k order, at every batch size. The
-     * default is a copy.
+     * (NN) on W^T: each output element is one fma chain in k order, as {@link #forward} computes it on W as declared
+     * by transposing the layer's input per call (64 samples at a time), which costs most at small batches: at batch 1
+     * that form computes 16 samples' worth. The default is a copy.
      *
      * @param params the parameter vector, {@link ModelSpec#paramCount()} floats; not changed
      * @throws IllegalArgumentException if {@code params} has the wrong length
@@ -82,8 +83,9 @@ public interface Network {
 
     /**
      * {@link #forward} on parameters laid out by {@link #prepareForInference}. One sample's outputs are bitwise the
-     * same at every batch size and thread count; they may differ from {@link #forward}'s in the last bits (a
-     * different summation order). The default calls {@link #forward}.
+     * same at every batch size and thread count, and in the classes netc generates bitwise those {@link #forward}
+     * gives on the parameters as declared (the same fma chains, without its per-call transposes). The default calls
+     * {@link #forward}.
      */
     default void forwardPrepared(float[] prepared, float[] x, int batch, float[] out) {
         forward(prepared, x, batch, out);
