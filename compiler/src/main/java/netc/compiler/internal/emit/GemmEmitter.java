@@ -166,8 +166,17 @@ public final class GemmEmitter {
      * (a classifier's 10 outputs) keep dot products: as NN their rows of A^T would be single vectors.
      */
     static boolean ntSwaps(GemmSpec spec) {
-        return spec.style() == Style.VECTOR && spec.form() == Form.NT && !ntTransposes(spec)
-                && spec.n() >= NT_SWAP_MIN_N;
+        return spec.style() == Style.VECTOR && !ntTransposes(spec) && ntChains(spec.form(), spec.k(), spec.n());
+    }
+
+    /**
+     * Whether a VECTOR kernel of this form and shape computes each element of C as one fma chain in k order although
+     * it is NT: by swapping ({@link #ntSwaps}) or on B transposed ({@link #ntTransposes}). The prepared inference
+     * programs lay out W^T for exactly these products ({@code InferenceWeights}), so both paths compute the same
+     * chains.
+     */
+    static boolean ntChains(Form form, int k, int n) {
+        return form == Form.NT && (n >= NT_SWAP_MIN_N || ntTransposes(form, k, n));
     }
 
     /**

@@ -27,17 +27,20 @@ import netc.runtime.ParamSpec;
  * {@code lossAndOutputPrepared} on the parameters {@code prepareForInference} lays out): every W [out][in] whose only
  * uses in the output and the loss are forward products {@code W x} wide enough for NN tiles.
  *
- * <p>Why: a forward product on W as declared is NT, dot products along k, and with full-width 512-bit FMA units (Zen
- * 5) those are bound by their loads (4 rows of A and 4 of B per 16 fmas): KernelAB, 1 thread, NT at 104-120 GFLOP/s
- * where NN on W^T reaches 154-170 (benchmarks/results/2026-12-04-nt-as-nn.md). Transposing W per call costs about
- * one pass over W, more than the product at small batches; a trained model's weights do not change, so
- * {@code Predictor} transposes them once. Doing it only from some batch on made one sample's outputs depend on the
- * batch it came in; here every batch, 1 included, runs the same NN kernels, so each output element is one fma chain in
- * k order at any batch, split and thread count (and, NN keeping each element in one lane, at any vector width).
+ * <p>Why: a forward product on W as declared is NT. Dot products along k are bound by their loads on full-width
+ * 512-bit FMA units (Zen 5: 104-120 GFLOP/s on 1 thread where NN on W^T reaches 154-170,
+ * benchmarks/results/2026-12-04-nt-as-nn.md), so {@code forward} runs the wide ones as NN on its input transposed
+ * per call ({@link GemmEmitter#ntSwaps}), which costs the transposes and, below 16 rows, a whole vector of rows. On
+ * W^T laid out once (a trained model's weights do not change; {@code Predictor} does it once) the same fma chains
+ * run as NN directly, and calls of a few rows take few-row tiles. Transposing W per call instead costs about one pass
+ * over W, more than the product at small batches, and doing it only from some batch on made one sample's outputs
+ * depend on the batch it came in (the morning of 2026-12-04).
  *
- * <p>Products narrower than an NN panel ({@link GemmEmitter#NN_PANEL} columns: a classifier's 10 outputs) keep dot
- * products, unless their reduction is so short that NT already runs as NN on W transposed per call
- * ({@link GemmEmitter#ntTransposes}); NN would leave most of their columns to one-vector and scalar tiles.
+ * <p>The products are those that {@code forward} on W as declared computes as fma chains too
+ * ({@link GemmEmitter#ntChains}: at least {@link GemmEmitter#NT_SWAP_MIN_N} columns, as NN on A transposed, or a
+ * reduction so short that NT runs as NN on W transposed per call), so the two paths give the same bits. Narrower
+ * products (a classifier's 10 outputs) keep dot products on both: NN would leave most of their columns to one-vector
+ * and scalar tiles.
  */
 final class InferenceWeights {
     private static final ClassName INFERENCE_PARAMS = ClassName.get("netc.runtime", "InferenceParams");
@@ -116,8 +119,7 @@ final class InferenceWeights {
             return false;
         }
         GemmCall call = GemmCall.of(gemm, p);
-        return call.form() == GemmSpec.Form.NT
-                && (call.n() >= GemmEmitter.NN_PANEL || GemmEmitter.ntTransposes(call.form(), call.k(), call.n()));
+        return GemmEmitter.ntChains(call.form(), call.k(), call.n());
     }
 
     private static List<Node> reachable(Graph graph, List<String> roles) {
