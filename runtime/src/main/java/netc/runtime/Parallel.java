@@ -92,9 +92,9 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * The alignment that makes {@link #run} cut {@code rows} into one part per thread rather than chunks: for a
-     * column entry called with fewer rows than {@code fewRows}, whose wide few-row tiles chunks of one panel would
-     * leave nothing to cover; 1 (chunks as usual) from {@code fewRows} rows on.
+     * The alignment that made {@link #run} cut {@code panels} into one part per thread below {@code fewRows} rows, as
+     * classes generated before 2026-12-04 (afternoon) call it. With an odd panel count on two threads {@code run} kept
+     * such a call on one thread (2 x the alignment exceeds the panels); newer classes call {@link #runColumns}.
      *
      * @param rows    rows of the call (the batch)
      * @param panels  the parts to share (column panels)
@@ -105,11 +105,34 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * The alignment that makes {@link #run} cut {@code panels} into one part per thread: for a column entry whose
-     * every part first transposes all of A (a swapped NT kernel), so that each thread does so once per call.
+     * A column entry's call: {@link #runPerThread} below {@code fewRows} rows (the few-row tiles want wide panels,
+     * which chunks of one panel would not leave them), {@link #run} in chunks of panels from there on.
+     *
+     * @param panels  the parts to share (column panels)
+     * @param rows    rows of the call (the batch)
+     * @param fewRows the row count from which the kernel takes its row tiles
      */
-    public int onePartPerThread(int panels) {
-        return (panels + threads - 1) / threads;
+    public void runColumns(StageRunner runner, int stage, int panels, int rows, int fewRows) {
+        if (rows < fewRows) {
+            runPerThread(runner, stage, panels);
+        } else {
+            run(runner, stage, panels, 1);
+        }
+    }
+
+    /**
+     * Runs {@code runner.runStage(stage, lo, hi)} over one contiguous part of {@code [0, rows)} per thread (fewer
+     * when there are fewer rows than threads), the parts as equal as whole rows allow: for a stage whose every part
+     * pays a fixed cost (a swapped NT kernel's column entry transposes all of A), so that each thread pays it once.
+     * The caller still runs any part a worker has not started, as in {@link #run}.
+     */
+    public void runPerThread(StageRunner runner, int stage, int rows) {
+        if (threads == 1 || rows < 2) {
+            runner.runStage(stage, 0, rows);
+            return;
+        }
+        int parts = Math.min(threads, rows);
+        runChunks(runner, stage, rows, (rows + parts - 1) / parts);
     }
 
     /**
@@ -125,7 +148,11 @@ public final class Parallel implements AutoCloseable {
         // In long: row counts near Integer.MAX_VALUE must not wrap (the chunk count must fit 16 bits).
         long tiles = ((long) rows + align - 1) / align;
         long tilesPerChunk = Math.max(1, (tiles + CHUNKS_PER_THREAD * threads - 1) / (CHUNKS_PER_THREAD * threads));
-        long chunkRows = tilesPerChunk * align;
+        runChunks(runner, stage, rows, tilesPerChunk * align);
+    }
+
+    /** Runs {@code [0, rows)} in chunks of {@code chunkRows} (the last shorter) claimed by the caller and the workers. */
+    private void runChunks(StageRunner runner, int stage, int rows, long chunkRows) {
         int chunks = (int) ((rows + chunkRows - 1) / chunkRows);
         this.runner = runner;
         this.stage = stage;

@@ -379,6 +379,45 @@ class ParallelTest {
         assertThrows(IllegalArgumentException.class, () -> Parallel.threads(0));
     }
 
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void runPerThreadGivesOnePartPerThreadWhateverTheRowCount(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            for (int rows : new int[] {0, 1, 2, 3, 4, 5, 7, 13, 49, 63, 64, 1000}) {
+                Recorder rec = new Recorder(rows);
+                parallel.runPerThread(rec, 3, rows);
+                String what = rows + " rows, " + threads + " threads";
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(1, rec.hits.get(r), "row " + r + " of " + what);
+                }
+                List<int[]> parts = new ArrayList<>(rec.parts);
+                parts.sort(Comparator.comparingInt(p -> p[0]));
+                // an odd count of panels on two threads is split too (run() with an alignment of half the panels,
+                // rounded up, kept it on one thread)
+                int expected = rows == 0 ? 1 : rows < 2 ? 1 : threads == 1 ? 1
+                        : (rows + (rows + Math.min(threads, rows) - 1) / Math.min(threads, rows) - 1)
+                                / ((rows + Math.min(threads, rows) - 1) / Math.min(threads, rows));
+                assertEquals(expected, parts.size(), what);
+                assertTrue(threads == 1 || rows < 2 || parts.size() >= 2, "two threads share " + what);
+                for (int[] p : parts) {
+                    assertEquals(3, p[2]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void runColumnsSplitsPerThreadBelowTheFewRowsAndInChunksFromThere() {
+        try (Parallel two = Parallel.threads(2)) {
+            Recorder few = new Recorder(13);
+            two.runColumns(few, 1, 13, 3, 8);
+            assertEquals(2, few.parts.size(), "13 panels, 3 rows: one part per thread");
+            Recorder many = new Recorder(13);
+            two.runColumns(many, 1, 13, 8, 8);
+            assertEquals(7, many.parts.size(), "13 panels, 8 rows: chunks of 2 panels (4 per thread, rounded)");
+        }
+    }
+
     @Test
     void aColumnAlignmentGivesOnePartPerThreadBelowTheFewRowsOnly() {
         try (Parallel two = Parallel.threads(2); Parallel three = Parallel.threads(3)) {

@@ -620,21 +620,21 @@ public final class ClassEmitter {
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
                     call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
-                            spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec));
+                            spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec, rows(k)));
                     if (spec.hasColumnEntry()) {
                         // by columns when each core then reads its part of W once, where by rows every part streams
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than
                         // two row tiles on one thread)
                         Stage twin = stages.get(key + COLUMN_STAGE);
                         // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels
-                        // a swapped NT kernel: each part transposes all of A, so one part per thread
-                        String align = GemmEmitter.hasFewRowsPath(spec)
-                                ? "parallel.columnAlignment(" + rows(k) + ", " + spec.columnPanels() + ", "
-                                        + GemmEmitter.NN_FEW_ROWS + ")"
-                                : GemmEmitter.ntSwaps(spec) ? "parallel.onePartPerThread(" + spec.columnPanels() + ")"
-                                : "1";
-                        CodeBlock columns = CodeBlock.of("parallel.run(this, $L, $L, $L)", twin.id(),
-                                spec.columnPanels(), align);
+                        // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels; a
+                        // swapped NT kernel: each part transposes all of A, so one part per thread
+                        CodeBlock columns = GemmEmitter.hasFewRowsPath(spec)
+                                ? CodeBlock.of("parallel.runColumns(this, $L, $L, $L, $L)", twin.id(),
+                                        spec.columnPanels(), rows(k), GemmEmitter.NN_FEW_ROWS)
+                                : GemmEmitter.ntSwaps(spec)
+                                ? CodeBlock.of("parallel.runPerThread(this, $L, $L)", twin.id(), spec.columnPanels())
+                                : CodeBlock.of("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels());
                         // a swapped NT kernel: by rows from two of its blocks of rows on, so that each thread
                         // transposes only its own rows of A
                         String byColumns = GemmEmitter.ntSwaps(spec)
@@ -699,7 +699,13 @@ public final class ClassEmitter {
      * the wide tile's where the vector kernels run on 16 lanes (splits at multiples of 6 left 8-row tiles a one-row
      * tail in every part).
      */
-    private String rowAlignment(GemmSpec spec) {
+    private String rowAlignment(GemmSpec spec, String rows) {
+        if (GemmEmitter.ntSwaps(spec)) {
+            // whole blocks of rows of A from two blocks on; below, parts of a vector of rows (16 lanes), so that a
+            // kernel without a column entry (a small W) still splits a batch of fewer than 128 rows
+            return "(" + rows + " < " + 2 * GemmEmitter.NT_SWAP_ROWS + " ? " + GemmEmitter.NT_SWAP_SMALL_ROWS
+                    + " : " + spec.rowTile() + ")";
+        }
         if (!options.vector() || spec.splitColumns() || !spec.widensTile()) {
             return String.valueOf(spec.rowTile());
         }

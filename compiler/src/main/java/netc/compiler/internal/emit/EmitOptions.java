@@ -21,9 +21,10 @@ import javax.lang.model.SourceVersion;
  * {@code GemmEmitter} and {@code VectorWidthTest}. Not identical: its vector kernels and its scalar ones (a JVM
  * without the Vector API module, or {@code --scalar}): the scalar kernels multiply and add where the vector ones fma.
  * Before 2026-12-02 NT products summed one partial sum per lane, and a 512-bit and a 256-bit JVM differed after one
- * training step. Nor identical: {@code forward} and {@code forwardPrepared} (on the weights {@code
- * prepareForInference} lays out, where a wide layer's product is NN on W^T, an fma chain in k order, instead of NT's
- * 16 partial sums; see {@code InferenceWeights}); each is the same at every batch size, split and width.
+ * training step. Identical too: {@code forward} and {@code forwardPrepared} (on the weights {@code
+ * prepareForInference} lays out): a wide layer's forward product is an fma chain in k order on both, NN on W^T there
+ * and NN on the input transposed in {@code forward} ({@code GemmEmitter.ntChains}, {@code InferenceWeights}).
+ * Before 2026-12-04 (afternoon) {@code forward} summed 16 partial sums there and the two differed in the last bits.
  *
  * <p>{@code vectorElementwise}: whether a VECTOR-style class also writes its elementwise work with the Vector API
  * where there is a lane-exact form: the fused epilogues of matrix products (see {@link Epilogue#vector}), the

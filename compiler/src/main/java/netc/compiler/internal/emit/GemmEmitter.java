@@ -151,6 +151,11 @@ public final class GemmEmitter {
      * panels; with its block of 128 steps of k, the part of A^T the tiles share is 32 KB, in L1.
      */
     static final int NT_SWAP_ROWS = 64;
+    /**
+     * Row alignment of a swapped NT kernel's row splits below two blocks of {@link #NT_SWAP_ROWS} rows: a vector of
+     * 16 lanes, so that a call of fewer than 128 rows still splits over two threads.
+     */
+    static final int NT_SWAP_SMALL_ROWS = 16;
 
     /**
      * Whether {@code spec} is a VECTOR NT kernel of a dense layer's forward product that runs as NN on A transposed:
@@ -582,12 +587,13 @@ public final class GemmEmitter {
                     .addParameter(int.class, "nStart")
                     .addParameter(int.class, "nEnd")
                     .addParameters(spec.extraParams());
-            body.addCode("// rows [mLo, mHi) x columns [nStart, nEnd) of C; bt holds A^T ($L x $L) and then C^T ($L x $L)\n",
-                    kk, width, nn, width);
+            body.addCode("// rows [mLo, mHi) x columns [nStart, nEnd) of C; bt holds A^T ($L x $L) and then C^T ((nEnd -"
+                    + " nStart) x $L)\n", kk, width, width);
             body.beginControlFlow("if (nStart >= nEnd || mLo >= mHi)");
             body.addStatement("return");
             body.endControlFlow();
-            transposedScratch(body, "bt", CodeBlock.of("$L", (long) (kk + nn) * width), false);
+            // C^T only for the columns asked: a column entry's part of a wide layer needs a part of it
+            transposedScratch(body, "bt", CodeBlock.of("($L + nEnd - nStart) * $L", kk, width), false);
             body.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", width);
             body.addStatement("int mb = $T.min($L, mHi - m0)", Math.class, width);
             body.addStatement("int nb = $T.min($L, (mb + $L - 1) / $L * $L)", Math.class, width, LANES_REF, LANES_REF,

@@ -407,7 +407,9 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /**
      * The tile the emitted kernel really uses: {@link #tile} for VECTOR NN and TN and for a VECTOR NT kernel with a
-     * short reduction (run as NN, see {@code GemmEmitter.NT_SHORT_K}), 4 x 4 otherwise.
+     * short reduction (run as NN, see {@code GemmEmitter.NT_SHORT_K}), 4 x 4 otherwise. A swapped NT kernel
+     * ({@code GemmEmitter.ntSwaps}) runs NN tiles of {@link #tile}'s width class on C^T; its splits align to its
+     * blocks of rows ({@link #rowTile}).
      */
     public Tile effectiveTile() {
         return style == Style.VECTOR && (form != Form.NT || GemmEmitter.ntTransposes(this)) ? tile

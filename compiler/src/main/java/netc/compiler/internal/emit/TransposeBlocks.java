@@ -112,19 +112,24 @@ final class TransposeBlocks {
         return m.build();
     }
 
-    /** A call of the transpose of {@code prefix} for the running width: {@code s, so, ss, d, dO, ds} as given. */
+    /**
+     * A call of the transpose of {@code prefix} for the running width: {@code s, so, ss, d, dO, ds} as given. Other
+     * widths (a JVM limited to 64-bit vectors) get the exception the dot-product NT kernels throw, never a transpose
+     * of another size, which would read and write past its block.
+     */
     static CodeBlock call(String prefix, String args) {
         CodeBlock.Builder code = CodeBlock.builder();
         for (int i = 0; i < WIDTHS.length; i++) {
             if (i == 0) {
                 code.beginControlFlow("if ($L == $L)", GemmEmitter.LANES, WIDTHS[i]);
-            } else if (i < WIDTHS.length - 1) {
-                code.nextControlFlow("else if ($L == $L)", GemmEmitter.LANES, WIDTHS[i]);
             } else {
-                code.nextControlFlow("else");
+                code.nextControlFlow("else if ($L == $L)", GemmEmitter.LANES, WIDTHS[i]);
             }
             code.addStatement("$L$L($L)", prefix, WIDTHS[i], args);
         }
+        code.nextControlFlow("else");
+        code.addStatement("throw new $T($S + $L)", IllegalStateException.class,
+                "vectors of 128, 256 or 512 bits expected, lanes: ", GemmEmitter.LANES);
         code.endControlFlow();
         return code.build();
     }
