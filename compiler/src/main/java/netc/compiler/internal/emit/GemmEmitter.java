@@ -573,19 +573,9 @@ public final class GemmEmitter {
                         extra.build());
                 all.add(columns.build());
             }
-            MethodSpec.Builder body = MethodSpec.methodBuilder(range)
-                    .addModifiers(Modifier.STATIC)
-                    .returns(TypeName.VOID)
-                    .addParameter(float[].class, "a")
-                    .addParameter(int.class, "aOff")
-                    .addParameter(float[].class, "b")
-                    .addParameter(int.class, "bOff")
-                    .addParameter(float[].class, "c")
-                    .addParameter(int.class, "cOff")
-                    .addParameter(int.class, "mLo")
-                    .addParameter(int.class, "mHi")
-                    .addParameter(int.class, "nStart")
-                    .addParameter(int.class, "nEnd")
+            MethodSpec.Builder body = staticVoid(range, float[].class, "a", int.class, "aOff", float[].class, "b",
+                    int.class, "bOff", float[].class, "c", int.class, "cOff", int.class, "mLo", int.class, "mHi",
+                    int.class, "nStart", int.class, "nEnd")
                     .addParameters(spec.extraParams());
             body.addCode("// rows [mLo, mHi) x columns [nStart, nEnd) of C; bt holds A^T ($L x $L) and then C^T ((nEnd -"
                     + " nStart) x $L)\n", kk, width, width);
@@ -651,14 +641,8 @@ public final class GemmEmitter {
             code.addStatement("bt[k * $L + j] = 0f", width);
             code.endControlFlow();
             code.endControlFlow();
-            return MethodSpec.methodBuilder(name)
-                    .addModifiers(Modifier.STATIC)
-                    .returns(TypeName.VOID)
-                    .addParameter(float[].class, "a")
-                    .addParameter(int.class, "aOff")
-                    .addParameter(float[].class, "bt")
-                    .addParameter(int.class, "mb")
-                    .addParameter(int.class, "nb")
+            return staticVoid(name, float[].class, "a", int.class, "aOff", float[].class, "bt", int.class, "mb",
+                    int.class, "nb")
                     .addCode(code.build())
                     .build();
         }
@@ -688,16 +672,8 @@ public final class GemmEmitter {
             code.addStatement("c[cOff + j * $L + n] = bt[ct + (n - nStart) * $L + j]", nn, width);
             code.endControlFlow();
             code.endControlFlow();
-            return MethodSpec.methodBuilder(name)
-                    .addModifiers(Modifier.STATIC)
-                    .returns(TypeName.VOID)
-                    .addParameter(float[].class, "bt")
-                    .addParameter(int.class, "ct")
-                    .addParameter(float[].class, "c")
-                    .addParameter(int.class, "cOff")
-                    .addParameter(int.class, "mb")
-                    .addParameter(int.class, "nStart")
-                    .addParameter(int.class, "nEnd")
+            return staticVoid(name, float[].class, "bt", int.class, "ct", float[].class, "c", int.class, "cOff",
+                    int.class, "mb", int.class, "nStart", int.class, "nEnd")
                     .addCode(code.build())
                     .build();
         }
@@ -879,18 +855,19 @@ public final class GemmEmitter {
          * {@code lo}'s dimension (rows m of A, columns n of B) for k in [k0, k1) of {@code from} into {@code packed}.
          */
         private static MethodSpec packHelper(String name, String from, String packed, String lo, CodeBlock body) {
-            return MethodSpec.methodBuilder(name)
-                    .addModifiers(Modifier.STATIC)
-                    .returns(TypeName.VOID)
-                    .addParameter(float[].class, from)
-                    .addParameter(int.class, from + "Off")
-                    .addParameter(float[].class, packed)
-                    .addParameter(int.class, lo + "0")
-                    .addParameter(int.class, lo + "1")
-                    .addParameter(int.class, "k0")
-                    .addParameter(int.class, "k1")
+            return staticVoid(name, float[].class, from, int.class, from + "Off", float[].class, packed, int.class,
+                    lo + "0", int.class, lo + "1", int.class, "k0", int.class, "k1")
                     .addCode(body)
                     .build();
+        }
+
+        /** A {@code static void} method {@code name} with the parameters given as (type, name) pairs. */
+        private static MethodSpec.Builder staticVoid(String name, Object... typesAndNames) {
+            MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC).returns(TypeName.VOID);
+            for (int i = 0; i < typesAndNames.length; i += 2) {
+                m.addParameter((Class<?>) typesAndNames[i], (String) typesAndNames[i + 1]);
+            }
+            return m;
         }
 
         private void packATiles(CodeBlock.Builder code, int rows) {
@@ -914,18 +891,8 @@ public final class GemmEmitter {
         }
 
         private MethodSpec.Builder signature(String name, String third, String fourth) {
-            return MethodSpec.methodBuilder(name)
-                    .addModifiers(Modifier.STATIC)
-                    .returns(TypeName.VOID)
-                    .addParameter(float[].class, "a")
-                    .addParameter(int.class, "aOff")
-                    .addParameter(float[].class, "b")
-                    .addParameter(int.class, "bOff")
-                    .addParameter(float[].class, "c")
-                    .addParameter(int.class, "cOff")
-                    .addParameter(int.class, "batch")
-                    .addParameter(int.class, third)
-                    .addParameter(int.class, fourth);
+            return staticVoid(name, float[].class, "a", int.class, "aOff", float[].class, "b", int.class, "bOff",
+                    float[].class, "c", int.class, "cOff", int.class, "batch", int.class, third, int.class, fourth);
         }
 
         private CodeBlock header() {
