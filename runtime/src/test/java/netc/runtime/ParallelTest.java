@@ -242,20 +242,21 @@ class ParallelTest {
                         () -> parallel.run(failing, 0, 100, 1));
                 assertEquals("row 0 failed", e.getMessage(), "round " + round);
             }
-            // an Error in a later chunk is not lost behind the first chunk's exception
+            // an Error in a later chunk is not lost behind the first chunk's exception, which comes last; by chunk,
+            // not by thread: a spinning worker may claim every chunk, the first included, before the caller starts
+            // (a CI run saw it)
             StageRunner errorLater = (stage, lo, hi) -> {
-                if (Thread.currentThread() == caller) {
+                if (lo == 0) {
                     sleepMillis(3);
                     throw new IllegalArgumentException("row " + lo + " failed");
                 }
-                throw new AssertionError("worker chunk at row " + lo + " failed");
+                throw new AssertionError("chunk at row " + lo + " failed");
             };
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> parallel.run(errorLater, 0, 100, 1));
             assertEquals("row 0 failed", e.getMessage());
-            boolean workerRan = java.util.Arrays.stream(e.getSuppressed()).anyMatch(s -> s instanceof AssertionError);
-            boolean callerRanAll = e.getSuppressed().length == Parallel.CHUNKS_PER_THREAD * 2 - 1;
-            assertTrue(workerRan || callerRanAll, java.util.Arrays.toString(e.getSuppressed()));
+            assertTrue(java.util.Arrays.stream(e.getSuppressed()).anyMatch(s -> s instanceof AssertionError),
+                    java.util.Arrays.toString(e.getSuppressed()));
         }
     }
 
