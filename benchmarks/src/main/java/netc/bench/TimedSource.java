@@ -169,14 +169,23 @@ final class TimedSource {
 
     private static final Pattern CLASS_DECL = Pattern.compile("public final class (\\w+) implements");
     /** A row split's alignment: a literal, or the choice by the vector kernels' width of a widened kernel. */
-    private static final String ALIGNMENT = "(?:\\d+|\\(VECTOR && \\w+\\.LANES >= 16 \\? \\d+ : \\d+\\))";
+    private static final String ALIGNMENT = "(?:\\d+|\\(VECTOR && \\w+\\.LANES >= 16 \\? \\d+ : \\d+\\)"
+            + "|\\(\\w+(?: \\* \\d+)? < \\d+ \\? \\d+ : \\d+\\))";
+    /**
+     * A column entry's call: in chunks of panels, one part per thread (a swapped NT kernel) or either by the batch
+     * (few-row tiles).
+     */
+    private static final String COLUMN_CALL = "(?:parallel\\.run\\(this, \\d+, \\d+, 1\\)"
+            + "|parallel\\.runPerThread\\(this, \\d+, \\d+\\)"
+            + "|parallel\\.runColumns\\(this, \\d+, \\d+, [\\w ()*/+-]+?, \\d+\\))";
     /**
      * A stage call: {@code parallel.run(...)} or {@code runStage(...)}, or the choice between a forward product's
-     * column entry and its row split ({@code if (batch < 8 || ...) { parallel.run(...cols...); } else {
-     * parallel.run(...rows...); }}), timed as one stage under the row stage's number.
+     * column entry and its row split ({@code if (batch <= 512) { parallel.run(...cols...); } else {
+     * parallel.run(...rows...); }}, the column call any of {@link #COLUMN_CALL}), timed as one stage under the row
+     * stage's number.
      */
     private static final Pattern STAGE_CALL = Pattern.compile(
-            "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*parallel\\.run\\(this, \\d+, \\d+, 1\\);\\n\\s*\\} else \\{\\n\\s*"
+            "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*" + COLUMN_CALL + ";\\n\\s*\\} else \\{\\n\\s*"
                     + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), " + ALIGNMENT + "\\);\\n\\s*\\}"
                     + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+?:.>=-]+?), " + ALIGNMENT + "\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
