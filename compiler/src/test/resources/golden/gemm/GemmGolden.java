@@ -63,7 +63,11 @@ public final class GemmGolden {
             int batch, int mLo, int mHi, float[] w, int wOff) {
         // C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = 5, K = 3
         // a short reduction: B transposed, then NN tiles (each element an fma chain in k order)
-        float[] bt = new float[15];
+        float[] bt = (float[]) TRANSPOSED.get();
+        if (bt == null || bt.length < 15) {
+            bt = new float[15];
+            TRANSPOSED.set(bt);
+        }
         for (int j = 0; j < 5; j++) {
             int bj = bOff + j * 3;
             for (int i = 0; i < 3; i++) {

@@ -36,28 +36,33 @@ public final class BatchNorm {
             throw new IllegalArgumentException("batchnorm needs at least 2 samples per batch in training (the batch"
                     + " statistics of 1 sample are meaningless), got a batch of " + samples);
         }
-        double[] mean = means(x, xOff, rows, features, lo, hi);
-        double[] var = variances(x, xOff, rows, features, lo, hi, mean);
-        double[] inv = new double[hi - lo];
+        // mean, variance and 1 / sqrt(variance + eps) of each feature, side by side in this thread's scratch
+        int width = hi - lo;
+        double[] a = DoubleScratch.atLeast(3 * width);
+        int mean = 0;
+        int var = width;
+        int inv = 2 * width;
+        means(x, xOff, rows, features, lo, hi, a, mean);
+        variances(x, xOff, rows, features, lo, hi, a, mean, var);
         for (int f = lo; f < hi; f++) {
-            inv[f - lo] = 1 / Math.sqrt(var[f - lo] + EPS);
-            state[meanOff + f] = (float) ((1 - MOMENTUM) * state[meanOff + f] + MOMENTUM * mean[f - lo]);
+            a[inv + f - lo] = 1 / Math.sqrt(a[var + f - lo] + EPS);
+            state[meanOff + f] = (float) ((1 - MOMENTUM) * state[meanOff + f] + MOMENTUM * a[mean + f - lo]);
             state[varOff + f] = (float) ((1 - MOMENTUM) * state[varOff + f]
-                    + MOMENTUM * var[f - lo] * rows / (rows - 1));
+                    + MOMENTUM * a[var + f - lo] * rows / (rows - 1));
         }
-        normalise(x, xOff, out, outOff, rows, features, lo, hi, mean, inv);
+        normalise(x, xOff, out, outOff, rows, features, lo, hi, a, mean, inv);
     }
 
     /** Inference mode: normalises {@code x} with the running statistics. */
     public static void infer(float[] x, int xOff, float[] out, int outOff, int rows, int features, float[] state,
                              int meanOff, int varOff, int lo, int hi) {
-        double[] mean = new double[hi - lo];
-        double[] inv = new double[hi - lo];
+        int width = hi - lo;
+        double[] a = DoubleScratch.atLeast(2 * width);
         for (int f = lo; f < hi; f++) {
-            mean[f - lo] = state[meanOff + f];
-            inv[f - lo] = 1 / Math.sqrt(state[varOff + f] + EPS);
+            a[f - lo] = state[meanOff + f];
+            a[width + f - lo] = 1 / Math.sqrt(state[varOff + f] + EPS);
         }
-        normalise(x, xOff, out, outOff, rows, features, lo, hi, mean, inv);
+        normalise(x, xOff, out, outOff, rows, features, lo, hi, a, 0, width);
     }
 
     /**
@@ -68,42 +73,47 @@ public final class BatchNorm {
     public static void backward(float[] x, int xOff, float[] g, int gOff, float[] out, int outOff, int rows,
                                 int features, int lo, int hi) {
         int width = hi - lo;
-        double[] mean = means(x, xOff, rows, features, lo, hi);
-        double[] var = variances(x, xOff, rows, features, lo, hi, mean);
-        double[] inv = new double[width];
+        double[] a = DoubleScratch.atLeast(5 * width);
+        int mean = 0;
+        int var = width;
+        int inv = 2 * width;
+        int gMean = 3 * width;
+        int gyMean = 4 * width;
+        means(x, xOff, rows, features, lo, hi, a, mean);
+        variances(x, xOff, rows, features, lo, hi, a, mean, var);
         for (int k = 0; k < width; k++) {
-            inv[k] = 1 / Math.sqrt(var[k] + EPS);
+            a[inv + k] = 1 / Math.sqrt(a[var + k] + EPS);
         }
-        double[] gMean = new double[width];
-        double[] gyMean = new double[width];
+        java.util.Arrays.fill(a, gMean, gyMean + width, 0.0);
         int block = ColumnSums.rowBlock(features);
         for (int r0 = 0; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
             for (int f = lo; f < hi; f++) {
                 int k = f - lo;
-                double m = mean[k];
-                double s = inv[k];
-                double gs = gMean[k];
-                double gys = gyMean[k];
+                double m = a[mean + k];
+                double s = a[inv + k];
+                double gs = a[gMean + k];
+                double gys = a[gyMean + k];
                 for (int r = r0, i = r0 * features + f; r < r1; r++, i += features) {
                     double gi = g[gOff + i];
                     gs += gi;
                     gys += gi * ((x[xOff + i] - m) * s);
                 }
-                gMean[k] = gs;
-                gyMean[k] = gys;
+                a[gMean + k] = gs;
+                a[gyMean + k] = gys;
             }
         }
         for (int k = 0; k < width; k++) {
-            gMean[k] /= rows;
-            gyMean[k] /= rows;
+            a[gMean + k] /= rows;
+            a[gyMean + k] /= rows;
         }
         for (int r = 0; r < rows; r++) {
             int row = r * features;
             for (int f = lo; f < hi; f++) {
                 int k = f - lo;
-                double y = (x[xOff + row + f] - mean[k]) * inv[k];
-                out[outOff + row + f] = (float) (inv[k] * (g[gOff + row + f] - gMean[k] - y * gyMean[k]));
+                double y = (x[xOff + row + f] - a[mean + k]) * a[inv + k];
+                out[outOff + row + f] = (float) (a[inv + k]
+                        * (g[gOff + row + f] - a[gMean + k] - y * a[gyMean + k]));
             }
         }
     }
@@ -113,33 +123,35 @@ public final class BatchNorm {
     // registers; each feature's sums still add its rows in row order, so results are those of one feature at a time.
 
     private static void normalise(float[] x, int xOff, float[] out, int outOff, int rows, int features, int lo,
-                                  int hi, double[] mean, double[] inv) {
+                                  int hi, double[] a, int mean, int inv) {
         for (int r = 0; r < rows; r++) {
             int row = r * features;
             for (int f = lo; f < hi; f++) {
-                out[outOff + row + f] = (float) ((x[xOff + row + f] - mean[f - lo]) * inv[f - lo]);
+                out[outOff + row + f] = (float) ((x[xOff + row + f] - a[mean + f - lo]) * a[inv + f - lo]);
             }
         }
     }
 
-    private static double[] means(float[] x, int off, int rows, int features, int lo, int hi) {
-        double[] sum = ColumnSums.sums(x, off, rows, features, lo, hi);
-        for (int k = 0; k < sum.length; k++) {
-            sum[k] /= rows;
+    /** The mean of each feature into {@code a[at ..]}. */
+    private static void means(float[] x, int off, int rows, int features, int lo, int hi, double[] a, int at) {
+        ColumnSums.sums(x, off, rows, features, lo, hi, a, at);
+        for (int k = at; k < at + hi - lo; k++) {
+            a[k] /= rows;
         }
-        return sum;
     }
 
-    private static double[] variances(float[] x, int off, int rows, int features, int lo, int hi, double[] mean) {
-        double[] sq = new double[hi - lo];
+    /** The biased variance of each feature into {@code a[at ..]}, given the means at {@code a[mean ..]}. */
+    private static void variances(float[] x, int off, int rows, int features, int lo, int hi, double[] a, int mean,
+                                  int at) {
+        java.util.Arrays.fill(a, at, at + hi - lo, 0.0);
         int block = ColumnSums.rowBlock(features);
         for (int r0 = 0; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
             int f = lo;
             for (; f + 4 <= hi; f += 4) {
                 int k = f - lo;
-                double m0 = mean[k], m1 = mean[k + 1], m2 = mean[k + 2], m3 = mean[k + 3];
-                double s0 = sq[k], s1 = sq[k + 1], s2 = sq[k + 2], s3 = sq[k + 3];
+                double m0 = a[mean + k], m1 = a[mean + k + 1], m2 = a[mean + k + 2], m3 = a[mean + k + 3];
+                double s0 = a[at + k], s1 = a[at + k + 1], s2 = a[at + k + 2], s3 = a[at + k + 3];
                 for (int r = r0, i = off + r0 * features + f; r < r1; r++, i += features) {
                     double d0 = x[i] - m0;
                     double d1 = x[i + 1] - m1;
@@ -150,24 +162,23 @@ public final class BatchNorm {
                     s2 += d2 * d2;
                     s3 += d3 * d3;
                 }
-                sq[k] = s0;
-                sq[k + 1] = s1;
-                sq[k + 2] = s2;
-                sq[k + 3] = s3;
+                a[at + k] = s0;
+                a[at + k + 1] = s1;
+                a[at + k + 2] = s2;
+                a[at + k + 3] = s3;
             }
             for (; f < hi; f++) {
-                double m0 = mean[f - lo];
-                double s0 = sq[f - lo];
+                double m0 = a[mean + f - lo];
+                double s0 = a[at + f - lo];
                 for (int r = r0, i = off + r0 * features + f; r < r1; r++, i += features) {
                     double d0 = x[i] - m0;
                     s0 += d0 * d0;
                 }
-                sq[f - lo] = s0;
+                a[at + f - lo] = s0;
             }
         }
-        for (int k = 0; k < sq.length; k++) {
-            sq[k] /= rows;
+        for (int k = at; k < at + hi - lo; k++) {
+            a[k] /= rows;
         }
-        return sq;
     }
 }

@@ -19,18 +19,19 @@ final class ColumnSums {
     }
 
     /**
-     * {@code sum[k] = x[off + 0*width + lo + k] + x[off + 1*width + lo + k] + ...} over {@code rows} rows of
+     * {@code sum[s + k] = x[off + 0*width + lo + k] + x[off + 1*width + lo + k] + ...} over {@code rows} rows of
      * {@code width} floats, added in row order in double, for columns {@code [lo, hi)}.
      */
-    static double[] sums(float[] x, int off, int rows, int width, int lo, int hi) {
-        double[] sum = new double[hi - lo];
+    static void sums(float[] x, int off, int rows, int width, int lo, int hi, double[] sum, int s) {
+        int n = hi - lo;
+        java.util.Arrays.fill(sum, s, s + n, 0.0);
         int block = rowBlock(width);
         for (int r0 = 0; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
-            int k = 0;
-            for (; k + 4 <= sum.length; k += 4) {
+            int k = s;
+            for (; k + 4 <= s + n; k += 4) {
                 double s0 = sum[k], s1 = sum[k + 1], s2 = sum[k + 2], s3 = sum[k + 3];
-                for (int r = r0, i = off + r0 * width + lo + k; r < r1; r++, i += width) {
+                for (int r = r0, i = off + r0 * width + lo + k - s; r < r1; r++, i += width) {
                     s0 += x[i];
                     s1 += x[i + 1];
                     s2 += x[i + 2];
@@ -41,14 +42,13 @@ final class ColumnSums {
                 sum[k + 2] = s2;
                 sum[k + 3] = s3;
             }
-            for (; k < sum.length; k++) {
+            for (; k < s + n; k++) {
                 double s0 = sum[k];
-                for (int r = r0, i = off + r0 * width + lo + k; r < r1; r++, i += width) {
+                for (int r = r0, i = off + r0 * width + lo + k - s; r < r1; r++, i += width) {
                     s0 += x[i];
                 }
                 sum[k] = s0;
             }
         }
-        return sum;
     }
 }

@@ -386,8 +386,9 @@ public final class SpatialOps {
         if (lo >= hi) {
             return;
         }
-        double[] acc = ColumnSums.sums(v, vOff, batch * pixels, c, lo, hi);
-        for (int ci = 0; ci < acc.length; ci++) {
+        double[] acc = DoubleScratch.atLeast(hi - lo);
+        ColumnSums.sums(v, vOff, batch * pixels, c, lo, hi, acc, 0);
+        for (int ci = 0; ci < hi - lo; ci++) {
             out[outOff + lo + ci] = (float) acc[ci];
         }
     }

@@ -188,6 +188,42 @@ class ConvolutionShapesTest {
         assertTrue(least < 4096, "bytes allocated by a step: " + least);
     }
 
+    /**
+     * A first convolution like the convnet's (1 channel, 5 x 5: patch rows of 25 floats, its forward an NT kernel
+     * that transposes the 32 x 25 kernel matrix, its kernel gradient a swapped narrow TN), with a bias: its step takes
+     * every scratch array from the thread. The transposes and the bias gradient allocated about 6.7 KB per step
+     * before 2026-12-04 (3,216 bytes each for the two transposed matrices, 272 for the bias sums).
+     */
+    @Test
+    void aShortPatchConvolutionStepAllocatesNothing() {
+        if (!JaninoLoader.vectorApiAvailable()) {
+            return;
+        }
+        Net net = net("shortPatches", false, "x[1, 12, 12]", "class[4]",
+                "param K[32, 1, 5, 5]\nparam c[32]\nparam W[4, 4608]",
+                "h = relu(conv2d(x, K, c, pad=2))\np = softmax(W flatten(h))");
+        Network network = NetCompiler.compile(new SourceFile("shortPatches.net", net.text()),
+                NetCompiler.Options.defaults().withVector(true)).load();
+        ModelSpec spec = network.spec();
+        network.setParallel(Parallel.serial());
+        SplittableRandom rng = new SplittableRandom(9);
+        int batch = 8;
+        float[] w = SampleCompilationTest.randomParams(spec, rng);
+        float[] x = SampleCompilationTest.randomInput(spec, rng, batch);
+        float[] y = SampleCompilationTest.randomTarget(spec, rng, batch);
+        float[] g = new float[spec.paramCount()];
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long least = Long.MAX_VALUE;
+        // until the JIT has compiled the kernels (interpreted and C1 code allocates a box per Vector API call)
+        for (int round = 0; round < 3000 && least > 0; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            network.lossAndGradient(w, x, y, batch, g, null);
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertTrue(least < 1024, "bytes allocated by a step: " + least);
+    }
+
     private static void assertBitwise(float[] expected, float[] actual, String what) {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),

@@ -416,12 +416,6 @@ public final class GemmEmitter {
     /** Name of the last parameter of an accumulating kernel ({@link GemmSpec#accumulates}). */
     static final String ACCUMULATE = "accumulate";
     /**
-     * Floats up to which a transposing kernel allocates its array per call: 16 KB, cheaper to allocate than a
-     * ThreadLocal lookup is to make for the tiny networks that have such kernels at batch 1.
-     */
-    static final int SMALL_SCRATCH = 4096;
-
-    /**
      * Prefix of the {@code VectorShuffle} fields that fold a vector onto itself, lane i taking lane i + LANES/2^(f+1)
      * (wrapping): {@code FOLD0 .. FOLD3}, enough for 16 lanes. An NT accumulator is summed by adding its folds in
      * turn, a fixed order on every JVM (unlike reduceLanes(ADD), whose order JDK 17 and 25 choose differently), in
@@ -511,8 +505,7 @@ public final class GemmEmitter {
             entry.addCode("// C[m][n] = sum_k A[m][k] * B[n][k] for rows [mLo, mHi), M = batch, N = $L, K = $L\n",
                     spec.n(), spec.k());
             entry.addCode("// a short reduction: B transposed, then NN tiles (each element an fma chain in k order)\n");
-            transposedScratch(entry, "bt", CodeBlock.of("$L", spec.n() * spec.k()),
-                    spec.n() * spec.k() <= SMALL_SCRATCH);
+            transposedScratch(entry, "bt", CodeBlock.of("$L", spec.n() * spec.k()));
             entry.beginControlFlow("for (int j = 0; j < $L; j++)", n);
             entry.addStatement("int bj = bOff + j * $L", k);
             entry.beginControlFlow("for (int i = 0; i < $L; i++)", k);
@@ -583,7 +576,7 @@ public final class GemmEmitter {
             body.addStatement("return");
             body.endControlFlow();
             // C^T only for the columns asked: a column entry's part of a wide layer needs a part of it
-            transposedScratch(body, "bt", CodeBlock.of("($L + nEnd - nStart) * $L", kk, width), false);
+            transposedScratch(body, "bt", CodeBlock.of("($L + nEnd - nStart) * $L", kk, width));
             body.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += $L)", width);
             body.addStatement("int mb = $T.min($L, mHi - m0)", Math.class, width);
             body.addStatement("int nb = $T.min($L, (mb + $L - 1) / $L * $L)", Math.class, width, LANES_REF, LANES_REF,
@@ -713,10 +706,7 @@ public final class GemmEmitter {
             entry.beginControlFlow("if (nStart >= nEnd)");
             entry.addStatement("return");
             entry.endControlFlow();
-            // an accumulating kernel is called once per sample (SampleLoops): a new array per call would be one per
-            // sample and panel chunk (820 KB a step for a 64-channel convolution on 5 x 5 x 2 patches at batch 64)
-            transposedScratch(entry, "ct", CodeBlock.of("(nEnd - nStart) * $L", spec.m()),
-                    !spec.accumulates() && spec.n() * spec.m() <= SMALL_SCRATCH);
+            transposedScratch(entry, "ct", CodeBlock.of("(nEnd - nStart) * $L", spec.m()));
             if (spec.accumulates()) {
                 // C's sums so far, transposed, for the tiles to go on from
                 entry.beginControlFlow("if ($L)", ACCUMULATE);
@@ -809,15 +799,13 @@ public final class GemmEmitter {
         }
 
         /**
-         * Local {@code name} of {@code size} floats for a transposed operand: a new array if {@code perCall} (the
-         * caller's choice when it is at most {@link #SMALL_SCRATCH} floats) and this thread's
-         * {@link #TRANSPOSED_SCRATCH} otherwise.
+         * Local {@code name} of {@code size} floats for a transposed operand: this thread's {@link #TRANSPOSED_SCRATCH},
+         * whatever the size. A new array per call for the small ones (up to 16 KB, once thought cheaper than the
+         * ThreadLocal lookup) allocated 3-8 KB per call of a convolution's short-reduction products, 7-43 KB per
+         * training step of the convnet and resnet_small (2026-12-04); an accumulating kernel, called once per
+         * sample (SampleLoops), would allocate per sample and panel chunk.
          */
-        private void transposedScratch(MethodSpec.Builder method, String name, CodeBlock size, boolean perCall) {
-            if (perCall) {
-                method.addStatement("float[] $L = new float[$L]", name, size);
-                return;
-            }
+        private void transposedScratch(MethodSpec.Builder method, String name, CodeBlock size) {
             CodeBlock.Builder code = CodeBlock.builder();
             scratch(code, name, TRANSPOSED_SCRATCH, size);
             method.addCode(code.build());

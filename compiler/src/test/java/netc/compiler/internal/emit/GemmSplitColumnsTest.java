@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * TN kernels split by column panels (weight gradients of convolutions, summed over every pixel of the batch): the
  * whole range matches the float64 reference, and any split into panel ranges gives bitwise the same C as one call,
  * as the row split does; so do the narrow ones that compute C transposed ({@link GemmSpec#swapsOperands()}: 32 x 25,
- * 7 x 1, and 200 x 30, whose C^T is over {@link GemmEmitter#SMALL_SCRATCH} floats and goes to a per-thread array), and
+ * 7 x 1, and 200 x 30, whose C^T goes to the per-thread array the other cases of the class left their floats in), and
  * the two that pack their operands (3 x 1024 and 1024 x 100, whose last panel is narrower than the others, {@link
  * GemmEmitter#packs}).
  */

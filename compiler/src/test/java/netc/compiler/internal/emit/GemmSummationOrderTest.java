@@ -99,7 +99,7 @@ class GemmSummationOrderTest {
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 23, 2 * GemmEmitter.PACK_STRIDE, 0, GemmEmitter.TN_K_BLOCK + 5));
         cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 3 * GemmEmitter.PACK_STRIDE, 2 * GemmEmitter.NN_K_BLOCK + 5,
                 7));
-        // a short-reduction NT whose B transposed is over GemmEmitter.SMALL_SCRATCH floats (a per-thread array)
+        // a short-reduction NT whose B transposed (6,000 floats) goes to the per-thread array
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 300, 20, 7));
         // NT in several blocks of rows and columns (GemmEmitter.ntRowBlock, ntColumnBlock)
         cases.add(GemmCase.of(Form.NT, Style.VECTOR, 0, 37, 8200, 29));
