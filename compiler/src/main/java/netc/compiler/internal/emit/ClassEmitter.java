@@ -626,7 +626,6 @@ public final class ClassEmitter {
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than
                         // two row tiles on one thread)
                         Stage twin = stages.get(key + COLUMN_STAGE);
-                        // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels
                         // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels; a
                         // swapped NT kernel: each part transposes all of A, so one part per thread
                         CodeBlock columns = GemmEmitter.hasFewRowsPath(spec)
@@ -651,6 +650,11 @@ public final class ClassEmitter {
                 } else if (k instanceof Kernel.Im2colGemmTn) {
                     call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(),
                             panels(gemmSpec(k, p, s.method())));
+                } else if (transposedKernels.contains(k.result().id())) {
+                    // On one thread: split by output channel, every chunk wrote a column of the transposed matrix,
+                    // so both threads wrote every one of its cache lines (the convnet's second kernel, 64 x 800:
+                    // 38 us on one thread, 150 us split, 254 us in the step at batch 64, 2026-12-04).
+                    call = CodeBlock.of("runStage($L, 0, $L)", s.id(), rows(k));
                 } else if (splitsOverThreads(k)) {
                     call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
                 } else if (splitsChannelsOverThreads(k)) {
