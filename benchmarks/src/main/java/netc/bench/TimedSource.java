@@ -328,8 +328,9 @@ final class TimedSource {
         String src = original.substring(0, lgStart) + newBody + original.substring(lgEnd);
         int classOpen = src.indexOf('{', src.indexOf("public final class " + name));
         src = src.substring(0, classOpen + 1) + extra + src.substring(classOpen + 1);
-        // every reference to the class (its declaration, Name.class in the vector-module probe) follows the rename
-        src = src.replaceAll("\\b" + Pattern.quote(name) + "\\b", timed);
+        // every reference to the class (its declaration, Name.class in the vector-module probe) follows the rename;
+        // not a qualified name of another class (a net named activations has netc.runtime.Activations too)
+        src = src.replaceAll("(?<![.\\w])" + Pattern.quote(name) + "\\b", timed);
         return new TimedSource(name, timed, src, stages);
     }
 }

@@ -95,4 +95,17 @@ class TimedSourceTest {
             assertArrayEquals(g1, g2, 0f);
         }
     }
+
+    /** A net named like a runtime class: the rename leaves {@code netc.runtime.Activations} as it is. */
+    @Test
+    void aNetNamedActivationsIsInstrumentedAndCompiles() {
+        Compilation c = NetCompiler.compile(NetCompiler.read(Path.of("../samples/nets/activations.net")),
+                NetCompiler.Options.defaults().withVector(false));
+        TimedSource t = TimedSource.instrument(c.javaSource());
+        assertEquals("ActivationsTimed", t.timedName);
+        assertTrue(t.source.contains("netc.runtime.Activations."), "calls of the runtime's Activations stay");
+        Network timed = Compilation.instantiate(JaninoLoader.compile(c.emitOptions().packageName() + "."
+                + t.timedName, t.source, Network.class.getClassLoader()).type());
+        assertEquals(c.load().spec().paramCount(), timed.spec().paramCount());
+    }
 }
