@@ -301,8 +301,9 @@ final class TimedSource {
             newBody.append(body, last, sm.start());
             String indent = sm.group(1);
             String stmt = sm.group(2);
-            newBody.append(indent).append("{ long t0_ = System.nanoTime(); ").append(stmt)
-                    .append(" STAGE_NS[").append(id).append("] += System.nanoTime() - t0_; }");
+            // qualified: a net named system has a class System of its own
+            newBody.append(indent).append("{ long t0_ = java.lang.System.nanoTime(); ").append(stmt)
+                    .append(" STAGE_NS[").append(id).append("] += java.lang.System.nanoTime() - t0_; }");
             last = sm.end();
         }
         newBody.append(body.substring(last));

@@ -59,7 +59,7 @@ class TimedSourceTest {
         double flop = t.stages.stream().mapToDouble(s -> s.flop(128)).sum();
         assertEquals(308_150_272.0, flop, 0.0, "2 M N K summed over the 8 products at batch 128");
         int last = t.stages.get(t.stages.size() - 1).id();
-        assertTrue(t.source.contains("STAGE_NS[" + last + "] += System.nanoTime() - t0_"));
+        assertTrue(t.source.contains("STAGE_NS[" + last + "] += java.lang.System.nanoTime() - t0_"));
         assertTrue(c.javaSource().contains("Cols("), "the forward products have column entries");
         assertTrue(t.stages.stream().noneMatch(s -> s.call().endsWith("Cols")), "column entries are not timed");
     }
@@ -104,6 +104,21 @@ class TimedSourceTest {
         TimedSource t = TimedSource.instrument(c.javaSource());
         assertEquals("ActivationsTimed", t.timedName);
         assertTrue(t.source.contains("netc.runtime.Activations."), "calls of the runtime's Activations stay");
+        Network timed = Compilation.instantiate(JaninoLoader.compile(c.emitOptions().packageName() + "."
+                + t.timedName, t.source, Network.class.getClassLoader()).type());
+        assertEquals(c.load().spec().paramCount(), timed.spec().paramCount());
+    }
+
+    /** A net named system: its class is System, and the inserted timing calls name java.lang.System. */
+    @Test
+    void aNetNamedSystemIsInstrumentedAndCompiles() {
+        String text = "network system\ninput x[200]\ntarget y : class[4]\nparam W1[128, 200]\nparam b1[128]\n"
+                + "param W2[4, 128]\nparam b2[4]\nh = relu(W1 x + b1)\np = softmax(W2 h + b2)\n"
+                + "loss = cross_entropy(p, y)\n";
+        Compilation c = NetCompiler.compile(new netc.compiler.internal.source.SourceFile("system.net", text),
+                NetCompiler.Options.defaults().withVector(false));
+        TimedSource t = TimedSource.instrument(c.javaSource());
+        assertEquals("SystemTimed", t.timedName);
         Network timed = Compilation.instantiate(JaninoLoader.compile(c.emitOptions().packageName() + "."
                 + t.timedName, t.source, Network.class.getClassLoader()).type());
         assertEquals(c.load().spec().paramCount(), timed.spec().paramCount());

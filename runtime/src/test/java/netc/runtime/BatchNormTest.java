@@ -95,7 +95,7 @@ class BatchNormTest {
             calls.run();
         }
         long bytes = mx.getCurrentThreadAllocatedBytes() - before;
-        // new arrays were 7 of 40 doubles per round, over 60 KB in all; a few hundred bytes are the bean's own
+        // new arrays were 10 of 40 doubles per round, over 60 KB in all; a few hundred bytes are the bean's own
         assertTrue(bytes < 2048, bytes + " bytes allocated by 20 x 3 calls");
         java.util.Arrays.fill(DoubleScratch.atLeast(5 * features), Double.NaN);
         System.arraycopy(stateBefore, 0, state, 0, state.length);

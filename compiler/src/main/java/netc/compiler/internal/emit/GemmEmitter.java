@@ -127,7 +127,7 @@ public final class GemmEmitter {
      * of the FMA peak. Each element is then an fma chain in k order, as in NN, on every vector width.
      */
     static final int NT_SHORT_K = 2 * NT_LANES;
-    /** Largest B (N x K elements) that a short-reduction NT kernel transposes per call, into a new array. */
+    /** Largest B (N x K elements) that a short-reduction NT kernel transposes per call, into the thread's array. */
     static final int NT_TRANSPOSE_MAX = 64 * 1024;
 
     /** Whether {@code spec} is a VECTOR NT kernel that runs as NN on B transposed ({@link #NT_SHORT_K}). */
@@ -496,7 +496,10 @@ public final class GemmEmitter {
             return all;
         }
 
-        /** A short-reduction NT kernel: B transposed into a new array, then an NN kernel (see {@link #NT_SHORT_K}). */
+        /**
+         * A short-reduction NT kernel: B transposed into the thread's TRANSPOSED array, then an NN kernel (see {@link
+         * #NT_SHORT_K}).
+         */
         private List<MethodSpec> transposedNt() {
             GemmSpec nn = new GemmSpec(Form.NN, 0, spec.n(), spec.k(), spec.methodName() + "Nn", spec.epilogue(),
                     spec.extraParams(), spec.style(), spec.tile(), GemmSpec.Split.ROWS);
@@ -688,8 +691,8 @@ public final class GemmEmitter {
 
         /**
          * A narrow column-split TN kernel ({@link GemmSpec#swapsOperands()}): rows [nStart, nEnd) of C^T = B^T A
-         * by a TN kernel with A and B swapped, into a new array, then stored transposed into columns [nStart, nEnd)
-         * of C.
+         * by a TN kernel with A and B swapped, into the thread's TRANSPOSED array, then stored transposed into
+         * columns [nStart, nEnd) of C.
          */
         private List<MethodSpec> swappedTn() {
             GemmSpec swapped = new GemmSpec(Form.TN, spec.n(), spec.m(), 0, spec.methodName() + "Swapped", null,
