@@ -113,14 +113,7 @@ class GemmSwappedNtTest {
     @Test
     void swappedKernelsSplitOverThreadsAtEveryBatch() throws Exception {
         assumeTrue(JaninoLoader.vectorApiAvailable(), "needs --add-modules jdk.incubator.vector");
-        String net = String.join("\n", "network split_probe", "input x[784]", "target y : class[10]",
-                "param W1[100, 784] init he", "param b1[100]", "param W2[64, 100] init he", "param b2[64]",
-                "param W3[10, 64] init xavier", "param b3[10]",
-                "p = softmax(W3 relu(W2 relu(W1 x + b1) + b2) + b3)", "loss = cross_entropy(p, y)", "");
-        netc.compiler.internal.driver.Compilation c = netc.compiler.internal.driver.NetCompiler.compile(
-                new netc.compiler.internal.source.SourceFile("split_probe.net", net),
-                netc.compiler.internal.driver.NetCompiler.Options.defaults().withVector(true));
-        String source = c.javaSource();
+        String source = KernelClasses.reluMlp("split_probe", 784, 100, 64).javaSource();
         assertTrue(source.contains("if (batch < 128) {\n            parallel.runPerThread(this, "), source);
         assertTrue(source.contains("(batch < 128 ? 16 : 64))"), "a small W's swapped kernel splits by 16 rows");
     }

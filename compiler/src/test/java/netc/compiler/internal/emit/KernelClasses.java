@@ -9,7 +9,10 @@ import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.lang.model.element.Modifier;
+import netc.compiler.internal.driver.Compilation;
+import netc.compiler.internal.driver.NetCompiler;
 import netc.compiler.internal.load.JaninoLoader;
+import netc.compiler.internal.source.SourceFile;
 
 /** Test helper: wraps kernels in a class, compiles it and finds the kernel methods. */
 final class KernelClasses {
@@ -19,6 +22,19 @@ final class KernelClasses {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private KernelClasses() {
+    }
+
+    /**
+     * The vector compilation of a net {@code name} of {@code inputs} inputs, two ReLU layers of {@code h1} and
+     * {@code h2} units and a softmax over 10 classes: the width of each layer picks the product's kernel.
+     */
+    static Compilation reluMlp(String name, int inputs, int h1, int h2) {
+        String net = String.join("\n", "network " + name, "input x[" + inputs + "]", "target y : class[10]",
+                "param W1[" + h1 + ", " + inputs + "] init he", "param b1[" + h1 + "]",
+                "param W2[" + h2 + ", " + h1 + "] init he", "param b2[" + h2 + "]",
+                "param W3[10, " + h2 + "] init xavier", "param b3[10]",
+                "p = softmax(W3 relu(W2 relu(W1 x + b1) + b2) + b3)", "loss = cross_entropy(p, y)", "");
+        return NetCompiler.compile(new SourceFile(name + ".net", net), NetCompiler.Options.defaults().withVector(true));
     }
 
     /** A fresh class name per call, so no two compilations in a JVM share a name. */

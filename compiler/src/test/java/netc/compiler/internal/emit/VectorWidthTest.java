@@ -89,12 +89,7 @@ class VectorWidthTest {
     @Test
     void preparedInferenceGivesTheSameBitsAt128And256And512Bits() throws Exception {
         assumeTrue(JaninoLoader.vectorApiAvailable(), "needs --add-modules jdk.incubator.vector");
-        String net = String.join("\n", "network prepared_probe", "input x[300]", "target y : class[10]",
-                "param W1[129, 300] init he", "param b1[129]", "param W2[70, 129] init he", "param b2[70]",
-                "param W3[10, 70] init xavier", "param b3[10]",
-                "p = softmax(W3 relu(W2 relu(W1 x + b1) + b2) + b3)", "loss = cross_entropy(p, y)", "");
-        Compilation c = NetCompiler.compile(new SourceFile("prepared_probe.net", net),
-                NetCompiler.Options.defaults().withVector(true));
+        Compilation c = KernelClasses.reluMlp("prepared_probe", 300, 129, 70);
         assertTrue(c.javaSource().contains("Vec1x16("), "W1's product has few-row tiles");
         List<float[]> outputs = new ArrayList<>();
         List<String> kernels = new ArrayList<>();
