@@ -38,7 +38,7 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API loop
  * makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B: tiles of
  * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators, B
- * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones, 8 x 2 for NN with a long reduction; a
+ * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones, 6 x 4 for NN with a long reduction; a
  * kernel tiled for 256 bits also holds a nest of the wider tiles, which 16-lane JVMs run: {@link
  * GemmSpec#widensTile()}), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
@@ -147,8 +147,8 @@ public final class GemmEmitter {
     static final int NT_SWAP_MIN_N = 64;
     /**
      * Rows of A a swapped NT kernel ({@link #ntSwaps}) transposes at a time: the columns of C^T its NN tiles compute
-     * per pass over B, 4 vectors of 16 lanes (8 of 8), so that the 8 x 2-vector tiles of long reductions have two
-     * panels; with its block of 128 steps of k, the part of A^T the tiles share is 32 KB, in L1.
+     * per pass over B, 4 vectors of 16 lanes (8 of 8): one panel of the 6 x 4-vector tiles of long reductions
+     * ({@code Tile.LONG_NN}); with its block of 128 steps of k, the part of A^T the tiles share is 32 KB, in L1.
      */
     static final int NT_SWAP_ROWS = 64;
     /**

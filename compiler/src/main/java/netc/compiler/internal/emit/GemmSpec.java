@@ -112,7 +112,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * runtime batch): with vectors wider than 256 bits, an NN kernel that cuts its reduction into blocks
          * ({@code GemmEmitter.nnKBlocks}, K &gt; {@code NN_K_BLOCK}) takes {@link #LONG_NN}. There the block of B
          * (128 rows of a column panel) is what every row tile reads again; 8 rows x 2 vectors load 2 vectors of it
-         * per 16 fmas where 4 x 4 loads 4. KernelAB, 1 thread, Zen 4, 512-bit vectors, medians of 9-11 alternated
+         * per 16 fmas where 4 x 4 loads 4. {@link #LONG_NN} is now 6 x 4: see there. KernelAB, 1 thread, Zen 4, 512-bit vectors, medians of 9-11 alternated
          * rounds in two sittings, bitwise the same C: NN 128 x 512 x 256 (the MLP's input gradient) +8% and +6%,
          * 128 x 2048 x 1024 (the 2048-wide MLP's) +4% and +5%, 64 x 3136 x 1024 (the convnet's dense layer) +2% and
          * -1%, 128 x 2048 x 2048 -3%; but 12544 x 800 x 64 (a convolution's patch gradient, K = 64) -8% and 128 x
@@ -125,8 +125,22 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
             return vectorBits > 256 && form == Form.NN && k > GemmEmitter.NN_K_BLOCK ? LONG_NN : tile;
         }
 
-        /** The NN tile for long reductions on vectors wider than 256 bits ({@link #broadcast(Form, int, int)}). */
-        public static final Tile LONG_NN = new Tile(8, 2);
+        /**
+         * The NN tile for long reductions on vectors wider than 256 bits ({@link #broadcast(Form, int, int)}): 6 rows
+         * x 4 vectors, 24 accumulators, 4 B vectors and a broadcast in AVX-512's 32 registers; it also covers a
+         * swapped NT kernel's 64 columns of C^T ({@code GemmEmitter.NT_SWAP_ROWS}) in one tile. 8 x 2 before: on an
+         * Intel Xeon (family 6 model 167, 2026-12-04) an 8 x 2 tile issues 10 loads and 16 fmas per step of k with
+         * their bounds checks and index arithmetic, and the core's issue width, not its two FMA units, set the pace;
+         * 6 x 4 issues 10 loads per 24 fmas. JMH {@code Kernels}, 1 thread, two alternated rounds, 8 x 2 -> 6 x 4
+         * (GFLOP/s): the MLP's forward 128 x 512 x 784 122 -> 138, 128 x 256 x 512 128 -> 137, input gradient 128 x
+         * 512 x 256 120 -> 132-151, the 2048-wide MLP's forward 106 -> 127-133, the convnet's dense forward 115 ->
+         * 131-134; {@code Inference} at batch 1024, 1 thread, 94 -> 105-108. {@code StepAB}, 2 threads, medians of 9
+         * rounds: MLP batch 512 1.054, batch 128 1.012, 2048-wide 1.116. Not measured on a Zen: there 8 x 2 had
+         * beaten 4 x 4 by 6-8% (above); 6 x 4 loads one B vector per 6 fmas where 8 x 2 loads one per 8. TN keeps 4 x
+         * 4: its 24-accumulator tiles were given up by C2 on a Zen 5 (0.2-5 GFLOP/s,
+         * benchmarks/results/2026-12-02-gemm-blocking.md). Tiles do not change results.
+         */
+        public static final Tile LONG_NN = new Tile(6, 4);
     }
 
     /**

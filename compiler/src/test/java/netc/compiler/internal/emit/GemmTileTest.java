@@ -111,12 +111,12 @@ class GemmTileTest {
         assertEquals(4, GemmSpec.nt("f", 8, 64, Style.VECTOR).rowTile());
         assertEquals(4, GemmSpec.nn("f", 8, 8, Style.SCALAR).rowTile());
         assertEquals(4, GemmSpec.nn("f", 8, 8, Style.VECTOR).withVectorBits(512).rowTile());
-        // long NN reductions (cut into blocks) take 8 x 2 on vectors wider than 256 bits; TN and short NN do not
+        // long NN reductions (cut into blocks) take 6 x 4 on vectors wider than 256 bits; TN and short NN do not
         assertEquals(Tile.LONG_NN, Tile.broadcast(Form.NN, 512, GemmEmitter.NN_K_BLOCK + 1));
         assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NN, 512, GemmEmitter.NN_K_BLOCK));
         assertEquals(new Tile(6, 2), Tile.broadcast(Form.NN, 256, 1024));
         assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NT, 512, 1024));
-        assertEquals(8, GemmSpec.nn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
+        assertEquals(6, GemmSpec.nn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
         assertEquals(4, GemmSpec.tn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
         // a dense layer's forward product of 64 columns or more runs on A transposed, 64 rows at a time
         assertEquals(GemmEmitter.NT_SWAP_ROWS, GemmSpec.nt("f", 512, 784, Style.VECTOR).withVectorBits(512).rowTile());

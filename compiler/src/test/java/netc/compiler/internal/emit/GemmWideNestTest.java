@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Kernels with the default (256-bit) tile that hold a second nest of wide tiles ({@link GemmSpec#widensTile()}):
  * whichever nest this JVM runs (16 lanes: the wide one), every element is the sequential fma chain in k order, bit
  * for bit, through the row entry, the NN column entry and the TN column split, over uneven splits. Shapes: NN packed
- * (N = 1024, K = 257: 8 x 2 tiles, two blocks of k), NN at the widening threshold (N = 32 with K = 129, N = 64 with
+ * (N = 1024, K = 257: 6 x 4 tiles, two blocks of k), NN at the widening threshold (N = 64 with K = 129 or with
  * K = 64: row blocks), TN row-split and column-split over more than one block of the batch (257), TN packed (M =
  * 1024).
  */
@@ -25,7 +25,7 @@ class GemmWideNestTest {
 
     private static final List<GemmCase> CASES = List.of(
             GemmCase.of(Form.NN, Style.VECTOR, 0, 1024, 257, 19),
-            GemmCase.of(Form.NN, Style.VECTOR, 0, 32, 129, 23),
+            GemmCase.of(Form.NN, Style.VECTOR, 0, 64, 129, 23),
             GemmCase.of(Form.NN, Style.VECTOR, 0, 64, 64, 29),
             GemmCase.of(Form.NN, Style.VECTOR, 0, 100, 300, 13),
             GemmCase.of(Form.TN, Style.VECTOR, 21, 100, 0, 257),
