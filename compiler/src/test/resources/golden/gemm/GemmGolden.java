@@ -1935,11 +1935,11 @@ public final class GemmGolden {
             Arrays.fill(c, cOff + mLo * 1024, cOff + mHi * 1024, 0f);
         }
         if (LANES >= 16) {
-            // 16 lanes (AVX-512): 4 x 4 tiles
+            // 16 lanes (AVX-512): 6 x 4 tiles
             // per block of k: B's full-width panels (at most 262144 floats at a time), and A's rows of a
             // block of rows, packed (rows of at most 256 floats in blocks of at most 65536 floats)
             int kb = Math.max(0, Math.min(batch, 256));
-            int mb = Math.max(4, 65536 / Math.max(1, kb) / 4 * 4);
+            int mb = Math.max(6, 65536 / Math.max(1, kb) / 6 * 6);
             int nb = Math.max((4 * LANES), 262144 / Math.max(1, kb) / (4 * LANES) * (4 * LANES));
             float[] bp = (float[]) PACK_B.get();
             if (bp == null || bp.length < kb * Math.max(0, Math.min(nb, 1024))) {
@@ -1958,13 +1958,13 @@ public final class GemmGolden {
                     packedWeightGradientPackB4(b, bOff, bp, nb0, nb1, k0, k1);
                     for (int m0 = mLo; m0 < mHi; m0 += mb) {
                         int m1 = Math.min(m0 + mb, mHi);
-                        packedWeightGradientPackA4(a, aOff, ap, m0, m1, k0, k1);
+                        packedWeightGradientPackA6(a, aOff, ap, m0, m1, k0, k1);
                         if (k0 == 0) {
                             int n = nb0;
                             for (; n + 4 * LANES <= nb1; n += 4 * LANES) {
                                 int m = m0;
-                                for (; m + 4 <= m1; m += 4) {
-                                    packedWeightGradientVec4x4Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                for (; m + 6 <= m1; m += 6) {
+                                    packedWeightGradientVec6x4Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
                                     packedWeightGradientVec1x4Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
@@ -1972,8 +1972,8 @@ public final class GemmGolden {
                             }
                             for (; n + LANES <= nb1; n += LANES) {
                                 int m = m0;
-                                for (; m + 4 <= m1; m += 4) {
-                                    packedWeightGradientVec4x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                for (; m + 6 <= m1; m += 6) {
+                                    packedWeightGradientVec6x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
                                     packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
@@ -1981,8 +1981,8 @@ public final class GemmGolden {
                             }
                             for (; n < nb1; n++) {
                                 int m = m0;
-                                for (; m + 4 <= m1; m += 4) {
-                                    packedWeightGradientScalar4x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                for (; m + 6 <= m1; m += 6) {
+                                    packedWeightGradientScalar6x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
                                     packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
@@ -1992,8 +1992,8 @@ public final class GemmGolden {
                             int n = nb0;
                             for (; n + 4 * LANES <= nb1; n += 4 * LANES) {
                                 int m = m0;
-                                for (; m + 4 <= m1; m += 4) {
-                                    packedWeightGradientVec4x4AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                for (; m + 6 <= m1; m += 6) {
+                                    packedWeightGradientVec6x4AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
                                     packedWeightGradientVec1x4AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
@@ -2001,8 +2001,8 @@ public final class GemmGolden {
                             }
                             for (; n + LANES <= nb1; n += LANES) {
                                 int m = m0;
-                                for (; m + 4 <= m1; m += 4) {
-                                    packedWeightGradientVec4x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                for (; m + 6 <= m1; m += 6) {
+                                    packedWeightGradientVec6x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
                                     packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
@@ -2010,8 +2010,8 @@ public final class GemmGolden {
                             }
                             for (; n < nb1; n++) {
                                 int m = m0;
-                                for (; m + 4 <= m1; m += 4) {
-                                    packedWeightGradientScalar4x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                for (; m + 6 <= m1; m += 6) {
+                                    packedWeightGradientScalar6x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
                                     packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
@@ -2125,18 +2125,20 @@ public final class GemmGolden {
         }
     }
 
-    static void packedWeightGradientPackA4(float[] a, int aOff, float[] ap, int m0, int m1, int k0,
+    static void packedWeightGradientPackA6(float[] a, int aOff, float[] ap, int m0, int m1, int k0,
             int k1) {
         // rows [m0, m1) x k [k0, k1) of A, tile by tile in the order the tiles read them
         int m = m0;
-        for (; m + 4 <= m1; m += 4) {
+        for (; m + 6 <= m1; m += 6) {
             int at = (m - m0) * (k1 - k0);
             for (int k = k0; k < k1; k++) {
-                int ak = at + (k - k0) * 4;
+                int ak = at + (k - k0) * 6;
                 ap[ak] = a[aOff + k * 3 + m];
                 ap[ak + 1] = a[aOff + k * 3 + m + 1];
                 ap[ak + 2] = a[aOff + k * 3 + m + 2];
                 ap[ak + 3] = a[aOff + k * 3 + m + 3];
+                ap[ak + 4] = a[aOff + k * 3 + m + 4];
+                ap[ak + 5] = a[aOff + k * 3 + m + 5];
             }
         }
         for (; m < m1; m++) {
@@ -2148,13 +2150,15 @@ public final class GemmGolden {
         }
     }
 
-    static void packedWeightGradientVec4x4Packed(float[] a, int aOff, float[] b, int bOff,
+    static void packedWeightGradientVec6x4Packed(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n .. n + 4 * LANES - 1], broadcasting A (A and B packed)
+        // C[m .. m + 5][n .. n + 4 * LANES - 1], broadcasting A (A and B packed)
         int c0 = cOff + m * 1024 + n;
         int c1 = c0 + 1024;
         int c2 = c1 + 1024;
         int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        int c5 = c4 + 1024;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc01 = FloatVector.zero(SPECIES);
         FloatVector acc02 = FloatVector.zero(SPECIES);
@@ -2171,8 +2175,16 @@ public final class GemmGolden {
         FloatVector acc31 = FloatVector.zero(SPECIES);
         FloatVector acc32 = FloatVector.zero(SPECIES);
         FloatVector acc33 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc41 = FloatVector.zero(SPECIES);
+        FloatVector acc42 = FloatVector.zero(SPECIES);
+        FloatVector acc43 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
+        FloatVector acc51 = FloatVector.zero(SPECIES);
+        FloatVector acc52 = FloatVector.zero(SPECIES);
+        FloatVector acc53 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 4;
+            int ak = aOff + (k - k0) * 6;
             int bk = bOff + (k - k0) * (4 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
@@ -2198,6 +2210,16 @@ public final class GemmGolden {
             acc31 = va3.fma(vb1, acc31);
             acc32 = va3.fma(vb2, acc32);
             acc33 = va3.fma(vb3, acc33);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+            acc41 = va4.fma(vb1, acc41);
+            acc42 = va4.fma(vb2, acc42);
+            acc43 = va4.fma(vb3, acc43);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[ak + 5]);
+            acc50 = va5.fma(vb0, acc50);
+            acc51 = va5.fma(vb1, acc51);
+            acc52 = va5.fma(vb2, acc52);
+            acc53 = va5.fma(vb3, acc53);
         }
         acc00.intoArray(c, c0);
         acc01.intoArray(c, c0 + LANES);
@@ -2215,6 +2237,14 @@ public final class GemmGolden {
         acc31.intoArray(c, c3 + LANES);
         acc32.intoArray(c, c3 + 2 * LANES);
         acc33.intoArray(c, c3 + 3 * LANES);
+        acc40.intoArray(c, c4);
+        acc41.intoArray(c, c4 + LANES);
+        acc42.intoArray(c, c4 + 2 * LANES);
+        acc43.intoArray(c, c4 + 3 * LANES);
+        acc50.intoArray(c, c5);
+        acc51.intoArray(c, c5 + LANES);
+        acc52.intoArray(c, c5 + 2 * LANES);
+        acc53.intoArray(c, c5 + 3 * LANES);
     }
 
     static void packedWeightGradientVec1x4Packed(float[] a, int aOff, float[] b, int bOff,
@@ -2244,19 +2274,23 @@ public final class GemmGolden {
         acc03.intoArray(c, c0 + 3 * LANES);
     }
 
-    static void packedWeightGradientVec4x1PackedA(float[] a, int aOff, float[] b, int bOff,
+    static void packedWeightGradientVec6x1PackedA(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n .. n + LANES - 1], broadcasting A (A packed)
+        // C[m .. m + 5][n .. n + LANES - 1], broadcasting A (A packed)
         int c0 = cOff + m * 1024 + n;
         int c1 = c0 + 1024;
         int c2 = c1 + 1024;
         int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        int c5 = c4 + 1024;
         FloatVector acc00 = FloatVector.zero(SPECIES);
         FloatVector acc10 = FloatVector.zero(SPECIES);
         FloatVector acc20 = FloatVector.zero(SPECIES);
         FloatVector acc30 = FloatVector.zero(SPECIES);
+        FloatVector acc40 = FloatVector.zero(SPECIES);
+        FloatVector acc50 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 4;
+            int ak = aOff + (k - k0) * 6;
             int bk = bOff + k * 1024 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2267,11 +2301,17 @@ public final class GemmGolden {
             acc20 = va2.fma(vb0, acc20);
             FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
             acc30 = va3.fma(vb0, acc30);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[ak + 5]);
+            acc50 = va5.fma(vb0, acc50);
         }
         acc00.intoArray(c, c0);
         acc10.intoArray(c, c1);
         acc20.intoArray(c, c2);
         acc30.intoArray(c, c3);
+        acc40.intoArray(c, c4);
+        acc50.intoArray(c, c5);
     }
 
     static void packedWeightGradientVec1x1PackedA(float[] a, int aOff, float[] b, int bOff,
@@ -2289,19 +2329,23 @@ public final class GemmGolden {
         acc00.intoArray(c, c0);
     }
 
-    static void packedWeightGradientScalar4x1PackedA(float[] a, int aOff, float[] b, int bOff,
+    static void packedWeightGradientScalar6x1PackedA(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n], broadcasting A (A packed)
+        // C[m .. m + 5][n], broadcasting A (A packed)
         int c0 = cOff + m * 1024 + n;
         int c1 = c0 + 1024;
         int c2 = c1 + 1024;
         int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        int c5 = c4 + 1024;
         float s00 = 0f;
         float s10 = 0f;
         float s20 = 0f;
         float s30 = 0f;
+        float s40 = 0f;
+        float s50 = 0f;
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 4;
+            int ak = aOff + (k - k0) * 6;
             int bk = bOff + k * 1024 + n;
             float y0 = b[bk];
             float x0 = a[ak];
@@ -2312,11 +2356,17 @@ public final class GemmGolden {
             s20 = Math.fma(x2, y0, s20);
             float x3 = a[ak + 3];
             s30 = Math.fma(x3, y0, s30);
+            float x4 = a[ak + 4];
+            s40 = Math.fma(x4, y0, s40);
+            float x5 = a[ak + 5];
+            s50 = Math.fma(x5, y0, s50);
         }
         c[c0] = s00;
         c[c1] = s10;
         c[c2] = s20;
         c[c3] = s30;
+        c[c4] = s40;
+        c[c5] = s50;
     }
 
     static void packedWeightGradientScalar1x1PackedA(float[] a, int aOff, float[] b, int bOff,
@@ -2334,13 +2384,15 @@ public final class GemmGolden {
         c[c0] = s00;
     }
 
-    static void packedWeightGradientVec4x4AddPacked(float[] a, int aOff, float[] b, int bOff,
+    static void packedWeightGradientVec6x4AddPacked(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n .. n + 4 * LANES - 1] plus its partial sums, broadcasting A (A and B packed)
+        // C[m .. m + 5][n .. n + 4 * LANES - 1] plus its partial sums, broadcasting A (A and B packed)
         int c0 = cOff + m * 1024 + n;
         int c1 = c0 + 1024;
         int c2 = c1 + 1024;
         int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        int c5 = c4 + 1024;
         FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector acc01 = FloatVector.fromArray(SPECIES, c, c0 + LANES);
         FloatVector acc02 = FloatVector.fromArray(SPECIES, c, c0 + 2 * LANES);
@@ -2357,8 +2409,16 @@ public final class GemmGolden {
         FloatVector acc31 = FloatVector.fromArray(SPECIES, c, c3 + LANES);
         FloatVector acc32 = FloatVector.fromArray(SPECIES, c, c3 + 2 * LANES);
         FloatVector acc33 = FloatVector.fromArray(SPECIES, c, c3 + 3 * LANES);
+        FloatVector acc40 = FloatVector.fromArray(SPECIES, c, c4);
+        FloatVector acc41 = FloatVector.fromArray(SPECIES, c, c4 + LANES);
+        FloatVector acc42 = FloatVector.fromArray(SPECIES, c, c4 + 2 * LANES);
+        FloatVector acc43 = FloatVector.fromArray(SPECIES, c, c4 + 3 * LANES);
+        FloatVector acc50 = FloatVector.fromArray(SPECIES, c, c5);
+        FloatVector acc51 = FloatVector.fromArray(SPECIES, c, c5 + LANES);
+        FloatVector acc52 = FloatVector.fromArray(SPECIES, c, c5 + 2 * LANES);
+        FloatVector acc53 = FloatVector.fromArray(SPECIES, c, c5 + 3 * LANES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 4;
+            int ak = aOff + (k - k0) * 6;
             int bk = bOff + (k - k0) * (4 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
@@ -2384,6 +2444,16 @@ public final class GemmGolden {
             acc31 = va3.fma(vb1, acc31);
             acc32 = va3.fma(vb2, acc32);
             acc33 = va3.fma(vb3, acc33);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+            acc41 = va4.fma(vb1, acc41);
+            acc42 = va4.fma(vb2, acc42);
+            acc43 = va4.fma(vb3, acc43);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[ak + 5]);
+            acc50 = va5.fma(vb0, acc50);
+            acc51 = va5.fma(vb1, acc51);
+            acc52 = va5.fma(vb2, acc52);
+            acc53 = va5.fma(vb3, acc53);
         }
         acc00.intoArray(c, c0);
         acc01.intoArray(c, c0 + LANES);
@@ -2401,6 +2471,14 @@ public final class GemmGolden {
         acc31.intoArray(c, c3 + LANES);
         acc32.intoArray(c, c3 + 2 * LANES);
         acc33.intoArray(c, c3 + 3 * LANES);
+        acc40.intoArray(c, c4);
+        acc41.intoArray(c, c4 + LANES);
+        acc42.intoArray(c, c4 + 2 * LANES);
+        acc43.intoArray(c, c4 + 3 * LANES);
+        acc50.intoArray(c, c5);
+        acc51.intoArray(c, c5 + LANES);
+        acc52.intoArray(c, c5 + 2 * LANES);
+        acc53.intoArray(c, c5 + 3 * LANES);
     }
 
     static void packedWeightGradientVec1x4AddPacked(float[] a, int aOff, float[] b, int bOff,
@@ -2430,19 +2508,23 @@ public final class GemmGolden {
         acc03.intoArray(c, c0 + 3 * LANES);
     }
 
-    static void packedWeightGradientVec4x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+    static void packedWeightGradientVec6x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n .. n + LANES - 1] plus its partial sums, broadcasting A (A packed)
+        // C[m .. m + 5][n .. n + LANES - 1] plus its partial sums, broadcasting A (A packed)
         int c0 = cOff + m * 1024 + n;
         int c1 = c0 + 1024;
         int c2 = c1 + 1024;
         int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        int c5 = c4 + 1024;
         FloatVector acc00 = FloatVector.fromArray(SPECIES, c, c0);
         FloatVector acc10 = FloatVector.fromArray(SPECIES, c, c1);
         FloatVector acc20 = FloatVector.fromArray(SPECIES, c, c2);
         FloatVector acc30 = FloatVector.fromArray(SPECIES, c, c3);
+        FloatVector acc40 = FloatVector.fromArray(SPECIES, c, c4);
+        FloatVector acc50 = FloatVector.fromArray(SPECIES, c, c5);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 4;
+            int ak = aOff + (k - k0) * 6;
             int bk = bOff + k * 1024 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2453,11 +2535,17 @@ public final class GemmGolden {
             acc20 = va2.fma(vb0, acc20);
             FloatVector va3 = FloatVector.broadcast(SPECIES, a[ak + 3]);
             acc30 = va3.fma(vb0, acc30);
+            FloatVector va4 = FloatVector.broadcast(SPECIES, a[ak + 4]);
+            acc40 = va4.fma(vb0, acc40);
+            FloatVector va5 = FloatVector.broadcast(SPECIES, a[ak + 5]);
+            acc50 = va5.fma(vb0, acc50);
         }
         acc00.intoArray(c, c0);
         acc10.intoArray(c, c1);
         acc20.intoArray(c, c2);
         acc30.intoArray(c, c3);
+        acc40.intoArray(c, c4);
+        acc50.intoArray(c, c5);
     }
 
     static void packedWeightGradientVec1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
@@ -2475,19 +2563,23 @@ public final class GemmGolden {
         acc00.intoArray(c, c0);
     }
 
-    static void packedWeightGradientScalar4x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
+    static void packedWeightGradientScalar6x1AddPackedA(float[] a, int aOff, float[] b, int bOff,
             float[] c, int cOff, int batch, int m, int n, int k0, int k1) {
-        // C[m .. m + 3][n] plus its partial sums, broadcasting A (A packed)
+        // C[m .. m + 5][n] plus its partial sums, broadcasting A (A packed)
         int c0 = cOff + m * 1024 + n;
         int c1 = c0 + 1024;
         int c2 = c1 + 1024;
         int c3 = c2 + 1024;
+        int c4 = c3 + 1024;
+        int c5 = c4 + 1024;
         float s00 = c[c0];
         float s10 = c[c1];
         float s20 = c[c2];
         float s30 = c[c3];
+        float s40 = c[c4];
+        float s50 = c[c5];
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 4;
+            int ak = aOff + (k - k0) * 6;
             int bk = bOff + k * 1024 + n;
             float y0 = b[bk];
             float x0 = a[ak];
@@ -2498,11 +2590,17 @@ public final class GemmGolden {
             s20 = Math.fma(x2, y0, s20);
             float x3 = a[ak + 3];
             s30 = Math.fma(x3, y0, s30);
+            float x4 = a[ak + 4];
+            s40 = Math.fma(x4, y0, s40);
+            float x5 = a[ak + 5];
+            s50 = Math.fma(x5, y0, s50);
         }
         c[c0] = s00;
         c[c1] = s10;
         c[c2] = s20;
         c[c3] = s30;
+        c[c4] = s40;
+        c[c5] = s50;
     }
 
     static void packedWeightGradientScalar1x1AddPackedA(float[] a, int aOff, float[] b, int bOff,

@@ -38,8 +38,8 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * accumulators, one local each, {@code fma}, the k loop straight-line and branch-free (a branch in a Vector API loop
  * makes JDK 17 box the vectors: 8x slower). NN and TN broadcast an element of A and stream rows of B: tiles of
  * {@link GemmSpec#tile} rows x vectors (6 x 2 for NN and 5 x 2 for TN with 256-bit vectors, so that accumulators, B
- * vectors and the broadcast fit AVX2's 16 registers; 4 x 4 with wider ones, 6 x 4 for NN with a long reduction; a
- * kernel tiled for 256 bits also holds a nest of the wider tiles, which 16-lane JVMs run: {@link
+ * vectors and the broadcast fit AVX2's 16 registers; with wider ones 4 x 4 for NN, 6 x 4 for TN and for NN with a
+ * long reduction; a kernel tiled for 256 bits also holds a nest of the wider tiles, which 16-lane JVMs run: {@link
  * GemmSpec#widensTile()}), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}

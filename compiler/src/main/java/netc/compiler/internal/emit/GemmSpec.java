@@ -95,14 +95,14 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * section 3, TileShapes: hand-written kernels, four runs of which three disturbed) 6 x 2 ran the NN dH1
          * kernel 128x512x256 at 49-58 GFLOP/s against 35-40 for 4 x 4, and 5 x 2 the TN dW1 kernel 512x784x128 at
          * 45-53 against 16-40 (dW2 256x512x128: 36-45 against 33-43), with bitwise the same C.
-         * Wider vectors (AVX-512 has 32 registers, where 4 x 4 fits) keep 4 x 4: not told apart from 6 x 2 on a
-         * shared Zen 5 (2026-12-02-gemm-blocking.md); 6 x 4 and 8 x 3 (24 accumulators) ran TN kernels at 0.2-5
-         * GFLOP/s there. Short-reduction NT kernels, which run as NN, take the NN tile ({@code form} NT gives it).
+         * Wider vectors (AVX-512 has 32 registers, where 4 x 4 fits) keep 4 x 4 for NN: not told apart from 6 x 2
+         * on a shared Zen 5 (2026-12-02-gemm-blocking.md); TN takes {@link #WIDE_TN}. Short-reduction NT kernels,
+         * which run as NN, take the NN tile ({@code form} NT gives it).
          */
         public static Tile broadcast(Form form, int vectorBits) {
             checkVectorBits(vectorBits);
             if (vectorBits > 256) {
-                return FOUR_BY_FOUR;
+                return form == Form.TN ? WIDE_TN : FOUR_BY_FOUR;
             }
             return form == Form.TN ? new Tile(5, 2) : new Tile(6, 2);
         }
@@ -112,18 +112,34 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * runtime batch): with vectors wider than 256 bits, an NN kernel that cuts its reduction into blocks
          * ({@code GemmEmitter.nnKBlocks}, K &gt; {@code NN_K_BLOCK}) takes {@link #LONG_NN}. There the block of B
          * (128 rows of a column panel) is what every row tile reads again; 8 rows x 2 vectors load 2 vectors of it
-         * per 16 fmas where 4 x 4 loads 4. {@link #LONG_NN} is now 6 x 4: see there. KernelAB, 1 thread, Zen 4, 512-bit vectors, medians of 9-11 alternated
-         * rounds in two sittings, bitwise the same C: NN 128 x 512 x 256 (the MLP's input gradient) +8% and +6%,
+         * per 16 fmas where 4 x 4 loads 4 (the first choice; {@link #LONG_NN} is now 6 x 4, see there). KernelAB, 1
+         * thread, Zen 4, 512-bit vectors, medians of 9-11 alternated rounds in two sittings, bitwise the same C, 8 x 2
+         * against 4 x 4: NN 128 x 512 x 256 (the MLP's input gradient) +8% and +6%,
          * 128 x 2048 x 1024 (the 2048-wide MLP's) +4% and +5%, 64 x 3136 x 1024 (the convnet's dense layer) +2% and
          * -1%, 128 x 2048 x 2048 -3%; but 12544 x 800 x 64 (a convolution's patch gradient, K = 64) -8% and 128 x
          * 256 x 10 -6%, and TN kernels with 8 x 2 ranged 0.82-1.08 (three of five shapes lost), so short reductions
-         * and TN keep 4 x 4. Classes tiled for 256 bits (the default) take these tiles on 16-lane JVMs through
+         * keep 4 x 4 (TN: {@link #WIDE_TN}). Classes tiled for 256 bits (the default) take these tiles on 16-lane
+         * JVMs through
          * {@link GemmSpec#widensTile()}.
          */
         public static Tile broadcast(Form form, int vectorBits, int k) {
             Tile tile = broadcast(form, vectorBits);
             return vectorBits > 256 && form == Form.NN && k > GemmEmitter.NN_K_BLOCK ? LONG_NN : tile;
         }
+
+        /**
+         * The TN tile on vectors wider than 256 bits ({@link #broadcast(Form, int)}): 6 rows x 4 vectors, as
+         * {@link #LONG_NN} and for the same reason (a TN step of k broadcasts a row's element of A^T and loads
+         * vectors of B, like NN). JMH {@code Kernels}, 1 thread, Intel Xeon family 6 model 167, two alternated
+         * rounds, 4 x 4 -> 6 x 4 (GFLOP/s): 512 x 784 x 128 (the MLP's first weight gradient) 93-106 -> 130-132,
+         * 256 x 512 x 128 99 -> 104-135, 1024 x 2048 x 128 112-125 -> 131, 1024 x 3136 x 64 106-115 -> 120; 8 x 3
+         * and 5 x 4 were between. {@code StepAB} (2 threads, 9 rounds, against 6 x 4 NN alone): MLP batch 512
+         * 1.050, batch 128 1.010, 2048-wide 1.023, convnet 1.005. On 2026-12-02 an older emitter's 24-accumulator
+         * TN tiles ran at 0.2-5 GFLOP/s on a Zen 5 (C2 gave them up, 2026-12-02-gemm-blocking.md); today's tiles
+         * (the first block from 0, no zeroing pass) compile with C2 here and a step allocates nothing
+         * ({@code ConvolutionShapesTest}), which a tile left to C1 would break by boxing its vectors.
+         */
+        public static final Tile WIDE_TN = new Tile(6, 4);
 
         /**
          * The NN tile for long reductions on vectors wider than 256 bits ({@link #broadcast(Form, int, int)}): 6 rows
@@ -136,9 +152,8 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * 512 x 256 120 -> 132-151, the 2048-wide MLP's forward 106 -> 127-133, the convnet's dense forward 115 ->
          * 131-134; {@code Inference} at batch 1024, 1 thread, 94 -> 105-108. {@code StepAB}, 2 threads, medians of 9
          * rounds: MLP batch 512 1.054, batch 128 1.012, 2048-wide 1.116. Not measured on a Zen: there 8 x 2 had
-         * beaten 4 x 4 by 6-8% (above); 6 x 4 loads one B vector per 6 fmas where 8 x 2 loads one per 8. TN keeps 4 x
-         * 4: its 24-accumulator tiles were given up by C2 on a Zen 5 (0.2-5 GFLOP/s,
-         * benchmarks/results/2026-12-02-gemm-blocking.md). Tiles do not change results.
+         * beaten 4 x 4 by 6-8% (above); 6 x 4 loads one B vector per 6 fmas where 8 x 2 loads one per 8. TN takes
+         * the same tile ({@link #WIDE_TN}). Tiles do not change results.
          */
         public static final Tile LONG_NN = new Tile(6, 4);
     }

@@ -103,7 +103,7 @@ class GemmTileTest {
         assertEquals(new Tile(6, 2), Tile.broadcast(Form.NT, 256));
         assertEquals(6, GemmSpec.nt("f", 8, 25, Style.VECTOR).rowTile());
         assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NN, 512));
-        assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.TN, 512));
+        assertEquals(Tile.WIDE_TN, Tile.broadcast(Form.TN, 512));
         assertEquals(GemmSpec.DEFAULT_VECTOR_BITS, new EmitOptions("p", "C", true).vectorBits());
         assertEquals(new Tile(6, 2), GemmSpec.nn("f", 8, 8, Style.VECTOR).tile());
         assertEquals(6, GemmSpec.nn("f", 8, 8, Style.VECTOR).rowTile());
@@ -117,7 +117,7 @@ class GemmTileTest {
         assertEquals(new Tile(6, 2), Tile.broadcast(Form.NN, 256, 1024));
         assertEquals(Tile.FOUR_BY_FOUR, Tile.broadcast(Form.NT, 512, 1024));
         assertEquals(6, GemmSpec.nn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
-        assertEquals(4, GemmSpec.tn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
+        assertEquals(6, GemmSpec.tn("f", 512, 256, Style.VECTOR).withVectorBits(512).rowTile());
         // a dense layer's forward product of 64 columns or more runs on A transposed, 64 rows at a time
         assertEquals(GemmEmitter.NT_SWAP_ROWS, GemmSpec.nt("f", 512, 784, Style.VECTOR).withVectorBits(512).rowTile());
         assertEquals(4, GemmSpec.nt("f", GemmEmitter.NT_SWAP_MIN_N - 1, 784, Style.VECTOR).rowTile());
