@@ -1929,7 +1929,7 @@ public final class GemmGolden {
     public static void packedWeightGradient(float[] a, int aOff, float[] b, int bOff, float[] c,
             int cOff, int batch, int mLo, int mHi) {
         // C[m][n] = sum_k A[k][m] * B[k][n] for rows [mLo, mHi), M = 3, N = 1024, K = batch
-        // FloatVector tiles: blocks of 256 k, then of columns (full panels of B packed), then of rows (A packed), then column panels, then blocks of 5 rows
+        // FloatVector tiles: blocks of 256 k, then of columns (full panels of B packed), then of rows (A packed), then column panels, then blocks of 5 rows (6 with 16 lanes)
         if (batch <= 0) {
             // an empty sum: no block of the reduction below, C = 0
             Arrays.fill(c, cOff + mLo * 1024, cOff + mHi * 1024, 0f);

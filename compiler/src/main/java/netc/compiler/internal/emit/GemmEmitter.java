@@ -895,20 +895,22 @@ public final class GemmEmitter {
             String shape = spec.form() == Form.TN
                     ? "M = " + spec.m() + ", N = " + spec.n() + ", K = batch"
                     : "M = batch, N = " + spec.n() + ", K = " + spec.k();
+            // a kernel with a nest per vector width names both tiles' rows: the header used to name only the
+            // narrower nest's, which 16-lane JVMs do not run
+            String rows = spec.widensTile()
+                    ? tileRows + " rows (" + spec.wideTile().rows() + " with 16 lanes)" : tileRows + " rows";
             String order = packs(spec)
                     ? "blocks of " + kBlock() + " k, then of columns (full panels of B packed), then of rows (A"
-                            + " packed), then column panels, then blocks of " + tileRows + " rows"
+                            + " packed), then column panels, then blocks of " + rows
                     : switch (spec.form()) {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
                 case NN -> nnRowBlock(spec, tileRows) > 0
                         ? "blocks of " + nnRowBlock(spec, tileRows) + " rows outside, then column panels, then blocks"
-                                + " of " + tileRows + " rows"
+                                + " of " + rows
                         : nnKBlocks(spec)
-                        ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + tileRows
-                                + " rows"
-                        : "column panels outside, blocks of " + tileRows + " rows inside";
-                case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + tileRows
-                        + " rows";
+                        ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + rows
+                        : "column panels outside, blocks of " + rows + " inside";
+                case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + rows;
             };
             return CodeBlock.of("// $L$L for $L, $L\n// $L tiles: $L\n", formula,
                     spec.accumulates() ? " (+= C's sums so far if accumulate)" : "",
