@@ -156,6 +156,14 @@ public final class GemmEmitter {
      * 16 lanes, so that a call of fewer than 128 rows still splits over two threads.
      */
     static final int NT_SWAP_SMALL_ROWS = 16;
+    /**
+     * The NN tile a swapped NT kernel runs on 16 lanes for a block of fewer than {@link #NT_SWAP_ROWS} rows of A,
+     * whose C^T has 16-48 columns: 8 rows x 2 vectors, the long-reduction tile before {@code Tile.LONG_NN} became 6 x
+     * 4, which covers 32 columns exactly and 16 or 48 with one-vector tiles of 8 rows.
+     */
+    static final Tile NARROW_SWAP_TILE = new Tile(8, 2);
+    /** Rows of the tail tiles that broadcast kernels run on the rows their full tiles leave ({@code rowTiles}). */
+    static final int TAIL_ROWS = 2;
 
     /**
      * Whether {@code spec} is a VECTOR NT kernel of a dense layer's forward product that runs as NN on A transposed:
@@ -543,6 +551,13 @@ public final class GemmEmitter {
             GemmSpec inner = new GemmSpec(Form.NN, 0, width, kk, base + "Swapped", null, List.of(), spec.style(),
                     Tile.broadcast(Form.NN, bits, kk), GemmSpec.Split.ROWS);
             List<MethodSpec> innerMethods = new Kernel(inner, scalarFma).methodsToColumn();
+            // fewer than NT_SWAP_ROWS rows of A in a block (a small batch, a thread's part of one, the last block):
+            // C^T has 16, 32 or 48 columns, where the 6 x 4 tile of 16 lanes would fall to 6 x 1 tiles and leave
+            // rows to one-row tiles; 8 x 2 fits them (StepAB, MLP batch 32, 2 threads: forward 0.83 and step 0.91
+            // with 6 x 4 alone)
+            GemmSpec narrow = new GemmSpec(Form.NN, 0, width, kk, base + "SwappedNarrow", null, List.of(),
+                    spec.style(), NARROW_SWAP_TILE, GemmSpec.Split.ROWS);
+            List<MethodSpec> narrowMethods = new Kernel(narrow, scalarFma).methodsToColumn();
             String range = base + "Range";
             String transpose = base + "Transpose";
             CodeBlock.Builder extra = CodeBlock.builder();
@@ -585,8 +600,13 @@ public final class GemmEmitter {
             body.addStatement("int nb = $T.min($L, (mb + $L - 1) / $L * $L)", Math.class, width, LANES_REF, LANES_REF,
                     LANES_REF);
             body.addStatement("$LA(a, aOff + m0 * $L, bt, mb, nb)", transpose, kk);
+            body.beginControlFlow("if ($L >= 16 && nb < $L)", LANES_REF, width);
+            body.addStatement("$N(b, bOff, bt, 0, bt, $L - nStart * $L, $L, nStart, nEnd, nb)", narrowMethods.get(0),
+                    kk * width, width, nn);
+            body.nextControlFlow("else");
             body.addStatement("$N(b, bOff, bt, 0, bt, $L - nStart * $L, $L, nStart, nEnd, nb)", innerMethods.get(0),
                     kk * width, width, nn);
+            body.endControlFlow();
             body.addStatement("$LC(bt, $L, c, cOff + m0 * $L, mb, nStart, nEnd)", transpose, kk * width, nn);
             if (spec.epilogue() != null) {
                 body.beginControlFlow("for (int i = m0; i < m0 + mb; i++)");
@@ -604,6 +624,7 @@ public final class GemmEmitter {
                 all.add(epilogueMethod());
             }
             all.addAll(innerMethods);
+            all.addAll(narrowMethods);
             return all;
         }
 
@@ -1251,14 +1272,14 @@ public final class GemmEmitter {
                 code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, NN_K_BLOCK);
                 code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, NN_K_BLOCK, k);
                 code.beginControlFlow("if (k0 == 0)");
-                rowTiles(code, tiles.tile(tileRows, true), tiles.tile(1, true));
+                rowTiles(code, tiles, true);
                 code.nextControlFlow("else");
-                rowTiles(code, tiles.tile(tileRows, false), tiles.tile(1, false));
+                rowTiles(code, tiles, false);
                 code.endControlFlow();
                 code.endControlFlow();
                 return;
             }
-            rowTiles(code, tiles.tile(tileRows, fromZero), tiles.tile(1, fromZero));
+            rowTiles(code, tiles, fromZero);
         }
 
         /**
@@ -1299,13 +1320,28 @@ public final class GemmEmitter {
             code.addStatement("$L(b, bOff, $L, nb0, nb1, k0, k1)", JavaLiterals.checkedIdentifier(name), PACKED_B);
         }
 
-        private void rowTiles(CodeBlock.Builder code, MethodSpec fullTile, MethodSpec oneRow) {
+        /**
+         * Full tiles, then pairs of rows ({@link #TAIL_ROWS}) after 6 x 4 tiles (A not packed), then single rows.
+         * The pairs
+         * matter where few rows are left: with 6-row tiles a part of 16 rows of C (a batch of 32 on two threads)
+         * left 4 rows to one-row tiles, which load a vector of B per fma (StepAB, MLP batch 16, 2 threads: 0.92
+         * against the 8-row tiles before).
+         */
+        private void rowTiles(CodeBlock.Builder code, TileMaker tiles, boolean fromZero) {
             code.addStatement("int m = $L", rowLo);
             code.beginControlFlow("for (; m + $L <= $L; m += $L)", tileRows, rowHi, tileRows);
-            code.addStatement(call(fullTile));
+            code.addStatement(call(tiles.tile(tileRows, fromZero)));
             code.endControlFlow();
+            // only after tiles of more than 16 accumulators (6 x 4), whose single rows lose the most against the
+            // full tile, so that classes of small products (XOR's) do not grow; not on packed A: its blocks lay rows
+            // out for the full tiles and for single rows only
+            if (tileRows * tileCols > 16 && !packedA) {
+                code.beginControlFlow("for (; m + $L <= $L; m += $L)", TAIL_ROWS, rowHi, TAIL_ROWS);
+                code.addStatement(call(tiles.tile(TAIL_ROWS, fromZero)));
+                code.endControlFlow();
+            }
             code.beginControlFlow("for (; m < $L; m++)", rowHi);
-            code.addStatement(call(oneRow));
+            code.addStatement(call(tiles.tile(1, fromZero)));
             code.endControlFlow();
         }
 
