@@ -270,7 +270,7 @@ public final class GemmEmitter {
 
     /**
      * Calls of a VECTOR NN kernel with fewer rows than this take few-row tiles over all of k ({@code Kernel.fewRows}),
-     * bitwise the results of the row tiles (at most 8 rows), which left such calls to their one-row tile on panels of
+     * bitwise the results of the row tiles (at most 6 rows), which left such calls to their one-row tile on panels of
      * 2 vectors: that reads a large B down its rows a panel at a time, from L3, once per row. 1 thread, 512-bit, Zen 5,
      * B 784 x 512 (a probe of these loops): one row 1 x 16 vectors 19.3 us, 1 x 8 21.0, dot products on B^T (NT, the
      * forward on W as declared) about 25; two rows 2 x 8 22.5; four rows 4 x 4 28.9, 2 x 8 twice 35-37, NT 34.5.

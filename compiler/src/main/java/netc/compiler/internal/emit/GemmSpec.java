@@ -74,7 +74,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * columns (VECTOR NN and TN), one accumulator each.
      */
     public record Tile(int rows, int cols) {
-        /** The tile NT (but short ones) and SCALAR kernels use, and NN/TN ones above 256 bits but long NN. */
+        /** The tile NT (but short ones) and SCALAR kernels use, and short-reduction NN ones above 256 bits. */
         public static final Tile FOUR_BY_FOUR = new Tile(4, 4);
 
         public Tile {
@@ -405,7 +405,7 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
      * 12544 x 800 x 64 +11%, 196 x 64 x 800 +4%, 128 x 256 x 10 +1% (2026-12-03-kernel-experiments.md). Before,
      * only column-split TN kernels widened (the convnet's kernel gradient: 98 against 121-126 GFLOP/s). AVX2's 16
      * registers would spill the wide tiles (see {@link Tile#broadcast}), so narrower JVMs keep 6 x 2 and 5 x 2.
-     * A product narrower than one wide panel (C of fewer than 32 or 64 columns: the XOR net's) keeps one nest, so
+     * A product narrower than one wide panel (C of fewer than 64 columns: the XOR net's) keeps one nest, so
      * tiny networks' classes do not grow for tiles that would never run. Tiles do not change results.
      */
     public boolean widensTile() {
