@@ -52,6 +52,7 @@ public final class Differentiate {
         Node loss = in.output(Graph.LOSS);
         adjoint[loss.id()] = b.constant(1);
         List<Node> nodes = in.nodes();
+        boolean[] trainable = dependsOnParameters(nodes, adjoint.length);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node old = nodes.get(i);
             Node g = adjoint[old.id()];
@@ -65,7 +66,7 @@ public final class Differentiate {
                     continue;
                 }
                 Node target = old.input(k);
-                if (!needsGradient(target)) {
+                if (!trainable[target.id()]) {
                     continue;
                 }
                 c = reduceToShape(al, c, target);
@@ -84,9 +85,24 @@ public final class Differentiate {
         return b.build(outputs);
     }
 
-    /** Constants, targets and the input need no gradient: nothing downstream of them is trained. */
-    private static boolean needsGradient(Node n) {
-        return n.op().kind() != Op.Kind.LEAF || n.op() == Op.PARAM;
+    /**
+     * Which nodes depend on a parameter ({@code nodes} in topological order): only those need a gradient. Constants,
+     * targets, the input and whatever is computed from them alone do not, and their adjoints need not even have
+     * their shape: {@code softsign(22) + h} adds a scalar to a vector, and the vector's adjoint cannot be reduced to
+     * the scalar's shape (found by FrontendFuzzTest: an internal error instead of a compiled network).
+     */
+    private static boolean[] dependsOnParameters(List<Node> nodes, int size) {
+        boolean[] trainable = new boolean[size];
+        for (Node n : nodes) {
+            boolean t = n.op() == Op.PARAM;
+            if (n.op().kind() != Op.Kind.LEAF) {
+                for (Node input : n.inputs()) {
+                    t |= trainable[input.id()];
+                }
+            }
+            trainable[n.id()] = t;
+        }
+        return trainable;
     }
 
     /**

@@ -99,6 +99,24 @@ class DifferentialTest {
         assertNull(DifferentialCheck.check(source, plan, true), source);
     }
 
+    /**
+     * Subexpressions of constants alone, broadcast onto values that depend on parameters: their adjoints are not
+     * needed, and reducing them to a scalar's shape was an internal error (FrontendFuzzTest, input
+     * scalar-activation-of-a-constant).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "input x[3]\ntarget t : real[2]\nparam W[2, 3]\nparam b[2]\n"
+                + "y = W x + b + softsign(22)\nloss = squared_error(y, t)",
+        "input x[3]\ntarget t : real[2]\nparam W[2, 3]\nparam b[2]\n"
+                + "h = tanh(W x + b) * sigmoid(2) + softsign(3) * tanh(1)\nloss = squared_error(h, t)",
+    })
+    void constantSubexpressions(String body) {
+        String source = "network constants\n" + body + "\n";
+        RandomNet.Plan plan = RandomNet.Plan.random(11).withBatch(3);
+        assertNull(DifferentialCheck.check(source, plan, true), source);
+    }
+
     private static String report(RandomNet.Plan plan, String problem, boolean javac) {
         RandomNet.Plan shrunk = shrink(plan, javac);
         String shrunkProblem = DifferentialCheck.check(RandomNet.render(shrunk), shrunk, javac);
