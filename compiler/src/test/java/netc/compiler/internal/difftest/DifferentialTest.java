@@ -94,9 +94,7 @@ class DifferentialTest {
                 + "o = W (x + flatten(P * c))\nloss = squared_error(o, t)",
     })
     void flattenOverPerChannelOperands(String body) {
-        String source = "network issue7\n" + body + "\n";
-        RandomNet.Plan plan = RandomNet.Plan.random(7).withBatch(3);
-        assertNull(DifferentialCheck.check(source, plan, true), source);
+        checksOut("issue7", body, 7);
     }
 
     /**
@@ -112,8 +110,13 @@ class DifferentialTest {
                 + "h = tanh(W x + b) * sigmoid(2) + softsign(3) * tanh(1)\nloss = squared_error(h, t)",
     })
     void constantSubexpressions(String body) {
-        String source = "network constants\n" + body + "\n";
-        RandomNet.Plan plan = RandomNet.Plan.random(11).withBatch(3);
+        checksOut("constants", body, 11);
+    }
+
+    /** The network {@code name} of {@code body}, batch 3, data from {@code seed}, also compiled by javac. */
+    private static void checksOut(String name, String body, long seed) {
+        String source = "network " + name + "\n" + body + "\n";
+        RandomNet.Plan plan = RandomNet.Plan.random(seed).withBatch(3);
         assertNull(DifferentialCheck.check(source, plan, true), source);
     }
 
