@@ -314,7 +314,7 @@ final class TimedSource {
                 + "\n"
                 + "    /** Sets what lossAndGradient sets, so that runStage and epilogue can be called directly. */\n"
                 + "    public void bind(float[] params, float[] input, float[] target, int samples, float[] grad) {\n"
-                + "        prepare(params, input, target, samples);\n"
+                + "        prepare(params, input, target, samples, PARAM_COUNT);\n"
                 + "        g = grad;\n"
                 + "    }\n"
                 + "\n"

@@ -1,9 +1,24 @@
 package netc.runtime;
 
 /**
- * Lays out a parameter vector for a generated class's inference kernels ({@link Network#prepareForInference}): a copy
- * with some weights stored transposed, W^T [in][out] at the offset where W [out][in] was. Each is transposed once,
- * where the kernels would otherwise read W by rows (dot products) or transpose it on every call.
+ * Lays out a parameter vector for a generated class's inference kernels ({@link Network#prepareForInference}): the
+ * parameters as declared, followed by some weights stored transposed, W^T [in][out] where W [out][in] was declared.
+ * Each is transposed once, where the kernels would otherwise read W by rows (dot products) or transpose it on every
+ * call.
+ *
+ * <p>The layout ({@link #transposedPadded}): {@code [0, paramCount)} the parameters as declared; at
+ * {@code paramCount} the shift {@code s} in [0, 16), a float; from {@code regionStart + s} the transposed weights, each
+ * at its offset in the region and each row padded to {@link #paddedRowStride} floats. {@code s} puts the region's
+ * start, and with it every row of every transposed weight, on a 64-byte cache line (see {@link CacheLineAlignment}),
+ * and the padding makes consecutive rows start on different cache sets.
+ *
+ * <p>Why both: a forward call of one sample streams W^T from L2, and each thread reads part of every row. Rows 2 KB
+ * apart (512 columns) whose first halves one thread reads use only half of the L2's sets, so the halves of two layers
+ * did not stay in one core's 2 MB L2 together; and a vector load across two lines costs two line requests. The MNIST
+ * MLP's first two layers at batch 1 on 2 threads: 18.0 us with neither, 15.7-17.6 with aligned rows, 17.4 with
+ * padded rows, 10.0 with both (Intel Xeon, benchmarks/results/2026-12-04-batch-one.md). The declared copy of a
+ * transposed weight stays in place (the generated class reads every other parameter at its declared offset); it
+ * costs the memory of the weights once more.
  */
 public final class InferenceParams {
 
@@ -32,8 +47,75 @@ public final class InferenceParams {
         return out;
     }
 
+    /**
+     * The row stride of a transposed weight with {@code columns} columns in the padded layout: {@code columns}
+     * rounded up to whole 64-byte lines, plus a line when that makes an even number of lines, so that rows start on
+     * lines and consecutive rows on different cache sets.
+     */
+    public static int paddedRowStride(int columns) {
+        if (columns < 1) {
+            throw new IllegalArgumentException("columns must be >= 1, got " + columns);
+        }
+        int lines = (columns + CacheLineAlignment.LINE_FLOATS - 1) / CacheLineAlignment.LINE_FLOATS;
+        return (lines % 2 == 0 ? lines + 1 : lines) * CacheLineAlignment.LINE_FLOATS;
+    }
+
+    /**
+     * The padded layout of the class comment: a new array of {@code length} floats.
+     *
+     * @param params      the parameter vector as declared, {@code paramCount} floats; not changed
+     * @param paramCount  the network's {@link ModelSpec#paramCount()}
+     * @param regionStart where the region of transposed weights starts before its shift, a multiple of 16 above
+     *                    {@code paramCount}
+     * @param length      the array's length: {@code regionStart + 16} and the region's size
+     * @param layout      (offset, rows, columns, region offset, row stride) of each weight to transpose:
+     *                    W [rows][columns] at {@code offset} as declared, W^T [columns][stride] at the region offset,
+     *                    a multiple of 16
+     * @throws IllegalArgumentException if {@code params} does not have {@code paramCount} floats
+     */
+    public static float[] transposedPadded(float[] params, int paramCount, int regionStart, int length, int[] layout) {
+        if (params.length != paramCount) {
+            throw new IllegalArgumentException("expected " + paramCount + " parameters, got " + params.length);
+        }
+        float[] out = new float[length];
+        System.arraycopy(params, 0, out, 0, paramCount);
+        int shift = CacheLineAlignment.floatsToLine(out, regionStart);
+        out[paramCount] = shift;
+        int base = regionStart + shift;
+        for (int w = 0; w + 4 < layout.length; w += 5) {
+            transpose(params, layout[w], layout[w + 1], layout[w + 2], out, base + layout[w + 3], layout[w + 4]);
+        }
+        return out;
+    }
+
+    /**
+     * Where the region of transposed weights starts in {@code prepared}, a generated class's first step on prepared
+     * parameters.
+     *
+     * @throws IllegalArgumentException if {@code prepared} is not an array {@link #transposedPadded} made for the class
+     */
+    public static int regionStart(float[] prepared, int paramCount, int regionStart, int length) {
+        if (prepared.length != length) {
+            throw new IllegalArgumentException("expected " + length + " prepared parameters (prepareForInference), got "
+                    + prepared.length);
+        }
+        float shift = prepared[paramCount];
+        if (!(shift >= 0 && shift < CacheLineAlignment.LINE_FLOATS) || shift != (int) shift) {
+            throw new IllegalArgumentException("not parameters laid out by prepareForInference: shift " + shift);
+        }
+        return regionStart + (int) shift;
+    }
+
     /** {@code to[off + c * rows + r] = from[off + r * cols + c]} for the rows x cols matrix at {@code off}. */
     static void transpose(float[] from, int off, int rows, int cols, float[] to) {
+        transpose(from, off, rows, cols, to, off, rows);
+    }
+
+    /**
+     * {@code to[toOff + c * stride + r] = from[off + r * cols + c]} for the rows x cols matrix at {@code off}: W^T
+     * with rows of {@code stride} floats.
+     */
+    static void transpose(float[] from, int off, int rows, int cols, float[] to, int toOff, int stride) {
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {
             int r1 = Math.min(r0 + BLOCK, rows);
             for (int c0 = 0; c0 < cols; c0 += BLOCK) {
@@ -41,7 +123,7 @@ public final class InferenceParams {
                 for (int r = r0; r < r1; r++) {
                     int src = off + r * cols;
                     for (int c = c0; c < c1; c++) {
-                        to[off + c * rows + r] = from[src + c];
+                        to[toOff + c * stride + r] = from[src + c];
                     }
                 }
             }

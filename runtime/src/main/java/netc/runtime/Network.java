@@ -63,12 +63,13 @@ public interface Network {
     }
 
     /**
-     * The parameters laid out for {@link #forwardPrepared} and {@link #lossAndOutputPrepared}: a new array, as many
-     * floats as {@code params}, made once for many calls on fixed weights (what {@code Predictor} does). A generated
-     * class stores its wide layers' weights transposed there, so that their forward products run as broadcast tiles
-     * (NN) on W^T: each output element is one fma chain in k order, as {@link #forward} computes it on W as declared
-     * by transposing the layer's input per call (64 samples at a time), which costs most at small batches: at batch 1
-     * that form computes 16 samples' worth. The default is a copy.
+     * The parameters laid out for {@link #forwardPrepared} and {@link #lossAndOutputPrepared}: a new array, made once
+     * for many calls on fixed weights (what {@code Predictor} does), to be passed to nothing else. A generated class
+     * stores its wide layers' weights transposed there, after a copy of {@code params}, with rows padded and starting
+     * on cache lines ({@link InferenceParams}), so that their forward products run as broadcast tiles (NN) on W^T
+     * streamed from cache: each output element is one fma chain in k order, as {@link #forward} computes it on W as
+     * declared by transposing the layer's input per call (64 samples at a time), which costs most at small batches: at
+     * batch 1 that form computes 16 samples' worth. The default is a copy.
      *
      * @param params the parameter vector, {@link ModelSpec#paramCount()} floats; not changed
      * @throws IllegalArgumentException if {@code params} has the wrong length

@@ -3,7 +3,9 @@ package netc.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +54,90 @@ class InferenceParamsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> InferenceParams.transposed(new float[7], 8, new int[] {0, 2, 2}));
         assertEquals("expected 8 parameters, got 7", e.getMessage());
+    }
+
+    @Test
+    void paddedRowsAreWholeLinesAnOddNumberOfThem() {
+        assertEquals(16, InferenceParams.paddedRowStride(1));
+        assertEquals(16, InferenceParams.paddedRowStride(16));
+        assertEquals(48, InferenceParams.paddedRowStride(17));
+        assertEquals(272, InferenceParams.paddedRowStride(256));
+        assertEquals(528, InferenceParams.paddedRowStride(512));
+        assertEquals(1040, InferenceParams.paddedRowStride(1024));
+        for (int columns = 1; columns < 3000; columns++) {
+            int stride = InferenceParams.paddedRowStride(columns);
+            assertEquals(0, stride % 16, "whole lines for " + columns);
+            assertEquals(1, (stride / 16) % 2, "an odd number of lines for " + columns);
+            assertTrue(stride >= columns && stride < columns + 32, "at most two lines more for " + columns);
+        }
+        assertThrows(IllegalArgumentException.class, () -> InferenceParams.paddedRowStride(0));
+    }
+
+    @Test
+    void thePaddedLayoutKeepsTheParametersAndTransposesAfterThem() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int[][] shapes = {{1, 1}, {37, 3}, {16, 16}, {33, 17}, {64, 20}, {3, 100}};
+        int total = 7;
+        for (int[] s : shapes) {
+            total += s[0] * s[1] + 2;
+        }
+        int count = total;
+        float[] params = new float[count];
+        for (int i = 0; i < count; i++) {
+            params[i] = (float) rng.nextGaussian();
+        }
+        float[] declared = params.clone();
+        int[] layout = new int[5 * shapes.length];
+        int off = 7;
+        int region = 0;
+        for (int w = 0; w < shapes.length; w++) {
+            int stride = InferenceParams.paddedRowStride(shapes[w][0]);
+            layout[5 * w] = off;
+            layout[5 * w + 1] = shapes[w][0];
+            layout[5 * w + 2] = shapes[w][1];
+            layout[5 * w + 3] = region;
+            layout[5 * w + 4] = stride;
+            off += shapes[w][0] * shapes[w][1] + 2;
+            region += shapes[w][1] * stride;
+        }
+        int regionStart = (count + 1 + 15) / 16 * 16;
+        int length = regionStart + 16 + region;
+        float[] t = InferenceParams.transposedPadded(params, count, regionStart, length, layout);
+        assertArrayEquals(declared, params, "the argument is not changed");
+        assertEquals(length, t.length);
+        assertArrayEquals(declared, Arrays.copyOf(t, count), "the parameters as declared");
+        int base = InferenceParams.regionStart(t, count, regionStart, length);
+        assertTrue(base >= regionStart && base < regionStart + 16, "shifted by less than a line: " + base);
+        float[] expected = new float[length];
+        System.arraycopy(declared, 0, expected, 0, count);
+        expected[count] = base - regionStart;
+        for (int w = 0; w < shapes.length; w++) {
+            int o = layout[5 * w];
+            int rows = shapes[w][0];
+            int cols = shapes[w][1];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    expected[base + layout[5 * w + 3] + c * layout[5 * w + 4] + r] = declared[o + r * cols + c];
+                }
+            }
+        }
+        assertArrayEquals(expected, t, "W^T with padded rows (zeros) after the parameters");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.regionStart(declared, count, regionStart, length));
+        assertEquals("expected " + length + " prepared parameters (prepareForInference), got " + count,
+                e.getMessage());
+        float[] corrupt = t.clone();
+        corrupt[count] = 2.5f;
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.regionStart(corrupt, count, regionStart, length));
+        corrupt[count] = 16;
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.regionStart(corrupt, count, regionStart, length));
+        corrupt[count] = Float.NaN;
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.regionStart(corrupt, count, regionStart, length));
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.transposedPadded(new float[count - 1], count, regionStart, length, layout));
     }
 }

@@ -21,15 +21,28 @@ final class BatchArgumentChecks {
      * {@code TARGET_VALUES}; {@code target} may be null.
      */
     static MethodSpec.Builder addTo(MethodSpec.Builder m) {
-        return m.addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
-                .addParameter(TypeName.INT, "samples")
-                .beginControlFlow("if (samples < 1)")
+        return addTo(m, false);
+    }
+
+    /**
+     * As {@link #addTo(MethodSpec.Builder)}; with {@code countArgument} the method takes a last parameter
+     * {@code int paramCount}, the length {@code params} must have (the parameters as declared, or as laid out for
+     * inference).
+     */
+    static MethodSpec.Builder addTo(MethodSpec.Builder m, boolean countArgument) {
+        m.addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
+                .addParameter(TypeName.INT, "samples");
+        String count = countArgument ? "paramCount" : "PARAM_COUNT";
+        if (countArgument) {
+            m.addParameter(TypeName.INT, "paramCount");
+        }
+        return m.beginControlFlow("if (samples < 1)")
                 .addStatement("throw new $T($S + samples)", IllegalArgumentException.class,
                         "batch must be >= 1, got ")
                 .endControlFlow()
-                .beginControlFlow("if (params.length != PARAM_COUNT)")
-                .addStatement("throw new $T($S + PARAM_COUNT + $S + params.length)",
-                        IllegalArgumentException.class, "expected ", " parameters, got ")
+                .beginControlFlow("if (params.length != $L)", count)
+                .addStatement("throw new $T($S + $L + $S + params.length)",
+                        IllegalArgumentException.class, "expected ", count, " parameters, got ")
                 .endControlFlow()
                 .beginControlFlow("if (input.length < samples * INPUT_SIZE)")
                 .addStatement("throw new $T($S + samples * INPUT_SIZE + $S + input.length)",

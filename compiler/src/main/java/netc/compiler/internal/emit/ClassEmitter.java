@@ -135,8 +135,8 @@ public final class ClassEmitter {
             register(p);
         }
         InferenceWeights weights = InferenceWeights.of(graph, spec, List.of(forward, evaluate), options);
-        Program forwardPrepared = forward.withTransposedParams(weights.nodeIds());
-        Program evaluatePrepared = evaluate.withTransposedParams(weights.nodeIds());
+        Program forwardPrepared = forward.withTransposedParams(weights.regionOffsets());
+        Program evaluatePrepared = evaluate.withTransposedParams(weights.regionOffsets());
         if (!weights.isEmpty()) {
             register(forwardPrepared);
             register(evaluatePrepared);
@@ -157,15 +157,18 @@ public final class ClassEmitter {
                 .addStatement("this.parallel = parallel").build());
         type.addMethod(prepareMethod());
         type.addMethods(allocations);
-        type.addMethod(forwardMethod("forward", forward));
+        type.addMethod(forwardMethod("forward", forward, null));
         type.addMethod(lossMethod(loss));
         type.addMethod(lossAndOutputMethod(evaluate));
         type.addMethod(lossAndGradientMethod(train));
         if (!weights.isEmpty()) {
-            type.addField(weights.layoutField());
+            type.addFields(weights.layoutFields());
+            type.addField(FieldSpec.builder(TypeName.INT, TRANSPOSED_BASE, Modifier.PRIVATE)
+                    .addJavadoc("Where the transposed weights start in the prepared parameters of the current call.\n")
+                    .build());
             type.addMethod(weights.prepareMethod());
-            type.addMethod(forwardMethod("forwardPrepared", forwardPrepared));
-            type.addMethod(inferenceLossMethod("lossAndOutputPrepared", evaluatePrepared, true));
+            type.addMethod(forwardMethod("forwardPrepared", forwardPrepared, weights));
+            type.addMethod(inferenceLossMethod("lossAndOutputPrepared", evaluatePrepared, true, weights));
         }
         type.addMethods(programChunks);
         type.addMethod(releaseMethod());
@@ -479,7 +482,7 @@ public final class ClassEmitter {
 
     private MethodSpec prepareMethod() {
         MethodSpec.Builder m = BatchArgumentChecks.addTo(MethodSpec.methodBuilder("prepare")
-                .addModifiers(Modifier.PRIVATE))
+                .addModifiers(Modifier.PRIVATE), true)
                 .beginControlFlow("if (samples > capacity)");
         List<Node> batched = new ArrayList<>();
         for (Node n : scratch.values()) {
@@ -520,12 +523,29 @@ public final class ClassEmitter {
 
     // ---- the four programs ------------------------------------------------------------------------------------
 
-    private MethodSpec forwardMethod(String name, Program p) {
+    /**
+     * The field of the class's transposed weights' start in the prepared parameters ({@link InferenceWeights}), set
+     * by the methods on prepared parameters and read by their kernel calls.
+     */
+    static final String TRANSPOSED_BASE = "transposedBase";
+
+    /** {@code prepare(params, input, target, samples, count)}, on prepared parameters when {@code weights} is set. */
+    private static void prepareCall(MethodSpec.Builder m, String target, InferenceWeights weights) {
+        if (weights == null) {
+            m.addStatement("prepare(params, input, $L, samples, PARAM_COUNT)", target);
+        } else {
+            m.addCode(weights.regionStartStatement(TRANSPOSED_BASE))
+                    .addStatement("prepare(params, input, $L, samples, $L)", target,
+                            InferenceWeights.PREPARED_COUNT_FIELD);
+        }
+    }
+
+    private MethodSpec forwardMethod(String name, Program p, InferenceWeights weights) {
         MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(TypeName.INT, "samples")
-                .addParameter(FLOATS, "out")
-                .addStatement("prepare(params, input, null, samples)");
+                .addParameter(FLOATS, "out");
+        prepareCall(m, "null", weights);
         setMode(m, false);
         runKernels(m, name, p);
         copyOutput(m, p);
@@ -534,16 +554,19 @@ public final class ClassEmitter {
     }
 
     private MethodSpec lossMethod(Program p) {
-        return inferenceLossMethod("loss", p, false);
+        return inferenceLossMethod("loss", p, false, null);
     }
 
     /** {@code forward} and {@code loss} in one pass: the layers they share run once (an evaluation needs both). */
     private MethodSpec lossAndOutputMethod(Program p) {
-        return inferenceLossMethod("lossAndOutput", p, true);
+        return inferenceLossMethod("lossAndOutput", p, true, null);
     }
 
-    /** The mean loss in inference mode, and with {@code output} the network's output copied into {@code out}. */
-    private MethodSpec inferenceLossMethod(String name, Program p, boolean output) {
+    /**
+     * The mean loss in inference mode, and with {@code output} the network's output copied into {@code out}; on
+     * prepared parameters when {@code weights} is set.
+     */
+    private MethodSpec inferenceLossMethod(String name, Program p, boolean output, InferenceWeights weights) {
         MethodSpec.Builder m = MethodSpec.methodBuilder(name).addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
@@ -551,7 +574,7 @@ public final class ClassEmitter {
         if (output) {
             m.addParameter(FLOATS, "out");
         }
-        m.addStatement("prepare(params, input, target, samples)");
+        prepareCall(m, "target", weights);
         setMode(m, false);
         runKernels(m, name, p);
         if (output) {
@@ -568,7 +591,7 @@ public final class ClassEmitter {
                 .addModifiers(Modifier.PUBLIC).returns(TypeName.DOUBLE)
                 .addParameter(FLOATS, "params").addParameter(FLOATS, "input").addParameter(FLOATS, "target")
                 .addParameter(TypeName.INT, "samples").addParameter(FLOATS, "grad").addParameter(FLOATS, "out")
-                .addStatement("prepare(params, input, target, samples)")
+                .addStatement("prepare(params, input, target, samples, PARAM_COUNT)")
                 .beginControlFlow("if (grad.length != PARAM_COUNT)")
                 .addStatement("throw new $T($S + PARAM_COUNT + $S + grad.length)",
                         IllegalArgumentException.class, "expected ", " gradient values, got ")
@@ -911,8 +934,11 @@ public final class ClassEmitter {
     private static CodeBlock rowsCall(Kernel.Gemm gemm, Program p, String method, CodeBlock aOffset,
             CodeBlock batch, CodeBlock range) {
         GemmCall call = GemmCall.of(gemm, p);
+        // W^T laid out for inference lies in the region of transposed weights, whose start each call reads
+        CodeBlock bOffset = p.readsTransposed(gemm.product().input(0))
+                ? CodeBlock.of("$L + $L", TRANSPOSED_BASE, call.bOff()) : CodeBlock.of("$L", call.bOff());
         CodeBlock.Builder args = CodeBlock.builder().add("$L(", method)
-                .add("$L, $L, $L, $L, $L, $L, $L, $L", call.a(), aOffset, call.b(), call.bOff(), call.c(),
+                .add("$L, $L, $L, $L, $L, $L, $L, $L", call.a(), aOffset, call.b(), bOffset, call.c(),
                         call.cOff(), batch, range);
         for (String array : epilogueArrays(gemm, p, false)) {
             args.add(", $L", array);

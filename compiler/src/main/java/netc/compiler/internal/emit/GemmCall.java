@@ -32,9 +32,10 @@ record GemmCall(GemmSpec.Form form, int m, int n, int k, String a, int aOff, Str
                             x.offset(), transposedKernel(left), 0, c, out.offset(), rows(right));
                 }
                 if (p.readsTransposed(left)) {
-                    // W^T [in][out] at W's offset (prepared for inference): NN, each element an fma chain in k order
+                    // W^T [in][out] laid out for inference (InferenceParams): NN, each element an fma chain in k
+                    // order; B's offset is the one in the region of transposed weights
                     return new GemmCall(GemmSpec.Form.NN, 0, left.shape().dim(0), columns(left), name(x),
-                            x.offset(), name(w), w.offset(), c, out.offset(), rows(right));
+                            x.offset(), name(w), p.transposedOffset(left), c, out.offset(), rows(right));
                 }
                 return new GemmCall(GemmSpec.Form.NT, 0, left.shape().dim(0), columns(left),
                         name(x), x.offset(), name(w), w.offset(), c, out.offset(), rows(right));

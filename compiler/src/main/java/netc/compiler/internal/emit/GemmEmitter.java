@@ -340,7 +340,7 @@ public final class GemmEmitter {
         if (spec.style() != Style.VECTOR || spec.swapsOperands()) {
             return false;
         }
-        boolean bAliases = spec.n() % PACK_STRIDE == 0;
+        boolean bAliases = (spec.form() == Form.TN ? spec.n() : spec.bRowStride()) % PACK_STRIDE == 0;
         return spec.form() == Form.TN ? bAliases || spec.m() % PACK_STRIDE == 0 : nnKBlocks(spec) && bAliases;
     }
 
@@ -452,6 +452,8 @@ public final class GemmEmitter {
         private final boolean vector;
         private final boolean scalarFma;
         private final CodeBlock n;
+        /** The distance between rows of B in NN and TN ({@link GemmSpec#bRowStride()} for NN). */
+        private final CodeBlock bRowStride;
         private final CodeBlock k;
         /** Rows per tile ({@link GemmSpec#rowTile}); for a {@link GemmSpec#widensTile()} kernel, per loop nest. */
         private int tileRows;
@@ -471,6 +473,7 @@ public final class GemmEmitter {
             this.vector = spec.style() == Style.VECTOR;
             this.scalarFma = scalarFma;
             this.n = JavaLiterals.intLiteral(spec.n());
+            this.bRowStride = JavaLiterals.intLiteral(spec.form() == Form.TN ? spec.n() : spec.bRowStride());
             this.k = spec.form() == Form.TN ? CodeBlock.of("batch") : JavaLiterals.intLiteral(spec.k());
             this.tileRows = spec.effectiveTile().rows();
             this.tileCols = spec.effectiveTile().cols();
@@ -1308,7 +1311,7 @@ public final class GemmEmitter {
                 body.addStatement("int panels = (n1 - n0) / $L", packedWidth());
                 body.addStatement("int panelSize = (k1 - k0) * $L", packedWidth());
                 body.beginControlFlow("for (int k = k0; k < k1; k++)");
-                body.addStatement("int from = bOff + k * $L + n0", n);
+                body.addStatement("int from = bOff + k * $L + n0", bRowStride);
                 body.addStatement("int to = (k - k0) * $L", packedWidth());
                 body.beginControlFlow("for (int p = 0; p < panels; p++)");
                 body.addStatement("$T.arraycopy(b, from + p * $L, $L, to + p * panelSize, $L)", System.class,
@@ -1599,7 +1602,7 @@ public final class GemmEmitter {
             if (packedB) {
                 code.addStatement("int bk = bOff + (k - k0) * $L", packedWidth());
             } else {
-                code.addStatement("int bk = bOff + k * $L + n", n);
+                code.addStatement("int bk = bOff + k * $L + n", bRowStride);
             }
         }
 

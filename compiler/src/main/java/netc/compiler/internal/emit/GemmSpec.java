@@ -2,6 +2,7 @@ package netc.compiler.internal.emit;
 
 import com.palantir.javapoet.ParameterSpec;
 import java.util.List;
+import netc.runtime.InferenceParams;
 
 /**
  * What {@link GemmEmitter} emits: one matrix-product kernel over row-major {@code float[]} operands.
@@ -37,7 +38,8 @@ import java.util.List;
  *                    bitwise the sum of one call over all samples)
  * @param fewRows     VECTOR NN only: calls with fewer rows than a tile take few-row tiles over wide panels
  *                    ({@code GemmEmitter.hasFewRowsPath}); set for the forward products on weights laid out for
- *                    inference, which {@code Predictor} calls with one sample
+ *                    inference, which {@code Predictor} calls with one sample, and whose B has padded rows
+ *                    ({@link #bRowStride()}) in every style
  */
 public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
         List<ParameterSpec> extraParams, Style style, Tile tile, Split split, boolean accumulates,
@@ -310,6 +312,18 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
     public GemmSpec withFewRows(boolean newFewRows) {
         return new GemmSpec(form, m, n, k, methodName, epilogue, extraParams, style, tile, split, accumulates,
                 newFewRows);
+    }
+
+    /**
+     * The distance between B's rows, in floats: {@code n} (NN) or {@code k} (NT) as B is declared, but for NN on W^T
+     * laid out for inference ({@link #fewRows}) the padded stride of that layout
+     * ({@link InferenceParams#paddedRowStride}), whose rows start on cache lines and on different cache sets.
+     */
+    public int bRowStride() {
+        if (form == Form.NN && fewRows) {
+            return InferenceParams.paddedRowStride(n);
+        }
+        return form == Form.NT ? k : n;
     }
 
     /** Whether a call's range is column panels of every row ({@link Split#COLUMNS}). */

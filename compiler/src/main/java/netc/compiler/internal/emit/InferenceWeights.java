@@ -7,6 +7,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import netc.compiler.internal.ir.Node;
 import netc.compiler.internal.ir.Op;
 import netc.compiler.internal.schedule.Kernel;
 import netc.compiler.internal.schedule.Program;
+import netc.runtime.InferenceParams;
 import netc.runtime.ModelSpec;
 import netc.runtime.ParamSpec;
 
@@ -50,24 +52,42 @@ final class InferenceWeights {
     static final String LAYOUT_FIELD = "TRANSPOSED_FOR_INFERENCE";
 
     /**
-     * The most weights a class transposes: each adds three ints to the static initializer, which the JVM limits to
+     * The most weights a class transposes: each adds five ints to the static initializer, which the JVM limits to
      * 64 KB of bytecode with the model spec; a network of more wide layers than this keeps its inference on W.
      */
     static final int MAX_WEIGHTS = 1000;
 
-    /** The transposed weights by parameter offset, each as (rows, columns) of W as declared. */
-    private final Map<Integer, int[]> byOffset;
-    private final Set<Integer> nodeIds;
+    /** The field holding where the region of transposed weights starts, before its shift. */
+    static final String REGION_START_FIELD = "TRANSPOSED_START";
+    /** The field holding the length of a prepared array. */
+    static final String PREPARED_COUNT_FIELD = "PREPARED_COUNT";
 
-    private InferenceWeights(Map<Integer, int[]> byOffset, Set<Integer> nodeIds) {
+    /**
+     * The transposed weights by parameter offset, each as (rows, columns, region offset, row stride): W [rows][columns]
+     * as declared, W^T [columns][stride] in the region ({@code InferenceParams}).
+     */
+    private final Map<Integer, int[]> byOffset;
+    /** The ids of the PARAM nodes read transposed, with their offsets in the region. */
+    private final Map<Integer, Integer> regionOffsets;
+    private final int regionStart;
+    private final long preparedCount;
+
+    private InferenceWeights(Map<Integer, int[]> byOffset, Map<Integer, Integer> regionOffsets, int regionStart,
+                             long preparedCount) {
         this.byOffset = byOffset;
-        this.nodeIds = nodeIds;
+        this.regionOffsets = regionOffsets;
+        this.regionStart = regionStart;
+        this.preparedCount = preparedCount;
+    }
+
+    private static InferenceWeights none() {
+        return new InferenceWeights(Map.of(), Map.of(), 0, 0);
     }
 
     /** The weights {@code programs} (the inference ones) may read transposed; none for a SCALAR class. */
     static InferenceWeights of(Graph graph, ModelSpec spec, List<Program> programs, EmitOptions options) {
         if (!options.vector()) {
-            return new InferenceWeights(Map.of(), Set.of());
+            return none();
         }
         Set<Node> products = new HashSet<>();
         Map<String, int[]> candidates = new TreeMap<>();
@@ -92,24 +112,32 @@ final class InferenceWeights {
             }
         }
         Map<Integer, int[]> byOffset = new TreeMap<>();
-        Set<String> chosen = new HashSet<>();
+        Map<String, Integer> chosen = new HashMap<>();
+        long region = 0;
         for (ParamSpec ps : spec.params()) {
             int[] shape = candidates.get(ps.name());
             if (shape != null && !otherUses.contains(ps.name()) && !ps.isState()) {
-                byOffset.put(ps.offset(), shape);
-                chosen.add(ps.name());
+                int stride = InferenceParams.paddedRowStride(shape[0]);
+                byOffset.put(ps.offset(), new int[] {shape[0], shape[1], (int) Math.min(region, Integer.MAX_VALUE),
+                        stride});
+                chosen.put(ps.name(), (int) Math.min(region, Integer.MAX_VALUE));
+                region += (long) shape[1] * stride;
             }
         }
-        if (byOffset.size() > MAX_WEIGHTS) {
-            return new InferenceWeights(Map.of(), Set.of());
+        int regionStart = (spec.paramCount() + 1 + 15) / 16 * 16;
+        long preparedCount = regionStart + 16L + region;
+        // the prepared array and every index into it must fit an int
+        if (byOffset.size() > MAX_WEIGHTS || preparedCount > Integer.MAX_VALUE - 16) {
+            return none();
         }
-        Set<Integer> ids = new TreeSet<>();
+        Map<Integer, Integer> ids = new TreeMap<>();
         for (Node n : graph.leaves(Op.PARAM)) {
-            if (chosen.contains(n.attrs().name())) {
-                ids.add(n.id());
+            Integer offset = chosen.get(n.attrs().name());
+            if (offset != null) {
+                ids.put(n.id(), offset);
             }
         }
-        return new InferenceWeights(byOffset, ids);
+        return new InferenceWeights(byOffset, ids, regionStart, preparedCount);
     }
 
     /** A dense layer's forward product {@code W x} on a parameter W, wide enough or short enough for NN. */
@@ -144,32 +172,58 @@ final class InferenceWeights {
         return byOffset.isEmpty();
     }
 
-    /** The ids of the PARAM nodes the inference programs read transposed. */
-    Set<Integer> nodeIds() {
-        return nodeIds;
+    /** The ids of the PARAM nodes the inference programs read transposed, with their offsets in the region. */
+    Map<Integer, Integer> regionOffsets() {
+        return regionOffsets;
     }
 
-    /** {@code TRANSPOSED_FOR_INFERENCE}: offset, rows and columns of each weight as declared, in offset order. */
-    FieldSpec layoutField() {
+    /**
+     * The fields of the prepared layout: {@code TRANSPOSED_FOR_INFERENCE} (offset, rows and columns of each weight as
+     * declared, its offset in the region and its row stride, in offset order), {@code TRANSPOSED_START} and
+     * {@code PREPARED_COUNT}.
+     */
+    List<FieldSpec> layoutFields() {
         CodeBlock.Builder values = CodeBlock.builder().add("{$>");
         boolean first = true;
         for (Map.Entry<Integer, int[]> e : byOffset.entrySet()) {
-            values.add(first ? "\n$L, $L, $L" : ",\n$L, $L, $L", e.getKey(), e.getValue()[0], e.getValue()[1]);
+            int[] v = e.getValue();
+            values.add(first ? "\n$L, $L, $L, $L, $L" : ",\n$L, $L, $L, $L, $L", e.getKey(), v[0], v[1], v[2], v[3]);
             first = false;
         }
         values.add("$<");
-        return FieldSpec.builder(ArrayTypeName.of(TypeName.INT), LAYOUT_FIELD, Modifier.PRIVATE, Modifier.STATIC,
-                        Modifier.FINAL)
+        FieldSpec layout = FieldSpec.builder(ArrayTypeName.of(TypeName.INT), LAYOUT_FIELD, Modifier.PRIVATE,
+                        Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("The weights {@code prepareForInference} stores transposed: offset, rows and columns of"
-                        + " each as declared.\n")
+                        + " each as declared, then its offset in the region of transposed weights and its row"
+                        + " stride.\n")
                 .initializer(values.add("}").build()).build();
+        FieldSpec start = FieldSpec.builder(TypeName.INT, REGION_START_FIELD, Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("Where the region of transposed weights starts in prepared parameters, before the shift"
+                        + " that puts it on a cache line.\n")
+                .initializer("$L", regionStart).build();
+        FieldSpec count = FieldSpec.builder(TypeName.INT, PREPARED_COUNT_FIELD, Modifier.PUBLIC, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("The length of the parameters {@code prepareForInference} lays out.\n")
+                .initializer("$L", preparedCount).build();
+        return List.of(layout, start, count);
     }
 
-    /** {@code prepareForInference}: a copy of the parameters with the weights of {@link #layoutField} transposed. */
+    /** {@code prepareForInference}: the parameters with the weights of {@link #layoutFields} transposed after them. */
     MethodSpec prepareMethod() {
         return MethodSpec.methodBuilder("prepareForInference").addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC).returns(FLOATS).addParameter(FLOATS, "params")
-                .addStatement("return $T.transposed(params, PARAM_COUNT, $L)", INFERENCE_PARAMS, LAYOUT_FIELD)
+                .addStatement("return $T.transposedPadded(params, PARAM_COUNT, $L, $L, $L)", INFERENCE_PARAMS,
+                        REGION_START_FIELD, PREPARED_COUNT_FIELD, LAYOUT_FIELD)
                 .build();
+    }
+
+    /**
+     * The statement a method on prepared parameters starts with: the region's start into the field the kernel calls
+     * read it from, after checking that {@code params} was laid out for this class.
+     */
+    CodeBlock regionStartStatement(String field) {
+        return CodeBlock.of("$L = $T.regionStart(params, PARAM_COUNT, $L, $L);\n", field, INFERENCE_PARAMS,
+                REGION_START_FIELD, PREPARED_COUNT_FIELD);
     }
 }

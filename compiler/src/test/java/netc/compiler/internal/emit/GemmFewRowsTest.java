@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * NN calls with fewer rows than a tile ({@link GemmEmitter#NN_FEW_ROWS}) take few-row tiles over wide panels, and give
  * bitwise what the row tiles give those rows in a call of many: for every run of 1 to 7 rows, through the row entry
  * and through the column entry split at any panel, with a bias + ReLU epilogue; B of 32K floats or more (the path)
- * and one below, with tail columns, reduction blocks and packed operands (N = 1,024).
+ * and one below, with tail columns and reduction blocks. B has the padded rows of weights laid out for inference
+ * ({@link GemmSpec#bRowStride()}; N = 1,024 would pack B without them).
  */
 class GemmFewRowsTest {
 
@@ -54,7 +55,7 @@ class GemmFewRowsTest {
             int k = spec.k();
             Random random = new Random(n * 31L + k);
             float[] a = new float[BATCH * k + 2 * PAD];
-            float[] b = new float[n * k + 2 * PAD];
+            float[] b = new float[spec.bRowStride() * k + 2 * PAD];
             float[] bias = new float[n + 2];
             for (float[] x : List.of(a, b, bias)) {
                 for (int i = 0; i < x.length; i++) {

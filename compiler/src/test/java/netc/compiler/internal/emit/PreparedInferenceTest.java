@@ -3,6 +3,7 @@ package netc.compiler.internal.emit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -46,7 +47,17 @@ class PreparedInferenceTest {
         float[] prepared = net.prepareForInference(params);
         assertNotSame(params, prepared);
         assertArrayEquals(declared, params, name + ": prepareForInference changed its argument");
-        assertEquals(params.length, prepared.length);
+        if (transposes) {
+            // the parameters as declared, then the transposed weights with padded rows (InferenceParams)
+            assertTrue(prepared.length > params.length, name + ": the transposed weights follow the parameters");
+            assertArrayEquals(declared, Arrays.copyOf(prepared, params.length), name + ": the declared part");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> net.forwardPrepared(declared, new float[spec.inputSize()], 1, new float[spec.outputSize()]));
+            assertEquals("expected " + prepared.length + " prepared parameters (prepareForInference), got "
+                    + params.length, e.getMessage());
+        } else {
+            assertEquals(params.length, prepared.length);
+        }
 
         int most = 600;
         int in = spec.inputSize();
