@@ -15,10 +15,12 @@ package netc.runtime;
  * <p>Why both: a forward call of one sample streams W^T from L2, and each thread reads part of every row. Rows 2 KB
  * apart (512 columns) whose first halves one thread reads use only half of the L2's sets, so the halves of two layers
  * did not stay in one core's 2 MB L2 together; and a vector load across two lines costs two line requests. The MNIST
- * MLP's first two layers at batch 1 on 2 threads: 18.0 us with neither, 15.7-17.6 with aligned rows, 17.4 with
- * padded rows, 10.0 with both (Intel Xeon, benchmarks/results/2026-12-04-batch-one.md). The declared copy of a
- * transposed weight stays in place (the generated class reads every other parameter at its declared offset); it
- * costs the memory of the weights once more.
+ * MLP's first two layers at batch 1 on 2 threads: 22.5 us as before (every load 16 bytes past a line), 15.7-17.6
+ * with rows on lines, 17.4 with padded rows off lines, 10.0 with both (Intel Xeon, benchmarks/results/2026-12-04-batch-one.md). The declared copy of a
+ * transposed weight stays in place (the generated class reads every other parameter at its declared offset, and
+ * {@link #regionStart} checks the transposes against it). So the layout holds the transposed weights twice, plus
+ * their padding: up to two lines a row, 3% of the MNIST MLP's 512-wide rows, 25% at 64 outputs, 2.8 times a layer of
+ * 17 (the MLP's prepared array is 2.03 times its parameters).
  */
 public final class InferenceParams {
 
@@ -90,11 +92,13 @@ public final class InferenceParams {
 
     /**
      * Where the region of transposed weights starts in {@code prepared}, a generated class's first step on prepared
-     * parameters.
+     * parameters. The first and last element of each transposed weight must be those of its declared copy, which
+     * catches a shift slot that was changed and declared weights copied in after the layout was made.
      *
+     * @param layout as for {@link #transposedPadded}
      * @throws IllegalArgumentException if {@code prepared} is not an array {@link #transposedPadded} made for the class
      */
-    public static int regionStart(float[] prepared, int paramCount, int regionStart, int length) {
+    public static int regionStart(float[] prepared, int paramCount, int regionStart, int length, int[] layout) {
         if (prepared.length != length) {
             throw new IllegalArgumentException("expected " + length + " prepared parameters (prepareForInference), got "
                     + prepared.length);
@@ -103,7 +107,24 @@ public final class InferenceParams {
         if (!(shift >= 0 && shift < CacheLineAlignment.LINE_FLOATS) || shift != (int) shift) {
             throw new IllegalArgumentException("not parameters laid out by prepareForInference: shift " + shift);
         }
-        return regionStart + (int) shift;
+        int base = regionStart + (int) shift;
+        for (int w = 0; w + 4 < layout.length; w += 5) {
+            int off = layout[w];
+            int rows = layout[w + 1];
+            int cols = layout[w + 2];
+            int t = base + layout[w + 3];
+            int stride = layout[w + 4];
+            if (!sameBits(prepared[off], prepared[t])
+                    || !sameBits(prepared[off + rows * cols - 1], prepared[t + (cols - 1) * stride + rows - 1])) {
+                throw new IllegalArgumentException("not parameters laid out by prepareForInference: the weight at "
+                        + off + " and its transpose differ (lay the parameters out again after changing them)");
+            }
+        }
+        return base;
+    }
+
+    private static boolean sameBits(float a, float b) {
+        return Float.floatToRawIntBits(a) == Float.floatToRawIntBits(b);
     }
 
     /** {@code to[off + c * rows + r] = from[off + r * cols + c]} for the rows x cols matrix at {@code off}. */

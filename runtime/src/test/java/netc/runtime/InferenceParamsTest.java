@@ -106,7 +106,7 @@ class InferenceParamsTest {
         assertArrayEquals(declared, params, "the argument is not changed");
         assertEquals(length, t.length);
         assertArrayEquals(declared, Arrays.copyOf(t, count), "the parameters as declared");
-        int base = InferenceParams.regionStart(t, count, regionStart, length);
+        int base = InferenceParams.regionStart(t, count, regionStart, length, layout);
         assertTrue(base >= regionStart && base < regionStart + 16, "shifted by less than a line: " + base);
         float[] expected = new float[length];
         System.arraycopy(declared, 0, expected, 0, count);
@@ -124,19 +124,31 @@ class InferenceParamsTest {
         assertArrayEquals(expected, t, "W^T with padded rows (zeros) after the parameters");
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> InferenceParams.regionStart(declared, count, regionStart, length));
+                () -> InferenceParams.regionStart(declared, count, regionStart, length, layout));
         assertEquals("expected " + length + " prepared parameters (prepareForInference), got " + count,
                 e.getMessage());
         float[] corrupt = t.clone();
         corrupt[count] = 2.5f;
         assertThrows(IllegalArgumentException.class,
-                () -> InferenceParams.regionStart(corrupt, count, regionStart, length));
+                () -> InferenceParams.regionStart(corrupt, count, regionStart, length, layout));
         corrupt[count] = 16;
         assertThrows(IllegalArgumentException.class,
-                () -> InferenceParams.regionStart(corrupt, count, regionStart, length));
+                () -> InferenceParams.regionStart(corrupt, count, regionStart, length, layout));
+        for (int other = 0; other < 16; other++) {
+            if (other != base - regionStart) {
+                corrupt[count] = other;
+                IllegalArgumentException shifted = assertThrows(IllegalArgumentException.class,
+                        () -> InferenceParams.regionStart(corrupt, count, regionStart, length, layout), "shift " + other);
+                assertTrue(shifted.getMessage().contains("its transpose differ"), shifted.getMessage());
+            }
+        }
+        float[] stale = t.clone();
+        stale[layout[5]] += 1; // the second weight's first element, changed after the layout was made
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.regionStart(stale, count, regionStart, length, layout));
         corrupt[count] = Float.NaN;
         assertThrows(IllegalArgumentException.class,
-                () -> InferenceParams.regionStart(corrupt, count, regionStart, length));
+                () -> InferenceParams.regionStart(corrupt, count, regionStart, length, layout));
         assertThrows(IllegalArgumentException.class,
                 () -> InferenceParams.transposedPadded(new float[count - 1], count, regionStart, length, layout));
     }

@@ -223,7 +223,7 @@ final class InferenceWeights {
      * read it from, after checking that {@code params} was laid out for this class.
      */
     CodeBlock regionStartStatement(String field) {
-        return CodeBlock.of("$L = $T.regionStart(params, PARAM_COUNT, $L, $L);\n", field, INFERENCE_PARAMS,
-                REGION_START_FIELD, PREPARED_COUNT_FIELD);
+        return CodeBlock.of("$L = $T.regionStart(params, PARAM_COUNT, $L, $L, $L);\n", field, INFERENCE_PARAMS,
+                REGION_START_FIELD, PREPARED_COUNT_FIELD, LAYOUT_FIELD);
     }
 }
