@@ -17,9 +17,12 @@ import java.util.Locale;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar netc.bench.StepAB
  *      OLD.jar NEW.jar NET [--batch 128] [--threads 2] [--rounds 15] [--seconds 0.3] [--data DIR] [--forward]
+ *      [--prepared]
  * </pre>
  *
- * {@code --forward} times inference instead: {@code forward} over batches of the training images, no update.
+ * {@code --forward} times inference instead: {@code forward} over batches of the training images, no update; with
+ * {@code --prepared} too, {@code forwardPrepared} on the parameters laid out once by {@code prepareForInference}, as
+ * {@code Predictor} runs it. Each batch is copied into the input array first, as a service fills its buffer.
  */
 public final class StepAB {
 
@@ -43,11 +46,17 @@ public final class StepAB {
         /** SGD as the Trainer steps it (StepUpdate: since 2026-12-04 cut over the threads tensor by tensor). */
         private final netc.runtime.train.StepUpdate update;
         private final boolean forward;
+        /** The parameters laid out for inference, or null to run {@code forward} on the declared ones. */
+        private final float[] prepared;
         private final float[] out;
         private int cursor;
         private double loss;
 
         public Trainer(String netFile, String dataDir, int batch, int threads, boolean forward) {
+            this(netFile, dataDir, batch, threads, forward, false);
+        }
+
+        public Trainer(String netFile, String dataDir, int batch, int threads, boolean forward, boolean prepared) {
             netc.compiler.internal.driver.Compilation compilation = netc.compiler.internal.driver.NetCompiler.compile(
                     netc.compiler.internal.driver.NetCompiler.read(Path.of(netFile)),
                     netc.compiler.internal.driver.NetCompiler.Options.defaults().withVector(true));
@@ -61,6 +70,7 @@ public final class StepAB {
             y = new float[batch * train.targetValues()];
             this.forward = forward;
             out = new float[batch * net.spec().outputSize()];
+            this.prepared = prepared ? net.prepareForInference(params) : null;
             update = new netc.runtime.train.StepUpdate(net.spec(), new netc.runtime.train.Sgd(0.01),
                     netc.runtime.train.LearningRateSchedule.CONSTANT, 0, 0, 0);
         }
@@ -97,6 +107,11 @@ public final class StepAB {
             cursor = (i + 1) % batches;
             System.arraycopy(train.x(), i * batch * train.inputSize(), x, 0, x.length);
             System.arraycopy(train.y(), i * batch * train.targetValues(), y, 0, y.length);
+            if (forward && prepared != null) {
+                net.forwardPrepared(prepared, x, batch, out);
+                loss = out[0];
+                return;
+            }
             if (forward) {
                 net.forward(params, x, batch, out);
                 loss = out[0];
@@ -110,7 +125,7 @@ public final class StepAB {
     public static void main(String[] argv) throws Exception {
         if (argv.length < 3) {
             System.err.println("usage: StepAB OLD.jar NEW.jar NET [--batch 128] [--threads 2] [--rounds 15]"
-                    + " [--seconds 0.3] [--data DIR] [--forward]");
+                    + " [--seconds 0.3] [--data DIR] [--forward] [--prepared]");
             System.exit(2);
         }
         int batch = 128;
@@ -119,6 +134,7 @@ public final class StepAB {
         double seconds = 0.3;
         String data = TrainThroughput.DEFAULT_DATA;
         boolean forward = false;
+        boolean prepared = false;
         for (int i = 3; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--batch" -> batch = Integer.parseInt(argv[++i]);
@@ -127,6 +143,7 @@ public final class StepAB {
                 case "--seconds" -> seconds = Double.parseDouble(argv[++i]);
                 case "--data" -> data = argv[++i];
                 case "--forward" -> forward = true;
+                case "--prepared" -> prepared = true;
                 default -> throw new IllegalArgumentException("unknown argument " + argv[i]);
             }
         }
@@ -135,8 +152,8 @@ public final class StepAB {
         Method[] run = new Method[2];
         for (int i = 0; i < 2; i++) {
             Class<?> type = new BuildLoader(Path.of(argv[i]), Trainer.class).loadClass(Trainer.class.getName());
-            trainers[i] = type.getConstructor(String.class, String.class, int.class, int.class, boolean.class)
-                    .newInstance(argv[2], data, batch, threads, forward);
+            trainers[i] = type.getConstructor(String.class, String.class, int.class, int.class, boolean.class,
+                    boolean.class).newInstance(argv[2], data, batch, threads, forward, prepared);
             run[i] = type.getMethod("run", double.class);
         }
         for (int i = 0; i < 2; i++) {
@@ -153,8 +170,9 @@ public final class StepAB {
         for (int round = 0; round < rounds; round++) {
             ratio[round] = rate[1][round] / rate[0][round];
         }
+        String what = forward ? (prepared ? "forwardPrepared" : "forward") : "training step";
         System.out.printf(Locale.ROOT, "%s, %s, batch %d, %d thread(s), %d rounds of ~%.2f s per build%n", argv[2],
-                forward ? "forward" : "training step", batch, threads, rounds, seconds);
+                what, batch, threads, rounds, seconds);
         for (int i = 0; i < 2; i++) {
             double[] r = rate[i].clone();
             Arrays.sort(r);

@@ -467,6 +467,8 @@ public final class GemmEmitter {
         private boolean packedB;
         /** Whether the tiles being emitted read the packed block of A instead of A. */
         private boolean packedA;
+        /** Whether the tiles being emitted read A's few rows copied whole to the packed block ({@link #fewRows}). */
+        private boolean copiedA;
 
         Kernel(GemmSpec spec, boolean scalarFma) {
             this.spec = spec;
@@ -1164,7 +1166,15 @@ public final class GemmEmitter {
                 code.addStatement("int k0 = 0");
                 code.addStatement("int k1 = $L", k);
             }
+            // The tiles read A a float at a time in k order, so rows that another core wrote (the caller's input,
+            // the other thread's half of the layer before) would arrive one cache-line miss after another; one copy
+            // asks for all their lines at once. MLP batch 1 on 2 threads, a fresh input a call: 1.088x (StepAB
+            // --forward --prepared, benchmarks/results/2026-12-04-batch-one.md).
+            scratch(code, PACKED_A, PACK_A_SCRATCH, CodeBlock.of("(mHi - mLo) * $L", k));
+            code.addStatement("$T.arraycopy(a, aOff + mLo * $L, $L, 0, (mHi - mLo) * $L)", System.class, k, PACKED_A,
+                    k);
             code.addStatement("int m = mLo");
+            copiedA = true;
             code.beginControlFlow("if ($L >= 16)", LANES_REF);
             rowGroup(code, 4, List.of(4), start, end);
             rowGroup(code, 2, List.of(8, 4), start, end);
@@ -1172,6 +1182,7 @@ public final class GemmEmitter {
             code.nextControlFlow("else");
             rowGroup(code, 1, List.of(8, 4), start, end);
             code.endControlFlow();
+            copiedA = false;
             return code.build();
         }
 
@@ -1349,6 +1360,11 @@ public final class GemmEmitter {
         }
 
         private CodeBlock call(MethodSpec tile) {
+            if (copiedA) {
+                // rows [mLo, mHi) of A copied to the start of the scratch: row m at (m - mLo) * K
+                return CodeBlock.of(reductionBlocks() ? "$N($L, -mLo * $L, b, bOff, c, cOff, batch, m, n, k0, k1)"
+                        : "$N($L, -mLo * $L, b, bOff, c, cOff, batch, m, n)", tile, PACKED_A, k);
+            }
             if (packedA) {
                 return CodeBlock.of("$N($L, (m - m0) * (k1 - k0), $L, $L, c, cOff, batch, m, n, k0, k1)", tile,
                         PACKED_A, packedB ? PACKED_B : "b", packedB ? "(n - nb0) * (k1 - k0)" : "bOff");
