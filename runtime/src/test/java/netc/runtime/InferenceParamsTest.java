@@ -16,14 +16,8 @@ class InferenceParamsTest {
         SplittableRandom rng = new SplittableRandom(3);
         // shapes around the 16 x 16 blocks: one row, one column, partial blocks, exact blocks
         int[][] shapes = {{1, 1}, {1, 37}, {37, 1}, {16, 16}, {17, 33}, {64, 20}, {3, 100}};
-        int count = 5;
-        for (int[] s : shapes) {
-            count += s[0] * s[1] + 2;
-        }
-        float[] params = new float[count];
-        for (int i = 0; i < count; i++) {
-            params[i] = (float) rng.nextGaussian();
-        }
+        float[] params = gaussians(rng, 5, shapes);
+        int count = params.length;
         float[] declared = params.clone();
         int[] layout = new int[3 * shapes.length];
         int off = 5;
@@ -77,15 +71,8 @@ class InferenceParamsTest {
     void thePaddedLayoutKeepsTheParametersAndTransposesAfterThem() {
         SplittableRandom rng = new SplittableRandom(5);
         int[][] shapes = {{1, 1}, {37, 3}, {16, 16}, {33, 17}, {64, 20}, {3, 100}};
-        int total = 7;
-        for (int[] s : shapes) {
-            total += s[0] * s[1] + 2;
-        }
-        int count = total;
-        float[] params = new float[count];
-        for (int i = 0; i < count; i++) {
-            params[i] = (float) rng.nextGaussian();
-        }
+        float[] params = gaussians(rng, 7, shapes);
+        int count = params.length;
         float[] declared = params.clone();
         int[] layout = new int[5 * shapes.length];
         int off = 7;
@@ -151,5 +138,18 @@ class InferenceParamsTest {
                 () -> InferenceParams.regionStart(corrupt, count, regionStart, length, layout));
         assertThrows(IllegalArgumentException.class,
                 () -> InferenceParams.transposedPadded(new float[count - 1], count, regionStart, length, layout));
+    }
+
+    /** A parameter vector of {@code lead} floats, then each weight of {@code shapes} followed by 2 more. */
+    private static float[] gaussians(SplittableRandom rng, int lead, int[][] shapes) {
+        int count = lead;
+        for (int[] s : shapes) {
+            count += s[0] * s[1] + 2;
+        }
+        float[] params = new float[count];
+        for (int i = 0; i < count; i++) {
+            params[i] = (float) rng.nextGaussian();
+        }
+        return params;
     }
 }
