@@ -31,7 +31,8 @@ public final class InferenceParams {
     }
 
     /**
-     * A copy of {@code params} with each weight of {@code layout} transposed in place.
+     * A copy of {@code params} with each weight of {@code layout} transposed in place: the layout of the classes
+     * generated before {@link #transposedPadded} (2026-12-04), which call it from their {@code prepareForInference}.
      *
      * @param params     the parameter vector as declared, {@code paramCount} floats; not changed
      * @param paramCount the network's {@link ModelSpec#paramCount()}
@@ -39,9 +40,7 @@ public final class InferenceParams {
      * @throws IllegalArgumentException if {@code params} does not have {@code paramCount} floats
      */
     public static float[] transposed(float[] params, int paramCount, int[] layout) {
-        if (params.length != paramCount) {
-            throw new IllegalArgumentException("expected " + paramCount + " parameters, got " + params.length);
-        }
+        requireLength(params, paramCount);
         float[] out = params.clone();
         for (int w = 0; w + 2 < layout.length; w += 3) {
             transpose(params, layout[w], layout[w + 1], layout[w + 2], out);
@@ -76,9 +75,7 @@ public final class InferenceParams {
      * @throws IllegalArgumentException if {@code params} does not have {@code paramCount} floats
      */
     public static float[] transposedPadded(float[] params, int paramCount, int regionStart, int length, int[] layout) {
-        if (params.length != paramCount) {
-            throw new IllegalArgumentException("expected " + paramCount + " parameters, got " + params.length);
-        }
+        requireLength(params, paramCount);
         float[] out = new float[length];
         System.arraycopy(params, 0, out, 0, paramCount);
         int shift = CacheLineAlignment.floatsToLine(out, regionStart);
@@ -121,6 +118,12 @@ public final class InferenceParams {
             }
         }
         return base;
+    }
+
+    private static void requireLength(float[] params, int paramCount) {
+        if (params.length != paramCount) {
+            throw new IllegalArgumentException("expected " + paramCount + " parameters, got " + params.length);
+        }
     }
 
     private static boolean sameBits(float a, float b) {

@@ -31,14 +31,7 @@ class InferenceParamsTest {
         assertArrayEquals(declared, params, "the argument is not changed");
         float[] expected = declared.clone();
         for (int w = 0; w < shapes.length; w++) {
-            int o = layout[3 * w];
-            int rows = shapes[w][0];
-            int cols = shapes[w][1];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    expected[o + c * rows + r] = declared[o + r * cols + c];
-                }
-            }
+            transpose(declared, layout[3 * w], shapes[w], expected, layout[3 * w], shapes[w][0]);
         }
         assertArrayEquals(expected, t);
     }
@@ -99,14 +92,7 @@ class InferenceParamsTest {
         System.arraycopy(declared, 0, expected, 0, count);
         expected[count] = base - regionStart;
         for (int w = 0; w < shapes.length; w++) {
-            int o = layout[5 * w];
-            int rows = shapes[w][0];
-            int cols = shapes[w][1];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    expected[base + layout[5 * w + 3] + c * layout[5 * w + 4] + r] = declared[o + r * cols + c];
-                }
-            }
+            transpose(declared, layout[5 * w], shapes[w], expected, base + layout[5 * w + 3], layout[5 * w + 4]);
         }
         assertArrayEquals(expected, t, "W^T with padded rows (zeros) after the parameters");
 
@@ -151,5 +137,14 @@ class InferenceParamsTest {
             params[i] = (float) rng.nextGaussian();
         }
         return params;
+    }
+
+    /** The expected layout, element by element: W [rows][cols] at {@code off} to W^T with rows of {@code stride}. */
+    private static void transpose(float[] from, int off, int[] shape, float[] to, int toOff, int stride) {
+        for (int r = 0; r < shape[0]; r++) {
+            for (int c = 0; c < shape[1]; c++) {
+                to[toOff + c * stride + r] = from[off + r * shape[1] + c];
+            }
+        }
     }
 }

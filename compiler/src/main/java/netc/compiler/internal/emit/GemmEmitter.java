@@ -340,7 +340,7 @@ public final class GemmEmitter {
         if (spec.style() != Style.VECTOR || spec.swapsOperands()) {
             return false;
         }
-        boolean bAliases = (spec.form() == Form.TN ? spec.n() : spec.bRowStride()) % PACK_STRIDE == 0;
+        boolean bAliases = spec.bRowStride() % PACK_STRIDE == 0;
         return spec.form() == Form.TN ? bAliases || spec.m() % PACK_STRIDE == 0 : nnKBlocks(spec) && bAliases;
     }
 
@@ -452,7 +452,7 @@ public final class GemmEmitter {
         private final boolean vector;
         private final boolean scalarFma;
         private final CodeBlock n;
-        /** The distance between rows of B in NN and TN ({@link GemmSpec#bRowStride()} for NN). */
+        /** The distance between rows of B in NN and TN ({@link GemmSpec#bRowStride()}). */
         private final CodeBlock bRowStride;
         private final CodeBlock k;
         /** Rows per tile ({@link GemmSpec#rowTile}); for a {@link GemmSpec#widensTile()} kernel, per loop nest. */
@@ -475,7 +475,7 @@ public final class GemmEmitter {
             this.vector = spec.style() == Style.VECTOR;
             this.scalarFma = scalarFma;
             this.n = JavaLiterals.intLiteral(spec.n());
-            this.bRowStride = JavaLiterals.intLiteral(spec.form() == Form.TN ? spec.n() : spec.bRowStride());
+            this.bRowStride = JavaLiterals.intLiteral(spec.bRowStride());
             this.k = spec.form() == Form.TN ? CodeBlock.of("batch") : JavaLiterals.intLiteral(spec.k());
             this.tileRows = spec.effectiveTile().rows();
             this.tileCols = spec.effectiveTile().cols();

@@ -315,8 +315,8 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
     }
 
     /**
-     * The distance between B's rows, in floats: {@code n} (NN) or {@code k} (NT) as B is declared, but for NN on W^T
-     * laid out for inference ({@link #fewRows}) the padded stride of that layout
+     * The distance between B's rows, in floats: {@code n} (NN, TN) or {@code k} (NT) as B is declared, but for NN
+     * on W^T laid out for inference ({@link #fewRows}) the padded stride of that layout
      * ({@link InferenceParams#paddedRowStride}), whose rows start on cache lines and on different cache sets.
      */
     public int bRowStride() {

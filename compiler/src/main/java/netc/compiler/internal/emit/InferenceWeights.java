@@ -118,9 +118,10 @@ final class InferenceWeights {
             int[] shape = candidates.get(ps.name());
             if (shape != null && !otherUses.contains(ps.name()) && !ps.isState()) {
                 int stride = InferenceParams.paddedRowStride(shape[0]);
-                byOffset.put(ps.offset(), new int[] {shape[0], shape[1], (int) Math.min(region, Integer.MAX_VALUE),
-                        stride});
-                chosen.put(ps.name(), (int) Math.min(region, Integer.MAX_VALUE));
+                // clamped only to stay an int: a region that large is refused below
+                int at = (int) Math.min(region, Integer.MAX_VALUE);
+                byOffset.put(ps.offset(), new int[] {shape[0], shape[1], at, stride});
+                chosen.put(ps.name(), at);
                 region += (long) shape[1] * stride;
             }
         }
