@@ -181,7 +181,7 @@ public final class StepBreakdown {
             netc.runtime.train.StepUpdate update = new netc.runtime.train.StepUpdate(net.spec(), momentum,
                     netc.runtime.train.LearningRateSchedule.CONSTANT, 0, 0, 0);
             netc.runtime.train.FiniteCheck check = new netc.runtime.train.FiniteCheck(net.spec());
-            long[] parts = new long[3];
+            long[] parts = new long[4];
             com.sun.management.ThreadMXBean tmx =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             try (Parallel pool = Parallel.threads(threads)) {
@@ -194,19 +194,24 @@ public final class StepBreakdown {
                     long t2 = System.nanoTime();
                     if (serialUpdate) {
                         finiteSink += netc.runtime.train.FiniteCheck.allFinite(grad, 0, grad.length) ? 1 : 0;
-                        momentum.step(params, grad);
                     } else {
                         finiteSink += check.allFinite(grad, pool) ? 1 : 0;
-                        update.apply(params, grad, 0, 1, pool);
                     }
                     long t3 = System.nanoTime();
+                    if (serialUpdate) {
+                        momentum.step(params, grad);
+                    } else {
+                        update.apply(params, grad, 0, 1, pool);
+                    }
+                    long t4 = System.nanoTime();
                     parts[0] += t1 - t0;
                     parts[1] += t2 - t1;
                     parts[2] += t3 - t2;
+                    parts[3] += t4 - t3;
                 };
                 int steps = warmUp(step);
                 double[] total = new double[repeats];
-                double[][] part = new double[3][repeats];
+                double[][] part = new double[4][repeats];
                 double[] alloc = new double[repeats];
                 CpuProbe probe = new CpuProbe();
                 for (int r = 0; r < repeats; r++) {
@@ -218,7 +223,7 @@ public final class StepBreakdown {
                     }
                     total[r] = (System.nanoTime() - t0) / 1e3 / steps;
                     alloc[r] = (double) (tmx.getCurrentThreadAllocatedBytes() - a0) / steps;
-                    for (int p = 0; p < 3; p++) {
+                    for (int p = 0; p < 4; p++) {
                         part[p][r] = parts[p] / 1e3 / steps;
                     }
                 }
@@ -231,8 +236,8 @@ public final class StepBreakdown {
                         serialUpdate ? "serial" : "pool", med,
                         min(total), max(total), batch * 1e6 / med, repeats, steps, noise.get("foreign_cpu_pct"),
                         noise.get("steal_pct"), noise.get("core_round_trip_ns"));
-                String[] names = {"batch copy", "lossAndGradient", "finite+momentum"};
-                for (int p = 0; p < 3; p++) {
+                String[] names = {"batch copy", "lossAndGradient", "finite check", "momentum"};
+                for (int p = 0; p < 4; p++) {
                     double m = TrainThroughput.median(part[p]);
                     System.out.printf(Locale.ROOT, "   %-16s %8.1f us [%.1f-%.1f]  %5.1f%%%n", names[p], m,
                             min(part[p]), max(part[p]), 100 * m / med);
@@ -244,7 +249,8 @@ public final class StepBreakdown {
                         .put("us_max", TrainThroughput.round1(max(total)))
                         .put("copy_us", TrainThroughput.round2(TrainThroughput.median(part[0])))
                         .put("loss_and_gradient_us", TrainThroughput.round1(TrainThroughput.median(part[1])))
-                        .put("update_us", TrainThroughput.round2(TrainThroughput.median(part[2])))
+                        .put("finite_check_us", TrainThroughput.round2(TrainThroughput.median(part[2])))
+                        .put("optimizer_us", TrainThroughput.round2(TrainThroughput.median(part[3])))
                         .put("update", serialUpdate ? "serial finite check + momentum" : "finite check + momentum on the pool")
                         .put("alloc_bytes_per_step", TrainThroughput.median(alloc))
                         .put("steps_per_repeat", steps).putAll(noise));
