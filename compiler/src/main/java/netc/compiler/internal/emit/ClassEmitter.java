@@ -658,9 +658,11 @@ public final class ClassEmitter {
                                 ? CodeBlock.of("parallel.runPerThread(this, $L, $L)", twin.id(), spec.columnPanels())
                                 : CodeBlock.of("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels());
                         // a swapped NT kernel: by rows from two of its blocks of rows on, so that each thread
-                        // transposes only its own rows of A
-                        String byColumns = GemmEmitter.ntSwaps(spec)
-                                ? rows(k) + " < " + 2 * GemmEmitter.NT_SWAP_ROWS : rows(k) + " <= " + spec.n();
+                        // transposes only its own rows of A; unless it is the only product on a weight that the
+                        // step then updates (swappedByColumns)
+                        String byColumns = !GemmEmitter.ntSwaps(spec) ? rows(k) + " <= " + spec.n()
+                                : onlyProductOnTrainedWeight(gemm, p) && spec.n() >= 4 * GemmEmitter.NT_SWAP_ROWS
+                                ? rows(k) + " <= " + spec.n() / 2 : rows(k) + " < " + 2 * GemmEmitter.NT_SWAP_ROWS;
                         code.beginControlFlow("if ($L)", byColumns)
                                 .addStatement(columns)
                                 .nextControlFlow("else")
@@ -682,6 +684,8 @@ public final class ClassEmitter {
                     call = CodeBlock.of("parallel.run(this, $L, $L, 1)", s.id(), rows(k));
                 } else if (splitsChannelsOverThreads(k)) {
                     call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(), rows(k), CHANNELS_PER_LINE);
+                } else if (splitsRowsOverThreads(k)) {
+                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(), rows(k), ROW_SPLIT_ALIGN);
                 } else {
                     call = CodeBlock.of("runStage($L, 0, $L)", s.id(), rows(k));
                 }
@@ -707,6 +711,31 @@ public final class ClassEmitter {
             }
             programChunks.add(chunk.build());
         }
+    }
+
+    /**
+     * Whether {@code gemm} is the forward product {@code W x} of a program that computes the gradient of W, and no
+     * other product of the program reads W: a first layer, whose input needs no gradient. Such a product splits by
+     * columns up to half as many rows as W has rows, although each thread then transposes all of A: each core reads
+     * only its rows of W, and then updates them (the optimizer splits each tensor the same way, front and back).
+     * Split by rows, both cores read all of W; the update that followed then had to take every line of W from the
+     * other core's cache first. A probe of two threads that read all of a 2 MB vector and then updated a half each
+     * took 224-423 us for the update, against 80 us when each had read only its half; StepBreakdown (MNIST MLP,
+     * batch 128, 2 threads, Intel family 6 model 167): momentum 318 -> 156 us, the step 1,953 -> 1,768 us.
+     */
+    private static boolean onlyProductOnTrainedWeight(Kernel.Gemm gemm, Program p) {
+        Node product = gemm.product();
+        Node w = product.input(0);
+        if (product.op() != Op.MAT_VEC || w.op() != Op.PARAM
+                || !p.outputs().contains(Graph.gradName(w.attrs().name()))) {
+            return false;
+        }
+        for (Kernel k : p.kernels()) {
+            if (k instanceof Kernel.Gemm other && other != gemm && other.product().inputs().contains(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -788,19 +817,48 @@ public final class ClassEmitter {
                 && r.shape().isImage() || RowCalls.perSample(r.op()) || RowCalls.perFeature(r.op());
     }
 
+    /**
+     * Softmax, the losses and their gradients: each row on its own, so any split gives the same rows. On the calling
+     * thread alone the MNIST MLP's three (softmax, its cross-entropy, the gradient) took 45 us of a 2-thread step at
+     * batch 128 (StepBreakdown, Intel family 6 model 167), where each thread wrote half of the logits.
+     */
+    private static boolean splitsRowsOverThreads(Kernel k) {
+        Op op = k.result().op();
+        return k instanceof Kernel.Row && (op == Op.SOFTMAX || op == Op.SOFTMAX_GRAD || op.kind() == Op.Kind.LOSS
+                || op.kind() == Op.Kind.LOSS_GRAD);
+    }
+
+    /**
+     * Rows per part of a split row stage ({@link #splitsRowsOverThreads}): a batch of fewer than twice as many runs on
+     * the calling thread, where the hand-off would cost about what the other thread saves.
+     */
+    static final int ROW_SPLIT_ALIGN = 32;
+
     /** Floats per 64-byte cache line: a chunk of a channel split reads whole lines of each pixel row. */
     static final int CHANNELS_PER_LINE = 16;
 
     /**
-     * The bias gradient of a convolution with at least two cache lines of channels: split by whole lines of channels,
+     * The bias gradient of a convolution with at least two cache lines of channels, or of a dense layer with at least
+     * {@link #SPLIT_BATCH_SUM_MIN} columns: split by whole lines of channels or columns,
      * so that each thread reads only its lines of every pixel row (chunks of a few channels made every chunk stream
      * every line: {@link #splitsOverThreads}). Each channel's sum is the same chain of additions in pixel order
      * whoever computes it, so the result does not depend on the split.
      */
     private static boolean splitsChannelsOverThreads(Kernel k) {
         Node r = k.result();
-        return r.op() == Op.SUM_CHANNELS && r.shape().dim(0) >= 2 * CHANNELS_PER_LINE;
+        return r.op() == Op.SUM_CHANNELS && r.shape().dim(0) >= 2 * CHANNELS_PER_LINE
+                || r.op() == Op.SUM_BATCH && r.shape().size() >= SPLIT_BATCH_SUM_MIN;
     }
+
+    /**
+     * The fewest columns of a dense layer's bias gradient (a sum over the batch, column by column) that split over
+     * the threads, by whole lines like a convolution's ({@link #splitsChannelsOverThreads}): each thread reads only
+     * its lines of every row, which where the product that wrote the gradient split by columns are the ones it wrote.
+     * On the calling thread alone the MNIST MLP's 512-wide one took 28 us on 2 threads against 16 on 1, split 19
+     * (StepBreakdown, batch 128, Intel family 6 model 167); its 256-wide one, whose rows each thread wrote whole, 12
+     * either way.
+     */
+    static final int SPLIT_BATCH_SUM_MIN = 256;
 
     /** A comment naming the kernel by IR formula and source position; never user text. */
     private String describe(Kernel k, Program p) {
