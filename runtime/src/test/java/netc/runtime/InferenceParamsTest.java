@@ -126,6 +126,90 @@ class InferenceParamsTest {
                 () -> InferenceParams.transposedPadded(new float[count - 1], count, regionStart, length, layout));
     }
 
+    @Test
+    void panelsAre256Or128ColumnsWhenTheyCutTheColumnsIntoTwoOrMore() {
+        assertEquals(256, InferenceParams.panelWidth(512));
+        assertEquals(256, InferenceParams.panelWidth(1024));
+        assertEquals(256, InferenceParams.panelWidth(768));
+        assertEquals(128, InferenceParams.panelWidth(256));
+        assertEquals(128, InferenceParams.panelWidth(384));
+        assertEquals(10, InferenceParams.panelWidth(10));
+        assertEquals(128, InferenceParams.panelWidth(128), "one panel");
+        assertEquals(1000, InferenceParams.panelWidth(1000));
+        assertEquals(256, InferenceParams.panelRowStride(512), "panel rows follow each other");
+        assertEquals(128, InferenceParams.panelRowStride(256));
+        assertEquals(InferenceParams.paddedRowStride(1000), InferenceParams.panelRowStride(1000), "one panel: padded");
+        assertEquals(InferenceParams.paddedRowStride(10), InferenceParams.panelRowStride(10));
+        for (int columns = 1; columns < 3000; columns++) {
+            int width = InferenceParams.panelWidth(columns);
+            assertEquals(0, columns % width, "whole panels for " + columns);
+            assertTrue(width == columns || width == 128 || width == 256, "width " + width + " for " + columns);
+        }
+        assertThrows(IllegalArgumentException.class, () -> InferenceParams.panelWidth(0));
+    }
+
+    @Test
+    void thePanelLayoutStoresEachPanelOfTheTransposeAfterTheOther() {
+        SplittableRandom rng = new SplittableRandom(9);
+        // several panels of 256 and of 128, and single panels with padded rows
+        int[][] shapes = {{512, 3}, {1, 1}, {256, 17}, {37, 3}, {384, 5}, {64, 20}};
+        float[] params = gaussians(rng, 7, shapes);
+        int count = params.length;
+        float[] declared = params.clone();
+        int[] layout = new int[6 * shapes.length];
+        int off = 7;
+        int region = 0;
+        for (int w = 0; w < shapes.length; w++) {
+            int panel = InferenceParams.panelWidth(shapes[w][0]);
+            int stride = InferenceParams.panelRowStride(shapes[w][0]);
+            layout[6 * w] = off;
+            layout[6 * w + 1] = shapes[w][0];
+            layout[6 * w + 2] = shapes[w][1];
+            layout[6 * w + 3] = region;
+            layout[6 * w + 4] = stride;
+            layout[6 * w + 5] = panel;
+            off += shapes[w][0] * shapes[w][1] + 2;
+            region += shapes[w][0] / panel * shapes[w][1] * stride;
+        }
+        int regionStart = (count + 1 + 15) / 16 * 16;
+        int length = regionStart + 16 + region;
+        float[] t = InferenceParams.transposedInPanels(params, count, regionStart, length, layout);
+        assertArrayEquals(declared, params, "the argument is not changed");
+        assertArrayEquals(declared, Arrays.copyOf(t, count), "the parameters as declared");
+        int base = InferenceParams.panelRegionStart(t, count, regionStart, length, layout);
+        assertTrue(base >= regionStart && base < regionStart + 16, "shifted by less than a line: " + base);
+        float[] expected = new float[length];
+        System.arraycopy(declared, 0, expected, 0, count);
+        expected[count] = base - regionStart;
+        for (int w = 0; w < shapes.length; w++) {
+            int rows = shapes[w][0];
+            int cols = shapes[w][1];
+            int panel = layout[6 * w + 5];
+            int stride = layout[6 * w + 4];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    expected[base + layout[6 * w + 3] + r / panel * cols * stride + c * stride + r % panel] =
+                            declared[layout[6 * w] + r * cols + c];
+                }
+            }
+        }
+        assertArrayEquals(expected, t, "W^T panel after panel after the parameters");
+
+        float[] stale = t.clone();
+        stale[layout[0] + 512 * 3 - 1] += 1; // the first weight's last element, in its second panel
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.panelRegionStart(stale, count, regionStart, length, layout));
+        assertTrue(e.getMessage().contains("its transpose differ"), e.getMessage());
+        float[] shifted = t.clone();
+        shifted[count] = (base - regionStart + 1) % 16;
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.panelRegionStart(shifted, count, regionStart, length, layout));
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.panelRegionStart(declared, count, regionStart, length, layout));
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceParams.transposedInPanels(new float[count - 1], count, regionStart, length, layout));
+    }
+
     /** A parameter vector of {@code lead} floats, then each weight of {@code shapes} followed by 2 more. */
     private static float[] gaussians(SplittableRandom rng, int lead, int[][] shapes) {
         int count = lead;

@@ -88,7 +88,7 @@ public final class GemmEmitter {
     private static final Set<String> LOCAL_NAMES =
             Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
                     "bj", "ct", "bp", "ap", "at", "kb", "mb", "nb", "nb0", "nb1", "p", "panels", "panelSize", "from",
-                    "to", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
+                    "to", "q0", "qLo", "qHi", "bPanel", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
                     GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH,
                     "TMASK0", "TMASK1", "TMASK2", "TMASK3", "TRIGHT0", "TRIGHT1", "TRIGHT2", "TRIGHT3");
 
@@ -337,7 +337,7 @@ public final class GemmEmitter {
 
     /** Whether the kernel of {@code spec} packs its operands (see {@link #PACK_STRIDE}). */
     static boolean packs(GemmSpec spec) {
-        if (spec.style() != Style.VECTOR || spec.swapsOperands()) {
+        if (spec.style() != Style.VECTOR || spec.swapsOperands() || spec.bInPanels()) {
             return false;
         }
         boolean bAliases = spec.bRowStride() % PACK_STRIDE == 0;
@@ -469,6 +469,11 @@ public final class GemmEmitter {
         private boolean packedA;
         /** Whether the tiles being emitted read A's few rows copied whole to the packed block ({@link #fewRows}). */
         private boolean copiedA;
+        /**
+         * What the tiles get as B's offset: {@code bOff}, or inside the loop over B's column panels
+         * ({@link GemmSpec#bInPanels()}) the panel's {@code bPanel}.
+         */
+        private String bBase = "bOff";
 
         Kernel(GemmSpec spec, boolean scalarFma) {
             this.spec = spec;
@@ -1136,6 +1141,34 @@ public final class GemmEmitter {
         /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */
         private CodeBlock columnPanelsOuter(CodeBlock start, CodeBlock end) {
             CodeBlock.Builder code = CodeBlock.builder();
+            if (spec.bInPanels()) {
+                // B in panels of P columns, each [K][P]: per panel, the columns asked for in it, with the panel's
+                // offset shifted so that a tile's bPanel + k * P + n is element (k, n)
+                int panel = spec.bPanelWidth();
+                code.add("// B (W^T laid out for inference) in panels of $L columns, each [$L][$L]: panel by panel\n",
+                        panel, spec.k(), spec.bRowStride());
+                code.beginControlFlow("for (int q0 = $L / $L * $L; q0 < $L; q0 += $L)", start, panel, panel, end,
+                        panel);
+                code.addStatement("int qLo = $T.max($L, q0)", Math.class, start);
+                code.addStatement("int qHi = $T.min($L, q0 + $L)", Math.class, end, panel);
+                code.addStatement("int bPanel = bOff + q0 / $L * $L - q0", panel, spec.k() * spec.bRowStride());
+                bBase = "bPanel";
+                columnNests(code, CodeBlock.of("qLo"), CodeBlock.of("qHi"));
+                bBase = "bOff";
+                code.endControlFlow();
+            } else {
+                columnNests(code, start, end);
+            }
+            if (spec.epilogue() != null) {
+                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
+                code.addStatement(epilogueCall(start, end));
+                code.endControlFlow();
+            }
+            return code.build();
+        }
+
+        /** The NN loop nests over columns [start, end): the few-row path when it has one, then the tiles'. */
+        private void columnNests(CodeBlock.Builder code, CodeBlock start, CodeBlock end) {
             if (hasFewRowsPath(spec)) {
                 code.beginControlFlow("if (mHi - mLo < $L)", NN_FEW_ROWS);
                 code.add(fewRows(start, end));
@@ -1145,12 +1178,6 @@ public final class GemmEmitter {
             } else {
                 code.add(perWidth(() -> columnPanelsNest(start, end)));
             }
-            if (spec.epilogue() != null) {
-                code.beginControlFlow("for (int i = mLo; i < mHi; i++)");
-                code.addStatement(epilogueCall(start, end));
-                code.endControlFlow();
-            }
-            return code.build();
         }
 
         /**
@@ -1362,17 +1389,17 @@ public final class GemmEmitter {
         private CodeBlock call(MethodSpec tile) {
             if (copiedA) {
                 // rows [mLo, mHi) of A copied to the start of the scratch: row m at (m - mLo) * K
-                return CodeBlock.of(reductionBlocks() ? "$N($L, -mLo * $L, b, bOff, c, cOff, batch, m, n, k0, k1)"
-                        : "$N($L, -mLo * $L, b, bOff, c, cOff, batch, m, n)", tile, PACKED_A, k);
+                return CodeBlock.of(reductionBlocks() ? "$N($L, -mLo * $L, b, $L, c, cOff, batch, m, n, k0, k1)"
+                        : "$N($L, -mLo * $L, b, $L, c, cOff, batch, m, n)", tile, PACKED_A, k, bBase);
             }
             if (packedA) {
                 return CodeBlock.of("$N($L, (m - m0) * (k1 - k0), $L, $L, c, cOff, batch, m, n, k0, k1)", tile,
-                        PACKED_A, packedB ? PACKED_B : "b", packedB ? "(n - nb0) * (k1 - k0)" : "bOff");
+                        PACKED_A, packedB ? PACKED_B : "b", packedB ? "(n - nb0) * (k1 - k0)" : bBase);
             }
             if (reductionBlocks()) {
-                return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n, k0, k1)", tile);
+                return CodeBlock.of("$N(a, aOff, b, $L, c, cOff, batch, m, n, k0, k1)", tile, bBase);
             }
-            return CodeBlock.of("$N(a, aOff, b, bOff, c, cOff, batch, m, n)", tile);
+            return CodeBlock.of("$N(a, aOff, b, $L, c, cOff, batch, m, n)", tile, bBase);
         }
 
         /** Registers a helper (once per name) and returns it. */

@@ -38,8 +38,8 @@ import netc.runtime.InferenceParams;
  *                    bitwise the sum of one call over all samples)
  * @param fewRows     VECTOR NN only: calls with fewer rows than a tile take few-row tiles over wide panels
  *                    ({@code GemmEmitter.hasFewRowsPath}); set for the forward products on weights laid out for
- *                    inference, which {@code Predictor} calls with one sample, and whose B has padded rows
- *                    ({@link #bRowStride()}) in every style
+ *                    inference, which {@code Predictor} calls with one sample, and whose B is in column panels
+ *                    ({@link #bPanelWidth()}) or has padded rows ({@link #bRowStride()}) in every style
  */
 public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilogue epilogue,
         List<ParameterSpec> extraParams, Style style, Tile tile, Split split, boolean accumulates,
@@ -316,14 +316,29 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
 
     /**
      * The distance between B's rows, in floats: {@code n} (NN, TN) or {@code k} (NT) as B is declared, but for NN
-     * on W^T laid out for inference ({@link #fewRows}) the padded stride of that layout
-     * ({@link InferenceParams#paddedRowStride}), whose rows start on cache lines and on different cache sets.
+     * on W^T laid out for inference ({@link #fewRows}) the stride within a column panel of that layout
+     * ({@link InferenceParams#panelRowStride}): rows on cache lines, one after the other in panels
+     * ({@link #bPanelWidth()}), or padded to start on different cache sets in a single panel.
      */
     public int bRowStride() {
         if (form == Form.NN && fewRows) {
-            return InferenceParams.paddedRowStride(n);
+            return InferenceParams.panelRowStride(n);
         }
         return form == Form.NT ? k : n;
+    }
+
+    /**
+     * Columns per panel of B: for NN on W^T laid out for inference ({@link #fewRows}) those of its layout
+     * ({@link InferenceParams#panelWidth}), each panel [k][{@link #bRowStride()}] after the one before; otherwise
+     * {@code n}, B's rows whole.
+     */
+    public int bPanelWidth() {
+        return form == Form.NN && fewRows ? InferenceParams.panelWidth(n) : n;
+    }
+
+    /** Whether B is stored in more than one column panel ({@link #bPanelWidth()}). */
+    public boolean bInPanels() {
+        return bPanelWidth() < n;
     }
 
     /** Whether a call's range is column panels of every row ({@link Split#COLUMNS}). */

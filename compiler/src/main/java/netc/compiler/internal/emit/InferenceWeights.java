@@ -52,7 +52,7 @@ final class InferenceWeights {
     static final String LAYOUT_FIELD = "TRANSPOSED_FOR_INFERENCE";
 
     /**
-     * The most weights a class transposes: each adds five ints to the static initializer, which the JVM limits to
+     * The most weights a class transposes: each adds six ints to the static initializer, which the JVM limits to
      * 64 KB of bytecode with the model spec; a network of more wide layers than this keeps its inference on W.
      */
     static final int MAX_WEIGHTS = 1000;
@@ -63,8 +63,8 @@ final class InferenceWeights {
     static final String PREPARED_COUNT_FIELD = "PREPARED_COUNT";
 
     /**
-     * The transposed weights by parameter offset, each as (rows, columns, region offset, row stride): W [rows][columns]
-     * as declared, W^T [columns][stride] in the region ({@code InferenceParams}).
+     * The transposed weights by parameter offset, each as (rows, columns, region offset, row stride, panel width):
+     * W [rows][columns] as declared, W^T in the region in panels of [columns][stride] ({@code InferenceParams}).
      */
     private final Map<Integer, int[]> byOffset;
     /** The ids of the PARAM nodes read transposed, with their offsets in the region. */
@@ -117,12 +117,13 @@ final class InferenceWeights {
         for (ParamSpec ps : spec.params()) {
             int[] shape = candidates.get(ps.name());
             if (shape != null && !otherUses.contains(ps.name()) && !ps.isState()) {
-                int stride = InferenceParams.paddedRowStride(shape[0]);
+                int stride = InferenceParams.panelRowStride(shape[0]);
+                int panel = InferenceParams.panelWidth(shape[0]);
                 // clamped only to stay an int: a region that large is refused below
                 int at = (int) Math.min(region, Integer.MAX_VALUE);
-                byOffset.put(ps.offset(), new int[] {shape[0], shape[1], at, stride});
+                byOffset.put(ps.offset(), new int[] {shape[0], shape[1], at, stride, panel});
                 chosen.put(ps.name(), at);
-                region += (long) shape[1] * stride;
+                region += (long) shape[0] / panel * shape[1] * stride;
             }
         }
         int regionStart = (spec.paramCount() + 1 + 15) / 16 * 16;
@@ -180,23 +181,24 @@ final class InferenceWeights {
 
     /**
      * The fields of the prepared layout: {@code TRANSPOSED_FOR_INFERENCE} (offset, rows and columns of each weight as
-     * declared, its offset in the region and its row stride, in offset order), {@code TRANSPOSED_START} and
-     * {@code PREPARED_COUNT}.
+     * declared, its offset in the region, its row stride and its panel width, in offset order),
+     * {@code TRANSPOSED_START} and {@code PREPARED_COUNT}.
      */
     List<FieldSpec> layoutFields() {
         CodeBlock.Builder values = CodeBlock.builder().add("{$>");
         boolean first = true;
         for (Map.Entry<Integer, int[]> e : byOffset.entrySet()) {
             int[] v = e.getValue();
-            values.add(first ? "\n$L, $L, $L, $L, $L" : ",\n$L, $L, $L, $L, $L", e.getKey(), v[0], v[1], v[2], v[3]);
+            values.add(first ? "\n$L, $L, $L, $L, $L, $L" : ",\n$L, $L, $L, $L, $L, $L", e.getKey(), v[0], v[1], v[2],
+                    v[3], v[4]);
             first = false;
         }
         values.add("$<");
         FieldSpec layout = FieldSpec.builder(ArrayTypeName.of(TypeName.INT), LAYOUT_FIELD, Modifier.PRIVATE,
                         Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("The weights {@code prepareForInference} stores transposed: offset, rows and columns of"
-                        + " each as declared, then its offset in the region of transposed weights and its row"
-                        + " stride.\n")
+                        + " each as declared, then its offset in the region of transposed weights, its row stride"
+                        + " and the width of its column panels.\n")
                 .initializer(values.add("}").build()).build();
         FieldSpec start = FieldSpec.builder(TypeName.INT, REGION_START_FIELD, Modifier.PRIVATE, Modifier.STATIC,
                         Modifier.FINAL)
@@ -214,7 +216,7 @@ final class InferenceWeights {
     MethodSpec prepareMethod() {
         return MethodSpec.methodBuilder("prepareForInference").addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC).returns(FLOATS).addParameter(FLOATS, "params")
-                .addStatement("return $T.transposedPadded(params, PARAM_COUNT, $L, $L, $L)", INFERENCE_PARAMS,
+                .addStatement("return $T.transposedInPanels(params, PARAM_COUNT, $L, $L, $L)", INFERENCE_PARAMS,
                         REGION_START_FIELD, PREPARED_COUNT_FIELD, LAYOUT_FIELD)
                 .build();
     }
@@ -224,7 +226,7 @@ final class InferenceWeights {
      * read it from, after checking that {@code params} was laid out for this class.
      */
     CodeBlock regionStartStatement(String field) {
-        return CodeBlock.of("$L = $T.regionStart(params, PARAM_COUNT, $L, $L, $L);\n", field, INFERENCE_PARAMS,
+        return CodeBlock.of("$L = $T.panelRegionStart(params, PARAM_COUNT, $L, $L, $L);\n", field, INFERENCE_PARAMS,
                 REGION_START_FIELD, PREPARED_COUNT_FIELD, LAYOUT_FIELD);
     }
 }

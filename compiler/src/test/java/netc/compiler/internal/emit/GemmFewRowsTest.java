@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
  * NN calls with fewer rows than a tile ({@link GemmEmitter#NN_FEW_ROWS}) take few-row tiles over wide panels, and give
  * bitwise what the row tiles give those rows in a call of many: for every run of 1 to 7 rows, through the row entry
  * and through the column entry split at any panel, with a bias + ReLU epilogue; B of 32K floats or more (the path)
- * and one below, with tail columns and reduction blocks. B has the padded rows of weights laid out for inference
- * ({@link GemmSpec#bRowStride()}; N = 1,024 would pack B without them).
+ * and one below, with tail columns and reduction blocks. B is laid out as weights for inference: in column panels
+ * ({@link GemmSpec#bPanelWidth()}: 512, 256 and 1,024 columns) or in one panel of padded rows
+ * ({@link GemmSpec#bRowStride()}; rows of 1,024 floats would have B packed), so the column entry's parts start and
+ * end inside panels and across them.
  */
 class GemmFewRowsTest {
 
@@ -55,7 +57,8 @@ class GemmFewRowsTest {
             int k = spec.k();
             Random random = new Random(n * 31L + k);
             float[] a = new float[BATCH * k + 2 * PAD];
-            float[] b = new float[spec.bRowStride() * k + 2 * PAD];
+            // panels of [k][stride] one after the other (one panel: padded rows)
+            float[] b = new float[n / spec.bPanelWidth() * spec.bRowStride() * k + 2 * PAD];
             float[] bias = new float[n + 2];
             for (float[] x : List.of(a, b, bias)) {
                 for (int i = 0; i < x.length; i++) {
