@@ -45,6 +45,31 @@ public final class FiniteCheck {
 
     /** Whether every value of {@code values[lo, hi)} is finite, on the calling thread. */
     public static boolean allFinite(float[] values, int lo, int hi) {
+        // The values' sum is finite if they all are, unless finite values overflow it; then the exact check decides.
+        // One add per value where the exact check takes a multiply and an add: C2 vectorizes neither reduction, and
+        // the check is bound by its scalar arithmetic (the MNIST MLP's gradient, 536K floats, StepBreakdown on one
+        // thread, alternated: 147-153 us exact, 116-122 so).
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        int i = lo;
+        for (; i + 8 <= hi; i += 8) {
+            a0 += values[i];
+            a1 += values[i + 1];
+            a2 += values[i + 2];
+            a3 += values[i + 3];
+            a4 += values[i + 4];
+            a5 += values[i + 5];
+            a6 += values[i + 6];
+            a7 += values[i + 7];
+        }
+        for (; i < hi; i++) {
+            a0 += values[i];
+        }
+        float sum = (a0 + a1 + a2 + a3) + (a4 + a5 + a6 + a7);
+        return sum - sum == 0 || exactlyFinite(values, lo, hi);
+    }
+
+    /** {@link #allFinite(float[], int, int)} without the sum's shortcut. */
+    static boolean exactlyFinite(float[] values, int lo, int hi) {
         // v * 0 is +-0 for finite v and NaN for NaN and infinities. Eight independent sums, because one running sum
         // is a chain of dependent adds that C2 does not vectorize: it cost 0.5 ms per MLP step (~9% at 2 threads).
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
