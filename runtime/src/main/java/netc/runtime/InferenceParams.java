@@ -170,8 +170,10 @@ public final class InferenceParams {
 
     /**
      * Where the region of transposed weights starts in {@code prepared}, a generated class's first step on prepared
-     * parameters. The first and last element of each transposed weight must be those of its declared copy, which
-     * catches a shift slot that was changed and declared weights copied in after the layout was made.
+     * parameters. The first and last element of each transposed weight must be those of its declared copy: a cheap
+     * check, not a proof, that catches a shift slot that was changed and declared weights copied in after the layout
+     * was made, unless the weight's first and last elements came out the same (a constant weight; a change of
+     * other elements only).
      *
      * @param layout as for {@link #transposedPadded}
      * @throws IllegalArgumentException if {@code prepared} is not an array {@link #transposedPadded} made for the class

@@ -659,7 +659,7 @@ public final class ClassEmitter {
                                 : CodeBlock.of("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels());
                         // a swapped NT kernel: by rows from two of its blocks of rows on, so that each thread
                         // transposes only its own rows of A; unless it is the only product on a weight that the
-                        // step then updates (swappedByColumns)
+                        // step then updates (onlyProductOnTrainedWeight)
                         String byColumns = !GemmEmitter.ntSwaps(spec) ? rows(k) + " <= " + spec.n()
                                 : onlyProductOnTrainedWeight(gemm, p) && spec.n() >= 4 * GemmEmitter.NT_SWAP_ROWS
                                 ? rows(k) + " <= " + spec.n() / 2 : rows(k) + " < " + 2 * GemmEmitter.NT_SWAP_ROWS;

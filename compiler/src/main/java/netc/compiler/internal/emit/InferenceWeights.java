@@ -48,14 +48,16 @@ final class InferenceWeights {
     private static final ClassName INFERENCE_PARAMS = ClassName.get("netc.runtime", "InferenceParams");
     private static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
 
-    /** The field holding (offset, rows, columns) of every transposed weight. */
+    /** The field holding the layout of every transposed weight ({@link #layoutFields}). */
     static final String LAYOUT_FIELD = "TRANSPOSED_FOR_INFERENCE";
 
     /**
-     * The most weights a class transposes: each adds six ints to the static initializer, which the JVM limits to
-     * 64 KB of bytecode with the model spec; a network of more wide layers than this keeps its inference on W.
+     * The most weights a class transposes: each adds six ints to the static initializer (about 8 bytes of bytecode
+     * each), which the JVM limits to 64 KB with the model spec; a network of more wide layers than this keeps its
+     * inference on W. 800: the 4,800 ints of the layout stay below the 5,000 of 1,000 weights at five ints each, the
+     * limit before the panels; neither was tried at the limit.
      */
-    static final int MAX_WEIGHTS = 1000;
+    static final int MAX_WEIGHTS = 800;
 
     /** The field holding where the region of transposed weights starts, before its shift. */
     static final String REGION_START_FIELD = "TRANSPOSED_START";
