@@ -344,6 +344,36 @@ public final class GemmEmitter {
         return spec.form() == Form.TN ? bAliases || spec.m() % PACK_STRIDE == 0 : nnKBlocks(spec) && bAliases;
     }
 
+    /**
+     * Whether a VECTOR TN kernel that does not {@link #packs} packs its operands panel by panel instead: per block of
+     * {@link #PANEL_K_BLOCK} steps of k, its rows of A once (tile by tile, as {@link #packs} does), and each
+     * full-width column panel of B just before the row tiles that use it, into an array that stays in L1 (128 x 64
+     * floats, 32 KB). It does when B's rows are a multiple of {@link #PANEL_PACK_STRIDE} floats apart (2 KB, and not
+     * 4 KB, which {@link #packs}): the 128 rows of a panel then fall on 2 of a 48 KB L1's 64 sets and cannot stay in
+     * L1 while the row tiles sweep them. KernelAB, one thread, Intel family 6 model 167, alternated: TN 256 x 512 x 128
+     * (the MNIST MLP's second weight gradient) 1.176 and 1.050 in two sittings, at batch 32 1.162, at 512 1.015; TN 512
+     * x 784 x 128, whose B rows are 3,136 bytes apart, 0.993, so it keeps its loops. The MLP's step on 2 threads:
+     * 1.044 and 0.985 (StepAB, within its noise). {@link #packs}' packing (all of B's panels first, up to 1 MB) at 2 KB
+     * strides lost on two threads (StepAB 0.947, each thread packing all of B;
+     * benchmarks/results/2026-12-05-weight-lines.md).
+     * Every element of C is the same chain of fmas in k order: results do not change. Not the kernels a convolution
+     * calls once per sample ({@link GemmSpec#accumulates()}), which would pack per sample.
+     */
+    static boolean packsPanels(GemmSpec spec) {
+        return spec.form() == Form.TN && spec.style() == Style.VECTOR && !packs(spec) && !spec.swapsOperands()
+                && !spec.splitColumns() && !spec.accumulates() && spec.bRowStride() % PANEL_PACK_STRIDE == 0
+                && spec.m() >= PANEL_PACK_MIN;
+    }
+
+    /** Row stride of B, in floats, whose multiples make a TN kernel {@link #packsPanels}: 2 KB. */
+    static final int PANEL_PACK_STRIDE = 512;
+
+    /** Steps of k per block of a {@link #packsPanels} kernel: a 64-column panel of B of 32 KB, in L1. */
+    static final int PANEL_K_BLOCK = 128;
+
+    /** The fewest rows of C for which a TN kernel {@link #packsPanels}: a classifier's 10 rows do not. */
+    static final int PANEL_PACK_MIN = 64;
+
     /** Name of the packed block of B: a local array of the entry methods of {@link #packs} kernels. */
     private static final String PACKED_B = "bp";
     /** Name of the packed block of A, as {@link #PACKED_B}. */
@@ -465,6 +495,8 @@ public final class GemmEmitter {
         private String rowHi = "mHi";
         /** Whether the tiles being emitted read the packed block of B ({@link #packs}) instead of B. */
         private boolean packedB;
+        /** Whether B's full-width panels are packed one at a time, just before their tiles ({@link #packsPanels}). */
+        private boolean panelPacked;
         /** Whether the tiles being emitted read the packed block of A instead of A. */
         private boolean packedA;
         /** Whether the tiles being emitted read A's few rows copied whole to the packed block ({@link #fewRows}). */
@@ -786,7 +818,7 @@ public final class GemmEmitter {
 
         /** Steps of k per block of the reduction. */
         private int kBlock() {
-            return spec.form() == Form.TN ? TN_K_BLOCK : NN_K_BLOCK;
+            return packsPanels(spec) ? PANEL_K_BLOCK : spec.form() == Form.TN ? TN_K_BLOCK : NN_K_BLOCK;
         }
 
         /**
@@ -828,6 +860,43 @@ public final class GemmEmitter {
             rowLo = "mLo";
             rowHi = "mHi";
             code.endControlFlow();
+            code.endControlFlow();
+            code.endControlFlow();
+        }
+
+        /**
+         * Kernels that pack panel by panel ({@link #packsPanels}): per block of k and block of rows A's part packed,
+         * then the column panels, each full-width one's part of B packed just before its row tiles; tiles of the
+         * first block of k start from 0 and the others from C's partial sums.
+         */
+        private void panelPackedBlocks(CodeBlock.Builder code, CodeBlock nStart, CodeBlock nEnd) {
+            code.add("// per block of k: A's rows of a block of rows packed (in blocks of at most $L floats), then\n"
+                    + "// per full-width column panel B's rows of the block packed ($L x $L floats, in L1)\n",
+                    PACKED_A_FLOATS, kBlock(), packedWidth());
+            code.addStatement("int kb = $T.max(0, $T.min($L, $L))", Math.class, Math.class, k, kBlock());
+            code.addStatement("int mb = $T.max($L, $L / $T.max(1, kb) / $L * $L)", Math.class, tileRows,
+                    PACKED_A_FLOATS, Math.class, tileRows, tileRows);
+            scratch(code, PACKED_B, PACK_B_SCRATCH, CodeBlock.of("kb * $L", packedWidth()));
+            scratch(code, PACKED_A, PACK_A_SCRATCH, CodeBlock.of("$T.max(0, $T.min(mHi - mLo, mb)) * kb", Math.class,
+                    Math.class));
+            code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, kBlock());
+            code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, kBlock(), k);
+            code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += mb)");
+            code.addStatement("int m1 = $T.min(m0 + mb, mHi)", Math.class);
+            packA(code);
+            rowLo = "m0";
+            rowHi = "m1";
+            packedA = true;
+            panelPacked = true;
+            code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
+            code.add(columnPanels(nStart, nEnd, true));
+            code.nextControlFlow("else");
+            code.add(columnPanels(nStart, nEnd, false));
+            code.endControlFlow();
+            panelPacked = false;
+            packedA = false;
+            rowLo = "mLo";
+            rowHi = "mHi";
             code.endControlFlow();
             code.endControlFlow();
         }
@@ -933,6 +1002,9 @@ public final class GemmEmitter {
             String order = packs(spec)
                     ? "blocks of " + kBlock() + " k, then of columns (full panels of B packed), then of rows (A"
                             + " packed), then column panels, then blocks of " + rows
+                    : packsPanels(spec)
+                    ? "blocks of " + kBlock() + " k, then of rows (A packed), then column panels (each full one of B"
+                            + " packed), then blocks of " + rows
                     : switch (spec.form()) {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
                 case NN -> nnRowBlock(spec, tileRows) > 0
@@ -1128,6 +1200,10 @@ public final class GemmEmitter {
                 packedBlocks(code, nStart, nEnd);
                 return;
             }
+            if (packsPanels(spec)) {
+                panelPackedBlocks(code, nStart, nEnd);
+                return;
+            }
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
             code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
             code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
@@ -1279,6 +1355,9 @@ public final class GemmEmitter {
                         tileCols, LANES_REF, end, tileCols, LANES_REF);
                 // a packing kernel (packedBlocks has set packedA) packs B for its full-width panels only
                 packedB = packedA;
+                if (panelPacked) {
+                    packB(code, CodeBlock.of("n"), CodeBlock.of("n + $L", packedWidth()));
+                }
                 panel(code, (r, zero) -> broadcastVectorTile(r, tileCols, zero), fromZero);
                 packedB = false;
                 code.endControlFlow();
@@ -1339,6 +1418,11 @@ public final class GemmEmitter {
          * k0), its element (k, j) at (k - k0) * width + j, the order in which a tile's k loop reads them.
          */
         private void packB(CodeBlock.Builder code) {
+            packB(code, CodeBlock.of("nb0"), CodeBlock.of("nb1"));
+        }
+
+        /** {@link #packB(CodeBlock.Builder)} for the full-width panels of columns [n0, n1). */
+        private void packB(CodeBlock.Builder code, CodeBlock n0, CodeBlock n1) {
             // named by the tile's columns, like packA by its rows: a kernel that widens its tile on 16 lanes packs
             // panels of two widths
             String name = spec.methodName() + "PackB" + tileCols;
@@ -1358,7 +1442,8 @@ public final class GemmEmitter {
                 body.endControlFlow();
                 helpers.add(packHelper(name, "b", PACKED_B, "n", body.build()));
             }
-            code.addStatement("$L(b, bOff, $L, nb0, nb1, k0, k1)", JavaLiterals.checkedIdentifier(name), PACKED_B);
+            code.addStatement("$L(b, bOff, $L, $L, $L, k0, k1)", JavaLiterals.checkedIdentifier(name), PACKED_B, n0,
+                    n1);
         }
 
         /**
@@ -1394,7 +1479,8 @@ public final class GemmEmitter {
             }
             if (packedA) {
                 return CodeBlock.of("$N($L, (m - m0) * (k1 - k0), $L, $L, c, cOff, batch, m, n, k0, k1)", tile,
-                        PACKED_A, packedB ? PACKED_B : "b", packedB ? "(n - nb0) * (k1 - k0)" : bBase);
+                        PACKED_A, packedB ? PACKED_B : "b",
+                        !packedB ? bBase : panelPacked ? "0" : "(n - nb0) * (k1 - k0)");
             }
             if (reductionBlocks()) {
                 return CodeBlock.of("$N(a, aOff, b, $L, c, cOff, batch, m, n, k0, k1)", tile, bBase);

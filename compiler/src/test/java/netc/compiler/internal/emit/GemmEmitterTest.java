@@ -47,6 +47,12 @@ class GemmEmitterTest {
             cases.add(GemmCase.of(form, style, 13, 37, 0, 2 * GemmEmitter.TN_K_BLOCK + 77));
             cases.add(GemmCase.of(form, style, 32, 25, 0, GemmEmitter.TN_K_BLOCK));
             cases.add(GemmCase.of(form, style, 6, 50, 0, GemmEmitter.TN_K_BLOCK + 1));
+            // panel by panel packing (GemmEmitter.packsPanels, B's rows 2 KB apart): blocks of k with a ragged end,
+            // tail rows, several blocks of packed rows of A (600 rows at 128 k: more than PACKED_A_FLOATS)
+            int stride = GemmEmitter.PANEL_PACK_STRIDE;
+            cases.add(GemmCase.of(form, style, 67, stride, 0, 2 * GemmEmitter.PANEL_K_BLOCK + 45));
+            cases.add(GemmCase.of(form, style, 600, stride, 0, GemmEmitter.PANEL_K_BLOCK));
+            cases.add(GemmCase.of(form, style, 64, 3 * stride, 0, 129));
         } else {
             cases.add(GemmCase.of(form, style, 0, 100, 256, 3));
             cases.add(GemmCase.of(form, style, 0, 256, 100, 2));
