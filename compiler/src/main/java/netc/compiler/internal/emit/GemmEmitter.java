@@ -845,6 +845,16 @@ public final class GemmEmitter {
             code.beginControlFlow("for (int nb0 = $L; nb0 < $L; nb0 += nb)", nStart, nEnd);
             code.addStatement("int nb1 = $T.min(nb0 + nb, $L)", Math.class, nEnd);
             packB(code);
+            packedRowBlocks(code, CodeBlock.of("nb0"), CodeBlock.of("nb1"));
+            code.endControlFlow();
+            code.endControlFlow();
+        }
+
+        /**
+         * Per block of {@code mb} rows: A's part packed, then the column panels from {@code from} to {@code to} over
+         * those rows, their tiles starting from 0 in the first block of k and from C's partial sums in the others.
+         */
+        private void packedRowBlocks(CodeBlock.Builder code, CodeBlock from, CodeBlock to) {
             code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += mb)");
             code.addStatement("int m1 = $T.min(m0 + mb, mHi)", Math.class);
             packA(code);
@@ -852,15 +862,13 @@ public final class GemmEmitter {
             rowHi = "m1";
             packedA = true;
             code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
-            code.add(columnPanels(CodeBlock.of("nb0"), CodeBlock.of("nb1"), true));
+            code.add(columnPanels(from, to, true));
             code.nextControlFlow("else");
-            code.add(columnPanels(CodeBlock.of("nb0"), CodeBlock.of("nb1"), false));
+            code.add(columnPanels(from, to, false));
             code.endControlFlow();
             packedA = false;
             rowLo = "mLo";
             rowHi = "mHi";
-            code.endControlFlow();
-            code.endControlFlow();
             code.endControlFlow();
         }
 
@@ -881,23 +889,9 @@ public final class GemmEmitter {
                     Math.class));
             code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, kBlock());
             code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, kBlock(), k);
-            code.beginControlFlow("for (int m0 = mLo; m0 < mHi; m0 += mb)");
-            code.addStatement("int m1 = $T.min(m0 + mb, mHi)", Math.class);
-            packA(code);
-            rowLo = "m0";
-            rowHi = "m1";
-            packedA = true;
             panelPacked = true;
-            code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
-            code.add(columnPanels(nStart, nEnd, true));
-            code.nextControlFlow("else");
-            code.add(columnPanels(nStart, nEnd, false));
-            code.endControlFlow();
+            packedRowBlocks(code, nStart, nEnd);
             panelPacked = false;
-            packedA = false;
-            rowLo = "mLo";
-            rowHi = "mHi";
-            code.endControlFlow();
             code.endControlFlow();
         }
 
