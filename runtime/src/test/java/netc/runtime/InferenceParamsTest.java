@@ -67,21 +67,10 @@ class InferenceParamsTest {
         float[] params = gaussians(rng, 7, shapes);
         int count = params.length;
         float[] declared = params.clone();
-        int[] layout = new int[5 * shapes.length];
-        int off = 7;
-        int region = 0;
-        for (int w = 0; w < shapes.length; w++) {
-            int stride = InferenceParams.paddedRowStride(shapes[w][0]);
-            layout[5 * w] = off;
-            layout[5 * w + 1] = shapes[w][0];
-            layout[5 * w + 2] = shapes[w][1];
-            layout[5 * w + 3] = region;
-            layout[5 * w + 4] = stride;
-            off += shapes[w][0] * shapes[w][1] + 2;
-            region += shapes[w][1] * stride;
-        }
+        Layout laid = Layout.of(7, shapes, false);
+        int[] layout = laid.ints();
         int regionStart = (count + 1 + 15) / 16 * 16;
-        int length = regionStart + 16 + region;
+        int length = regionStart + 16 + laid.region();
         float[] t = InferenceParams.transposedPadded(params, count, regionStart, length, layout);
         assertArrayEquals(declared, params, "the argument is not changed");
         assertEquals(length, t.length);
@@ -156,23 +145,10 @@ class InferenceParamsTest {
         float[] params = gaussians(rng, 7, shapes);
         int count = params.length;
         float[] declared = params.clone();
-        int[] layout = new int[6 * shapes.length];
-        int off = 7;
-        int region = 0;
-        for (int w = 0; w < shapes.length; w++) {
-            int panel = InferenceParams.panelWidth(shapes[w][0]);
-            int stride = InferenceParams.panelRowStride(shapes[w][0]);
-            layout[6 * w] = off;
-            layout[6 * w + 1] = shapes[w][0];
-            layout[6 * w + 2] = shapes[w][1];
-            layout[6 * w + 3] = region;
-            layout[6 * w + 4] = stride;
-            layout[6 * w + 5] = panel;
-            off += shapes[w][0] * shapes[w][1] + 2;
-            region += shapes[w][0] / panel * shapes[w][1] * stride;
-        }
+        Layout laid = Layout.of(7, shapes, true);
+        int[] layout = laid.ints();
         int regionStart = (count + 1 + 15) / 16 * 16;
-        int length = regionStart + 16 + region;
+        int length = regionStart + 16 + laid.region();
         float[] t = InferenceParams.transposedInPanels(params, count, regionStart, length, layout);
         assertArrayEquals(declared, params, "the argument is not changed");
         assertArrayEquals(declared, Arrays.copyOf(t, count), "the parameters as declared");
@@ -208,6 +184,36 @@ class InferenceParamsTest {
                 () -> InferenceParams.panelRegionStart(declared, count, regionStart, length, layout));
         assertThrows(IllegalArgumentException.class,
                 () -> InferenceParams.transposedInPanels(new float[count - 1], count, regionStart, length, layout));
+    }
+
+    /**
+     * The layout of the weights of {@code shapes} as {@link #gaussians} places them after {@code lead} floats: five
+     * ints a weight (rows padded, {@code transposedPadded}) or six (panels, {@code transposedInPanels}), and the size
+     * of the region of their transposes.
+     */
+    private record Layout(int[] ints, int region) {
+        static Layout of(int lead, int[][] shapes, boolean panels) {
+            int per = panels ? 6 : 5;
+            int[] ints = new int[per * shapes.length];
+            int off = lead;
+            int region = 0;
+            for (int w = 0; w < shapes.length; w++) {
+                int rows = shapes[w][0];
+                int panel = panels ? InferenceParams.panelWidth(rows) : rows;
+                int stride = panels ? InferenceParams.panelRowStride(rows) : InferenceParams.paddedRowStride(rows);
+                ints[per * w] = off;
+                ints[per * w + 1] = rows;
+                ints[per * w + 2] = shapes[w][1];
+                ints[per * w + 3] = region;
+                ints[per * w + 4] = stride;
+                if (panels) {
+                    ints[per * w + 5] = panel;
+                }
+                off += rows * shapes[w][1] + 2;
+                region += rows / panel * shapes[w][1] * stride;
+            }
+            return new Layout(ints, region);
+        }
     }
 
     /** A parameter vector of {@code lead} floats, then each weight of {@code shapes} followed by 2 more. */
