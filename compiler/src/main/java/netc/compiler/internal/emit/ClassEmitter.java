@@ -720,7 +720,8 @@ public final class ClassEmitter {
      * only its rows of W, and then updates them (the optimizer splits each tensor the same way, front and back).
      * Split by rows, both cores read all of W; the update that followed then had to take every line of W from the
      * other core's cache first. A probe of two threads that read all of a 2 MB vector and then updated a half each
-     * took 224-423 us for the update, against 80 us when each had read only its half; StepBreakdown (MNIST MLP,
+     * took 172-249 us for the update, against 80-85 us when each had read only its half
+     * (benchmarks/probes/UpdateAfterSharedRead.java); StepBreakdown (MNIST MLP,
      * batch 128, 2 threads, Intel family 6 model 167): momentum 318 -> 156 us, the step 1,953 -> 1,768 us.
      */
     private static boolean onlyProductOnTrainedWeight(Kernel.Gemm gemm, Program p) {
