@@ -43,7 +43,7 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * GemmSpec#widensTile()}), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
- * (outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of B (TN
+ * rows (64 for 16-lane tiles: {@link #TN_PANEL_FLOATS}; outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of B (TN
  * and long-reduction NN) or of A (TN) lie a multiple of 4 KB apart ({@link #packs}), the kernel copies A's block of
  * rows and each full-width panel of B into contiguous arrays first, as BLAS packs its panels. An NT kernel of at
  * least {@link #NT_SWAP_MIN_N} columns (a dense layer's forward product) runs as NN on A transposed, {@code C^T = B
@@ -88,7 +88,7 @@ public final class GemmEmitter {
     private static final Set<String> LOCAL_NAMES =
             Set.of("m", "n", "k", "i", "j", "ci", "ak", "bk", "v", "kVec", "k0", "k1", "m0", "m1", "n0", "n1", "bt",
                     "bj", "ct", "bp", "ap", "at", "kb", "mb", "nb", "nb0", "nb1", "p", "panels", "panelSize", "from",
-                    "to", "q0", "qLo", "qHi", "bPanel", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
+                    "to", "q0", "qLo", "qHi", "bPanel", "kBlock", SPECIES, LANES, "FOLD0", "FOLD1", "FOLD2", "FOLD3",
                     GemmEmitter.PACK_A_SCRATCH, GemmEmitter.PACK_B_SCRATCH, GemmEmitter.TRANSPOSED_SCRATCH,
                     "TMASK0", "TMASK1", "TMASK2", "TMASK3", "TRIGHT0", "TRIGHT1", "TRIGHT2", "TRIGHT3");
 
@@ -100,6 +100,20 @@ public final class GemmEmitter {
      * the same chain of fmas in k order and the result does not depend on the block size.
      */
     static final int TN_K_BLOCK = 256;
+
+    /**
+     * Floats of B's column panel that one block of a VECTOR TN kernel's reduction reads (16 KB): the block is {@link
+     * #TN_K_BLOCK} rows of k for AVX2's 16-float panels, but 64 for AVX-512's 64-float ones, whose 256 rows (64 KB)
+     * overflowed a 48 KB L1, so each row tile read the panel from L2 (rows 3,200 bytes apart, beyond the L1 stride
+     * prefetcher's reach). KernelAB, one thread, Intel family 6 model 167, 512-bit tiles, blocks of 64 against 256,
+     * alternated, medians of 7: TN 64 x 800 x 196 (the convnet's second kernel gradient, per sample) 1.11, 64 x 800 x
+     * 12544 1.12, 512 x 784 x 128 (the MLP's first weight gradient) 1.08, 512 x 784 x 512 1.15; blocks of 32 0.99 and
+     * 0.94 against 64, of 128 0.94 and 0.95. Results do not depend on the block size (see {@link #TN_K_BLOCK}).
+     */
+    static final int TN_PANEL_FLOATS = 4096;
+
+    /** The fewest rows of k per block of a VECTOR TN kernel's reduction (see {@link #TN_PANEL_FLOATS}). */
+    static final int TN_K_BLOCK_MIN = 64;
     /**
      * Partial sums per element of a VECTOR NT kernel: lane i of a 512-bit vector, or of the second of two 256-bit
      * vectors (i - 8), or of the fourth of four 128-bit ones, sums k = i (mod 16). Fixed, not the JVM's lane count, so
@@ -335,6 +349,11 @@ public final class GemmEmitter {
      */
     static final int PACKED_B_FLOATS = 256 * 1024;
 
+    /** Rows of k per block of a VECTOR TN kernel whose panel of B is {@code panelFloats} wide (not packed). */
+    static int tnKBlockRows(int panelFloats) {
+        return Math.max(TN_K_BLOCK_MIN, Math.min(TN_K_BLOCK, TN_PANEL_FLOATS / panelFloats));
+    }
+
     /** Whether the kernel of {@code spec} packs its operands (see {@link #PACK_STRIDE}). */
     static boolean packs(GemmSpec spec) {
         if (spec.style() != Style.VECTOR || spec.swapsOperands() || spec.bInPanels()) {
@@ -489,6 +508,8 @@ public final class GemmEmitter {
         private int tileRows;
         /** Columns (NT, SCALAR) or vectors (NN and TN, VECTOR) per tile. */
         private int tileCols;
+        /** Whether the nest being emitted is {@link #perWidth}'s for 16-lane vectors. */
+        private boolean wideNest;
         private final List<MethodSpec> helpers = new ArrayList<>();
         /** The variables bounding the rows a panel covers: the call's range, or an NN row block. */
         private String rowLo = "mLo";
@@ -1007,7 +1028,8 @@ public final class GemmEmitter {
                         : nnKBlocks(spec)
                         ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + rows
                         : "column panels outside, blocks of " + rows + " inside";
-                case TN -> "blocks of " + TN_K_BLOCK + " k outside, then column panels, then blocks of " + rows;
+                case TN -> "blocks of " + (vector ? tnBlockWords() : String.valueOf(TN_K_BLOCK))
+                        + " k outside, then column panels, then blocks of " + rows;
             };
             return CodeBlock.of("// $L$L for $L, $L\n// $L tiles: $L\n", formula,
                     spec.accumulates() ? " (+= C's sums so far if accumulate)" : "",
@@ -1178,7 +1200,9 @@ public final class GemmEmitter {
             code.add("// 16 lanes (AVX-512): $L x $L tiles\n", wide.rows(), wide.cols());
             tileRows = wide.rows();
             tileCols = wide.cols();
+            wideNest = true;
             code.add(nest.get());
+            wideNest = false;
             code.nextControlFlow("else");
             tileRows = spec.tile().rows();
             tileCols = spec.tile().cols();
@@ -1198,14 +1222,45 @@ public final class GemmEmitter {
                 panelPackedBlocks(code, nStart, nEnd);
                 return;
             }
-            code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", TN_K_BLOCK);
-            code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, TN_K_BLOCK);
+            CodeBlock kBlock = tnKBlock();
+            if (!kBlock.toString().matches("\\d+")) {
+                code.add("// rows of k per block: B's panel of 16 KB, 64 to 256 rows\n");
+                code.addStatement("int kBlock = $L", kBlock);
+                kBlock = CodeBlock.of("kBlock");
+            }
+            code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", kBlock);
+            code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, kBlock);
             code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
             code.add(columnPanels(nStart, nEnd, true));
             code.nextControlFlow("else");
             code.add(columnPanels(nStart, nEnd, false));
             code.endControlFlow();
             code.endControlFlow();
+        }
+
+        /** How the comment atop a VECTOR TN kernel names its block of k. */
+        private String tnBlockWords() {
+            if (spec.widensTile()) {
+                return tnKBlockRows(spec.tile().cols() * 8) + " (" + tnKBlockRows(spec.wideTile().cols() * 16)
+                        + " with 16 lanes)";
+            }
+            return "kBlock";
+        }
+
+        /**
+         * Rows of k per block of a TN kernel that does not pack, for the current tile: {@link #TN_PANEL_FLOATS} over
+         * its panel's width, at least {@link #TN_K_BLOCK_MIN} and at most {@link #TN_K_BLOCK}; a constant in the
+         * nest of 16-lane tiles, an expression over {@code LANES} (a constant to the JIT) in the others.
+         */
+        private CodeBlock tnKBlock() {
+            if (!vector) {
+                return CodeBlock.of("$L", TN_K_BLOCK);
+            }
+            if (wideNest) {
+                return CodeBlock.of("$L", tnKBlockRows(tileCols * 16));
+            }
+            return CodeBlock.of("$T.max($L, $T.min($L, $L / ($L * $L)))", Math.class, TN_K_BLOCK_MIN, Math.class,
+                    TN_K_BLOCK, TN_PANEL_FLOATS, tileCols, LANES_REF);
         }
 
         /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */
