@@ -148,6 +148,55 @@ public final class SpatialOps {
     }
 
     /**
+     * Where {@link #col2imAdd} takes each pixel's sum from, for a caller that gathers the sum of each pixel at once
+     * (one pass over {@code dx}, the channels of a pixel side by side, as a vector loop wants) rather than scattering
+     * patch rows into {@code dx}: for the pixel {@code q = ih * w + iw} of a sample, its windows' entries start at
+     * {@code pOff + t[j]}, {@code c} channels each, for {@code j} in {@code [t[q], t[q + 1])}, in the order in which
+     * {@code col2imAdd} adds them (windows by row, then by column), so summing them from 0 in that order gives its
+     * bits. Entries that came from the padding have no pixel and are not listed.
+     */
+    public static int[] col2imWindows(int c, int h, int w, int k, int stride, int pad, int ho, int wo) {
+        int kc = k * c;
+        int rowLen = k * kc;
+        int pixels = h * w;
+        int count = 0;
+        for (int ih = 0; ih < h; ih++) {
+            for (int iw = 0; iw < w; iw++) {
+                count += windows(ih, pad, k, stride, ho) * windows(iw, pad, k, stride, wo);
+            }
+        }
+        int[] t = new int[pixels + 1 + count];
+        int j = pixels + 1;
+        for (int ih = 0; ih < h; ih++) {
+            for (int iw = 0; iw < w; iw++) {
+                t[ih * w + iw] = j;
+                for (int oh = firstWindow(ih, pad, k, stride); oh < ho && oh * stride <= ih + pad; oh++) {
+                    for (int ow = firstWindow(iw, pad, k, stride); ow < wo && ow * stride <= iw + pad; ow++) {
+                        t[j++] = (oh * wo + ow) * rowLen + (ih + pad - oh * stride) * kc + (iw + pad - ow * stride) * c;
+                    }
+                }
+            }
+        }
+        t[pixels] = j;
+        return t;
+    }
+
+    /** The first window (along one axis) that covers input coordinate {@code i}: {@code o * stride > i + pad - k}. */
+    private static int firstWindow(int i, int pad, int k, int stride) {
+        int reach = i + pad - k; // windows o with o * stride <= reach end before i
+        return reach < 0 ? 0 : reach / stride + 1;
+    }
+
+    /** How many of the {@code outs} windows along one axis cover input coordinate {@code i}. */
+    private static int windows(int i, int pad, int k, int stride, int outs) {
+        int n = 0;
+        for (int o = firstWindow(i, pad, k, stride); o < outs && o * stride <= i + pad; o++) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * The adjoint of {@link #im2col} for samples {@code [lo, hi)}: sets the whole sample {@code dx[b]} ({@code c*h*w}
      * floats) to zero, then adds every entry of that sample's patch rows back to the pixel it was read from (entries
      * that came from the padding are dropped). Additions run in a fixed order (rows in order, within a row kh, kw,

@@ -569,6 +569,36 @@ class SpatialOpsTest {
                 g.k(), g.stride(), g.pad(), g.ho(), g.wo(), out, OFF, lo, hi), "col2im " + g);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convs")
+    void col2imWindowsGatherTheBitsOfCol2imAdd(Conv g) {
+        float[] dp = random(rng(g, 10), g.rows() * g.rowLen());
+        float[] expected = sentinels(g.inLen());
+        SpatialOps.col2imAdd(dp, OFF, g.c(), g.h(), g.w(), g.k(), g.stride(), g.pad(), g.ho(), g.wo(), expected, OFF,
+                0, g.batch());
+        int[] t = SpatialOps.col2imWindows(g.c(), g.h(), g.w(), g.k(), g.stride(), g.pad(), g.ho(), g.wo());
+        int pixels = g.h() * g.w();
+        assertEquals(pixels + 1, t[0], "the first pixel's windows follow the starts");
+        assertEquals(t.length, t[pixels], "the last start ends the table");
+        float[] gathered = sentinels(g.inLen());
+        int sampleRows = g.ho() * g.wo() * g.rowLen();
+        for (int b = 0; b < g.batch(); b++) {
+            for (int q = 0; q < pixels; q++) {
+                for (int ci = 0; ci < g.c(); ci++) {
+                    float sum = 0f;
+                    for (int j = t[q]; j < t[q + 1]; j++) {
+                        sum += dp[OFF + b * sampleRows + t[j] + ci];
+                    }
+                    gathered[OFF + (b * pixels + q) * g.c() + ci] = sum;
+                }
+            }
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(gathered[i]),
+                    "element " + i + " of " + g);
+        }
+    }
+
     @Test
     void col2imAddCountsOverlapsByHand() {
         // 3x3 image, k=2, stride 1: all-ones patches add up to how many patches cover each pixel.

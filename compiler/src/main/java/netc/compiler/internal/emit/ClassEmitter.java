@@ -194,9 +194,17 @@ public final class ClassEmitter {
                 }
             }
         }
-        if (ownsPooling() && !maxPoolSizes().isEmpty()) {
+        if (ownsSpatialVectors() && !maxPoolSizes().isEmpty()) {
             type.addMethods(VectorPooling.outerMethods(nested, maxPoolSizes()));
             vectorType.addMethods(VectorPooling.vectorMethods(maxPoolSizes()));
+        }
+        if (ownsSpatialVectors()) {
+            for (Node image : col2imImages()) {
+                VectorCol2im.Geometry g = VectorCol2im.Geometry.of(image);
+                type.addMethod(VectorCol2im.outer(image.id(), g, nested));
+                vectorType.addField(VectorCol2im.table(image.id(), g));
+                vectorType.addMethod(VectorCol2im.vector(image.id(), g));
+            }
         }
         if (options.vector()) {
             for (VectorHelpers h : vectorHelpers) {
@@ -252,7 +260,7 @@ public final class ClassEmitter {
 
     private static String body(Kernel k, Program p) {
         if (SampleLoops.gemmOf(k) != null) {
-            return SampleLoops.method(k, p, "kernel", ClassEmitter::rowsCall, CodeBlock.of("w"), "").toString();
+            return SampleLoops.method(k, p, "kernel", ClassEmitter::rowsCall, CodeBlock.of("w"), "", false).toString();
         }
         if (k instanceof Kernel.Gemm gemm) {
             return gemm.hasEpilogue()
@@ -893,7 +901,8 @@ public final class ClassEmitter {
                 continue;
             }
             MethodSpec m = SampleLoops.method(s.kernel(), s.program(), s.method(), ClassEmitter::rowsCall,
-                    panelWidth(gemmSpec(s.kernel(), s.program(), s.method())), describe(s.kernel(), s.program()));
+                    panelWidth(gemmSpec(s.kernel(), s.program(), s.method())), describe(s.kernel(), s.program()),
+                    ownsSpatialVectors());
             String before = texts.putIfAbsent(m.name(), m.toString());
             if (before == null) {
                 type.addMethod(m);
@@ -984,7 +993,7 @@ public final class ClassEmitter {
             return args.add("lo, hi)").build();
         }
         if (k.result().op().kind() == Op.Kind.SPATIAL) {
-            return SpatialCalls.call(k.result(), p, ownsPooling(), transposedKernels.contains(k.result().id()));
+            return SpatialCalls.call(k.result(), p, ownsSpatialVectors(), transposedKernels.contains(k.result().id()));
         }
         return RowCalls.call(k.result(), p);
     }
@@ -1067,9 +1076,23 @@ public final class ClassEmitter {
         return List.of();
     }
 
-    /** Whether max pooling runs through the class's own {@link VectorPooling} methods. */
-    private boolean ownsPooling() {
+    /**
+     * Whether max pooling and the col2im of sample loops run through the class's own {@link VectorPooling} and
+     * {@link VectorCol2im} methods.
+     */
+    private boolean ownsSpatialVectors() {
         return options.vector() && options.vectorElementwise();
+    }
+
+    /** The images of the {@code Kernel.GemmCol2im} stages, each once, in the order of their ids. */
+    private java.util.Collection<Node> col2imImages() {
+        Map<Integer, Node> images = new java.util.TreeMap<>();
+        for (Stage s : stages.values()) {
+            if (s.kernel() instanceof Kernel.GemmCol2im f) {
+                images.putIfAbsent(f.result().id(), f.result());
+            }
+        }
+        return images.values();
     }
 
     /** The window sides of the max pooling stages that have a vector form, in increasing order. */

@@ -58,10 +58,11 @@ final class SampleLoops {
 
     /**
      * The method for samples {@code [lo, hi)} (column panels, for an {@code Im2colGemmTn}, each {@code panelWidth}
-     * columns wide), calling the product's kernel method {@code gemmMethod}.
+     * columns wide), calling the product's kernel method {@code gemmMethod}; with {@code ownCol2im}, a {@code
+     * GemmCol2im} calls the class's own {@link VectorCol2im} method rather than {@code SpatialOps.col2imAdd}.
      */
     static MethodSpec method(Kernel k, Program p, String gemmMethod, GemmCalls calls, CodeBlock panelWidth,
-            String javadoc) {
+            String javadoc, boolean ownCol2im) {
         CodeBlock.Builder code = CodeBlock.builder();
         if (k instanceof Kernel.Im2colGemmTn f) {
             kernelGradient(code, f, p, gemmMethod, panelWidth);
@@ -80,8 +81,14 @@ final class SampleLoops {
             code.beginControlFlow("for (int sample = lo; sample < hi; sample++)")
                     .addStatement(calls.call(f.gemm(), p, gemmMethod, CodeBlock.of("$L + sample * $L", operands.aOff(),
                             product.input(1).shape().size()), CodeBlock.of("$L", rows), CodeBlock.of("0, $L", rows)))
-                    .addStatement(SpatialCalls.col2imOfSample(image, p, CodeBlock.of("$L + sample * $L",
-                            p.buffer(image).offset(), image.shape().size())))
+                    .addStatement(ownCol2im
+                            ? CodeBlock.of("$L($L, $L, $L, $L + sample * $L)", VectorCol2im.methodName(image),
+                                    ExpressionEmitter.ArrayNames.name(p.buffer(image.input(0))),
+                                    p.buffer(image.input(0)).offset(),
+                                    ExpressionEmitter.ArrayNames.name(p.buffer(image)), p.buffer(image).offset(),
+                                    image.shape().size())
+                            : SpatialCalls.col2imOfSample(image, p, CodeBlock.of("$L + sample * $L",
+                                    p.buffer(image).offset(), image.shape().size())))
                     .endControlFlow();
         } else {
             Kernel.Im2colGemm f = (Kernel.Im2colGemm) k;
