@@ -11,7 +11,8 @@
  * {@link netc.compiler.internal.emit.GemmEmitter} (the register tiles), {@code ExpressionEmitter} (fused elementwise
  * expressions; on images rows are pixels), {@code RowCalls} (softmax, losses, batch sums as runtime calls),
  * {@code SpatialCalls} (im2col, col2im, pooling and channel sums as {@code netc.runtime.SpatialOps} calls; a
- * VECTOR class pools through {@code VectorPooling}, the same choices with the channels a vector at a time),
+ * VECTOR class pools through {@code VectorPooling}, the same choices with the channels a vector at a time, and
+ * gathers a sample loop's col2im through {@code VectorCol2im}, the same sums in the same order),
  * {@code VectorKernelsClass} (the nested class of vector kernels, elementwise kernels included, and the hand-over
  * to it),
  * {@code SharedMethods} and {@code MethodChunks} (one method per distinct kernel body, and long methods split in
