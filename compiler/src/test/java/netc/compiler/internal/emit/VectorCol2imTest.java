@@ -67,7 +67,7 @@ class VectorCol2imTest {
                 SpatialOps.col2imAdd(dPatches, pOff, g.c(), g.h(), g.w(), g.k(), g.stride(), g.pad(), g.ho(), g.wo(),
                         expected, dxOff, 0, 1);
                 m.invoke(null, dPatches, pOff, actual, dxOff);
-                assertBitwise(expected, actual, g + " mode " + mode);
+                FloatBits.assertBitwise(expected, actual, g + " mode " + mode);
                 cases++;
             }
         }
@@ -104,16 +104,5 @@ class VectorCol2imTest {
             v[i] = mode == 0 ? (float) rng.nextGaussian() : HOSTILE[rng.nextInt(HOSTILE.length)];
         }
         return v;
-    }
-
-    private static void assertBitwise(float[] expected, float[] actual, String what) {
-        List<String> diffs = new ArrayList<>();
-        for (int i = 0; i < expected.length; i++) {
-            // floatToIntBits: one NaN for all (the hardware picks a NaN's payload); zeros keep their sign
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i]) && diffs.size() < 5) {
-                diffs.add("[" + i + "] expected " + expected[i] + " got " + actual[i]);
-            }
-        }
-        assertTrue(diffs.isEmpty(), what + ": " + diffs);
     }
 }

@@ -7,7 +7,6 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -91,14 +90,14 @@ class VectorPoolingTest {
             float[] actual = garbage.clone();
             SpatialOps.maxPool(x, xOff, c, h, w, size, stride, ho, wo, expected, outOff, lo, hi);
             forward(size).invoke(null, x, xOff, c, h, w, size, stride, ho, wo, actual, outOff, lo, hi);
-            assertBitwise(expected, actual, "maxPool, " + what);
+            FloatBits.assertBitwise(expected, actual, "maxPool, " + what);
 
             float[] dxGarbage = values(rng, outOff + batch * h * w * c, 0);
             float[] dxExpected = dxGarbage.clone();
             float[] dxActual = dxGarbage.clone();
             SpatialOps.maxPoolGrad(x, xOff, g, gOff, c, h, w, size, stride, ho, wo, dxExpected, outOff, lo, hi);
             grad(size).invoke(null, x, xOff, g, gOff, c, h, w, size, stride, ho, wo, dxActual, outOff, lo, hi);
-            assertBitwise(dxExpected, dxActual, "maxPoolGrad, " + what);
+            FloatBits.assertBitwise(dxExpected, dxActual, "maxPoolGrad, " + what);
             cases++;
         }
         assertEquals(400, cases);
@@ -118,7 +117,7 @@ class VectorPoolingTest {
         float[] actual = new float[3 * 3 * c];
         SpatialOps.maxPool(x, 0, c, 9, 9, 3, 3, 3, 3, expected, 0, 0, 1);
         forward(2).invoke(null, x, 0, c, 9, 9, 3, 3, 3, 3, actual, 0, 0, 1);
-        assertBitwise(expected, actual, "maxPool2 called with size 3");
+        FloatBits.assertBitwise(expected, actual, "maxPool2 called with size 3");
     }
 
     private static Method forward(int size) throws NoSuchMethodException {
@@ -148,17 +147,5 @@ class VectorPoolingTest {
             };
         }
         return v;
-    }
-
-    private static void assertBitwise(float[] expected, float[] actual, String what) {
-        List<String> diffs = new ArrayList<>();
-        for (int i = 0; i < expected.length; i++) {
-            // floatToIntBits: one NaN for all (Java leaves a NaN's payload and sign to the hardware: the JIT may
-            // swap an add's operands, and SpatialOps against itself differs there); zeros keep their sign
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i]) && diffs.size() < 5) {
-                diffs.add("[" + i + "] expected " + expected[i] + " got " + actual[i]);
-            }
-        }
-        assertTrue(diffs.isEmpty(), what + ": " + diffs);
     }
 }
