@@ -771,7 +771,9 @@ public final class ClassEmitter {
             return "(" + rows + " < " + 2 * GemmEmitter.NT_SWAP_ROWS + " ? " + GemmEmitter.NT_SWAP_SMALL_ROWS
                     + " : " + spec.rowTile() + ")";
         }
-        if (!options.vector() || spec.splitColumns() || !spec.widensTile()) {
+        if (!options.vector() || spec.splitColumns() || !spec.widensTile()
+                || spec.wideTile().rows() == spec.rowTile()) {
+            // one height whatever the lanes (the MLP's 6-row NN tiles on 8 and 16 lanes): the number alone
             return String.valueOf(spec.rowTile());
         }
         return "(" + VectorKernelsClass.FLAG + " && " + nestedLanes() + " >= 16 ? " + spec.wideTile().rows() + " : "
