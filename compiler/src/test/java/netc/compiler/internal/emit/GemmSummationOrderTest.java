@@ -89,6 +89,9 @@ class GemmSummationOrderTest {
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 13, 37, 0, 2 * GemmEmitter.TN_K_BLOCK + 77));
         // NN in several blocks of the reduction (GemmEmitter.nnKBlocks), with tail columns and rows
         cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 71, 2 * GemmEmitter.NN_K_BLOCK + 77, 13));
+        // NN with a long reduction over two blocks of rows and a tail (GemmEmitter.NN_LONG_A_BLOCK_FLOATS: 870 rows
+        // a block at K = 300), with tail columns
+        cases.add(GemmCase.of(Form.NN, Style.VECTOR, 0, 37, 300, 2 * (GemmEmitter.NN_LONG_A_BLOCK_FLOATS / 300) + 7));
         // packed operands (GemmEmitter.packs): TN over two blocks of rows and of k with tail rows, TN with tail
         // columns, NN over blocks of k
         cases.add(GemmCase.of(Form.TN, Style.VECTOR, 261, GemmEmitter.PACK_STRIDE, 0, GemmEmitter.TN_K_BLOCK + 1));
