@@ -2,6 +2,7 @@ package netc.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,33 @@ class FloatMathTest {
 
     private static float[] floats(float... xs) {
         return xs;
+    }
+
+    @Test
+    void widenIsTheExactConversionForEveryFloatClass() {
+        // every 11th bit pattern (both signs, every exponent, fractions spread over all bits), then each edge
+        for (long b = 0; b <= 0xffff_ffffL; b += 11) {
+            assertWidens(Float.intBitsToFloat((int) b));
+        }
+        float[] edges = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL,
+            Math.nextDown(Float.MIN_NORMAL), Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, 1f, -1f, Math.nextUp(1f), Math.nextDown(1f)};
+        for (float x : edges) {
+            assertWidens(x);
+        }
+        assertTrue(Double.isNaN(FloatMath.widen(Float.NaN)));
+    }
+
+    private static void assertWidens(float x) {
+        if (x != x) {
+            return; // a NaN's payload is the hardware's business
+        }
+        long expected = Double.doubleToRawLongBits(x);
+        long actual = Double.doubleToRawLongBits(FloatMath.widen(x));
+        if (expected != actual) {
+            fail("widen(" + x + ", bits " + Integer.toHexString(Float.floatToRawIntBits(x)) + ") = "
+                    + Long.toHexString(actual) + ", expected " + Long.toHexString(expected));
+        }
     }
 
     @Test
