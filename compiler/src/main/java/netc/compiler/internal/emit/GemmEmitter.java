@@ -43,8 +43,8 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * GemmSpec#widensTile()}), {@code cols} x LANES columns at a time,
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
- * rows (64 for 16-lane tiles: {@link #TN_PANEL_FLOATS}; outermost), the first block's tiles starting from 0, the others adding to C's partial sums. Where rows of B (TN
- * and long-reduction NN) or of A (TN) lie a multiple of 4 KB apart ({@link #packs}), the kernel copies A's block of
+ * rows (64 for 16-lane tiles: {@link #TN_PANEL_FLOATS}; outermost), the first block's tiles starting from 0, the
+ * others adding to C's partial sums. Where rows of B (TN and long-reduction NN) or of A (TN) lie a multiple of 4 KB apart ({@link #packs}), the kernel copies A's block of
  * rows and each full-width panel of B into contiguous arrays first, as BLAS packs its panels. An NT kernel of at
  * least {@link #NT_SWAP_MIN_N} columns (a dense layer's forward product) runs as NN on A transposed, {@code C^T = B
  * A^T}, 64 rows of A at a time ({@link #ntSwaps}); one with a short reduction as NN on B transposed
@@ -1236,12 +1236,7 @@ public final class GemmEmitter {
                 panelPackedBlocks(code, nStart, nEnd);
                 return;
             }
-            CodeBlock kBlock = tnKBlock();
-            if (!kBlock.toString().matches("\\d+")) {
-                code.add("// rows of k per block: B's panel of 16 KB, 64 to 256 rows\n");
-                code.addStatement("int kBlock = $L", kBlock);
-                kBlock = CodeBlock.of("kBlock");
-            }
+            CodeBlock kBlock = tnKBlock(code);
             code.beginControlFlow("for (int k0 = 0; k0 < batch; k0 += $L)", kBlock);
             code.addStatement("int k1 = $T.min(k0 + $L, batch)", Math.class, kBlock);
             code.beginControlFlow("if (k0 == 0$L)", notAccumulating());
@@ -1263,18 +1258,21 @@ public final class GemmEmitter {
 
         /**
          * Rows of k per block of a TN kernel that does not pack, for the current tile: {@link #TN_PANEL_FLOATS} over
-         * its panel's width, at least {@link #TN_K_BLOCK_MIN} and at most {@link #TN_K_BLOCK}; a constant in the
-         * nest of 16-lane tiles, an expression over {@code LANES} (a constant to the JIT) in the others.
+         * its panel's width, at least {@link #TN_K_BLOCK_MIN} and at most {@link #TN_K_BLOCK}. A constant in the
+         * nest of 16-lane tiles (and in SCALAR kernels); in the others the local {@code kBlock}, which this declares
+         * in {@code code} as an expression over {@code LANES} (a constant to the JIT).
          */
-        private CodeBlock tnKBlock() {
+        private CodeBlock tnKBlock(CodeBlock.Builder code) {
             if (!vector) {
                 return CodeBlock.of("$L", TN_K_BLOCK);
             }
             if (wideNest) {
                 return CodeBlock.of("$L", tnKBlockRows(tileCols * 16));
             }
-            return CodeBlock.of("$T.max($L, $T.min($L, $L / ($L * $L)))", Math.class, TN_K_BLOCK_MIN, Math.class,
-                    TN_K_BLOCK, TN_PANEL_FLOATS, tileCols, LANES_REF);
+            code.add("// rows of k per block: B's panel of 16 KB, 64 to 256 rows\n");
+            code.addStatement("int kBlock = $T.max($L, $T.min($L, $L / ($L * $L)))", Math.class, TN_K_BLOCK_MIN,
+                    Math.class, TN_K_BLOCK, TN_PANEL_FLOATS, tileCols, LANES_REF);
+            return CodeBlock.of("kBlock");
         }
 
         /** NN: for each panel of columns from {@code start} to {@code end}, every row; then the epilogue. */

@@ -81,14 +81,8 @@ final class SampleLoops {
             code.beginControlFlow("for (int sample = lo; sample < hi; sample++)")
                     .addStatement(calls.call(f.gemm(), p, gemmMethod, CodeBlock.of("$L + sample * $L", operands.aOff(),
                             product.input(1).shape().size()), CodeBlock.of("$L", rows), CodeBlock.of("0, $L", rows)))
-                    .addStatement(ownCol2im
-                            ? CodeBlock.of("$L($L, $L, $L, $L + sample * $L)", VectorCol2im.methodName(image),
-                                    ExpressionEmitter.ArrayNames.name(p.buffer(image.input(0))),
-                                    p.buffer(image.input(0)).offset(),
-                                    ExpressionEmitter.ArrayNames.name(p.buffer(image)), p.buffer(image).offset(),
-                                    image.shape().size())
-                            : SpatialCalls.col2imOfSample(image, p, CodeBlock.of("$L + sample * $L",
-                                    p.buffer(image).offset(), image.shape().size())))
+                    .addStatement(SpatialCalls.col2imOfSample(image, p, CodeBlock.of("$L + sample * $L",
+                            p.buffer(image).offset(), image.shape().size()), ownCol2im))
                     .endControlFlow();
         } else {
             Kernel.Im2colGemm f = (Kernel.Im2colGemm) k;

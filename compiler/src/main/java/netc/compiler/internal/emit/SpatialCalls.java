@@ -24,9 +24,16 @@ final class SpatialCalls {
 
     /**
      * col2im ({@code n}) of one sample, the first of its patches' array, into the image at {@code imageOffset}: the
-     * call of a {@code Kernel.GemmCol2im}, whose patch gradient holds one sample.
+     * call of a {@code Kernel.GemmCol2im}, whose patch gradient holds one sample; with {@code ownCol2im}, of the
+     * class's own {@link VectorCol2im} method rather than {@code SpatialOps.col2imAdd}.
      */
-    static CodeBlock col2imOfSample(Node n, Program p, CodeBlock imageOffset) {
+    static CodeBlock col2imOfSample(Node n, Program p, CodeBlock imageOffset, boolean ownCol2im) {
+        if (ownCol2im) {
+            Buffer in = p.buffer(n.input(0));
+            return CodeBlock.of("$L($L, $L, $L, $L)", VectorCol2im.methodName(n.id()),
+                    ExpressionEmitter.ArrayNames.name(in), in.offset(), ExpressionEmitter.ArrayNames.name(p.buffer(n)),
+                    imageOffset);
+        }
         return col2im(n, p, imageOffset, CodeBlock.of("0, 1"));
     }
 

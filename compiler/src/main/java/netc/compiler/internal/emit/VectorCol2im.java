@@ -36,11 +36,6 @@ final class VectorCol2im {
     private VectorCol2im() {
     }
 
-    /** The name of the methods (outer and nested) for the col2im {@code image}. */
-    static String methodName(Node image) {
-        return methodName(image.id());
-    }
-
     /** The name of the methods (outer and nested) for the col2im of node {@code id}. */
     static String methodName(int id) {
         return "col2imGather" + id;
