@@ -7,10 +7,10 @@ package netc.runtime;
  * <p>Why: {@code Math.exp}, {@code log} and {@code tanh} may be replaced by JIT intrinsics whose last bit differs
  * between JDK versions and CPUs ({@code Math.tanh} became an x86 intrinsic in JDK 24; before, it was fdlibm), so the
  * same seed trained different weights on JDK 17 and JDK 25. These functions use only {@code +}, {@code -},
- * {@code *}, {@code /}, {@code Math.abs}, {@code Math.copySign}, bit manipulation and the conversions between float and double, each of
- * which the Java Language Specification defines to the bit (Java 17 evaluates every expression strictly), so their
- * results depend on nothing but the input. The one table is filled by {@code StrictMath.pow}, which is specified to
- * give the fdlibm result on every JVM.
+ * {@code *}, {@code /}, {@code Math.abs}, {@code Math.copySign}, bit manipulation and the conversions between float
+ * and double, each of which the Java Language Specification defines to the bit (Java 17 evaluates every expression
+ * strictly), so their results depend on nothing but the input. The one table is filled by {@code StrictMath.pow},
+ * which is specified to give the fdlibm result on every JVM.
  *
  * <p>Accuracy: each computes in double with a relative error far below 1e-12 and rounds once to float, so the float
  * result is within 0.5 ulp plus a hair of the exact value (FloatMathTest measures the maximum over a sweep of the
