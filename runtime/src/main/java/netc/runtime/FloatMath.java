@@ -147,7 +147,7 @@ public final class FloatMath {
         if (x != x) {
             return x;
         }
-        double a = Math.abs(widen(x));
+        double a = widen(Math.abs(x)); // the float's sign bit cleared, then widened: one step shorter
         double t;
         if (a < 0.0625) {
             double a2 = a * a;
@@ -170,7 +170,11 @@ public final class FloatMath {
             return x;
         }
         if (x >= 0f) {
-            return x > 40f ? 1f : (float) (1.0 / (1.0 + expKernel(-widen(x))));
+            if (x > 40f) {
+                return 1f;
+            }
+            double w = widen(x);
+            return (float) (1.0 / (1.0 + expKernel(-w, w * -INV_LN2_64))); // the negation off the path
         }
         if (x < -110f) {
             return 0f;
