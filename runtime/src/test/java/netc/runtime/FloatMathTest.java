@@ -115,6 +115,60 @@ class FloatMathTest {
         assertTrue(worst <= MAX_ULP, "exp: " + worst + " ulp");
     }
 
+    /**
+     * Inputs whose exp or tanh lies within a hair of a rounding midpoint between two floats: Taylor to r^4 in the exp
+     * kernel rounded these to the wrong side (found by comparing all 2^32 floats), to r^5 it rounds them as
+     * {@code (float) StrictMath} does.
+     */
+    private static final float[] NEAR_MIDPOINT_EXP = {
+        -0.0055731875f, -0.0055864938f, 0.004290483f, -0.0073525836f, 0.005435509f, -0.015337211f, -0.027355066f,
+        0.026410228f, -0.05010415f, -0.081648566f, 0.05882027f, 0.19971004f, -0.43926087f, 2.355301f, -5.1937265f,
+        5.1387796f, 9.622613f, 14.929951f};
+    private static final float[] NEAR_MIDPOINT_TANH = {
+        0.062962934f, 0.08361955f, 0.09963982f, 0.116348706f, 0.18107896f, 0.34393948f};
+
+    /**
+     * exp and tanh round as {@code (float) StrictMath} does, bit for bit: over all 2^32 floats when the kernel changed
+     * (2026-12-05, a probe), here over every 2^9-th bit pattern, the floats around the switches and clamps, and the
+     * inputs nearest a rounding midpoint that were found then. (sigmoid's double formula rounds twice more, and its
+     * reference as well, so it is held to the ulp bound only.)
+     */
+    @Test
+    void expAndTanhRoundAsStrictMathDoes() {
+        for (long bits = 0; bits <= 0xffff_ffffL; bits += 1 << 9) {
+            float x = Float.intBitsToFloat((int) bits);
+            if (x == x) {
+                assertRoundsAsStrictMath(x);
+            }
+        }
+        float[][] ranges = {{88.70f, 88.75f}, {-104.5f, -103.0f}, {0.0624f, 0.0626f}, {19.99f, 20.01f},
+            {-0.0626f, -0.0624f}};
+        for (float[] range : ranges) {
+            for (float x = range[0]; x <= range[1]; x = Math.nextUp(x)) {
+                assertRoundsAsStrictMath(x);
+            }
+        }
+        for (float x : NEAR_MIDPOINT_EXP) {
+            assertBits((float) StrictMath.exp(x), FloatMath.exp(x), "exp(" + x + ")");
+            assertBits((float) StrictMath.exp(-x), FloatMath.exp(-x), "exp(" + -x + ")");
+        }
+        for (float x : NEAR_MIDPOINT_TANH) {
+            assertBits((float) StrictMath.tanh(x), FloatMath.tanh(x), "tanh(" + x + ")");
+            assertBits((float) StrictMath.tanh(-x), FloatMath.tanh(-x), "tanh(" + -x + ")");
+        }
+    }
+
+    private static void assertRoundsAsStrictMath(float x) {
+        float exp = FloatMath.exp(x);
+        float tanh = FloatMath.tanh(x);
+        if (Float.floatToRawIntBits(exp) != Float.floatToRawIntBits((float) StrictMath.exp(x))) {
+            assertBits((float) StrictMath.exp(x), exp, "exp(" + x + ")");
+        }
+        if (Float.floatToRawIntBits(tanh) != Float.floatToRawIntBits((float) StrictMath.tanh(x))) {
+            assertBits((float) StrictMath.tanh(x), tanh, "tanh(" + x + ")");
+        }
+    }
+
     @Test
     void logIsWithinOneUlpOfStrictMathEverywhere() {
         // around 1 (where log is near 0 and its relative accuracy matters), around sqrt(2) (the reduction's
