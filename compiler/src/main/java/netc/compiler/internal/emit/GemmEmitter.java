@@ -330,6 +330,27 @@ public final class GemmEmitter {
     }
 
     /**
+     * Steps of k per block of an NN kernel with {@link #nnKBlocks}: {@link #NN_K_BLOCK}, or all of k at once for W^T
+     * laid out for inference ({@link GemmSpec#fewRows}) with a reduction of at most {@link #NN_PANEL_WHOLE_K}.
+     */
+    static int nnKBlock(GemmSpec spec) {
+        return spec.fewRows() && spec.k() <= NN_PANEL_WHOLE_K ? spec.k() : NN_K_BLOCK;
+    }
+
+    /**
+     * The longest reduction for which an NN kernel on W^T laid out for inference ({@link GemmSpec#fewRows}) runs its
+     * tiles over all of k at once instead of in blocks of {@link #NN_K_BLOCK}. In that layout a tile's columns of B
+     * lie in one panel, row after row on their own cache lines, which the prefetcher streams from L2 (784 rows of 64
+     * columns: 200 KB); blocks of k only made every tile after the first block load C's partial sums again (the
+     * 6 x 4 tile going on from C: 121 GFLOP/s, from zero 150; probe, 2026-12-05). The tiles still take k0 and k1 as
+     * arguments: with the bounds as constants in the tile's loop, C2 compiled it into a slower loop (StepAB below:
+     * 0.961 on one thread, 0.934 on two). StepAB, forward on the prepared weights, MLP batch 1024, Intel family 6
+     * model 167, 7 rounds against blocks of 128: one block for k up to 1,024 1.046 on one thread and 1.057 on two;
+     * blocks of 256 1.030 on one.
+     */
+    static final int NN_PANEL_WHOLE_K = 1024;
+
+    /**
      * Row stride, in floats, whose multiples make a VECTOR kernel with blocks of the reduction (TN, and NN with
      * {@link #nnKBlocks}) pack its operands, as BLAS does: per block of k and block of rows (at most {@link
      * #PACKED_A_FLOATS} of A), the rows' part of A is copied tile by tile into a contiguous array (each tile's elements
@@ -1038,7 +1059,8 @@ public final class GemmEmitter {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
                 case NN -> nnRowBlock(spec, tileRows) > 0
                         ? "blocks of " + nnRowBlock(spec, tileRows) + " rows outside, then column panels, then blocks"
-                                + (nnKBlocks(spec) ? " of " + NN_K_BLOCK + " k, then blocks" : "") + " of " + rows
+                                + (nnKBlocks(spec) && nnKBlock(spec) < spec.k()
+                                        ? " of " + NN_K_BLOCK + " k, then blocks" : "") + " of " + rows
                         : nnKBlocks(spec)
                         ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + rows
                         : "column panels outside, blocks of " + rows + " inside";
@@ -1450,6 +1472,13 @@ public final class GemmEmitter {
          * panel of C stays in cache across the blocks.
          */
         private void panel(CodeBlock.Builder code, TileMaker tiles, boolean fromZero) {
+            if (nnKBlocks(spec) && !packedA && nnKBlock(spec) >= spec.k()) {
+                code.add("// all of k in one block: the panel's part of B streams from L2\n");
+                code.addStatement("int k0 = 0");
+                code.addStatement("int k1 = $L", k);
+                rowTiles(code, tiles, true);
+                return;
+            }
             if (nnKBlocks(spec) && !packedA) {
                 code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, NN_K_BLOCK);
                 code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, NN_K_BLOCK, k);
