@@ -321,9 +321,10 @@ public final class GemmEmitter {
     }
 
     /**
-     * Whether a VECTOR NN kernel cuts its reduction into blocks of {@link #NN_K_BLOCK}, as TN does: tiles of the first
-     * block start from 0, the others from C's partial sums, so every element is still one chain of fmas in k order
-     * and the results are those of the unblocked kernel, bit for bit.
+     * Whether a VECTOR NN kernel cuts its reduction into blocks of {@link #nnKBlock} steps (one block, all of k, for
+     * the weights laid out for inference), as TN does: tiles of the first block start from 0, the others from C's
+     * partial sums, so every element is still one chain of fmas in k order and the results are those of the unblocked
+     * kernel, bit for bit.
      */
     static boolean nnKBlocks(GemmSpec spec) {
         return spec.form() == Form.NN && spec.style() == Style.VECTOR && spec.k() > NN_K_BLOCK;
@@ -345,8 +346,10 @@ public final class GemmEmitter {
      * 6 x 4 tile going on from C: 121 GFLOP/s, from zero 150; probe, 2026-12-05). The tiles still take k0 and k1 as
      * arguments: with the bounds as constants in the tile's loop, C2 compiled it into a slower loop (StepAB below:
      * 0.961 on one thread, 0.934 on two). StepAB, forward on the prepared weights, MLP batch 1024, Intel family 6
-     * model 167, 7 rounds against blocks of 128: one block for k up to 1,024 1.046 on one thread and 1.057 on two;
-     * blocks of 256 1.030 on one.
+     * model 167, against blocks of 128, medians of 9 rounds in two runs: 1.046 and 1.039 on one thread, 1.013 and
+     * 1.033 on two (a probe with one block for every NN kernel up to 1,024: 1.046 and 1.057; blocks of 256: 1.030 on
+     * one). The MLP's reductions (784, 512, 256) are the only ones measured: the limit of 1,024 (a tile's 64 columns
+     * then span 256 KB of B) was chosen to stay within the L2 of the CPUs we have run on (512 KB and more).
      */
     static final int NN_PANEL_WHOLE_K = 1024;
 

@@ -113,7 +113,8 @@ public record GemmSpec(Form form, int m, int n, int k, String methodName, Epilog
          * As {@link #broadcast(Form, int)}, for a product whose reduction is {@code k} long (NT and NN; TN's is the
          * runtime batch): with vectors wider than 256 bits, an NN kernel that cuts its reduction into blocks
          * ({@code GemmEmitter.nnKBlocks}, K &gt; {@code NN_K_BLOCK}) takes {@link #LONG_NN}. There the block of B
-         * (128 rows of a column panel) is what every row tile reads again; 8 rows x 2 vectors load 2 vectors of it
+         * (128 rows of a column panel; all of k for the weights laid out for inference, {@code
+         * GemmEmitter.nnKBlock}) is what every row tile reads again; 8 rows x 2 vectors load 2 vectors of it
          * per 16 fmas where 4 x 4 loads 4 (the first choice; {@link #LONG_NN} is now 6 x 4, see there). KernelAB, 1
          * thread, Zen 4, 512-bit vectors, medians of 9-11 alternated rounds in two sittings, bitwise the same C, 8 x 2
          * against 4 x 4: NN 128 x 512 x 256 (the MLP's input gradient) +8% and +6%,
