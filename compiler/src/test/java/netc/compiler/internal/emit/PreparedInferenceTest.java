@@ -59,7 +59,10 @@ class PreparedInferenceTest {
             assertEquals(params.length, prepared.length);
         }
 
-        int most = 600;
+        // vector kernels up to past the inference table's batch of 1,024 (several of a long reduction's blocks of
+        // rows); the scalar convnet at 1,100 would take most of a minute
+        int most = vector ? 1100 : 600;
+        int[] batches = vector ? new int[] {1, 3, 13, 64, 257, 600, most} : new int[] {1, 3, 13, 64, 257, most};
         int in = spec.inputSize();
         int size = spec.outputSize();
         float[] x = new float[most * in];
@@ -80,7 +83,7 @@ class PreparedInferenceTest {
         for (int threads : new int[] {1, 2}) {
             try (Parallel pool = Parallel.threads(threads)) {
                 net.setParallel(pool);
-                for (int batch : new int[] {1, 3, 13, 64, 257, most}) {
+                for (int batch : batches) {
                     int from = (most - batch) / 2;
                     float[] xs = Arrays.copyOfRange(x, from * in, (from + batch) * in);
                     float[] ys = Arrays.copyOfRange(y, from * spec.targetValues(),
