@@ -44,8 +44,9 @@ import netc.compiler.internal.emit.GemmSpec.Tile;
  * then one vector, then scalar columns, with the column panel in the outer loop so the panel of B is reused across row
  * tiles from cache; leftover rows take one-row tiles; TN also cuts its reduction into blocks of {@link #TN_K_BLOCK}
  * rows (64 for 16-lane tiles: {@link #TN_PANEL_FLOATS}; outermost), the first block's tiles starting from 0, the
- * others adding to C's partial sums. Where rows of B (TN and long-reduction NN) or of A (TN) lie a multiple of 4 KB apart ({@link #packs}), the kernel copies A's block of
- * rows and each full-width panel of B into contiguous arrays first, as BLAS packs its panels. An NT kernel of at
+ * others adding to C's partial sums. Where rows of B (TN and long-reduction NN) or of A (TN) lie a multiple of 4 KB
+ * apart ({@link #packs}), the kernel copies A's block of rows and each full-width panel of B into contiguous arrays
+ * first, as BLAS packs its panels. An NT kernel of at
  * least {@link #NT_SWAP_MIN_N} columns (a dense layer's forward product) runs as NN on A transposed, {@code C^T = B
  * A^T}, 64 rows of A at a time ({@link #ntSwaps}); one with a short reduction as NN on B transposed
  * ({@link #NT_SHORT_K}). Other NT kernels take dot products
@@ -1063,7 +1064,7 @@ public final class GemmEmitter {
                 case NN -> nnRowBlock(spec, tileRows) > 0
                         ? "blocks of " + nnRowBlock(spec, tileRows) + " rows outside, then column panels, then blocks"
                                 + (nnKBlocks(spec) && nnKBlock(spec) < spec.k()
-                                        ? " of " + NN_K_BLOCK + " k, then blocks" : "") + " of " + rows
+                                        ? " of " + nnKBlock(spec) + " k, then blocks" : "") + " of " + rows
                         : nnKBlocks(spec)
                         ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + rows
                         : "column panels outside, blocks of " + rows + " inside";
@@ -1475,16 +1476,17 @@ public final class GemmEmitter {
          * panel of C stays in cache across the blocks.
          */
         private void panel(CodeBlock.Builder code, TileMaker tiles, boolean fromZero) {
-            if (nnKBlocks(spec) && !packedA && nnKBlock(spec) >= spec.k()) {
-                code.add("// all of k in one block: the panel's part of B streams from L2\n");
-                code.addStatement("int k0 = 0");
-                code.addStatement("int k1 = $L", k);
-                rowTiles(code, tiles, true);
-                return;
-            }
             if (nnKBlocks(spec) && !packedA) {
-                code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, NN_K_BLOCK);
-                code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, NN_K_BLOCK, k);
+                int block = nnKBlock(spec);
+                if (block >= spec.k()) {
+                    code.add("// all of k in one block: the panel's part of B streams from L2\n");
+                    code.addStatement("int k0 = 0");
+                    code.addStatement("int k1 = $L", k);
+                    rowTiles(code, tiles, true);
+                    return;
+                }
+                code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, block);
+                code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, block, k);
                 code.beginControlFlow("if (k0 == 0)");
                 rowTiles(code, tiles, true);
                 code.nextControlFlow("else");
