@@ -1939,7 +1939,7 @@ public final class GemmGolden {
             // per block of k: B's full-width panels (at most 262144 floats at a time), and A's rows of a
             // block of rows, packed (rows of at most 256 floats in blocks of at most 65536 floats)
             int kb = Math.max(0, Math.min(batch, 256));
-            int mb = Math.max(6, 65536 / Math.max(1, kb) / 6 * 6);
+            int mb = Math.max(6, 65536 / Math.max(1, kb) / 8 * 6);
             int nb = Math.max((4 * LANES), 262144 / Math.max(1, kb) / (4 * LANES) * (4 * LANES));
             float[] bp = (float[]) PACK_B.get();
             if (bp == null || bp.length < kb * Math.max(0, Math.min(nb, 1024))) {
@@ -1947,8 +1947,8 @@ public final class GemmGolden {
                 PACK_B.set(bp);
             }
             float[] ap = (float[]) PACK_A.get();
-            if (ap == null || ap.length < Math.max(0, Math.min(mHi - mLo, mb)) * kb) {
-                ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
+            if (ap == null || ap.length < (Math.max(0, Math.min(mHi - mLo, mb)) / 6 + 1) * 8 * kb) {
+                ap = new float[(Math.max(0, Math.min(mHi - mLo, mb)) / 6 + 1) * 8 * kb];
                 PACK_A.set(ap);
             }
             for (int k0 = 0; k0 < batch; k0 += 256) {
@@ -1964,28 +1964,28 @@ public final class GemmGolden {
                             for (; n + 4 * LANES <= nb1; n += 4 * LANES) {
                                 int m = m0;
                                 for (; m + 6 <= m1; m += 6) {
-                                    packedWeightGradientVec6x4Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec6x4Packed(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x4Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x4Packed(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n + LANES <= nb1; n += LANES) {
                                 int m = m0;
                                 for (; m + 6 <= m1; m += 6) {
-                                    packedWeightGradientVec6x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec6x1PackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x1PackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n < nb1; n++) {
                                 int m = m0;
                                 for (; m + 6 <= m1; m += 6) {
-                                    packedWeightGradientScalar6x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar6x1PackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar1x1PackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                         } else {
@@ -1993,28 +1993,28 @@ public final class GemmGolden {
                             for (; n + 4 * LANES <= nb1; n += 4 * LANES) {
                                 int m = m0;
                                 for (; m + 6 <= m1; m += 6) {
-                                    packedWeightGradientVec6x4AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec6x4AddPacked(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x4AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x4AddPacked(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n + LANES <= nb1; n += LANES) {
                                 int m = m0;
                                 for (; m + 6 <= m1; m += 6) {
-                                    packedWeightGradientVec6x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec6x1AddPackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x1AddPackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n < nb1; n++) {
                                 int m = m0;
                                 for (; m + 6 <= m1; m += 6) {
-                                    packedWeightGradientScalar6x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar6x1AddPackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar1x1AddPackedA(ap, ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                         }
@@ -2026,7 +2026,7 @@ public final class GemmGolden {
             // per block of k: B's full-width panels (at most 262144 floats at a time), and A's rows of a
             // block of rows, packed (rows of at most 256 floats in blocks of at most 65536 floats)
             int kb = Math.max(0, Math.min(batch, 256));
-            int mb = Math.max(5, 65536 / Math.max(1, kb) / 5 * 5);
+            int mb = Math.max(5, 65536 / Math.max(1, kb) / 8 * 5);
             int nb = Math.max((2 * LANES), 262144 / Math.max(1, kb) / (2 * LANES) * (2 * LANES));
             float[] bp = (float[]) PACK_B.get();
             if (bp == null || bp.length < kb * Math.max(0, Math.min(nb, 1024))) {
@@ -2034,8 +2034,8 @@ public final class GemmGolden {
                 PACK_B.set(bp);
             }
             float[] ap = (float[]) PACK_A.get();
-            if (ap == null || ap.length < Math.max(0, Math.min(mHi - mLo, mb)) * kb) {
-                ap = new float[Math.max(0, Math.min(mHi - mLo, mb)) * kb];
+            if (ap == null || ap.length < (Math.max(0, Math.min(mHi - mLo, mb)) / 5 + 1) * 8 * kb) {
+                ap = new float[(Math.max(0, Math.min(mHi - mLo, mb)) / 5 + 1) * 8 * kb];
                 PACK_A.set(ap);
             }
             for (int k0 = 0; k0 < batch; k0 += 256) {
@@ -2051,28 +2051,28 @@ public final class GemmGolden {
                             for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
                                 int m = m0;
                                 for (; m + 5 <= m1; m += 5) {
-                                    packedWeightGradientVec5x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec5x2Packed(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x2Packed(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x2Packed(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n + LANES <= nb1; n += LANES) {
                                 int m = m0;
                                 for (; m + 5 <= m1; m += 5) {
-                                    packedWeightGradientVec5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec5x1PackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x1PackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n < nb1; n++) {
                                 int m = m0;
                                 for (; m + 5 <= m1; m += 5) {
-                                    packedWeightGradientScalar5x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar5x1PackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientScalar1x1PackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar1x1PackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                         } else {
@@ -2080,28 +2080,28 @@ public final class GemmGolden {
                             for (; n + 2 * LANES <= nb1; n += 2 * LANES) {
                                 int m = m0;
                                 for (; m + 5 <= m1; m += 5) {
-                                    packedWeightGradientVec5x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec5x2AddPacked(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x2AddPacked(ap, (m - m0) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x2AddPacked(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), bp, (n - nb0) * (k1 - k0), c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n + LANES <= nb1; n += LANES) {
                                 int m = m0;
                                 for (; m + 5 <= m1; m += 5) {
-                                    packedWeightGradientVec5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec5x1AddPackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientVec1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientVec1x1AddPackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                             for (; n < nb1; n++) {
                                 int m = m0;
                                 for (; m + 5 <= m1; m += 5) {
-                                    packedWeightGradientScalar5x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar5x1AddPackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                                 for (; m < m1; m++) {
-                                    packedWeightGradientScalar1x1AddPackedA(ap, (m - m0) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
+                                    packedWeightGradientScalar1x1AddPackedA(ap, ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0), b, bOff, c, cOff, batch, m, n, k0, k1);
                                 }
                             }
                         }
@@ -2130,9 +2130,9 @@ public final class GemmGolden {
         // rows [m0, m1) x k [k0, k1) of A, tile by tile in the order the tiles read them
         int m = m0;
         for (; m + 6 <= m1; m += 6) {
-            int at = (m - m0) * (k1 - k0);
+            int at = ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0);
             for (int k = k0; k < k1; k++) {
-                int ak = at + (k - k0) * 6;
+                int ak = at + (k - k0) * 8;
                 ap[ak] = a[aOff + k * 3 + m];
                 ap[ak + 1] = a[aOff + k * 3 + m + 1];
                 ap[ak + 2] = a[aOff + k * 3 + m + 2];
@@ -2142,7 +2142,7 @@ public final class GemmGolden {
             }
         }
         for (; m < m1; m++) {
-            int at = (m - m0) * (k1 - k0);
+            int at = ((m - m0) / 6 * 8 + (m - m0) % 6) * (k1 - k0);
             for (int k = k0; k < k1; k++) {
                 int ak = at + k - k0;
                 ap[ak] = a[aOff + k * 3 + m];
@@ -2184,7 +2184,7 @@ public final class GemmGolden {
         FloatVector acc52 = FloatVector.zero(SPECIES);
         FloatVector acc53 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 6;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + (k - k0) * (4 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
@@ -2290,7 +2290,7 @@ public final class GemmGolden {
         FloatVector acc40 = FloatVector.zero(SPECIES);
         FloatVector acc50 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 6;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2345,7 +2345,7 @@ public final class GemmGolden {
         float s40 = 0f;
         float s50 = 0f;
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 6;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             float y0 = b[bk];
             float x0 = a[ak];
@@ -2418,7 +2418,7 @@ public final class GemmGolden {
         FloatVector acc52 = FloatVector.fromArray(SPECIES, c, c5 + 2 * LANES);
         FloatVector acc53 = FloatVector.fromArray(SPECIES, c, c5 + 3 * LANES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 6;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + (k - k0) * (4 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
@@ -2524,7 +2524,7 @@ public final class GemmGolden {
         FloatVector acc40 = FloatVector.fromArray(SPECIES, c, c4);
         FloatVector acc50 = FloatVector.fromArray(SPECIES, c, c5);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 6;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2579,7 +2579,7 @@ public final class GemmGolden {
         float s40 = c[c4];
         float s50 = c[c5];
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 6;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             float y0 = b[bk];
             float x0 = a[ak];
@@ -2637,9 +2637,9 @@ public final class GemmGolden {
         // rows [m0, m1) x k [k0, k1) of A, tile by tile in the order the tiles read them
         int m = m0;
         for (; m + 5 <= m1; m += 5) {
-            int at = (m - m0) * (k1 - k0);
+            int at = ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0);
             for (int k = k0; k < k1; k++) {
-                int ak = at + (k - k0) * 5;
+                int ak = at + (k - k0) * 8;
                 ap[ak] = a[aOff + k * 3 + m];
                 ap[ak + 1] = a[aOff + k * 3 + m + 1];
                 ap[ak + 2] = a[aOff + k * 3 + m + 2];
@@ -2648,7 +2648,7 @@ public final class GemmGolden {
             }
         }
         for (; m < m1; m++) {
-            int at = (m - m0) * (k1 - k0);
+            int at = ((m - m0) / 5 * 8 + (m - m0) % 5) * (k1 - k0);
             for (int k = k0; k < k1; k++) {
                 int ak = at + k - k0;
                 ap[ak] = a[aOff + k * 3 + m];
@@ -2675,7 +2675,7 @@ public final class GemmGolden {
         FloatVector acc40 = FloatVector.zero(SPECIES);
         FloatVector acc41 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 5;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + (k - k0) * (2 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
@@ -2740,7 +2740,7 @@ public final class GemmGolden {
         FloatVector acc30 = FloatVector.zero(SPECIES);
         FloatVector acc40 = FloatVector.zero(SPECIES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 5;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2775,7 +2775,7 @@ public final class GemmGolden {
         float s30 = 0f;
         float s40 = 0f;
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 5;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             float y0 = b[bk];
             float x0 = a[ak];
@@ -2815,7 +2815,7 @@ public final class GemmGolden {
         FloatVector acc40 = FloatVector.fromArray(SPECIES, c, c4);
         FloatVector acc41 = FloatVector.fromArray(SPECIES, c, c4 + LANES);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 5;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + (k - k0) * (2 * LANES);
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector vb1 = FloatVector.fromArray(SPECIES, b, bk + LANES);
@@ -2880,7 +2880,7 @@ public final class GemmGolden {
         FloatVector acc30 = FloatVector.fromArray(SPECIES, c, c3);
         FloatVector acc40 = FloatVector.fromArray(SPECIES, c, c4);
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 5;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             FloatVector vb0 = FloatVector.fromArray(SPECIES, b, bk);
             FloatVector va0 = FloatVector.broadcast(SPECIES, a[ak]);
@@ -2915,7 +2915,7 @@ public final class GemmGolden {
         float s30 = c[c3];
         float s40 = c[c4];
         for (int k = k0; k < k1; k++) {
-            int ak = aOff + (k - k0) * 5;
+            int ak = aOff + (k - k0) * 8;
             int bk = bOff + k * 1024 + n;
             float y0 = b[bk];
             float x0 = a[ak];

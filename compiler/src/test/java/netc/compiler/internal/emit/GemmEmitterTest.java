@@ -109,6 +109,40 @@ class GemmEmitterTest {
         return tests.stream();
     }
 
+    /**
+     * Kernels that pack A (GemmEmitter.packs, packsPanels) lay a tile of 6 or 5 rows out at a padded stride
+     * (GemmEmitter.packedAStride) and the single rows after the full tiles behind them: row ranges that end inside a
+     * tile, several blocks of packed rows, both tile widths, against the double reference.
+     */
+    @TestFactory
+    Stream<DynamicTest> packedRowsWithRaggedEndsMatchTheDoubleReference() {
+        List<GemmCase> cases = List.of(
+                GemmCase.of(Form.TN, Style.VECTOR, 1000, GemmEmitter.PACK_STRIDE, 0, 130),
+                GemmCase.of(Form.TN, Style.VECTOR, 401, GemmEmitter.PANEL_PACK_STRIDE, 0, 200),
+                GemmCase.of(Form.NN, Style.VECTOR, 0, GemmEmitter.PACK_STRIDE, 300, 401));
+        int[][] ranges = {{0, -1}, {7, -2}, {1, 4}};
+        List<DynamicTest> tests = new ArrayList<>();
+        for (GemmCase c : cases) {
+            for (int bits : new int[] {512, 256}) {
+                GemmSpec spec = c.spec("gemm").withVectorBits(bits);
+                assertTrue(GemmEmitter.packs(spec) || GemmEmitter.packsPanels(spec), c + " packs A");
+                JaninoLoader.Compiled compiled = KernelClasses.janino(List.of(spec));
+                MethodHandle kernel = KernelClasses.kernel(compiled.type(), "gemm");
+                for (int[] range : ranges) {
+                    int lo = range[0];
+                    int hi = range[1] < 0 ? c.rowsOfC() + 1 + range[1] : range[1];
+                    tests.add(DynamicTest.dynamicTest(c + ", " + bits + "-bit tiles, rows [" + lo + ", " + hi + ")",
+                            () -> {
+                                GemmCase.Operands o = c.operands(lo * 31 + hi);
+                                c.run(kernel, o, lo, hi);
+                                assertNull(c.check(o, lo, hi, null));
+                            }));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
     @TestFactory
     Stream<DynamicTest> splittingTheRowsAnywhereGivesBitwiseTheSameResult() {
         List<ParameterSpec> extras = List.of(ParameterSpec.builder(float[].class, "w").build(),
