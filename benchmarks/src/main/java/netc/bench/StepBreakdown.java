@@ -177,10 +177,10 @@ public final class StepBreakdown {
             float[] grad = new float[params.length];
             // what the Trainer does with the CLI defaults: the finite check, then momentum (tiny rate: stays stable)
             netc.runtime.train.Momentum momentum = new netc.runtime.train.Momentum(1e-4, 0.9);
-            // as the Trainer cuts both over the threads: tensor by tensor (StepUpdate, FiniteCheck(spec))
+            // as the Trainer cuts both over the threads: tensor by tensor (StepUpdate, FiniteCheck(network))
             netc.runtime.train.StepUpdate update = new netc.runtime.train.StepUpdate(net.spec(), momentum,
                     netc.runtime.train.LearningRateSchedule.CONSTANT, 0, 0, 0);
-            netc.runtime.train.FiniteCheck check = new netc.runtime.train.FiniteCheck(net.spec());
+            netc.runtime.train.FiniteCheck check = new netc.runtime.train.FiniteCheck(net);
             long[] parts = new long[4];
             com.sun.management.ThreadMXBean tmx =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -111,4 +111,14 @@ public interface Network {
      */
     default void setTrainingStep(long seed, long step) {
     }
+
+    /**
+     * Whether every value of {@code values[lo, hi)} is finite (neither NaN nor infinite): the trainer asks it of each
+     * step's gradient before the optimizer touches the parameters ({@code FiniteCheck}). The default reads the values
+     * one at a time ({@link netc.runtime.train.FiniteCheck#allFinite(float[], int, int)}); a generated class with
+     * vector kernels reads them a vector at a time where the Vector API runs. Both give the same answer.
+     */
+    default boolean allFinite(float[] values, int lo, int hi) {
+        return netc.runtime.train.FiniteCheck.allFinite(values, lo, hi);
+    }
 }

@@ -1,6 +1,7 @@
 package netc.runtime.train;
 
 import netc.runtime.ModelSpec;
+import netc.runtime.Network;
 import netc.runtime.Parallel;
 import netc.runtime.StageRunner;
 
@@ -29,6 +30,16 @@ public final class FiniteCheck {
      */
     public FiniteCheck(ModelSpec spec) {
         this.slices = ParamSlices.of(spec);
+    }
+
+    /**
+     * As {@link #FiniteCheck(ModelSpec)} for {@code network}'s gradients, each slice checked by {@link
+     * Network#allFinite}: a class with vector kernels reads a vector at a time (the MNIST MLP's gradient, one thread,
+     * a probe: 118 us one float at a time, 40 a vector at a time).
+     */
+    public FiniteCheck(Network network) {
+        this.slices = ParamSlices.of(network.spec());
+        runner.network = network;
     }
 
     /** Whether every value of {@code values} is finite (neither NaN nor infinite), split over {@code pool}. */
@@ -92,12 +103,13 @@ public final class FiniteCheck {
 
     /** The pool's stage: a slice only ever sets the flag, so the slices need no other coordination. */
     private static final class Runner implements StageRunner {
+        Network network;
         float[] values;
         volatile boolean bad;
 
         @Override
         public void runStage(int stage, int lo, int hi) {
-            if (!allFinite(values, lo, hi)) {
+            if (!(network != null ? network.allFinite(values, lo, hi) : allFinite(values, lo, hi))) {
                 bad = true;
             }
         }

@@ -68,7 +68,7 @@ final class KernelWarmup {
         // first test-set evaluation ran them interpreted and made epoch 1 of the MLP 0.7 s longer
         float[] prepared = network.prepareForInference(p);
         float[] out = new float[count * network.spec().outputSize()];
-        FiniteCheck finite = new FiniteCheck(network.spec());
+        FiniteCheck finite = new FiniteCheck(network);
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();

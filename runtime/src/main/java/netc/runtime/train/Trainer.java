@@ -232,7 +232,7 @@ public final class Trainer {
         float[] augmentScratch = new float[Augmentation.scratchSize(spec)];
         float[] grad = new float[params.length];
         StepUpdate update = new StepUpdate(spec, optimizer, schedule, warmupSteps, clipNorm, weightDecay);
-        FiniteCheck finite = new FiniteCheck(spec);
+        FiniteCheck finite = new FiniteCheck(network);
         int[] order = new int[n];
         Evaluator evaluator = test == null && validation == null ? null : new Evaluator(network, size);
         EarlyStopping watch = validation == null ? null : new EarlyStopping(patience, params.length);

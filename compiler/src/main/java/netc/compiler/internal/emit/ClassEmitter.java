@@ -181,6 +181,7 @@ public final class ClassEmitter {
         TypeSpec.Builder vectorType = options.vector() ? VectorKernelsClass.start(nested) : null;
         if (options.vector()) {
             VectorKernelsClass.addSelection(type, outer, nested);
+            VectorKernelsClass.addFiniteCheck(type, vectorType, nested);
         } else {
             type.addMethod(VectorKernelsClass.scalarOnly());
         }
