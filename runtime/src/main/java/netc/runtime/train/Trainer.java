@@ -242,7 +242,10 @@ public final class Trainer {
         boolean midEpoch = false;
         int first = resume == null ? 1 : resume.epoch() + 1;
         if (warmKernelsSeconds > 0 && batches >= KernelWarmup.MIN_EPOCH_STEPS) {
-            KernelWarmup.run(network, train, size, params, pool, warmKernelsSeconds);
+            // the epoch's last batch and the evaluations' last ones, which Evaluator cuts in batches of `size` too
+            int[] tails = {lastCount, test == null ? 0 : test.n() % size,
+                    validation == null ? 0 : validation.n() % size};
+            KernelWarmup.run(network, train, size, tails, params, pool, warmKernelsSeconds);
         }
         epochs:
         for (int epoch = first; epoch <= epochs; epoch++) {

@@ -25,6 +25,8 @@ class KernelWarmupTest {
         final List<float[]> paramsSeen = new ArrayList<>();
         final List<float[]> gradsSeen = new ArrayList<>();
         final List<float[]> preparedFrom = new ArrayList<>();
+        final List<Integer> stepRows = new ArrayList<>();
+        final List<Integer> evaluationRows = new ArrayList<>();
         int evaluations;
 
         Recording(Network inner) {
@@ -50,6 +52,7 @@ class KernelWarmupTest {
         public double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad, float[] out) {
             paramsSeen.add(params);
             gradsSeen.add(grad);
+            stepRows.add(batch);
             return inner.lossAndGradient(params, x, y, batch, grad, out);
         }
 
@@ -67,13 +70,17 @@ class KernelWarmupTest {
         @Override
         public double lossAndOutputPrepared(float[] prepared, float[] x, float[] y, int batch, float[] out) {
             evaluations++;
+            evaluationRows.add(batch);
             return inner.lossAndOutputPrepared(prepared, x, y, batch, out);
         }
     }
 
     /** 600 samples of a 3-class problem: batches of 2 give 300 steps an epoch, enough for the warm-up to run. */
     private static Dataset data() {
-        int n = 600;
+        return data(600);
+    }
+
+    private static Dataset data(int n) {
         float[] x = new float[n * 2];
         float[] y = new float[n];
         for (int i = 0; i < n; i++) {
@@ -117,6 +124,28 @@ class KernelWarmupTest {
                 assertEquals(plainReports.get(e).trainLoss(), warmReports.get(e).trainLoss());
             }
         }
+    }
+
+    @Test
+    void theLastBatchesOfTheEpochAndTheEvaluationAreWarmedToo() {
+        Recording net = new Recording(new SoftmaxRegression(2, 3));
+        float[] params = Initializer.initialize(net.spec(), 1);
+        // 601 training samples in batches of 3: 200 full ones and one of 1; a test set of 11: 3 full ones and one of 2
+        Trainer.builder(net).optimizer(new Momentum(0.05)).epochs(1).batchSize(3).seed(3).threads(1).warmKernels(2)
+                .build().train(params, data(601), data(11));
+        int trainingSteps = 201;
+        int warmSteps = net.paramsSeen.size() - trainingSteps;
+        List<Integer> warmRows = net.stepRows.subList(0, warmSteps);
+        assertTrue(warmSteps >= KernelWarmup.MIN_STEPS, warmSteps + " warm-up steps");
+        for (int i = 0; i < warmSteps; i++) {
+            int expected = i % KernelWarmup.TAIL_EVERY != KernelWarmup.TAIL_EVERY - 1 ? 3
+                    : i / KernelWarmup.TAIL_EVERY % 2 == 0 ? 1 : 2;
+            int step = i;
+            assertEquals(expected, warmRows.get(i), () -> "rows of warm-up step " + step);
+        }
+        assertTrue(new java.util.HashSet<>(net.evaluationRows.subList(0, net.evaluationRows.size() - 4))
+                .containsAll(List.of(1, 2, 3)), "the warm-up's evaluation passes at every size");
+        assertEquals(List.of(3, 3, 3, 1), net.stepRows.subList(net.stepRows.size() - 4, net.stepRows.size()));
     }
 
     @Test
