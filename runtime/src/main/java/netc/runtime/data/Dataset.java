@@ -149,10 +149,18 @@ public final class Dataset {
      * {@code xOut} and {@code yOut}: how a trainer gathers a shuffled mini-batch into contiguous memory.
      */
     public void copyBatch(int[] order, int start, int count, float[] xOut, float[] yOut) {
+        copyBatch(order, start, count, xOut, yOut, 0);
+    }
+
+    /**
+     * As {@link #copyBatch(int[], int, int, float[], float[])}, into rows {@code outRow .. outRow + count - 1} of
+     * {@code xOut} and {@code yOut}: a part of a mini-batch, so that threads can gather one together.
+     */
+    public void copyBatch(int[] order, int start, int count, float[] xOut, float[] yOut, int outRow) {
         for (int b = 0; b < count; b++) {
             int i = order[start + b];
-            System.arraycopy(x, i * inputSize, xOut, b * inputSize, inputSize);
-            System.arraycopy(y, i * targetValues, yOut, b * targetValues, targetValues);
+            System.arraycopy(x, i * inputSize, xOut, (outRow + b) * inputSize, inputSize);
+            System.arraycopy(y, i * targetValues, yOut, (outRow + b) * targetValues, targetValues);
         }
     }
 

@@ -34,6 +34,17 @@ class DatasetTest {
     }
 
     @Test
+    void copyBatchFillsTheRowsItIsGivenAndNoOthers() {
+        float[] x = new float[8];
+        float[] y = new float[4];
+        java.util.Arrays.fill(x, -1);
+        java.util.Arrays.fill(y, -1);
+        four().copyBatch(new int[] {3, 1, 0, 2}, 1, 2, x, y, 2);
+        assertArrayEquals(new float[] {-1, -1, -1, -1, 1, 10, 0, 0}, x);
+        assertArrayEquals(new float[] {-1, -1, 1, 0}, y);
+    }
+
+    @Test
     void sliceCopiesARangeOfSamples() {
         Dataset s = four().slice(1, 3);
         assertEquals(2, s.n());
