@@ -2,6 +2,7 @@ package netc.runtime.train;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 
 import netc.runtime.Network;
 import netc.runtime.Parallel;
@@ -39,13 +40,19 @@ final class KernelWarmup {
     /** Every this many steps, one evaluation pass ({@link Network#lossAndOutputPrepared}) on the same batch. */
     static final int EVALUATION_EVERY = 4;
     /**
-     * Every this many steps (at an offset from the evaluations), one step and one evaluation pass on the first rows
-     * of the batch at one of the shorter sizes the run will see: the last batch of an epoch and of an evaluation.
-     * Those take kernel paths of their own (tiles for leftover rows; in the MNIST MLP, 96 rows take the swapped
-     * forward's narrow tiles), which ran once per epoch, cold, for several epochs: JFR found them in the Vector API's
-     * Java fallback at epochs 2 and 3 (2026-12-05).
+     * Every this many steps (at an offset from the evaluations), the first rows of the batch at one of the shorter
+     * sizes the run will see, in turn: the epoch's last batch (a training step at that size and an evaluation pass) and
+     * each evaluation's last batch (an evaluation pass only: a training step there could be one that the network
+     * refuses, such as a batch norm's over 1 sample, and the run never takes one). Those sizes take kernel paths of
+     * their own (tiles for leftover rows; in the MNIST MLP, 96 rows take the swapped forward's narrow tiles), which ran
+     * once per epoch, cold, for several epochs: JFR found them in the Vector API's Java fallback at epochs 2 and 3
+     * (2026-12-05).
      */
     static final int TAIL_EVERY = 4;
+
+    /** A shorter batch size to warm: an evaluation pass of {@code rows}, and a training step too if {@code step}. */
+    record Tail(int rows, boolean step) {
+    }
 
     private KernelWarmup() {
     }
@@ -55,18 +62,18 @@ final class KernelWarmup {
      *
      * @param params     the parameters; only a copy is used
      * @param batchSize  the training batch size, also that of the warm-up steps
-     * @param tails      shorter batch sizes the run will also see (see {@link #TAIL_EVERY}); sizes outside
-     *                   {@code [1, batchSize)} are ignored
+     * @param tails      shorter batch sizes the run will also see (see {@link #TAIL_EVERY}); rows outside
+     *                   {@code [1, min(batchSize, train.n()))} are ignored
      * @param maxSeconds the most time to spend
      * @return the number of steps run
      */
-    static int run(Network network, Dataset train, int batchSize, int[] tails, float[] params, Parallel pool,
+    static int run(Network network, Dataset train, int batchSize, List<Tail> tails, float[] params, Parallel pool,
                    double maxSeconds) {
         // The training batch size, not a smaller one: C2 compiles the kernels with the branch profile it sees, and a
         // warm-up on 32 rows left paths of the 128-row steps untaken, so the first real steps deoptimised and
         // recompiled (100 ms per MLP step instead of 5 for the first 20 steps, measured under load).
         int count = Math.min(batchSize, train.n());
-        int[] shorter = java.util.Arrays.stream(tails).filter(t -> t >= 1 && t < count).distinct().toArray();
+        List<Tail> shorter = tails.stream().filter(t -> t.rows() >= 1 && t.rows() < count).distinct().toList();
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
@@ -90,12 +97,15 @@ final class KernelWarmup {
         Settling settling = new Settling(start, lastJit);
         int steps = 0;
         while (true) {
-            int rows = shorter.length > 0 && steps % TAIL_EVERY == TAIL_EVERY - 1
-                    ? shorter[steps / TAIL_EVERY % shorter.length] : count;
-            network.lossAndGradient(p, x, y, rows, g, null);
+            Tail tail = !shorter.isEmpty() && steps % TAIL_EVERY == TAIL_EVERY - 1
+                    ? shorter.get(steps / TAIL_EVERY % shorter.size()) : null;
+            network.lossAndGradient(p, x, y, tail != null && tail.step() ? tail.rows() : count, g, null);
             finite.allFinite(g, pool);
-            if (steps % EVALUATION_EVERY == 0 || rows < count) {
-                network.lossAndOutputPrepared(prepared, x, y, rows, out);
+            if (steps % EVALUATION_EVERY == 0) {
+                network.lossAndOutputPrepared(prepared, x, y, count, out);
+            }
+            if (tail != null) {
+                network.lossAndOutputPrepared(prepared, x, y, tail.rows(), out);
             }
             steps++;
             long now = System.nanoTime();

@@ -244,9 +244,11 @@ public final class Trainer {
         boolean midEpoch = false;
         int first = resume == null ? 1 : resume.epoch() + 1;
         if (warmKernelsSeconds > 0 && batches >= KernelWarmup.MIN_EPOCH_STEPS) {
-            // the epoch's last batch and the evaluations' last ones, which Evaluator cuts in batches of `size` too
-            int[] tails = {lastCount, test == null ? 0 : test.n() % size,
-                    validation == null ? 0 : validation.n() % size};
+            // the epoch's last batch, and the evaluations' last ones (Evaluator cuts them in batches of `size` too),
+            // which are evaluated, never trained on
+            List<KernelWarmup.Tail> tails = List.of(new KernelWarmup.Tail(lastCount, true),
+                    new KernelWarmup.Tail(test == null ? 0 : test.n() % size, false),
+                    new KernelWarmup.Tail(validation == null ? 0 : validation.n() % size, false));
             KernelWarmup.run(network, train, size, tails, params, pool, warmKernelsSeconds);
         }
         epochs:

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class KernelWarmupTest {
 
     /** Passes every call to a network and records the arrays each lossAndGradient call received. */
-    private static final class Recording implements Network {
+    private static class Recording implements Network {
         final Network inner;
         final List<float[]> paramsSeen = new ArrayList<>();
         final List<float[]> gradsSeen = new ArrayList<>();
@@ -138,14 +138,41 @@ class KernelWarmupTest {
         List<Integer> warmRows = net.stepRows.subList(0, warmSteps);
         assertTrue(warmSteps >= KernelWarmup.MIN_STEPS, warmSteps + " warm-up steps");
         for (int i = 0; i < warmSteps; i++) {
-            int expected = i % KernelWarmup.TAIL_EVERY != KernelWarmup.TAIL_EVERY - 1 ? 3
-                    : i / KernelWarmup.TAIL_EVERY % 2 == 0 ? 1 : 2;
+            // the epoch's last batch (1 row) is trained on; the evaluation's (2 rows) only evaluated
+            int expected = i % KernelWarmup.TAIL_EVERY == KernelWarmup.TAIL_EVERY - 1
+                    && i / KernelWarmup.TAIL_EVERY % 2 == 0 ? 1 : 3;
             int step = i;
             assertEquals(expected, warmRows.get(i), () -> "rows of warm-up step " + step);
         }
         assertTrue(new java.util.HashSet<>(net.evaluationRows.subList(0, net.evaluationRows.size() - 4))
                 .containsAll(List.of(1, 2, 3)), "the warm-up's evaluation passes at every size");
         assertEquals(List.of(3, 3, 3, 1), net.stepRows.subList(net.stepRows.size() - 4, net.stepRows.size()));
+    }
+
+    /**
+     * A network that refuses training steps on fewer than 2 samples (as batch norm does) trains with a test set whose
+     * last batch has 1 sample: the warm-up evaluates that size but never trains on it (it once did, and the run
+     * failed before epoch 1).
+     */
+    @Test
+    void anEvaluationsLastBatchIsNeverTrainedOn() {
+        Recording net = new Recording(new SoftmaxRegression(2, 3)) {
+            @Override
+            public double lossAndGradient(float[] params, float[] x, float[] y, int batch, float[] grad,
+                                          float[] out) {
+                if (batch < 2) {
+                    throw new IllegalArgumentException("a training step on " + batch + " sample");
+                }
+                return super.lossAndGradient(params, x, y, batch, grad, out);
+            }
+        };
+        float[] params = Initializer.initialize(net.spec(), 1);
+        // 600 training samples in batches of 3 (no shorter last batch); 10 test samples: 3 batches and one of 1
+        List<EpochReport> reports = Trainer.builder(net).optimizer(new Momentum(0.05)).epochs(1).batchSize(3).seed(3)
+                .threads(1).warmKernels(2).build().train(params, data(600), data(10));
+        assertEquals(1, reports.size());
+        assertTrue(net.evaluationRows.subList(0, net.evaluationRows.size() - 4).contains(1),
+                "the warm-up evaluated the 1-sample batch");
     }
 
     @Test
