@@ -15,11 +15,11 @@ import netc.runtime.data.Dataset;
  * <p>Until C2 has compiled them, the generated kernels run interpreted or as C1 code, and the Vector API's
  * operations fall back to slow Java loops: epoch 1 of the MNIST MLP took several seconds longer than epoch 2
  * (benchmarks/results/2026-11-27-step-breakdown.md, section 2). The steps run on a batch of the training set's first
- * samples, with a copy of the parameters and a gradient of their own and without the optimizer, so the
- * trained weights, the optimizer's state and the shuffles are exactly those of a run without warm-up (batch-norm
- * statistics, kept in the parameter vector, change only in the copy). They stop once the steps have settled
- * ({@link Settling}: two windows of steps as fast as each other while the JIT compiled next to nothing), or once the
- * JIT compilers have been idle for {@value #QUIET_MILLIS} ms, or after the time allowed.
+ * samples, with a copy of the parameters and a gradient of their own (netc's optimizers step the copy and get their
+ * state back afterwards), so the trained weights, the optimizer's state and the shuffles are exactly those of a run
+ * without warm-up (batch-norm statistics, kept in the parameter vector, change only in the copy). They stop once the
+ * steps have settled ({@link Settling}: two windows of steps as fast as each other while the JIT compiled next to
+ * nothing), or once the JIT compilers have been idle for {@value #QUIET_MILLIS} ms, or after the time allowed.
  *
  * <p>Waiting for a fully idle JIT alone cost the MNIST MLP about 1.3 s of steps that were already at full speed:
  * after the kernels, C2 still compiles small methods (row operations, the kernels' entry methods) now and then, and
@@ -65,10 +65,12 @@ final class KernelWarmup {
      * @param tails      shorter batch sizes the run will also see (see {@link #TAIL_EVERY}); rows outside
      *                   {@code [1, min(batchSize, train.n()))} are ignored
      * @param maxSeconds the most time to spend
+     * @param update     the run's update, applied to the copy after each warm-up step, the optimizer's state restored
+     *                   at the end (only for optimizers that {@link #restores}), or null to leave the optimizer alone
      * @return the number of steps run
      */
     static int run(Network network, Dataset train, int batchSize, List<Tail> tails, float[] params, Parallel pool,
-                   double maxSeconds) {
+                   double maxSeconds, StepUpdate update) {
         // The training batch size, not a smaller one: C2 compiles the kernels with the branch profile it sees, and a
         // warm-up on 32 rows left paths of the 128-row steps untaken, so the first real steps deoptimised and
         // recompiled (100 ms per MLP step instead of 5 for the first 20 steps, measured under load).
@@ -80,7 +82,7 @@ final class KernelWarmup {
         }
         float[] x = new float[count * train.inputSize()];
         float[] y = new float[count * train.targetValues()];
-        train.copyBatch(order, 0, count, x, y);
+        BatchGather gather = new BatchGather();
         float[] p = params.clone();
         float[] g = new float[p.length];
         // the evaluation's kernels too (Evaluator runs on the inference layout, programs of their own): left cold, the
@@ -95,33 +97,57 @@ final class KernelWarmup {
         long lastJit = watchJit ? jit.getTotalCompilationTime() : 0;
         long lastChange = start;
         Settling settling = new Settling(start, lastJit);
+        OptimizerState saved = update == null ? null : update.optimizer().exportState();
         int steps = 0;
-        while (true) {
-            Tail tail = !shorter.isEmpty() && steps % TAIL_EVERY == TAIL_EVERY - 1
-                    ? shorter.get(steps / TAIL_EVERY % shorter.size()) : null;
-            network.lossAndGradient(p, x, y, tail != null && tail.step() ? tail.rows() : count, g, null);
-            finite.allFinite(g, pool);
-            if (steps % EVALUATION_EVERY == 0) {
-                network.lossAndOutputPrepared(prepared, x, y, count, out);
-            }
-            if (tail != null) {
-                network.lossAndOutputPrepared(prepared, x, y, tail.rows(), out);
-            }
-            steps++;
-            long now = System.nanoTime();
-            if (watchJit) {
-                long total = jit.getTotalCompilationTime();
-                if (total != lastJit) {
-                    lastJit = total;
-                    lastChange = now;
+        try {
+            while (true) {
+                // the whole step as the trainer takes it, the gather and the update included (on the copy, reset
+                // after each): without them, their code was compiled, and the pool's dispatch recompiled for their
+                // stages, during the first hundred steps of epoch 1 (MLP, 2 threads: 0.12 s, 2026-12-05)
+                gather.copy(train, order, 0, count, x, y, pool);
+                Tail tail = !shorter.isEmpty() && steps % TAIL_EVERY == TAIL_EVERY - 1
+                        ? shorter.get(steps / TAIL_EVERY % shorter.size()) : null;
+                network.lossAndGradient(p, x, y, tail != null && tail.step() ? tail.rows() : count, g, null);
+                finite.allFinite(g, pool);
+                if (update != null) {
+                    update.apply(p, g, 0, 1, pool);
+                    System.arraycopy(params, 0, p, 0, p.length);
+                }
+                if (steps % EVALUATION_EVERY == 0) {
+                    network.lossAndOutputPrepared(prepared, x, y, count, out);
+                }
+                if (tail != null) {
+                    network.lossAndOutputPrepared(prepared, x, y, tail.rows(), out);
+                }
+                steps++;
+                long now = System.nanoTime();
+                if (watchJit) {
+                    long total = jit.getTotalCompilationTime();
+                    if (total != lastJit) {
+                        lastJit = total;
+                        lastChange = now;
+                    }
+                }
+                boolean quiet = !watchJit || now - lastChange >= QUIET_MILLIS * 1_000_000L;
+                boolean settled = watchJit && settling.settled(now, lastJit);
+                if (steps >= MIN_STEPS && (quiet || settled) || now >= deadline) {
+                    return steps;
                 }
             }
-            boolean quiet = !watchJit || now - lastChange >= QUIET_MILLIS * 1_000_000L;
-            boolean settled = watchJit && settling.settled(now, lastJit);
-            if (steps >= MIN_STEPS && (quiet || settled) || now >= deadline) {
-                return steps;
+        } finally {
+            if (update != null) {
+                update.optimizer().importState(saved);
             }
         }
+    }
+
+    /**
+     * Whether the warm-up may step {@code optimizer} and then restore it: netc's own optimizers, whose {@code
+     * importState} of what {@code exportState} returned (before their first step: no state) is exactly the state
+     * before. An optimizer of the caller's own is left alone: its export may not hold all of its state.
+     */
+    static boolean restores(Optimizer optimizer) {
+        return optimizer instanceof Sgd || optimizer instanceof Momentum || optimizer instanceof Adam;
     }
 
     /**

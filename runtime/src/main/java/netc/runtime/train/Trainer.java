@@ -13,7 +13,6 @@ import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.Network;
 import netc.runtime.Parallel;
-import netc.runtime.StageRunner;
 import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;
 import netc.runtime.data.HoldOut;
@@ -234,7 +233,7 @@ public final class Trainer {
         float[] grad = new float[params.length];
         StepUpdate update = new StepUpdate(spec, optimizer, schedule, warmupSteps, clipNorm, weightDecay);
         FiniteCheck finite = new FiniteCheck(network);
-        Gather gather = new Gather();
+        BatchGather gather = new BatchGather();
         int[] order = new int[n];
         Evaluator evaluator = test == null && validation == null ? null : new Evaluator(network, size);
         EarlyStopping watch = validation == null ? null : new EarlyStopping(patience, params.length);
@@ -249,7 +248,8 @@ public final class Trainer {
             List<KernelWarmup.Tail> tails = List.of(new KernelWarmup.Tail(lastCount, true),
                     new KernelWarmup.Tail(test == null ? 0 : test.n() % size, false),
                     new KernelWarmup.Tail(validation == null ? 0 : validation.n() % size, false));
-            KernelWarmup.run(network, train, size, tails, params, pool, warmKernelsSeconds);
+            KernelWarmup.run(network, train, size, tails, params, pool, warmKernelsSeconds,
+                    KernelWarmup.restores(optimizer) ? update : null);
         }
         epochs:
         for (int epoch = first; epoch <= epochs; epoch++) {
@@ -258,7 +258,7 @@ public final class Trainer {
             double lossSum = 0;
             for (int k = 0; k < batches; k++) {
                 Batch batch = k == batches - 1 ? last : full;
-                gather.copy(train, order, k * size, batch, pool);
+                gather.copy(train, order, k * size, batch.count, batch.x, batch.y, pool);
                 augmentation.apply(spec, batch.x, batch.count, seed, epoch, order, k * size, augmentScratch);
                 // dropout masks are a function of (seed, step, position): a rerun or another thread count agrees
                 network.setTrainingStep(seed, (long) (epoch - 1) * batches + k);
@@ -421,37 +421,6 @@ public final class Trainer {
             this.count = count;
             this.x = new float[count * data.inputSize()];
             this.y = new float[count * data.targetValues()];
-        }
-    }
-
-    /**
-     * Gathers a shuffled mini-batch on all the pool's threads, each copying a contiguous part of its samples. Alone
-     * on the calling thread, the gather of the MNIST MLP's batch of 128 (rows of 3 KB from all over 188 MB) took 84 us
-     * a step while the other thread waited (2 threads, about 5% of the step). Reused every step; allocates nothing.
-     */
-    private static final class Gather implements StageRunner {
-        private Dataset data;
-        private int[] order;
-        private int start;
-        private Batch batch;
-
-        void copy(Dataset data, int[] order, int start, Batch batch, Parallel pool) {
-            this.data = data;
-            this.order = order;
-            this.start = start;
-            this.batch = batch;
-            try {
-                pool.run(this, 0, batch.count, 1);
-            } finally {
-                this.data = null;
-                this.order = null;
-                this.batch = null;
-            }
-        }
-
-        @Override
-        public void runStage(int stage, int lo, int hi) {
-            data.copyBatch(order, start + lo, hi - lo, batch.x, batch.y, lo);
         }
     }
 

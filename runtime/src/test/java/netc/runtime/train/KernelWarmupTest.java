@@ -2,6 +2,7 @@ package netc.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,8 +93,57 @@ class KernelWarmupTest {
     }
 
     private static List<EpochReport> train(Network net, float[] params, double warmSeconds, int threads) {
-        return Trainer.builder(net).optimizer(new Momentum(0.05)).epochs(2).batchSize(2).seed(3).threads(threads)
+        return train(net, params, warmSeconds, threads, new Momentum(0.05));
+    }
+
+    private static List<EpochReport> train(Network net, float[] params, double warmSeconds, int threads,
+                                           Optimizer optimizer) {
+        return Trainer.builder(net).optimizer(optimizer).epochs(2).batchSize(2).seed(3).threads(threads)
                 .warmKernels(warmSeconds).build().train(params, data(), null);
+    }
+
+    /**
+     * The warm-up steps netc's optimizers on the copy and then gives them their state back: every optimizer trains
+     * bitwise as without warm-up, also when it resumes with a state (Adam's step count, momentum's velocity).
+     */
+    @Test
+    void everyOptimizerEndsAsWithoutWarmUp() {
+        List<java.util.function.Supplier<Optimizer>> optimizers = List.of(() -> new Sgd(0.1), () -> new Momentum(0.05),
+                () -> new Adam(0.01));
+        for (java.util.function.Supplier<Optimizer> make : optimizers) {
+            for (boolean resumed : new boolean[] {false, true}) {
+                float[][] results = new float[2][];
+                for (int warm = 0; warm < 2; warm++) {
+                    SoftmaxRegression net = new SoftmaxRegression(2, 3);
+                    float[] params = Initializer.initialize(net.spec(), 1);
+                    Optimizer optimizer = make.get();
+                    if (resumed) {
+                        // a state of its own, as a checkpoint would give it
+                        float[] g = new float[params.length];
+                        java.util.Arrays.fill(g, 0.25f);
+                        optimizer.step(params.clone(), g);
+                    }
+                    train(net, params, warm == 0 ? 0 : 1, 2, optimizer);
+                    results[warm] = params;
+                }
+                assertArrayEquals(results[0], results[1], make.get().name() + (resumed ? ", with a state" : ""));
+            }
+        }
+        assertTrue(KernelWarmup.restores(new Adam(0.01)));
+        assertFalse(KernelWarmup.restores(new Optimizer() {
+            @Override
+            public void step(float[] params, float[] grad) {
+            }
+
+            @Override
+            public void setRateFactor(double factor) {
+            }
+
+            @Override
+            public String name() {
+                return "own";
+            }
+        }));
     }
 
     @Test
