@@ -129,7 +129,9 @@ public final class Adam implements Optimizer {
     @Override
     public OptimizerState exportState() {
         if (m == null) {
-            return OptimizerState.NONE;
+            // no moments yet, but a step count that an import may have set: kept, so that importing the export
+            // gives back exactly this state (the kernel warm-up relies on it)
+            return t == 0 ? OptimizerState.NONE : new OptimizerState(Map.of(), t);
         }
         Map<String, float[]> vectors = new LinkedHashMap<>();
         vectors.put("m", m.clone());

@@ -129,6 +129,17 @@ class KernelWarmupTest {
                 assertArrayEquals(results[0], results[1], make.get().name() + (resumed ? ", with a state" : ""));
             }
         }
+        // a step count without moments (imported so) survives the warm-up's export and import
+        float[][] counted = new float[2][];
+        for (int warm = 0; warm < 2; warm++) {
+            SoftmaxRegression net = new SoftmaxRegression(2, 3);
+            float[] params = Initializer.initialize(net.spec(), 1);
+            Adam adam = new Adam(0.01);
+            adam.importState(new OptimizerState(java.util.Map.of(), 5));
+            train(net, params, warm == 0 ? 0 : 1, 2, adam);
+            counted[warm] = params;
+        }
+        assertArrayEquals(counted[0], counted[1], "adam with a step count and no moments");
         assertTrue(KernelWarmup.restores(new Adam(0.01)));
         assertFalse(KernelWarmup.restores(new Optimizer() {
             @Override
