@@ -1090,13 +1090,16 @@ public final class GemmEmitter {
                             + " packed), then blocks of " + rows
                     : switch (spec.form()) {
                 case NT -> "blocks of rows (A in L2), then blocks of columns (B in L1), then tiles";
-                case NN -> nnRowBlock(spec, tileRows) > 0
-                        ? "blocks of " + nnRowBlock(spec, tileRows) + " rows outside, then column panels, then blocks"
-                                + (nnKBlocks(spec) && nnKBlock(spec) < spec.k()
-                                        ? " of " + nnKBlock(spec) + " k, then blocks" : "") + " of " + rows
-                        : nnKBlocks(spec)
-                        ? "column panels outside, then blocks of " + NN_K_BLOCK + " k, then blocks of " + rows
-                        : "column panels outside, blocks of " + rows + " inside";
+                case NN -> {
+                    // the blocks of k that panel() runs: none when one block holds all of k
+                    String kBlocks = nnKBlocks(spec) && nnKBlock(spec) < spec.k()
+                            ? "blocks of " + nnKBlock(spec) + " k, then " : "";
+                    yield nnRowBlock(spec, tileRows) > 0
+                            ? "blocks of " + nnRowBlock(spec, tileRows) + " rows outside, then column panels, then "
+                                    + kBlocks + "blocks of " + rows
+                            : kBlocks.isEmpty() ? "column panels outside, blocks of " + rows + " inside"
+                            : "column panels outside, then " + kBlocks + "blocks of " + rows;
+                }
                 case TN -> "blocks of " + (vector ? tnBlockWords() : String.valueOf(TN_K_BLOCK))
                         + " k outside, then column panels, then blocks of " + rows;
             };

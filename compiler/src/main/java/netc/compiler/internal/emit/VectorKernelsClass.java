@@ -32,6 +32,8 @@ final class VectorKernelsClass {
     static final String NAME = "VectorKernels";
     /** The module whose presence decides {@value #FLAG}. */
     static final String MODULE = "jdk.incubator.vector";
+    /** The runtime's scalar gradient check, which {@code allFinite} falls back to. */
+    private static final ClassName FINITE_CHECK = ClassName.get("netc.runtime.train", "FiniteCheck");
 
     private VectorKernelsClass() {
     }
@@ -92,7 +94,6 @@ final class VectorKernelsClass {
      * gradient, one thread, a probe: 118 us, 40 a vector at a time).
      */
     static void addFiniteCheck(TypeSpec.Builder type, TypeSpec.Builder nestedType, ClassName nested) {
-        ClassName check = ClassName.get("netc.runtime.train", "FiniteCheck");
         ClassName vector = GemmEmitter.FLOAT_VECTOR;
         ClassName operators = GemmEmitter.VECTOR_OPERATORS;
         String lanes = GemmEmitter.LANES;
@@ -114,7 +115,7 @@ final class VectorKernelsClass {
                 .beginControlFlow("for (; i < hi; i++)")
                 .addStatement("sum += values[i]")
                 .endControlFlow()
-                .addStatement("return sum - sum == 0 || $T.allFinite(values, lo, hi)", check)
+                .addStatement("return sum - sum == 0 || $T.allFinite(values, lo, hi)", FINITE_CHECK)
                 .build());
         type.addMethod(MethodSpec.methodBuilder("allFinite").addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC).returns(TypeName.BOOLEAN)
@@ -122,7 +123,7 @@ final class VectorKernelsClass {
                         + "\n", FLAG)
                 .addParameter(float[].class, "values").addParameter(int.class, "lo").addParameter(int.class, "hi")
                 .addStatement("return $L ? $T.allFinite(values, lo, hi) : $T.allFinite(values, lo, hi)", FLAG, nested,
-                        check)
+                        FINITE_CHECK)
                 .build());
     }
 
