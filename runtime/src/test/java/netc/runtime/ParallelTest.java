@@ -407,6 +407,40 @@ class ParallelTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void alignedRunPerThreadCutsWholeTilesOnePartPerThread(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            for (int align : new int[] {1, 5, 6}) {
+                for (int rows : new int[] {0, 1, 5, 6, 11, 12, 13, 36, 256, 257, 512, 1000}) {
+                    Recorder rec = new Recorder(rows);
+                    parallel.runPerThread(rec, 4, rows, align);
+                    String what = rows + " rows, align " + align + ", " + threads + " threads";
+                    for (int r = 0; r < rows; r++) {
+                        assertEquals(1, rec.hits.get(r), "row " + r + " of " + what);
+                    }
+                    List<int[]> parts = new ArrayList<>(rec.parts);
+                    parts.sort(Comparator.comparingInt(p -> p[0]));
+                    int tiles = (rows + align - 1) / align;
+                    boolean serial = threads == 1 || rows < 2 * align;
+                    assertEquals(serial, parts.size() == 1, what);
+                    assertTrue(parts.size() <= threads, "at most a part per thread: " + what);
+                    int longest = 0;
+                    for (int i = 0; i < parts.size(); i++) {
+                        int[] p = parts.get(i);
+                        assertEquals(4, p[2]);
+                        if (i < parts.size() - 1) {
+                            assertEquals(0, p[1] % align, "a part ends on a tile boundary: " + what);
+                        }
+                        longest = Math.max(longest, (p[1] - p[0] + align - 1) / align);
+                    }
+                    // as short a longest part as whole tiles allow: the stage takes the time of one thread's share
+                    assertEquals(serial ? tiles : (tiles + threads - 1) / threads, longest, what);
+                }
+            }
+        }
+    }
+
     @Test
     void runColumnsSplitsPerThreadBelowTheFewRowsAndInChunksFromThere() {
         try (Parallel two = Parallel.threads(2)) {

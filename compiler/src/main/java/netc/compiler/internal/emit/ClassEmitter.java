@@ -651,8 +651,13 @@ public final class ClassEmitter {
                 code.add("// $L\n", describe(k, p));
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
-                    call = CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
-                            spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec, rows(k)));
+                    // a kernel that packs B per call and block of rows: one part per thread, so that each thread
+                    // packs it once (in chunks of a few tiles the packing is paid again and again)
+                    call = !spec.splitColumns() && (GemmEmitter.packs(spec) || GemmEmitter.packsPanels(spec))
+                            ? CodeBlock.of("parallel.runPerThread(this, $L, $L, $L)", s.id(), rows(k),
+                                    rowAlignment(spec, rows(k)))
+                            : CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),
+                                    spec.splitColumns() ? panels(spec) : rows(k), rowAlignment(spec, rows(k)));
                     if (spec.hasColumnEntry()) {
                         // by columns when each core then reads its part of W once, where by rows every part streams
                         // all of it: when there are no more rows than W has columns (Parallel also runs fewer than

@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import netc.compiler.internal.emit.GemmSpec.Form;
 import netc.compiler.internal.emit.GemmSpec.Style;
@@ -107,6 +108,19 @@ class GemmEmitterTest {
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * A weight gradient whose kernel packs B per call (the MLP's 256 x 512 one: B's rows 2 KB apart) is split one part
+     * per thread, so that each thread packs B once; one that packs nothing (784 floats apart) in chunks, as any kernel.
+     */
+    @Test
+    void weightGradientsThatPackBRunOnePartPerThread() {
+        String source = KernelClasses.reluMlp("pack_split_probe", 784, 512, 256).javaSource();
+        assertTrue(Pattern.compile("parallel\\.runPerThread\\(this, \\d+, 256, \\(VECTOR").matcher(source).find(),
+                "W2's gradient per thread");
+        assertTrue(Pattern.compile("parallel\\.run\\(this, \\d+, 512, \\(VECTOR").matcher(source).find(),
+                "W1's gradient in chunks");
     }
 
     /**
