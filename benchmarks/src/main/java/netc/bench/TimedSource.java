@@ -179,7 +179,8 @@ final class TimedSource {
             + "|parallel\\.runPerThread\\(this, \\d+, \\d+\\)"
             + "|parallel\\.runColumns\\(this, \\d+, \\d+, [\\w ()*/+-]+?, \\d+\\))";
     /**
-     * A stage call: {@code parallel.run(...)} or {@code runStage(...)}, or the choice between a forward product's
+     * A stage call: {@code parallel.run(...)}, an aligned {@code parallel.runPerThread(...)} (a weight gradient that
+     * packs B) or {@code runStage(...)}, or the choice between a forward product's
      * column entry and its row split ({@code if (batch <= 512) { parallel.run(...cols...); } else {
      * parallel.run(...rows...); }}, the column call any of {@link #COLUMN_CALL}), timed as one stage under the row
      * stage's number.
@@ -187,7 +188,7 @@ final class TimedSource {
     private static final Pattern STAGE_CALL = Pattern.compile(
             "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*" + COLUMN_CALL + ";\\n\\s*\\} else \\{\\n\\s*"
                     + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), " + ALIGNMENT + "\\);\\n\\s*\\}"
-                    + "|parallel\\.run\\(this, (\\d+), ([\\w ()*/+?:.>=-]+?), " + ALIGNMENT + "\\);"
+                    + "|parallel\\.run(?:PerThread)?\\(this, (\\d+), ([\\w ()*/+?:.>=-]+?), " + ALIGNMENT + "\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);
     private static final Pattern CASE = Pattern.compile(

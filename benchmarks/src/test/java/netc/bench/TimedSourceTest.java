@@ -64,6 +64,17 @@ class TimedSourceTest {
         assertTrue(t.stages.stream().noneMatch(s -> s.call().endsWith("Cols")), "column entries are not timed");
     }
 
+    /** The vector class splits its packing weight gradient one part per thread: still a timed stage. */
+    @Test
+    void findsEveryStageOfTheVectorMlpIncludingPerThreadOnes() {
+        Compilation c = NetCompiler.compile(NetCompiler.read(MLP), NetCompiler.Options.defaults().withVector(true));
+        assertTrue(c.javaSource().contains("parallel.runPerThread(this, 12, 256, "), "W2's gradient per thread");
+        TimedSource t = TimedSource.instrument(c.javaSource());
+        assertEquals(14, t.stages.size());
+        assertEquals(8, t.stages.stream().filter(TimedSource.Stage::isGemm).count());
+        assertTrue(t.source.contains("STAGE_NS[12] += java.lang.System.nanoTime() - t0_"));
+    }
+
     @Test
     void instrumentedClassesComputeTheSameLossAndGradientBitForBit() throws Exception {
         Compilation c = NetCompiler.compile(NetCompiler.read(MLP),
