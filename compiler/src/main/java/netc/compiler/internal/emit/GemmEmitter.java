@@ -427,12 +427,19 @@ public final class GemmEmitter {
      * 1.044 and 0.985 (StepAB, within its noise). {@link #packs}' packing (all of B's panels first, up to 1 MB) at 2 KB
      * strides lost on two threads (StepAB 0.947, each thread packing all of B;
      * benchmarks/results/2026-12-05-weight-lines.md).
+     * It does too when A's rows are a multiple of 2 KB apart (M a multiple of {@link #PANEL_PACK_STRIDE}): a tile's 6
+     * floats of each step of k then sit on 2 of L1's sets as well. Since packed tiles of A have no range checks left
+     * ({@link #packedAStride}), this pays: TN 512 x 784 x 128 (the MLP's first weight gradient) 1.138 [1.087-1.170]
+     * (KernelAB, 9 rounds, 2026-12-05; 0.993 before that change), at batch 32 1.013, at 512 0.978 (C, 1.6 MB, comes
+     * from L3 in every block of k either way). Packing all of B instead ({@link #packs}) gave 1.210 at 128 but 0.811
+     * at 32.
      * Every element of C is the same chain of fmas in k order: results do not change. Not the kernels a convolution
      * calls once per sample ({@link GemmSpec#accumulates()}), which would pack per sample.
      */
     static boolean packsPanels(GemmSpec spec) {
         return spec.form() == Form.TN && spec.style() == Style.VECTOR && !packs(spec) && !spec.swapsOperands()
-                && !spec.splitColumns() && !spec.accumulates() && spec.bRowStride() % PANEL_PACK_STRIDE == 0
+                && !spec.splitColumns() && !spec.accumulates()
+                && (spec.bRowStride() % PANEL_PACK_STRIDE == 0 || spec.m() % PANEL_PACK_STRIDE == 0)
                 && spec.m() >= PANEL_PACK_MIN;
     }
 

@@ -54,6 +54,8 @@ class GemmEmitterTest {
             cases.add(GemmCase.of(form, style, 67, stride, 0, 2 * GemmEmitter.PANEL_K_BLOCK + 45));
             cases.add(GemmCase.of(form, style, 600, stride, 0, GemmEmitter.PANEL_K_BLOCK));
             cases.add(GemmCase.of(form, style, 64, 3 * stride, 0, 129));
+            // and for A's rows 2 KB apart (M a multiple of 512), B's not
+            cases.add(GemmCase.of(form, style, stride, 100, 0, GemmEmitter.PANEL_K_BLOCK + 45));
         } else {
             cases.add(GemmCase.of(form, style, 0, 100, 256, 3));
             cases.add(GemmCase.of(form, style, 0, 256, 100, 2));
@@ -111,15 +113,19 @@ class GemmEmitterTest {
     }
 
     /**
-     * A weight gradient whose kernel packs B per call (the MLP's 256 x 512 one: B's rows 2 KB apart) is split one part
-     * per thread, so that each thread packs B once; one that packs nothing (784 floats apart) in chunks, as any kernel.
+     * A weight gradient whose kernel packs B per call (the MLP's 256 x 512 one: B's rows 2 KB apart; W1's 512 x 784:
+     * A's rows 2 KB apart) is split one part per thread, so that each thread packs B once; one that packs nothing (a
+     * 300 x 784 one) in chunks, as any kernel.
      */
     @Test
     void weightGradientsThatPackBRunOnePartPerThread() {
         String source = KernelClasses.reluMlp("pack_split_probe", 784, 512, 256).javaSource();
         assertTrue(Pattern.compile("parallel\\.runPerThread\\(this, \\d+, 256, \\(VECTOR").matcher(source).find(),
                 "W2's gradient per thread");
-        assertTrue(Pattern.compile("parallel\\.run\\(this, \\d+, 512, \\(VECTOR").matcher(source).find(),
+        assertTrue(Pattern.compile("parallel\\.runPerThread\\(this, \\d+, 512, \\(VECTOR").matcher(source).find(),
+                "W1's gradient per thread");
+        String unpacked = KernelClasses.reluMlp("pack_split_probe2", 784, 300, 100).javaSource();
+        assertTrue(Pattern.compile("parallel\\.run\\(this, \\d+, 300, \\(VECTOR").matcher(unpacked).find(),
                 "W1's gradient in chunks");
     }
 
@@ -133,6 +139,7 @@ class GemmEmitterTest {
         List<GemmCase> cases = List.of(
                 GemmCase.of(Form.TN, Style.VECTOR, 1000, GemmEmitter.PACK_STRIDE, 0, 130),
                 GemmCase.of(Form.TN, Style.VECTOR, 401, GemmEmitter.PANEL_PACK_STRIDE, 0, 200),
+                GemmCase.of(Form.TN, Style.VECTOR, GemmEmitter.PANEL_PACK_STRIDE, 37, 0, 200),
                 GemmCase.of(Form.NN, Style.VECTOR, 0, GemmEmitter.PACK_STRIDE, 300, 401));
         int[][] ranges = {{0, -1}, {7, -2}, {1, 4}};
         List<DynamicTest> tests = new ArrayList<>();
