@@ -427,6 +427,12 @@ public final class GemmEmitter {
      * 1.044 and 0.985 (StepAB, within its noise). {@link #packs}' packing (all of B's panels first, up to 1 MB) at 2 KB
      * strides lost on two threads (StepAB 0.947, each thread packing all of B;
      * benchmarks/results/2026-12-05-weight-lines.md).
+     * It does as well when B's rows are more than 2 KB apart: a block of a panel then spans more pages (128 rows of
+     * 2.5 KB or more: 80 pages and up) than L1's TLB maps (64 pages of 4 KB on this Xeon), and the packed copy, one
+     * contiguous 32 KB, reads faster than B in place even after the copy's cost. KernelAB, one thread, Xeon model 167,
+     * 2026-12-05, 9 rounds, against the kernel that read B in place: TN 300 x 640 x 128 1.106, 300 x 784 x 128
+     * 1.106 (at batch 512 1.135, at 32 1.018), 100 x 784 x 128 1.085, 300 x 1000 x 128 1.164, 300 x 3000 x 128
+     * 1.245; B's rows closer, 1000 x 500 x 64 1.015 and 128 x 300 x 128 0.935, so they keep reading B in place.
      * It does too when A's rows are a multiple of 2 KB apart (M a multiple of {@link #PANEL_PACK_STRIDE}): a tile's 6
      * floats of each step of k then sit on 2 of L1's sets as well. Since packed tiles of A have no range checks left
      * ({@link #packedAStride}), this pays: TN 512 x 784 x 128 (the MLP's first weight gradient) 1.138 [1.087-1.170]
@@ -439,7 +445,7 @@ public final class GemmEmitter {
     static boolean packsPanels(GemmSpec spec) {
         return spec.form() == Form.TN && spec.style() == Style.VECTOR && !packs(spec) && !spec.swapsOperands()
                 && !spec.splitColumns() && !spec.accumulates()
-                && (spec.bRowStride() % PANEL_PACK_STRIDE == 0 || spec.m() % PANEL_PACK_STRIDE == 0)
+                && (spec.bRowStride() >= PANEL_PACK_STRIDE || spec.m() % PANEL_PACK_STRIDE == 0)
                 && spec.m() >= PANEL_PACK_MIN;
     }
 

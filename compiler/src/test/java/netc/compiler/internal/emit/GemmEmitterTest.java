@@ -54,8 +54,9 @@ class GemmEmitterTest {
             cases.add(GemmCase.of(form, style, 67, stride, 0, 2 * GemmEmitter.PANEL_K_BLOCK + 45));
             cases.add(GemmCase.of(form, style, 600, stride, 0, GemmEmitter.PANEL_K_BLOCK));
             cases.add(GemmCase.of(form, style, 64, 3 * stride, 0, 129));
-            // and for A's rows 2 KB apart (M a multiple of 512), B's not
+            // and for A's rows 2 KB apart (M a multiple of 512), B's not; for B's rows more than 2 KB apart
             cases.add(GemmCase.of(form, style, stride, 100, 0, GemmEmitter.PANEL_K_BLOCK + 45));
+            cases.add(GemmCase.of(form, style, 100, 784, 0, 2 * GemmEmitter.PANEL_K_BLOCK + 3));
         } else {
             cases.add(GemmCase.of(form, style, 0, 100, 256, 3));
             cases.add(GemmCase.of(form, style, 0, 256, 100, 2));
@@ -115,7 +116,7 @@ class GemmEmitterTest {
     /**
      * A weight gradient whose kernel packs B per call (the MLP's 256 x 512 one: B's rows 2 KB apart; W1's 512 x 784:
      * A's rows 2 KB apart) is split one part per thread, so that each thread packs B once; one that packs nothing (a
-     * 300 x 784 one) in chunks, as any kernel.
+     * 100 x 300 one) in chunks, as any kernel.
      */
     @Test
     void weightGradientsThatPackBRunOnePartPerThread() {
@@ -124,8 +125,8 @@ class GemmEmitterTest {
                 "W2's gradient per thread");
         assertTrue(Pattern.compile("parallel\\.runPerThread\\(this, \\d+, 512, \\(VECTOR").matcher(source).find(),
                 "W1's gradient per thread");
-        String unpacked = KernelClasses.reluMlp("pack_split_probe2", 784, 300, 100).javaSource();
-        assertTrue(Pattern.compile("parallel\\.run\\(this, \\d+, 300, \\(VECTOR").matcher(unpacked).find(),
+        String unpacked = KernelClasses.reluMlp("pack_split_probe2", 300, 100, 64).javaSource();
+        assertTrue(Pattern.compile("parallel\\.run\\(this, \\d+, 100, \\(VECTOR").matcher(unpacked).find(),
                 "W1's gradient in chunks");
     }
 
