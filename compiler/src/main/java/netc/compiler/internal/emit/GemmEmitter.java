@@ -449,6 +449,28 @@ public final class GemmEmitter {
                 && spec.m() >= PANEL_PACK_MIN;
     }
 
+    /**
+     * Whether a VECTOR NN kernel with blocks of k ({@link #nnKBlocks}) that does not {@link #packs} copies each
+     * full-width panel's part of B for a block of k (128 x 64 floats, 32 KB) into an array that stays in L1 just
+     * before the row tiles that use it, as {@link #packsPanels} does for TN: where B's rows are 2 KB or more apart (a
+     * block of a panel read in place spans more pages than L1's TLB maps, or its rows alias in L1). Not for the
+     * weights laid out for inference ({@link GemmSpec#fewRows}: one panel, rows on their own lines, streamed), nor the
+     * kernels a convolution calls once per sample ({@link GemmSpec#accumulates()}). Every element of C is the same
+     * chain of fmas in k order.
+     */
+    /**
+     * The fewest rows of C for which an {@link #nnPacksPanels} kernel packs: below, the copy of a panel's block costs
+     * more than its tiles gain. KernelAB NN x 512 x 256 (B's rows 2 KB apart), 1 thread, Xeon model 167, against B
+     * read in place: 16 rows 0.841, 32 rows 0.941, 48 rows 0.994, 64 rows 1.086, 128 rows 1.150 and 1.166, 512 rows
+     * 1.159; NN 64 x 3136 x 1024 (the convnet's dense input gradient, rows 12.5 KB apart) 1.057 and 1.089.
+     */
+    static final int NN_PANEL_PACK_ROWS = 64;
+
+    static boolean nnPacksPanels(GemmSpec spec) {
+        return nnKBlocks(spec) && !packs(spec) && !spec.fewRows() && !spec.swapsOperands() && !spec.splitColumns()
+                && !spec.accumulates() && spec.bRowStride() >= PANEL_PACK_STRIDE;
+    }
+
     /** Row stride of B, in floats, whose multiples make a TN kernel {@link #packsPanels}: 2 KB. */
     static final int PANEL_PACK_STRIDE = 512;
 
@@ -583,6 +605,8 @@ public final class GemmEmitter {
         private boolean packedB;
         /** Whether B's full-width panels are packed one at a time, just before their tiles ({@link #packsPanels}). */
         private boolean panelPacked;
+        /** Whether the tiles being emitted are a full-width column panel's (the loop {@link #nnPacksPanels} packs). */
+        private boolean fullPanel;
         /** Whether the tiles being emitted read the packed block of A instead of A. */
         private boolean packedA;
         /** Whether the tiles being emitted read A's few rows copied whole to the packed block ({@link #fewRows}). */
@@ -1447,6 +1471,9 @@ public final class GemmEmitter {
         private CodeBlock columnPanelsNest(CodeBlock start, CodeBlock end) {
             CodeBlock.Builder code = CodeBlock.builder();
             int block = nnRowBlock(spec, tileRows);
+            if (nnPacksPanels(spec)) {
+                scratch(code, PACKED_B, PACK_B_SCRATCH, CodeBlock.of("$L * $L", nnKBlock(spec), packedWidth()));
+            }
             if (packs(spec)) {
                 packedBlocks(code, start, end);
             } else if (block > 0) {
@@ -1491,7 +1518,9 @@ public final class GemmEmitter {
                 if (panelPacked) {
                     packB(code, CodeBlock.of("n"), CodeBlock.of("n + $L", packedWidth()));
                 }
+                fullPanel = true;
                 panel(code, (r, zero) -> broadcastVectorTile(r, tileCols, zero), fromZero);
+                fullPanel = false;
                 packedB = false;
                 code.endControlFlow();
                 if (tileCols > 1) {
@@ -1530,17 +1559,38 @@ public final class GemmEmitter {
                     rowTiles(code, tiles, true);
                     return;
                 }
+                boolean packing = fullPanel && nnPacksPanels(spec);
+                if (packing) {
+                    // a copy pays from a few tiles per block on: at 16 and 32 rows it lost (see NN_PANEL_PACK_ROWS)
+                    code.addStatement("boolean packPanel = $L - $L >= $L", rowHi, rowLo, NN_PANEL_PACK_ROWS);
+                }
                 code.beginControlFlow("for (int k0 = 0; k0 < $L; k0 += $L)", k, block);
                 code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, block, k);
-                code.beginControlFlow("if (k0 == 0)");
-                rowTiles(code, tiles, true);
-                code.nextControlFlow("else");
-                rowTiles(code, tiles, false);
-                code.endControlFlow();
+                if (packing) {
+                    code.beginControlFlow("if (packPanel)");
+                    packB(code, CodeBlock.of("n"), CodeBlock.of("n + $L", packedWidth()));
+                    packedB = true;
+                    kBlockTiles(code, tiles);
+                    packedB = false;
+                    code.nextControlFlow("else");
+                    kBlockTiles(code, tiles);
+                    code.endControlFlow();
+                } else {
+                    kBlockTiles(code, tiles);
+                }
                 code.endControlFlow();
                 return;
             }
             rowTiles(code, tiles, fromZero);
+        }
+
+        /** The row tiles of one block of k: from 0 in the first block, from C's partial sums in the others. */
+        private void kBlockTiles(CodeBlock.Builder code, TileMaker tiles) {
+            code.beginControlFlow("if (k0 == 0)");
+            rowTiles(code, tiles, true);
+            code.nextControlFlow("else");
+            rowTiles(code, tiles, false);
+            code.endControlFlow();
         }
 
         /**
@@ -1617,6 +1667,10 @@ public final class GemmEmitter {
                 // rows [mLo, mHi) of A copied to the start of the scratch: row m at (m - mLo) * K
                 return CodeBlock.of(reductionBlocks() ? "$N($L, -mLo * $L, b, $L, c, cOff, batch, m, n, k0, k1)"
                         : "$N($L, -mLo * $L, b, $L, c, cOff, batch, m, n)", tile, PACKED_A, k, bBase);
+            }
+            if (packedB && !packedA) {
+                // the panel's block of B packed (nnPacksPanels), A read in place
+                return CodeBlock.of("$N(a, aOff, $L, 0, c, cOff, batch, m, n, k0, k1)", tile, PACKED_B);
             }
             if (packedA) {
                 return CodeBlock.of("$N($L, $L, $L, $L, c, cOff, batch, m, n, k0, k1)", tile, PACKED_A,
@@ -1832,11 +1886,11 @@ public final class GemmEmitter {
         }
 
         private String packedSuffix() {
-            return packedA ? (packedB ? "Packed" : "PackedA") : "";
+            return packedA ? (packedB ? "Packed" : "PackedA") : packedB ? "PackedB" : "";
         }
 
         private String packedNote() {
-            return packedA ? (packedB ? " (A and B packed)" : " (A packed)") : "";
+            return packedA ? (packedB ? " (A and B packed)" : " (A packed)") : packedB ? " (B packed)" : "";
         }
 
         /** The k loop of a broadcast tile: all of K, or a block [k0, k1). */

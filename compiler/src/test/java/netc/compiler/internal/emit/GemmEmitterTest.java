@@ -65,6 +65,11 @@ class GemmEmitterTest {
             // NN with a short reduction runs in row blocks (GemmEmitter.nnRowBlock): several blocks and a ragged end
             cases.add(GemmCase.of(form, style, 0, 37, 64, 157));
             cases.add(GemmCase.of(form, style, 0, 40, 128, 70));
+            // B's rows 2 KB or more apart (GemmEmitter.nnPacksPanels): from NN_PANEL_PACK_ROWS rows on each panel's
+            // block of B packed, below read in place; blocks of k with a ragged end, a narrow panel and single columns
+            int rows = GemmEmitter.NN_PANEL_PACK_ROWS;
+            cases.add(GemmCase.of(form, style, 0, 600, 2 * GemmEmitter.NN_K_BLOCK + 45, rows + 7));
+            cases.add(GemmCase.of(form, style, 0, 600, GemmEmitter.NN_K_BLOCK + 1, rows - 1));
         }
         return cases;
     }
