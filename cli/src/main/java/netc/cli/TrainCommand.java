@@ -203,6 +203,7 @@ final class TrainCommand implements Callable<Integer> {
                 .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS);
         String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
         Trainer trainer = builder.build();
+        model.noteScalarFallback(Compilation.kernels(net.getClass()), err);
         if (!watch.quiet) {
             out.printf(Locale.ROOT, "network %s: %,d parameters (%s), compiled in %.2f s (Janino, %s kernels)%n",
                     ms.name(), ms.paramCount(), checked.weightsAndBiases(), compileSeconds,
