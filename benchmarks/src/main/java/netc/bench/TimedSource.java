@@ -187,7 +187,7 @@ final class TimedSource {
      */
     private static final Pattern STAGE_CALL = Pattern.compile(
             "^(\\s*)(if \\([^\\n]*\\) \\{\\n\\s*" + COLUMN_CALL + ";\\n\\s*\\} else \\{\\n\\s*"
-                    + "parallel\\.run\\(this, (\\d+), ([\\w ()*/+-]+?), " + ALIGNMENT + "\\);\\n\\s*\\}"
+                    + "parallel\\.run(?:PerThread)?\\(this, (\\d+), ([\\w ()*/+-]+?), " + ALIGNMENT + "\\);\\n\\s*\\}"
                     + "|parallel\\.run(?:PerThread)?\\(this, (\\d+), ([\\w ()*/+?:.>=-]+?), " + ALIGNMENT + "\\);"
                     + "|runStage\\((\\d+), 0, (\\w+(?: \\* \\d+)?)\\);)$",
             Pattern.MULTILINE);

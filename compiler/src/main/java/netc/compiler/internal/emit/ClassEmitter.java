@@ -652,8 +652,10 @@ public final class ClassEmitter {
                 if (k instanceof Kernel.Gemm gemm) {
                     GemmSpec spec = gemmSpec(gemm, p, s.method());
                     // a kernel that packs B per call and block of rows: one part per thread, so that each thread
-                    // packs it once (in chunks of a few tiles the packing is paid again and again)
-                    call = !spec.splitColumns() && (GemmEmitter.packs(spec) || GemmEmitter.packsPanels(spec))
+                    // packs it once (in chunks of a few tiles the packing is paid again and again; an NN kernel's
+                    // chunks of fewer than NN_PANEL_PACK_ROWS rows would not pack at all)
+                    call = !spec.splitColumns() && (GemmEmitter.packs(spec) || GemmEmitter.packsPanels(spec)
+                            || GemmEmitter.nnPacksPanels(spec))
                             ? CodeBlock.of("parallel.runPerThread(this, $L, $L, $L)", s.id(), rows(k),
                                     rowAlignment(spec, rows(k)))
                             : CodeBlock.of("parallel.run(this, $L, $L, $L)", s.id(),

@@ -423,7 +423,8 @@ public final class GemmEmitter {
      * 4 KB, which {@link #packs}): the 128 rows of a panel then fall on 2 of a 48 KB L1's 64 sets and cannot stay in
      * L1 while the row tiles sweep them. KernelAB, one thread, Intel family 6 model 167, alternated: TN 256 x 512 x 128
      * (the MNIST MLP's second weight gradient) 1.176 and 1.050 in two sittings, at batch 32 1.162, at 512 1.015; TN 512
-     * x 784 x 128, whose B rows are 3,136 bytes apart, 0.993, so it keeps its loops. The MLP's step on 2 threads:
+     * x 784 x 128, whose B rows are 3,136 bytes apart, 0.993 then (it packs now, for both reasons below). The MLP's
+     * step on 2 threads:
      * 1.044 and 0.985 (StepAB, within its noise). {@link #packs}' packing (all of B's panels first, up to 1 MB) at 2 KB
      * strides lost on two threads (StepAB 0.947, each thread packing all of B;
      * benchmarks/results/2026-12-05-weight-lines.md).
@@ -450,6 +451,14 @@ public final class GemmEmitter {
     }
 
     /**
+     * The fewest rows of C for which an {@link #nnPacksPanels} kernel packs: below, the copy of a panel's block costs
+     * more than its tiles gain. KernelAB NN x 512 x 256 (B's rows 2 KB apart), 1 thread, Xeon model 167, against B
+     * read in place: 16 rows 0.841, 32 rows 0.941, 48 rows 0.994, 64 rows 1.086, 128 rows 1.150 and 1.166, 512 rows
+     * 1.159; NN 64 x 3136 x 1024 (the convnet's dense input gradient, rows 12.5 KB apart) 1.057 and 1.089.
+     */
+    static final int NN_PANEL_PACK_ROWS = 64;
+
+    /**
      * Whether a VECTOR NN kernel with blocks of k ({@link #nnKBlocks}) that does not {@link #packs} copies each
      * full-width panel's part of B for a block of k (128 x 64 floats, 32 KB) into an array that stays in L1 just
      * before the row tiles that use it, as {@link #packsPanels} does for TN: where B's rows are 2 KB or more apart (a
@@ -458,20 +467,15 @@ public final class GemmEmitter {
      * kernels a convolution calls once per sample ({@link GemmSpec#accumulates()}). Every element of C is the same
      * chain of fmas in k order.
      */
-    /**
-     * The fewest rows of C for which an {@link #nnPacksPanels} kernel packs: below, the copy of a panel's block costs
-     * more than its tiles gain. KernelAB NN x 512 x 256 (B's rows 2 KB apart), 1 thread, Xeon model 167, against B
-     * read in place: 16 rows 0.841, 32 rows 0.941, 48 rows 0.994, 64 rows 1.086, 128 rows 1.150 and 1.166, 512 rows
-     * 1.159; NN 64 x 3136 x 1024 (the convnet's dense input gradient, rows 12.5 KB apart) 1.057 and 1.089.
-     */
-    static final int NN_PANEL_PACK_ROWS = 64;
-
     static boolean nnPacksPanels(GemmSpec spec) {
         return nnKBlocks(spec) && !packs(spec) && !spec.fewRows() && !spec.swapsOperands() && !spec.splitColumns()
                 && !spec.accumulates() && spec.bRowStride() >= PANEL_PACK_STRIDE;
     }
 
-    /** Row stride of B, in floats, whose multiples make a TN kernel {@link #packsPanels}: 2 KB. */
+    /**
+     * 2 KB in floats: a TN kernel {@link #packsPanels} when B's rows are at least this far apart or M (A's row
+     * stride) is a multiple of it; an NN kernel {@link #nnPacksPanels} when B's rows are at least this far apart.
+     */
     static final int PANEL_PACK_STRIDE = 512;
 
     /** Steps of k per block of a {@link #packsPanels} kernel: a 64-column panel of B of 32 KB, in L1. */

@@ -119,17 +119,20 @@ class GemmEmitterTest {
     }
 
     /**
-     * A weight gradient whose kernel packs B per call (the MLP's 256 x 512 one: B's rows 2 KB apart; W1's 512 x 784:
-     * A's rows 2 KB apart) is split one part per thread, so that each thread packs B once; one that packs nothing (a
-     * 100 x 300 one) in chunks, as any kernel.
+     * A product whose kernel packs B per call (the MLP's 256 x 512 weight gradient: B's rows 2 KB apart; W1's 512 x
+     * 784: A's rows 2 KB apart; the input gradient's row entry) is split one part per thread, so that each thread
+     * packs B once; one that packs nothing (a 100 x 300 weight gradient) in chunks, as any kernel.
      */
     @Test
-    void weightGradientsThatPackBRunOnePartPerThread() {
+    void productsThatPackBRunOnePartPerThread() {
         String source = KernelClasses.reluMlp("pack_split_probe", 784, 512, 256).javaSource();
         assertTrue(Pattern.compile("parallel\\.runPerThread\\(this, \\d+, 256, \\(VECTOR").matcher(source).find(),
                 "W2's gradient per thread");
         assertTrue(Pattern.compile("parallel\\.runPerThread\\(this, \\d+, 512, \\(VECTOR").matcher(source).find(),
                 "W1's gradient per thread");
+        // the input gradient's row entry (batches over 512) packs B's panels (GemmEmitter.nnPacksPanels)
+        assertTrue(Pattern.compile("\\} else \\{\n\\s*parallel\\.runPerThread\\(this, \\d+, batch, 6\\);")
+                .matcher(source).find(), "the input gradient's rows per thread");
         String unpacked = KernelClasses.reluMlp("pack_split_probe2", 300, 100, 64).javaSource();
         assertTrue(Pattern.compile("parallel\\.run\\(this, \\d+, 100, \\(VECTOR").matcher(unpacked).find(),
                 "W1's gradient in chunks");
