@@ -428,7 +428,7 @@ public final class GemmEmitter {
      * 1.044 and 0.985 (StepAB, within its noise). {@link #packs}' packing (all of B's panels first, up to 1 MB) at 2 KB
      * strides lost on two threads (StepAB 0.947, each thread packing all of B;
      * benchmarks/results/2026-12-05-weight-lines.md).
-     * It does as well when B's rows are more than 2 KB apart: a block of a panel then spans more pages (128 rows of
+     * It does as well when B's rows are 2 KB or more apart: a block of a panel then spans more pages (128 rows of
      * 2.5 KB or more: 80 pages and up) than L1's TLB maps (64 pages of 4 KB on this Xeon), and the packed copy, one
      * contiguous 32 KB, reads faster than B in place even after the copy's cost. KernelAB, one thread, Xeon model 167,
      * 2026-12-05, 9 rounds, against the kernel that read B in place: TN 300 x 640 x 128 1.106, 300 x 784 x 128
@@ -1134,7 +1134,9 @@ public final class GemmEmitter {
                 case NN -> {
                     // the blocks of k that panel() runs: none when one block holds all of k
                     String kBlocks = nnKBlocks(spec) && nnKBlock(spec) < spec.k()
-                            ? "blocks of " + nnKBlock(spec) + " k, then " : "";
+                            ? "blocks of " + nnKBlock(spec) + " k" + (nnPacksPanels(spec)
+                                    ? " (a full panel's block of B packed from " + NN_PANEL_PACK_ROWS + " rows on)" : "")
+                                    + ", then " : "";
                     yield nnRowBlock(spec, tileRows) > 0
                             ? "blocks of " + nnRowBlock(spec, tileRows) + " rows outside, then column panels, then "
                                     + kBlocks + "blocks of " + rows
