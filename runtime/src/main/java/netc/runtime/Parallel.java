@@ -142,6 +142,7 @@ public final class Parallel implements AutoCloseable {
      * threads made the MNIST MLP's 256 x 512 x 128 kernel 1.23x slower than one part per thread).
      */
     public void runPerThread(StageRunner runner, int stage, int rows, int align) {
+        requirePositiveAlignment(align);
         if (threads == 1 || rows < 2L * align) {
             runner.runStage(stage, 0, rows);
             return;
@@ -157,6 +158,7 @@ public final class Parallel implements AutoCloseable {
      * concurrent use: one caller at a time.
      */
     public void run(StageRunner runner, int stage, int rows, int align) {
+        requirePositiveAlignment(align);
         if (threads == 1 || rows < 2L * align) {
             runner.runStage(stage, 0, rows);
             return;
@@ -165,6 +167,13 @@ public final class Parallel implements AutoCloseable {
         long tiles = ((long) rows + align - 1) / align;
         long tilesPerChunk = Math.max(1, (tiles + CHUNKS_PER_THREAD * threads - 1) / (CHUNKS_PER_THREAD * threads));
         runChunks(runner, stage, rows, tilesPerChunk * align);
+    }
+
+    /** An alignment of 0 divided by zero below and a negative one ran nothing: a caller's bug, said as such. */
+    private static void requirePositiveAlignment(int align) {
+        if (align < 1) {
+            throw new IllegalArgumentException("alignment must be >= 1, got " + align);
+        }
     }
 
     /** Runs {@code [0, rows)} in chunks of {@code chunkRows} (the last shorter) claimed by the caller and the workers. */

@@ -375,6 +375,19 @@ class ParallelTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void anAlignmentBelowOneIsRejected(int threads) {
+        try (Parallel parallel = Parallel.threads(threads)) {
+            for (int align : new int[] {0, -1, Integer.MIN_VALUE}) {
+                Recorder rec = new Recorder(100);
+                assertThrows(IllegalArgumentException.class, () -> parallel.run(rec, 1, 100, align));
+                assertThrows(IllegalArgumentException.class, () -> parallel.runPerThread(rec, 1, 100, align));
+                assertTrue(rec.parts.isEmpty(), "nothing ran with alignment " + align);
+            }
+        }
+    }
+
     @Test
     void zeroThreadsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.threads(0));
