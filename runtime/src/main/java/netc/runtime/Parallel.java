@@ -127,12 +127,7 @@ public final class Parallel implements AutoCloseable {
      * The caller still runs any part a worker has not started, as in {@link #run}.
      */
     public void runPerThread(StageRunner runner, int stage, int rows) {
-        if (threads == 1 || rows < 2) {
-            runner.runStage(stage, 0, rows);
-            return;
-        }
-        int parts = Math.min(threads, rows);
-        runChunks(runner, stage, rows, (rows + parts - 1) / parts);
+        runPerThread(runner, stage, rows, 1);
     }
 
     /**
