@@ -14,7 +14,7 @@
 #
 # Groups, per round: peak (FMA peak, 1 and 2 threads), train-mlp (batch 32/128/512), scaling (batch 128 on 1
 # thread), train-mlp2048, train-convnet (batch 64), infer (MLP batch 1024, 1 and 2 threads), latency (MLP on 1 and 2
-# threads, XOR and logistic regression at batch 1); round 1 also runs kernels (GEMM kernels by shape) and epochs
+# threads, XOR and logistic regression at batch 1), kernels (GEMM kernels by shape); round 1 also runs epochs
 # (epoch 1 against later ones).
 # PyTorch: Debian's python3-torch at /usr/bin/python3, 1 torch thread + 2 OpenBLAS threads (1 + 1 for the 1-thread
 # rows), OPENBLAS_CORETYPE chosen once per sitting by benchmarks/peers/blas_setup.py.
@@ -124,11 +124,13 @@ start=$SECONDS
 for r in $(seq 1 "$rounds"); do
   echo "--- round $r/$rounds ($((SECONDS - start)) s so far)"
   netc peak "$r"
+  # every round: one JVM's kernels can run 15% slower or faster than the next one's (where its arrays fall), so the
+  # table gives the median of the rounds' JVMs and their range (mlp2048.fc2.nn, Zen 5: 149 in one, 172-177 in others)
+  netc kernels "$r"
   for g in train-mlp scaling train-mlp2048 train-convnet infer latency; do
     if [ $((r % 2)) = 1 ]; then netc "$g" "$r"; torch_group "$g" "$r"; else torch_group "$g" "$r"; netc "$g" "$r"; fi
   done
   if [ "$r" = 1 ]; then
-    netc kernels "$r"
     netc epochs "$r"
   fi
 done

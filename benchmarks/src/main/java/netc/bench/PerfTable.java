@@ -297,14 +297,18 @@ public final class PerfTable {
         if (by.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder("\nnetc's GEMM kernels alone, 1 thread (JMH `Kernels`; "
+        StringBuilder sb = new StringBuilder("\nnetc's GEMM kernels alone, 1 thread (JMH `Kernels`, median of the "
+                + "rounds (range); "
                 + "`mlp.fc1.nt` = forward of the first layer, `nn` input gradient, `tn` weight gradient):\n\n"
                 + "| kernel | M x N x K | GFLOP/s | % of 1-thread peak |\n|---|---|---|---|\n");
         for (Map.Entry<String, List<Double>> e : by.entrySet()) {
             int[] s = Kernels.SHAPES.get(e.getKey());
             String shape = s == null ? "?" : s[1] + " x " + s[2] + " x " + s[3];
             double g = median(e.getValue());
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %s |%n", e.getKey(), shape, g,
+            // the range over the rounds' JVMs, where there were several (see run-table.sh)
+            String range = e.getValue().size() < 2 ? "" : String.format(Locale.ROOT, " (%.0f-%.0f)",
+                    Collections.min(e.getValue()), Collections.max(e.getValue()));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f%s | %s |%n", e.getKey(), shape, g, range,
                     peak1 == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * g / peak1)));
         }
         return sb.toString();

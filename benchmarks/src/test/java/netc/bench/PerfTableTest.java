@@ -70,6 +70,24 @@ class PerfTableTest {
     }
 
     @Test
+    void eachKernelIsTheMedianOfItsRoundsWithTheirRange() {
+        List<PerfTable.Row> rows = List.of(
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "peak:fma", "threads", 1.0, "round", 1.0,
+                        "value", 200.0, "unit", "GFLOP/s")),
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "kernel:mlp2048.fc2.nn", "threads", 1.0,
+                        "round", 1.0, "value", 149.0, "unit", "GFLOP/s")),
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "kernel:mlp2048.fc2.nn", "threads", 1.0,
+                        "round", 2.0, "value", 177.0, "unit", "GFLOP/s")),
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "kernel:mlp2048.fc2.nn", "threads", 1.0,
+                        "round", 3.0, "value", 172.0, "unit", "GFLOP/s")),
+                PerfTable.Row.of(Map.of("side", "netc", "workload", "kernel:mlp.fc1.nt", "threads", 1.0,
+                        "round", 1.0, "value", 180.0, "unit", "GFLOP/s")));
+        String table = PerfTable.render(rows, "rows");
+        assertTrue(table.contains("| mlp2048.fc2.nn | 128 x 2048 x 1024 | 172 (149-177) | 86% |"), table);
+        assertTrue(table.contains("| mlp.fc1.nt | 128 x 512 x 784 | 180 | 90% |"), "one round: no range\n" + table);
+    }
+
+    @Test
     void aQuickRunSaysSo() {
         List<PerfTable.Row> rows = List.of(PerfTable.Row.of(Map.of("side", "netc", "workload", "machine",
                 "quick", true, "round", 0.0)));
