@@ -36,6 +36,18 @@ public interface ProgressListener {
     }
 
     /**
+     * Called when the trainer moves its steps between all its threads and the calling thread alone, because the
+     * other way had become faster ({@link Trainer.Builder#adaptiveThreads}); the results are bitwise the same
+     * either way. The default does nothing.
+     *
+     * @param threads            the threads the next steps run on
+     * @param poolStepNanos      the median step on all the threads in the probe that decided, nanoseconds
+     * @param oneThreadStepNanos the median step on the calling thread alone in that probe, nanoseconds
+     */
+    default void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+    }
+
+    /**
      * Whether training should end now; asked right after every {@link #batchDone} and every {@link #epochDone}.
      * The default never stops.
      *
@@ -98,6 +110,13 @@ public interface ProgressListener {
             public void batchDone(int epoch, int batch, int batches, double loss) {
                 for (ProgressListener l : list) {
                     l.batchDone(epoch, batch, batches, loss);
+                }
+            }
+
+            @Override
+            public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+                for (ProgressListener l : list) {
+                    l.threadsChanged(threads, poolStepNanos, oneThreadStepNanos);
                 }
             }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
@@ -81,6 +82,8 @@ public final class Trainer {
     private final Checkpoint resume;
     private final CheckpointStore checkpoints;
     private final String sourceHash;
+    private final boolean adaptiveThreads;
+    private final LongSupplier clock;
 
     private Trainer(Builder b) {
         this.network = b.network;
@@ -104,6 +107,8 @@ public final class Trainer {
         this.resume = b.resume;
         this.checkpoints = b.checkpoints;
         this.sourceHash = b.sourceHash;
+        this.adaptiveThreads = b.adaptiveThreads;
+        this.clock = b.clock;
     }
 
     /**
@@ -216,6 +221,8 @@ public final class Trainer {
             if (parallel == null) {
                 network.setParallel(Parallel.serial());
                 pool.close();
+            } else {
+                network.setParallel(parallel); // the caller's pool, whichever the last steps ran on
             }
         }
     }
@@ -233,6 +240,8 @@ public final class Trainer {
         float[] grad = new float[params.length];
         StepUpdate update = new StepUpdate(spec, optimizer, schedule, warmupSteps, clipNorm, weightDecay);
         FiniteCheck finite = new FiniteCheck(network);
+        StepThreads stepThreads = new StepThreads(pool, adaptiveThreads);
+        Parallel active = pool;
         BatchGather gather = new BatchGather();
         int[] order = new int[n];
         Evaluator evaluator = test == null && validation == null ? null : new Evaluator(network, size);
@@ -258,7 +267,13 @@ public final class Trainer {
             double lossSum = 0;
             for (int k = 0; k < batches; k++) {
                 Batch batch = k == batches - 1 ? last : full;
-                gather.copy(train, order, k * size, batch.count, batch.x, batch.y, pool);
+                Parallel stepPool = stepThreads.next();
+                if (stepPool != active) {
+                    network.setParallel(stepPool);
+                    active = stepPool;
+                }
+                long stepStart = clock.getAsLong();
+                gather.copy(train, order, k * size, batch.count, batch.x, batch.y, stepPool);
                 augmentation.apply(spec, batch.x, batch.count, seed, epoch, order, k * size, augmentScratch);
                 // dropout masks are a function of (seed, step, position): a rerun or another thread count agrees
                 network.setTrainingStep(seed, (long) (epoch - 1) * batches + k);
@@ -268,11 +283,15 @@ public final class Trainer {
                             : "last finite loss " + format(lastFinite);
                     throw diverged(spec, "loss became " + loss, epoch, k + 1, before, lastFinite, batch);
                 }
-                if (!finite.allFinite(grad, pool)) {
+                if (!finite.allFinite(grad, stepPool)) {
                     throw diverged(spec, "the gradient became NaN or infinite", epoch, k + 1,
                             "loss " + format(loss), loss, batch);
                 }
-                update.apply(params, grad, (long) (epoch - 1) * batches + k, (long) epochs * batches, pool);
+                update.apply(params, grad, (long) (epoch - 1) * batches + k, (long) epochs * batches, stepPool);
+                if (stepThreads.stepDone(clock.getAsLong() - stepStart, batch.count == size)) {
+                    listener.threadsChanged(stepThreads.serial() ? 1 : pool.threads(), stepThreads.lastPoolNanos(),
+                            stepThreads.lastSerialNanos());
+                }
                 lossSum += loss * batch.count;
                 lastFinite = loss;
                 listener.batchDone(epoch, k + 1, batches, loss);
@@ -450,6 +469,8 @@ public final class Trainer {
         private Checkpoint resume;
         private CheckpointStore checkpoints;
         private String sourceHash;
+        private boolean adaptiveThreads = true;
+        private LongSupplier clock = System::nanoTime;
 
         private Builder(Network network) {
             if (network == null) {
@@ -495,6 +516,23 @@ public final class Trainer {
         /** A pool the caller owns and closes; overrides {@link #threads}. */
         public Builder parallel(Parallel value) {
             this.parallel = value;
+            return this;
+        }
+
+        /**
+         * Whether the trainer may run steps on the calling thread alone while its threads together run slower (a
+         * host that has let other work onto one of its cores): it times a few steps each way every few seconds and
+         * takes the faster, telling the listener ({@link ProgressListener#threadsChanged}). The results are
+         * bitwise the same either way. On by default; off, every step runs on all the threads.
+         */
+        public Builder adaptiveThreads(boolean value) {
+            this.adaptiveThreads = value;
+            return this;
+        }
+
+        /** The clock the steps are timed by ({@link #adaptiveThreads}), nanoseconds: for tests. */
+        Builder clock(LongSupplier value) {
+            this.clock = value;
             return this;
         }
 

@@ -30,6 +30,8 @@ final class ScriptedNetwork implements Network {
     final List<Float> inputsSeen = new ArrayList<>();
     final List<Integer> arrayLengths = new ArrayList<>();
     int threadsDuringTraining;
+    /** The threads of the pool each training call ran on, in order. */
+    final List<Integer> threadsPerCall = new ArrayList<>();
     /** (seed, step) as set before each training call, "seed/step". */
     final List<String> trainingSteps = new ArrayList<>();
     private String currentStep = "unset";
@@ -58,6 +60,7 @@ final class ScriptedNetwork implements Network {
         calls++;
         trainingSteps.add(currentStep);
         threadsDuringTraining = parallel.threads();
+        threadsPerCall.add(parallel.threads());
         batchSizes.add(batch);
         arrayLengths.add(x.length);
         for (int n = 0; n < batch; n++) {

@@ -3,6 +3,7 @@ package netc.runtime.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import netc.runtime.InputException;
 import netc.runtime.Network;
+import netc.runtime.Parallel;
 import netc.runtime.data.DataSplit;
 import netc.runtime.data.Dataset;
 import netc.runtime.data.FashionMnist;
@@ -316,6 +318,71 @@ class TrainerTest {
         builder(net).optimizer(new Sgd(0.1)).epochs(1).threads(2).build().train(new float[2], ten(), null);
         assertEquals(2, net.threadsDuringTraining);
         assertEquals(1, net.parallel.threads());
+    }
+
+    /** A clock that moves on by a step's cost each time it is read: 1 ms on one thread, {@code poolMs} on the pool. */
+    private static java.util.function.LongSupplier stepClock(ScriptedNetwork net, long poolMs) {
+        long[] now = {0};
+        return () -> now[0] += (net.parallel.threads() == 1 ? 1 : poolMs) * 1_000_000L;
+    }
+
+    @Test
+    void whileItsThreadsRunSlowerThanOneTheTrainerRunsStepsOnOneAndSaysSo() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        List<String> changes = new ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+            }
+
+            @Override
+            public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+                changes.add(threads + " " + poolStepNanos + " " + oneThreadStepNanos);
+            }
+        };
+        float[] params = new float[2];
+        // 10 samples in batches of 1, 60 epochs: 600 full steps of 5 ms on the pool, 1 ms on one thread
+        builder(net).optimizer(new Sgd(0.1)).batchSize(1).epochs(60).threads(2).listener(listener)
+                .clock(stepClock(net, 5)).build().train(params, ten(), null);
+        assertEquals(List.of("1 5000000 1000000"), changes);
+        int first = (int) (StepThreads.FIRST_PROBE_NANOS / 5_000_000L);
+        int probe = StepThreads.PROBE_STEPS;
+        List<Integer> threads = net.threadsPerCall;
+        assertEquals(600, threads.size());
+        for (int i = 0; i < threads.size(); i++) {
+            int expected = i < first ? 2 : i < first + probe ? 1 : i < first + 2 * probe ? 2 : 1;
+            assertEquals(expected, threads.get(i), "step " + i);
+        }
+        // off: every step on both threads, the same parameters
+        ScriptedNetwork fixed = new ScriptedNetwork();
+        float[] fixedParams = new float[2];
+        builder(fixed).optimizer(new Sgd(0.1)).batchSize(1).epochs(60).threads(2).adaptiveThreads(false)
+                .clock(stepClock(fixed, 5)).build().train(fixedParams, ten(), null);
+        assertTrue(fixed.threadsPerCall.stream().allMatch(t -> t == 2));
+        assertArrayEquals(fixedParams, params);
+    }
+
+    @Test
+    void aCallersPoolIsTheNetworksAgainAfterARunThatEndedOnOneThread() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        List<String> changes = new ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void epochDone(EpochReport report) {
+            }
+
+            @Override
+            public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+                changes.add(threads + " threads");
+            }
+        };
+        try (Parallel mine = Parallel.threads(2)) {
+            builder(net).optimizer(new Sgd(0.1)).batchSize(1).epochs(60).parallel(mine).listener(listener)
+                    .clock(stepClock(net, 5)).build().train(new float[2], ten(), null);
+            assertEquals(List.of("1 threads"), changes, "the last steps ran on one thread");
+            assertEquals(1, net.threadsPerCall.get(net.threadsPerCall.size() - 1));
+            assertSame(mine, net.parallel);
+        }
     }
 
     @Test
