@@ -117,6 +117,11 @@ final class TrainCommand implements Callable<Integer> {
             + "capped at the number of cores).")
     int threads;
 
+    @Option(names = "--fixed-threads", description = "Run every step on all --threads, even while one thread runs "
+            + "faster (by default the steps move to one thread while the others are slowed by other work on the "
+            + "machine, and back; the weights are the same either way).")
+    boolean fixedThreads;
+
     @Option(names = "--init", paramLabel = "W.safetensors", description = "Start from these weights instead of "
             + "the .net file's initialisers.")
     Path init;
@@ -199,7 +204,8 @@ final class TrainCommand implements Callable<Integer> {
         // an error before anything runs or is written. The listeners are attached once the trainer exists.
         ProgressListener[] listeners = {ProgressListener.NONE};
         Trainer.Builder builder = fit.apply(Trainer.builder(net)).optimizer(opt).epochs(epochs).batchSize(batch)
-                .seed(seed).schedule(schedule).threads(cores).listener(forwardingTo(listeners))
+                .seed(seed).schedule(schedule).threads(cores).adaptiveThreads(!fixedThreads)
+                .listener(forwardingTo(listeners))
                 .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS);
         String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
         Trainer trainer = builder.build();
@@ -273,6 +279,11 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void batchDone(int epoch, int batch, int batches, double loss) {
                 target[0].batchDone(epoch, batch, batches, loss);
+            }
+
+            @Override
+            public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+                target[0].threadsChanged(threads, poolStepNanos, oneThreadStepNanos);
             }
 
             @Override

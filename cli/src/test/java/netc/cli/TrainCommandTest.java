@@ -27,6 +27,18 @@ class TrainCommandTest {
     Path dir;
 
     @Test
+    void fixedThreadsTrainsTheSameWeightsAndIsInTheHelp() throws Exception {
+        Path csv = TestData.xorCsv(dir);
+        Path adaptive = dir.resolve("adaptive.safetensors");
+        Path fixed = dir.resolve("fixed.safetensors");
+        Cli.run("train", XOR, "--data", csv, "--epochs", "3", "--threads", "2", "--save", adaptive).assertSuccess();
+        Cli.run("train", XOR, "--data", csv, "--epochs", "3", "--threads", "2", "--fixed-threads", "--save", fixed)
+                .assertSuccess();
+        assertArrayEquals(java.nio.file.Files.readAllBytes(adaptive), java.nio.file.Files.readAllBytes(fixed));
+        Cli.run("train", "--help").assertSuccess().assertOutContains("--fixed-threads");
+    }
+
+    @Test
     void trainsXorAndSavesTheWeights() {
         Path csv = TestData.xorCsv(dir);
         Path weights = dir.resolve("xor.safetensors");

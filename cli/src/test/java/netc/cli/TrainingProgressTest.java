@@ -117,6 +117,22 @@ class TrainingProgressTest {
     }
 
     @Test
+    void aMoveBetweenThreadsAndOneThreadIsALineOfItsOwnThatClearsTheLiveCounter() {
+        StringWriter text = new StringWriter();
+        Clock clock = new Clock();
+        TrainingProgress p = new TrainingProgress(new PrintWriter(text), 1, 50, 10, true, 1000 * MS, () -> clock.now);
+        clock.now += 300 * MS;
+        p.batchDone(1, 1, 5, 1.0);
+        p.threadsChanged(1, 4_120_000, 1_930_000);
+        p.threadsChanged(2, 1_400_000, 1_950_000);
+        assertEquals("\repoch 1/1  batch 1/5  loss 1.0000  33 samples/s  left: epoch 0:02, run 0:02\u001b[K"
+                + "\rnote: all threads took 4.12 ms a step, 1 thread 1.93 ms: training on 1 thread (both are timed "
+                + "again every few seconds)\u001b[K\n"
+                + "note: 2 threads took 1.40 ms a step again, 1 thread 1.95 ms: training on 2 threads\n",
+                text.toString());
+    }
+
+    @Test
     void durationsRoundUpToTheSecond() {
         assertEquals("0:00", TrainingProgress.duration(0));
         assertEquals("0:01", TrainingProgress.duration(0.2));
