@@ -18,6 +18,7 @@ import netc.runtime.data.DataSplit;
 import netc.runtime.data.FashionMnist;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.Initializer;
+import netc.runtime.train.ProgressListener;
 import netc.runtime.train.Trainer;
 import netc.runtime.train.TrainingDefaults;
 import org.openjdk.jmh.results.Result;
@@ -257,17 +258,29 @@ public final class TableRound {
         Network network = Compilation.instantiate(c.loadClass().type());
         float[] params = Initializer.initialize(network.spec(), TrainingDefaults.SEED);
         int epochs = quick ? 2 : 3;
+        List<Integer> switches = new ArrayList<>();
         // As TrainCommand builds it: the default optimizer, and the kernels warmed before epoch 1's clock starts.
         Trainer trainer = Trainer.builder(network).optimizer(TrainingDefaults.optimizer())
                 .epochs(epochs).batchSize(TrainingDefaults.BATCH_SIZE).threads(TrainingDefaults.threads())
                 .seed(TrainingDefaults.SEED).schedule(TrainingDefaults.SCHEDULE)
-                .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS).build();
+                .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS).listener(new ProgressListener() {
+                    @Override
+                    public void epochDone(EpochReport report) {
+                    }
+
+                    @Override
+                    public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+                        // the defaults move the steps to one thread while two run slower: the rows say when
+                        switches.add(threads);
+                    }
+                }).build();
         System.out.printf(Locale.ROOT, "TableRound: round %d, %d epochs of the MLP (%d training samples)%n", round,
                 epochs, data.train().n());
         for (EpochReport e : trainer.train(params, data.train(), data.test())) {
             write(row("epoch:mlp", TrainingDefaults.BATCH_SIZE, TrainingDefaults.THREADS, e.seconds(), "s")
                     .put("epoch", e.epoch()).put("samples", data.train().n())
-                    .put("test_accuracy", Math.round(e.testAccuracy() * 1e4) / 1e4));
+                    .put("test_accuracy", Math.round(e.testAccuracy() * 1e4) / 1e4)
+                    .put("thread_switches", switches.toString()));
         }
     }
 }

@@ -199,13 +199,11 @@ final class TrainCommand implements Callable<Integer> {
         Compilation c = NetCompiler.compile(checked, model.options());
         Network net = c.load();
         double compileSeconds = (System.nanoTime() - t0) / 1e9;
-        int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         // Built before the first line of output and before the log is opened: a checkpoint whose settings differ is
         // an error before anything runs or is written. The listeners are attached once the trainer exists.
         ProgressListener[] listeners = {ProgressListener.NONE};
-        Trainer.Builder builder = fit.apply(Trainer.builder(net)).optimizer(opt).epochs(epochs).batchSize(batch)
-                .seed(seed).schedule(schedule).threads(cores).adaptiveThreads(!fixedThreads)
-                .listener(forwardingTo(listeners))
+        Trainer.Builder builder = threadSettings(fit.apply(Trainer.builder(net))).optimizer(opt).epochs(epochs).batchSize(batch)
+                .seed(seed).schedule(schedule).listener(forwardingTo(listeners))
                 .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS);
         String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
         Trainer trainer = builder.build();
@@ -216,8 +214,8 @@ final class TrainCommand implements Callable<Integer> {
                     Compilation.kernels(net.getClass()));
             out.println("data: " + d.description());
             out.printf(Locale.ROOT, "training: %s, %s schedule, batch %d, %d epoch%s, %d thread%s, seed %d%s%s%n",
-                    opt, schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s", cores,
-                    cores == 1 ? "" : "s", seed,
+                    opt, schedule.name().toLowerCase(Locale.ROOT), batch, epochs, epochs == 1 ? "" : "s",
+                    trainer.threads(), trainer.threads() == 1 ? "" : "s", seed,
                     init != null ? ", from " + init : "", fit.describe(opt));
             if (checkpointing != null) {
                 out.println(checkpointing);
@@ -266,6 +264,12 @@ final class TrainCommand implements Callable<Integer> {
             out.println("saved weights to " + save);
         }
         return Main.OK;
+    }
+
+    /** --threads (capped at the cores) and --fixed-threads on {@code builder}. */
+    Trainer.Builder threadSettings(Trainer.Builder builder) {
+        int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        return builder.threads(cores).adaptiveThreads(!fixedThreads);
     }
 
     /** A listener that passes everything on to {@code target[0]}, which may be set after the trainer is built. */

@@ -122,9 +122,9 @@ final class TrainingProgress implements ProgressListener {
     }
 
     /**
-     * A line of its own when the trainer moves its steps between its threads and one thread, e.g. {@code note: 2
-     * threads took 4.12 ms a step, 1 thread 1.93 ms: training on 1 thread (both are timed again every 5 s)}: the
-     * samples per second change with it, and a user who asked for threads should hear why they are not used.
+     * A line of its own when the trainer moves its steps between its threads and one thread, e.g. {@code note: all
+     * threads took 4.12 ms a step, 1 thread 1.93 ms: training on 1 thread (both are timed again every few seconds)}:
+     * the samples per second change with it, and a user who asked for threads should hear why they are not used.
      */
     @Override
     public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {

@@ -56,8 +56,9 @@ class AdaptiveThreadsTrainingTest {
     }
 
     /**
-     * Step costs by step index, the clock being read twice a step (start, end): until step 80 two threads take
-     * 100 ms and one 50 ms, from then on two take 10 ms and one 50 ms.
+     * Step costs by step index, the clock being read twice a step (start, end): until step 100 two threads take
+     * 100 ms and one 50 ms, from then on two take 10 ms and one 50 ms. The first probe (after 2 s) moves the steps
+     * to one thread; the next, about 480 steps later (20 probes' durations of 1.2 s), moves them back.
      */
     private static LongSupplier clock(Parallel[] current) {
         long[] now = {0};
@@ -65,7 +66,7 @@ class AdaptiveThreadsTrainingTest {
         return () -> {
             int step = reads[0]++ / 2;
             boolean pool = current[0] != null && current[0].threads() > 1;
-            now[0] += (step < 80 ? (pool ? 100 : 50) : (pool ? 10 : 50)) * 1_000_000L;
+            now[0] += (step < 100 ? (pool ? 100 : 50) : (pool ? 10 : 50)) * 1_000_000L;
             return now[0];
         };
     }
@@ -87,7 +88,7 @@ class AdaptiveThreadsTrainingTest {
                     }
                 });
         float[] params = Initializer.initialize(network.spec(), 3);
-        Trainer.builder(watched).optimizer(new Momentum(0.05)).batchSize(32).epochs(45).threads(threads)
+        Trainer.builder(watched).optimizer(new Momentum(0.05)).batchSize(32).epochs(100).threads(threads)
                 .schedule(LearningRateSchedule.CONSTANT).adaptiveThreads(adaptive).clock(clock(current))
                 .listener(new ProgressListener() {
                     @Override

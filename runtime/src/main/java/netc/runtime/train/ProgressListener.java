@@ -41,8 +41,9 @@ public interface ProgressListener {
      * either way. The default does nothing.
      *
      * @param threads            the threads the next steps run on
-     * @param poolStepNanos      the median step on all the threads in the probe that decided, nanoseconds
-     * @param oneThreadStepNanos the median step on the calling thread alone in that probe, nanoseconds
+     * @param poolStepNanos      the mean step on all the threads in the probe that decided (its first steps,
+     *                           while the threads settle, left out), nanoseconds
+     * @param oneThreadStepNanos the mean step on the calling thread alone in that probe, likewise
      */
     default void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
     }

@@ -146,9 +146,17 @@ public final class Trainer {
         return schedule;
     }
 
-    /** Threads the kernels use when the trainer creates its own pool (ignored when a pool was given). */
+    /**
+     * Threads the kernels use when the trainer creates its own pool (ignored when a pool was given); while they run
+     * slower than one thread, the steps run on one ({@link Builder#adaptiveThreads}).
+     */
     public int threads() {
         return threads;
+    }
+
+    /** Whether steps may move to the calling thread alone while the pool runs slower ({@link Builder#adaptiveThreads}). */
+    public boolean adaptiveThreads() {
+        return adaptiveThreads;
     }
 
     /**
@@ -299,6 +307,11 @@ public final class Trainer {
                     midEpoch = true; // this epoch's steps are applied, but it is not complete to report
                     break epochs;
                 }
+            }
+            // the evaluation runs on the choice of the last probe, not on a probe's other half
+            if (stepThreads.settled() != active) {
+                active = stepThreads.settled();
+                network.setParallel(active);
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             Evaluation val = validation == null ? null : evaluator.evaluate(params, validation);
@@ -505,7 +518,8 @@ public final class Trainer {
 
         /**
          * Number of threads the kernels use, the caller included; the trainer creates and closes the pool. The
-         * default is {@link TrainingDefaults#threads()}; a value given here is used as it is.
+         * default is {@link TrainingDefaults#threads()}; a value given here is used as it is, except that steps run
+         * on the calling thread alone while that is faster ({@link #adaptiveThreads}).
          */
         public Builder threads(int value) {
             this.threads = value;
@@ -513,7 +527,10 @@ public final class Trainer {
             return this;
         }
 
-        /** A pool the caller owns and closes; overrides {@link #threads}. */
+        /**
+         * A pool the caller owns and closes; overrides {@link #threads}. Steps may run on the calling thread alone for
+         * a while ({@link #adaptiveThreads}); the network has this pool again when training ends.
+         */
         public Builder parallel(Parallel value) {
             this.parallel = value;
             return this;

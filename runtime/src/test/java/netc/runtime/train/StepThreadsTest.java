@@ -46,11 +46,11 @@ class StepThreadsTest {
             assertFalse(t.stepDone(2 * MS, true));
         }
         // the probe: the other choice (one thread) first, then the current one
-        for (int i = 0; i < StepThreads.PROBE_STEPS; i++) {
+        for (int i = 0; i < StepThreads.MAX_PROBE_STEPS; i++) {
             assertSame(Parallel.serial(), t.next());
             assertFalse(t.stepDone(3 * MS, true));
         }
-        for (int i = 0; i < StepThreads.PROBE_STEPS - 1; i++) {
+        for (int i = 0; i < StepThreads.MAX_PROBE_STEPS - 1; i++) {
             assertSame(pool, t.next());
             assertFalse(t.stepDone(2 * MS, true));
         }
@@ -65,14 +65,14 @@ class StepThreadsTest {
     @Test
     void oneThreadTakesOverWhenClearlyFasterAndHandsBackWhenThePoolRecovers() {
         StepThreads t = new StepThreads(pool, true);
-        int steps = (int) (StepThreads.FIRST_PROBE_NANOS / (5 * MS)) + 2 * StepThreads.PROBE_STEPS;
+        int steps = (int) (StepThreads.FIRST_PROBE_NANOS / (5 * MS)) + 2 * StepThreads.MAX_PROBE_STEPS;
         assertEquals(1, run(t, steps, pool, 5 * MS, 2 * MS));
         assertTrue(t.serial());
         assertSame(Parallel.serial(), t.next());
         assertEquals(5 * MS, t.lastPoolNanos());
         assertEquals(2 * MS, t.lastSerialNanos());
         // the pool is fast again: the next probe (after PROBE_INTERVAL_NANOS on one thread) hands the steps back
-        int next = (int) (StepThreads.PROBE_INTERVAL_NANOS / (2 * MS)) + 2 * StepThreads.PROBE_STEPS;
+        int next = (int) (StepThreads.PROBE_INTERVAL_NANOS / (2 * MS)) + 2 * StepThreads.MAX_PROBE_STEPS;
         assertEquals(1, run(t, next, pool, MS, 2 * MS));
         assertFalse(t.serial());
         assertSame(pool, t.next());
@@ -81,7 +81,7 @@ class StepThreadsTest {
     @Test
     void aPoolJustAsFastStays() {
         StepThreads t = new StepThreads(pool, true);
-        int steps = (int) (StepThreads.FIRST_PROBE_NANOS / (2 * MS)) + 2 * StepThreads.PROBE_STEPS;
+        int steps = (int) (StepThreads.FIRST_PROBE_NANOS / (2 * MS)) + 2 * StepThreads.MAX_PROBE_STEPS;
         // one thread 10% faster: within the margin
         assertEquals(0, run(t, steps, pool, 2 * MS, 18 * MS / 10));
         assertFalse(t.serial());
@@ -93,19 +93,48 @@ class StepThreadsTest {
         int before = (int) (StepThreads.FIRST_PROBE_NANOS / (2 * MS));
         run(t, before, pool, 2 * MS, 2 * MS);
         // one thread: its settling steps very slow, then 3 ms; the pool: 2 ms, but one step waits 40 ms
-        int counted = StepThreads.PROBE_STEPS - StepThreads.SETTLING_STEPS;
-        for (int i = 0; i < StepThreads.PROBE_STEPS; i++) {
+        int counted = StepThreads.MAX_PROBE_STEPS - StepThreads.SETTLING_STEPS;
+        for (int i = 0; i < StepThreads.MAX_PROBE_STEPS; i++) {
             assertSame(Parallel.serial(), t.next());
             t.stepDone(i < StepThreads.SETTLING_STEPS ? 100 * MS : 3 * MS, true);
         }
-        for (int i = 0; i < StepThreads.PROBE_STEPS; i++) {
+        for (int i = 0; i < StepThreads.MAX_PROBE_STEPS; i++) {
             assertSame(pool, t.next());
-            assertEquals(i == StepThreads.PROBE_STEPS - 1,
+            assertEquals(i == StepThreads.MAX_PROBE_STEPS - 1,
                     t.stepDone(i == StepThreads.SETTLING_STEPS ? 40 * MS : 2 * MS, true));
         }
         assertEquals(3 * MS, t.lastSerialNanos());
         assertEquals(((counted - 1) * 2 * MS + 40 * MS) / counted, t.lastPoolNanos());
         assertTrue(t.serial(), "a pool whose steps wait now and then is slower on the whole");
+    }
+
+    @Test
+    void longStepsProbeFewerStepsAndLessOften() {
+        StepThreads t = new StepThreads(pool, true);
+        // 1 s a step on the pool, 1.5 s on one thread: two steps reach the first probe, whose halves are the
+        // fewest steps; it keeps the pool and waits PROBE_SPACING times its 20 s before the next one
+        assertEquals(0, run(t, 2, pool, 1000 * MS, 1500 * MS));
+        assertEquals(StepThreads.MIN_PROBE_STEPS, t.probeSteps());
+        assertEquals(0, run(t, 2 * StepThreads.MIN_PROBE_STEPS, pool, 1000 * MS, 1500 * MS));
+        assertEquals(1000 * MS, t.lastPoolNanos());
+        long probe = StepThreads.MIN_PROBE_STEPS * 2500 * MS;
+        int stepsBeforeNext = (int) (StepThreads.PROBE_SPACING * probe / (1000 * MS));
+        for (int i = 0; i < stepsBeforeNext; i++) {
+            assertSame(pool, t.next(), "no probe before " + stepsBeforeNext + " steps, step " + i);
+            t.stepDone(1000 * MS, true);
+        }
+        assertSame(Parallel.serial(), t.next(), "the next probe");
+        // the time spent on the slower choice: 8 extra half-seconds per 160 s of steps and 20 s of probe
+        assertTrue(StepThreads.MIN_PROBE_STEPS * 500.0 / (stepsBeforeNext * 1000.0 + 2500.0 * 8) < 0.05);
+    }
+
+    @Test
+    void betweenStepsTheSettledChoiceRunsNotTheProbes() {
+        StepThreads t = new StepThreads(pool, true);
+        int before = (int) (StepThreads.FIRST_PROBE_NANOS / (2 * MS));
+        run(t, before, pool, 2 * MS, 2 * MS);
+        assertSame(Parallel.serial(), t.next(), "the probe's first half");
+        assertSame(pool, t.settled());
     }
 
     @Test

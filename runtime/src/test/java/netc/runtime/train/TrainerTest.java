@@ -346,7 +346,7 @@ class TrainerTest {
                 .clock(stepClock(net, 5)).build().train(params, ten(), null);
         assertEquals(List.of("1 5000000 1000000"), changes);
         int first = (int) (StepThreads.FIRST_PROBE_NANOS / 5_000_000L);
-        int probe = StepThreads.PROBE_STEPS;
+        int probe = StepThreads.MAX_PROBE_STEPS;
         List<Integer> threads = net.threadsPerCall;
         assertEquals(600, threads.size());
         for (int i = 0; i < threads.size(); i++) {
