@@ -326,11 +326,9 @@ class TrainerTest {
         return () -> now[0] += (net.parallel.threads() == 1 ? 1 : poolMs) * 1_000_000L;
     }
 
-    @Test
-    void whileItsThreadsRunSlowerThanOneTheTrainerRunsStepsOnOneAndSaysSo() {
-        ScriptedNetwork net = new ScriptedNetwork();
-        List<String> changes = new ArrayList<>();
-        ProgressListener listener = new ProgressListener() {
+    /** A listener that notes each move between threads as "threads poolStepNanos oneThreadStepNanos". */
+    private static ProgressListener threadChanges(List<String> changes) {
+        return new ProgressListener() {
             @Override
             public void epochDone(EpochReport report) {
             }
@@ -340,6 +338,13 @@ class TrainerTest {
                 changes.add(threads + " " + poolStepNanos + " " + oneThreadStepNanos);
             }
         };
+    }
+
+    @Test
+    void whileItsThreadsRunSlowerThanOneTheTrainerRunsStepsOnOneAndSaysSo() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        List<String> changes = new ArrayList<>();
+        ProgressListener listener = threadChanges(changes);
         float[] params = new float[2];
         // 10 samples in batches of 1, 60 epochs: 600 full steps of 5 ms on the pool, 1 ms on one thread
         builder(net).optimizer(new Sgd(0.1)).batchSize(1).epochs(60).threads(2).listener(listener)
@@ -366,20 +371,11 @@ class TrainerTest {
     void aCallersPoolIsTheNetworksAgainAfterARunThatEndedOnOneThread() {
         ScriptedNetwork net = new ScriptedNetwork();
         List<String> changes = new ArrayList<>();
-        ProgressListener listener = new ProgressListener() {
-            @Override
-            public void epochDone(EpochReport report) {
-            }
-
-            @Override
-            public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
-                changes.add(threads + " threads");
-            }
-        };
+        ProgressListener listener = threadChanges(changes);
         try (Parallel mine = Parallel.threads(2)) {
             builder(net).optimizer(new Sgd(0.1)).batchSize(1).epochs(60).parallel(mine).listener(listener)
                     .clock(stepClock(net, 5)).build().train(new float[2], ten(), null);
-            assertEquals(List.of("1 threads"), changes, "the last steps ran on one thread");
+            assertEquals(List.of("1 5000000 1000000"), changes, "the last steps ran on one thread");
             assertEquals(1, net.threadsPerCall.get(net.threadsPerCall.size() - 1));
             assertSame(mine, net.parallel);
         }
