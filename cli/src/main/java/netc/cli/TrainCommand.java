@@ -202,8 +202,8 @@ final class TrainCommand implements Callable<Integer> {
         // Built before the first line of output and before the log is opened: a checkpoint whose settings differ is
         // an error before anything runs or is written. The listeners are attached once the trainer exists.
         ProgressListener[] listeners = {ProgressListener.NONE};
-        Trainer.Builder builder = threadSettings(fit.apply(Trainer.builder(net))).optimizer(opt).epochs(epochs).batchSize(batch)
-                .seed(seed).schedule(schedule).listener(forwardingTo(listeners))
+        Trainer.Builder builder = threadSettings(fit.apply(Trainer.builder(net))).optimizer(opt).epochs(epochs)
+                .batchSize(batch).seed(seed).schedule(schedule).listener(forwardingTo(listeners))
                 .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS);
         String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
         Trainer trainer = builder.build();

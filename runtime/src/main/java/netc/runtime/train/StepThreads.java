@@ -28,8 +28,8 @@ import netc.runtime.Parallel;
  * {@link #PROBE_SPACING} probes' durations apart, so that the steps spent on the slower choice stay within about 5%
  * of the run whatever a step takes, and far less for short steps: the MNIST MLP on a quiet machine spends 20 steps on
  * one thread every 5 s, about 10 ms more than on two (0.2%); a step of 130 ms on two threads and 175 on one spends
- * 8 steps on one thread every 51 s or so (0.7%). Only full batches count: an epoch's last, shorter batch takes less time whatever
- * runs it. One instance serves one run; not thread-safe.
+ * 8 steps on one thread every 51 s or so (0.7%). Only full batches count: an epoch's last, shorter batch takes less
+ * time whatever runs it. One instance serves one run; not thread-safe.
  */
 final class StepThreads {
     /** The most steps per half of a probe (short steps). */
@@ -44,7 +44,7 @@ final class StepThreads {
     static final int PROBE_SPACING = 20;
     /** Training time before the first probe: the kernels have been warmed before, the rest of the step by then. */
     static final long FIRST_PROBE_NANOS = 2_000_000_000L;
-    /** Training time between the end of one probe and the start of the next. */
+    /** Training time between the end of one probe and the start of the next (at least; see {@link #PROBE_SPACING}). */
     static final long PROBE_INTERVAL_NANOS = 5_000_000_000L;
     /**
      * The calling thread alone must be at least this much faster than the pool to be chosen: a pool that is just as
@@ -141,7 +141,7 @@ final class StepThreads {
             }
             case 1 -> {
                 probeNanos += step;
-                other[count++] = nanos;
+                other[count++] = step;
                 if (count == probeSteps) {
                     phase = 2;
                     count = 0;
@@ -150,7 +150,7 @@ final class StepThreads {
             }
             default -> {
                 probeNanos += step;
-                current[count++] = nanos;
+                current[count++] = step;
                 if (count < probeSteps) {
                     return false;
                 }

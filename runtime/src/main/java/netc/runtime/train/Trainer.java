@@ -154,7 +154,9 @@ public final class Trainer {
         return threads;
     }
 
-    /** Whether steps may move to the calling thread alone while the pool runs slower ({@link Builder#adaptiveThreads}). */
+    /**
+     * Whether steps may move to the calling thread alone while the pool runs slower ({@link Builder#adaptiveThreads}).
+     */
     public boolean adaptiveThreads() {
         return adaptiveThreads;
     }
