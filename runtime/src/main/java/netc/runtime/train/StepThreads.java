@@ -82,8 +82,10 @@ final class StepThreads {
 
     /** The pool the next step runs on: the trainer's, or {@link Parallel#serial()}. */
     Parallel next() {
-        boolean serialNext = phase == 1 ? !serial : serial;
-        return serialNext ? Parallel.serial() : pool;
+        if (phase != 1) {
+            return settled();
+        }
+        return serial ? pool : Parallel.serial(); // the probe's first half: the other choice
     }
 
     /** Whether the steps now run on the calling thread alone (between probes). */

@@ -277,11 +277,8 @@ public final class Trainer {
             double lossSum = 0;
             for (int k = 0; k < batches; k++) {
                 Batch batch = k == batches - 1 ? last : full;
-                Parallel stepPool = stepThreads.next();
-                if (stepPool != active) {
-                    network.setParallel(stepPool);
-                    active = stepPool;
-                }
+                active = give(network, active, stepThreads.next());
+                Parallel stepPool = active;
                 long stepStart = clock.getAsLong();
                 gather.copy(train, order, k * size, batch.count, batch.x, batch.y, stepPool);
                 augmentation.apply(spec, batch.x, batch.count, seed, epoch, order, k * size, augmentScratch);
@@ -299,7 +296,7 @@ public final class Trainer {
                 }
                 update.apply(params, grad, (long) (epoch - 1) * batches + k, (long) epochs * batches, stepPool);
                 if (stepThreads.stepDone(clock.getAsLong() - stepStart, batch.count == size)) {
-                    listener.threadsChanged(stepThreads.serial() ? 1 : pool.threads(), stepThreads.lastPoolNanos(),
+                    listener.threadsChanged(stepThreads.settled().threads(), stepThreads.lastPoolNanos(),
                             stepThreads.lastSerialNanos());
                 }
                 lossSum += loss * batch.count;
@@ -311,10 +308,7 @@ public final class Trainer {
                 }
             }
             // the evaluation runs on the choice of the last probe, not on a probe's other half
-            if (stepThreads.settled() != active) {
-                active = stepThreads.settled();
-                network.setParallel(active);
-            }
+            active = give(network, active, stepThreads.settled());
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             Evaluation val = validation == null ? null : evaluator.evaluate(params, validation);
             Evaluation eval = testEachEpoch ? evaluator.evaluate(params, test) : null;
@@ -347,6 +341,14 @@ public final class Trainer {
         }
         int lastDone = reports.isEmpty() ? first - 1 : reports.get(reports.size() - 1).epoch();
         return new TrainingRun(reports, watch == null ? 0 : watch.bestEpoch(), lastDone < epochs, finalTest);
+    }
+
+    /** Gives {@code network} the pool {@code next} unless it has it already ({@code active}); returns {@code next}. */
+    private static Parallel give(Network network, Parallel active, Parallel next) {
+        if (next != active) {
+            network.setParallel(next);
+        }
+        return next;
     }
 
     /** The settings a checkpoint records and a resumed run must repeat (see {@link Checkpoint#settings()}). */
