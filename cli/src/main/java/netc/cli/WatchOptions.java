@@ -25,7 +25,8 @@ final class WatchOptions {
     @Option(names = "--log", paramLabel = "FILE", description = "Write the metrics of every epoch to FILE as they "
             + "happen (flushed per line, so 'tail -f' follows the run): JSON Lines, or CSV with a header for a .csv "
             + "name. Keys: kind, epoch, step, train_loss, test_loss, test_accuracy, lr, samples_per_s, epoch_s, "
-            + "wall_s (see README, Watching training).")
+            + "wall_s; a line of kind \"threads\" (threads, pool_step_s, one_thread_step_s) each time training "
+            + "moves between the threads and one thread (see README, Watching training).")
     Path log;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Also log a line (kind \"step\": epoch, step, "

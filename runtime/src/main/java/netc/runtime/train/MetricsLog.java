@@ -24,7 +24,9 @@ import netc.runtime.io.Json;
  * <p>The format follows the file name: {@code .csv} gives CSV with a header row ({@link #COLUMNS}, an empty field
  * where a line has no such value), anything else JSON Lines, one object per line. The keys:
  * <ul>
- * <li>{@code kind}: {@code "epoch"} for the line after each epoch, {@code "step"} for the lines every N steps;
+ * <li>{@code kind}: {@code "epoch"} for the line after each epoch, {@code "step"} for the lines every N steps,
+ * {@code "threads"} for a line each time training moves between the pool's threads and the calling thread alone (see
+ * {@link ProgressListener#threadsChanged}), so that a change of {@code samples_per_s} has its reason in the log;
  * <li>{@code epoch}: the 1-based epoch number;
  * <li>{@code step}: optimizer steps (mini-batches) taken so far in the run, this one included;
  * <li>{@code loss} (step lines): the mean loss of that step's mini-batch;
@@ -36,6 +38,9 @@ import netc.runtime.io.Json;
  * {@link EpochReport#validationAccuracy()}, when the run holds out a validation set;
  * <li>{@code lr}: the learning rate of the step (for an epoch line, of its last step), when told with
  * {@link #learningRate};
+ * <li>{@code threads}, {@code pool_step_s}, {@code one_thread_step_s} ({@code "threads"} lines): the thread count the
+ * steps run on from then on, and the mean step of the probe that chose it on all the pool's threads and on the
+ * calling thread alone, in seconds;
  * <li>{@code wall_s}: seconds since the log was opened.
  * </ul>
  * A value that does not exist (no test set, no accuracy for real-valued targets, no learning rate given) is
@@ -62,7 +67,8 @@ public final class MetricsLog implements ProgressListener, Closeable {
 
     /** The keys of a line, in the order they are written; the CSV header. */
     public static final List<String> COLUMNS = List.of("kind", "epoch", "step", "loss", "train_loss", "test_loss",
-            "test_accuracy", "val_loss", "val_accuracy", "lr", "samples_per_s", "epoch_s", "wall_s");
+            "test_accuracy", "val_loss", "val_accuracy", "lr", "samples_per_s", "epoch_s", "wall_s", "threads",
+            "pool_step_s", "one_thread_step_s");
 
     private final Path file;
     private final Format format;
@@ -75,6 +81,8 @@ public final class MetricsLog implements ProgressListener, Closeable {
     private long epochs;
     private long step;
     private int batchesPerEpoch;
+    /** The epoch of the latest batch: a thread change comes between two steps, after at least one. */
+    private int epoch = 1;
 
     private MetricsLog(Path file, Format format, Writer out) {
         this.file = file;
@@ -159,6 +167,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
     public void batchDone(int epoch, int batch, int batches, double loss) {
         step++;
         batchesPerEpoch = batches;
+        this.epoch = epoch;
         if (everySteps > 0 && step % everySteps == 0) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("kind", "step");
@@ -185,6 +194,19 @@ public final class MetricsLog implements ProgressListener, Closeable {
         line.put("lr", rate());
         line.put("samples_per_s", r.samplesPerSecond());
         line.put("epoch_s", r.seconds());
+        line.put("wall_s", wallSeconds());
+        write(line);
+    }
+
+    @Override
+    public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("kind", "threads");
+        line.put("epoch", epoch);
+        line.put("step", step);
+        line.put("threads", threads);
+        line.put("pool_step_s", poolStepNanos / 1e9);
+        line.put("one_thread_step_s", oneThreadStepNanos / 1e9);
         line.put("wall_s", wallSeconds());
         write(line);
     }

@@ -28,7 +28,7 @@ public final class MetricsLogReader {
     /**
      * One line of a metrics log; a number the line does not have is NaN (see {@link MetricsLog} for the keys).
      *
-     * @param kind             {@code "epoch"} or {@code "step"}
+     * @param kind             {@code "epoch"}, {@code "step"} or {@code "threads"}
      * @param epoch            1-based epoch number
      * @param step             optimizer steps so far, or -1 when the line has none
      * @param loss             a step line's mini-batch loss
@@ -41,14 +41,28 @@ public final class MetricsLogReader {
      * @param samplesPerSecond an epoch line's training throughput
      * @param epochSeconds     an epoch line's duration
      * @param wallSeconds      seconds since the log was opened
+     * @param threads          a threads line's thread count from then on, or 0 when the line has none
+     * @param poolStepSeconds  a threads line's mean step on all the pool's threads in the probe
+     * @param oneThreadStepSeconds a threads line's mean step on the calling thread alone in the probe
      */
     public record Entry(String kind, int epoch, long step, double loss, double trainLoss, double testLoss,
                         double testAccuracy, double validationLoss, double validationAccuracy, double learningRate,
-                        double samplesPerSecond, double epochSeconds, double wallSeconds) {
+                        double samplesPerSecond, double epochSeconds, double wallSeconds, int threads,
+                        double poolStepSeconds, double oneThreadStepSeconds) {
 
         /** Whether this is the line written after an epoch. */
         public boolean isEpoch() {
             return "epoch".equals(kind);
+        }
+
+        /** Whether this is one of the lines written every N steps. */
+        public boolean isStep() {
+            return "step".equals(kind);
+        }
+
+        /** Whether this is the line written when training moved between the pool's threads and one thread. */
+        public boolean isThreadsChange() {
+            return "threads".equals(kind);
         }
     }
 
@@ -173,8 +187,8 @@ public final class MetricsLogReader {
 
     private static Entry entry(String where, Map<String, Object> f) {
         Object kind = f.get("kind");
-        if (!"epoch".equals(kind) && !"step".equals(kind)) {
-            throw new InputException(where, "expected kind \"epoch\" or \"step\", found "
+        if (!"epoch".equals(kind) && !"step".equals(kind) && !"threads".equals(kind)) {
+            throw new InputException(where, "expected kind \"epoch\", \"step\" or \"threads\", found "
                     + (kind instanceof String s ? Json.quote(s) : String.valueOf(kind)));
         }
         double epoch = number(where, f, "epoch");
@@ -183,10 +197,17 @@ public final class MetricsLogReader {
                     + (Double.isNaN(epoch) ? "none" : f.get("epoch")));
         }
         double step = number(where, f, "step");
+        double threads = number(where, f, "threads");
+        if ("threads".equals(kind) && !(threads >= 1 && threads == Math.rint(threads) && threads <= Integer.MAX_VALUE)) {
+            throw new InputException(where, "expected a positive whole thread count, found "
+                    + (Double.isNaN(threads) ? "none" : f.get("threads")));
+        }
         return new Entry((String) kind, (int) epoch, Double.isNaN(step) ? -1 : (long) step, number(where, f, "loss"),
                 number(where, f, "train_loss"), number(where, f, "test_loss"), number(where, f, "test_accuracy"),
-                number(where, f, "val_loss"), number(where, f, "val_accuracy"), number(where, f, "lr"), number(where, f, "samples_per_s"), number(where, f, "epoch_s"),
-                number(where, f, "wall_s"));
+                number(where, f, "val_loss"), number(where, f, "val_accuracy"), number(where, f, "lr"),
+                number(where, f, "samples_per_s"), number(where, f, "epoch_s"), number(where, f, "wall_s"),
+                Double.isNaN(threads) ? 0 : (int) threads, number(where, f, "pool_step_s"),
+                number(where, f, "one_thread_step_s"));
     }
 
     /** The value of {@code key} as a double; NaN when absent or null. */

@@ -147,7 +147,7 @@ class MetricsLogTest {
         }
         List<MetricsLogReader.Entry> all = MetricsLogReader.read(file);
         assertEquals(6 + 2, all.size());
-        List<Double> stepLosses = all.stream().filter(e -> !e.isEpoch()).map(MetricsLogReader.Entry::loss).toList();
+        List<Double> stepLosses = all.stream().filter(MetricsLogReader.Entry::isStep).map(MetricsLogReader.Entry::loss).toList();
         assertEquals(losses, stepLosses);
         Map<?, ?> step = (Map<?, ?>) Json.parse(Files.readAllLines(file).get(0));
         assertEquals(List.of("kind", "epoch", "step", "loss", "lr", "wall_s"), List.copyOf(step.keySet()));
@@ -160,6 +160,60 @@ class MetricsLogTest {
         for (int i = 0; i < 2; i++) {
             assertEqualsReport(reports.get(i), epochs.get(i));
         }
+    }
+
+    @Test
+    void aMoveBetweenThreadsIsALineWithTheProbesMeanStepsInEitherFormat() {
+        for (String name : List.of("threads.jsonl", "threads.csv")) {
+            Path file = dir.resolve(name);
+            ScriptedNetwork net = new ScriptedNetwork();
+            float[] x = new float[10];
+            float[] y = new float[10];
+            for (int i = 0; i < 10; i++) {
+                x[i] = i;
+                y[i] = i % 2;
+            }
+            // A clock that moves on by a step's cost each time it is read: 5 ms on the pool, 1 ms on one thread, so
+            // the first probe (after 2 s) moves training to one thread and no later probe moves it back.
+            long[] now = {0};
+            try (MetricsLog log = MetricsLog.open(file).everySteps(50)) {
+                Trainer.builder(net).optimizer(new Sgd(0.1)).batchSize(1).epochs(60).threads(2)
+                        .schedule(LearningRateSchedule.CONSTANT).listener(log)
+                        .clock(() -> now[0] += (net.parallel.threads() == 1 ? 1 : 5) * 1_000_000L).build()
+                        .train(new float[2], Dataset.ofClasses("ten", x, y, 1, 2), null);
+            }
+            List<MetricsLogReader.Entry> all = MetricsLogReader.read(file);
+            List<MetricsLogReader.Entry> moves = all.stream().filter(MetricsLogReader.Entry::isThreadsChange).toList();
+            assertEquals(1, moves.size(), name);
+            MetricsLogReader.Entry move = moves.get(0);
+            assertEquals(1, move.threads(), name);
+            assertEquals(0.005, move.poolStepSeconds(), name);
+            assertEquals(0.001, move.oneThreadStepSeconds(), name);
+            // 10 steps an epoch: the move comes in the epoch of the step before it, and the lines stay in step order.
+            assertTrue(move.step() > 0 && move.step() < 600, name + ": " + move);
+            assertEquals((move.step() - 1) / 10 + 1, move.epoch(), name);
+            int at = all.indexOf(move);
+            assertTrue(all.subList(0, at).stream().allMatch(e -> e.step() <= move.step()), name);
+            assertTrue(all.subList(at + 1, all.size()).stream().allMatch(e -> e.step() > move.step()), name);
+            assertEquals(60, MetricsLogReader.epochs(file).size(), name);
+            assertEquals(600 / 50, all.stream().filter(MetricsLogReader.Entry::isStep).count(), name);
+            assertTrue(all.stream().filter(e -> !e.isThreadsChange()).allMatch(e -> e.threads() == 0
+                    && Double.isNaN(e.poolStepSeconds())), name);
+        }
+    }
+
+    @Test
+    void aThreadsLineWithoutAWholeThreadCountIsAnError() throws IOException {
+        Path json = dir.resolve("threads.jsonl");
+        Files.writeString(json, "{\"kind\":\"threads\",\"epoch\":1,\"step\":4,\"pool_step_s\":0.5}\n");
+        assertEquals(json + ":1: error: expected a positive whole thread count, found none",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        Files.writeString(json, "{\"kind\":\"threads\",\"epoch\":1,\"step\":4,\"threads\":1.5}\n");
+        assertEquals(json + ":1: error: expected a positive whole thread count, found 1.5",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        Files.writeString(json, "{\"kind\":\"pause\",\"epoch\":1}\n");
+        assertEquals(json + ":1: error: expected kind \"epoch\", \"step\" or \"threads\", found \"pause\"",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
     }
 
     @Test
