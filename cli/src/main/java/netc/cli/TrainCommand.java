@@ -281,6 +281,11 @@ final class TrainCommand implements Callable<Integer> {
             }
 
             @Override
+            public void trainingStarted() {
+                target[0].trainingStarted();
+            }
+
+            @Override
             public void batchDone(int epoch, int batch, int batches, double loss) {
                 target[0].batchDone(epoch, batch, batches, loss);
             }

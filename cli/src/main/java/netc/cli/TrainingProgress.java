@@ -73,6 +73,12 @@ final class TrainingProgress implements ProgressListener {
         this.lastBatch = epochStart;
     }
 
+    /** The clock starts here, not when the progress was made: compiling, loading and warming up are not training. */
+    @Override
+    public void trainingStarted() {
+        restartClock();
+    }
+
     @Override
     public void batchDone(int epoch, int batch, int batches, double loss) {
         long now = clock.getAsLong();
@@ -115,6 +121,10 @@ final class TrainingProgress implements ProgressListener {
         // The epoch's time beyond its training samples is the evaluation of the test set.
         finishedEvalSeconds += Math.max(0, r.seconds() - samplesPerEpoch / r.samplesPerSecond());
         finishedEpochs++;
+        restartClock();
+    }
+
+    private void restartClock() {
         epochStart = clock.getAsLong();
         lastLine = epochStart;
         lastBatch = epochStart;

@@ -102,6 +102,24 @@ class TrainingProgressTest {
     }
 
     @Test
+    void theClockStartsWhenTrainingDoesNotWhenTheProgressWasMade() {
+        StringWriter text = new StringWriter();
+        Clock clock = new Clock();
+        // Made before compiling and the kernels' warm-up (20 s), then batches of 10 samples every 100 ms.
+        TrainingProgress p = new TrainingProgress(new PrintWriter(text), 1, 1000, 10, false, 1000 * MS,
+                () -> clock.now);
+        clock.now = 20_000 * MS;
+        p.trainingStarted();
+        for (int b = 1; b <= 11; b++) {
+            clock.now += 100 * MS;
+            p.batchDone(1, b, 100, 1.0);
+        }
+        // One line, 1 s into training (not at once for the 20 s before it), at 100 samples/s (not 10 / 20.1 s).
+        assertEquals("epoch 1/1  batch 10/100  loss 1.0000  100 samples/s  left: epoch 0:09, run 0:09\n",
+                text.toString());
+    }
+
+    @Test
     void onATerminalOneLineRewritesItselfAtMostFiveTimesASecond() {
         StringWriter text = new StringWriter();
         Clock clock = new Clock();

@@ -138,6 +138,7 @@ public final class SparkTrainer {
         StepUpdate update = new StepUpdate(spec, optimizer.create(), schedule, warmupSteps, clipNorm, weightDecay);
         String[] state = stateNames();
         List<EpochReport> reports = new ArrayList<>();
+        listener.trainingStarted();
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             Trainer.epochOrder(seed, epoch, order);
@@ -237,6 +238,7 @@ public final class SparkTrainer {
         long totalSteps = (long) epochs * stepsPerEpoch;
         OptimizerState state = OptimizerState.NONE;
         List<EpochReport> reports = new ArrayList<>();
+        listener.trainingStarted();
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             double lossSum = 0;

@@ -41,7 +41,8 @@ import netc.runtime.io.Json;
  * <li>{@code threads}, {@code pool_step_s}, {@code one_thread_step_s} ({@code "threads"} lines): the thread count the
  * steps run on from then on, and the mean step of the probe that chose it on all the pool's threads and on the
  * calling thread alone, in seconds;
- * <li>{@code wall_s}: seconds since the log was opened.
+ * <li>{@code wall_s}: seconds since the run's first step began ({@link #trainingStarted}; for a trainer that does not
+ * call it, since the log was opened).
  * </ul>
  * A value that does not exist (no test set, no accuracy for real-valued targets, no learning rate given) is
  * {@code null} in JSON and an empty field in CSV; NaN and infinities, which JSON cannot express, are written the
@@ -73,7 +74,8 @@ public final class MetricsLog implements ProgressListener, Closeable {
     private final Path file;
     private final Format format;
     private final Writer out;
-    private final long start = System.nanoTime();
+    /** When {@code wall_s} counts from: the log's opening, then the run's first step ({@link #trainingStarted}). */
+    private long start = System.nanoTime();
     private int everySteps;
     private double baseRate = Double.NaN;
     private long warmupSteps;
@@ -161,6 +163,12 @@ public final class MetricsLog implements ProgressListener, Closeable {
         this.epochs = epochs;
         this.warmupSteps = warmupSteps;
         return this;
+    }
+
+    /** {@code wall_s} counts from here on: the time to compile, load and warm up is not the run's. */
+    @Override
+    public void trainingStarted() {
+        start = System.nanoTime();
     }
 
     @Override

@@ -25,6 +25,15 @@ public interface ProgressListener {
     void epochDone(EpochReport report);
 
     /**
+     * Called once, just before the run's first step: after the trainer's own preparation (for {@link Trainer}, the
+     * kernels' warm-up of {@link Trainer.Builder#warmKernels}, a few seconds on a large network), which is not
+     * training. A listener that times the run (samples per second, time left, seconds in a log) starts its clock
+     * here rather than when it was made. The default does nothing.
+     */
+    default void trainingStarted() {
+    }
+
+    /**
      * Called after each mini-batch step.
      *
      * @param epoch   1-based epoch number
@@ -104,6 +113,13 @@ public interface ProgressListener {
             public void epochDone(EpochReport report) {
                 for (ProgressListener l : list) {
                     l.epochDone(report);
+                }
+            }
+
+            @Override
+            public void trainingStarted() {
+                for (ProgressListener l : list) {
+                    l.trainingStarted();
                 }
             }
 

@@ -270,6 +270,7 @@ public final class Trainer {
             KernelWarmup.run(network, train, size, tails, params, pool, warmKernelsSeconds,
                     KernelWarmup.restores(optimizer) ? update : null);
         }
+        listener.trainingStarted();
         epochs:
         for (int epoch = first; epoch <= epochs; epoch++) {
             long epochStart = System.nanoTime();

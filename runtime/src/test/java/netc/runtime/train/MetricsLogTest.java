@@ -217,6 +217,18 @@ class MetricsLogTest {
     }
 
     @Test
+    void wallSecondsCountFromTheFirstStepNotFromOpeningTheLog() throws Exception {
+        Path file = dir.resolve("wall.jsonl");
+        try (MetricsLog log = MetricsLog.open(file)) {
+            Thread.sleep(500); // compiling, loading and warming up
+            log.trainingStarted();
+            log.epochDone(new EpochReport(1, 0.5, 0.25, 0.75, 1000, 2));
+        }
+        double wall = MetricsLogReader.epochs(file).get(0).wallSeconds();
+        assertTrue(wall >= 0 && wall < 0.5, "wall_s " + wall);
+    }
+
+    @Test
     void eachLineIsOnDiskAsSoonAsItIsWritten() throws IOException {
         Path file = dir.resolve("live.jsonl");
         try (MetricsLog log = MetricsLog.open(file)) {

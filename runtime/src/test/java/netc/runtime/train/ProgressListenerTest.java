@@ -27,16 +27,28 @@ class ProgressListenerTest {
             public void batchDone(int epoch, int batch, int batches, double loss) {
                 seen.add("a" + epoch + "." + batch);
             }
+
+            @Override
+            public void trainingStarted() {
+                seen.add("a started");
+            }
+
+            @Override
+            public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
+                seen.add("a threads " + threads);
+            }
         };
         ProgressListener b = r -> seen.add("b" + r.epoch());
         ProgressListener stop = ProgressListener.stopWhen(r -> r.testLoss() < 0.5);
         ProgressListener all = ProgressListener.all(a, null, b, stop);
+        all.trainingStarted();
         all.batchDone(1, 1, 2, 0.3);
+        all.threadsChanged(1, 5, 1);
         all.epochDone(report(1, 0.9));
         assertFalse(all.stopRequested());
         all.epochDone(report(2, 0.4));
         assertTrue(all.stopRequested(), "the stopWhen listener asked");
-        assertEquals(List.of("a1.1", "a1", "b1", "a2", "b2"), seen);
+        assertEquals(List.of("a started", "a1.1", "a threads 1", "a1", "b1", "a2", "b2"), seen);
     }
 
     @Test

@@ -313,6 +313,46 @@ class TrainerTest {
     }
 
     @Test
+    void listenersHearTrainingStartOnceAfterTheKernelWarmUpAndBeforeTheFirstStep() {
+        ScriptedNetwork net = new ScriptedNetwork();
+        List<String> events = new ArrayList<>();
+        int[] callsAtStart = {-1};
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void trainingStarted() {
+                events.add("start");
+                callsAtStart[0] = net.calls;
+            }
+
+            @Override
+            public void batchDone(int epoch, int batch, int batches, double loss) {
+                events.add("batch");
+            }
+
+            @Override
+            public void epochDone(EpochReport report) {
+                events.add("epoch");
+            }
+        };
+        // 400 samples in batches of 2: 200 steps an epoch, enough for the warm-up to run.
+        float[] x = new float[400];
+        float[] y = new float[400];
+        for (int i = 0; i < 400; i++) {
+            x[i] = i;
+            y[i] = i % 2;
+        }
+        List<EpochReport> reports = builder(net).optimizer(new Sgd(0.1)).batchSize(2).epochs(2).warmKernels(0.05)
+                .listener(ProgressListener.all(listener, ProgressListener.NONE, null)).build()
+                .train(new float[2], Dataset.ofClasses("four hundred", x, y, 1, 2), null);
+        assertEquals(2, reports.size());
+        assertEquals("start", events.get(0));
+        assertEquals(1, events.stream().filter("start"::equals).count());
+        assertEquals(2 * 200 + 2 + 1, events.size());
+        assertTrue(callsAtStart[0] > 0, "the warm-up's calls come before the start: " + callsAtStart[0]);
+        assertEquals(callsAtStart[0] + 400, net.calls, "every training step after the start");
+    }
+
+    @Test
     void theTrainerGivesTheNetworkItsThreadsAndTakesThemBackAfterwards() {
         ScriptedNetwork net = new ScriptedNetwork();
         builder(net).optimizer(new Sgd(0.1)).epochs(1).threads(2).build().train(new float[2], ten(), null);
