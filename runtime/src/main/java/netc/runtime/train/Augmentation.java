@@ -13,9 +13,12 @@ import netc.runtime.ModelSpec;
  * {@code RandomCrop(size, padding=shift)} on a zero-padded image; Fashion-MNIST's background is 0, so the shift
  * moves the garment on its background. Test, validation and evaluation data are never changed.
  *
- * <p>The input's last two dimensions are taken as the image's height and width, and every leading dimension (the
- * channels) gets the same change. The change of a sample depends only on the run's seed, the epoch and the sample's
- * index in the training set: a rerun, a resumed run and a run on another number of threads see the same images.
+ * <p>The input's last two dimensions are taken as the image's height and width, and the leading ones as its channels,
+ * which all get the same change. An image {@code [C, H, W]} is stored channel-last, as netc stores every image
+ * (element {@code (c, y, x)} at {@code (y * W + x) * C + c}, see docs/spatial-and-recurrent.md), so a pixel moves
+ * with its {@code C} values together. The change of a sample depends only on the run's seed, the epoch and the
+ * sample's index in the training set: a rerun, a resumed run and a run on another number of threads see the same
+ * images.
  *
  * <p>Immutable; the trainer that applies it owns the scratch space.
  */
@@ -124,11 +127,11 @@ public final class Augmentation {
     }
 
     /**
-     * Changes the {@code count} images in {@code x} (each {@code spec.inputSize()} floats, laid out as the input's
-     * shape) in place; image {@code i} is training sample {@code order[start + i]}. {@code plane} is scratch space
-     * of at least height x width floats.
+     * Changes the {@code count} images in {@code x} (each {@code spec.inputSize()} floats, stored channel-last) in
+     * place; image {@code i} is training sample {@code order[start + i]}. {@code image} is scratch space of at least
+     * {@link #scratchSize} floats.
      */
-    void apply(ModelSpec spec, float[] x, int count, long seed, int epoch, int[] order, int start, float[] plane) {
+    void apply(ModelSpec spec, float[] x, int count, long seed, int epoch, int[] order, int start, float[] image) {
         if (isNone()) {
             return;
         }
@@ -136,35 +139,40 @@ public final class Augmentation {
         int h = shape[shape.length - 2];
         int w = shape[shape.length - 1];
         int size = spec.inputSize();
-        int planes = size / (h * w);
+        int channels = size / (h * w);
         int span = 2 * shift + 1;
         for (int i = 0; i < count; i++) {
             long r = draw(seed, epoch, order[start + i]);
             boolean mirror = flip && (r & 1) != 0;
             int dy = (int) Long.remainderUnsigned(r >>> 1, span) - shift;
             int dx = (int) Long.remainderUnsigned(r >>> 17, span) - shift;
-            for (int p = 0; p < planes; p++) {
-                change(x, i * size + p * h * w, h, w, mirror, dy, dx, plane);
-            }
+            change(x, i * size, h, w, channels, mirror, dy, dx, image);
         }
     }
 
     /**
-     * One plane: output pixel (y, x) takes input pixel (y - dy, x - dx) of the mirrored image, or 0 where that lies
-     * outside.
+     * One image of {@code h x w} pixels of {@code channels} values each: output pixel (y, x) takes input pixel
+     * (y - dy, x - dx) of the mirrored image, all its channels, or 0 where that lies outside.
      */
-    private static void change(float[] x, int off, int h, int w, boolean mirror, int dy, int dx, float[] plane) {
-        System.arraycopy(x, off, plane, 0, h * w);
+    private static void change(float[] x, int off, int h, int w, int channels, boolean mirror, int dy, int dx,
+                               float[] image) {
+        int rowFloats = w * channels;
+        System.arraycopy(x, off, image, 0, h * rowFloats);
         for (int y = 0; y < h; y++) {
             int sy = y - dy;
-            int row = off + y * w;
+            int row = off + y * rowFloats;
             if (sy < 0 || sy >= h) {
-                Arrays.fill(x, row, row + w, 0f);
+                Arrays.fill(x, row, row + rowFloats, 0f);
                 continue;
             }
             for (int c = 0; c < w; c++) {
                 int sx = c - dx;
-                x[row + c] = sx < 0 || sx >= w ? 0f : plane[sy * w + (mirror ? w - 1 - sx : sx)];
+                int to = row + c * channels;
+                if (sx < 0 || sx >= w) {
+                    Arrays.fill(x, to, to + channels, 0f);
+                } else {
+                    System.arraycopy(image, (sy * w + (mirror ? w - 1 - sx : sx)) * channels, x, to, channels);
+                }
             }
         }
     }
@@ -192,10 +200,9 @@ public final class Augmentation {
         return flip ? (shift > 0 ? "flip,shift=" + shift : "flip") : "shift=" + shift;
     }
 
-    /** Scratch floats {@link #apply} needs for {@code spec}'s images. */
+    /** Scratch floats {@link #apply} needs for {@code spec}'s images: one whole image, all its channels. */
     static int scratchSize(ModelSpec spec) {
-        int[] shape = spec.inputShape();
-        return shape.length < 2 ? 0 : shape[shape.length - 2] * shape[shape.length - 1];
+        return spec.inputShape().length < 2 ? 0 : spec.inputSize();
     }
 
     /** A phrase for the command line's summary of the run. */

@@ -46,17 +46,30 @@ class AugmentationTest {
         return order;
     }
 
-    /** The plane {@code src} (H x W) mirrored or not, then moved by (dy, dx), zero-filled. */
-    private static float[] moved(float[] src, int off, boolean mirror, int dy, int dx) {
+    /**
+     * Channel {@code ch} of the channel-last image at {@code off} in {@code src} (H x W pixels of {@code channels}
+     * values, element (ch, y, x) at (y * W + x) * channels + ch), mirrored or not, then moved by (dy, dx),
+     * zero-filled, as an H x W plane.
+     */
+    private static float[] moved(float[] src, int off, int channels, int ch, boolean mirror, int dy, int dx) {
         float[] out = new float[H * W];
         for (int y = 0; y < H; y++) {
             for (int c = 0; c < W; c++) {
                 int sy = y - dy;
                 int sx = c - dx;
                 if (sy >= 0 && sy < H && sx >= 0 && sx < W) {
-                    out[y * W + c] = src[off + sy * W + (mirror ? W - 1 - sx : sx)];
+                    out[y * W + c] = src[off + (sy * W + (mirror ? W - 1 - sx : sx)) * channels + ch];
                 }
             }
+        }
+        return out;
+    }
+
+    /** Channel {@code ch} of the channel-last image at {@code off} of {@code x}, as an H x W plane. */
+    private static float[] channel(float[] x, int off, int channels, int ch) {
+        float[] out = new float[H * W];
+        for (int p = 0; p < H * W; p++) {
+            out[p] = x[off + p * channels + ch];
         }
         return out;
     }
@@ -104,7 +117,7 @@ class AugmentationTest {
         ModelSpec spec = image(channels, H, W);
         float[] before = images(count, size);
         float[] x = before.clone();
-        Augmentation.of(true, shift).apply(spec, x, count, 7, 3, identity(count), 0, new float[H * W]);
+        Augmentation.of(true, shift).apply(spec, x, count, 7, 3, identity(count), 0, new float[size]);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < count; i++) {
             String found = null;
@@ -112,10 +125,9 @@ class AugmentationTest {
                 for (int dy = -shift; dy <= shift && found == null; dy++) {
                     for (int dx = -shift; dx <= shift && found == null; dx++) {
                         boolean all = true;
-                        for (int p = 0; p < channels && all; p++) {
-                            int off = i * size + p * H * W;
-                            all = Arrays.equals(moved(before, off, m == 1, dy, dx),
-                                    Arrays.copyOfRange(x, off, off + H * W));
+                        for (int ch = 0; ch < channels && all; ch++) {
+                            all = Arrays.equals(moved(before, i * size, channels, ch, m == 1, dy, dx),
+                                    channel(x, i * size, channels, ch));
                         }
                         if (all) {
                             found = m + " " + dy + " " + dx;
@@ -127,6 +139,45 @@ class AugmentationTest {
             seen.add(found);
         }
         assertEquals(2 * 5 * 5, seen.size(), "every mirror and move occurs among 400 images: " + seen);
+    }
+
+    @Test
+    void aPixelMovesWithAllItsChannelsAndNoValueChangesChannel() {
+        // A [3, H, W] image whose every value names its channel and pixel: 100 c + pixel index, stored channel-last.
+        int channels = 3;
+        int size = channels * H * W;
+        float[] x = new float[size];
+        for (int p = 0; p < H * W; p++) {
+            for (int c = 0; c < channels; c++) {
+                x[p * channels + c] = 100 * c + p + 1;
+            }
+        }
+        ModelSpec spec = image(channels, H, W);
+        // A sample the draw mirrors: pixel (y, x) then holds pixel (y, W - 1 - x), channel by channel.
+        int sample = 0;
+        while ((Augmentation.draw(1, 1, sample) & 1) == 0) {
+            sample++;
+        }
+        float[] flipped = x.clone();
+        Augmentation.of(true, 0).apply(spec, flipped, 1, 1, 1, new int[] {sample}, 0, new float[size]);
+        for (int y = 0; y < H; y++) {
+            for (int c = 0; c < W; c++) {
+                for (int ch = 0; ch < channels; ch++) {
+                    assertEquals(x[(y * W + W - 1 - c) * channels + ch], flipped[(y * W + c) * channels + ch],
+                            "channel " + ch + " of pixel (" + y + ", " + c + ")");
+                }
+            }
+        }
+        // Shifts: every value stays in its channel (or becomes 0).
+        for (int s = 0; s < 50; s++) {
+            float[] moved = x.clone();
+            Augmentation.of(true, 2).apply(spec, moved, 1, 3, 1, new int[] {s}, 0, new float[size]);
+            for (int i = 0; i < size; i++) {
+                int ch = i % channels;
+                assertTrue(moved[i] == 0 || (int) (moved[i] - 1) / 100 == ch, "value " + moved[i] + " in channel "
+                        + ch + " of sample " + s);
+            }
+        }
     }
 
     @Test
