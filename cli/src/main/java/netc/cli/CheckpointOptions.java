@@ -1,11 +1,16 @@
 package netc.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
 import netc.compiler.internal.source.SourceFile;
 import netc.compiler.internal.source.UserError;
 import netc.runtime.ModelSpec;
+import netc.runtime.io.AtomicFiles;
 import netc.runtime.train.Checkpoint;
 import netc.runtime.train.CheckpointStore;
 import netc.runtime.train.Trainer;
@@ -46,6 +51,45 @@ final class CheckpointOptions {
         }
         if (resume != null && init != null) {
             throw new UserError("--resume", "cannot be combined with --init: the checkpoint holds the weights");
+        }
+    }
+
+    /**
+     * The checkpoints {@code --resume} may continue from, as inputs that {@code --save} and {@code --log} must not
+     * overwrite: the file, or every checkpoint in the directory.
+     */
+    List<SaveTarget.Input> inputs() {
+        List<SaveTarget.Input> inputs = new ArrayList<>();
+        if (resume != null) {
+            for (Path p : Files.isDirectory(resume) ? new CheckpointStore(resume).list() : List.of(resume)) {
+                inputs.add(new SaveTarget.Input("--resume checkpoint", p));
+            }
+        }
+        return inputs;
+    }
+
+    /**
+     * Fails with a user error unless the checkpoints can be written: the directory exists or can be made, and takes
+     * new files, checked before the first epoch rather than after it.
+     */
+    void requireWritable() {
+        Path target = target();
+        if (target == null) {
+            return;
+        }
+        Path existing = target.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new UserError(target.toString(), "cannot write checkpoints here: "
+                    + (existing == null ? "no directory" : "'" + existing + "' is not a directory"));
+        }
+        try {
+            AtomicFiles.probe(existing.resolve("checkpoint-probe.safetensors"));
+        } catch (IOException e) {
+            throw new UserError(target.toString(), "cannot write checkpoints here: cannot create a file in "
+                    + existing + (e instanceof java.nio.file.AccessDeniedException ? " (permission denied)" : ""));
         }
     }
 

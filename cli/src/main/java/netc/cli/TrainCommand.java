@@ -2,36 +2,37 @@ package netc.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+
 import netc.compiler.internal.driver.Compilation;
 import netc.compiler.internal.driver.NetCompiler;
 import netc.compiler.internal.frontend.CheckedModel;
 import netc.compiler.internal.source.UserError;
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
-import netc.runtime.data.CsvReader;
 import netc.runtime.Network;
 import netc.runtime.ParamSpec;
+import netc.runtime.data.CsvReader;
 import netc.runtime.io.Safetensors;
 import netc.runtime.train.Adam;
 import netc.runtime.train.Checkpoint;
 import netc.runtime.train.EpochReport;
-import netc.runtime.train.ProgressListener;
 import netc.runtime.train.Initializer;
 import netc.runtime.train.LearningRateSchedule;
 import netc.runtime.train.MetricsLog;
 import netc.runtime.train.Momentum;
 import netc.runtime.train.Optimizer;
+import netc.runtime.train.ProgressListener;
 import netc.runtime.train.Sgd;
 import netc.runtime.train.Trainer;
 import netc.runtime.train.TrainingDefaults;
 import netc.runtime.train.TrainingDivergedException;
 import netc.runtime.train.TrainingRun;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code netc train}: compile with Janino, then mini-batch training with a line per epoch. */
 @Command(name = "train", defaultValueProvider = TrainCommand.Defaults.class, description = {"Compile a .net file "
@@ -178,9 +180,12 @@ final class TrainCommand implements Callable<Integer> {
         } catch (InputException e) {
             throw new UserError("--lr", e.detail());
         }
-        SaveTarget.check(save, SaveTarget.inputs(model.file, data, test, init));
-        watch.check(SaveTarget.inputs(model.file, data, test, init), save);
+        List<SaveTarget.Input> inputs = new ArrayList<>(SaveTarget.inputs(model.file, data, test, init));
+        inputs.addAll(checkpoints.inputs());
+        SaveTarget.check(save, inputs);
+        watch.check(inputs, save);
         checkpoints.requireValid(init);
+        checkpoints.requireWritable();
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);

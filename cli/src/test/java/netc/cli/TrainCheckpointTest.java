@@ -103,6 +103,30 @@ class TrainCheckpointTest {
     }
 
     @Test
+    void saveAndLogMayNotOverwriteTheCheckpointTheRunResumesFrom() throws Exception {
+        Path ck = dir.resolve("ck");
+        train("--epochs", "3", "--checkpoint-dir", ck).assertSuccess();
+        Path file = ck.resolve("checkpoint-000002.safetensors");
+        byte[] before = Files.readAllBytes(file);
+        train("--epochs", "3", "--resume", file, "--save", file).assertUserError(file + ": error: --save would "
+                + "overwrite the --resume checkpoint " + file + "; save the weights elsewhere\n").assertOutEmpty();
+        train("--epochs", "3", "--resume", ck, "--log", file).assertUserErrorStartingWith(file + ": error: --log "
+                + "would overwrite the --resume checkpoint " + file).assertOutEmpty();
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void aCheckpointDirectoryThatTakesNoFilesIsAnErrorBeforeTraining() {
+        // /proc takes no new files, not even from root (who passes every permission check): the first checkpoint,
+        // after a whole epoch, would have failed.
+        Path proc = Path.of("/proc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "a Linux /proc");
+        Path ck = proc.resolve("netc-checkpoints");
+        train("--epochs", "2", "--checkpoint-dir", ck).assertUserErrorStartingWith(ck + ": error: cannot write "
+                + "checkpoints here: cannot create a file in /proc").assertOutEmpty();
+    }
+
+    @Test
     void aDifferentSettingIsOneErrorNamingIt() {
         Path ck = dir.resolve("ck");
         train("--epochs", "2", "--checkpoint-dir", ck).assertSuccess();

@@ -127,10 +127,10 @@ public final class AtomicFiles {
     private static Path resolveLink(Path target) {
         Path file = target.toAbsolutePath();
         if (!Files.isSymbolicLink(file)) {
-            return file;
+            return requireReplaceable(target, file);
         }
         try {
-            return file.toRealPath();
+            return requireReplaceable(target, file.toRealPath());
         } catch (IOException e) {
             String to;
             try {
@@ -141,6 +141,19 @@ public final class AtomicFiles {
             throw new InputException(target.toString(), "cannot write: it is a symbolic link to " + to
                     + ", which does not exist", e);
         }
+    }
+
+    /**
+     * {@code file}, unless it exists as something other than a regular file or a directory (a device such as
+     * /dev/null, a pipe, a socket): renaming over it would replace the device or pipe with a regular file, which as
+     * root can even take /dev/null away from the whole machine.
+     */
+    private static Path requireReplaceable(Path target, Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
+            throw new InputException(target.toString(), "cannot write: not a regular file (a device, a pipe or a "
+                    + "socket); netc replaces its output files whole, so give the name of a file");
+        }
+        return file;
     }
 
     /**

@@ -73,7 +73,8 @@ public final class MetricsLog implements ProgressListener, Closeable {
 
     private final Path file;
     private final Format format;
-    private final Writer out;
+    /** Null until the first line: a run that fails before it leaves an existing file as it was. */
+    private Writer out;
     /** When {@code wall_s} counts from: the log's opening, then the run's first step ({@link #trainingStarted}). */
     private long start = System.nanoTime();
     private int everySteps;
@@ -86,30 +87,31 @@ public final class MetricsLog implements ProgressListener, Closeable {
     /** The epoch of the latest batch: a thread change comes between two steps, after at least one. */
     private int epoch = 1;
 
-    private MetricsLog(Path file, Format format, Writer out) {
+    private MetricsLog(Path file, Format format) {
         this.file = file;
         this.format = format;
-        this.out = out;
     }
 
     /**
-     * Creates (or truncates) {@code file} and, for CSV, writes the header. Call it before training, so that a bad
-     * path is reported before any time is spent.
+     * A log to {@code file}, checked now (its directory exists, it is not a directory, it can be written) so that a
+     * bad path is reported before any time is spent; call it before training. The file is created, or an existing
+     * one replaced, when the first line is written (with the CSV header first): a run that fails before its first
+     * line, such as a learning rate that diverges at once, leaves the log of an earlier run as it was.
      *
      * @throws InputException {@code <file>: error: cannot write the metrics log: <reason>}
      */
     public static MetricsLog open(Path file) {
-        Writer w;
-        try {
-            w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+        if (Files.isDirectory(file)) {
+            throw new InputException(file.toString(), "cannot write the metrics log: is a directory");
         }
-        MetricsLog log = new MetricsLog(file, Format.of(file), w);
-        if (log.format == Format.CSV) {
-            log.writeLine(String.join(",", COLUMNS));
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new InputException(file.toString(), "cannot write the metrics log: no such directory");
         }
-        return log;
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+            throw new InputException(file.toString(), "cannot write the metrics log: permission denied");
+        }
+        return new MetricsLog(file, Format.of(file));
     }
 
     /** The file being written. */
@@ -219,9 +221,12 @@ public final class MetricsLog implements ProgressListener, Closeable {
         write(line);
     }
 
-    /** Closes the file; the lines are already on disk (each was flushed). */
+    /** Closes the file; the lines are already on disk (each was flushed). A log that wrote no line made no file. */
     @Override
     public void close() {
+        if (out == null) {
+            return;
+        }
         try {
             out.close();
         } catch (IOException e) {
@@ -280,6 +285,13 @@ public final class MetricsLog implements ProgressListener, Closeable {
 
     private void writeLine(String line) {
         try {
+            if (out == null) {
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                if (format == Format.CSV) {
+                    out.write(String.join(",", COLUMNS));
+                    out.write('\n');
+                }
+            }
             out.write(line);
             out.write('\n');
             out.flush();

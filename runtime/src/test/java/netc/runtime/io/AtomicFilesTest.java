@@ -36,6 +36,26 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aPipeOrADeviceIsRefusedNotReplacedWithAFile() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo works here");
+        Path link = Files.createSymbolicLink(dir.resolve("to-fifo"), fifo);
+        for (Path target : List.of(fifo, link)) {
+            InputException e = assertThrows(InputException.class,
+                    () -> AtomicFiles.write(target, out -> out.write(ascii("weights"))));
+            assertEquals(target + ": error: cannot write: not a regular file (a device, a pipe or a socket); netc "
+                    + "replaces its output files whole, so give the name of a file", e.getMessage());
+            assertThrows(InputException.class, () -> AtomicFiles.probe(target));
+        }
+        assertFalse(Files.isRegularFile(fifo), "still a pipe");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("fifo", "to-fifo"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary file left");
+        }
+    }
+
+    @Test
     void theNewContentReplacesTheOldFile() throws IOException {
         Path file = Files.writeString(dir.resolve("log.csv"), "old");
         AtomicFiles.write(file, out -> out.write(ascii("new content")));

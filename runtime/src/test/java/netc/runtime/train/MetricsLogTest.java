@@ -229,6 +229,25 @@ class MetricsLogTest {
     }
 
     @Test
+    void theFileIsMadeOrReplacedOnlyWhenTheFirstLineIsWritten() throws IOException {
+        Path file = dir.resolve("old.csv");
+        Files.writeString(file, "kind,epoch\nepoch,1\n");
+        try (MetricsLog log = MetricsLog.open(file)) {
+            log.trainingStarted(); // and then the run fails before its first line
+        }
+        assertEquals("kind,epoch\nepoch,1\n", Files.readString(file), "an earlier run's log is kept");
+        try (MetricsLog log = MetricsLog.open(file)) {
+            log.epochDone(new EpochReport(1, 0.5, 0.25, 0.75, 1000, 2));
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(List.of(String.join(",", MetricsLog.COLUMNS)), lines.subList(0, 1));
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        Path never = dir.resolve("never.jsonl");
+        MetricsLog.open(never).close();
+        assertTrue(Files.notExists(never));
+    }
+
+    @Test
     void eachLineIsOnDiskAsSoonAsItIsWritten() throws IOException {
         Path file = dir.resolve("live.jsonl");
         try (MetricsLog log = MetricsLog.open(file)) {
