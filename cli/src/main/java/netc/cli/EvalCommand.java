@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import netc.compiler.internal.driver.NetCompiler;
 import netc.compiler.internal.frontend.CheckedModel;
+import netc.compiler.internal.source.UserError;
 import netc.runtime.ModelSpec;
 import netc.runtime.data.CsvReader;
 import netc.runtime.Network;
@@ -88,7 +89,9 @@ final class EvalCommand implements Callable<Integer> {
             Evaluator evaluator = new Evaluator(net, batch);
             e = evaluator.evaluate(params, d.test());
             if (names != null) {
-                report = ClassReport.of(names.size(), labelsOf(d.test()), evaluator.predict(params, d.test()));
+                int[] predicted = evaluator.predict(params, d.test());
+                requireClassified(weights, d.description(), predicted);
+                report = ClassReport.of(names.size(), labelsOf(d.test()), predicted);
             }
             net.setParallel(Parallel.serial());
         }
@@ -105,6 +108,26 @@ final class EvalCommand implements Callable<Integer> {
             out.print(ClassTable.render(report, names));
         }
         return Main.OK;
+    }
+
+    /**
+     * Fails with one user error when some sample has no class: every output NaN (Evaluator's -1), from weights or
+     * inputs too large for float. The confusion matrix has no column for it.
+     */
+    static void requireClassified(java.nio.file.Path weights, String data, int[] predicted) {
+        int count = 0;
+        int first = -1;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] < 0) {
+                count++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (count > 0) {
+            throw new UserError(weights.toString(), String.format(Locale.ROOT, "the network's outputs are NaN for "
+                    + "%,d of the %,d samples of %s (the first: sample %d), so they have no class; the weights or "
+                    + "the inputs hold values too large for float", count, predicted.length, data, first));
+        }
     }
 
     private static int[] labelsOf(Dataset data) {

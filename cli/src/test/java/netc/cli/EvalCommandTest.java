@@ -1,10 +1,13 @@
 package netc.cli;
 
 import static netc.cli.Cli.sample;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import netc.compiler.internal.source.UserError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,18 @@ class EvalCommandTest {
         Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", idx).assertSuccess()
                 .assertOutContains("data: IDX files in " + idx + ": 8 training, 4 test samples\n")
                 .assertOutContains("logistic.safetensors on 4 samples: loss ");
+    }
+
+    @Test
+    void samplesWhoseOutputsAreAllNanAreOneUserErrorNotACrash() {
+        // Evaluator.predict gives -1 for a sample whose every output is NaN; ClassReport has no column for it.
+        Path w = dir.resolve("w.safetensors");
+        UserError e = assertThrows(UserError.class,
+                () -> EvalCommand.requireClassified(w, "CSV big.csv", new int[] {0, -1, 1, -1}));
+        assertEquals(w + ": error: the network's outputs are NaN for 2 of the 4 samples of CSV big.csv (the first: "
+                + "sample 1), so they have no class; the weights or the inputs hold values too large for float",
+                e.getMessage());
+        EvalCommand.requireClassified(w, "CSV ok.csv", new int[] {0, 1, 1});
     }
 
     @Test

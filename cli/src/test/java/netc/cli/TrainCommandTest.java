@@ -144,6 +144,14 @@ class TrainCommandTest {
     }
 
     @Test
+    void learningRateBelowTheSmallestFloatIsRefusedLikeZero() {
+        // 1e-50 is a positive double but 0 as a float: the run would train at 0 and change nothing.
+        Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--lr", "1e-50")
+                .assertUserError("--lr: error: learning rate must be at least 1.4E-45 (the smallest float), got "
+                        + "1.0E-50\n").assertOutEmpty();
+    }
+
+    @Test
     void notANumberLearningRateIsAUserError() {
         Cli.run("train", XOR, "--data", TestData.xorCsv(dir), "--optimizer", "adam", "--lr", "NaN")
                 .assertUserError("--lr: error: learning rate must be > 0, got NaN\n").assertOutEmpty();

@@ -193,6 +193,15 @@ public final class Dataset {
         } else if (spec.targetSize() != targetValues) {
             throw new InputException(name, "samples have " + plural(targetValues, "target value") + " but "
                     + network + " expects " + spec.targetSize());
+        } else if ("binary_cross_entropy".equals(spec.loss())) {
+            // t log p + (1 - t) log(1 - p) is a cross-entropy only for t in [0, 1]; beyond, the loss goes negative and
+            // training drives p to 0 or 1 without end
+            for (int i = 0; i < n * targetValues; i++) {
+                if (!(y[i] >= 0 && y[i] <= 1)) {
+                    throw new InputException(name, "target " + y[i] + " of sample " + i / targetValues + " is not"
+                            + " in [0, 1]: " + network + " learns probabilities (binary_cross_entropy)");
+                }
+            }
         }
     }
 

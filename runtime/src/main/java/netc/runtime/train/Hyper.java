@@ -20,6 +20,11 @@ final class Hyper {
             throw new InputException(context, setting + " must be at most " + Float.MAX_VALUE
                     + " (the largest float), got " + value);
         }
+        if ((float) value == 0f) {
+            // trains silently at 0 otherwise: the run would end with the weights it started from
+            throw new InputException(context, setting + " must be at least " + Float.MIN_VALUE
+                    + " (the smallest float), got " + value);
+        }
         return (float) value;
     }
 

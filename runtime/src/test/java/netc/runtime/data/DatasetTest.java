@@ -89,6 +89,22 @@ class DatasetTest {
     }
 
     @Test
+    void binaryCrossEntropyTargetsMustBeProbabilities() {
+        ModelSpec bce = new ModelSpec("m", "m.net", "x", new int[] {1}, "p", new int[] {1}, TargetKind.VALUES, 1,
+                "binary_cross_entropy", List.of());
+        Dataset.ofValues("ok", new float[] {1, 2, 3}, new float[] {0, 1, 0.25f}, 1, 1).requireFits(bce);
+        for (float bad : new float[] {5, -3, Float.NaN}) {
+            Dataset values = Dataset.ofValues("bad", new float[] {1, 2}, new float[] {0, bad}, 1, 1);
+            InputException e = assertThrows(InputException.class, () -> values.requireFits(bce));
+            assertEquals("bad: error: target " + bad + " of sample 1 is not in [0, 1]: network 'm' learns "
+                    + "probabilities (binary_cross_entropy)", e.getMessage());
+        }
+        // squared error takes any real target
+        Dataset.ofValues("any", new float[] {1, 2}, new float[] {0, 5}, 1, 1).requireFits(new ModelSpec("m", "m.net",
+                "x", new int[] {1}, "p", new int[] {1}, TargetKind.VALUES, 1, "squared_error", List.of()));
+    }
+
+    @Test
     void realTargetsDoNotFitAClassifier() {
         Dataset values = Dataset.ofValues("reg", new float[] {1, 2}, new float[] {0.5f, 0.7f}, 1, 1);
         InputException e = assertThrows(InputException.class, () -> values.requireFits(spec(1, TargetKind.CLASSES,

@@ -192,7 +192,7 @@ final class DeclarationChecker {
 
     private void checkLength(Ident id) {
         if (id.text().length() > MAX_NAME_LENGTH) {
-            diagnostics.error(id.span(), "name '" + id.text().substring(0, 20) + "...' is too long ("
+            diagnostics.error(id.span(), "name '" + Hints.shown(id.text()) + "' is too long ("
                     + id.text().length() + " characters; at most " + MAX_NAME_LENGTH + ")");
         }
     }

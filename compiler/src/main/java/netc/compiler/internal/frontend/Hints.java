@@ -7,6 +7,17 @@ final class Hints {
     /** Suggestions further than this many edits away are more noise than help. */
     static final int MAX_DISTANCE = 2;
 
+    /**
+     * Longer names are not compared: a name may be at most {@link DeclarationChecker#MAX_NAME_LENGTH} characters, and
+     * a 100,000-character misspelling of a 100,000-character name took 16 s and 6 GB to compare.
+     */
+    static final int MAX_COMPARED_LENGTH = DeclarationChecker.MAX_NAME_LENGTH + MAX_DISTANCE;
+
+    /** {@code name} as a message shows it: a name beyond the length limit by its first 20 characters, then "...". */
+    static String shown(String name) {
+        return name.length() > DeclarationChecker.MAX_NAME_LENGTH ? name.substring(0, 20) + "..." : name;
+    }
+
     private Hints() {
     }
 
@@ -16,11 +27,16 @@ final class Hints {
      * than {@code W1}), then to the first candidate in iteration order.
      */
     static String closest(String word, Collection<String> candidates) {
+        if (word.length() > MAX_COMPARED_LENGTH) {
+            return null;
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         long bestGap = Long.MAX_VALUE;
         for (String c : candidates) {
-            if (c.equals(word)) {
+            // the distance is at least the difference in length, and costs the product of the lengths
+            if (c.equals(word) || c.length() > MAX_COMPARED_LENGTH
+                    || Math.abs(c.length() - word.length()) > MAX_DISTANCE) {
                 continue;
             }
             int d = distance(word, c);

@@ -255,7 +255,7 @@ final class NameResolver {
         if (d == null) {
             String hint = n.id().equals(loopVar) ? ": the loop variable '" + loopVar + "' can only index, as in h["
                     + loopVar + "-1]" : Hints.didYouMean(n.id(), valueNames());
-            diagnostics.error(n.span(), "unknown name '" + n.id() + "'" + hint);
+            diagnostics.error(n.span(), "unknown name '" + Hints.shown(n.id()) + "'" + hint);
             return false;
         }
         used.add(n.id());
@@ -477,7 +477,8 @@ final class NameResolver {
             ok = false; // "the loss needs a target" says it already
         } else if (y instanceof Name yn && t == null && Function.lookup(yn.id()) == null) {
             List<String> candidates = new ArrayList<>(valueNames());
-            diagnostics.error(y.span(), "unknown name '" + yn.id() + "'" + Hints.didYouMean(yn.id(), candidates));
+            diagnostics.error(y.span(), "unknown name '" + Hints.shown(yn.id()) + "'"
+                    + Hints.didYouMean(yn.id(), candidates));
             ok = false;
         } else {
             Declared first = declarations.firstOfKind(Kind.TARGET);

@@ -2,6 +2,7 @@ package netc.compiler.internal.frontend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,22 @@ class HintsTest {
         assertNull(Hints.closest("bias_vector", List.of("W", "b")));
         // One edit is the whole word: suggesting 'x' for 'z' would be noise.
         assertNull(Hints.closest("z", List.of("x", "y")));
+    }
+
+    @Test
+    void namesBeyondTheLengthLimitAreNotComparedAndShownShort() {
+        String longName = "W" + "a".repeat(100_000);
+        assertNull(Hints.closest(longName + "q", List.of(longName, "W")));
+        assertNull(Hints.closest("W", List.of(longName)));
+        assertEquals("Waaaaaaaaaaaaaaaaaaa...", Hints.shown(longName));
+        assertEquals("W1", Hints.shown("W1"));
+        // The whole front end: a misspelling of a 100,000-character name is two short errors, at once.
+        String source = "network n\ninput x[2]\ntarget y : class[2]\nparam " + longName + "[2, 2]\np = softmax("
+                + longName + "q x)\nloss = cross_entropy(p, y)\n";
+        netc.api.ModelException e = org.junit.jupiter.api.Assertions.assertThrows(netc.api.ModelException.class,
+                () -> netc.api.Netc.compile("long.net", source));
+        assertTrue(e.getMessage().contains("unknown name 'Waaaaaaaaaaaaaaaaaaa...'"), e.getMessage());
+        assertTrue(e.getMessage().length() < 2000, "message of " + e.getMessage().length() + " characters");
     }
 
     @Test
