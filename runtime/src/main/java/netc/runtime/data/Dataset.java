@@ -24,6 +24,9 @@ public final class Dataset {
     private final int inputSize;
     private final int targetValues;
     private final int classes;
+    /** Rows and columns of each sample as an image, from an IDX header; 0 when the data does not say. */
+    private final int imageRows;
+    private final int imageColumns;
 
     /**
      * @param name         what messages call this data, usually the file it came from
@@ -31,6 +34,11 @@ public final class Dataset {
      * @throws IllegalArgumentException if the arrays do not have the stated sizes or a label is not a valid class
      */
     public Dataset(String name, float[] x, float[] y, int n, int inputSize, int targetValues, int classes) {
+        this(name, x, y, n, inputSize, targetValues, classes, 0, 0);
+    }
+
+    private Dataset(String name, float[] x, float[] y, int n, int inputSize, int targetValues, int classes,
+                    int imageRows, int imageColumns) {
         if (n < 0 || inputSize < 1 || targetValues < 1 || classes < 0) {
             throw new IllegalArgumentException("bad dataset sizes: n " + n + ", inputSize " + inputSize
                     + ", targetValues " + targetValues + ", classes " + classes);
@@ -58,6 +66,22 @@ public final class Dataset {
         this.inputSize = inputSize;
         this.targetValues = targetValues;
         this.classes = classes;
+        this.imageRows = imageRows;
+        this.imageColumns = imageColumns;
+    }
+
+    /**
+     * The same data, known to be images of {@code rows x columns} pixels (as an IDX file's header says), so that
+     * {@link #requireFits} can refuse a network that reads them with another width.
+     *
+     * @throws IllegalArgumentException unless {@code rows x columns} is the input size
+     */
+    public Dataset withImageSize(int rows, int columns) {
+        if (rows < 1 || columns < 1 || (long) rows * columns != inputSize) {
+            throw new IllegalArgumentException(rows + " x " + columns + " images, but " + inputSize
+                    + " values per sample");
+        }
+        return new Dataset(name, x, y, n, inputSize, targetValues, classes, rows, columns);
     }
 
     /** A dataset with one class label per sample. */
@@ -123,7 +147,7 @@ public final class Dataset {
 
     /** The same data under another name. */
     public Dataset withName(String newName) {
-        return new Dataset(newName, x, y, n, inputSize, targetValues, classes);
+        return new Dataset(newName, x, y, n, inputSize, targetValues, classes, imageRows, imageColumns);
     }
 
     /** Samples {@code [from, to)} as a new dataset (copied). */
@@ -133,7 +157,7 @@ public final class Dataset {
         }
         return new Dataset(name, Arrays.copyOfRange(x, from * inputSize, to * inputSize),
                 Arrays.copyOfRange(y, from * targetValues, to * targetValues), to - from, inputSize, targetValues,
-                classes);
+                classes, imageRows, imageColumns);
     }
 
     /** The samples at {@code indices}, in that order, as a new dataset (copied). */
@@ -141,7 +165,7 @@ public final class Dataset {
         float[] xs = new float[indices.length * inputSize];
         float[] ys = new float[indices.length * targetValues];
         copyBatch(indices, 0, indices.length, xs, ys);
-        return new Dataset(name, xs, ys, indices.length, inputSize, targetValues, classes);
+        return new Dataset(name, xs, ys, indices.length, inputSize, targetValues, classes, imageRows, imageColumns);
     }
 
     /**
@@ -176,6 +200,14 @@ public final class Dataset {
             throw new InputException(name, "samples have " + plural(inputSize, "input value") + " but " + network
                     + " expects " + spec.inputSize() + " (input " + spec.inputName() + " of shape "
                     + Arrays.toString(spec.inputShape()) + ")");
+        }
+        int[] shape = spec.inputShape();
+        if (imageRows > 0 && shape.length >= 2
+                && (shape[shape.length - 2] != imageRows || shape[shape.length - 1] != imageColumns)) {
+            // as many values, another geometry: the network would read rows of the wrong width, without an error
+            throw new InputException(name, "the images are " + imageRows + " x " + imageColumns + " pixels but "
+                    + network + " reads input " + spec.inputName() + " of shape " + Arrays.toString(shape) + " as "
+                    + shape[shape.length - 2] + " x " + shape[shape.length - 1]);
         }
         if (spec.targetKind() == TargetKind.CLASSES) {
             if (classes == 0) {

@@ -160,7 +160,8 @@ public final class IdxReader {
             throw new InputException(labels.source(), labels.count() + " labels but " + images.source()
                     + " holds " + images.count() + " images; the two files must have the same count");
         }
-        return Dataset.ofClasses(images.source(), images.pixels(), labels.values(), images.imageSize(), classes);
+        return Dataset.ofClasses(images.source(), images.pixels(), labels.values(), images.imageSize(), classes)
+                .withImageSize(images.rows(), images.columns());
     }
 
     /** Reads and checks the magic number and the dimensions; returns the dimensions. */

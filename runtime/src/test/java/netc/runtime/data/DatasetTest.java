@@ -105,6 +105,31 @@ class DatasetTest {
     }
 
     @Test
+    void imagesFitAnImageInputOnlyWithTheirOwnHeightAndWidth() {
+        Dataset images = Dataset.ofClasses("idx", new float[2 * 12], new float[] {0, 1}, 12, 2).withImageSize(3, 4);
+        images.requireFits(imageSpec(12));
+        images.requireFits(imageSpec(1, 3, 4));
+        images.requireFits(imageSpec(3, 4));
+        images.slice(0, 1).withName("first").requireFits(imageSpec(1, 3, 4));
+        for (int[] shape : new int[][] {{1, 4, 3}, {1, 2, 6}, {3, 2, 2}, {2, 6}}) {
+            InputException e = assertThrows(InputException.class, () -> images.requireFits(imageSpec(shape)));
+            assertEquals("idx: error: the images are 3 x 4 pixels but network 'm' reads input x of shape "
+                    + java.util.Arrays.toString(shape) + " as " + shape[shape.length - 2] + " x "
+                    + shape[shape.length - 1], e.getMessage());
+            InputException s = assertThrows(InputException.class,
+                    () -> images.subset(new int[] {1}).requireFits(imageSpec(shape)));
+            assertEquals(e.getMessage(), s.getMessage(), "a subset keeps the geometry");
+        }
+        // data without a geometry (CSV) fits any shape of its size
+        Dataset.ofClasses("csv", new float[12], new float[] {0}, 12, 2).requireFits(imageSpec(1, 2, 6));
+    }
+
+    private static ModelSpec imageSpec(int... shape) {
+        return new ModelSpec("m", "m.net", "x", shape, "p", new int[] {2}, TargetKind.CLASSES, 2, "cross_entropy",
+                List.of());
+    }
+
+    @Test
     void realTargetsDoNotFitAClassifier() {
         Dataset values = Dataset.ofValues("reg", new float[] {1, 2}, new float[] {0.5f, 0.7f}, 1, 1);
         InputException e = assertThrows(InputException.class, () -> values.requireFits(spec(1, TargetKind.CLASSES,
