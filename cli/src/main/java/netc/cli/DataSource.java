@@ -140,6 +140,14 @@ final class DataSource {
     }
 
     private static CsvReader.Parsed csv(Path file, ModelSpec spec, CsvReader.Header header) {
+        Path name = file.getFileName();
+        if (name != null && name.toString().matches("(?i).*-idx\\d-ubyte(\\.gz)?")) {
+            // read as CSV, its bytes made a message of binary noise
+            Path dir = file.toAbsolutePath().getParent();
+            throw new UserError(file.toString(), "this is one IDX file; give the directory that holds all four ("
+                    + MnistFormat.TRAIN_IMAGES + ", " + MnistFormat.TRAIN_LABELS + ", " + MnistFormat.TEST_IMAGES
+                    + ", " + MnistFormat.TEST_LABELS + ", each plain or .gz)" + (dir == null ? "" : ", e.g. " + dir));
+        }
         CsvReader reader = spec.targetKind() == TargetKind.CLASSES ? CsvReader.classes(spec.targetSize())
                 : CsvReader.values(spec.targetSize());
         return reader.header(header == null ? CsvReader.Header.AUTO : header).parse(file);

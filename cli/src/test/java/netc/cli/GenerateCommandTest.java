@@ -142,6 +142,17 @@ class GenerateCommandTest {
     }
 
     @Test
+    void theRuntimesPackagesAreAUserError() {
+        // in netc.runtime a class named Network would be "Network implements Network", and not compile
+        for (String name : List.of("netc.runtime", "netc.runtime.train")) {
+            Cli.run("generate", XOR, "--out", dir, "--package", name, "--class", "Network")
+                    .assertUserError("--package: error: not a valid package name: '" + name
+                            + "' (netc.runtime.* is the runtime's)\n").assertOutEmpty();
+        }
+        Cli.run("generate", XOR, "--out", dir.resolve("ok"), "--package", "netc.runtimes").assertSuccess();
+    }
+
+    @Test
     void packageNameWithAnEmptyPartIsAUserError() {
         Cli.run("generate", XOR, "--out", dir, "--package", "bad..name")
                 .assertUserError("--package: error: not a valid package name: 'bad..name'\n").assertOutEmpty();

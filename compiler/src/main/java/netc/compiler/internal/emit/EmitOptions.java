@@ -76,6 +76,12 @@ public record EmitOptions(String packageName, String className, boolean vector, 
                 throw new IllegalArgumentException("not a valid package name: '" + packageName
                         + "' (java.* is reserved for the JDK)");
             }
+            // the generated class imports netc.runtime's types by simple name: in their package a class named
+            // Network or ModelSpec would be one of them, and the runtime's jar would share its package with the user's
+            if (packageName.equals("netc.runtime") || packageName.startsWith("netc.runtime.")) {
+                throw new IllegalArgumentException("not a valid package name: '" + packageName
+                        + "' (netc.runtime.* is the runtime's)");
+            }
         }
         if (!NAME.matcher(className).matches() || SourceVersion.isKeyword(className)
                 || RESTRICTED_TYPE_NAMES.contains(className)) {
