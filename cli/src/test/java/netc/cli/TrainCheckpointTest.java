@@ -116,6 +116,16 @@ class TrainCheckpointTest {
     }
 
     @Test
+    void aCheckpointGivenAsInitialWeightsSaysToResumeIt() {
+        Path ck = dir.resolve("ck");
+        train("--epochs", "1", "--checkpoint-dir", ck).assertSuccess();
+        Path file = ck.resolve("checkpoint-000001.safetensors");
+        train("--epochs", "1", "--init", file).assertUserError(file + ": error: tensor optimizer.velocity is not a "
+                + "parameter of network 'xor' (this looks like a training checkpoint: continue its run with netc "
+                + "train --resume)\n").assertOutEmpty();
+    }
+
+    @Test
     void aCheckpointDirectoryThatTakesNoFilesIsAnErrorBeforeTraining() {
         // /proc takes no new files, not even from root (who passes every permission check): the first checkpoint,
         // after a whole epoch, would have failed.

@@ -355,7 +355,10 @@ public final class Safetensors {
         }
         for (Tensor t : tensors) {
             if (spec.param(t.name) == null) {
-                throw new InputException(where, "tensor " + t.name + " is not a parameter of " + network);
+                // netc's training checkpoints hold the optimizer's state beside the weights
+                String hint = t.name.startsWith("optimizer.") ? " (this looks like a training checkpoint: continue "
+                        + "its run with netc train --resume)" : "";
+                throw new InputException(where, "tensor " + t.name + " is not a parameter of " + network + hint);
             }
         }
     }
