@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import netc.runtime.InputException;
 
@@ -224,9 +225,9 @@ public final class CsvReader {
             return true;
         }
         throw new InputException(where + ":" + column(line, firstText), "the first row is neither a header nor "
-                + "data: field " + (firstText + 1) + " \"" + cells[firstText] + "\" is not a number but field "
-                + (firstNumber + 1) + " \"" + cells[firstNumber] + "\" is; a header has only names, a data row "
-                + "only numbers (--csv-header yes|no says which this is)");
+                + "data: field " + (firstText + 1) + " \"" + shown(cells[firstText]) + "\" is not a number but "
+                + "field " + (firstNumber + 1) + " \"" + shown(cells[firstNumber]) + "\" is; a header has only names, "
+                + "a data row only numbers (--csv-header yes|no says which this is)");
     }
 
     /** {@code file:line:col} of field {@code field} (0-based) of {@code line}; computed only for a message. */
@@ -262,12 +263,12 @@ public final class CsvReader {
     /** {@code lineWhere} is {@code file:line}; a bad cell's message adds its column (see {@link #column}). */
     private float label(String line, String lineWhere, int column, String cell) {
         if (!isNumber(cell)) {
-            throw new InputException(at(lineWhere, line, column), "label \"" + cell
+            throw new InputException(at(lineWhere, line, column), "label \"" + shown(cell)
                     + "\" is not a non-negative integer");
         }
         double v = Double.parseDouble(cell);
         if (!(v >= 0) || v != Math.rint(v)) {
-            throw new InputException(at(lineWhere, line, column), "label \"" + cell
+            throw new InputException(at(lineWhere, line, column), "label \"" + shown(cell)
                     + "\" is not a non-negative integer");
         }
         if (v >= classes) {
@@ -280,14 +281,35 @@ public final class CsvReader {
     private static float number(String line, String lineWhere, int column, String cell) {
         if (!isNumber(cell)) {
             throw new InputException(at(lineWhere, line, column), "column " + (column + 1) + " is not a number: \""
-                    + cell + "\"");
+                    + shown(cell) + "\"");
         }
         float v = Float.parseFloat(cell);
         if (Float.isInfinite(v)) {
             throw new InputException(at(lineWhere, line, column), "column " + (column + 1)
-                    + " is beyond the float range: \"" + cell + "\"");
+                    + " is beyond the float range: \"" + shown(cell) + "\"");
         }
         return v;
+    }
+
+    /** The longest part of a cell that a message quotes. */
+    static final int SHOWN_CELL = 40;
+
+    /**
+     * A cell as a message quotes it: control characters as {@code \\uXXXX} (a terminal would act on an escape
+     * sequence), and at most {@link #SHOWN_CELL} characters of it (a binary file read as CSV has lines of noise).
+     */
+    static String shown(String cell) {
+        StringBuilder sb = new StringBuilder();
+        int limit = Math.min(cell.length(), SHOWN_CELL);
+        for (int i = 0; i < limit; i++) {
+            char c = cell.charAt(i);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return cell.length() > SHOWN_CELL ? sb.append("...").toString() : sb.toString();
     }
 
     /** Splits at commas, trimming each cell; fills {@code cells} as far as it fits and returns the cell count. */

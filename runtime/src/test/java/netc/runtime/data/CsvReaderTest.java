@@ -83,6 +83,16 @@ class CsvReaderTest {
     }
 
     @Test
+    void aQuotedCellShowsControlCharactersEscapedAndAtMostFortyCharacters() throws IOException {
+        Path file = csv("1,2,3\n0,4,\u001b[31mX\u0007\n");
+        assertMessage(file + ":2:5: error: column 3 is not a number: \"\\u001b[31mX\\u0007\"", CsvReader.classes(2),
+                file);
+        Path noise = csv("1,2,3\n0,4," + "z".repeat(500) + "\n");
+        assertMessage(noise + ":2:5: error: column 3 is not a number: \"" + "z".repeat(40) + "...\"",
+                CsvReader.classes(2), noise);
+    }
+
+    @Test
     void nanAndInfinityAreNotNumbersHere() throws IOException {
         // The column is where the cell starts, past its spaces: "0," then a space, so 4.
         Path file = csv("1,2,3\n0, NaN,1\n");

@@ -56,7 +56,7 @@ public record Diagnostic(Severity severity, Span span, String message, List<Note
      * {@code ...} at each cut end, and the caret moved by the same amount so that it still points at the span.
      */
     private static void appendCaret(StringBuilder sb, SourceFile source, Span span) {
-        String line = source.line(span.line()).replace('\t', ' ');
+        String line = printable(source.line(span.line()));
         int col = Math.max(1, span.column());
         int last = span.endLine() == span.line() ? span.endColumn() : line.length();
         last = Math.min(last, Math.max(col, line.length()));
@@ -79,6 +79,19 @@ public record Diagnostic(Severity severity, Span span, String message, List<Note
         for (int i = col + 1; i <= end; i++) {
             sb.append('~');
         }
+    }
+
+    /**
+     * The line with a tab as a space and any other control character (an escape sequence a terminal would act on, a
+     * bell) as {@code ?}: one column each, so that the caret still lines up.
+     */
+    private static String printable(String line) {
+        StringBuilder sb = new StringBuilder(line.length());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            sb.append(c == '\t' ? ' ' : Character.isISOControl(c) ? '?' : c);
+        }
+        return sb.toString();
     }
 
     @Override

@@ -85,6 +85,15 @@ class FrontendTest {
     }
 
     @Test
+    void controlCharactersOfTheEchoedLineAreShownAsQuestionMarks() {
+        // An escape sequence in a comment would recolour the user's terminal if echoed as it is.
+        assertEquals("t.net:6:11: error: unknown name 'c'\n"
+                + "    p = W x + c # ?[31mred?[0m ?\n"
+                + "              ^", errors(HEADER + "p = W x + c # \u001b[31mred\u001b[0m \u0007\nloss = "
+                + "cross_entropy(p, y)\n"));
+    }
+
+    @Test
     void unusedParametersAndBindingsAreWarnings() {
         CheckedModel m = Frontend.analyze(new SourceFile("t.net", HEADER + "param V[3, 4]\nh = W x\n"
                 + "p = softmax(W x + b)\nloss = cross_entropy(p, y)\n"));
