@@ -150,6 +150,11 @@ public final class Safetensors {
                     if (!Float.isFinite(v)) {
                         throw new InputException(where, "tensor " + p.name() + " holds " + v + " at element " + i);
                     }
+                    // a variance below 0 makes every output NaN (sqrt of a negative), with no error anywhere
+                    if (v < 0 && p.isState() && p.name().endsWith(".running_var")) {
+                        throw new InputException(where, "tensor " + p.name() + " holds " + v + " at element " + i
+                                + ": a variance is never negative");
+                    }
                 }
             }
             return params;

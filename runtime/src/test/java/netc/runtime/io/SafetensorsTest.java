@@ -263,6 +263,21 @@ class SafetensorsTest {
     }
 
     @Test
+    void aNegativeRunningVarianceIsRejected() {
+        ModelSpec bn = new ModelSpec("bn", "bn.net", "x", new int[] {2}, "p", new int[] {2}, TargetKind.CLASSES, 2,
+                "cross_entropy", List.of(new ParamSpec("W", new int[] {2, 2}, 0, Init.HE),
+                new ParamSpec("batchnorm0.running_mean", new int[] {2}, 4, Init.ZEROS),
+                new ParamSpec("batchnorm0.running_var", new int[] {2}, 6, Init.ONES)));
+        Path file = dir.resolve("bn.safetensors");
+        Safetensors.save(file, bn, new float[] {1, -2, 3, -4, -5, -6, 0, 1});
+        Safetensors.load(file, bn); // negative weights and means, a zero variance: all fine
+        Safetensors.save(file, bn, new float[] {1, 2, 3, 4, 5, 6, 1, -1});
+        InputException e = assertThrows(InputException.class, () -> Safetensors.load(file, bn));
+        assertEquals(file + ": error: tensor batchnorm0.running_var holds -1.0 at element 1: a variance is never "
+                + "negative", e.getMessage());
+    }
+
+    @Test
     void anInfiniteValueIsRejectedWithItsTensorAndElement() throws IOException {
         float[] values = VALUES.clone();
         values[7] = Float.NEGATIVE_INFINITY;
