@@ -136,6 +136,9 @@ final class PredictCommand implements Callable<Integer> {
         if (out == null) {
             return;
         }
+        if (out.toString().isEmpty()) {
+            throw new UserError("--out", "needs a file name, got an empty one");
+        }
         if (Files.isDirectory(out)) {
             throw new UserError(out.toString(), "is a directory; --out needs a file name");
         }

@@ -50,6 +50,9 @@ final class SaveTarget {
         if (file == null) {
             return;
         }
+        if (file.toString().isEmpty()) {
+            throw new UserError("--save", "needs a file name, got an empty one");
+        }
         Path real = file;
         if (Files.isSymbolicLink(file)) {
             try {

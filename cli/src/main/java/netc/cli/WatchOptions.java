@@ -66,7 +66,8 @@ final class WatchOptions {
             requireWritable("--log", log, "the metrics log", inputs);
         }
         if (plot != null) {
-            if (!plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            if (!plot.toString().isEmpty()
+                    && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
                 throw new UserError("--plot", "expected a file name ending in .png, found " + plot);
             }
             requireWritable("--plot", plot, "the plot", inputs);
@@ -120,6 +121,9 @@ final class WatchOptions {
 
     /** {@code file} can be created or replaced, and is none of the run's inputs. */
     static void requireWritable(String option, Path file, String what, List<SaveTarget.Input> inputs) {
+        if (file.toString().isEmpty()) {
+            throw new UserError(option, "needs a file name, got an empty one");
+        }
         if (Files.isDirectory(file)) {
             throw new UserError(file.toString(), "cannot write " + what + ": is a directory; " + option
                     + " needs a file name");

@@ -325,6 +325,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void anEmptyOutputNameIsRefusedBeforeTraining() {
+        Path csv = TestData.xorCsv(dir);
+        for (String option : new String[] {"--save", "--log", "--plot"}) {
+            Cli.run("train", XOR, "--data", csv, option, "").assertUserError(option + ": error: needs a file name, "
+                    + "got an empty one\n").assertOutEmpty();
+        }
+    }
+
+    @Test
     void saveOntoTheModelFileIsRefusedBeforeTraining() throws Exception {
         Path model = Files.copy(XOR, dir.resolve("xor.net"));
         byte[] before = Files.readAllBytes(model);
