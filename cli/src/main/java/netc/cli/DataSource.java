@@ -102,7 +102,7 @@ final class DataSource {
      * skipped row is a skipped sample if the guess was wrong, so the summary says what it was.
      */
     static String headerNote(CsvReader.Parsed parsed) {
-        List<String> names = parsed.header();
+        List<String> names = parsed.header().stream().map(CsvReader::shown).toList();
         if (names.isEmpty()) {
             return " (no header row)";
         }
@@ -141,12 +141,11 @@ final class DataSource {
 
     private static CsvReader.Parsed csv(Path file, ModelSpec spec, CsvReader.Header header) {
         Path name = file.getFileName();
-        if (name != null && name.toString().matches("(?i).*-idx\\d-ubyte(\\.gz)?")) {
+        if (name != null && name.toString().matches("(?i).*[-.]idx\\d-ubyte(\\.gz)?")) {
             // read as CSV, its bytes made a message of binary noise
-            Path dir = file.toAbsolutePath().getParent();
-            throw new UserError(file.toString(), "this is one IDX file; give the directory that holds all four ("
-                    + MnistFormat.TRAIN_IMAGES + ", " + MnistFormat.TRAIN_LABELS + ", " + MnistFormat.TEST_IMAGES
-                    + ", " + MnistFormat.TEST_LABELS + ", each plain or .gz)" + (dir == null ? "" : ", e.g. " + dir));
+            throw new UserError(file.toString(), "this is an IDX file, not CSV; IDX data is read from a directory "
+                    + "that holds all four files (" + MnistFormat.TRAIN_IMAGES + ", " + MnistFormat.TRAIN_LABELS + ", "
+                    + MnistFormat.TEST_IMAGES + ", " + MnistFormat.TEST_LABELS + ", each plain or .gz): --data DIR");
         }
         CsvReader reader = spec.targetKind() == TargetKind.CLASSES ? CsvReader.classes(spec.targetSize())
                 : CsvReader.values(spec.targetSize());

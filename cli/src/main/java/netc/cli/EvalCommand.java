@@ -90,7 +90,7 @@ final class EvalCommand implements Callable<Integer> {
             e = evaluator.evaluate(params, d.test());
             if (names != null) {
                 int[] predicted = evaluator.predict(params, d.test());
-                requireClassified(weights, d.description(), predicted);
+                requireClassified(weights, d.test().name(), predicted);
                 report = ClassReport.of(names.size(), labelsOf(d.test()), predicted);
             }
             net.setParallel(Parallel.serial());

@@ -88,7 +88,7 @@ final class PredictCommand implements Callable<Integer> {
         ModelSpec ms = checked.modelSpec();
         float[] params = Safetensors.load(weights, ms);
         Dataset samples = samples(ms);
-        samples.requireFits(ms);
+        samples.requireInputsFit(ms); // the targets are not used: only the inputs must fit
         Network net = NetCompiler.compile(checked, model.options()).load();
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         try (Parallel pool = Parallel.threads(cores)) {

@@ -103,8 +103,8 @@ final class WatchOptions {
     }
 
     /**
-     * The progress printer, or null with {@code --quiet}; create it just before training, as it starts the clock of
-     * the first epoch.
+     * The progress printer, or null with {@code --quiet}; its clock starts when training does ({@link
+     * ProgressListener#trainingStarted}).
      */
     ProgressListener progress(PrintWriter out, int epochs, int samplesPerEpoch, int batchSize, boolean terminal) {
         if (quiet) {
@@ -139,6 +139,13 @@ final class WatchOptions {
                     // Cannot tell: the write itself will report any real problem.
                 }
             }
+        }
+        if (option.equals("--log") && Files.exists(file) && !Files.isRegularFile(file)) {
+            // the log is streamed line by line, not replaced whole: a pipe or a device takes it as it is
+            if (!Files.isWritable(file)) {
+                throw new UserError(file.toString(), "cannot write " + what + ": permission denied");
+            }
+            return;
         }
         try {
             AtomicFiles.probe(file);

@@ -60,9 +60,9 @@ class DataSourceTest {
     void oneIdxFileAsDataSaysToGiveItsDirectory() {
         Path idx = TestData.idxDir(dir, "one", 1, 2, true);
         Path file = idx.resolve("train-images-idx3-ubyte.gz");
-        train(LOGISTIC, "--data", file).assertUserError(file + ": error: this is one IDX file; give the directory "
-                + "that holds all four (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
-                + "t10k-labels-idx1-ubyte, each plain or .gz), e.g. " + idx.toAbsolutePath() + "\n").assertOutEmpty();
+        train(LOGISTIC, "--data", file).assertUserError(file + ": error: this is an IDX file, not CSV; IDX data is "
+                + "read from a directory that holds all four files (train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+                + "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each plain or .gz): --data DIR\n").assertOutEmpty();
     }
 
     @Test

@@ -121,8 +121,9 @@ class TrainCheckpointTest {
         train("--epochs", "1", "--checkpoint-dir", ck).assertSuccess();
         Path file = ck.resolve("checkpoint-000001.safetensors");
         train("--epochs", "1", "--init", file).assertUserError(file + ": error: tensor optimizer.velocity is not a "
-                + "parameter of network 'xor' (this looks like a training checkpoint: continue its run with netc "
-                + "train --resume)\n").assertOutEmpty();
+                + "parameter of network 'xor' (this looks like a training checkpoint, the weights with the optimizer's "
+                + "state: continue its run with netc train --resume, which can --save the weights alone)\n")
+                .assertOutEmpty();
     }
 
     @Test

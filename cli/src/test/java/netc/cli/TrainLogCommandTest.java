@@ -26,6 +26,27 @@ class TrainLogCommandTest {
     Path dir;
 
     @Test
+    void theLogMayBeAPipeWhichGetsEveryLine() throws Exception {
+        Path fifo = dir.resolve("log.fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo works here");
+        java.util.concurrent.CompletableFuture<List<String>> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return Files.readAllLines(fifo);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+        Path csv = TestData.classesCsv(dir, "classes.csv");
+        Cli.run("train", LOGISTIC, "--data", csv, "--epochs", "2", "--batch", "2", "--log", fifo).assertSuccess();
+        List<String> lines = read.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(1).startsWith("{\"kind\":\"epoch\",\"epoch\":2,"), lines.get(1));
+        assertFalse(Files.isRegularFile(fifo), "still a pipe");
+    }
+
+    @Test
     void logHasAJsonObjectPerEpochMatchingThePrintedLines() throws Exception {
         Path csv = TestData.classesCsv(dir, "classes.csv");
         Path log = dir.resolve("run.jsonl");

@@ -298,7 +298,7 @@ public final class CsvReader {
      * A cell as a message quotes it: control characters as {@code \\uXXXX} (a terminal would act on an escape
      * sequence), and at most {@link #SHOWN_CELL} characters of it (a binary file read as CSV has lines of noise).
      */
-    static String shown(String cell) {
+    public static String shown(String cell) {
         StringBuilder sb = new StringBuilder();
         int limit = Math.min(cell.length(), SHOWN_CELL);
         for (int i = 0; i < limit; i++) {

@@ -196,19 +196,7 @@ public final class Dataset {
      */
     public void requireFits(ModelSpec spec) {
         String network = "network '" + spec.name() + "'";
-        if (spec.inputSize() != inputSize) {
-            throw new InputException(name, "samples have " + plural(inputSize, "input value") + " but " + network
-                    + " expects " + spec.inputSize() + " (input " + spec.inputName() + " of shape "
-                    + Arrays.toString(spec.inputShape()) + ")");
-        }
-        int[] shape = spec.inputShape();
-        if (imageRows > 0 && shape.length >= 2
-                && (shape[shape.length - 2] != imageRows || shape[shape.length - 1] != imageColumns)) {
-            // as many values, another geometry: the network would read rows of the wrong width, without an error
-            throw new InputException(name, "the images are " + imageRows + " x " + imageColumns + " pixels but "
-                    + network + " reads input " + spec.inputName() + " of shape " + Arrays.toString(shape) + " as "
-                    + shape[shape.length - 2] + " x " + shape[shape.length - 1]);
-        }
+        requireInputsFit(spec);
         if (spec.targetKind() == TargetKind.CLASSES) {
             if (classes == 0) {
                 throw new InputException(name, "the data has real-valued targets but " + network
@@ -235,6 +223,37 @@ public final class Dataset {
                 }
             }
         }
+    }
+
+    /**
+     * Images of a known geometry fit an image input {@code [C, H, W]} only with their own height and width: with as
+     * many values and another geometry the network would read rows of the wrong width, without an error. Other
+     * shapes read the values in order, as they are stored (a vector; a sequence {@code [T, D]} of rows, which may
+     * take two image rows or one pixel a step).
+     */
+    private void requireImageShape(ModelSpec spec, String network) {
+        int[] shape = spec.inputShape();
+        if (imageRows > 0 && shape.length == 3 && (shape[1] != imageRows || shape[2] != imageColumns)) {
+            throw new InputException(name, "the images are " + imageRows + " x " + imageColumns + " pixels but "
+                    + network + " reads input " + spec.inputName() + " of shape " + Arrays.toString(shape) + " as "
+                    + shape[1] + " x " + shape[2]);
+        }
+    }
+
+    /**
+     * Checks that the samples' inputs fit {@code spec}, as {@link #requireFits} does, leaving the targets alone: for
+     * a caller that uses only the inputs (predictions).
+     *
+     * @throws InputException naming this data and what does not fit
+     */
+    public void requireInputsFit(ModelSpec spec) {
+        String network = "network '" + spec.name() + "'";
+        if (spec.inputSize() != inputSize) {
+            throw new InputException(name, "samples have " + plural(inputSize, "input value") + " but " + network
+                    + " expects " + spec.inputSize() + " (input " + spec.inputName() + " of shape "
+                    + Arrays.toString(spec.inputShape()) + ")");
+        }
+        requireImageShape(spec, network);
     }
 
     private static String plural(int count, String noun) {

@@ -361,8 +361,9 @@ public final class Safetensors {
         for (Tensor t : tensors) {
             if (spec.param(t.name) == null) {
                 // netc's training checkpoints hold the optimizer's state beside the weights
-                String hint = t.name.startsWith("optimizer.") ? " (this looks like a training checkpoint: continue "
-                        + "its run with netc train --resume)" : "";
+                String hint = t.name.startsWith("optimizer.") ? " (this looks like a training checkpoint, the "
+                        + "weights with the optimizer's state: continue its run with netc train --resume, which can "
+                        + "--save the weights alone)" : "";
                 throw new InputException(where, "tensor " + t.name + " is not a parameter of " + network + hint);
             }
         }

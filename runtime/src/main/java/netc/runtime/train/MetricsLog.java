@@ -95,8 +95,9 @@ public final class MetricsLog implements ProgressListener, Closeable {
     /**
      * A log to {@code file}, checked now (its directory exists, it is not a directory, it can be written) so that a
      * bad path is reported before any time is spent; call it before training. The file is created, or an existing
-     * one replaced, when the first line is written (with the CSV header first): a run that fails before its first
-     * line, such as a learning rate that diverges at once, leaves the log of an earlier run as it was.
+     * one replaced, when training starts ({@link #trainingStarted}, just before the first step) or at the first
+     * line, whichever comes first: a run that fails while it compiles, loads or warms up leaves the log of an
+     * earlier run as it was. It is streamed line by line, so it may also be a pipe or a device.
      *
      * @throws InputException {@code <file>: error: cannot write the metrics log: <reason>}
      */
@@ -167,10 +168,14 @@ public final class MetricsLog implements ProgressListener, Closeable {
         return this;
     }
 
-    /** {@code wall_s} counts from here on: the time to compile, load and warm up is not the run's. */
+    /**
+     * {@code wall_s} counts from here on: the time to compile, load and warm up is not the run's. The file is made
+     * (or replaced) now, with the CSV header, so that {@code tail -f} follows the run from its first step.
+     */
     @Override
     public void trainingStarted() {
         start = System.nanoTime();
+        openFile();
     }
 
     @Override
@@ -221,7 +226,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
         write(line);
     }
 
-    /** Closes the file; the lines are already on disk (each was flushed). A log that wrote no line made no file. */
+    /** Closes the file; the lines are already on disk (each was flushed). A log never started made no file. */
     @Override
     public void close() {
         if (out == null) {
@@ -283,15 +288,26 @@ public final class MetricsLog implements ProgressListener, Closeable {
         return v == null || (v instanceof Double d && !Double.isFinite(d));
     }
 
-    private void writeLine(String line) {
+    /** Creates or truncates the file and writes the CSV header, once. */
+    private void openFile() {
+        if (out != null) {
+            return;
+        }
         try {
-            if (out == null) {
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                if (format == Format.CSV) {
-                    out.write(String.join(",", COLUMNS));
-                    out.write('\n');
-                }
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            if (format == Format.CSV) {
+                out.write(String.join(",", COLUMNS));
+                out.write('\n');
             }
+            out.flush();
+        } catch (IOException e) {
+            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+        }
+    }
+
+    private void writeLine(String line) {
+        openFile();
+        try {
             out.write(line);
             out.write('\n');
             out.flush();

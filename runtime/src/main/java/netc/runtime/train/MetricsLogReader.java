@@ -111,8 +111,9 @@ public final class MetricsLogReader {
             }
         }
         if (epochs.isEmpty()) {
-            throw new InputException(file.toString(), "the metrics log has no epoch lines (" + all.size()
-                    + " step line" + (all.size() == 1 ? "" : "s") + ")");
+            long steps = all.stream().filter(Entry::isStep).count();
+            throw new InputException(file.toString(), "the metrics log has no epoch lines (" + steps
+                    + " step line" + (steps == 1 ? "" : "s") + ")");
         }
         return epochs;
     }

@@ -296,13 +296,15 @@ public final class Trainer {
                             "loss " + format(loss), loss, batch);
                 }
                 update.apply(params, grad, (long) (epoch - 1) * batches + k, (long) epochs * batches, stepPool);
-                if (stepThreads.stepDone(clock.getAsLong() - stepStart, batch.count == size)) {
-                    listener.threadsChanged(stepThreads.settled().threads(), stepThreads.lastPoolNanos(),
-                            stepThreads.lastSerialNanos());
-                }
+                boolean moved = stepThreads.stepDone(clock.getAsLong() - stepStart, batch.count == size);
                 lossSum += loss * batch.count;
                 lastFinite = loss;
                 listener.batchDone(epoch, k + 1, batches, loss);
+                if (moved) {
+                    // after the step's own report: the steps from the next one on run on the new threads
+                    listener.threadsChanged(stepThreads.settled().threads(), stepThreads.lastPoolNanos(),
+                            stepThreads.lastSerialNanos());
+                }
                 if (listener.stopRequested()) {
                     midEpoch = true; // this epoch's steps are applied, but it is not complete to report
                     break epochs;

@@ -109,9 +109,12 @@ class DatasetTest {
         Dataset images = Dataset.ofClasses("idx", new float[2 * 12], new float[] {0, 1}, 12, 2).withImageSize(3, 4);
         images.requireFits(imageSpec(12));
         images.requireFits(imageSpec(1, 3, 4));
-        images.requireFits(imageSpec(3, 4));
         images.slice(0, 1).withName("first").requireFits(imageSpec(1, 3, 4));
-        for (int[] shape : new int[][] {{1, 4, 3}, {1, 2, 6}, {3, 2, 2}, {2, 6}}) {
+        // a sequence reads the values in order, whatever rows it takes a step: one row, two, or a pixel
+        for (int[] sequence : new int[][] {{3, 4}, {2, 6}, {12, 1}}) {
+            images.requireFits(imageSpec(sequence));
+        }
+        for (int[] shape : new int[][] {{1, 4, 3}, {1, 2, 6}, {3, 2, 2}}) {
             InputException e = assertThrows(InputException.class, () -> images.requireFits(imageSpec(shape)));
             assertEquals("idx: error: the images are 3 x 4 pixels but network 'm' reads input x of shape "
                     + java.util.Arrays.toString(shape) + " as " + shape[shape.length - 2] + " x "
@@ -119,6 +122,7 @@ class DatasetTest {
             InputException s = assertThrows(InputException.class,
                     () -> images.subset(new int[] {1}).requireFits(imageSpec(shape)));
             assertEquals(e.getMessage(), s.getMessage(), "a subset keeps the geometry");
+            assertThrows(InputException.class, () -> images.requireInputsFit(imageSpec(shape)));
         }
         // data without a geometry (CSV) fits any shape of its size
         Dataset.ofClasses("csv", new float[12], new float[] {0}, 12, 2).requireFits(imageSpec(1, 2, 6));

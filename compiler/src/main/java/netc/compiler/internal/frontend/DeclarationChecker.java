@@ -234,7 +234,7 @@ final class DeclarationChecker {
         if (!INITIALISERS.contains(kind)) {
             String alias = INIT_ALIASES.get(kind.toLowerCase(Locale.ROOT));
             String hint = alias != null ? "; did you mean '" + alias + "'?" : Hints.didYouMean(kind, INITIALISERS);
-            diagnostics.error(spec.kind().span(), "unknown initialiser '" + kind + "'" + hint
+            diagnostics.error(spec.kind().span(), "unknown initialiser '" + Hints.shown(kind) + "'" + hint
                     + " (the initialisers are zeros, ones, he, xavier and normal(std))");
             return null;
         }

@@ -325,7 +325,7 @@ final class NameResolver {
             List<String> candidates = new ArrayList<>(Function.spellings(false));
             candidates.addAll(valueNames());
             String hint = Hints.didYouMean(fn, candidates);
-            diagnostics.error(c.fn().span(), "unknown function '" + fn + "'" + (hint.isEmpty()
+            diagnostics.error(c.fn().span(), "unknown function '" + Hints.shown(fn) + "'" + (hint.isEmpty()
                     ? " (the functions are " + Function.listed(Function.spellings(false)) + ")" : hint));
         }
         for (Argument a : c.args()) {
@@ -438,8 +438,8 @@ final class NameResolver {
         Function f = Function.lookup(fn);
         if (f == null || !f.isLoss()) {
             String hint = Hints.didYouMean(fn, Function.spellings(true));
-            String what = f == null && !declared.containsKey(fn) ? "unknown loss function '" + fn + "'"
-                    : "'" + fn + "' is not a loss function";
+            String what = f == null && !declared.containsKey(fn) ? "unknown loss function '" + Hints.shown(fn) + "'"
+                    : "'" + Hints.shown(fn) + "' is not a loss function";
             diagnostics.error(c.fn().span(), what + (hint.isEmpty() ? expected : hint));
             checkLossArguments(c, index);
             return;
