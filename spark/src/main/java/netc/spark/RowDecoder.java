@@ -22,6 +22,8 @@ final class RowDecoder implements Serializable {
     private final int inputSize;
     private final boolean classes;
     private final int targetSize;
+    /** Whether real targets are probabilities: binary cross-entropy is a cross-entropy only for t in [0, 1]. */
+    private final boolean probabilities;
 
     RowDecoder(String dataName, Columns columns, ModelSpec spec) {
         this.dataName = dataName;
@@ -29,6 +31,7 @@ final class RowDecoder implements Serializable {
         this.inputSize = spec.inputSize();
         this.classes = spec.targetKind() == TargetKind.CLASSES;
         this.targetSize = spec.targetSize();
+        this.probabilities = "binary_cross_entropy".equals(spec.loss());
     }
 
     /** Values per sample of the target this decoder writes: 1 for a class label. */
@@ -50,6 +53,13 @@ final class RowDecoder implements Serializable {
     void target(Row row, int targetIndex, long rowNumber, float[] y, int offset) {
         if (!classes) {
             values(row, targetIndex, columns.target(), targetSize, rowNumber, y, offset, "the model's target needs");
+            for (int i = 0; probabilities && i < targetSize; i++) {
+                float t = y[offset + i];
+                if (!(t >= 0 && t <= 1)) {
+                    throw bad(rowNumber, columns.target(), "value " + i + " is " + t + ", expected a probability in "
+                            + "[0, 1] (the model's loss is binary_cross_entropy)");
+                }
+            }
             return;
         }
         if (row.isNullAt(targetIndex)) {

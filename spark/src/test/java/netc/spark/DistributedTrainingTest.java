@@ -151,6 +151,33 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void binaryCrossEntropyTargetsOutsideZeroToOneAreNamedWithTheirRow() {
+        ShippedModel probabilities = new ShippedModel("prob.net", """
+                network prob
+                input  x[2]
+                target t : real[1]
+                param W[1, 2] init xavier
+                param b[1]
+                p = sigmoid(W x + b)
+                loss = binary_cross_entropy(p, t)
+                """);
+        StructType schema = new StructType(new StructField[] {
+            new StructField("features", DataTypes.createArrayType(DataTypes.FloatType), true, Metadata.empty()),
+            new StructField("label", DataTypes.createArrayType(DataTypes.FloatType), true, Metadata.empty())
+        });
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            rows.add(RowFactory.create(new Float[] {0.5f, -0.5f}, new Float[] {(float) (i % 2)}));
+        }
+        rows.set(3, RowFactory.create(new Float[] {0.5f, -0.5f}, new Float[] {5f}));
+        Dataset<Row> frame = spark.createDataFrame(rows, schema);
+        InputException e = assertThrows(InputException.class, () -> SparkTrainer.builder(probabilities).epochs(1)
+                .batchSize(2).build().train(probabilities.model().initialWeights(0), frame, null));
+        assertEquals("training data: error: row 4, column 'label': value 0 is 5.0, expected a probability in [0, 1] "
+                + "(the model's loss is binary_cross_entropy)", e.getMessage());
+    }
+
+    @Test
     void anInputSizeMismatchFailsBeforeAnyJob() {
         Dataset<Row> frame = Frames.of(spark, Spark.fashion().test().slice(0, 20));
         AtomicInteger jobs = new AtomicInteger();
