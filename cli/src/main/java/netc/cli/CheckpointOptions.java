@@ -69,6 +69,23 @@ final class CheckpointOptions {
     }
 
     /**
+     * Fails with a user error when {@code option}'s {@code file} lies in the checkpoint directory under a checkpoint's
+     * name: a checkpoint written later would replace it, or it would pass for a checkpoint of the run on --resume.
+     */
+    void requireNotACheckpoint(String option, Path file) {
+        Path target = target();
+        if (file == null || target == null || file.getFileName() == null
+                || !CheckpointStore.isCheckpointName(file.getFileName().toString())) {
+            return;
+        }
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        if (dir != null && dir.equals(target.toAbsolutePath().normalize())) {
+            throw new UserError(file.toString(), option + " would take a checkpoint's name in the checkpoint "
+                    + "directory " + target + "; choose another name or directory");
+        }
+    }
+
+    /**
      * Fails with a user error unless the checkpoints can be written: the directory exists or can be made, and takes
      * new files, checked before the first epoch rather than after it.
      */

@@ -186,6 +186,8 @@ final class TrainCommand implements Callable<Integer> {
         watch.check(inputs, save);
         checkpoints.requireValid(init);
         checkpoints.requireWritable();
+        checkpoints.requireNotACheckpoint("--save", save);
+        checkpoints.requireNotACheckpoint("--log", watch.log);
         // Then the model, the data and the initial weights, so that every input error comes before any output.
         CheckedModel checked = model.check(err);
         BatchLimit.require("--batch", batch, checked);

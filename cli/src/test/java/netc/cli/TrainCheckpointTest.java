@@ -116,6 +116,19 @@ class TrainCheckpointTest {
     }
 
     @Test
+    void saveOrLogUnderACheckpointsNameInTheCheckpointDirectoryIsRefused() throws Exception {
+        Path ck = Files.createDirectory(dir.resolve("ck"));
+        Path named = ck.resolve("checkpoint-000009.safetensors");
+        train("--epochs", "2", "--checkpoint-dir", ck, "--save", named).assertUserError(named + ": error: --save "
+                + "would take a checkpoint's name in the checkpoint directory " + ck + "; choose another name or "
+                + "directory\n").assertOutEmpty();
+        Path log = ck.resolve("checkpoint-000001.safetensors");
+        train("--epochs", "2", "--checkpoint-dir", ck, "--log", log).assertUserErrorStartingWith(log + ": error: "
+                + "--log would take a checkpoint's name").assertOutEmpty();
+        train("--epochs", "2", "--checkpoint-dir", ck, "--save", ck.resolve("final.safetensors")).assertSuccess();
+    }
+
+    @Test
     void aCheckpointGivenAsInitialWeightsSaysToResumeIt() {
         Path ck = dir.resolve("ck");
         train("--epochs", "1", "--checkpoint-dir", ck).assertSuccess();

@@ -39,6 +39,11 @@ public final class CheckpointStore {
     public static final int DEFAULT_KEEP = 3;
 
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{6,})\\.safetensors");
+
+    /** Whether {@code fileName} is the name this store gives a checkpoint ({@code checkpoint-000003.safetensors}). */
+    public static boolean isCheckpointName(String fileName) {
+        return NAME.matcher(fileName).matches();
+    }
     private static final Pattern TEMP = Pattern.compile("\\.checkpoint-\\d{6,}\\.safetensors\\.netc-tmp-(\\d+)-.*");
 
     private final Path dir;
