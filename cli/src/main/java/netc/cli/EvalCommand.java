@@ -114,7 +114,7 @@ final class EvalCommand implements Callable<Integer> {
      * Fails with one user error when some sample has no class: every output NaN (Evaluator's -1), from weights or
      * inputs too large for float. The confusion matrix has no column for it.
      */
-    static void requireClassified(java.nio.file.Path weights, String data, int[] predicted) {
+    static void requireClassified(Path weights, String data, int[] predicted) {
         int count = 0;
         int first = -1;
         for (int i = 0; i < predicted.length; i++) {

@@ -136,9 +136,7 @@ final class PredictCommand implements Callable<Integer> {
         if (out == null) {
             return;
         }
-        if (out.toString().isEmpty()) {
-            throw new UserError("--out", "needs a file name, got an empty one");
-        }
+        SaveTarget.requireFileName("--out", out);
         if (Files.isDirectory(out)) {
             throw new UserError(out.toString(), "is a directory; --out needs a file name");
         }

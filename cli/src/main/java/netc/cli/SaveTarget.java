@@ -50,9 +50,7 @@ final class SaveTarget {
         if (file == null) {
             return;
         }
-        if (file.toString().isEmpty()) {
-            throw new UserError("--save", "needs a file name, got an empty one");
-        }
+        requireFileName("--save", file);
         Path real = file;
         if (Files.isSymbolicLink(file)) {
             try {
@@ -71,6 +69,13 @@ final class SaveTarget {
                 throw new UserError(file.toString(), "--save would overwrite the " + input.role() + " "
                         + input.path() + "; save the weights elsewhere");
             }
+        }
+    }
+
+    /** Fails with a user error naming {@code option} when {@code file} is the empty path (the current directory). */
+    static void requireFileName(String option, Path file) {
+        if (file.toString().isEmpty()) {
+            throw new UserError(option, "needs a file name, got an empty one");
         }
     }
 

@@ -33,6 +33,7 @@ import netc.runtime.train.Trainer;
 import netc.runtime.train.TrainingDefaults;
 import netc.runtime.train.TrainingDivergedException;
 import netc.runtime.train.TrainingRun;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
@@ -40,7 +41,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code netc train}: compile with Janino, then mini-batch training with a line per epoch. */
 @Command(name = "train", defaultValueProvider = TrainCommand.Defaults.class, description = {"Compile a .net file "

@@ -121,9 +121,7 @@ final class WatchOptions {
 
     /** {@code file} can be created or replaced, and is none of the run's inputs. */
     static void requireWritable(String option, Path file, String what, List<SaveTarget.Input> inputs) {
-        if (file.toString().isEmpty()) {
-            throw new UserError(option, "needs a file name, got an empty one");
-        }
+        SaveTarget.requireFileName(option, file);
         if (Files.isDirectory(file)) {
             throw new UserError(file.toString(), "cannot write " + what + ": is a directory; " + option
                     + " needs a file name");

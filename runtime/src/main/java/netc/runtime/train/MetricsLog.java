@@ -73,7 +73,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
 
     private final Path file;
     private final Format format;
-    /** Null until the first line: a run that fails before it leaves an existing file as it was. */
+    /** Null until training starts or the first line: a run that fails before leaves an existing file as it was. */
     private Writer out;
     /** When {@code wall_s} counts from: the log's opening, then the run's first step ({@link #trainingStarted}). */
     private long start = System.nanoTime();

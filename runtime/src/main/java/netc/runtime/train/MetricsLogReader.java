@@ -40,7 +40,7 @@ public final class MetricsLogReader {
      * @param learningRate     the learning rate
      * @param samplesPerSecond an epoch line's training throughput
      * @param epochSeconds     an epoch line's duration
-     * @param wallSeconds      seconds since the log was opened
+     * @param wallSeconds      seconds since the run's first step began (see {@link MetricsLog})
      * @param threads          a threads line's thread count from then on, or 0 when the line has none
      * @param poolStepSeconds  a threads line's mean step on all the pool's threads in the probe
      * @param oneThreadStepSeconds a threads line's mean step on the calling thread alone in the probe
