@@ -86,6 +86,43 @@ class SourceErrorsTest {
     }
 
     @Test
+    void leadingByteOrderMarkIsSkippedAndPositionsCountFromAfterIt() throws Exception {
+        // Notepad and other Windows editors save UTF-8 with a byte order mark; it is not part of the text
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] good = (HEADER + "p = softmax(W x + b)\nloss = cross_entropy(p, y)\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path ok = Files.write(dir.resolve("bom.net"), concat(bom, good));
+        Cli.run("check", ok).assertSuccess().assertOutContains("network m (bom.net)");
+        byte[] bad = ("network m $\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path file = Files.write(dir.resolve("bombad.net"), concat(bom, bad));
+        Cli.run("check", file).assertUserError(file + ":1:11: error: unexpected character '$'\n"
+                + "    network m $\n"
+                + "              ^\n").assertOutEmpty();
+    }
+
+    @Test
+    void byteOrderMarkAfterTheStartIsStillAnError() {
+        Path file = Cli.write(dir.resolve("inner.net"), HEADER + "\ufeffp = softmax(W x + b)\n"
+                + "loss = cross_entropy(p, y)\n");
+        Cli.run("check", file).assertUserErrorStartingWith(file + ":9:1: error: unexpected character U+FEFF");
+    }
+
+    @Test
+    void backslashIsPartOfTheFileNameOnThisPlatform() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.io.File.separatorChar == '/', "a platform where '\\' is"
+                + " a file name character");
+        Path file = Cli.write(dir.resolve("we\\ird.net"), HEADER + "p = softmax(W x + b)\n"
+                + "loss = cross_entropy(p, y)\n");
+        Cli.run("check", file).assertSuccess().assertOutContains("network m (we\\ird.net)");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void fileLargerThanTheLimitFailsFastNamingTheFile() throws Exception {
         // A comment longer than 1 MiB: a valid file in every other way, so only the size limit can reject it.
         Path file = Files.writeString(dir.resolve("huge.net"), HEADER + "#" + "x".repeat(1 << 20) + "\n"

@@ -9,6 +9,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,14 +59,16 @@ public final class SourceFile {
     }
 
     /**
-     * Decodes UTF-8 strictly. At the first malformed byte, reports its line and column (characters before it on its
-     * line, plus one) with the line shown, the bad bytes replaced by U+FFFD; an editor saving Latin-1 is the usual
-     * cause.
+     * Decodes UTF-8 strictly, after a leading byte order mark, which Windows editors write and which is not part of
+     * the text (positions count from after it). At the first malformed byte, reports its line and column (characters
+     * before it on its line, plus one) with the line shown, the bad bytes replaced by U+FFFD; an editor saving
+     * Latin-1 is the usual cause.
      */
     static SourceFile decode(String name, byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        int start = hasByteOrderMark(bytes) ? UTF8_BYTE_ORDER_MARK.length : 0;
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
         CharBuffer out = CharBuffer.allocate(bytes.length + 1);
         CoderResult r = decoder.decode(in, out, true);
         if (!r.isError()) {
@@ -83,11 +86,18 @@ public final class SourceFile {
             }
         }
         int column = before.length() - lineStart + 1;
-        String shown = new String(bytes, StandardCharsets.UTF_8);
+        String shown = new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
         Diagnostics d = new Diagnostics(new SourceFile(name, shown));
         d.error(Span.at(name, line, column), String.format("invalid UTF-8 byte 0x%02X; a .net file must be UTF-8"
                 + " text", bytes[bad] & 0xFF));
         throw new UserError(d);
+    }
+
+    private static final byte[] UTF8_BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private static boolean hasByteOrderMark(byte[] bytes) {
+        return bytes.length >= UTF8_BYTE_ORDER_MARK.length && bytes[0] == UTF8_BYTE_ORDER_MARK[0]
+                && bytes[1] == UTF8_BYTE_ORDER_MARK[1] && bytes[2] == UTF8_BYTE_ORDER_MARK[2];
     }
 
     public String name() {
@@ -98,10 +108,20 @@ public final class SourceFile {
         return text;
     }
 
-    /** The file name without directories, for generated headers and runtime messages. */
+    /**
+     * The file name without directories, for generated headers and runtime messages. Directories are split as this
+     * platform's paths split them: on Linux a backslash is part of a file's name, not a separator.
+     */
     public String baseName() {
-        String n = name.replace('\\', '/');
-        return n.substring(n.lastIndexOf('/') + 1);
+        try {
+            Path file = Path.of(name).getFileName();
+            if (file != null) {
+                return file.toString();
+            }
+        } catch (InvalidPathException notAPath) {
+            // a name that is not a path here (given by the API): its last segment after '/'
+        }
+        return name.substring(name.lastIndexOf('/') + 1);
     }
 
     /** Line {@code line} (1-based) without its line terminator, or "" past the end. */
