@@ -86,8 +86,20 @@ final class DataSource {
                 + "% held out at random)", train, held);
     }
 
-    /** One CSV file as a whole, for {@code eval}. */
+    /**
+     * The data {@code eval} and {@code predict} run on: a CSV file as a whole, or the test files of an IDX directory
+     * (the training files need not be there, and are not read).
+     */
     static Loaded loadForEval(Path data, ModelSpec spec, CsvReader.Header header) {
+        if (data != null && Files.isDirectory(data)) {
+            if (header != null) {
+                throw new UserError("--csv-header", "only goes with CSV data; " + data
+                        + " is a directory of IDX files");
+            }
+            Dataset test = MnistFormat.loadTest(data, classesOf(spec, data));
+            return new Loaded("IDX files in " + data + ": " + String.format(Locale.ROOT, "%,d test samples",
+                    test.n()), null, test);
+        }
         if (data != null && Files.isRegularFile(data)) {
             CsvReader.Parsed parsed = csv(data, spec, header);
             Dataset all = parsed.dataset();

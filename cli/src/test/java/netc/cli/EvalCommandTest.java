@@ -62,8 +62,27 @@ class EvalCommandTest {
     void evaluatesOnTheTestFilesOfAnIdxDirectory() {
         Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
         Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", idx).assertSuccess()
-                .assertOutContains("data: IDX files in " + idx + ": 8 training, 4 test samples\n")
+                .assertOutContains("data: IDX files in " + idx + ": 4 test samples\n")
                 .assertOutContains("logistic.safetensors on 4 samples: loss ");
+    }
+
+    @Test
+    void evaluatesADirectoryHoldingOnlyTheTestFiles() throws Exception {
+        Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
+        Cli full = Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", idx).assertSuccess();
+        Files.delete(idx.resolve("train-images-idx3-ubyte"));
+        Files.delete(idx.resolve("train-labels-idx1-ubyte"));
+        Cli testOnly = Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", idx).assertSuccess();
+        assertEquals(full.out(), testOnly.out());
+    }
+
+    @Test
+    void aDirectoryWithoutTheTestFilesNamesThem() throws Exception {
+        Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
+        Files.delete(idx.resolve("t10k-labels-idx1-ubyte"));
+        Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", idx).assertUserError(idx + ": error: "
+                + "missing t10k-labels-idx1-ubyte[.gz]; the test set is t10k-images-idx3-ubyte and "
+                + "t10k-labels-idx1-ubyte, each plain or .gz\n");
     }
 
     @Test

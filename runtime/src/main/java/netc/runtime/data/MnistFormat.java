@@ -38,26 +38,45 @@ public final class MnistFormat {
      * @throws InputException if the directory or a file is missing, or a file is not valid IDX
      */
     public static DataSplit load(Path dir, int classes) {
+        Path[] files = find(dir, NAMES, NEEDED);
+        return new DataSplit(IdxReader.read(files[0], files[1], classes), IdxReader.read(files[2], files[3],
+                classes));
+    }
+
+    /**
+     * Loads only the test set, {@code dir/t10k-*}: what evaluating saved weights reads, so a directory holding just
+     * the test files will do, and the training files (six times larger) are not read for nothing.
+     *
+     * @param classes number of classes; a label at or above it is an error
+     * @throws InputException if the directory or a test file is missing, or a file is not valid IDX
+     */
+    public static Dataset loadTest(Path dir, int classes) {
+        Path[] files = find(dir, new String[] {TEST_IMAGES, TEST_LABELS}, "the test set is " + TEST_IMAGES
+                + " and " + TEST_LABELS + ", each plain or .gz");
+        return IdxReader.read(files[0], files[1], classes);
+    }
+
+    /** The files {@code names} in {@code dir}, each plain or .gz; {@code needed} ends a message about a missing one. */
+    private static Path[] find(Path dir, String[] names, String needed) {
         String where = dir.toString();
         if (!Files.exists(dir)) {
-            throw new InputException(where, "data directory not found; " + NEEDED);
+            throw new InputException(where, "data directory not found; " + needed);
         }
         if (!Files.isDirectory(dir)) {
-            throw new InputException(where, "not a directory; " + NEEDED);
+            throw new InputException(where, "not a directory; " + needed);
         }
-        Path[] files = new Path[NAMES.length];
+        Path[] files = new Path[names.length];
         List<String> missing = new ArrayList<>();
-        for (int i = 0; i < NAMES.length; i++) {
-            files[i] = find(dir, NAMES[i]);
+        for (int i = 0; i < names.length; i++) {
+            files[i] = find(dir, names[i]);
             if (files[i] == null) {
-                missing.add(NAMES[i] + "[.gz]");
+                missing.add(names[i] + "[.gz]");
             }
         }
         if (!missing.isEmpty()) {
-            throw new InputException(where, "missing " + String.join(", ", missing) + "; " + NEEDED);
+            throw new InputException(where, "missing " + String.join(", ", missing) + "; " + needed);
         }
-        return new DataSplit(IdxReader.read(files[0], files[1], classes), IdxReader.read(files[2], files[3],
-                classes));
+        return files;
     }
 
     /**
