@@ -144,24 +144,35 @@ public final class Safetensors {
                 throw new InputException(where, "checksum mismatch: the data has crc32c " + actual
                         + " but the header records " + recorded + "; the file is corrupted");
             }
-            for (ParamSpec p : spec.params()) {
-                for (int i = 0; i < p.size(); i++) {
-                    float v = params[p.offset() + i];
-                    if (!Float.isFinite(v)) {
-                        throw new InputException(where, "tensor " + p.name() + " holds " + v + " at element " + i);
-                    }
-                    // a variance below 0 makes every output NaN (sqrt of a negative), with no error anywhere
-                    if (v < 0 && p.isState() && p.name().endsWith(".running_var")) {
-                        throw new InputException(where, "tensor " + p.name() + " holds " + v + " at element " + i
-                                + ": a variance is never negative");
-                    }
-                }
-            }
+            requireUsableValues(spec, params, where);
             return params;
         } catch (NoSuchFileException e) {
             throw new InputException(where, "file not found", e);
         } catch (IOException e) {
             throw new InputException(where, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Requires that every value of {@code params}, laid out as {@code spec} says, is finite, and every running
+     * variance is {@code >= 0}: what loading weights (here) and resuming a checkpoint check before a network runs.
+     *
+     * @param where the file, for the message
+     * @throws InputException naming the tensor and element of the first value that fails
+     */
+    public static void requireUsableValues(ModelSpec spec, float[] params, String where) {
+        for (ParamSpec p : spec.params()) {
+            for (int i = 0; i < p.size(); i++) {
+                float v = params[p.offset() + i];
+                if (!Float.isFinite(v)) {
+                    throw new InputException(where, "tensor " + p.name() + " holds " + v + " at element " + i);
+                }
+                // a variance below 0 makes every output NaN (sqrt of a negative), with no error anywhere
+                if (v < 0 && p.isState() && p.name().endsWith(".running_var")) {
+                    throw new InputException(where, "tensor " + p.name() + " holds " + v + " at element " + i
+                            + ": a variance is never negative");
+                }
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 import netc.runtime.ParamSpec;
 import netc.runtime.data.Dataset;
+import netc.runtime.io.Safetensors;
 import netc.runtime.io.TensorFile;
 
 /**
@@ -264,6 +265,9 @@ public final class Checkpoint {
                     + "SHA-256 " + abbreviate(this.sourceHash) + ", the model file now has " + abbreviate(sourceHash)
                     + "; the .net file changed since");
         }
+        // the trainer writes only finite parameters, but a file edited by hand (with its checksum redone) must not
+        // resume into a network whose every output is NaN
+        Safetensors.requireUsableValues(spec, params, where);
     }
 
     /**

@@ -245,6 +245,23 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointHoldingANonFiniteParameterIsRefusedEvenWithItsChecksumRedone() {
+        SoftmaxRegression net = new SoftmaxRegression(4, 3);
+        Checkpoint c = twoEpochs(net, tmp.resolve("nan"), 3);
+        netc.runtime.io.TensorFile.Contents contents = netc.runtime.io.TensorFile.read(c.file());
+        List<netc.runtime.io.TensorFile.Tensor> tensors = new ArrayList<>(contents.tensors().values());
+        netc.runtime.io.TensorFile.Tensor w = tensors.get(0);
+        float[] bad = w.data().clone();
+        bad[2] = Float.NaN;
+        tensors.set(0, new netc.runtime.io.TensorFile.Tensor(w.name(), w.shape(), bad));
+        Path edited = tmp.resolve("edited.ckpt");
+        netc.runtime.io.TensorFile.write(edited, contents.metadata(), tensors);
+        Checkpoint read = Checkpoint.read(edited);
+        InputException e = assertThrows(InputException.class, () -> read.requireModel(net.spec(), HASH));
+        assertEquals(edited + ": error: tensor W holds NaN at element 2", e.getMessage());
+    }
+
+    @Test
     void corruptionAndTruncationAreCaughtByTheChecksum() throws IOException {
         SoftmaxRegression net = new SoftmaxRegression(4, 3);
         Checkpoint c = twoEpochs(net, tmp.resolve("x"), 3);
