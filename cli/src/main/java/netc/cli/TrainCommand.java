@@ -210,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
         // an error before anything runs or is written. The listeners are attached once the trainer exists.
         ProgressListener[] listeners = {ProgressListener.NONE};
         Trainer.Builder builder = threadSettings(fit.apply(Trainer.builder(net))).optimizer(opt).epochs(epochs)
-                .batchSize(batch).seed(seed).schedule(schedule).listener(forwardingTo(listeners))
+                .batchSize(batch).seed(seed).schedule(schedule).listener(ProgressListener.forwardingTo(listeners))
                 .warmKernels(TrainingDefaults.WARM_KERNELS_SECONDS);
         String checkpointing = checkpoints.configure(builder, checked.source(), resumed);
         Trainer trainer = builder.build();
@@ -277,36 +277,6 @@ final class TrainCommand implements Callable<Integer> {
     Trainer.Builder threadSettings(Trainer.Builder builder) {
         int cores = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
         return builder.threads(cores).adaptiveThreads(!fixedThreads);
-    }
-
-    /** A listener that passes everything on to {@code target[0]}, which may be set after the trainer is built. */
-    private static ProgressListener forwardingTo(ProgressListener[] target) {
-        return new ProgressListener() {
-            @Override
-            public void epochDone(EpochReport report) {
-                target[0].epochDone(report);
-            }
-
-            @Override
-            public void trainingStarted() {
-                target[0].trainingStarted();
-            }
-
-            @Override
-            public void batchDone(int epoch, int batch, int batches, double loss) {
-                target[0].batchDone(epoch, batch, batches, loss);
-            }
-
-            @Override
-            public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
-                target[0].threadsChanged(threads, poolStepNanos, oneThreadStepNanos);
-            }
-
-            @Override
-            public boolean stopRequested() {
-                return target[0].stopRequested();
-            }
-        };
     }
 
     /**

@@ -108,39 +108,57 @@ public interface ProgressListener {
         if (list.size() <= 1) {
             return list.isEmpty() ? NONE : list.get(0);
         }
+        return forwardingTo(list.toArray(new ProgressListener[0]));
+    }
+
+    /**
+     * A listener that passes every call on to the listeners in {@code targets} at the time of the call, in order
+     * (null entries left out), and stops when any of them asks to: for a caller that must hand a trainer its listener
+     * before it can make the real one (the command line's progress line and log open once the trainer is built), and
+     * then puts it in {@code targets}. The array is read, never copied.
+     */
+    static ProgressListener forwardingTo(ProgressListener[] targets) {
         return new ProgressListener() {
             @Override
             public void epochDone(EpochReport report) {
-                for (ProgressListener l : list) {
-                    l.epochDone(report);
+                for (ProgressListener l : targets) {
+                    if (l != null) {
+                        l.epochDone(report);
+                    }
                 }
             }
 
             @Override
             public void trainingStarted() {
-                for (ProgressListener l : list) {
-                    l.trainingStarted();
+                for (ProgressListener l : targets) {
+                    if (l != null) {
+                        l.trainingStarted();
+                    }
                 }
             }
 
             @Override
             public void batchDone(int epoch, int batch, int batches, double loss) {
-                for (ProgressListener l : list) {
-                    l.batchDone(epoch, batch, batches, loss);
+                for (ProgressListener l : targets) {
+                    if (l != null) {
+                        l.batchDone(epoch, batch, batches, loss);
+                    }
                 }
             }
 
             @Override
             public void threadsChanged(int threads, long poolStepNanos, long oneThreadStepNanos) {
-                for (ProgressListener l : list) {
-                    l.threadsChanged(threads, poolStepNanos, oneThreadStepNanos);
+                for (ProgressListener l : targets) {
+                    if (l != null) {
+                        l.threadsChanged(threads, poolStepNanos, oneThreadStepNanos);
+                    }
                 }
             }
 
             @Override
             public boolean stopRequested() {
-                for (ProgressListener l : list) {
-                    if (l.stopRequested()) {
+                for (ProgressListener l : targets) {
+                    if (l != null && l.stopRequested()) {
                         return true;
                     }
                 }

@@ -57,4 +57,17 @@ class ProgressListenerTest {
         assertSame(one, ProgressListener.all(null, one));
         assertSame(ProgressListener.NONE, ProgressListener.all());
     }
+
+    @Test
+    void forwardingToReachesWhatTheArrayHoldsAtEachCall() {
+        List<String> seen = new ArrayList<>();
+        ProgressListener[] targets = {null};
+        ProgressListener forwarding = ProgressListener.forwardingTo(targets);
+        forwarding.epochDone(report(1, 0.9));
+        assertFalse(forwarding.stopRequested(), "nothing to ask yet");
+        targets[0] = ProgressListener.all(r -> seen.add("epoch " + r.epoch()), ProgressListener.stopWhen(r -> true));
+        forwarding.epochDone(report(2, 0.9));
+        assertTrue(forwarding.stopRequested());
+        assertEquals(List.of("epoch 2"), seen);
+    }
 }
