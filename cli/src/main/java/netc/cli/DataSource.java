@@ -66,8 +66,11 @@ final class DataSource {
         CsvReader.Parsed parsed = csv(data, spec, header);
         Dataset all = parsed.dataset();
         if (test != null) {
-            if (!Files.isRegularFile(test)) {
+            if (!Files.exists(test)) {
                 throw new UserError(test.toString(), "no such file");
+            }
+            if (Files.isDirectory(test)) {
+                throw new UserError(test.toString(), "is a directory; --test needs a CSV file");
             }
             CsvReader.Parsed t = csv(test, spec, header);
             return new Loaded("CSV " + data + headerNote(parsed) + " and " + test + headerNote(t) + ": "
@@ -87,11 +90,34 @@ final class DataSource {
     }
 
     /**
-     * The data {@code eval} and {@code predict} run on: a CSV file as a whole, or the test files of an IDX directory
-     * (the training files need not be there, and are not read).
+     * The data {@code eval} runs on: a CSV file (or pipe) as a whole, or the test files of an IDX directory (the
+     * training files need not be there, and are not read), or the default data's test set.
      */
     static Loaded loadForEval(Path data, ModelSpec spec, CsvReader.Header header) {
-        if (data != null && Files.isDirectory(data)) {
+        return whole(data, spec, header, null, readerFor(spec));
+    }
+
+    /**
+     * The samples {@code predict} runs on: a CSV file (or pipe) as a whole, whose rows may leave out the targets (the
+     * targets are not used, see {@link CsvReader#inputs}); or the files of {@code split} (null: test) of an IDX
+     * directory or of the default data. The samples are {@link Loaded#test()}.
+     */
+    static Loaded loadForPredict(Path data, ModelSpec spec, CsvReader.Header header, String split) {
+        return whole(data, spec, header, split, CsvReader.inputs(spec.inputSize(),
+                spec.targetKind() == TargetKind.CLASSES ? 1 : spec.targetSize()));
+    }
+
+    /**
+     * Every sample of a CSV {@code data}, or split {@code split} (null: test) of a directory or the default data, as
+     * {@link Loaded#test()}.
+     */
+    private static Loaded whole(Path data, ModelSpec spec, CsvReader.Header header, String split, CsvReader csv) {
+        boolean train = "train".equals(split);
+        if (data == null || Files.isDirectory(data) && train) {
+            Loaded both = load(data, null, spec, 0, header);
+            return new Loaded(both.description(), null, train ? both.train() : both.test());
+        }
+        if (Files.isDirectory(data)) {
             if (header != null) {
                 throw new UserError("--csv-header", "only goes with CSV data; " + data
                         + " is a directory of IDX files");
@@ -100,13 +126,17 @@ final class DataSource {
             return new Loaded("IDX files in " + data + ": " + String.format(Locale.ROOT, "%,d test samples",
                     test.n()), null, test);
         }
-        if (data != null && Files.isRegularFile(data)) {
-            CsvReader.Parsed parsed = csv(data, spec, header);
-            Dataset all = parsed.dataset();
-            return new Loaded("CSV " + data + headerNote(parsed) + ": "
-                    + String.format(Locale.ROOT, "%,d samples", all.n()), null, all);
+        if (!Files.exists(data)) {
+            throw new UserError(data.toString(), "no such file or directory");
         }
-        return load(data, null, spec, 0, header);
+        if (split != null) {
+            throw new UserError("--split", "only goes with IDX data; " + data + " is a CSV file, predicted whole");
+        }
+        // a regular file, or a pipe or device (--data <(zcat big.csv.gz)): either way every row
+        CsvReader.Parsed parsed = csv(data, csv, header);
+        Dataset all = parsed.dataset();
+        return new Loaded("CSV " + data + headerNote(parsed) + ": "
+                + String.format(Locale.ROOT, "%,d samples", all.n()), null, all);
     }
 
     /**
@@ -152,6 +182,16 @@ final class DataSource {
     }
 
     private static CsvReader.Parsed csv(Path file, ModelSpec spec, CsvReader.Header header) {
+        return csv(file, readerFor(spec), header);
+    }
+
+    /** The reader of training data for {@code spec}: its label column, or its target columns, then the features. */
+    private static CsvReader readerFor(ModelSpec spec) {
+        return spec.targetKind() == TargetKind.CLASSES ? CsvReader.classes(spec.targetSize())
+                : CsvReader.values(spec.targetSize());
+    }
+
+    private static CsvReader.Parsed csv(Path file, CsvReader reader, CsvReader.Header header) {
         Path name = file.getFileName();
         if (name != null && name.toString().matches("(?i).*[-.]idx\\d-ubyte(\\.gz)?")) {
             // read as CSV, its bytes made a message of binary noise
@@ -159,8 +199,6 @@ final class DataSource {
                     + "that holds all four files (" + MnistFormat.TRAIN_IMAGES + ", " + MnistFormat.TRAIN_LABELS + ", "
                     + MnistFormat.TEST_IMAGES + ", " + MnistFormat.TEST_LABELS + ", each plain or .gz): --data DIR");
         }
-        CsvReader reader = spec.targetKind() == TargetKind.CLASSES ? CsvReader.classes(spec.targetSize())
-                : CsvReader.values(spec.targetSize());
         return reader.header(header == null ? CsvReader.Header.AUTO : header).parse(file);
     }
 

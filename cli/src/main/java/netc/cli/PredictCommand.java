@@ -51,8 +51,9 @@ final class PredictCommand implements Callable<Integer> {
             description = "Weights written by 'netc train --save'.")
     Path weights;
 
-    @Option(names = "--data", paramLabel = "DIR|CSV", description = "A CSV file in the layout of 'netc train' "
-            + "(targets first, then the features; the targets are not used): every row is predicted. Or a "
+    @Option(names = "--data", paramLabel = "DIR|CSV", description = "A CSV file (or pipe) of the features alone, "
+            + "or in the layout of 'netc train' (targets first, then the features; the targets are skipped "
+            + "unread): every row is predicted. Or a "
             + "directory of MNIST-format IDX files: the files of --split. Default for 784-input, 10-class networks: "
             + "Fashion-MNIST, as for 'netc train'.")
     Path data;
@@ -120,15 +121,7 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The samples to predict: a whole CSV file, or one split of an IDX directory or of the default data. */
     private Dataset samples(ModelSpec ms) {
-        boolean csvFile = data != null && Files.isRegularFile(data);
-        if (csvFile && split != null) {
-            throw new UserError("--split", "only goes with IDX data; " + data + " is a CSV file, predicted whole");
-        }
-        if (csvFile) {
-            return DataSource.loadForEval(data, ms, csvHeader).test();
-        }
-        DataSource.Loaded d = DataSource.load(data, null, ms, 0, csvHeader);
-        return split == Split.train ? d.train() : d.test();
+        return DataSource.loadForPredict(data, ms, csvHeader, split == null ? null : split.name()).test();
     }
 
     /** Refuses an --out that is a directory or one of the command's own inputs, before any work. */

@@ -237,6 +237,8 @@ class DataSourceTest {
     void missingTestFileIsAUserError() {
         Path none = dir.resolve("none.csv");
         train(XOR, "--data", TestData.xorCsv(dir), "--test", none).assertUserError(none + ": error: no such file\n");
+        train(XOR, "--data", TestData.xorCsv(dir), "--test", dir).assertUserError(dir + ": error: is a directory; "
+                + "--test needs a CSV file\n");
     }
 
     @Test

@@ -59,6 +59,19 @@ class EvalCommandTest {
     }
 
     @Test
+    void aPipeIsEvaluatedWholeAsTheFileIs() throws Exception {
+        Path fifo = TestData.fifo(dir, "rows.csv");
+        org.junit.jupiter.api.Assumptions.assumeTrue(fifo != null, "mkfifo is available");
+        String file = Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", logisticCsv).assertSuccess()
+                .out();
+        Thread writer = TestData.feed(fifo, Cli.read(logisticCsv));
+        String pipe = Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", fifo).assertSuccess().out();
+        writer.join();
+        // was: 10% of the rows, held out at random as train does with a single CSV file
+        assertEquals(file.replace(logisticCsv.toString(), fifo.toString()), pipe);
+    }
+
+    @Test
     void evaluatesOnTheTestFilesOfAnIdxDirectory() {
         Path idx = TestData.idxDir(dir, "idx", 1, 2, false);
         Cli.run("eval", LOGISTIC, "--weights", logisticWeights, "--data", idx).assertSuccess()

@@ -204,8 +204,40 @@ class PredictCommandTest {
     void dataOfAnotherWidthIsAUserError() {
         Path wide = Cli.write(dir.resolve("wide.csv"), "0,1,2,3\n1,4,5,6\n");
         Cli.run("predict", XOR, "--weights", xorWeights, "--data", wide).assertUserError(wide
-                + ": error: samples have 3 input values but network 'xor' expects 2 (input x of shape [2])\n")
-                .assertOutEmpty();
+                + ":1: error: expected 2 columns (the features) or 3 (the target column, then the features), found "
+                + "4\n").assertOutEmpty();
+    }
+
+    @Test
+    void rowsWithoutTargetsOrWithUnknownOnesArePredictedAsLabelledOnes() {
+        String labelled = Cli.run("predict", LOGISTIC, "--weights", logisticWeights, "--data", logisticCsv)
+                .assertSuccess().out();
+        // the same rows: features alone; labels "?" and out of range; a header naming the columns
+        StringBuilder features = new StringBuilder();
+        StringBuilder unknown = new StringBuilder("label,a,b\n");
+        for (String line : Cli.read(logisticCsv).lines().toList()) {
+            String rest = line.substring(line.indexOf(',') + 1);
+            features.append(rest).append('\n');
+            unknown.append(unknown.length() % 2 == 0 ? "?," : "7,").append(rest).append('\n');
+        }
+        Path bare = Cli.write(dir.resolve("bare.csv"), features.toString());
+        Path odd = Cli.write(dir.resolve("odd.csv"), unknown.toString());
+        assertEquals(labelled, Cli.run("predict", LOGISTIC, "--weights", logisticWeights, "--data", bare)
+                .assertSuccess().out());
+        assertEquals(labelled, Cli.run("predict", LOGISTIC, "--weights", logisticWeights, "--data", odd)
+                .assertSuccess().out());
+    }
+
+    @Test
+    void aPipeIsPredictedWhole() throws Exception {
+        Path fifo = TestData.fifo(dir, "rows.csv");
+        org.junit.jupiter.api.Assumptions.assumeTrue(fifo != null, "mkfifo is available");
+        String expected = Cli.run("predict", LOGISTIC, "--weights", logisticWeights, "--data", logisticCsv)
+                .assertSuccess().out();
+        Thread writer = TestData.feed(fifo, Cli.read(logisticCsv));
+        Cli r = Cli.run("predict", LOGISTIC, "--weights", logisticWeights, "--data", fifo).assertSuccess();
+        writer.join();
+        assertEquals(expected, r.out());
     }
 
     @Test

@@ -14,6 +14,34 @@ final class TestData {
     private TestData() {
     }
 
+    /** A named pipe made by {@code mkfifo}, or null where there is none (not a POSIX system). */
+    static Path fifo(Path dir, String name) {
+        Path fifo = dir.resolve(name);
+        try {
+            Process p = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+            return p.waitFor() == 0 && Files.exists(fifo) ? fifo : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** A started thread that writes {@code text} into {@code fifo} once a reader opens it, then closes it. */
+    static Thread feed(Path fifo, String text) {
+        Thread t = new Thread(() -> {
+            try {
+                Files.writeString(fifo, text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "fifo-writer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     /** XOR for {@code xor.net}: a real 0/1 target, then two features; ten rows so one is held out. */
     static Path xorCsv(Path dir) {
         return Cli.write(dir.resolve("xor.csv"), "t,a,b\n0,0,0\n1,0,1\n1,1,0\n0,1,1\n0,0,0\n1,0,1\n1,1,0\n0,1,1\n"

@@ -67,12 +67,15 @@ public final class CsvReader {
     private final int targetColumns;
     private final int labelColumn;
     private final Header header;
+    /** For {@link #inputs}: the features a row holds; 0 for a reader of training data. */
+    private final int inputSize;
 
-    private CsvReader(int classes, int targetColumns, int labelColumn, Header header) {
+    private CsvReader(int classes, int targetColumns, int labelColumn, Header header, int inputSize) {
         this.classes = classes;
         this.targetColumns = targetColumns;
         this.labelColumn = labelColumn;
         this.header = header;
+        this.inputSize = inputSize;
     }
 
     /** A reader for one class label per line, an integer in {@code [0, classes)}. */
@@ -80,7 +83,7 @@ public final class CsvReader {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
-        return new CsvReader(classes, 1, 0, Header.AUTO);
+        return new CsvReader(classes, 1, 0, Header.AUTO, 0);
     }
 
     /** A reader for {@code targetColumns} real-valued targets per line, in consecutive columns. */
@@ -88,7 +91,21 @@ public final class CsvReader {
         if (targetColumns < 1) {
             throw new IllegalArgumentException("targetColumns must be >= 1, got " + targetColumns);
         }
-        return new CsvReader(0, targetColumns, 0, Header.AUTO);
+        return new CsvReader(0, targetColumns, 0, Header.AUTO, 0);
+    }
+
+    /**
+     * A reader for samples to predict, whose targets are unknown or unused: rows of {@code inputSize} features
+     * alone, or rows laid out as training data, {@code targetColumns} targets (from {@link #labelColumn}) and the
+     * features, whose targets are skipped unread (a label {@code ?}, or one out of range, is fine). The first data
+     * row's length says which. The dataset holds the features and a target value of 0 per row.
+     */
+    public static CsvReader inputs(int inputSize, int targetColumns) {
+        if (inputSize < 1 || targetColumns < 1) {
+            throw new IllegalArgumentException("inputSize and targetColumns must be >= 1, got " + inputSize + " and "
+                    + targetColumns);
+        }
+        return new CsvReader(0, targetColumns, 0, Header.AUTO, inputSize);
     }
 
     /** The 0-based index of the (first) target column; the default is 0. */
@@ -96,12 +113,13 @@ public final class CsvReader {
         if (index < 0) {
             throw new IllegalArgumentException("labelColumn must be >= 0, got " + index);
         }
-        return new CsvReader(classes, targetColumns, index, header);
+        return new CsvReader(classes, targetColumns, index, header, inputSize);
     }
 
     /** Whether the first row is a header; the default is {@link Header#AUTO}. */
     public CsvReader header(Header choice) {
-        return new CsvReader(classes, targetColumns, labelColumn, java.util.Objects.requireNonNull(choice));
+        return new CsvReader(classes, targetColumns, labelColumn, java.util.Objects.requireNonNull(choice),
+                inputSize);
     }
 
     /** Reads {@code file} (plain or gzip) into a dataset named after it. */
@@ -150,6 +168,10 @@ public final class CsvReader {
         int columns = -1;
         int firstLine = 0;
         int lineNumber = 0;
+        // the target columns of a row: read as targets, or skipped (a reader of inputs); none in a row of features
+        int targetsFrom = labelColumn;
+        int targetsTo = labelColumn + targetColumns;
+        boolean skipTargets = inputSize > 0;
         String[] cells = new String[16];
         for (String line; (line = reader.readLine()) != null; ) {
             lineNumber++;
@@ -169,8 +191,18 @@ public final class CsvReader {
             if (columns < 0) {
                 columns = count;
                 firstLine = lineNumber;
-                checkLayout(where, columns);
-                if (isHeader(line, cells, count, where)) {
+                if (skipTargets) {
+                    if (count == inputSize) {
+                        targetsTo = targetsFrom;
+                    } else if (count != inputSize + targetColumns) {
+                        throw new InputException(where, "expected " + inputSize + " columns (the features) or "
+                                + (inputSize + targetColumns) + " (" + (targetColumns == 1 ? "the target column"
+                                : targetColumns + " target columns") + ", then the features), found " + count);
+                    }
+                } else {
+                    checkLayout(where, columns);
+                }
+                if (isHeader(line, cells, count, where, skipTargets ? targetsFrom : 0, skipTargets ? targetsTo : 0)) {
                     headerNames = Arrays.asList(Arrays.copyOf(cells, count));
                     continue;
                 }
@@ -178,8 +210,14 @@ public final class CsvReader {
                 throw new InputException(where, "expected " + columns + " columns as on line " + firstLine
                         + ", found " + count);
             }
+            if (skipTargets) {
+                ys.add(0f);
+            }
             for (int c = 0; c < count; c++) {
-                boolean target = c >= labelColumn && c < labelColumn + targetColumns;
+                boolean target = c >= targetsFrom && c < targetsTo;
+                if (target && skipTargets) {
+                    continue;
+                }
                 if (target && classes > 0) {
                     ys.add(label(line, where, c, cells[c]));
                 } else {
@@ -194,24 +232,31 @@ public final class CsvReader {
         if (ys.size == 0) {
             throw new InputException(source, "no data rows after the header line");
         }
-        int inputSize = columns - targetColumns;
         float[] x = xs.toArray();
         float[] y = ys.toArray();
-        return new Parsed(classes > 0 ? Dataset.ofClasses(source, x, y, inputSize, classes)
-                : Dataset.ofValues(source, x, y, inputSize, targetColumns), headerNames);
+        if (skipTargets) {
+            return new Parsed(Dataset.ofValues(source, x, y, inputSize, 1), headerNames);
+        }
+        int features = columns - targetColumns;
+        return new Parsed(classes > 0 ? Dataset.ofClasses(source, x, y, features, classes)
+                : Dataset.ofValues(source, x, y, features, targetColumns), headerNames);
     }
 
     /**
      * Whether the first row, split into {@code cells}, is a header under this reader's {@link Header} choice. In
-     * {@code AUTO}, a row with both numbers and text is an error pointing at its first text field.
+     * {@code AUTO}, a row with both numbers and text is an error pointing at its first text field; the fields
+     * {@code [ignoredFrom, ignoredTo)} (targets a reader of inputs skips) count for neither.
      */
-    private boolean isHeader(String line, String[] cells, int count, String where) {
+    private boolean isHeader(String line, String[] cells, int count, String where, int ignoredFrom, int ignoredTo) {
         if (header != Header.AUTO) {
             return header == Header.YES;
         }
         int firstText = -1;
         int firstNumber = -1;
         for (int c = 0; c < count; c++) {
+            if (c >= ignoredFrom && c < ignoredTo) {
+                continue; // skipped target cells: a label "?" does not make a header
+            }
             if (isNumber(cells[c])) {
                 firstNumber = firstNumber < 0 ? c : firstNumber;
             } else {

@@ -40,6 +40,23 @@ class CsvReaderTest {
     }
 
     @Test
+    void aReaderOfInputsTakesRowsOfFeaturesAloneOrSkipsTheirTargetsUnread() throws IOException {
+        float[] features = {0.5f, 1f, -1f, 0.2f};
+        CsvReader inputs = CsvReader.inputs(2, 1);
+        assertArrayEquals(features, inputs.read(csv("0.5,1\n-1,2e-1\n")).x());
+        // a label that is unknown, not a number, or out of any range; the header names the label column
+        CsvReader.Parsed parsed = inputs.parse(csv("label,a,b\n?,0.5,1\n-7,-1,2e-1\n"));
+        assertArrayEquals(features, parsed.dataset().x());
+        assertEquals(List.of("label", "a", "b"), parsed.header());
+        assertArrayEquals(new float[] {0, 0}, parsed.dataset().y());
+        assertArrayEquals(features, CsvReader.inputs(2, 2).labelColumn(1).read(csv("0.5,x,y,1\n-1,,,0.2\n")).x());
+        assertMessage(dir.resolve("data.csv") + ":1: error: expected 2 columns (the features) or 3 (the target column,"
+                + " then the features), found 4", inputs, csv("1,2,3,4\n"));
+        assertMessage(dir.resolve("data.csv") + ":2:3: error: column 2 is not a number: \"a\"", inputs,
+                csv("?,1,2\n?,a,b\n"));
+    }
+
+    @Test
     void aNonNumericFirstLineIsSkippedAsAHeader() throws IOException {
         Dataset d = CsvReader.classes(10).read(csv("label,pixel1,pixel2\r\n7,1,2\r\n\r\n3, 4 ,5\r\n"));
         assertArrayEquals(new float[] {7, 3}, d.y());
