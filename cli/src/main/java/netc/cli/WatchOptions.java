@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import netc.compiler.internal.source.UserError;
 import netc.runtime.io.AtomicFiles;
+import netc.runtime.train.Checkpoint;
 import netc.runtime.train.EpochReport;
 import netc.runtime.train.LearningRateSchedule;
 import netc.runtime.train.MetricsLog;
@@ -26,7 +27,8 @@ final class WatchOptions {
             + "happen (flushed per line, so 'tail -f' follows the run): JSON Lines, or CSV with a header for a .csv "
             + "name. Keys: kind, epoch, step, train_loss, test_loss, test_accuracy, lr, samples_per_s, epoch_s, "
             + "wall_s; a line of kind \"threads\" (threads, pool_step_s, one_thread_step_s) each time training "
-            + "moves between the threads and one thread (see README, Watching training).")
+            + "moves between the threads and one thread (see README, Watching training). With --resume the "
+            + "steps count over the whole run, and an earlier log in FILE keeps its lines up to the checkpoint.")
     Path log;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Also log a line (kind \"step\": epoch, step, "
@@ -84,13 +86,18 @@ final class WatchOptions {
         }
     }
 
-    /** Opens the {@code --log} file, or returns null without one; call it just before training. */
-    MetricsLog openLog(double rate, LearningRateSchedule schedule, int epochs, long warmupSteps) {
+    /**
+     * Opens the {@code --log} file, or returns null without one; call it just before training. A run {@code resumed}
+     * from a checkpoint numbers its steps over the whole run and keeps an earlier log's lines up to the checkpoint.
+     */
+    MetricsLog openLog(double rate, LearningRateSchedule schedule, int epochs, long warmupSteps,
+                       Checkpoint resumed) {
         if (log == null) {
             return null;
         }
-        return MetricsLog.open(log).everySteps(logEvery == null ? 0 : logEvery).learningRate(rate, schedule, epochs,
-                warmupSteps);
+        MetricsLog opened = MetricsLog.open(log).everySteps(logEvery == null ? 0 : logEvery).learningRate(rate,
+                schedule, epochs, warmupSteps);
+        return resumed == null ? opened : opened.resumedAfter(resumed.step());
     }
 
     /** Draws {@code --plot}, if given, and says so on {@code out}. */

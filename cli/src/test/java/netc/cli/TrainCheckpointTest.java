@@ -59,6 +59,35 @@ class TrainCheckpointTest {
                 "checkpoint-000004.safetensors"), Cli.filesUnder(ck));
     }
 
+    /** The values of a metrics log's lines, without the times (which differ from run to run). */
+    private static List<String> untimed(Path log) {
+        return netc.runtime.train.MetricsLogReader.read(log).stream().map(e -> e.kind() + " " + e.epoch() + " "
+                + e.step() + " " + e.loss() + " " + e.trainLoss() + " " + e.testLoss() + " " + e.learningRate())
+                .toList();
+    }
+
+    @Test
+    void aResumedRunsLogGoesOnFromTheCheckpointAsTheWholeRunsLog() throws Exception {
+        Path ck = dir.resolve("ck");
+        Path straight = dir.resolve("straight.jsonl");
+        train("--epochs", "4", "--optimizer", "adam", "--warmup", "5", "--checkpoint-dir", ck, "--keep-checkpoints",
+                "4", "--log", straight, "--log-every", "2").assertSuccess();
+        // the log of an attempt that ran past its last checkpoint: all four epochs, then resumed after epoch 2
+        Path resumed = Files.copy(straight, dir.resolve("resumed.jsonl"));
+        train("--epochs", "4", "--optimizer", "adam", "--warmup", "5", "--resume",
+                ck.resolve("checkpoint-000002.safetensors"), "--checkpoint-dir", dir.resolve("ck2"), "--log", resumed,
+                "--log-every", "2").assertSuccess();
+        assertEquals(untimed(straight), untimed(resumed));
+        // without the earlier log: the lines from the checkpoint on, numbered as in the whole run
+        Path fresh = dir.resolve("fresh.jsonl");
+        train("--epochs", "4", "--optimizer", "adam", "--warmup", "5", "--resume",
+                ck.resolve("checkpoint-000002.safetensors"), "--checkpoint-dir", dir.resolve("ck3"), "--log", fresh,
+                "--log-every", "2").assertSuccess();
+        List<String> whole = untimed(straight);
+        assertEquals(whole.subList(whole.size() - untimed(fresh).size(), whole.size()), untimed(fresh));
+        assertTrue(untimed(fresh).get(0).startsWith("step 3 8 "), untimed(fresh).toString());
+    }
+
     /** Under cosine decay the position in the schedule matters: resume epoch 3 of a 4-epoch Adam run from a file. */
     @Test
     void adamWithCosineResumedFromAnOlderCheckpointFileEqualsTheWholeRun() {

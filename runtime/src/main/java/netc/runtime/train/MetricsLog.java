@@ -9,6 +9,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -86,6 +88,10 @@ public final class MetricsLog implements ProgressListener, Closeable {
     private int batchesPerEpoch;
     /** The epoch of the latest batch: a thread change comes between two steps, after at least one. */
     private int epoch = 1;
+    /** For a resumed run ({@link #resumedAfter}): the steps its checkpoint had taken; -1 for a run from the start. */
+    private long resumedAfter = -1;
+    /** Added to {@code wall_s}: the last kept line's, when a resumed run goes on with an earlier log. */
+    private double wallOffset;
 
     private MetricsLog(Path file, Format format) {
         this.file = file;
@@ -169,6 +175,25 @@ public final class MetricsLog implements ProgressListener, Closeable {
     }
 
     /**
+     * Makes this the log of a run resumed from a checkpoint taken after {@code stepsDone} optimizer steps: step
+     * numbers, learning rates and the every-N-steps lines count over the whole run, as they would have without the
+     * interruption. When the file is made, an existing log there keeps its lines up to that step (lines past it
+     * came from steps this run takes again) and the new lines follow them, {@code wall_s} going on from the last kept
+     * line's; a file that is not a log in this log's format is replaced, as in a run from the start.
+     *
+     * @return this log
+     * @throws InputException if {@code stepsDone} is negative
+     */
+    public MetricsLog resumedAfter(long stepsDone) {
+        if (stepsDone < 0) {
+            throw new InputException("metrics log", "steps done must be >= 0, got " + stepsDone);
+        }
+        this.resumedAfter = stepsDone;
+        this.step = stepsDone;
+        return this;
+    }
+
+    /**
      * {@code wall_s} counts from here on: the time to compile, load and warm up is not the run's. The file is made
      * (or replaced) now, with the CSV header, so that {@code tail -f} follows the run from its first step.
      */
@@ -248,7 +273,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
     }
 
     private double wallSeconds() {
-        return (System.nanoTime() - start) / 1e9;
+        return wallOffset + (System.nanoTime() - start) / 1e9;
     }
 
     /** Writes one line: in JSON the keys in the map's order, in CSV every column of {@link #COLUMNS}. */
@@ -288,21 +313,79 @@ public final class MetricsLog implements ProgressListener, Closeable {
         return v == null || (v instanceof Double d && !Double.isFinite(d));
     }
 
-    /** Creates or truncates the file and writes the CSV header, once. */
+    /** Creates or truncates the file and writes the CSV header, once; a resumed run's log keeps its earlier lines. */
     private void openFile() {
         if (out != null) {
             return;
         }
         try {
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-            if (format == Format.CSV) {
-                out.write(String.join(",", COLUMNS));
-                out.write('\n');
+            List<String> kept = resumedAfter >= 0 && Files.isRegularFile(file) ? linesToKeep() : List.of();
+            if (kept.isEmpty()) {
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                if (format == Format.CSV) {
+                    out.write(String.join(",", COLUMNS));
+                    out.write('\n');
+                }
+            } else {
+                // the kept lines to a new file that replaces the old in one step, then appended to: a crash in
+                // between leaves the old log whole
+                Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".metrics", ".tmp");
+                try {
+                    Files.write(temp, kept, StandardCharsets.UTF_8);
+                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             }
             out.flush();
         } catch (IOException e) {
             throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
         }
+    }
+
+    /**
+     * The lines of the log already in the file that a resumed run keeps: its CSV header, and every line up to the
+     * checkpoint's step; none when the file is not a log in this log's format. Sets {@link #wallOffset}.
+     */
+    private List<String> linesToKeep() throws IOException {
+        List<String> lines;
+        List<MetricsLogReader.Entry> entries;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            entries = MetricsLogReader.read(file);
+        } catch (InputException | java.nio.charset.CharacterCodingException notALog) {
+            return List.of();
+        }
+        List<String> data = new java.util.ArrayList<>();
+        for (String line : lines) {
+            if (!line.isBlank()) {
+                data.add(line);
+            }
+        }
+        boolean csv = !data.isEmpty() && !data.get(0).stripLeading().startsWith("{");
+        if (csv != (format == Format.CSV) || csv && !data.get(0).equals(String.join(",", COLUMNS))) {
+            return List.of();
+        }
+        List<String> body = csv ? data.subList(1, data.size()) : data;
+        if (body.size() != entries.size()) {
+            return List.of();
+        }
+        List<String> kept = new java.util.ArrayList<>();
+        if (csv) {
+            kept.add(data.get(0));
+        }
+        for (int i = 0; i < body.size(); i++) {
+            MetricsLogReader.Entry e = entries.get(i);
+            if (e.step() > resumedAfter) {
+                break;
+            }
+            kept.add(body.get(i));
+            if (Double.isFinite(e.wallSeconds())) {
+                wallOffset = e.wallSeconds();
+            }
+        }
+        return kept.size() == (csv ? 1 : 0) ? List.of() : kept;
     }
 
     private void writeLine(String line) {

@@ -203,6 +203,66 @@ class MetricsLogTest {
         }
     }
 
+    /** Feeds {@code log} epochs {@code from} to {@code to} of 3 batches, stopping after {@code lastBatch} of the last. */
+    private static void feed(MetricsLog log, int from, int to, int lastBatch) {
+        log.trainingStarted();
+        for (int e = from; e <= to; e++) {
+            int batches = e == to ? lastBatch : 3;
+            for (int b = 1; b <= batches; b++) {
+                log.batchDone(e, b, 3, 0.1 * (10 * e + b));
+            }
+            if (batches == 3) {
+                log.epochDone(new EpochReport(e, 1.0 / e, 2.0 / e, 0.5, 100, 1));
+            }
+        }
+    }
+
+    /** The lines' values but the times. */
+    private static List<String> untimed(Path file) {
+        return MetricsLogReader.read(file).stream().map(e -> e.kind() + " " + e.epoch() + " " + e.step() + " "
+                + e.loss() + " " + e.trainLoss() + " " + e.learningRate()).toList();
+    }
+
+    @Test
+    void aResumedRunCountsStepsOverTheWholeRunAndKeepsTheEarlierLinesUpToItsCheckpoint() throws IOException {
+        for (String name : List.of("run.jsonl", "run.csv")) {
+            Path straight = dir.resolve("straight-" + name);
+            try (MetricsLog log = MetricsLog.open(straight).everySteps(2).learningRate(0.5,
+                    LearningRateSchedule.COSINE, 3, 2)) {
+                feed(log, 1, 3, 3);
+            }
+            Path resumed = dir.resolve(name);
+            // the first attempt: epoch 1 (its checkpoint after step 3), then two steps of epoch 2 before a kill
+            try (MetricsLog log = MetricsLog.open(resumed).everySteps(2).learningRate(0.5,
+                    LearningRateSchedule.COSINE, 3, 2)) {
+                feed(log, 1, 2, 2);
+            }
+            try (MetricsLog log = MetricsLog.open(resumed).everySteps(2).learningRate(0.5,
+                    LearningRateSchedule.COSINE, 3, 2).resumedAfter(3)) {
+                feed(log, 2, 3, 3);
+            }
+            assertEquals(untimed(straight), untimed(resumed), name);
+            List<MetricsLogReader.Entry> entries = MetricsLogReader.read(resumed);
+            for (int i = 1; i < entries.size(); i++) {
+                assertTrue(entries.get(i).wallSeconds() >= entries.get(i - 1).wallSeconds(), "wall_s goes on");
+            }
+        }
+    }
+
+    @Test
+    void aResumedRunReplacesAFileThatIsNotALogAndStartsOneWhereThereIsNone() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.jsonl"), "not a metrics log\n");
+        try (MetricsLog log = MetricsLog.open(file).resumedAfter(3)) {
+            feed(log, 2, 2, 3);
+        }
+        assertEquals(List.of("epoch 2 6 NaN 0.5 NaN"), untimed(file));
+        Path none = dir.resolve("none.jsonl");
+        try (MetricsLog log = MetricsLog.open(none).resumedAfter(3)) {
+            feed(log, 2, 2, 3);
+        }
+        assertEquals(untimed(file), untimed(none));
+    }
+
     @Test
     void aThreadsLineWithoutAWholeThreadCountIsAnError() throws IOException {
         Path json = dir.resolve("threads.jsonl");
