@@ -59,6 +59,26 @@ class TrainCheckpointTest {
                 "checkpoint-000004.safetensors"), Cli.filesUnder(ck));
     }
 
+    @Test
+    void resumingWithTheOtherKernelsIsRefused() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(netc.compiler.internal.load.JaninoLoader.vectorApiAvailable(),
+                "a JVM with the Vector API, so that the checkpoint's run has vector kernels");
+        Path ck = dir.resolve("ck");
+        Path softmax = sample("softmax_regression.net");
+        Path idx = TestData.idxDir(dir, "idx", 28, 28, false);
+        Cli.run("train", softmax, "--data", idx, "--batch", "4", "--epochs", "2", "--threads", "1",
+                "--checkpoint-dir", ck).assertSuccess();
+        Path first = ck.resolve("checkpoint-000001.safetensors");
+        // the scalar kernels round differently: the run would match neither the vector run nor a scalar one
+        Cli.run("train", softmax, "--data", idx, "--batch", "4", "--epochs", "2", "--threads", "1", "--resume", first,
+                "--checkpoint-dir", dir.resolve("ck2"), "--scalar").assertUserError(first + ": error: kernels differs: the checkpoint was "
+                + "written with vector, this run has scalar (--scalar, or a JVM without --add-modules "
+                + "jdk.incubator.vector, runs the scalar kernels, which round differently); resume with the same "
+                + "settings\n");
+        Cli.run("train", softmax, "--data", idx, "--batch", "4", "--epochs", "2", "--threads", "1", "--resume", first,
+                "--checkpoint-dir", dir.resolve("ck3")).assertSuccess();
+    }
+
     /** The values of a metrics log's lines, without the times (which differ from run to run). */
     private static List<String> untimed(Path log) {
         return netc.runtime.train.MetricsLogReader.read(log).stream().map(e -> e.kind() + " " + e.epoch() + " "

@@ -276,6 +276,12 @@ public final class Checkpoint {
      */
     private static final Map<String, String> OPTIONAL_SETTINGS = Map.of("augmentation", Augmentation.NONE.toString());
 
+    /**
+     * Settings that checkpoints record only since a later version, and that a run compares only with a checkpoint
+     * that has them: the kernels (vector or scalar), recorded since 2026-12-05.
+     */
+    private static final java.util.Set<String> LATER_SETTINGS = java.util.Set.of("kernels");
+
     private static Map<String, String> withOptionalSettings(Map<String, String> settings) {
         Map<String, String> all = new java.util.LinkedHashMap<>(settings);
         OPTIONAL_SETTINGS.forEach(all::putIfAbsent);
@@ -303,11 +309,13 @@ public final class Checkpoint {
             }
             throw new InputException(where, e.getKey() + " differs: the checkpoint was written with " + e.getValue()
                     + ", this run has " + ours + (e.getKey().equals("epochs") ? " (the "
-                    + schedule.name().toLowerCase(Locale.ROOT) + " schedule's rate depends on the total)" : "")
+                    + schedule.name().toLowerCase(Locale.ROOT) + " schedule's rate depends on the total)"
+                    : e.getKey().equals("kernels") ? " (--scalar, or a JVM without --add-modules "
+                    + "jdk.incubator.vector, runs the scalar kernels, which round differently)" : "")
                     + "; resume with the same settings");
         }
         for (String key : run.keySet()) {
-            if (!written.containsKey(key)) {
+            if (!written.containsKey(key) && !LATER_SETTINGS.contains(key)) {
                 throw new InputException(where, "the checkpoint does not record setting " + key
                         + "; it was written by another version of netc");
             }

@@ -370,7 +370,31 @@ public final class Trainer {
             // checkpoint without it reads as Augmentation.NONE (Checkpoint.OPTIONAL_SETTINGS)
             s.put("augmentation", augmentation.toString());
         }
+        String kernels = kernelsOf(network);
+        if (kernels != null) {
+            // recorded since 2026-12-05; a checkpoint without it resumes on either (Checkpoint.LATER_SETTINGS)
+            s.put("kernels", kernels);
+        }
         return s;
+    }
+
+    /**
+     * {@code "vector"} or {@code "scalar"}: which matrix kernels a generated class runs in this JVM (from its static
+     * {@code kernels()}), which changes the last bits of the results, unlike the vector width; null for a class with
+     * one kind only (an unrolled tiny network, a hand-written {@link Network}).
+     */
+    static String kernelsOf(Network network) {
+        try {
+            java.lang.reflect.Method m = network.getClass().getMethod("kernels");
+            if (!java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getReturnType() != String.class) {
+                return null;
+            }
+            String kernels = (String) m.invoke(null);
+            return kernels == null ? null : kernels.startsWith("vector") ? "vector"
+                    : kernels.equals("scalar") ? "scalar" : null;
+        } catch (ReflectiveOperationException | RuntimeException notAGeneratedClass) {
+            return null;
+        }
     }
 
     /**
