@@ -23,7 +23,8 @@ final class FitOptions {
     @Option(names = "--validation", paramLabel = "F", description = "Hold out this share (0 < F < 1) of the "
             + "training data as a validation set, chosen at random per class from --seed (with a single CSV "
             + "--data file: of the 90%% left after its test hold-out). Each epoch then reports validation loss and "
-            + "accuracy; the test set is evaluated once, at the end, on the weights kept (see --keep).")
+            + "accuracy; the test set is evaluated once, at the end, on the weights kept (see --keep). Not yet "
+            + "with --checkpoint-dir or --resume.")
     Double validation;
 
     @Option(names = "--patience", paramLabel = "N", description = "With --validation: stop when the validation loss "

@@ -440,5 +440,10 @@ class TrainCommandTest {
                 + ": error: batchnorm needs at least 2 samples per batch in training, but the last batch of each"
                 + " epoch has 1 sample (9 samples in batches of 8); choose another batch size\n");
         Cli.run("train", net, "--data", csv, "--epochs", "1", "--batch", "3").assertSuccess();
+        // one training sample: no batch size helps, so the message names the data
+        Path two = Cli.write(dir.resolve("two.csv"), "0,0,0\n1,0,1\n");
+        Cli.run("train", net, "--data", two, "--epochs", "1").assertUserErrorStartingWith(two + ": "
+                + "error: batchnorm needs at least 2 samples per batch in training, but the training set has 1 "
+                + "sample\n");
     }
 }

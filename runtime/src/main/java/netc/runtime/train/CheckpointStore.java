@@ -183,6 +183,9 @@ public final class CheckpointStore {
      * @throws InputException as {@link #latest} and {@link Checkpoint#read}, or if it is of another model
      */
     public static Checkpoint resolve(Path dirOrFile, ModelSpec spec, String sourceHash, Consumer<String> warnings) {
+        if (!Files.exists(dirOrFile)) {
+            throw new InputException(dirOrFile.toString(), "no such checkpoint file or directory");
+        }
         if (Files.isRegularFile(dirOrFile)) {
             Checkpoint c = Checkpoint.read(dirOrFile);
             c.requireModel(spec, sourceHash);

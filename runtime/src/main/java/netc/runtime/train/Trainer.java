@@ -409,8 +409,9 @@ public final class Trainer {
         if (!batchNorm || lastCount > 1) {
             return;
         }
-        String why = size == 1 ? "the batch size is 1" : "the last batch of each epoch has 1 sample ("
-                + train.n() + " samples in batches of " + size + "); choose another batch size";
+        String why = train.n() == 1 ? "the training set has 1 sample" : size == 1 ? "the batch size is 1"
+                : "the last batch of each epoch has 1 sample (" + train.n() + " samples in batches of " + size
+                + "); choose another batch size";
         throw new InputException(train.name(), "batchnorm needs at least 2 samples per batch in training, but "
                 + why);
     }

@@ -320,6 +320,6 @@ class CheckpointTest {
                 + "files written by --checkpoint-dir)", e.getMessage());
         InputException missing = assertThrows(InputException.class,
                 () -> CheckpointStore.resolve(tmp.resolve("nope"), net.spec(), HASH, w -> { }));
-        assertEquals(tmp.resolve("nope") + ": error: no such checkpoint directory", missing.getMessage());
+        assertEquals(tmp.resolve("nope") + ": error: no such checkpoint file or directory", missing.getMessage());
     }
 }
