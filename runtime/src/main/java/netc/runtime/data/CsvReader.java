@@ -21,8 +21,9 @@ import netc.runtime.InputException;
  * skipped, when none of its fields is a number ({@link Header#AUTO}); a first row of numbers and text is an error at
  * {@code file:line:col}, since it is as likely a data row with a typo as a header, and guessing "header" dropped a
  * sample silently. {@link #header(Header)} makes the choice explicit; {@link Parsed#header()} says what was skipped.
- * A UTF-8 byte order mark at the start is ignored. Blank lines are ignored; cells may be surrounded by spaces; the
- * file may be gzip-compressed. Numbers are plain decimals ({@code -1.5}, {@code 2e-3}); {@code NaN}, {@code Infinity}
+ * A UTF-8 byte order mark at the start is ignored. Blank lines are ignored; cells may be surrounded by spaces, and
+ * may be in double quotes (a quoted cell may hold commas; {@code ""} in it is one quote); the file may be
+ * gzip-compressed. Numbers are plain decimals ({@code -1.5}, {@code 2e-3}); {@code NaN}, {@code Infinity}
  * and values beyond the float range are rejected. Every problem is one {@link InputException} in the form
  * {@code file:line: error: ...}, or {@code file:line:col: error: ...} for a bad cell (col: where the cell starts).
  *
@@ -282,6 +283,11 @@ public final class CsvReader {
 
     /** The 1-based character column where field {@code field} (0-based) of {@code line} starts, past its spaces. */
     private static int column(String line, int field) {
+        if (line.indexOf('"') >= 0) {
+            int[] starts = new int[field + 1];
+            splitQuoted(line, new String[0], starts);
+            return starts[field] + 1;
+        }
         int start = 0;
         for (int f = 0; f < field; f++) {
             start = line.indexOf(',', start) + 1;
@@ -359,6 +365,9 @@ public final class CsvReader {
 
     /** Splits at commas, trimming each cell; fills {@code cells} as far as it fits and returns the cell count. */
     private static int split(String line, String[] cells) {
+        if (line.indexOf('"') >= 0) {
+            return splitQuoted(line, cells, null);
+        }
         int count = 0;
         int start = 0;
         while (true) {
@@ -372,6 +381,72 @@ public final class CsvReader {
                 return count;
             }
             start = comma + 1;
+        }
+    }
+
+    /**
+     * {@link #split} for a line with double quotes, as spreadsheets and R's {@code write.csv} write them: a cell
+     * that starts (after spaces) with {@code "} runs to the closing {@code "}, commas included, and {@code ""} inside
+     * it is one {@code "}; the cell is what is between the quotes. A quote that is never closed makes the rest of
+     * the line one cell, quote and all (not a number, so an error names it). {@code starts}, if given, receives each cell's first character's index (its quote's, if quoted).
+     */
+    private static int splitQuoted(String line, String[] cells, int[] starts) {
+        int count = 0;
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            int start = i;
+            while (i < n && line.charAt(i) != ',' && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            String cell;
+            int cellStart = i;
+            if (i < n && line.charAt(i) == '"') {
+                StringBuilder sb = new StringBuilder();
+                boolean closed = false;
+                i++;
+                while (i < n) {
+                    char c = line.charAt(i);
+                    if (c == '"') {
+                        if (i + 1 < n && line.charAt(i + 1) == '"') {
+                            sb.append('"');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        closed = true;
+                        break;
+                    }
+                    sb.append(c);
+                    i++;
+                }
+                if (closed) {
+                    // anything after the closing quote up to the comma stays part of the cell, to be reported
+                    int comma = line.indexOf(',', i);
+                    int end = comma < 0 ? n : comma;
+                    cell = sb + line.substring(i, end).strip();
+                    i = end;
+                } else {
+                    cell = line.substring(cellStart).strip(); // the quote and the rest of the line, to be reported
+                    i = n;
+                }
+            } else {
+                int comma = line.indexOf(',', i);
+                int end = comma < 0 ? n : comma;
+                cell = line.substring(start, end).strip();
+                i = end;
+            }
+            if (count < cells.length) {
+                cells[count] = cell;
+            }
+            if (starts != null && count < starts.length) {
+                starts[count] = cellStart;
+            }
+            count++;
+            if (i >= n) {
+                return count;
+            }
+            i++; // the comma
         }
     }
 

@@ -57,6 +57,21 @@ class CsvReaderTest {
     }
 
     @Test
+    void quotedCellsAreReadAsTheirContents() throws IOException {
+        // as R's write.csv and spreadsheets write them: quoted names (one with a comma), quoted labels and numbers
+        CsvReader.Parsed p = CsvReader.classes(3).parse(csv("\"label\",\"x, cm\",\"say \"\"y\"\"\"\n"
+                + "\"2\",0.5, \"1\" \n0,\"-1\",2e-1\n"));
+        assertEquals(List.of("label", "x, cm", "say \"y\""), p.header());
+        assertArrayEquals(new float[] {2, 0}, p.dataset().y());
+        assertArrayEquals(new float[] {0.5f, 1f, -1f, 0.2f}, p.dataset().x());
+        // a quote never closed: the rest of the line, quote and all, is one cell
+        assertMessage(dir.resolve("data.csv") + ":2:3: error: column 2 is not a number: \"\"0.5, 1\"",
+                CsvReader.classes(3), csv("1,2\n1,\"0.5, 1\n"));
+        assertMessage(dir.resolve("data.csv") + ":1:6: error: column 3 is not a number: \"a,b\"",
+                CsvReader.classes(3).header(CsvReader.Header.NO), csv("1,2, \"a,b\"\n"));
+    }
+
+    @Test
     void aNonNumericFirstLineIsSkippedAsAHeader() throws IOException {
         Dataset d = CsvReader.classes(10).read(csv("label,pixel1,pixel2\r\n7,1,2\r\n\r\n3, 4 ,5\r\n"));
         assertArrayEquals(new float[] {7, 3}, d.y());
