@@ -15,9 +15,12 @@ public final class Activations {
         return x > 0f ? 1f : 0f;
     }
 
-    /** {@code max(x, 0)}. */
+    /**
+     * {@code max(x, 0)}, and NaN for NaN, as PyTorch's {@code relu}: a NaN that arises before a ReLU (an overflow)
+     * reaches the loss, where the trainer stops on it, instead of turning into a unit that is silently 0.
+     */
     public static float relu(float x) {
-        return x > 0f ? x : 0f;
+        return x <= 0f ? 0f : x;
     }
 
     /** {@code x > 0 ? x : slope * x}. */

@@ -8,12 +8,12 @@ import javax.lang.model.element.Modifier;
 /**
  * The lane-by-lane forms of the {@code netc.runtime.Activations} methods that vector epilogues use, emitted as static
  * methods of a VECTOR-style class when some epilogue calls them. Each gives, in every lane, bitwise the value of the
- * scalar method: they test {@code x > 0} exactly as the scalar methods do (false for NaN and for both zeros) and
- * select with a blend, so {@code relu(NaN)} is {@code +0} as in {@code Activations.relu}, not NaN as
- * {@code FloatVector.max} would give.
+ * scalar method: they compare exactly as the scalar methods do ({@code x > 0} is false for NaN and for both zeros,
+ * {@code x <= 0} false for NaN) and select with a blend, so {@code step(NaN)} is 0 and {@code relu(NaN)} NaN, and
+ * {@code relu(-0)} is {@code +0} (as {@code FloatVector.max} would not make it in every lane order).
  */
 enum VectorHelpers {
-    /** {@code Activations.relu}: {@code x > 0 ? x : 0}. */
+    /** {@code Activations.relu}: {@code x <= 0 ? 0 : x}. */
     RELU("vRelu", false),
     /** {@code Activations.step}: {@code x > 0 ? 1 : 0}. */
     STEP("vStep", false),
@@ -56,8 +56,7 @@ enum VectorHelpers {
         }
         CodeBlock positive = CodeBlock.of("x.compare($T.GT, 0f)", GemmEmitter.VECTOR_OPERATORS);
         CodeBlock body = switch (this) {
-            case RELU -> CodeBlock.of("$T.zero($L).blend(x, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF,
-                    positive);
+            case RELU -> CodeBlock.of("x.blend(0f, x.compare($T.LE, 0f))", GemmEmitter.VECTOR_OPERATORS);
             case STEP -> CodeBlock.of("$T.zero($L).blend(1f, $L)", GemmEmitter.FLOAT_VECTOR, GemmEmitter.SPECIES_REF,
                     positive);
             case LEAKY_RELU -> CodeBlock.of("x.mul(slope).blend(x, $L)", positive);

@@ -173,7 +173,7 @@ public final class Interpreter {
             case STEP: return x > 0 ? 1 : 0;
             case SOFTSIGN: return x / (1 + Math.abs(x));
             case SIGMOID: return 1 / (1 + Math.exp(-x));
-            case RELU: return x > 0 ? x : 0;
+            case RELU: return x <= 0 ? 0 : x; // NaN stays NaN, as in Activations.relu
             case LEAKY_RELU: return x > 0 ? x : slope * x;
             case TANH: return Math.tanh(x);
             case EXP: return Math.exp(x);
