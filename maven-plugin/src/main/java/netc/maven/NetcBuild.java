@@ -48,7 +48,10 @@ record NetcBuild(Path sourceDirectory, List<String> includes, List<String> exclu
         for (Path relative : sources) {
             Path file = sourceDirectory.resolve(relative);
             String pkg = PackageNames.of(relative, packageName, file);
-            String fingerprint = "netc-maven-plugin " + version + " package=" + pkg + " vector=" + vector;
+            // the text's hash: a model edited but older than its stamp (restored by cp -p, rsync -a, tar, a backup)
+            // is compiled again; the output directory: a class generated elsewhere is not this build's
+            String fingerprint = "netc-maven-plugin " + version + " package=" + pkg + " vector=" + vector + " out="
+                    + outputDirectory.toAbsolutePath().normalize() + " sha256=" + sha256(file);
             if (stamps.upToDate(relative, file, fingerprint)) {
                 stamps.recordedClass(relative).ifPresent(c -> claim(classOwners, c.toAbsolutePath(), relative));
                 upToDate++;
@@ -66,6 +69,16 @@ record NetcBuild(Path sourceDirectory, List<String> includes, List<String> exclu
             generated.add(g.javaFile());
         }
         return new Result(List.copyOf(generated), upToDate);
+    }
+
+    /** The SHA-256 of a file's bytes in hex, or "unreadable" (the compile that follows then says why). */
+    static String sha256(Path file) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return "unreadable";
+        }
     }
 
     /**

@@ -126,6 +126,23 @@ class NetcBuildTest {
     }
 
     @Test
+    void anEditedModelOlderThanItsStampOrAnotherOutputDirectoryIsCompiledAgain() throws IOException {
+        Path net = write("softmax.net", SOFTMAX);
+        run(build(null, "1"));
+        // an edit that keeps an old time (cp -p, rsync -a, tar x, a restored backup)
+        FileTime old = Files.getLastModifiedTime(net);
+        Files.writeString(net, SOFTMAX.replace("init xavier", "init he"));
+        Files.setLastModifiedTime(net, FileTime.fromMillis(old.toMillis() - 60_000));
+        NetcBuild.Result edited = run(build(null, "1"));
+        assertEquals(1, edited.generated().size(), "the text changed");
+        assertTrue(Files.readString(out().resolve("SoftmaxRegression.java")).contains("Init.HE"));
+        Path elsewhere = project.resolve("target/gen2");
+        NetcBuild moved = new NetcBuild(src(), List.of("**/*.net"), List.of(), elsewhere, null, true,
+                new Stamps(project.resolve("target/netc-stamps"), FileTime.fromMillis(0)), "1");
+        assertEquals(List.of(elsewhere.resolve("SoftmaxRegression.java")), run(moved).generated());
+    }
+
+    @Test
     void aStampOlderThanThePluginCodeIsOutOfDate() throws IOException {
         write("softmax.net", SOFTMAX);
         run(build(null, "1"));
