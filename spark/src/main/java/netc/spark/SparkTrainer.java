@@ -137,6 +137,9 @@ public final class SparkTrainer {
         }
         StepUpdate update = new StepUpdate(spec, optimizer.create(), schedule, warmupSteps, clipNorm, weightDecay);
         String[] state = stateNames();
+        if (state.length > 0) {
+            requireTwoPerBatch(n, size, "the training set");
+        }
         List<EpochReport> reports = new ArrayList<>();
         listener.trainingStarted();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -147,6 +150,9 @@ public final class SparkTrainer {
                 int from = k * size;
                 int count = Math.min(size, n - from);
                 int[][] local = split(order, from, count, owner, data, partitions);
+                if (state.length > 0) {
+                    requireTwoPerShare(local, epoch, k + 1, size);
+                }
                 long step = (long) (epoch - 1) * batches + k;
                 Broadcast<float[]> weights = sc.broadcast(params);
                 Partial sum;
@@ -231,8 +237,12 @@ public final class SparkTrainer {
 
     private List<EpochReport> localSgd(JavaSparkContext sc, float[] params, TrainingData data, TrainingData test) {
         int stepsPerEpoch = 0;
-        for (int c : data.counts) {
+        for (int p = 0; p < data.counts.length; p++) {
+            int c = data.counts[p];
             stepsPerEpoch = Math.max(stepsPerEpoch, (c + batchSize - 1) / batchSize);
+            if (stateNames().length > 0 && c > 0) {
+                requireTwoPerBatch(c, Math.min(batchSize, c), "partition " + p);
+            }
         }
         int rounds = (stepsPerEpoch + localSteps - 1) / localSteps;
         long totalSteps = (long) epochs * stepsPerEpoch;
@@ -388,6 +398,40 @@ public final class SparkTrainer {
         } finally {
             weights.destroy();
         }
+    }
+
+    /**
+     * A network with batch norm normalises with the statistics of each batch in training, which one sample does not
+     * have; as {@link Trainer} says it before the first step, for {@code n} samples in batches of {@code size}.
+     */
+    private void requireTwoPerBatch(int n, int size, String what) {
+        int last = n % size == 0 ? size : n % size;
+        if (last > 1) {
+            return;
+        }
+        String why = n == 1 ? what + " has 1 sample" : size == 1 ? "the batch size is 1"
+                : "the last batch of each epoch has 1 sample (" + n + " samples of " + what + " in batches of " + size
+                + "); choose another batch size";
+        throw new InputException(where(), "batchnorm needs at least 2 samples per batch in training, but " + why);
+    }
+
+    /**
+     * In synchronous mode each partition normalises its share of a batch with that share's statistics: a share of one
+     * sample has none. Which rows a partition holds decides the shares, so this is found at the step.
+     */
+    private void requireTwoPerShare(int[][] local, int epoch, int batch, int size) {
+        for (int p = 0; p < local.length; p++) {
+            if (local[p].length == 1) {
+                throw new InputException(where(), "batchnorm needs at least 2 samples of each partition's share of a "
+                        + "batch, but partition " + p + " has 1 sample of batch " + batch + " of epoch " + epoch
+                        + " (batches of " + size + " over " + local.length + " partitions); use fewer partitions or "
+                        + "a larger batch");
+            }
+        }
+    }
+
+    private String where() {
+        return spec.sourceFile() == null || spec.sourceFile().isEmpty() ? spec.name() : spec.sourceFile();
     }
 
     private String[] stateNames() {

@@ -151,6 +151,44 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void batchNormWithAOneSampleBatchOrShareIsAUserErrorNotAFailedJob() {
+        // was an IllegalArgumentException on an executor, reported as an internal error after the job failed
+        ShippedModel bn = new ShippedModel("bn.net", """
+                network bn
+                input  x[2]
+                target y : class[2]
+                param W1[4, 2] init he
+                param W2[2, 4] init xavier
+                param b2[2]
+                p = softmax(W2 relu(batchnorm(W1 x)) + b2)
+                loss = cross_entropy(p, y)
+                """);
+        StructType schema = new StructType(new StructField[] {
+            new StructField("features", DataTypes.createArrayType(DataTypes.FloatType), true, Metadata.empty()),
+            new StructField("label", DataTypes.DoubleType, true, Metadata.empty())
+        });
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            rows.add(RowFactory.create(new Float[] {i * 0.5f, -i * 0.25f}, (double) (i % 2)));
+        }
+        Dataset<Row> one = spark.createDataFrame(rows, schema).coalesce(1);
+        InputException last = assertThrows(InputException.class, () -> SparkTrainer.builder(bn).epochs(1)
+                .batchSize(3).build().train(bn.model().initialWeights(0), one, null));
+        assertEquals("bn.net: error: batchnorm needs at least 2 samples per batch in training, but the last batch of "
+                + "each epoch has 1 sample (7 samples of the training set in batches of 3); choose another batch size",
+                last.getMessage());
+        // two partitions in order (local rows), batches of 2: a batch drawn from both gives each a share of 1
+        rows.add(RowFactory.create(new Float[] {1f, 1f}, 1.0));
+        Dataset<Row> two = spark.createDataFrame(rows, schema);
+        InputException share = assertThrows(InputException.class, () -> SparkTrainer.builder(bn).epochs(1)
+                .batchSize(2).build().train(bn.model().initialWeights(0), two, null));
+        assertTrue(share.getMessage().startsWith("bn.net: error: batchnorm needs at least 2 samples of each "
+                + "partition's share of a batch, but partition "), share.getMessage());
+        assertTrue(share.getMessage().endsWith(" of epoch 1 (batches of 2 over 2 partitions); use fewer partitions "
+                + "or a larger batch"), share.getMessage());
+    }
+
+    @Test
     void binaryCrossEntropyTargetsOutsideZeroToOneAreNamedWithTheirRow() {
         ShippedModel probabilities = new ShippedModel("prob.net", """
                 network prob
