@@ -28,12 +28,32 @@ final class DataFiles {
         }
     }
 
+    /** A plain decimal number, as a data cell holds one (Spark appends an index to repeated header names). */
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    /**
+     * Spark takes the first row as the header: a first row of numbers alone is a data row, which would be lost
+     * silently (and the label column not found), so it is refused.
+     */
+    static void requireHeader(String[] names, String path, Columns columns) {
+        for (String name : names) {
+            if (name == null || !NUMBER.matcher(name.strip()).matches()) {
+                return;
+            }
+        }
+        throw new InputException(path, "the first row holds only numbers, so it is data, not the header row a CSV file "
+                + "needs here (the label column '" + columns.target() + "', then a name per feature); add a header "
+                + "row, or convert the data to Parquet");
+    }
+
     static Dataset<Row> read(SparkSession spark, String path, Columns columns) {
         requireExists(path);
         if (!Main.isCsv(path)) {
             return spark.read().parquet(path);
         }
         Dataset<Row> csv = spark.read().option("header", "true").option("inferSchema", "true").csv(path);
+        requireHeader(csv.columns(), path, columns);
         List<Column> features = new ArrayList<>();
         for (String name : csv.columns()) {
             if (!name.equals(columns.target())) {

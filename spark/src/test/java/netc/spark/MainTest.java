@@ -124,6 +124,17 @@ class MainTest {
     }
 
     @Test
+    void aCsvFileWithoutAHeaderRowIsRefusedRatherThanLosingItsFirstRow() throws IOException {
+        // was: the first row taken as the header, and lost (predict wrote 2 of 3 rows)
+        Files.writeString(dir.resolve("noheader.csv"), "0,0.5,0.25,0.125,1\n1,1,0,0,0\n2,0.5,0.5,0.5,0.5\n");
+        Result r = run("train", p("tiny.net"), "--data", p("noheader.csv"));
+        assertEquals(1, r.code, r.err);
+        assertEquals(p("noheader.csv") + ": error: the first row holds only numbers, so it is data, not the header "
+                + "row a CSV file needs here (the label column 'label', then a name per feature); add a header row, or "
+                + "convert the data to Parquet\n", r.err);
+    }
+
+    @Test
     void aBadCommandLineIsExit2() {
         Result r = run("train", p("mlp.net"), "--data", p("fm/train.parquet"), "--no-such-option");
         assertEquals(2, r.code);
