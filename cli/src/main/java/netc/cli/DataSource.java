@@ -103,8 +103,7 @@ final class DataSource {
      * directory or of the default data. The samples are {@link Loaded#test()}.
      */
     static Loaded loadForPredict(Path data, ModelSpec spec, CsvReader.Header header, String split) {
-        return whole(data, spec, header, split, CsvReader.inputs(spec.inputSize(),
-                spec.targetKind() == TargetKind.CLASSES ? 1 : spec.targetSize()));
+        return whole(data, spec, header, split, CsvReader.inputs(spec.inputSize(), spec.targetValues()));
     }
 
     /**

@@ -15,8 +15,8 @@ import netc.runtime.io.AtomicFiles;
  * writing a class the plugin records a small stamp file per {@code .net} file: what produced it (plugin version
  * and options, the output directory and the SHA-256 of the {@code .net} text: the "fingerprint") and which class it
  * wrote. The class is up to date while the stamp is newer than the {@code .net} file and than the plugin's and
- * compiler's code, its fingerprint is the current one, and the class it names still exists. The class itself cannot be found without compiling: its name comes from the network
- * inside the file.
+ * compiler's code, its fingerprint is the current one, and the class it names still exists. The class itself cannot
+ * be found without compiling: its name comes from the network inside the file.
  */
 final class Stamps {
     private final Path dir;

@@ -137,9 +137,7 @@ public final class SparkTrainer {
         }
         StepUpdate update = new StepUpdate(spec, optimizer.create(), schedule, warmupSteps, clipNorm, weightDecay);
         String[] state = stateNames();
-        if (state.length > 0) {
-            requireTwoPerBatch(n, size, "the training set");
-        }
+        Trainer.requireBatchStatistics(spec, where(), n, size, "the training set");
         List<EpochReport> reports = new ArrayList<>();
         listener.trainingStarted();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -240,8 +238,8 @@ public final class SparkTrainer {
         for (int p = 0; p < data.counts.length; p++) {
             int c = data.counts[p];
             stepsPerEpoch = Math.max(stepsPerEpoch, (c + batchSize - 1) / batchSize);
-            if (stateNames().length > 0 && c > 0) {
-                requireTwoPerBatch(c, Math.min(batchSize, c), "partition " + p);
+            if (c > 0) {
+                Trainer.requireBatchStatistics(spec, where(), c, Math.min(batchSize, c), "partition " + p);
             }
         }
         int rounds = (stepsPerEpoch + localSteps - 1) / localSteps;
@@ -398,21 +396,6 @@ public final class SparkTrainer {
         } finally {
             weights.destroy();
         }
-    }
-
-    /**
-     * A network with batch norm normalises with the statistics of each batch in training, which one sample does not
-     * have; as {@link Trainer} says it before the first step, for {@code n} samples in batches of {@code size}.
-     */
-    private void requireTwoPerBatch(int n, int size, String what) {
-        int last = n % size == 0 ? size : n % size;
-        if (last > 1) {
-            return;
-        }
-        String why = n == 1 ? what + " has 1 sample" : size == 1 ? "the batch size is 1"
-                : "the last batch of each epoch has 1 sample (" + n + " samples of " + what + " in batches of " + size
-                + "); choose another batch size";
-        throw new InputException(where(), "batchnorm needs at least 2 samples per batch in training, but " + why);
     }
 
     /**

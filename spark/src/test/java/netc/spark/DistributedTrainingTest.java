@@ -163,10 +163,7 @@ class DistributedTrainingTest {
                 p = softmax(W2 relu(batchnorm(W1 x)) + b2)
                 loss = cross_entropy(p, y)
                 """);
-        StructType schema = new StructType(new StructField[] {
-            new StructField("features", DataTypes.createArrayType(DataTypes.FloatType), true, Metadata.empty()),
-            new StructField("label", DataTypes.DoubleType, true, Metadata.empty())
-        });
+        StructType schema = plainSchema();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             rows.add(RowFactory.create(new Float[] {i * 0.5f, -i * 0.25f}, (double) (i % 2)));

@@ -245,7 +245,7 @@ public final class Trainer {
         Batch full = new Batch(size, train);
         int lastCount = n - (batches - 1) * size;
         Batch last = lastCount == size ? full : new Batch(lastCount, train);
-        requireBatchStatistics(spec, train, size, lastCount);
+        requireBatchStatistics(spec, train.name(), n, size, null);
         float[] augmentScratch = new float[Augmentation.scratchSize(spec)];
         float[] grad = new float[params.length];
         StepUpdate update = new StepUpdate(spec, optimizer, schedule, warmupSteps, clipNorm, weightDecay);
@@ -399,21 +399,27 @@ public final class Trainer {
 
     /**
      * A network with batch norm (it has running statistics) normalises with the statistics of each batch in
-     * training, which one sample does not have: say so before the first step rather than fail in the middle.
+     * training, which one sample does not have: say so before the first step rather than fail in the middle. For
+     * {@code n} samples in batches of {@code size}; a trainer that cuts its data into parts (a Spark partition) names
+     * the part, which the message then says ({@code null}: the whole training set).
+     *
+     * @param where names the data (or the model) in the message
+     * @throws InputException if some batch would hold one sample
      */
-    private static void requireBatchStatistics(ModelSpec spec, Dataset train, int size, int lastCount) {
+    public static void requireBatchStatistics(ModelSpec spec, String where, int n, int size, String part) {
         boolean batchNorm = false;
         for (netc.runtime.ParamSpec p : spec.params()) {
             batchNorm |= p.isState();
         }
-        if (!batchNorm || lastCount > 1) {
+        int last = n % size == 0 ? size : n % size;
+        if (!batchNorm || last > 1) {
             return;
         }
-        String why = train.n() == 1 ? "the training set has 1 sample" : size == 1 ? "the batch size is 1"
-                : "the last batch of each epoch has 1 sample (" + train.n() + " samples in batches of " + size
-                + "); choose another batch size";
-        throw new InputException(train.name(), "batchnorm needs at least 2 samples per batch in training, but "
-                + why);
+        String why = n == 1 ? (part == null ? "the training set" : part) + " has 1 sample"
+                : size == 1 ? "the batch size is 1"
+                : "the last batch of each epoch has 1 sample (" + n + " samples" + (part == null ? "" : " of " + part)
+                + " in batches of " + size + "); choose another batch size";
+        throw new InputException(where, "batchnorm needs at least 2 samples per batch in training, but " + why);
     }
 
     /** The exception carries a copy of the batch, so that the caller can find the operation that went wrong. */
