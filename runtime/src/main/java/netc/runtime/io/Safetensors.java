@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -42,7 +40,6 @@ public final class Safetensors {
     /** The metadata key holding the data section's checksum. */
     public static final String CRC_KEY = "crc32c";
 
-    private static final String METADATA = "__metadata__";
     private static final int CHUNK = 1 << 20;
 
     private Safetensors() {
@@ -99,7 +96,7 @@ public final class Safetensors {
 
     /** The JSON header, padded with spaces to a multiple of 8 bytes. */
     private static byte[] header(ModelSpec spec, Map<String, String> metadata) {
-        StringBuilder json = new StringBuilder("{").append(Json.quote(METADATA)).append(":{");
+        StringBuilder json = new StringBuilder("{").append(Json.quote(HeaderJson.METADATA)).append(":{");
         String sep = "";
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             json.append(sep).append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
@@ -217,48 +214,18 @@ public final class Safetensors {
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) n);
         readFully(in, headerBytes, 8);
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(headerBytes.flip()).toString();
-        } catch (CharacterCodingException e) {
-            throw new InputException(where, "the header is not valid UTF-8", e);
-        }
-        Object json;
-        try {
-            json = Json.parse(text);
-        } catch (Json.SyntaxError e) {
-            throw new InputException(where, "bad JSON in the header: " + e.getMessage(), e);
-        }
-        if (!(json instanceof Map<?, ?> top)) {
-            throw new InputException(where, "the header is not a JSON object");
-        }
+        Map<?, ?> top = HeaderJson.object(where, headerBytes.flip());
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Tensor> tensors = new ArrayList<>();
         for (Map.Entry<?, ?> e : top.entrySet()) {
             String key = (String) e.getKey();
-            if (key.equals(METADATA)) {
-                metadata = metadata(e.getValue(), where);
+            if (key.equals(HeaderJson.METADATA)) {
+                metadata = HeaderJson.metadata(where, e.getValue(), null);
             } else {
                 tensors.add(tensor(key, e.getValue(), where));
             }
         }
         return new Header(metadata, tensors, 8 + n, size - 8 - n);
-    }
-
-    private static Map<String, String> metadata(Object value, String where) {
-        if (!(value instanceof Map<?, ?> map)) {
-            throw new InputException(where, METADATA + " must be an object mapping strings to strings");
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (!(e.getValue() instanceof String s)) {
-                throw new InputException(where, METADATA + " entry " + Json.quote((String) e.getKey())
-                        + " is not a string");
-            }
-            metadata.put((String) e.getKey(), s);
-        }
-        return metadata;
     }
 
     private static Tensor tensor(String name, Object value, String where) {

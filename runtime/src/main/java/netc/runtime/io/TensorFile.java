@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -41,7 +39,6 @@ public final class TensorFile {
     /** Larger files are refused: a checkpoint is read into memory whole. */
     public static final long MAX_BYTES = Integer.MAX_VALUE - 16;
 
-    private static final String METADATA = "__metadata__";
     /** The bytes the checksum's hex digits are located by; unique, since Json.quote escapes every other quote. */
     private static final byte[] CHECKSUM_PREFIX = (Json.quote(CHECKSUM_KEY) + ":\"").getBytes(StandardCharsets.UTF_8);
     private static final String ZEROS = "00000000";
@@ -79,7 +76,7 @@ public final class TensorFile {
      * @throws InputException if the file cannot be written
      */
     public static void write(Path file, Map<String, String> metadata, List<Tensor> tensors) {
-        StringBuilder json = new StringBuilder("{").append(Json.quote(METADATA)).append(":{");
+        StringBuilder json = new StringBuilder("{").append(Json.quote(HeaderJson.METADATA)).append(":{");
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (!e.getKey().equals(CHECKSUM_KEY)) {
                 json.append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue())).append(',');
@@ -178,41 +175,15 @@ public final class TensorFile {
 
     /** The header and tensors of a file whose checksum is right; still strict, since anyone can compute a CRC. */
     private static Contents parse(String where, byte[] bytes, int dataStart) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 8, dataStart - 8)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InputException(where, "the header is not valid UTF-8", e);
-        }
-        Object json;
-        try {
-            json = Json.parse(text);
-        } catch (Json.SyntaxError e) {
-            throw new InputException(where, "bad JSON in the header: " + e.getMessage(), e);
-        }
-        if (!(json instanceof Map<?, ?> top)) {
-            throw new InputException(where, "the header is not a JSON object");
-        }
+        Map<?, ?> top = HeaderJson.object(where, ByteBuffer.wrap(bytes, 8, dataStart - 8));
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         long dataBytes = bytes.length - dataStart;
         long expected = 0;
         for (Map.Entry<?, ?> e : top.entrySet()) {
             String key = (String) e.getKey();
-            if (key.equals(METADATA)) {
-                if (!(e.getValue() instanceof Map<?, ?> m)) {
-                    throw new InputException(where, METADATA + " must be an object");
-                }
-                for (Map.Entry<?, ?> me : m.entrySet()) {
-                    if (!(me.getValue() instanceof String s)) {
-                        throw new InputException(where, METADATA + " entry " + me.getKey() + " is not a string");
-                    }
-                    if (!me.getKey().equals(CHECKSUM_KEY)) {
-                        metadata.put((String) me.getKey(), s);
-                    }
-                }
+            if (key.equals(HeaderJson.METADATA)) {
+                metadata = HeaderJson.metadata(where, e.getValue(), CHECKSUM_KEY);
                 continue;
             }
             Tensor t = tensor(where, key, e.getValue(), bytes, dataStart, expected, dataBytes);
