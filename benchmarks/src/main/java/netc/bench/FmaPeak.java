@@ -80,8 +80,12 @@ public class FmaPeak {
         }
     }
 
-    /** 12 independent fma chains on FloatVector, n iterations; returns a lane sum so nothing is dead. */
-    private static MethodSpec peakMethod() {
+    /**
+     * {@link #CHAINS} independent fma chains on FloatVector, n iterations, in registers: the ceiling for one core;
+     * returns a lane sum so nothing is dead. The kernel probes ({@code GemmShapes}, {@code KernelForms}) compile it
+     * next to their kernels.
+     */
+    static MethodSpec peakMethod() {
         ClassName floatVector = ClassName.get("jdk.incubator.vector", "FloatVector");
         CodeBlock.Builder code = CodeBlock.builder();
         code.addStatement("$T m = $T.broadcast(SPECIES, 0.999f)", floatVector, floatVector);

@@ -1,6 +1,5 @@
 package netc.bench;
 
-import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
@@ -146,7 +145,7 @@ public final class GemmShapes {
             }
         }
         type.addField(float.class, "sink", Modifier.STATIC, Modifier.PUBLIC);
-        type.addMethod(fmaPeakMethod());
+        type.addMethod(FmaPeak.peakMethod());
         String source = JavaFile.builder("netc.generated", type.build()).build().toString();
         Class<?> probe = JaninoLoader.compile("netc.generated.GemmShapesProbe", source).type();
         java.lang.reflect.Field lanesField = probe.getDeclaredField(GemmEmitter.LANES);
@@ -162,7 +161,7 @@ public final class GemmShapes {
                 throw new IllegalStateException(e);
             }
         });
-        double peak = 100_000.0 * 12 * lanes * 2 / (fmaUs * 1e3);
+        double peak = 100_000.0 * FmaPeak.CHAINS * lanes * 2 / (fmaUs * 1e3);
         System.out.printf(Locale.ROOT, "GemmShapes: tiles for %d bits, JVM vectors %d bits; FMA peak one core %.1f"
                 + " GFLOP/s; median of %d repeats [min-max GFLOP/s], %% of peak x threads%n", bits, lanes * 32, peak,
                 repeats);
@@ -281,27 +280,5 @@ public final class GemmShapes {
             x[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
         return x;
-    }
-
-    /** 12 independent fma chains per iteration, in registers: the ceiling for one core. */
-    private static MethodSpec fmaPeakMethod() {
-        CodeBlock.Builder code = CodeBlock.builder();
-        code.addStatement("FloatVector m = FloatVector.broadcast(SPECIES, 0.999f)");
-        code.addStatement("FloatVector d = FloatVector.broadcast(SPECIES, 0.001f)");
-        for (int i = 0; i < 12; i++) {
-            code.addStatement("FloatVector v$L = FloatVector.broadcast(SPECIES, $Lf)", i, i);
-        }
-        code.beginControlFlow("for (int i = 0; i < n; i++)");
-        for (int i = 0; i < 12; i++) {
-            code.addStatement("v$L = v$L.fma(m, d)", i, i);
-        }
-        code.endControlFlow();
-        code.add("float s = 0f;\n");
-        for (int i = 0; i < 12; i++) {
-            code.addStatement("s += v$L.lane(0)", i);
-        }
-        code.addStatement("sink = s");
-        return MethodSpec.methodBuilder("fmaPeak").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .addParameter(int.class, "n").addCode(code.build()).build();
     }
 }

@@ -4,7 +4,6 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
-import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -108,7 +107,7 @@ public final class KernelForms {
                         : m);
             }
         }
-        type.addMethod(fmaPeakMethod());
+        type.addMethod(FmaPeak.peakMethod());
         String source = JavaFile.builder("netc.generated", type.build()).build().toString();
         if (dump != null) {
             java.nio.file.Files.writeString(dump, source);
@@ -151,8 +150,8 @@ public final class KernelForms {
         java.lang.reflect.Field lanesField = probe.getDeclaredField("LANES");
         lanesField.setAccessible(true);
         int lanes = lanesField.getInt(null);
-        double fmaGflops = 100_000.0 * 12 * lanes * 2 / (fmaUs * 1e3);
-        System.out.printf(Locale.ROOT, "  %-44s %8.1f us [%s]  %6.1f GFLOP/s%n", "FMA peak (12 chains x " + lanes
+        double fmaGflops = 100_000.0 * FmaPeak.CHAINS * lanes * 2 / (fmaUs * 1e3);
+        System.out.printf(Locale.ROOT, "  %-44s %8.1f us [%s]  %6.1f GFLOP/s%n", "FMA peak (" + FmaPeak.CHAINS + " chains x " + lanes
                 + " lanes)", fmaUs, t.range(), fmaGflops);
         row(t, "fwd L1 NT (today, no epilogue)", 2.0 * b * 512 * 784,
                 () -> invoke(method(probe, "f1Nt", 0), x, w1, c1, b, b));
@@ -265,34 +264,5 @@ public final class KernelForms {
             v[i] = (float) (r.nextDouble() * 2 - 1);
         }
         return v;
-    }
-
-    /** 12 independent fma chains on FloatVector, n iterations; returns a lane sum so nothing is dead. */
-    private static MethodSpec fmaPeakMethod() {
-        CodeBlock.Builder code = CodeBlock.builder();
-        code.addStatement("FloatVector m = FloatVector.broadcast(SPECIES, 0.999f)");
-        code.addStatement("FloatVector d = FloatVector.broadcast(SPECIES, 0.001f)");
-        for (int i = 0; i < 12; i++) {
-            code.addStatement("FloatVector v$L = FloatVector.broadcast(SPECIES, $Lf)", i, i);
-        }
-        code.beginControlFlow("for (int i = 0; i < n; i++)");
-        for (int i = 0; i < 12; i++) {
-            code.addStatement("v$L = v$L.fma(m, d)", i, i);
-        }
-        code.endControlFlow();
-        code.add("return v0");
-        for (int i = 1; i < 12; i++) {
-            code.add(".add(v$L)", i);
-        }
-        code.add(".reduceLanes(jdk.incubator.vector.VectorOperators.ADD);\n");
-        return MethodSpec.methodBuilder("fmaPeak").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-                .returns(TypeName.FLOAT).addParameter(int.class, "n")
-                .addStatement("$T unused = null", ClassNameHolder.FLOAT_VECTOR).addCode(code.build()).build();
-    }
-
-    /** Makes JavaPoet import FloatVector for the hand-written statements above. */
-    private static final class ClassNameHolder {
-        static final com.palantir.javapoet.ClassName FLOAT_VECTOR =
-                com.palantir.javapoet.ClassName.get("jdk.incubator.vector", "FloatVector");
     }
 }
