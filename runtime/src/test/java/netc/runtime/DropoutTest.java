@@ -52,6 +52,41 @@ class DropoutTest {
     }
 
     @Test
+    void aShareOfABatchDrawsTheMasksOfItsSamplesInTheWholeBatch() {
+        // samples 1, 4 and 6 of a batch of 8, computed on their own as a Spark partition's share of a step's batch
+        int n = 16;
+        float[] x = new float[8 * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+        }
+        long key = Dropout.key(7, 2, 0);
+        float[] whole = new float[x.length];
+        Dropout.apply(x, 0, whole, 0, n, 0.5, true, key, 0, 8);
+        int[] positions = {1, 4, 6};
+        float[] share = new float[positions.length * n];
+        float[] expected = new float[share.length];
+        for (int r = 0; r < positions.length; r++) {
+            System.arraycopy(x, positions[r] * n, share, r * n, n);
+            System.arraycopy(whole, positions[r] * n, expected, r * n, n);
+        }
+        float[] out = new float[share.length];
+        Dropout.apply(share, 0, out, 0, n, 0.5, true, key, positions, 1, 3);
+        Dropout.apply(share, 0, out, 0, n, 0.5, true, key, positions, 0, 1);
+        assertArrayEquals(expected, out);
+
+        // the form without positions (and null positions) draws row r's mask as sample r's, as before
+        float[] plain = new float[share.length];
+        float[] nulls = new float[share.length];
+        Dropout.apply(share, 0, plain, 0, n, 0.5, true, key, 0, 3);
+        Dropout.apply(share, 0, nulls, 0, n, 0.5, true, key, null, 0, 3);
+        assertArrayEquals(plain, nulls);
+        for (int j = 0; j < n; j++) {
+            assertEquals(whole[j] != 0, plain[j] != 0, "row 0 has sample 0's mask, element " + j);
+        }
+        assertFalse(java.util.Arrays.equals(expected, plain), "the share's rows are not samples 0, 1 and 2");
+    }
+
+    @Test
     void seedStepAndSiteEachChangeTheKey() {
         long key = Dropout.key(1, 1, 1);
         assertNotEquals(key, Dropout.key(2, 1, 1));

@@ -467,7 +467,8 @@ public final class ClassEmitter {
     /**
      * The mode and the dropout stream of a network with modes: {@code forward} and {@code loss} clear
      * {@code training}, {@code lossAndGradient} sets it; {@code setTrainingStep} sets the seed and step the masks
-     * are drawn from. A network without such ops gets none of it (its source stays as it was).
+     * are drawn from, and the positions in the step's batch of the call's rows (null: row r is sample r), which
+     * {@code Dropout.apply} reads. A network without such ops gets none of it (its source stays as it was).
      */
     private void addModeFields(TypeSpec.Builder type) {
         if (!hasModes()) {
@@ -476,11 +477,20 @@ public final class ClassEmitter {
         type.addField(FieldSpec.builder(TypeName.BOOLEAN, "training", Modifier.PRIVATE).build());
         type.addField(FieldSpec.builder(TypeName.LONG, "seed", Modifier.PRIVATE).build());
         type.addField(FieldSpec.builder(TypeName.LONG, "step", Modifier.PRIVATE).build());
+        type.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.INT), "positions", Modifier.PRIVATE).build());
         type.addMethod(MethodSpec.methodBuilder("setTrainingStep").addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC).addParameter(TypeName.LONG, "runSeed")
                 .addParameter(TypeName.LONG, "trainingStep")
+                .addStatement("setTrainingStep(runSeed, trainingStep, null)").build());
+        type.addMethod(MethodSpec.methodBuilder("setTrainingStep").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC).addParameter(TypeName.LONG, "runSeed")
+                .addParameter(TypeName.LONG, "trainingStep")
+                .addParameter(ArrayTypeName.of(TypeName.INT), "batchPositions")
                 .addStatement("seed = runSeed")
-                .addStatement("step = trainingStep").build());
+                .addStatement("step = trainingStep")
+                // a copy, by Arrays.copyOf: Janino types an array's clone() as Object
+                .addStatement("positions = batchPositions == null ? null : $T.copyOf(batchPositions, "
+                        + "batchPositions.length)", java.util.Arrays.class).build());
     }
 
     private void setMode(MethodSpec.Builder m, boolean training) {

@@ -54,8 +54,10 @@ final class RowCalls {
                         size);
             }
             case DROPOUT:
-                // "training", "seed" and "step" are fields of a class with dropout (ClassEmitter.addModeFields)
-                return CodeBlock.of("$T.apply($L, $L, $L, $L, $L, $L, training, $T.key(seed, step, $L), lo, hi)",
+                // "training", "seed", "step" and "positions" are fields of a class with dropout
+                // (ClassEmitter.addModeFields)
+                return CodeBlock.of("$T.apply($L, $L, $L, $L, $L, $L, training, $T.key(seed, step, $L), positions, "
+                        + "lo, hi)",
                         DROPOUT_OPS, inName, in.offset(), outName, out.offset(), size,
                         JavaLiterals.doubleLiteral(n.attrs().value()), DROPOUT_OPS,
                         Integer.parseInt(n.attrs().name()));

@@ -21,6 +21,8 @@ public final class Interpreter {
     private boolean training;
     private long seed;
     private long step;
+    /** For each sample of this batch, its position in the step's batch; null: sample r is at position r. */
+    private int[] positions;
 
     /** An interpreter for {@code graph} over {@code batch} samples; bind every leaf before {@link #run()}. */
     public Interpreter(Graph graph, int batch) {
@@ -50,9 +52,19 @@ public final class Interpreter {
      * inference mode, as {@code forward} and {@code loss} are.
      */
     public Interpreter training(long runSeed, long trainingStep) {
+        return training(runSeed, trainingStep, null);
+    }
+
+    /**
+     * As {@link #training(long, long)}, where sample {@code r} draws the dropout masks of sample
+     * {@code batchPositions[r]} of the step's batch (the generated class's three-argument {@code setTrainingStep});
+     * null means sample {@code r} is at position {@code r}.
+     */
+    public Interpreter training(long runSeed, long trainingStep, int[] batchPositions) {
         this.training = true;
         this.seed = runSeed;
         this.step = trainingStep;
+        this.positions = batchPositions == null ? null : batchPositions.clone();
         return this;
     }
 
@@ -350,7 +362,8 @@ public final class Interpreter {
             double p = n.attrs().value();
             long key = netc.runtime.Dropout.key(seed, step, Integer.parseInt(n.attrs().name()));
             for (int i = 0; i < out.length; i++) {
-                out[i] = !training ? a[i] : netc.runtime.Dropout.keeps(key, i, p) ? a[i] / (1 - p) : 0;
+                long index = positions == null ? i : (long) positions[i / size] * size + i % size;
+                out[i] = !training ? a[i] : netc.runtime.Dropout.keeps(key, index, p) ? a[i] / (1 - p) : 0;
             }
             return out;
         }

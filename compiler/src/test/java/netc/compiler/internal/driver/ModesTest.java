@@ -165,6 +165,50 @@ class ModesTest {
     }
 
     @Test
+    void sharesOfABatchWithTheirPositionsDrawTheWholeBatchsMasks() throws Exception {
+        // a Spark partition's share of a step's batch (interleaved rows): the shares' gradients, weighted by their
+        // sizes, add up to the whole batch's; without the positions each share drew the masks of rows 0, 1, ...
+        Compilation c = NetCompiler.compile(new SourceFile("dmlp.net", MLP),
+                NetCompiler.Options.defaults().withClassName("DropoutShares"));
+        Network net = Compilation.instantiate(c.loadClass().type());
+        Fixture f = new Fixture(net, 6, 4);
+        float[] whole = gradient(net, f, 8, 5);
+        int[][] shares = {{0, 2, 5}, {1, 3, 4}};
+        double[] sum = new double[whole.length];
+        double[] unpositioned = new double[whole.length];
+        for (int[] share : shares) {
+            Fixture part = f.rows(share);
+            net.setTrainingStep(8, 5, share);
+            float[] g = gradientAndLoss(net, part);
+            net.setTrainingStep(8, 5);
+            float[] old = gradientAndLoss(net, part);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += g[i] * share.length / (double) f.batch;
+                unpositioned[i] += old[i] * share.length / (double) f.batch;
+            }
+            // the reference interpreter draws the same masks for the share
+            Graph diff = Differentiate.run(c.model().graph());
+            double[][] v = part.bindAll(new Interpreter(diff, part.batch).training(8, 5, share), c.model()).run();
+            double expected = v[diff.output(Graph.LOSS).id()][0];
+            assertEquals(expected, g[g.length - 1], 1e-4 * Math.max(1, Math.abs(expected)));
+            double[] dW1 = v[diff.output(Graph.gradName("W1")).id()];
+            for (int i = 0; i < dW1.length; i++) {
+                assertEquals(dW1[i], g[i], 1e-4 + 1e-3 * Math.abs(dW1[i]), "dW1[" + i + "]");
+            }
+        }
+        double worst = 0;
+        double worstUnpositioned = 0;
+        for (int i = 0; i < whole.length; i++) {
+            double tolerance = 1e-5 * Math.max(1, Math.abs(whole[i]));
+            assertEquals(whole[i], sum[i], tolerance, "gradient and loss [" + i + "]");
+            worst = Math.max(worst, Math.abs(whole[i] - sum[i]));
+            worstUnpositioned = Math.max(worstUnpositioned, Math.abs(whole[i] - unpositioned[i]));
+        }
+        assertTrue(worstUnpositioned > 1000 * Math.max(worst, 1e-7), "without positions the masks differ: "
+                + worstUnpositioned + " against " + worst);
+    }
+
+    @Test
     void twoThreadCountsAndJavacGiveBitwiseTheSameTrainingStep() throws Exception {
         for (String text : new String[] {MLP, CONV}) {
             String name = text == MLP ? "ModesMlp" : "ModesConv";
@@ -185,8 +229,13 @@ class ModesTest {
     }
 
     private static float[] gradient(Network net, Fixture f, long seed, long step) {
-        float[] grad = new float[f.w.length];
         net.setTrainingStep(seed, step);
+        return gradientAndLoss(net, f);
+    }
+
+    /** The gradient and, last, the loss of a training call on {@code f} at the step set before. */
+    private static float[] gradientAndLoss(Network net, Fixture f) {
+        float[] grad = new float[f.w.length];
         double loss = net.lossAndGradient(f.w, f.x, f.y, f.batch, grad, null);
         float[] out = java.util.Arrays.copyOf(grad, grad.length + 1);
         out[grad.length] = (float) loss;
@@ -241,6 +290,25 @@ class ModesTest {
             for (int i = 0; i < batch; i++) {
                 y[i] = rng.nextInt(net.spec().targetSize());
             }
+        }
+
+        private Fixture(int batch, float[] w, float[] x, float[] y) {
+            this.batch = batch;
+            this.w = w;
+            this.x = x;
+            this.y = y;
+        }
+
+        /** The same weights, and the samples {@code rows} of this batch, in that order. */
+        Fixture rows(int[] rows) {
+            int in = x.length / batch;
+            float[] xs = new float[rows.length * in];
+            float[] ys = new float[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(x, rows[r] * in, xs, r * in, in);
+                ys[r] = y[rows[r]];
+            }
+            return new Fixture(rows.length, w, xs, ys);
         }
 
         Interpreter bindAll(Interpreter in, CheckedModel model) {
