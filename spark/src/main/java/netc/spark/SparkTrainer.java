@@ -36,8 +36,11 @@ import netc.runtime.train.TrainingDefaults;
  * samples in {@link Trainer#epochOrder} order (sample {@code i} is row {@code i} of the DataFrame in partition order)
  * and cuts the same mini-batches; each step, every partition computes the mean-loss gradient of its share of the
  * batch with the generated {@code lossAndGradient}, {@code treeAggregate} sums them weighted by sample count, and the
- * driver applies {@link StepUpdate} and broadcasts the new weights. With one partition the result is bitwise the
- * single-machine trainer's. It runs one Spark job per step, so it suits large batches.
+ * driver applies {@link StepUpdate} and broadcasts the new weights. Each share draws its dropout masks as the samples'
+ * positions in the whole batch ({@link Network#setTrainingStep(long, long, int[])}), so a step draws the masks the
+ * single-machine trainer draws for the same batch. With one partition the result is bitwise the single-machine
+ * trainer's; with more, without batchnorm, it is the same up to the order of the sums. It runs one Spark job per
+ * step, so it suits large batches.
  *
  * <p><b>Local-SGD mode</b> ({@link Builder#localSteps}) is what makes it fast: each partition trains a copy of the
  * weights on its own rows for H steps (mini-batches of {@code batchSize} of its rows, in an order seeded by the seed
@@ -147,7 +150,8 @@ public final class SparkTrainer {
             for (int k = 0; k < batches; k++) {
                 int from = k * size;
                 int count = Math.min(size, n - from);
-                int[][] local = split(order, from, count, owner, data, partitions);
+                int[][] positions = new int[partitions][];
+                int[][] local = split(order, from, count, owner, data, positions);
                 if (state.length > 0) {
                     requireTwoPerShare(local, epoch, k + 1, size);
                 }
@@ -155,7 +159,7 @@ public final class SparkTrainer {
                 Broadcast<float[]> weights = sc.broadcast(params);
                 Partial sum;
                 try {
-                    sum = gradient(data.blocks, weights, local, step);
+                    sum = gradient(data.blocks, weights, local, positions, step);
                 } finally {
                     weights.destroy();
                 }
@@ -186,8 +190,14 @@ public final class SparkTrainer {
         return reports;
     }
 
-    /** Each partition's share of the batch {@code order[from .. from + count)}, as indices into its block. */
-    private static int[][] split(int[] order, int from, int count, int[] owner, TrainingData data, int partitions) {
+    /**
+     * Each partition's share of the batch {@code order[from .. from + count)}, as indices into its block; and into
+     * {@code positions}, each share's samples' positions in the batch, from which they draw their dropout masks (so
+     * the shares draw together the masks {@link Trainer} draws for the whole batch, not each the first rows' ones).
+     */
+    private static int[][] split(int[] order, int from, int count, int[] owner, TrainingData data,
+                                 int[][] positions) {
+        int partitions = positions.length;
         int[] sizes = new int[partitions];
         for (int i = from; i < from + count; i++) {
             sizes[owner[order[i]]]++;
@@ -195,16 +205,19 @@ public final class SparkTrainer {
         int[][] local = new int[partitions][];
         for (int p = 0; p < partitions; p++) {
             local[p] = new int[sizes[p]];
+            positions[p] = new int[sizes[p]];
             sizes[p] = 0;
         }
         for (int i = from; i < from + count; i++) {
             int p = owner[order[i]];
+            positions[p][sizes[p]] = i - from;
             local[p][sizes[p]++] = (int) (order[i] - data.offsets[p]);
         }
         return local;
     }
 
-    private Partial gradient(JavaRDD<Block> blocks, Broadcast<float[]> weights, int[][] local, long step) {
+    private Partial gradient(JavaRDD<Block> blocks, Broadcast<float[]> weights, int[][] local, int[][] positions,
+                             long step) {
         ShippedModel m = model;
         long runSeed = seed;
         String[] state = stateNames();
@@ -224,7 +237,7 @@ public final class SparkTrainer {
                 // a network with running statistics updates them in params: work on a copy of the broadcast value
                 float[] params = state.length == 0 ? weights.value() : weights.value().clone();
                 float[] grad = new float[s.paramCount()];
-                net.setTrainingStep(runSeed, step);
+                net.setTrainingStep(runSeed, step, positions[block.partition]);
                 double loss = net.lossAndGradient(params, x, y, mine.length, grad, null);
                 return acc.merge(Partial.of(mine.length, loss, grad, slices(s, state, params), 0));
             } finally {

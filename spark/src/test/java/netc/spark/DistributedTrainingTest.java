@@ -71,6 +71,69 @@ class DistributedTrainingTest {
         assertTrue(Math.abs(a1 - a2) <= 0.005, "single machine " + a1 + ", two partitions " + a2);
     }
 
+    /** Records each step's loss. */
+    private static final class Losses implements netc.runtime.train.ProgressListener {
+        final List<Double> values = new ArrayList<>();
+
+        @Override
+        public void batchDone(int epoch, int batch, int batches, double loss) {
+            values.add(loss);
+        }
+
+        @Override
+        public void epochDone(EpochReport report) {
+        }
+    }
+
+    @Test
+    void dropoutOverTwoPartitionsDrawsTheSingleMachineMasksOfEachStep() {
+        // was: each partition drew the masks of rows 0, 1, ... of the batch for its share, so the shares of a step
+        // repeated them and the step was not the single-machine one; now each row draws its position's in the batch
+        ShippedModel shipped = new ShippedModel("drop.net", """
+                network drop
+                input  x[6]
+                target y : class[3]
+                param W1[32, 6] init he
+                param b1[32]
+                param W2[3, 32] init xavier
+                param b2[3]
+                p = softmax(W2 dropout(relu(W1 x + b1), 0.5) + b2)
+                loss = cross_entropy(p, y)
+                """);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(12);
+        int n = 40;
+        float[] x = new float[n * 6];
+        float[] labels = new float[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = rng.nextInt(3);
+        }
+        netc.runtime.data.Dataset data = netc.runtime.data.Dataset.ofClasses("drop", x, labels, 6, 3);
+        Model model = shipped.model();
+        // batches of 20 of the shuffled samples: each partition's share of a step is interleaved with the other's
+        float[] expected = model.initialWeights(2);
+        Losses one = new Losses();
+        Trainer.builder(model.newNetwork()).optimizer(new netc.runtime.train.Sgd(0.5)).epochs(2).batchSize(20).seed(3)
+                .threads(1).schedule(LearningRateSchedule.CONSTANT).listener(one).build().train(expected, data, null);
+
+        Dataset<Row> frame = Frames.of(spark, data);
+        assertEquals(2, frame.rdd().getNumPartitions());
+        float[] actual = model.initialWeights(2);
+        Losses two = new Losses();
+        SparkTrainer.builder(shipped).optimizer(new OptimizerChoice("sgd", 0.5)).epochs(2).batchSize(20).seed(3)
+                .schedule(LearningRateSchedule.CONSTANT).listener(two).build().train(actual, frame, null);
+        assertEquals(4, two.values.size());
+        for (int k = 0; k < 4; k++) {
+            assertEquals(one.values.get(k), two.values.get(k), 1e-6, "loss of step " + (k + 1));
+        }
+        // the same up to the order of the sums of the two shares' gradients
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5, "weight " + i);
+        }
+    }
+
     @Test
     void localSgdLearnsToo() {
         DataSplit data = Spark.fashion();
