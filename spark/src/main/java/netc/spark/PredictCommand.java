@@ -48,7 +48,7 @@ final class PredictCommand implements Callable<Integer> {
         DataFiles.requireExists(data);
         try (Main.Session session = Main.session()) {
             Dataset<Row> rows = DataFiles.read(session.spark(), data, columns);
-            Dataset<Row> scored = new Scorer(shipped, w, columns).score(rows).drop(features);
+            Dataset<Row> scored = new Scorer(shipped, w, columns).score(rows, data).drop(features);
             scored.write().parquet(out);
             long n = session.spark().read().parquet(out).count();
             spec.commandLine().getOut().println("wrote " + n + " predictions of " + data + " to " + out);

@@ -51,6 +51,25 @@ final class SchemaCheck {
         }
     }
 
+    /**
+     * Refuses a DataFrame that already has a column {@code name}, which scoring adds: Spark would add a second one of
+     * the same name, which a later select or a Parquet write cannot tell apart.
+     *
+     * @param caseSensitive whether Spark compares column names with case ({@code spark.sql.caseSensitive})
+     */
+    static void requireNew(String dataName, StructType schema, String name, boolean caseSensitive) {
+        for (String have : schema.fieldNames()) {
+            if (have.equals(name)) {
+                throw new InputException(dataName, "there is already a column '" + name + "', which scoring adds; "
+                        + "rename or drop it first");
+            }
+            if (!caseSensitive && have.equalsIgnoreCase(name)) {
+                throw new InputException(dataName, "column '" + have + "' has the name of the column '" + name
+                        + "' that scoring adds, as Spark compares names (ignoring case); rename or drop it first");
+            }
+        }
+    }
+
     /** The number of values the column's metadata declares, or -1 if it declares none. */
     static int declaredSize(StructField field) {
         // Read by hand: AttributeGroup.fromStructField accepts only vector columns, and arrays carry the same key.

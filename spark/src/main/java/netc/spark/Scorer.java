@@ -27,7 +27,8 @@ import netc.runtime.TargetKind;
  * {@value Predictor#CHUNK} (a {@link Predictor} per partition), and the outputs come back as new columns, the same
  * values {@link Predictor} gives on one machine. A class model adds {@code prediction} (the class, int) and, where the
  * outputs are probabilities, {@code probability} ({@code array<float>}); a model with real-valued targets adds
- * {@code output} ({@code array<float>}). Also usable from SQL through {@link #registerUdf}.
+ * {@code output} ({@code array<float>}). A DataFrame that already has a column of one of those names is refused,
+ * naming it (Spark would add a second column of the same name). Also usable from SQL through {@link #registerUdf}.
  */
 public final class Scorer {
 
@@ -55,11 +56,18 @@ public final class Scorer {
      * {@code data} with the prediction columns added after its own.
      *
      * @throws netc.runtime.InputException if the features column does not fit the model (from the schema, before any
-     *                                     job, where the column declares its size)
+     *                                     job, where the column declares its size), or if {@code data} already has a
+     *                                     column of a name scoring adds ({@code prediction}, {@code probability},
+     *                                     {@code output}; compared as Spark compares column names)
      */
     public Dataset<Row> score(Dataset<Row> data) {
+        return score(data, "data");
+    }
+
+    /** {@link #score(Dataset)}, naming the data {@code dataName} in its messages (a path, for the command line). */
+    Dataset<Row> score(Dataset<Row> data, String dataName) {
         ModelSpec spec = model.model().spec();
-        SchemaCheck.require("data", data.schema(), columns, spec, false);
+        SchemaCheck.require(dataName, data.schema(), columns, spec, false);
         StructType in = data.schema();
         boolean classes = spec.targetKind() == TargetKind.CLASSES;
         boolean probabilities = Predictor.of(model.newNetwork(), weights).hasProbabilities();
@@ -73,11 +81,16 @@ public final class Scorer {
         } else {
             out = out.add(new StructField("output", floats, false, Metadata.empty()));
         }
+        boolean caseSensitive = Boolean.parseBoolean(data.sparkSession().conf().get("spark.sql.caseSensitive",
+                "false"));
+        for (int i = in.size(); i < out.size(); i++) {
+            SchemaCheck.requireNew(dataName, in, out.fields()[i].name(), caseSensitive);
+        }
         int featuresIndex = in.fieldIndex(columns.features());
         ShippedModel m = model;
         float[] w = weights;
         Columns c = columns;
-        MapPartitionsFunction<Row, Row> fn = rows -> scorePartition(m, w, new RowDecoder("data, partition "
+        MapPartitionsFunction<Row, Row> fn = rows -> scorePartition(m, w, new RowDecoder(dataName + ", partition "
                 + TaskContext.getPartitionId(), c, m.model().spec()), featuresIndex, classes, probabilities, rows);
         return data.mapPartitions(fn, Encoders.row(out));
     }

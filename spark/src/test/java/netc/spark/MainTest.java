@@ -134,6 +134,26 @@ class MainTest {
                 + "convert the data to Parquet\n", r.err);
     }
 
+    /** The initial weights of a model file, saved, for predict. */
+    private static String initialWeights(String net) {
+        String file = p(net + ".safetensors");
+        netc.api.Model model = Main.readModel(dir.resolve(net)).model();
+        model.saveWeights(Path.of(file), model.initialWeights(0));
+        return file;
+    }
+
+    @Test
+    void predictRefusesDataThatAlreadyHasAPredictionColumn() {
+        // was: a second column 'prediction' in the output
+        spark.read().parquet(p("fm/test.parquet")).limit(10)
+                .withColumn("prediction", org.apache.spark.sql.functions.lit(3)).write().parquet(p("scored.parquet"));
+        Result r = run("predict", p("mlp.net"), "--weights", initialWeights("mlp.net"), "--data",
+                p("scored.parquet"), "--out", p("rescored.parquet"));
+        assertEquals(1, r.code, r.err);
+        assertEquals(p("scored.parquet") + ": error: there is already a column 'prediction', which scoring adds; "
+                + "rename or drop it first\n", r.err);
+    }
+
     @Test
     void aBadCommandLineIsExit2() {
         Result r = run("train", p("mlp.net"), "--data", p("fm/train.parquet"), "--no-such-option");

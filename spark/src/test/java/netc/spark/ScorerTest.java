@@ -100,6 +100,37 @@ class ScorerTest {
         assertArrayEquals(expected, actual);
     }
 
+    /** {@code n} samples of 4 features and a label for {@link Spark#tiny()}, rows in order. */
+    static Dataset<Row> tinyFrame(int n) {
+        float[] x = new float[n * 4];
+        float[] labels = new float[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 7) * 0.25f - 0.5f;
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+        }
+        return Frames.of(spark, netc.runtime.data.Dataset.ofClasses("tiny", x, labels, 4, 3));
+    }
+
+    @Test
+    void aFrameThatAlreadyHasAColumnScoringAddsIsRefusedNamingIt() {
+        // was: a second column 'prediction' added beside the frame's own, which no later select could tell apart
+        ShippedModel tiny = Spark.tiny();
+        Scorer scorer = new Scorer(tiny, tiny.model().initialWeights(0), Columns.DEFAULT);
+        Dataset<Row> frame = tinyFrame(6);
+        assertEquals(List.of("features", "label", "prediction", "probability"),
+                List.of(scorer.score(frame).columns()));
+        InputException prediction = assertThrows(InputException.class,
+                () -> scorer.score(frame.withColumn("prediction", org.apache.spark.sql.functions.lit(1))));
+        assertEquals("data: error: there is already a column 'prediction', which scoring adds; rename or drop it first",
+                prediction.getMessage());
+        InputException probability = assertThrows(InputException.class,
+                () -> scorer.score(frame.withColumn("Probability", org.apache.spark.sql.functions.lit(0.5))));
+        assertEquals("data: error: column 'Probability' has the name of the column 'probability' that scoring adds, "
+                + "as Spark compares names (ignoring case); rename or drop it first", probability.getMessage());
+    }
+
     @Test
     void aFeaturesColumnOfAnotherSizeIsRefusedBeforeScoring() {
         ShippedModel tiny = Spark.tiny();
