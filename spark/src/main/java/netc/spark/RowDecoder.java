@@ -46,39 +46,52 @@ final class RowDecoder implements Serializable {
 
     /** Writes the features of {@code row} (the {@code rowNumber}-th, 1-based) to {@code x[offset ..]}. */
     void features(Row row, int featuresIndex, long rowNumber, float[] x, int offset) {
-        values(row, featuresIndex, columns.features(), inputSize, rowNumber, x, offset, "the model's input needs");
+        values(row, featuresIndex, place(rowNumber, columns.features()), inputSize, x, offset,
+                "the model's input needs");
+    }
+
+    /**
+     * Writes the features a SQL function was given to {@code x[0 ..]}: {@code value} is not null. A function sees
+     * neither the row nor the column, so a message names only "its argument" (the decoder's data name is the
+     * function's).
+     */
+    void argument(Object value, float[] x) {
+        values(value, "its argument", inputSize, x, 0, "the model's input needs");
     }
 
     /** Writes the target of {@code row} to {@code y[offset ..]}. */
     void target(Row row, int targetIndex, long rowNumber, float[] y, int offset) {
+        String place = place(rowNumber, columns.target());
         if (!classes) {
-            values(row, targetIndex, columns.target(), targetSize, rowNumber, y, offset, "the model's target needs");
+            values(row, targetIndex, place, targetSize, y, offset, "the model's target needs");
             for (int i = 0; probabilities && i < targetSize; i++) {
                 float t = y[offset + i];
                 if (!(t >= 0 && t <= 1)) {
-                    throw bad(rowNumber, columns.target(), "value " + i + " is " + t + ", expected a probability in "
+                    throw bad(place, "value " + i + " is " + t + ", expected a probability in "
                             + "[0, 1] (the model's loss is binary_cross_entropy)");
                 }
             }
             return;
         }
         if (row.isNullAt(targetIndex)) {
-            throw bad(rowNumber, columns.target(), "expected a class label in [0, " + targetSize + "), found null");
+            throw bad(place, "expected a class label in [0, " + targetSize + "), found null");
         }
         double label = ((Number) row.get(targetIndex)).doubleValue();
         if (!(label >= 0 && label < targetSize && label == Math.rint(label))) {
-            throw bad(rowNumber, columns.target(), "expected a class label in [0, " + targetSize + "), found "
+            throw bad(place, "expected a class label in [0, " + targetSize + "), found "
                     + (label == Math.rint(label) ? Long.toString((long) label) : Double.toString(label)));
         }
         y[offset] = (float) label;
     }
 
-    private void values(Row row, int index, String column, int size, long rowNumber, float[] out, int offset,
-                        String needs) {
+    private void values(Row row, int index, String place, int size, float[] out, int offset, String needs) {
         if (row.isNullAt(index)) {
-            throw bad(rowNumber, column, "expected " + size + " values, found null");
+            throw bad(place, "expected " + size + " values, found null");
         }
-        Object v = row.get(index);
+        values(row.get(index), place, size, out, offset, needs);
+    }
+
+    private void values(Object v, String place, int size, float[] out, int offset, String needs) {
         int found;
         if (v instanceof Vector vector) {
             found = vector.size();
@@ -94,25 +107,30 @@ final class RowDecoder implements Serializable {
                 for (int i = 0; i < size; i++) {
                     Object e = it.next();
                     if (e == null) {
-                        throw bad(rowNumber, column, "value " + i + " is null");
+                        throw bad(place, "value " + i + " is null");
                     }
                     out[offset + i] = ((Number) e).floatValue();
                 }
             }
         } else {
-            throw bad(rowNumber, column, "expected an array or vector, found " + v.getClass().getSimpleName());
+            throw bad(place, "expected an array or vector, found " + v.getClass().getSimpleName());
         }
         if (found != size) {
-            throw bad(rowNumber, column, "has " + found + " values, " + needs + " " + size);
+            throw bad(place, "has " + found + " values, " + needs + " " + size);
         }
         for (int i = 0; i < size; i++) {
             if (!Float.isFinite(out[offset + i])) {
-                throw bad(rowNumber, column, "value " + i + " is " + out[offset + i] + ", expected a finite number");
+                throw bad(place, "value " + i + " is " + out[offset + i] + ", expected a finite number");
             }
         }
     }
 
-    private InputException bad(long rowNumber, String column, String what) {
-        return new InputException(dataName, "row " + rowNumber + ", column '" + column + "': " + what);
+    /** Where a value is: the 1-based row and the column. */
+    private static String place(long rowNumber, String column) {
+        return "row " + rowNumber + ", column '" + column + "'";
+    }
+
+    private InputException bad(String place, String what) {
+        return new InputException(dataName, place + ": " + what);
     }
 }

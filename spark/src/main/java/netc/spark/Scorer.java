@@ -194,7 +194,10 @@ public final class Scorer {
 
     /**
      * Registers a SQL function {@code name(features)}: the predicted class (int) of a class model, or the outputs
-     * ({@code array<float>}) of a model with real-valued targets. Takes an array of numbers or an ML vector.
+     * ({@code array<float>}) of a model with real-valued targets. Takes an array of numbers or an ML vector; null
+     * gives null, as SQL functions do. A malformed argument fails the query with an
+     * {@link netc.runtime.InputException} (inside Spark's) that names the function and what is wrong with its
+     * argument: the function sees neither the row nor the column.
      */
     public void registerUdf(SparkSession spark, String name) {
         ModelSpec spec = model.model().spec();
@@ -203,8 +206,11 @@ public final class Scorer {
         int inputSize = spec.inputSize();
         LazyPredictor predictor = new LazyPredictor(model, weights);
         UDF1<Object, Object> udf = features -> {
+            if (features == null) {
+                return null;
+            }
             float[] x = new float[inputSize];
-            decoder.features(RowFactory.create(features), 0, 0, x, 0);
+            decoder.argument(features, x);
             Predictor p = predictor.get();
             return classes ? (Object) p.predictClass(x) : p.predict(x);
         };

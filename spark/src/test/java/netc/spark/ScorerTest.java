@@ -3,11 +3,13 @@ package netc.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,31 @@ class ScorerTest {
             actual[i] = rows.get(i).getInt(0);
         }
         assertArrayEquals(expected, actual);
+    }
+
+    @Test
+    void theUdfGivesNullForNullAndItsMessagesClaimNoRowOrColumn() {
+        // was: a null argument failed the query, and messages said "row 0, column 'features'" whatever the column
+        ShippedModel tiny = Spark.tiny();
+        float[] w = weights(tiny.model());
+        new Scorer(tiny, w, Columns.DEFAULT).registerUdf(spark, "tiny_predict");
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("id", org.apache.spark.sql.types.DataTypes.IntegerType)
+                .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(
+                        org.apache.spark.sql.types.DataTypes.DoubleType));
+        float[] x = {0.5f, -1f, 0.25f, 2f};
+        spark.createDataFrame(List.of(RowFactory.create(1, new Double[] {0.5, -1.0, 0.25, 2.0}),
+                RowFactory.create(2, null)), schema).createOrReplaceTempView("tiny_rows");
+        List<Row> rows = spark.sql("SELECT id, tiny_predict(pixels) FROM tiny_rows ORDER BY id").collectAsList();
+        assertEquals(Predictor.of(tiny.newNetwork(), w).predictClass(x), rows.get(0).getInt(1));
+        assertTrue(rows.get(1).isNullAt(1), "null in, null out");
+
+        spark.createDataFrame(List.of(RowFactory.create(1, new Double[] {0.5, -1.0, 0.25, 2.0, 1.0})), schema)
+                .createOrReplaceTempView("tiny_wide");
+        Exception e = assertThrows(Exception.class,
+                () -> spark.sql("SELECT tiny_predict(pixels) FROM tiny_wide").collectAsList());
+        assertEquals("tiny_predict: error: its argument: has 5 values, the model's input needs 4",
+                SparkErrors.unwrap(e).getMessage());
     }
 
     /** {@code n} samples of 4 features and a label for {@link Spark#tiny()}, rows in order. */
