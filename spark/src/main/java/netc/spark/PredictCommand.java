@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,8 +34,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the Parquet output goes")
     String out;
 
-    @Option(names = "--features", defaultValue = "features", description = "features column (default: ${DEFAULT-VALUE})")
-    String features;
+    @Mixin
+    ColumnOptions columnOptions;
 
     @Override
     public Integer call() {
@@ -44,11 +45,11 @@ final class PredictCommand implements Callable<Integer> {
         if (new java.io.File(out).exists()) {
             throw new netc.runtime.InputException(out, "already exists; give a new path");
         }
-        Columns columns = new Columns(features, "label");
+        Columns columns = columnOptions.columns();
         DataFiles.requireExists(data);
         try (Main.Session session = Main.session()) {
             Dataset<Row> rows = DataFiles.read(session.spark(), data, columns);
-            Dataset<Row> scored = new Scorer(shipped, w, columns).score(rows, data).drop(features);
+            Dataset<Row> scored = new Scorer(shipped, w, columns).score(rows, data).drop(columns.features());
             scored.write().parquet(out);
             long n = session.spark().read().parquet(out).count();
             spec.commandLine().getOut().println("wrote " + n + " predictions of " + data + " to " + out);

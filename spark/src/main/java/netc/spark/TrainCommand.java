@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,11 +37,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test", paramLabel = "PATH", description = "test data, evaluated after each epoch")
     String test;
 
-    @Option(names = "--features", defaultValue = "features", description = "features column (default: ${DEFAULT-VALUE})")
-    String features;
-
-    @Option(names = "--label", defaultValue = "label", description = "label or target column (default: ${DEFAULT-VALUE})")
-    String label;
+    @Mixin
+    ColumnOptions columnOptions;
 
     @Option(names = "--epochs", defaultValue = "" + TrainingDefaults.EPOCHS, description = "default: ${DEFAULT-VALUE}")
     int epochs;
@@ -77,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
         Model compiled = shipped.model();
         OptimizerChoice choice = lr == null ? OptimizerChoice.of(optimizer) : new OptimizerChoice(optimizer, lr);
         LearningRateSchedule sched = schedule(schedule);
-        Columns columns = new Columns(features, label);
+        Columns columns = columnOptions.columns();
         SparkTrainer trainer = SparkTrainer.builder(shipped).optimizer(choice).epochs(epochs).batchSize(batchSize)
                 .seed(seed).schedule(sched).localSteps(localSteps).columns(columns)
                 .listener(new ProgressListener() {

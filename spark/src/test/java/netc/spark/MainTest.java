@@ -155,6 +155,27 @@ class MainTest {
     }
 
     @Test
+    void predictTakesTheLabelColumnOfACsvFileAsTrainDoes() throws IOException {
+        // was: predict had no --label, so a CSV file's target column 'y' was read as a fifth feature
+        Files.writeString(dir.resolve("y.csv"), "y,a,b,c,d\n0,0.5,0.25,0.125,1\n1,1,0,0,0\n2,0.5,0.5,0.5,0.5\n");
+        Result train = run("train", p("tiny.net"), "--data", p("y.csv"), "--label", "y", "--epochs", "1",
+                "--batch-size", "3", "--save", p("tiny-y.safetensors"));
+        assertEquals(0, train.code, train.err);
+        Result predict = run("predict", p("tiny.net"), "--weights", p("tiny-y.safetensors"), "--data", p("y.csv"),
+                "--label", "y", "--out", p("y-predictions.parquet"));
+        assertEquals(0, predict.code, predict.err);
+        assertEquals("wrote 3 predictions of " + p("y.csv") + " to " + p("y-predictions.parquet") + "\n",
+                predict.out);
+        assertEquals(java.util.List.of("y", "prediction", "probability"),
+                java.util.List.of(spark.read().parquet(p("y-predictions.parquet")).columns()));
+        Result noLabel = run("predict", p("tiny.net"), "--weights", p("tiny-y.safetensors"), "--data", p("y.csv"),
+                "--out", p("y-none.parquet"));
+        assertEquals(1, noLabel.code, noLabel.err);
+        assertTrue(noLabel.err.endsWith("row 1, column 'features': has 5 values, the model's input needs 4\n"),
+                noLabel.err);
+    }
+
+    @Test
     void aBadCommandLineIsExit2() {
         Result r = run("train", p("mlp.net"), "--data", p("fm/train.parquet"), "--no-such-option");
         assertEquals(2, r.code);
