@@ -76,10 +76,10 @@ final class RowDecoder implements Serializable {
         if (row.isNullAt(targetIndex)) {
             throw bad(place, "expected a class label in [0, " + targetSize + "), found null");
         }
-        double label = ((Number) row.get(targetIndex)).doubleValue();
+        Number given = (Number) row.get(targetIndex);
+        double label = given.doubleValue();
         if (!(label >= 0 && label < targetSize && label == Math.rint(label))) {
-            throw bad(place, "expected a class label in [0, " + targetSize + "), found "
-                    + (label == Math.rint(label) ? Long.toString((long) label) : Double.toString(label)));
+            throw bad(place, "expected a class label in [0, " + targetSize + "), found " + labelText(given, label));
         }
         y[offset] = (float) label;
     }
@@ -120,9 +120,26 @@ final class RowDecoder implements Serializable {
         }
         for (int i = 0; i < size; i++) {
             if (!Float.isFinite(out[offset + i])) {
-                throw bad(place, "value " + i + " is " + out[offset + i] + ", expected a finite number");
+                // the value as given: a double such as 1e39 is finite, only its float is infinite
+                Number given = v instanceof Vector vector ? (Number) vector.apply(i)
+                        : (Number) ((scala.collection.Seq<?>) v).apply(i);
+                boolean overflows = given instanceof java.math.BigDecimal || Double.isFinite(given.doubleValue());
+                throw bad(place, "value " + i + " is " + given
+                        + (overflows ? ", beyond the float range" : ", expected a finite number"));
             }
         }
+    }
+
+    /**
+     * A label as given: an integer type as it is, a whole number of a floating type without its ".0" where a long
+     * holds it exactly (not 1e39 as Long.MAX_VALUE), any other as a double.
+     */
+    private static String labelText(Number given, double label) {
+        if (given instanceof Long || given instanceof Integer || given instanceof Short || given instanceof Byte) {
+            return given.toString();
+        }
+        return label == Math.rint(label) && Math.abs(label) < 0x1p53 ? Long.toString((long) label)
+                : Double.toString(label);
     }
 
     /** Where a value is: the 1-based row and the column. */

@@ -214,6 +214,36 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void aDoubleBeyondTheFloatRangeIsReportedAsGivenNotAsInfinity() {
+        // was: "value 2 is Infinity, expected a finite number" for 1e39, and a label of 1e39 "found 9223372036854775807"
+        StructType schema = new StructType(new StructField[] {
+            new StructField("features", DataTypes.createArrayType(DataTypes.DoubleType), true, Metadata.empty()),
+            new StructField("label", DataTypes.DoubleType, true, Metadata.empty())
+        });
+        ShippedModel tiny = Spark.tiny();
+        java.util.function.Function<List<Row>, String> train = rows -> assertThrows(InputException.class,
+                () -> SparkTrainer.builder(tiny).epochs(1).batchSize(2).build()
+                        .train(tiny.model().initialWeights(0), spark.createDataFrame(rows, schema), null))
+                .getMessage();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            rows.add(RowFactory.create(new Double[] {0.5, -0.5, 0.25, 1.0}, (double) (i % 3)));
+        }
+        rows.set(1, RowFactory.create(new Double[] {0.5, -0.5, 1e39, 1.0}, 1.0));
+        assertEquals("training data: error: row 2, column 'features': value 2 is 1.0E39, beyond the float range",
+                train.apply(rows));
+        rows.set(1, RowFactory.create(new Double[] {0.5, -0.5, Double.NEGATIVE_INFINITY, 1.0}, 1.0));
+        assertEquals("training data: error: row 2, column 'features': value 2 is -Infinity, expected a finite number",
+                train.apply(rows));
+        rows.set(1, RowFactory.create(new Double[] {0.5, -0.5, 0.25, 1.0}, 1e39));
+        assertEquals("training data: error: row 2, column 'label': expected a class label in [0, 3), found 1.0E39",
+                train.apply(rows));
+        rows.set(1, RowFactory.create(new Double[] {0.5, -0.5, 0.25, 1.0}, 7.0));
+        assertEquals("training data: error: row 2, column 'label': expected a class label in [0, 3), found 7",
+                train.apply(rows));
+    }
+
+    @Test
     void batchNormWithAOneSampleBatchOrShareIsAUserErrorNotAFailedJob() {
         // was an IllegalArgumentException on an executor, reported as an internal error after the job failed
         ShippedModel bn = new ShippedModel("bn.net", """
