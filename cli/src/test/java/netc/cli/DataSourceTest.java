@@ -201,6 +201,15 @@ class DataSourceTest {
     }
 
     @Test
+    void anUnclosedQuoteIsReportedAtItsLineAndColumnNotAsAColumnCount() {
+        // "1, 2 without its closing quote would make the rest of the line one cell: 2 columns where line 1 has 3
+        Path csv = Cli.write(dir.resolve("quote.csv"), "0,1,2\n1,\"1, 2\n0,3,4\n");
+        train(XOR, "--data", csv).assertUserError(csv + ":2:3: error: unclosed double quote: the quoted cell that "
+                + "starts here runs to the end of the line (a quote inside a quoted cell is written \"\", and a "
+                + "cell cannot span lines)\n").assertOutEmpty();
+    }
+
+    @Test
     void csvWithTooFewFeaturesForTheNetworkIsAUserError() {
         Path csv = TestData.xorCsv(dir);
         train(LINEAR, "--data", csv).assertUserError(csv + ": error: samples have 2 input values but network "

@@ -22,7 +22,8 @@ import netc.runtime.InputException;
  * {@code file:line:col}, since it is as likely a data row with a typo as a header, and guessing "header" dropped a
  * sample silently. {@link #header(Header)} makes the choice explicit; {@link Parsed#header()} says what was skipped.
  * A UTF-8 byte order mark at the start is ignored. Blank lines are ignored; cells may be surrounded by spaces, and
- * may be in double quotes (a quoted cell may hold commas; {@code ""} in it is one quote); the file may be
+ * may be in double quotes (a quoted cell may hold commas; {@code ""} in it is one quote; a quote left open is an
+ * error at its column, not the rest of the line taken as one cell); the file may be
  * gzip-compressed. Numbers are plain decimals ({@code -1.5}, {@code 2e-3}); {@code NaN}, {@code Infinity}
  * and values beyond the float range are rejected. Every problem is one {@link InputException} in the form
  * {@code file:line: error: ...}, or {@code file:line:col: error: ...} for a bad cell (col: where the cell starts).
@@ -183,12 +184,12 @@ public final class CsvReader {
             if (line.isBlank()) {
                 continue;
             }
-            int count = split(line, cells);
+            String where = source + ":" + lineNumber;
+            int count = split(line, cells, where);
             if (count > cells.length) {
                 cells = new String[count];
-                split(line, cells);
+                split(line, cells, where);
             }
-            String where = source + ":" + lineNumber;
             if (columns < 0) {
                 columns = count;
                 firstLine = lineNumber;
@@ -363,10 +364,21 @@ public final class CsvReader {
         return cell.length() > SHOWN_CELL ? sb.append("...").toString() : sb.toString();
     }
 
-    /** Splits at commas, trimming each cell; fills {@code cells} as far as it fits and returns the cell count. */
-    private static int split(String line, String[] cells) {
+    /**
+     * Splits at commas, trimming each cell; fills {@code cells} as far as it fits and returns the cell count.
+     *
+     * @throws InputException {@code where:col}, for a double quote that opens a cell and is never closed
+     */
+    private static int split(String line, String[] cells, String where) {
         if (line.indexOf('"') >= 0) {
-            return splitQuoted(line, cells, null);
+            int count = splitQuoted(line, cells, null);
+            if (count < 0) {
+                // the rest of the line became one cell: counting it would report a wrong column count instead
+                throw new InputException(where + ":" + (-count), "unclosed double quote: the quoted cell that "
+                        + "starts here runs to the end of the line (a quote inside a quoted cell is written \"\", "
+                        + "and a cell cannot span lines)");
+            }
+            return count;
         }
         int count = 0;
         int start = 0;
@@ -387,8 +399,11 @@ public final class CsvReader {
     /**
      * {@link #split} for a line with double quotes, as spreadsheets and R's {@code write.csv} write them: a cell
      * that starts (after spaces) with {@code "} runs to the closing {@code "}, commas included, and {@code ""} inside
-     * it is one {@code "}; the cell is what is between the quotes. A quote that is never closed makes the rest of
-     * the line one cell, quote and all (not a number, so an error names it). {@code starts}, if given, receives each cell's first character's index (its quote's, if quoted).
+     * it is one {@code "}; the cell is what is between the quotes. {@code starts}, if given, receives each cell's
+     * first character's index (its quote's, if quoted).
+     *
+     * @return the cell count; or, for a quote that opens a cell and is never closed, minus the 1-based column of
+     *     that quote
      */
     private static int splitQuoted(String line, String[] cells, int[] starts) {
         int count = 0;
@@ -427,8 +442,7 @@ public final class CsvReader {
                     cell = sb + line.substring(i, end).strip();
                     i = end;
                 } else {
-                    cell = line.substring(cellStart).strip(); // the quote and the rest of the line, to be reported
-                    i = n;
+                    return -(cellStart + 1);
                 }
             } else {
                 int comma = line.indexOf(',', i);

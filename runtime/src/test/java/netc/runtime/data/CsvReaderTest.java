@@ -64,11 +64,22 @@ class CsvReaderTest {
         assertEquals(List.of("label", "x, cm", "say \"y\""), p.header());
         assertArrayEquals(new float[] {2, 0}, p.dataset().y());
         assertArrayEquals(new float[] {0.5f, 1f, -1f, 0.2f}, p.dataset().x());
-        // a quote never closed: the rest of the line, quote and all, is one cell
-        assertMessage(dir.resolve("data.csv") + ":2:3: error: column 2 is not a number: \"\"0.5, 1\"",
-                CsvReader.classes(3), csv("1,2\n1,\"0.5, 1\n"));
         assertMessage(dir.resolve("data.csv") + ":1:6: error: column 3 is not a number: \"a,b\"",
                 CsvReader.classes(3).header(CsvReader.Header.NO), csv("1,2, \"a,b\"\n"));
+    }
+
+    @Test
+    void aQuoteNeverClosedIsReportedAtItsColumnNotAsAColumnCount() throws IOException {
+        String unclosed = ": error: unclosed double quote: the quoted cell that starts here runs to the end of the "
+                + "line (a quote inside a quoted cell is written \"\", and a cell cannot span lines)";
+        // the rest of the line would be one cell: 2 columns where line 1 has 3
+        assertMessage(dir.resolve("data.csv") + ":2:3" + unclosed, CsvReader.classes(3),
+                csv("1,2,3\n1,\"0.5, 1\n"));
+        // and where the count happens to match, it is still the quote that is reported, not a bad number
+        assertMessage(dir.resolve("data.csv") + ":2:3" + unclosed, CsvReader.classes(3), csv("1,2\n1,\"0.5, 1\n"));
+        // in a header row too, after a closed quoted cell, and with "" inside the open one
+        assertMessage(dir.resolve("data.csv") + ":1:13" + unclosed, CsvReader.classes(3),
+                csv("\"label\", a, \"say \"\"b\n1,2,3\n"));
     }
 
     @Test
