@@ -190,13 +190,14 @@ final class FitOptions {
      */
     static String evaluated(EpochReport r) {
         StringBuilder sb = new StringBuilder();
-        if (!Double.isNaN(r.validationLoss())) {
+        // whether a set was evaluated, not whether its loss is NaN: a NaN loss is shown, as NaN
+        if (r.validated()) {
             sb.append(String.format(Locale.ROOT, "  val loss %.4f", r.validationLoss()));
             if (!Double.isNaN(r.validationAccuracy())) {
                 sb.append(String.format(Locale.ROOT, "  val accuracy %.4f", r.validationAccuracy()));
             }
         }
-        if (!Double.isNaN(r.testLoss()) || Double.isNaN(r.validationLoss())) {
+        if (r.tested() || !r.validated()) {
             sb.append(String.format(Locale.ROOT, "  test loss %.4f", r.testLoss()));
             if (!Double.isNaN(r.testAccuracy())) {
                 sb.append(String.format(Locale.ROOT, "  test accuracy %.4f", r.testAccuracy()));

@@ -36,7 +36,8 @@ final class LossPlot {
 
     /**
      * One epoch's figures; NaN where there is none. The held-out figures are the validation set's when the run held
-     * one out ({@code validation} true), else the test set's.
+     * one out ({@code validation} true), else the test set's. A NaN or infinite figure (an evaluation that diverged)
+     * is left out of the curve, which has a gap there.
      */
     record Epoch(int epoch, double trainLoss, double testLoss, double testAccuracy, boolean validation) {
         Epoch(int epoch, double trainLoss, double testLoss, double testAccuracy) {
@@ -44,12 +45,12 @@ final class LossPlot {
         }
 
         static Epoch of(EpochReport r) {
-            return Double.isNaN(r.validationLoss()) ? new Epoch(r.epoch(), r.trainLoss(), r.testLoss(), r.testAccuracy())
+            return !r.validated() ? new Epoch(r.epoch(), r.trainLoss(), r.testLoss(), r.testAccuracy())
                     : new Epoch(r.epoch(), r.trainLoss(), r.validationLoss(), r.validationAccuracy(), true);
         }
 
         static Epoch of(MetricsLogReader.Entry e) {
-            return Double.isNaN(e.validationLoss()) ? new Epoch(e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy())
+            return !e.hasValidationLoss() ? new Epoch(e.epoch(), e.trainLoss(), e.testLoss(), e.testAccuracy())
                     : new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(), e.validationAccuracy(), true);
         }
     }
@@ -70,9 +71,10 @@ final class LossPlot {
         for (int i = 0; i < x.length; i++) {
             Epoch e = epochs.get(i);
             x[i] = e.epoch();
-            train[i] = e.trainLoss();
-            test[i] = e.testLoss();
-            accuracy[i] = e.testAccuracy();
+            // XChart would scale its axis to an infinity; NaN is a gap in the line
+            train[i] = finiteOrNaN(e.trainLoss());
+            test[i] = finiteOrNaN(e.testLoss());
+            accuracy[i] = finiteOrNaN(e.testAccuracy());
             hasTest |= Double.isFinite(e.testLoss());
             hasAccuracy |= Double.isFinite(e.testAccuracy());
         }
@@ -95,6 +97,10 @@ final class LossPlot {
             g.dispose();
         }
         return image;
+    }
+
+    private static double finiteOrNaN(double v) {
+        return Double.isFinite(v) ? v : Double.NaN;
     }
 
     /** Writes {@code image} to {@code file} as PNG, atomically (a temporary file, then a rename). */

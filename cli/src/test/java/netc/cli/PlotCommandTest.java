@@ -141,6 +141,31 @@ class PlotCommandTest {
     }
 
     @Test
+    void aNaNOrInfiniteTestLossIsAGapInItsCurveAndANote() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        String[] testLoss = {"1.0", "\"NaN\"", "0.8", "\"Infinity\"", "0.6", "0.5"};
+        for (int e = 1; e <= 6; e++) {
+            sb.append(String.format(Locale.ROOT, "{\"kind\":\"epoch\",\"epoch\":%d,\"step\":%d,\"train_loss\":%s,"
+                    + "\"test_loss\":%s,\"test_accuracy\":0.5}%n", e, 10 * e, 1.5 - 0.1 * e, testLoss[e - 1]));
+        }
+        Path log = Cli.write(dir.resolve("diverged.jsonl"), sb.toString());
+        Path png = dir.resolve("diverged.png");
+        Cli.run("plot", log, "--out", png).assertSuccess()
+                .assertOutContains("note: test_loss is not a finite number at epoch 2 (NaN), 4 (Infinity); the curve "
+                        + "has a gap there\nsaved plot of 6 epochs to " + png + "\n");
+        BufferedImage image = ImageIO.read(png.toFile());
+        int lossWidth = LossPlot.WIDTH * 11 / 20;
+        assertTrue(count(image, LossPlot.TEST_LOSS, 0, lossWidth, 0, PLOT_BOTTOM) > 50, "the finite test losses");
+        assertTrue(count(image, LossPlot.TRAIN_LOSS, 0, lossWidth, 0, PLOT_BOTTOM) > 300, "train loss curve");
+        // the same values in a CSV log: NaN and Infinity unquoted
+        Path csv = Cli.write(dir.resolve("diverged.csv"), "kind,epoch,train_loss,test_loss\nepoch,1,1.0,Infinity\n"
+                + "epoch,2,0.9,0.7\n");
+        Cli.run("plot", csv, "--out", dir.resolve("csv.png")).assertSuccess()
+                .assertOutContains("note: test_loss is not a finite number at epoch 1 (Infinity); the curve has a gap "
+                        + "there\n");
+    }
+
+    @Test
     void errorsNameTheFileAndLine() {
         Path png = dir.resolve("p.png");
         Path empty = Cli.write(dir.resolve("empty.jsonl"), "");
@@ -155,7 +180,7 @@ class PlotCommandTest {
                 + "step line)\n");
         Path bare = Cli.write(dir.resolve("bare.csv"), "kind,epoch,train_loss\nepoch,1,\nepoch,2,\n");
         Cli.run("plot", bare, "--out", png).assertUserError(bare + ": error: nothing to plot: none of the 2 epoch "
-                + "lines has a train_loss or test_loss\n");
+                + "lines has a finite train_loss or test_loss\n");
         Path missing = dir.resolve("missing.jsonl");
         Cli.run("plot", missing, "--out", png).assertUserError(missing + ": error: no such file\n");
         Path good = log("good.jsonl", 2, 1, 0.5, true);

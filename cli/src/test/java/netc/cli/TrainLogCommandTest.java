@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import netc.compiler.internal.driver.NetCompiler;
+import netc.runtime.ModelSpec;
 import netc.runtime.io.Json;
+import netc.runtime.io.Safetensors;
 import netc.runtime.train.MetricsLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +70,33 @@ class TrainLogCommandTest {
             assertEquals(0.05 * netc.runtime.train.LearningRateSchedule.COSINE.factor(3L * (i + 1) - 1, 9),
                     num(o, "lr"), "momentum's default rate, cosine schedule, at the epoch's last step");
         }
+    }
+
+    @Test
+    void aNaNTestLossIsLoggedAsNaNNotAsNoTestSetAndPlotsWithAGap() throws Exception {
+        Path train = TestData.classesCsv(dir, "train.csv");
+        // with every weight 1, the second test sample's logit 3e38 + 3e38 + 1 overflows the float range, and its loss
+        // is NaN: the test loss of a run whose training loss stays finite
+        Path test = Cli.write(dir.resolve("test.csv"), "1,0.5,1.0\n0,3e38,3e38\n");
+        ModelSpec spec = NetCompiler.check(NetCompiler.read(LOGISTIC)).modelSpec();
+        float[] ones = new float[spec.paramCount()];
+        java.util.Arrays.fill(ones, 1f);
+        Path init = dir.resolve("ones.safetensors");
+        Safetensors.save(init, spec, ones);
+        Path log = dir.resolve("run.jsonl");
+        Cli.run("train", LOGISTIC, "--data", train, "--test", test, "--init", init, "--lr", "0.001", "--epochs", "2",
+                "--log", log).assertSuccess().assertOutContains("  test loss NaN  test accuracy 0.5000");
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        for (String line : lines) {
+            Map<?, ?> o = assertInstanceOf(Map.class, Json.parse(line));
+            assertEquals("NaN", o.get("test_loss"), line);
+            assertEquals(0.5, o.get("test_accuracy"), line);
+            assertTrue(o.containsKey("val_loss") && o.get("val_loss") == null, "no validation set: null");
+        }
+        Path png = dir.resolve("run.png");
+        Cli.run("plot", log, "--out", png).assertSuccess().assertOutContains("note: test_loss is not a finite number "
+                + "at epoch 1 (NaN), 2 (NaN); the curve has a gap there\n");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import netc.compiler.internal.driver.NetCompiler;
 import netc.runtime.ModelSpec;
 import netc.runtime.io.Safetensors;
+import netc.runtime.train.EpochReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -183,5 +184,14 @@ class TrainValidationCommandTest {
         Object[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    @Test
+    void aNaNValidationLossIsShownAsNaNNotTakenForNoValidationSet() {
+        EpochReport nan = new EpochReport(3, 0.5, Double.NaN, Double.NaN, 100, 1, Double.NaN, 0.5, false, true);
+        assertEquals("  val loss NaN  val accuracy 0.5000", FitOptions.evaluated(nan));
+        EpochReport both = new EpochReport(3, 0.5, Double.NaN, 0.75, 100, 1, 0.25, 0.5, true, true);
+        assertEquals("  val loss 0.2500  val accuracy 0.5000  test loss NaN  test accuracy 0.7500",
+                FitOptions.evaluated(both));
     }
 }

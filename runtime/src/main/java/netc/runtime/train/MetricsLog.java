@@ -46,9 +46,12 @@ import netc.runtime.io.Json;
  * <li>{@code wall_s}: seconds since the run's first step began ({@link #trainingStarted}; for a trainer that does not
  * call it, since the log was opened).
  * </ul>
- * A value that does not exist (no test set, no accuracy for real-valued targets, no learning rate given) is
- * {@code null} in JSON and an empty field in CSV; NaN and infinities, which JSON cannot express, are written the
- * same way. {@link MetricsLogReader} reads both formats back.
+ * A value that does not exist (no test set, or a test set not evaluated that epoch; no accuracy for real-valued
+ * targets; no learning rate given) is {@code null} in JSON and an empty field in CSV. A value that exists and is not
+ * a finite number (a test loss of NaN or Infinity from weights that diverged on the test set) is the string
+ * {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"} in JSON, which has no such numbers, and the same word
+ * unquoted in CSV; so a reader can tell a diverged evaluation from none. {@link MetricsLogReader} reads both formats
+ * back.
  *
  * <p>Writing a line that fails (a full disk) stops training with an {@link InputException}: a run whose log
  * silently stopped is worse than a run that says why it stopped.
@@ -214,7 +217,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
             line.put("epoch", epoch);
             line.put("step", step);
             line.put("loss", loss);
-            line.put("lr", rate());
+            line.put("lr", noneIfNaN(rate()));
             line.put("wall_s", wallSeconds());
             write(line);
         }
@@ -227,12 +230,13 @@ public final class MetricsLog implements ProgressListener, Closeable {
         line.put("epoch", r.epoch());
         line.put("step", step);
         line.put("train_loss", r.trainLoss());
-        line.put("test_loss", r.testLoss());
-        line.put("test_accuracy", r.testAccuracy());
-        line.put("val_loss", r.validationLoss());
-        line.put("val_accuracy", r.validationAccuracy());
-        line.put("lr", rate());
-        line.put("samples_per_s", r.samplesPerSecond());
+        // an evaluation that ran and gave NaN is written as "NaN"; one that did not run is null
+        line.put("test_loss", r.tested() ? r.testLoss() : null);
+        line.put("test_accuracy", noneIfNaN(r.testAccuracy())); // NaN: real-valued targets, or not evaluated
+        line.put("val_loss", r.validated() ? r.validationLoss() : null);
+        line.put("val_accuracy", noneIfNaN(r.validationAccuracy()));
+        line.put("lr", noneIfNaN(rate()));
+        line.put("samples_per_s", noneIfNaN(r.samplesPerSecond())); // NaN: too fast to time
         line.put("epoch_s", r.seconds());
         line.put("wall_s", wallSeconds());
         write(line);
@@ -276,7 +280,11 @@ public final class MetricsLog implements ProgressListener, Closeable {
         return wallOffset + (System.nanoTime() - start) / 1e9;
     }
 
-    /** Writes one line: in JSON the keys in the map's order, in CSV every column of {@link #COLUMNS}. */
+    /**
+     * Writes one line: in JSON the keys in the map's order, in CSV every column of {@link #COLUMNS}. A null value is
+     * none ({@code null}, an empty field); a NaN or infinite one is written as Java spells it ({@code NaN},
+     * {@code Infinity}, {@code -Infinity}), in quotes in JSON.
+     */
     private void write(Map<String, Object> values) {
         StringBuilder line = new StringBuilder(200);
         if (format == Format.CSV) {
@@ -285,7 +293,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
                     line.append(',');
                 }
                 Object v = values.get(COLUMNS.get(i));
-                if (!isMissing(v)) {
+                if (v != null) {
                     line.append(v);
                 }
             }
@@ -297,10 +305,12 @@ public final class MetricsLog implements ProgressListener, Closeable {
                 }
                 line.append('"').append(e.getKey()).append("\":");
                 Object v = e.getValue();
-                if (v instanceof String text) {
-                    line.append(Json.quote(text));
+                if (v == null) {
+                    line.append("null");
+                } else if (v instanceof String || v instanceof Double d && !Double.isFinite(d)) {
+                    line.append(Json.quote(v.toString()));
                 } else {
-                    line.append(isMissing(v) ? "null" : v.toString());
+                    line.append(v);
                 }
             }
             line.append('}');
@@ -308,9 +318,9 @@ public final class MetricsLog implements ProgressListener, Closeable {
         writeLine(line.toString());
     }
 
-    /** Null, NaN and infinities: values that JSON cannot write as numbers and that mean "none" here. */
-    private static boolean isMissing(Object v) {
-        return v == null || (v instanceof Double d && !Double.isFinite(d));
+    /** Null for NaN, the value meaning "none" in the figures where it can mean nothing else. */
+    private static Double noneIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 
     /** Creates or truncates the file and writes the CSV header, once; a resumed run's log keeps its earlier lines. */

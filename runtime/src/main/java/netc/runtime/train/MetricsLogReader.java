@@ -8,8 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +28,10 @@ import netc.runtime.io.Json;
 public final class MetricsLogReader {
 
     /**
-     * One line of a metrics log; a number the line does not have is NaN (see {@link MetricsLog} for the keys).
+     * One line of a metrics log; a number the line does not have (absent, {@code null} or an empty CSV field) is NaN
+     * (see {@link MetricsLog} for the keys). A value written as {@code "NaN"}, {@code "Infinity"} or
+     * {@code "-Infinity"} (JSON) or the same word (CSV) reads as that double, and its key is in {@code nonFinite}:
+     * a NaN there was computed, where an absent value was not.
      *
      * @param kind             {@code "epoch"}, {@code "step"} or {@code "threads"}
      * @param epoch            1-based epoch number
@@ -44,11 +49,33 @@ public final class MetricsLogReader {
      * @param threads          a threads line's thread count from then on, or 0 when the line has none
      * @param poolStepSeconds  a threads line's mean step on all the pool's threads in the probe
      * @param oneThreadStepSeconds a threads line's mean step on the calling thread alone in the probe
+     * @param nonFinite        the keys whose value the line gives as NaN or an infinity, e.g. {@code test_loss} of
+     *                         an evaluation that diverged
      */
     public record Entry(String kind, int epoch, long step, double loss, double trainLoss, double testLoss,
                         double testAccuracy, double validationLoss, double validationAccuracy, double learningRate,
                         double samplesPerSecond, double epochSeconds, double wallSeconds, int threads,
-                        double poolStepSeconds, double oneThreadStepSeconds) {
+                        double poolStepSeconds, double oneThreadStepSeconds, Set<String> nonFinite) {
+
+        /** Copies {@code nonFinite}. */
+        public Entry {
+            nonFinite = Set.copyOf(nonFinite);
+        }
+
+        /** A line whose values are all finite or absent. */
+        public Entry(String kind, int epoch, long step, double loss, double trainLoss, double testLoss,
+                     double testAccuracy, double validationLoss, double validationAccuracy, double learningRate,
+                     double samplesPerSecond, double epochSeconds, double wallSeconds, int threads,
+                     double poolStepSeconds, double oneThreadStepSeconds) {
+            this(kind, epoch, step, loss, trainLoss, testLoss, testAccuracy, validationLoss, validationAccuracy,
+                    learningRate, samplesPerSecond, epochSeconds, wallSeconds, threads, poolStepSeconds,
+                    oneThreadStepSeconds, Set.of());
+        }
+
+        /** Whether the line has a validation loss: a number, or NaN or an infinity written as such. */
+        public boolean hasValidationLoss() {
+            return !Double.isNaN(validationLoss) || nonFinite.contains("val_loss");
+        }
 
         /** Whether this is the line written after an epoch. */
         public boolean isEpoch() {
@@ -67,6 +94,10 @@ public final class MetricsLogReader {
     }
 
     private static final Pattern OFFSET = Pattern.compile("(.*) at offset (\\d+)");
+
+    /** How {@link MetricsLog} writes the values that are not finite numbers, which JSON has no numbers for. */
+    private static final Map<String, Double> NON_FINITE = Map.of("NaN", Double.NaN, "Infinity",
+            Double.POSITIVE_INFINITY, "-Infinity", Double.NEGATIVE_INFINITY);
 
     private MetricsLogReader() {
     }
@@ -173,6 +204,8 @@ public final class MetricsLogReader {
                     fields.put(header[k], null);
                 } else if (header[k].equals("kind")) {
                     fields.put("kind", v);
+                } else if (NON_FINITE.containsKey(v)) {
+                    fields.put(header[k], v); // read as the JSON string it is in the other format
                 } else {
                     try {
                         fields.put(header[k], Double.parseDouble(v));
@@ -197,6 +230,12 @@ public final class MetricsLogReader {
             throw new InputException(where, "expected a positive whole epoch number, found "
                     + (Double.isNaN(epoch) ? "none" : f.get("epoch")));
         }
+        Set<String> nonFinite = new HashSet<>();
+        for (Map.Entry<String, Object> e : f.entrySet()) {
+            if (e.getValue() instanceof String s && NON_FINITE.containsKey(s)) {
+                nonFinite.add(e.getKey());
+            }
+        }
         double step = number(where, f, "step");
         double threads = number(where, f, "threads");
         if ("threads".equals(kind) && !(threads >= 1 && threads == Math.rint(threads) && threads <= Integer.MAX_VALUE)) {
@@ -208,10 +247,10 @@ public final class MetricsLogReader {
                 number(where, f, "val_loss"), number(where, f, "val_accuracy"), number(where, f, "lr"),
                 number(where, f, "samples_per_s"), number(where, f, "epoch_s"), number(where, f, "wall_s"),
                 Double.isNaN(threads) ? 0 : (int) threads, number(where, f, "pool_step_s"),
-                number(where, f, "one_thread_step_s"));
+                number(where, f, "one_thread_step_s"), nonFinite);
     }
 
-    /** The value of {@code key} as a double; NaN when absent or null. */
+    /** The value of {@code key} as a double; NaN when absent or null, and NaN or an infinity when spelt so. */
     private static double number(String where, Map<String, Object> f, String key) {
         Object v = f.get(key);
         if (v == null) {
@@ -219,6 +258,9 @@ public final class MetricsLogReader {
         }
         if (v instanceof Number n) {
             return n.doubleValue();
+        }
+        if (v instanceof String s && NON_FINITE.containsKey(s)) {
+            return NON_FINITE.get(s);
         }
         throw new InputException(where, "expected a number for " + key + ", found "
                 + (v instanceof String s ? Json.quote(s) : String.valueOf(v)));

@@ -318,7 +318,8 @@ public final class Trainer {
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             EpochReport report = new EpochReport(epoch, lossSum / n, eval == null ? Double.NaN : eval.loss(),
                     eval == null ? Double.NaN : eval.accuracy(), trainSeconds > 0 ? n / trainSeconds : Double.NaN,
-                    seconds, val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy());
+                    seconds, val == null ? Double.NaN : val.loss(), val == null ? Double.NaN : val.accuracy(),
+                    eval != null, val != null);
             reports.add(report);
             if (checkpoints != null) {
                 checkpoints.save(Checkpoint.after(spec, sourceHash, epoch, (long) epoch * batches,

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -261,6 +262,67 @@ class MetricsLogTest {
             feed(log, 2, 2, 3);
         }
         assertEquals(untimed(file), untimed(none));
+    }
+
+    @Test
+    void aDivergedEvaluationIsWrittenAsNaNOrInfinityNotAsNoEvaluation() throws Exception {
+        // epoch 1: no test set evaluated; 2: the test loss is NaN; 3: Infinity; 4: a validation loss of -Infinity
+        List<EpochReport> reports = List.of(
+                new EpochReport(1, 0.5, Double.NaN, Double.NaN, 100, 1, Double.NaN, Double.NaN, false, false),
+                new EpochReport(2, 0.5, Double.NaN, 0.25, 100, 1, Double.NaN, Double.NaN, true, false),
+                new EpochReport(3, 0.5, Double.POSITIVE_INFINITY, Double.NaN, 100, 1, Double.NaN, Double.NaN, true,
+                        false),
+                new EpochReport(4, 0.5, Double.NaN, Double.NaN, 100, 1, Double.NEGATIVE_INFINITY, 0.5, false, true));
+        for (String name : List.of("nan.jsonl", "nan.csv")) {
+            Path file = dir.resolve(name);
+            try (MetricsLog log = MetricsLog.open(file)) {
+                reports.forEach(log::epochDone);
+            }
+            List<String> lines = Files.readAllLines(file);
+            if (name.endsWith(".jsonl")) {
+                List<Map<?, ?>> o = lines.stream().<Map<?, ?>>map(l -> assertInstanceOf(Map.class, parse(l), l)).toList();
+                // strict JSON: the values that are no numbers are strings, and an absent one stays null
+                assertTrue(o.get(0).containsKey("test_loss") && o.get(0).get("test_loss") == null, lines.get(0));
+                assertEquals("NaN", o.get(1).get("test_loss"), lines.get(1));
+                assertEquals(0.25, o.get(1).get("test_accuracy"), lines.get(1));
+                assertEquals("Infinity", o.get(2).get("test_loss"), lines.get(2));
+                assertNull(o.get(2).get("test_accuracy"), "real-valued targets: no accuracy");
+                assertNull(o.get(3).get("test_loss"), lines.get(3));
+                assertEquals("-Infinity", o.get(3).get("val_loss"), lines.get(3));
+                assertNull(o.get(0).get("lr"), "no rate given to the log");
+            } else {
+                int testLoss = MetricsLog.COLUMNS.indexOf("test_loss");
+                assertEquals(List.of("", "NaN", "Infinity", ""), lines.subList(1, 5).stream()
+                        .map(l -> l.split(",", -1)[testLoss]).toList(), String.join("\n", lines));
+            }
+            List<MetricsLogReader.Entry> read = MetricsLogReader.epochs(file);
+            assertEquals(List.of(Set.of(), Set.of("test_loss"), Set.of("test_loss"), Set.of("val_loss")),
+                    read.stream().map(MetricsLogReader.Entry::nonFinite).toList(), name);
+            assertTrue(Double.isNaN(read.get(1).testLoss()), name);
+            assertEquals(Double.POSITIVE_INFINITY, read.get(2).testLoss(), name);
+            assertEquals(Double.NEGATIVE_INFINITY, read.get(3).validationLoss(), name);
+            assertTrue(read.get(3).hasValidationLoss() && !read.get(0).hasValidationLoss(), name);
+            // a resumed run keeps such lines: they are a log's, not a file to replace
+            try (MetricsLog log = MetricsLog.open(file).resumedAfter(0)) {
+                log.trainingStarted();
+            }
+            assertEquals(lines, Files.readAllLines(file), name);
+        }
+    }
+
+    @Test
+    void aReportThatDoesNotSayWhatWasEvaluatedTakesANaNLossForNone() {
+        EpochReport r = new EpochReport(1, 0.5, Double.NaN, Double.NaN, 100, 1);
+        assertTrue(!r.tested() && !r.validated());
+        assertTrue(new EpochReport(1, 0.5, 0.25, 0.5, 100, 1).tested());
+    }
+
+    private static Object parse(String line) {
+        try {
+            return Json.parse(line);
+        } catch (Json.SyntaxError e) {
+            throw new AssertionError(line, e);
+        }
     }
 
     @Test
