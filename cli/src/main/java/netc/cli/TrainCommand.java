@@ -229,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        MetricsLog log = watch.openLog(rate, schedule, epochs, fit.warmupSteps(), resumed);
+        MetricsLog log = watch.openLog(rate, schedule, epochs, fit.warmupSteps(), resumed, out, err);
         ProgressListener both = WatchOptions.both(
                 watch.progress(out, epochs, d.train().n(), batch, System.console() != null), log);
         listeners[0] = both == null ? ProgressListener.NONE : both;

@@ -28,7 +28,8 @@ final class WatchOptions {
             + "name. Keys: kind, epoch, step, train_loss, test_loss, test_accuracy, lr, samples_per_s, epoch_s, "
             + "wall_s; a line of kind \"threads\" (threads, pool_step_s, one_thread_step_s) each time training "
             + "moves between the threads and one thread (see README, Watching training). With --resume the "
-            + "steps count over the whole run, and an earlier log in FILE keeps its lines up to the checkpoint.")
+            + "steps count over the whole run, and an earlier log in FILE keeps its lines up to the checkpoint. A "
+            + "pipe, a device or /dev/stdout is appended to as it stands.")
     Path log;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Also log a line (kind \"step\": epoch, step, "
@@ -89,15 +90,37 @@ final class WatchOptions {
     /**
      * Opens the {@code --log} file, or returns null without one; call it just before training. A run {@code resumed}
      * from a checkpoint numbers its steps over the whole run and keeps an earlier log's lines up to the checkpoint.
+     * A log to where this process's standard output or error goes ({@code /dev/stdout}, or the file it is redirected
+     * to) is written through {@code out} or {@code err}, the command's own writers for them.
      */
     MetricsLog openLog(double rate, LearningRateSchedule schedule, int epochs, long warmupSteps,
-                       Checkpoint resumed) {
+                       Checkpoint resumed, PrintWriter out, PrintWriter err) {
         if (log == null) {
             return null;
         }
-        MetricsLog opened = MetricsLog.open(log).everySteps(logEvery == null ? 0 : logEvery).learningRate(rate,
-                schedule, epochs, warmupSteps);
+        PrintWriter standard = standardStream(log, out, err);
+        MetricsLog opened = (standard != null ? MetricsLog.open(log, standard) : MetricsLog.open(log))
+                .everySteps(logEvery == null ? 0 : logEvery).learningRate(rate, schedule, epochs, warmupSteps);
         return resumed == null ? opened : opened.resumedAfter(resumed.step());
+    }
+
+    /**
+     * {@code out} when {@code file} is where this process's descriptor 1 writes, {@code err} for descriptor 2, else
+     * null. Opening {@code /dev/stdout} again would give a second offset into a redirected file: the log and the
+     * console lines would write over each other (and a plain open would truncate it).
+     */
+    static PrintWriter standardStream(Path file, PrintWriter out, PrintWriter err) {
+        for (int fd = 1; fd <= 2; fd++) {
+            try {
+                Path descriptor = Path.of("/dev/fd/" + fd);
+                if (Files.exists(file) && Files.exists(descriptor) && Files.isSameFile(file, descriptor)) {
+                    return fd == 1 ? out : err;
+                }
+            } catch (IOException | RuntimeException e) {
+                // no such descriptor, or no /dev/fd here: then the file is not one of them as far as we can tell
+            }
+        }
+        return null;
     }
 
     /** Draws {@code --plot}, if given, and says so on {@code out}. */
@@ -145,8 +168,8 @@ final class WatchOptions {
                 }
             }
         }
-        if (option.equals("--log") && Files.exists(file) && !Files.isRegularFile(file)) {
-            // the log is streamed line by line, not replaced whole: a pipe or a device takes it as it is
+        if (option.equals("--log") && MetricsLog.isStream(file)) {
+            // the log is streamed line by line, not replaced whole: a pipe, a device or /dev/stdout takes it as it is
             if (!Files.isWritable(file)) {
                 throw new UserError(file.toString(), "cannot write " + what + ": permission denied");
             }

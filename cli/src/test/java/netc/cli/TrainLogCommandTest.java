@@ -50,6 +50,26 @@ class TrainLogCommandTest {
     }
 
     @Test
+    void aLogToStandardOutputOrErrorGoesThroughTheCommandsOwnStreams() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fd/1")), "/dev/fd");
+        Path csv = TestData.classesCsv(dir, "classes.csv");
+        // this JVM's own descriptor 1 is not the command's stdout here; in netc it is, and a second opening of a
+        // redirected file would truncate it or write over the console lines
+        Cli r = Cli.run("train", LOGISTIC, "--data", csv, "--epochs", "2", "--batch", "2", "--log", "/dev/stdout");
+        r.assertSuccess();
+        List<String> out = r.out().lines().toList();
+        int first = out.indexOf(out.stream().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertTrue(out.get(first - 1).startsWith("epoch 1/2 "), r.describe());
+        assertTrue(out.get(first).startsWith("{\"kind\":\"epoch\",\"epoch\":1,"), r.describe());
+        assertTrue(out.get(first + 2).startsWith("{\"kind\":\"epoch\",\"epoch\":2,"), r.describe());
+        Cli e = Cli.run("train", LOGISTIC, "--data", csv, "--epochs", "1", "--batch", "2", "--quiet", "--log",
+                "/dev/stderr");
+        assertEquals(Main.OK, e.code(), e::describe);
+        assertTrue(e.err().startsWith("{\"kind\":\"epoch\",\"epoch\":1,"), e.describe());
+        assertFalse(e.out().contains("{"), e.describe());
+    }
+
+    @Test
     void logHasAJsonObjectPerEpochMatchingThePrintedLines() throws Exception {
         Path csv = TestData.classesCsv(dir, "classes.csv");
         Path log = dir.resolve("run.jsonl");

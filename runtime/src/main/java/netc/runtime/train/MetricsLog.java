@@ -78,6 +78,13 @@ public final class MetricsLog implements ProgressListener, Closeable {
 
     private final Path file;
     private final Format format;
+    /**
+     * Whether {@link #file} is appended to as it stands (a pipe, a device, a name of an open descriptor; see
+     * {@link #isStream}) instead of created or replaced.
+     */
+    private final boolean stream;
+    /** The open writer the lines go to, for {@link #open(Path, Writer)}; null for a log that opens its file. */
+    private final Writer given;
     /** Null until training starts or the first line: a run that fails before leaves an existing file as it was. */
     private Writer out;
     /** When {@code wall_s} counts from: the log's opening, then the run's first step ({@link #trainingStarted}). */
@@ -96,9 +103,11 @@ public final class MetricsLog implements ProgressListener, Closeable {
     /** Added to {@code wall_s}: the last kept line's, when a resumed run goes on with an earlier log. */
     private double wallOffset;
 
-    private MetricsLog(Path file, Format format) {
+    private MetricsLog(Path file, Format format, boolean stream, Writer given) {
         this.file = file;
         this.format = format;
+        this.stream = stream;
+        this.given = given;
     }
 
     /**
@@ -106,13 +115,20 @@ public final class MetricsLog implements ProgressListener, Closeable {
      * bad path is reported before any time is spent; call it before training. The file is created, or an existing
      * one replaced, when training starts ({@link #trainingStarted}, just before the first step) or at the first
      * line, whichever comes first: a run that fails while it compiles, loads or warms up leaves the log of an
-     * earlier run as it was. It is streamed line by line, so it may also be a pipe or a device.
+     * earlier run as it was. It is streamed line by line, so it may also be a pipe or a device: such a file
+     * ({@link #isStream}) is opened for appending, never truncated or replaced.
      *
      * @throws InputException {@code <file>: error: cannot write the metrics log: <reason>}
      */
     public static MetricsLog open(Path file) {
         if (Files.isDirectory(file)) {
             throw new InputException(file.toString(), "cannot write the metrics log: is a directory");
+        }
+        if (isStream(file)) {
+            if (!Files.isWritable(file)) {
+                throw new InputException(file.toString(), "cannot write the metrics log: permission denied");
+            }
+            return new MetricsLog(file, Format.of(file), true, null);
         }
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -121,7 +137,68 @@ public final class MetricsLog implements ProgressListener, Closeable {
         if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
             throw new InputException(file.toString(), "cannot write the metrics log: permission denied");
         }
-        return new MetricsLog(file, Format.of(file));
+        return new MetricsLog(file, Format.of(file), false, null);
+    }
+
+    /**
+     * A log to a writer that is already open, such as the one of the process's standard output, named {@code file}
+     * in messages and formatted as {@link Format#of} that name says: each line is written and flushed as it comes;
+     * the writer is never closed, and a resumed run keeps no earlier lines. For {@code --log /dev/stdout} with
+     * standard output redirected to a file: the file's own descriptor keeps one offset for the log and the console
+     * lines, where a second opening of it would write over one with the other.
+     */
+    public static MetricsLog open(Path file, Writer out) {
+        return new MetricsLog(file, Format.of(file), true, java.util.Objects.requireNonNull(out));
+    }
+
+    /**
+     * Whether a log at {@code file} is appended to as it stands rather than created or replaced: a file that exists
+     * and is neither a regular file nor a directory (a pipe, a terminal, {@code /dev/null}), or a name of an open
+     * file descriptor ({@code /dev/stdout}, {@code /dev/stderr}, {@code /dev/fd/N}, {@code /proc/<pid>/fd/N}, or a
+     * symbolic link to one) whatever it leads to: truncating the file behind such a name would cut the output of
+     * whoever holds the descriptor, and a rename over it would replace the name itself.
+     */
+    public static boolean isStream(Path file) {
+        Path p = file.toAbsolutePath().normalize();
+        for (int hops = 0; hops < 40; hops++) {
+            p = realParent(p);
+            if (isDescriptorName(p)) {
+                return true;
+            }
+            if (!Files.isSymbolicLink(p)) {
+                break;
+            }
+            try {
+                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+            } catch (IOException | UnsupportedOperationException e) {
+                break;
+            }
+        }
+        return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
+    }
+
+    /** {@code p} with its directory's links resolved (so that {@code /dev/fd/1} is seen under {@code /proc}). */
+    private static Path realParent(Path p) {
+        Path parent = p.getParent();
+        if (parent == null || p.getFileName() == null) {
+            return p;
+        }
+        try {
+            return parent.toRealPath().resolve(p.getFileName());
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
+    private static boolean isDescriptorName(Path p) {
+        int n = p.getNameCount();
+        String first = n > 0 ? p.getName(0).toString() : "";
+        if (n == 2 && first.equals("dev")) {
+            String name = p.getName(1).toString();
+            return name.equals("stdout") || name.equals("stderr") || name.equals("stdin");
+        }
+        return n == 3 && first.equals("dev") && p.getName(1).toString().equals("fd")
+                || n == 4 && first.equals("proc") && p.getName(2).toString().equals("fd");
     }
 
     /** The file being written. */
@@ -182,7 +259,8 @@ public final class MetricsLog implements ProgressListener, Closeable {
      * numbers, learning rates and the every-N-steps lines count over the whole run, as they would have without the
      * interruption. When the file is made, an existing log there keeps its lines up to that step (lines past it
      * came from steps this run takes again) and the new lines follow them, {@code wall_s} going on from the last kept
-     * line's; a file that is not a log in this log's format is replaced, as in a run from the start.
+     * line's; a file that is not a log in this log's format is replaced, as in a run from the start. A stream
+     * ({@link #isStream}) is appended to as always: whatever it holds stays, lines past the step included.
      *
      * @return this log
      * @throws InputException if {@code stepsDone} is negative
@@ -255,10 +333,13 @@ public final class MetricsLog implements ProgressListener, Closeable {
         write(line);
     }
 
-    /** Closes the file; the lines are already on disk (each was flushed). A log never started made no file. */
+    /**
+     * Closes the file; the lines are already on disk (each was flushed). A log never started made no file. A writer
+     * given to {@link #open(Path, Writer)} is left open.
+     */
     @Override
     public void close() {
-        if (out == null) {
+        if (out == null || out == given) {
             return;
         }
         try {
@@ -323,14 +404,24 @@ public final class MetricsLog implements ProgressListener, Closeable {
         return Double.isNaN(v) ? null : v;
     }
 
-    /** Creates or truncates the file and writes the CSV header, once; a resumed run's log keeps its earlier lines. */
+    /**
+     * Creates or truncates the file and writes the CSV header, once; a resumed run's log keeps its earlier lines. A
+     * stream is opened for appending, as it stands.
+     */
     private void openFile() {
         if (out != null) {
             return;
         }
         try {
-            List<String> kept = resumedAfter >= 0 && Files.isRegularFile(file) ? linesToKeep() : List.of();
-            if (kept.isEmpty()) {
+            List<String> kept = resumedAfter >= 0 && !stream && Files.isRegularFile(file) ? linesToKeep() : List.of();
+            if (stream) {
+                out = given != null ? given : Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                if (format == Format.CSV) {
+                    out.write(String.join(",", COLUMNS));
+                    out.write('\n');
+                }
+            } else if (kept.isEmpty()) {
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 if (format == Format.CSV) {
                     out.write(String.join(",", COLUMNS));
@@ -404,6 +495,9 @@ public final class MetricsLog implements ProgressListener, Closeable {
             out.write(line);
             out.write('\n');
             out.flush();
+            if (out instanceof java.io.PrintWriter p && p.checkError()) {
+                throw new IOException("write failed"); // a PrintWriter keeps its IOException to itself
+            }
         } catch (IOException e) {
             throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -380,6 +381,70 @@ class MetricsLogTest {
             assertEquals(1, Files.readAllLines(file).size());
             assertEquals(0.25, MetricsLogReader.epochs(file).get(0).testLoss());
         }
+    }
+
+    /**
+     * A link in {@code dir} to {@code /proc/self/fd/N}, N being a descriptor this test holds open on {@code file}: a
+     * name like {@code /dev/stdout} for a redirected standard output, without touching the real one.
+     */
+    private Path descriptorLink(String name, Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(real)) {
+                        return Files.createSymbolicLink(dir.resolve(name), Path.of("/proc/self/fd")
+                                .resolve(fd.getFileName()));
+                    }
+                } catch (IOException gone) {
+                    // the descriptor of the listing itself
+                }
+            }
+        }
+        throw new AssertionError("no descriptor open on " + real);
+    }
+
+    @Test
+    void aNameOfAnOpenDescriptorIsAppendedToNeitherTruncatedNorReplaced() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux /proc");
+        Path console = dir.resolve("console.txt");
+        try (java.io.FileOutputStream held = new java.io.FileOutputStream(console.toFile())) {
+            held.write("network x: 3 parameters\n".getBytes(StandardCharsets.UTF_8));
+            Path stdout = descriptorLink("stdout", console);
+            assertTrue(MetricsLog.isStream(stdout) && MetricsLog.isStream(Path.of("/dev/stdout")));
+            assertTrue(!MetricsLog.isStream(console) && !MetricsLog.isStream(dir.resolve("none.jsonl")));
+            try (MetricsLog log = MetricsLog.open(stdout)) {
+                feed(log, 1, 1, 3);
+            }
+            List<String> lines = Files.readAllLines(console);
+            assertEquals(2, lines.size(), String.join("\n", lines));
+            assertEquals("network x: 3 parameters", lines.get(0), "what was there is kept");
+            assertTrue(lines.get(1).startsWith("{\"kind\":\"epoch\",\"epoch\":1,\"step\":3,"), lines.get(1));
+            // a resumed run given a whole log behind such a name: appended to, and the name stays a link
+            Files.writeString(console, "");
+            try (MetricsLog log = MetricsLog.open(stdout)) {
+                feed(log, 1, 2, 3);
+            }
+            try (MetricsLog log = MetricsLog.open(stdout).resumedAfter(3)) {
+                feed(log, 2, 2, 3);
+            }
+            assertTrue(Files.isSymbolicLink(stdout), "not replaced by a renamed file");
+            assertEquals(List.of("epoch 1 3", "epoch 2 6", "epoch 2 6"), MetricsLogReader.read(console).stream()
+                    .map(e -> e.kind() + " " + e.epoch() + " " + e.step()).toList());
+        }
+    }
+
+    @Test
+    void aLogToAnOpenWriterWritesItsLinesThereAndLeavesItOpen() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.PrintWriter out = new java.io.PrintWriter(text);
+        try (MetricsLog log = MetricsLog.open(Path.of("/dev/stdout.csv"), out)) {
+            log.epochDone(new EpochReport(1, 0.5, 0.25, 0.75, 1000, 2));
+        }
+        out.println("saved weights");
+        assertEquals(List.of(String.join(",", MetricsLog.COLUMNS), "saved weights"),
+                List.of(text.toString().split("\n")).stream().filter(l -> !l.startsWith("epoch,")).toList());
+        assertTrue(text.toString().contains("\nepoch,1,0,,0.5,0.25,0.75,"), text.toString());
     }
 
     @Test
