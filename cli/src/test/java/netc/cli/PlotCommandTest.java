@@ -181,12 +181,28 @@ class PlotCommandTest {
         Path bare = Cli.write(dir.resolve("bare.csv"), "kind,epoch,train_loss\nepoch,1,\nepoch,2,\n");
         Cli.run("plot", bare, "--out", png).assertUserError(bare + ": error: nothing to plot: none of the 2 epoch "
                 + "lines has a finite train_loss or test_loss\n");
+        Path twice = Cli.write(dir.resolve("twice.csv"), "kind,epoch,train_loss\nepoch,1,0.5\nepoch,2,0.4\n"
+                + "epoch,2,0.3\n");
+        Cli.run("plot", twice, "--out", png).assertUserError(twice + ":4: error: epoch 2 again (also on line 3): the "
+                + "log of one run has each epoch once, in order; was it appended to, e.g. by a resumed run through a "
+                + "pipe?\n").assertOutEmpty();
+        Path back = Cli.write(dir.resolve("back.jsonl"), "{\"kind\":\"epoch\",\"epoch\":3,\"train_loss\":0.5}\n"
+                + "{\"kind\":\"epoch\",\"epoch\":1,\"train_loss\":0.4}\n");
+        Cli.run("plot", back, "--out", png).assertUserError(back + ":2: error: epoch 1 after epoch 3 (line 1): the "
+                + "log of one run has each epoch once, in order; was it appended to, e.g. by a resumed run through a "
+                + "pipe?\n");
+        Path percent = Cli.write(dir.resolve("percent.jsonl"), "{\"kind\":\"epoch\",\"epoch\":1,\"train_loss\":"
+                + "0.5,\"test_accuracy\":0.9}\n{\"kind\":\"epoch\",\"epoch\":2,\"train_loss\":0.4,"
+                + "\"test_accuracy\":91.5}\n");
+        Cli.run("plot", percent, "--out", png).assertUserError(percent + ":2: error: expected test_accuracy between 0 "
+                + "and 1 (a fraction of the samples), found 91.5\n");
         Path missing = dir.resolve("missing.jsonl");
         Cli.run("plot", missing, "--out", png).assertUserError(missing + ": error: no such file\n");
         Path good = log("good.jsonl", 2, 1, 0.5, true);
         Cli.run("plot", good, "--out", dir.resolve("p.svg")).assertUserError("--out: error: expected a file name "
                 + "ending in .png, found " + dir.resolve("p.svg") + "\n");
-        assertEquals(List.of("bad.jsonl", "bare.csv", "empty.jsonl", "good.jsonl", "steps.jsonl"), Cli.filesUnder(dir),
+        assertEquals(List.of("back.jsonl", "bad.jsonl", "bare.csv", "empty.jsonl", "good.jsonl", "percent.jsonl",
+                "steps.jsonl", "twice.csv"), Cli.filesUnder(dir),
                 "no PNG and no temporary file after an error");
     }
 

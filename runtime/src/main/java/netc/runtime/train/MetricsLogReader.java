@@ -108,6 +108,14 @@ public final class MetricsLogReader {
      * @throws InputException if the file is missing, unreadable, empty or has a malformed line
      */
     public static List<Entry> read(Path file) {
+        return located(file).stream().map(Located::entry).toList();
+    }
+
+    /** A line read, and where it is ({@code file:line}). */
+    private record Located(Entry entry, String where) {
+    }
+
+    private static List<Located> located(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -129,17 +137,33 @@ public final class MetricsLogReader {
     }
 
     /**
-     * The epoch lines of the log, in file order.
+     * The epoch lines of the log, in file order: the log of one run, each epoch once and in increasing order (a run
+     * resumed from a checkpoint may start after epoch 1).
      *
-     * @throws InputException as {@link #read}, and if the log has no epoch line
+     * @throws InputException as {@link #read}; if the log has no epoch line; and at {@code file:line} for an epoch
+     *     that is not after the one before it, as in two runs' logs in one file, or a resumed run's appended through
+     *     a pipe or descriptor to the log it resumed (which repeats the epochs after the checkpoint)
      */
     public static List<Entry> epochs(Path file) {
-        List<Entry> all = read(file);
+        List<Located> located = located(file);
+        List<Entry> all = located.stream().map(Located::entry).toList();
         List<Entry> epochs = new ArrayList<>();
-        for (Entry e : all) {
-            if (e.isEpoch()) {
-                epochs.add(e);
+        Located previous = null;
+        for (Located l : located) {
+            Entry e = l.entry();
+            if (!e.isEpoch()) {
+                continue;
             }
+            if (previous != null && e.epoch() <= previous.entry().epoch()) {
+                String line = previous.where().substring(previous.where().lastIndexOf(':') + 1);
+                throw new InputException(l.where(), (e.epoch() == previous.entry().epoch()
+                        ? "epoch " + e.epoch() + " again (also on line " + line + ")"
+                        : "epoch " + e.epoch() + " after epoch " + previous.entry().epoch() + " (line " + line + ")")
+                        + ": the log of one run has each epoch once, in order; was it appended to, e.g. by a "
+                        + "resumed run through a pipe?");
+            }
+            epochs.add(e);
+            previous = l;
         }
         if (epochs.isEmpty()) {
             long steps = all.stream().filter(Entry::isStep).count();
@@ -149,8 +173,8 @@ public final class MetricsLogReader {
         return epochs;
     }
 
-    private static List<Entry> json(Path file, List<String> lines) {
-        List<Entry> entries = new ArrayList<>();
+    private static List<Located> json(Path file, List<String> lines) {
+        List<Located> entries = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -172,12 +196,12 @@ public final class MetricsLogReader {
             }
             Map<String, Object> fields = new HashMap<>();
             map.forEach((k, v) -> fields.put((String) k, v));
-            entries.add(entry(file + ":" + (i + 1), fields));
+            entries.add(new Located(entry(file + ":" + (i + 1), fields), file + ":" + (i + 1)));
         }
         return entries;
     }
 
-    private static List<Entry> csv(Path file, List<String> lines, int headerAt) {
+    private static List<Located> csv(Path file, List<String> lines, int headerAt) {
         String[] header = lines.get(headerAt).strip().split(",", -1);
         for (String required : List.of("kind", "epoch")) {
             if (!List.of(header).contains(required)) {
@@ -185,7 +209,7 @@ public final class MetricsLogReader {
                         + "the columns kind and epoch, found " + abbreviate(lines.get(headerAt).strip()));
             }
         }
-        List<Entry> entries = new ArrayList<>();
+        List<Located> entries = new ArrayList<>();
         for (int i = headerAt + 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -214,7 +238,7 @@ public final class MetricsLogReader {
                     }
                 }
             }
-            entries.add(entry(where, fields));
+            entries.add(new Located(entry(where, fields), where));
         }
         return entries;
     }
@@ -243,11 +267,21 @@ public final class MetricsLogReader {
                     + (Double.isNaN(threads) ? "none" : f.get("threads")));
         }
         return new Entry((String) kind, (int) epoch, Double.isNaN(step) ? -1 : (long) step, number(where, f, "loss"),
-                number(where, f, "train_loss"), number(where, f, "test_loss"), number(where, f, "test_accuracy"),
-                number(where, f, "val_loss"), number(where, f, "val_accuracy"), number(where, f, "lr"),
+                number(where, f, "train_loss"), number(where, f, "test_loss"), accuracy(where, f, "test_accuracy"),
+                number(where, f, "val_loss"), accuracy(where, f, "val_accuracy"), number(where, f, "lr"),
                 number(where, f, "samples_per_s"), number(where, f, "epoch_s"), number(where, f, "wall_s"),
                 Double.isNaN(threads) ? 0 : (int) threads, number(where, f, "pool_step_s"),
                 number(where, f, "one_thread_step_s"), nonFinite);
+    }
+
+    /** {@link #number}, a fraction: between 0 and 1, or NaN. */
+    private static double accuracy(String where, Map<String, Object> f, String key) {
+        double v = number(where, f, key);
+        if (v < 0 || v > 1) {
+            throw new InputException(where, "expected " + key + " between 0 and 1 (a fraction of the samples), found "
+                    + f.get(key));
+        }
+        return v;
     }
 
     /** The value of {@code key} as a double; NaN when absent or null, and NaN or an infinity when spelt so. */

@@ -431,6 +431,10 @@ class MetricsLogTest {
             assertTrue(Files.isSymbolicLink(stdout), "not replaced by a renamed file");
             assertEquals(List.of("epoch 1 3", "epoch 2 6", "epoch 2 6"), MetricsLogReader.read(console).stream()
                     .map(e -> e.kind() + " " + e.epoch() + " " + e.step()).toList());
+            // which is not the log of one run: epochs() (netc plot) says so
+            assertEquals(console + ":3: error: epoch 2 again (also on line 2): the log of one run has each epoch "
+                    + "once, in order; was it appended to, e.g. by a resumed run through a pipe?",
+                    assertThrows(InputException.class, () -> MetricsLogReader.epochs(console)).getMessage());
         }
     }
 
@@ -466,6 +470,23 @@ class MetricsLogTest {
         Files.writeString(json, "{\"kind\":\"epoch\",\"epoch\":1,\"train_loss\":\"low\"}\n");
         assertEquals(json + ":1: error: expected a number for train_loss, found \"low\"",
                 assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        Files.writeString(json, "{\"kind\":\"epoch\",\"epoch\":1,\"test_accuracy\":0.5}\n"
+                + "{\"kind\":\"epoch\",\"epoch\":2,\"test_accuracy\":1.5}\n");
+        assertEquals(json + ":2: error: expected test_accuracy between 0 and 1 (a fraction of the samples), found 1.5",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        Files.writeString(json, "{\"kind\":\"epoch\",\"epoch\":1,\"val_accuracy\":-1}\n");
+        assertEquals(json + ":1: error: expected val_accuracy between 0 and 1 (a fraction of the samples), found -1",
+                assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        Files.writeString(json, "{\"kind\":\"epoch\",\"epoch\":1,\"test_accuracy\":\"Infinity\"}\n");
+        assertEquals(json + ":1: error: expected test_accuracy between 0 and 1 (a fraction of the samples), found "
+                + "Infinity", assertThrows(InputException.class, () -> MetricsLogReader.read(json)).getMessage());
+        // epochs out of order: read() takes the lines as they are, epochs() wants the log of one run
+        Files.writeString(json, "{\"kind\":\"epoch\",\"epoch\":2}\n{\"kind\":\"step\",\"epoch\":1,\"step\":1}\n"
+                + "{\"kind\":\"epoch\",\"epoch\":3}\n{\"kind\":\"epoch\",\"epoch\":1}\n");
+        assertEquals(4, MetricsLogReader.read(json).size());
+        assertEquals(json + ":4: error: epoch 1 after epoch 3 (line 3): the log of one run has each epoch once, in "
+                + "order; was it appended to, e.g. by a resumed run through a pipe?",
+                assertThrows(InputException.class, () -> MetricsLogReader.epochs(json)).getMessage());
         Path csv = dir.resolve("bad.csv");
         Files.writeString(csv, "kind,epoch,train_loss\nepoch,1,0.5\nepoch,2\n");
         assertEquals(csv + ":3: error: expected 3 fields as in the header, found 2",
