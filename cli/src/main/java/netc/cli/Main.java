@@ -50,6 +50,7 @@ public final class Main implements Runnable {
         cmd.setOut(o);
         cmd.setErr(e);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        Numbers.register(cmd);
         cmd.setParameterExceptionHandler((ex, badArgs) -> {
             CommandLine c = ex.getCommandLine();
             e.println("netc: error: " + usageMessage(ex));

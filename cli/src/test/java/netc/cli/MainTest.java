@@ -90,6 +90,30 @@ class MainTest {
     }
 
     @Test
+    void numbersAreAsciiDecimalsInEveryNumericOption() {
+        // Arabic-Indic digits: Integer.parseInt took them for 10, Double.parseDouble did not
+        Cli.run("train", XOR, "--epochs", "\u0661\u0660").assertUsageError("netc train", "Invalid value for option "
+                + "'--epochs': '\u0661\u0660' is not an int (write its digits as 0-9)");
+        Cli.run("train", XOR, "--seed", "\u0663").assertUsageError("netc train", "Invalid value for option '--seed': "
+                + "'\u0663' is not a long (write its digits as 0-9)");
+        Cli.run("train", XOR, "--lr", "\u0661.\u0665").assertUsageError("netc train", "Invalid value for option "
+                + "'--lr': '\u0661.\u0665' is not a double (write its digits as 0-9)");
+        // Java's other spellings of a double are not numbers here either, as in a CSV or .net file
+        for (String notDecimal : new String[] {"0x1p-3", "0.1d", "1f", " 0.1", "1e", "."}) {
+            Cli.run("train", XOR, "--lr", notDecimal).assertUsageError("netc train", "Invalid value for option "
+                    + "'--lr': '" + notDecimal + "' is not a double");
+        }
+        Cli.run("train", XOR, "--epochs", "99999999999").assertUsageError("netc train", "Invalid value for option "
+                + "'--epochs': '99999999999' is not an int (out of range)");
+        Cli.run("gradcheck", XOR, "--per-param", "+0x10").assertUsageError("netc gradcheck", "Invalid value for "
+                + "option '--per-param': '+0x10' is not an int");
+        assertEquals(5e-3, Numbers.decimal("5e-3"));
+        assertEquals(0.5, Numbers.decimal(".5"));
+        assertEquals(5.0, Numbers.decimal("+5."));
+        assertEquals(-7, Numbers.integer("-007", Integer.MIN_VALUE, Integer.MAX_VALUE, "an int"));
+    }
+
+    @Test
     void unknownOptimizerIsAUsageErrorListingTheChoices() {
         Cli.run("train", XOR, "--optimizer", "rmsprop").assertUsageError("netc train", "Invalid value for option "
                 + "'--optimizer': expected one of [sgd, momentum, adam] (case-insensitive) but was 'rmsprop'");

@@ -158,6 +158,32 @@ class TrainCommandTest {
     }
 
     @Test
+    void nanAndInfinityAreTheSameUserErrorHoweverTheyAreSpelt() {
+        // Java's parser takes NaN and Infinity only so, and then 'nan' was a malformed command line (exit 2)
+        Path csv = TestData.xorCsv(dir);
+        for (String nan : new String[] {"NaN", "nan", "NAN", "-nan", "+NaN"}) {
+            Cli.run("train", XOR, "--data", csv, "--lr", nan)
+                    .assertUserError("--lr: error: learning rate must be > 0, got NaN\n").assertOutEmpty();
+        }
+        for (String inf : new String[] {"Infinity", "infinity", "inf", "+INF"}) {
+            Cli.run("train", XOR, "--data", csv, "--lr", inf).assertUserError("--lr: error: learning rate must be at "
+                    + "most 3.4028235E38 (the largest float), got Infinity\n").assertOutEmpty();
+        }
+        for (String negative : new String[] {"-inf", "-Infinity", "-1", "0"}) {
+            Cli.run("train", XOR, "--data", csv, "--lr", negative).assertUserError("--lr: error: learning rate must be "
+                    + "> 0, got " + Numbers.decimal(negative) + "\n").assertOutEmpty();
+        }
+        Cli.run("train", XOR, "--data", csv, "--weight-decay", "inf").assertUserError("--weight-decay: error: must be a "
+                + "finite number >= 0, got Infinity\n");
+        Cli.run("train", XOR, "--data", csv, "--clip-norm", "nan").assertUserError("--clip-norm: error: must be a "
+                + "finite number > 0, got NaN\n");
+        Cli.run("train", XOR, "--data", csv, "--validation", "nan").assertUserError("--validation: error: must be a "
+                + "fraction > 0 and < 1, got NaN\n");
+        Cli.run("train", XOR, "--data", csv, "--progress-every", "inf").assertUserError("--progress-every: error: "
+                + "must be a positive number of seconds, got Infinity\n");
+    }
+
+    @Test
     void badSettingIsReportedBeforeAMissingDataSet() {
         Cli.run("train", XOR, "--data", dir.resolve("none.csv"), "--epochs", "0")
                 .assertUserError("--epochs: error: must be at least 1, got 0\n").assertOutEmpty();
