@@ -37,6 +37,7 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SaveTarget.requireNotDirectoryPaths(spec, "--out");
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new UserError("--out", "expected a file name ending in .png, found " + out);
         }

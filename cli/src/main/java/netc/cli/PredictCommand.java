@@ -129,6 +129,7 @@ final class PredictCommand implements Callable<Integer> {
         if (out == null) {
             return;
         }
+        SaveTarget.requireNotDirectoryPaths(spec, "--out");
         SaveTarget.requireFileName("--out", out);
         if (Files.isDirectory(out)) {
             throw new UserError(out.toString(), "is a directory; --out needs a file name");

@@ -8,6 +8,8 @@ import java.util.List;
 import netc.compiler.internal.source.UserError;
 import netc.runtime.data.MnistFormat;
 import netc.runtime.io.AtomicFiles;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Checks a {@code --save} file before a run, so that a run of many epochs cannot end in "cannot write" or, worse,
@@ -68,6 +70,25 @@ final class SaveTarget {
             if (input.path() != null && Files.exists(real) && Files.exists(input.path()) && same(real, input.path())) {
                 throw new UserError(file.toString(), "--save would overwrite the " + input.role() + " "
                         + input.path() + "; save the weights elsewhere");
+            }
+        }
+    }
+
+    /**
+     * Fails with a user error when one of {@code options}, each naming a file to write, was given as a directory
+     * path, ending in {@code /} (or the platform's separator): converted to a {@link Path} it loses that ending, and
+     * {@code --save x/} would have written a file named {@code x}.
+     */
+    static void requireNotDirectoryPaths(CommandSpec spec, String... options) {
+        for (String option : options) {
+            OptionSpec o = spec.findOption(option);
+            for (String typed : o == null ? List.<String>of() : o.originalStringValues()) {
+                for (String separator : new String[] {"/", java.io.File.separator}) {
+                    if (typed.endsWith(separator)) {
+                        throw new UserError(typed, "ends in '" + separator + "', so it names a directory; " + option
+                                + " needs a file name");
+                    }
+                }
             }
         }
     }

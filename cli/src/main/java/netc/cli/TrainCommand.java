@@ -180,6 +180,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (InputException e) {
             throw new UserError("--lr", e.detail());
         }
+        SaveTarget.requireNotDirectoryPaths(spec, "--save", "--log", "--plot");
         List<SaveTarget.Input> inputs = new ArrayList<>(SaveTarget.inputs(model.file, data, test, init));
         inputs.addAll(checkpoints.inputs());
         SaveTarget.check(save, inputs);

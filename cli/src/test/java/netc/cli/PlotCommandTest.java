@@ -199,6 +199,9 @@ class PlotCommandTest {
         Path missing = dir.resolve("missing.jsonl");
         Cli.run("plot", missing, "--out", png).assertUserError(missing + ": error: no such file\n");
         Path good = log("good.jsonl", 2, 1, 0.5, true);
+        String typed = dir.resolve("p.png") + "/";
+        Cli.run("plot", good, "--out", typed).assertUserError(typed + ": error: ends in '/', so it names a "
+                + "directory; --out needs a file name\n");
         Cli.run("plot", good, "--out", dir.resolve("p.svg")).assertUserError("--out: error: expected a file name "
                 + "ending in .png, found " + dir.resolve("p.svg") + "\n");
         assertEquals(List.of("back.jsonl", "bad.jsonl", "bare.csv", "empty.jsonl", "good.jsonl", "percent.jsonl",

@@ -266,6 +266,15 @@ class PredictCommandTest {
     }
 
     @Test
+    void outTypedAsADirectoryPathIsAUserErrorAndWritesNothing() {
+        String typed = dir.resolve("predictions.csv") + "/";
+        Cli.run("predict", XOR, "--weights", xorWeights, "--data", xorCsv, "--out", typed)
+                .assertUserError(typed + ": error: ends in '/', so it names a directory; --out needs a file name\n")
+                .assertOutEmpty();
+        assertEquals(List.of(), Cli.filesUnder(dir));
+    }
+
+    @Test
     void zeroThreadsIsAUserError() {
         Cli.run("predict", XOR, "--weights", xorWeights, "--data", xorCsv, "--threads", "0")
                 .assertUserError("--threads: error: must be at least 1, got 0\n").assertOutEmpty();

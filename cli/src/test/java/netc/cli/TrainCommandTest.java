@@ -184,6 +184,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void aFileOptionTypedAsADirectoryPathIsRefusedNotWrittenAsAFile() {
+        Path csv = TestData.xorCsv(dir);
+        for (String option : new String[] {"--save", "--log", "--plot"}) {
+            String typed = dir.resolve("out") + "/";
+            Cli.run("train", XOR, "--data", csv, option, typed).assertUserError(typed + ": error: ends in '/', so it "
+                    + "names a directory; " + option + " needs a file name\n").assertOutEmpty();
+            Cli.run("train", XOR, "--data", csv, option + "=" + typed).assertUserError(typed + ": error: ends in '/', "
+                    + "so it names a directory; " + option + " needs a file name\n");
+        }
+        assertEquals(List.of("xor.csv"), Cli.filesUnder(dir), "no file named out");
+    }
+
+    @Test
     void badSettingIsReportedBeforeAMissingDataSet() {
         Cli.run("train", XOR, "--data", dir.resolve("none.csv"), "--epochs", "0")
                 .assertUserError("--epochs: error: must be at least 1, got 0\n").assertOutEmpty();
