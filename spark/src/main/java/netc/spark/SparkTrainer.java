@@ -377,7 +377,7 @@ public final class SparkTrainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochReport(epoch, trainLoss, eval == null ? Double.NaN : eval.loss(),
                 eval == null ? Double.NaN : eval.accuracy(), trainSeconds > 0 ? n / trainSeconds : Double.NaN,
-                seconds, Double.NaN, Double.NaN);
+                seconds, Double.NaN, Double.NaN, eval != null, false);
     }
 
     /** Mean loss and accuracy over the partitions, each evaluated by the runtime's {@link Evaluator}. */

@@ -82,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
                     @Override
                     public void epochDone(EpochReport r) {
                         spec.commandLine().getOut().printf(Locale.ROOT, "epoch %d: train loss %.4f%s (%.1f s)%n",
-                                r.epoch(), r.trainLoss(), Double.isNaN(r.testAccuracy()) ? ""
+                                r.epoch(), r.trainLoss(), !r.tested() ? ""
                                         : String.format(Locale.ROOT, ", test loss %.4f, test accuracy %.4f",
                                                 r.testLoss(), r.testAccuracy()), r.seconds());
                         spec.commandLine().getOut().flush();
