@@ -13,6 +13,7 @@ import netc.compiler.internal.source.UserError;
 import netc.runtime.ModelSpec;
 import netc.runtime.TargetKind;
 import netc.runtime.data.FashionMnist;
+import netc.runtime.io.AtomicFiles;
 
 /**
  * The names {@code netc eval} prints for the classes: from a {@code --labels} file (one name per line), else
@@ -65,7 +66,7 @@ final class ClassNames {
         } catch (CharacterCodingException e) {
             throw new UserError(file.toString(), "expected UTF-8 text with one class name per line");
         } catch (IOException e) {
-            throw new UserError(file.toString(), "cannot read: " + WatchOptions.reason(e));
+            throw new UserError(file.toString(), "cannot read: " + AtomicFiles.reason(e));
         }
         // A final newline, or a few, is not a class.
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {

@@ -2,10 +2,7 @@ package netc.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -178,18 +175,7 @@ final class WatchOptions {
         try {
             AtomicFiles.probe(file);
         } catch (IOException e) {
-            throw new UserError(file.toString(), "cannot write " + what + ": " + reason(e));
+            throw new UserError(file.toString(), "cannot write " + what + ": " + AtomicFiles.reason(e));
         }
-    }
-
-    static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
-        return why == null ? e.getClass().getSimpleName() : why.toLowerCase(Locale.ROOT);
     }
 }

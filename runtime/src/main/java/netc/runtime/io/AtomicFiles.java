@@ -262,7 +262,11 @@ public final class AtomicFiles {
         }
     }
 
-    private static String reason(IOException e) {
+    /**
+     * The reason an I/O operation failed, as netc's messages word it after "cannot write: ": "no such directory",
+     * "permission denied", or the system's own reason starting in lowercase.
+     */
+    public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such directory";
         }
@@ -270,7 +274,7 @@ public final class AtomicFiles {
             return "permission denied";
         }
         String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                : String.valueOf(e.getMessage());
+                : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         // OS reasons read "Is a directory"; our messages start in lowercase.
         if (reason.length() > 1 && Character.isUpperCase(reason.charAt(0)) && Character.isLowerCase(reason.charAt(1))) {
             reason = Character.toLowerCase(reason.charAt(0)) + reason.substring(1);

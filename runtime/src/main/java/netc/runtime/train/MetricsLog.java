@@ -4,10 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import netc.runtime.InputException;
+import netc.runtime.io.AtomicFiles;
 import netc.runtime.io.Json;
 
 /**
@@ -345,7 +343,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+            throw new InputException(file.toString(), "cannot write the metrics log: " + AtomicFiles.reason(e), e);
         }
     }
 
@@ -441,7 +439,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
             }
             out.flush();
         } catch (IOException e) {
-            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+            throw new InputException(file.toString(), "cannot write the metrics log: " + AtomicFiles.reason(e), e);
         }
     }
 
@@ -499,22 +497,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
                 throw new IOException("write failed"); // a PrintWriter keeps its IOException to itself
             }
         } catch (IOException e) {
-            throw new InputException(file.toString(), "cannot write the metrics log: " + reason(e), e);
+            throw new InputException(file.toString(), "cannot write the metrics log: " + AtomicFiles.reason(e), e);
         }
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
-                : String.valueOf(e.getMessage());
-        if (reason.length() > 1 && Character.isUpperCase(reason.charAt(0)) && Character.isLowerCase(reason.charAt(1))) {
-            reason = Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
-        }
-        return reason;
     }
 }
