@@ -22,9 +22,11 @@ import picocli.CommandLine.Option;
 final class WatchOptions {
     @Option(names = "--log", paramLabel = "FILE", description = "Write the metrics of every epoch to FILE as they "
             + "happen (flushed per line, so 'tail -f' follows the run): JSON Lines, or CSV with a header for a .csv "
-            + "name. Keys: kind, epoch, step, train_loss, test_loss, test_accuracy, lr, samples_per_s, epoch_s, "
-            + "wall_s; a line of kind \"threads\" (threads, pool_step_s, one_thread_step_s) each time training "
-            + "moves between the threads and one thread (see README, Watching training). With --resume the "
+            + "name. Keys: kind, epoch, step, train_loss, test_loss, test_accuracy, val_loss, val_accuracy (with "
+            + "--validation), lr, samples_per_s, epoch_s, wall_s; a loss that was computed and is not finite is "
+            + "\"NaN\" or \"Infinity\", a figure not computed null; a line of kind \"threads\" (threads, "
+            + "pool_step_s, one_thread_step_s) each time training moves between the threads and one thread (see "
+            + "README, Watching training). With --resume the "
             + "steps count over the whole run, and an earlier log in FILE keeps its lines up to the checkpoint. A "
             + "pipe, a device or /dev/stdout is appended to as it stands.")
     Path log;
