@@ -676,11 +676,15 @@ public final class ClassEmitter {
                         // two row tiles on one thread)
                         Stage twin = stages.get(key + COLUMN_STAGE);
                         // fewer rows than a tile: one part per thread, so the few-row tiles get wide panels; a
-                        // swapped NT kernel: each part transposes all of A, so one part per thread
+                        // swapped NT kernel: each part transposes all of A, so one part per thread; an NN kernel that
+                        // packs B (rows a multiple of 4 KB apart): one part per thread, so that
+                        // each core streams its half of every row of B in one run instead of chunks of 1 KB (the
+                        // 2048-wide MLP's 128 x 2048 x 1024 input gradient; its step on 2 threads, StepAB, 15 rounds,
+                        // either build first: 1.013 and 1.014, Zen 5, 2026-12-06; 1.026 and 1.032 on 2026-12-05)
                         CodeBlock columns = GemmEmitter.hasFewRowsPath(spec)
                                 ? CodeBlock.of("parallel.runColumns(this, $L, $L, $L, $L)", twin.id(),
                                         spec.columnPanels(), rows(k), GemmEmitter.NN_FEW_ROWS)
-                                : GemmEmitter.ntSwaps(spec)
+                                : GemmEmitter.ntSwaps(spec) || GemmEmitter.packs(spec)
                                 ? CodeBlock.of("parallel.runPerThread(this, $L, $L)", twin.id(), spec.columnPanels())
                                 : CodeBlock.of("parallel.run(this, $L, $L, 1)", twin.id(), spec.columnPanels());
                         // a swapped NT kernel: by rows from two of its blocks of rows on, so that each thread
