@@ -56,6 +56,10 @@ final class SyntaxMessages {
                 }
             }
         }
+        Diagnostic index = badIndex(stmt, k);
+        if (index != null) {
+            return new Explained(index, resume);
+        }
         Token prev = k > parseStart ? tokens.get(k - 1) : null;
         boolean sameLine = prev == null || (t.getType() != Token.EOF && t.getLine() == prev.getLine());
         Span where = sameLine ? spans.of(t) : spans.after(prev);
@@ -69,6 +73,63 @@ final class SyntaxMessages {
             return new Explained(Diagnostic.error(spans.of(t), "unexpected " + describe(t)), resume);
         }
         return new Explained(byExpected(e.getExpectedTokens(), t, prev, stmt, where, found, sameLine), resume);
+    }
+
+    /**
+     * A step index that is not one the language has ({@code h[t/2]}, {@code h[2*t]}, {@code h[-1]}, {@code h[]})
+     * in the statement from {@code stmt}, whose {@code name[} starts at or before the failing token {@code k} and
+     * whose wrong token comes at or after it: ANTLR gives up at the name (no alternative of a term fits), which
+     * says nothing about the index. Null when there is no such index.
+     */
+    private Diagnostic badIndex(int stmt, int k) {
+        int type = tokens.get(stmt).getType();
+        if (type != NetLexer.ID && type != NetLexer.LOSS) {
+            return null; // declarations have shapes in brackets, not indexes
+        }
+        for (int i = stmt; i <= k && i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).getType() != NetLexer.ID || tokens.get(i + 1).getType() != NetLexer.LBRACK) {
+                continue;
+            }
+            int wrong = wrongIndexToken(i + 2);
+            if (wrong >= k) {
+                Token w = tokens.get(wrong);
+                String found = w.getType() == NetLexer.RBRACK && wrong == i + 2 ? "an empty index"
+                        : describe(w);
+                return Diagnostic.error(spans.of(w), "an index is a whole number, as in "
+                        + tokens.get(i).getText() + "[0], or the loop variable plus or minus a whole number, as in "
+                        + tokens.get(i).getText() + "[t-1]; found " + found);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first token from {@code j} (just after a '[') that does not continue an index ({@code INT}, {@code ID},
+     * or {@code ID} '+'/'-' {@code INT}, then ']'), or -1 when the index and its ']' are well formed.
+     */
+    private int wrongIndexToken(int j) {
+        int t0 = type(j);
+        if (t0 == NetLexer.INT) {
+            return type(j + 1) == NetLexer.RBRACK ? -1 : j + 1;
+        }
+        if (t0 != NetLexer.ID) {
+            return j;
+        }
+        int t1 = type(j + 1);
+        if (t1 == NetLexer.RBRACK) {
+            return -1;
+        }
+        if (t1 != NetLexer.PLUS && t1 != NetLexer.MINUS) {
+            return j + 1;
+        }
+        if (type(j + 2) != NetLexer.INT) {
+            return j + 2;
+        }
+        return type(j + 3) == NetLexer.RBRACK ? -1 : j + 3;
+    }
+
+    private int type(int i) {
+        return i < tokens.size() ? tokens.get(i).getType() : Token.EOF;
     }
 
     private Diagnostic byExpected(IntervalSet expected, Token t, Token prev, int stmt, Span where, String found,
