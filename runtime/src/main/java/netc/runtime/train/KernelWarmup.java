@@ -99,6 +99,9 @@ final class KernelWarmup {
         Settling settling = new Settling(start, lastJit);
         OptimizerState saved = update == null ? null : update.optimizer().exportState();
         int steps = 0;
+        // whole batches of the step's own rows: positions a caller gave for a share of a batch (Spark's partitions)
+        // would not cover these rows, and the masks drawn here are thrown away with the copy of the parameters
+        network.setTrainingStep(0, 0);
         try {
             while (true) {
                 // the whole step as the trainer takes it, the gather and the update included (on the copy, reset
