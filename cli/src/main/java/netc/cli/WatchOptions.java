@@ -169,9 +169,7 @@ final class WatchOptions {
         }
         if (option.equals("--log") && MetricsLog.isStream(file)) {
             // the log is streamed line by line, not replaced whole: a pipe, a device or /dev/stdout takes it as it is
-            if (!Files.isWritable(file)) {
-                throw new UserError(file.toString(), "cannot write " + what + ": permission denied");
-            }
+            MetricsLog.requireAppendable(file);
             return;
         }
         try {

@@ -123,9 +123,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
             throw new InputException(file.toString(), "cannot write the metrics log: is a directory");
         }
         if (isStream(file)) {
-            if (!Files.isWritable(file)) {
-                throw new InputException(file.toString(), "cannot write the metrics log: permission denied");
-            }
+            requireAppendable(file);
             return new MetricsLog(file, Format.of(file), true, null);
         }
         Path dir = file.toAbsolutePath().getParent();
@@ -157,11 +155,39 @@ public final class MetricsLog implements ProgressListener, Closeable {
      * whoever holds the descriptor, and a rename over it would replace the name itself.
      */
     public static boolean isStream(Path file) {
+        return descriptorName(file) != null
+                || Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
+    }
+
+    /**
+     * Requires that a log at {@code file}, a stream ({@link #isStream}), can be appended to: a name of a descriptor
+     * must name one this process has open for writing (its own descriptors, such as the JVM's modules file or netc's
+     * jar, are open for reading, and appending to one would write into the JDK or netc itself), and the file must be
+     * writable.
+     *
+     * @throws InputException {@code <file>: error: cannot write the metrics log: <reason>}
+     */
+    public static void requireAppendable(Path file) {
+        Path descriptor = descriptorName(file);
+        if (descriptor != null && !openForWriting(descriptor)) {
+            throw new InputException(file.toString(), "cannot write the metrics log: not a descriptor open for "
+                    + "writing; redirect it when starting netc, as in --log /dev/fd/3 3>>run.jsonl");
+        }
+        if (!Files.isWritable(file)) {
+            throw new InputException(file.toString(), "cannot write the metrics log: permission denied");
+        }
+    }
+
+    /**
+     * The name of an open descriptor that {@code file} is or leads to through symbolic links ({@code /dev/stdout},
+     * {@code /proc/<pid>/fd/N} for {@code /dev/fd/N}), or null.
+     */
+    private static Path descriptorName(Path file) {
         Path p = file.toAbsolutePath().normalize();
         for (int hops = 0; hops < 40; hops++) {
             p = realParent(p);
             if (isDescriptorName(p)) {
-                return true;
+                return p;
             }
             if (!Files.isSymbolicLink(p)) {
                 break;
@@ -172,7 +198,33 @@ public final class MetricsLog implements ProgressListener, Closeable {
                 break;
             }
         }
-        return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
+        return null;
+    }
+
+    /**
+     * Whether the descriptor named {@code name} ({@link #descriptorName}) is open and open for writing, as its
+     * {@code /proc/<pid>/fdinfo/N} says (O_WRONLY or O_RDWR in its flags); false where that cannot be read.
+     */
+    static boolean openForWriting(Path name) {
+        Path info;
+        if (name.getNameCount() == 2) {
+            String stream = name.getName(1).toString();
+            info = Path.of("/proc/self/fdinfo", stream.equals("stdin") ? "0" : stream.equals("stdout") ? "1" : "2");
+        } else if (name.getNameCount() == 3) {
+            info = Path.of("/proc/self/fdinfo", name.getName(2).toString());
+        } else {
+            info = Path.of("/proc", name.getName(1).toString(), "fdinfo", name.getName(3).toString());
+        }
+        try {
+            for (String line : Files.readAllLines(info, StandardCharsets.US_ASCII)) {
+                if (line.startsWith("flags:")) {
+                    return (Integer.parseInt(line.substring(6).trim(), 8) & 3) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no such descriptor, or no /proc here
+        }
+        return false;
     }
 
     /** {@code p} with its directory's links resolved (so that {@code /dev/fd/1} is seen under {@code /proc}). */

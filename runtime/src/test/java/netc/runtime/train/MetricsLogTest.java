@@ -439,6 +439,28 @@ class MetricsLogTest {
     }
 
     @Test
+    void aDescriptorOpenOnlyForReadingIsRefusedAndItsFileLeftAlone() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fdinfo")), "Linux /proc");
+        // as the JVM holds its modules file and netc's jar: --log /dev/fd/3 without 3>>file named one of them
+        Path jar = dir.resolve("netc.jar");
+        Files.writeString(jar, "jar bytes");
+        try (java.io.FileInputStream held = new java.io.FileInputStream(jar.toFile())) {
+            assertTrue(held.getFD().valid());
+            Path fd = descriptorLink("fd3", jar);
+            assertTrue(MetricsLog.isStream(fd));
+            assertEquals(fd + ": error: cannot write the metrics log: not a descriptor open for writing; redirect it "
+                    + "when starting netc, as in --log /dev/fd/3 3>>run.jsonl",
+                    assertThrows(InputException.class, () -> MetricsLog.open(fd)).getMessage());
+            assertThrows(InputException.class, () -> MetricsLog.requireAppendable(fd));
+        }
+        assertEquals("jar bytes", Files.readString(jar));
+        // a descriptor that is not open at all
+        Path closed = Files.createSymbolicLink(dir.resolve("fd999"), Path.of("/proc/self/fd/999"));
+        assertTrue(assertThrows(InputException.class, () -> MetricsLog.open(closed)).getMessage()
+                .contains("not a descriptor open for writing"));
+    }
+
+    @Test
     void aLogToAnOpenWriterWritesItsLinesThereAndLeavesItOpen() {
         java.io.StringWriter text = new java.io.StringWriter();
         java.io.PrintWriter out = new java.io.PrintWriter(text);
