@@ -43,8 +43,10 @@ public final class Main implements Runnable {
 
     /** Runs one command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-        PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(failingWith(out), StandardCharsets.UTF_8),
+                true);
+        PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(failingWith(err), StandardCharsets.UTF_8),
+                true);
         boolean stacktrace = Arrays.asList(args).contains("--stacktrace");
         CommandLine cmd = new CommandLine(new Main());
         cmd.setOut(o);
@@ -70,6 +72,34 @@ public final class Main implements Runnable {
     }
 
     /**
+     * {@code stream} as an OutputStream whose flush fails once {@code stream} has failed: a PrintStream keeps its
+     * IOException to itself and only sets a flag, so without this the command's writers never learnt that standard
+     * output had gone ({@code | head}, {@code > /dev/full}), and a metrics log sent there ({@code --log /dev/stdout})
+     * did not stop training as a failed log file does. Checked at each flush (each line: the writers flush on
+     * println), not at each write, since {@link PrintStream#checkError} flushes too.
+     */
+    static java.io.OutputStream failingWith(PrintStream stream) {
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                stream.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                stream.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws java.io.IOException {
+                if (stream.checkError()) { // flushes
+                    throw new java.io.IOException("cannot write");
+                }
+            }
+        };
+    }
+
+    /**
      * Turns a failed write to stdout ({@code > /dev/full}, a closed pipe's EIO) into exit 1: PrintWriter and
      * PrintStream swallow IOExceptions and only set a flag, so without this a truncated {@code --dump} exits 0. The
      * writer's flag covers its own encoder; the stream's flag covers the file descriptor underneath.
@@ -78,11 +108,12 @@ public final class Main implements Runnable {
         boolean failed = o.checkError(); // flushes into out
         out.flush();
         failed |= out.checkError();
-        if (failed) {
+        if (failed && code == OK) {
+            // a run that otherwise succeeded did not deliver its output; an earlier error (a metrics log on standard
+            // output that could not be written, say) was reported already and keeps its own code
             e.println("netc: error: cannot write to standard output");
             e.flush();
-            // An earlier error keeps its own code; a run that otherwise succeeded did not deliver its output.
-            return code == OK ? USER_ERROR : code;
+            return USER_ERROR;
         }
         e.flush();
         return code;

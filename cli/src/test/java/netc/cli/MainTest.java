@@ -277,4 +277,24 @@ class MainTest {
         assertEquals("netc: error: cannot write to standard output\n", err.toString(StandardCharsets.UTF_8));
         assertEquals(Main.USER_ERROR, code);
     }
+
+    @Test
+    void theCommandsWritersLearnThatStandardOutputFailed() {
+        // a PrintStream keeps its IOException to itself: the writers over it must still see the failure, so that a
+        // metrics log sent to standard output (--log /dev/stdout | head) stops training as a failed log file does
+        try (PrintStream full = new PrintStream(new FullDevice(), false, StandardCharsets.UTF_8)) {
+            java.io.PrintWriter out = new java.io.PrintWriter(new java.io.OutputStreamWriter(Main.failingWith(full),
+                    StandardCharsets.UTF_8), true);
+            out.println("{\"kind\":\"epoch\"}");
+            assertTrue(out.checkError(), "the writer's own flag is set");
+        }
+        ByteArrayOutputStream fine = new ByteArrayOutputStream();
+        try (PrintStream ok = new PrintStream(fine, false, StandardCharsets.UTF_8)) {
+            java.io.PrintWriter out = new java.io.PrintWriter(new java.io.OutputStreamWriter(Main.failingWith(ok),
+                    StandardCharsets.UTF_8), true);
+            out.println("epoch 1");
+            assertFalse(out.checkError());
+            assertEquals("epoch 1\n", fine.toString(StandardCharsets.UTF_8), "each line flushed through");
+        }
+    }
 }
