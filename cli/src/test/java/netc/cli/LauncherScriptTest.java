@@ -75,6 +75,37 @@ class LauncherScriptTest {
         assertEquals(false, Files.exists(ran), "java must not run");
     }
 
+    @Test
+    void theCallersOwnDescriptorsReachJavaUntouched() throws Exception {
+        // --log /dev/fd/3 3>>run.jsonl: the launcher once juggled its streams on descriptor 3, so java got 3 closed
+        // and /dev/fd/3 named whatever the JVM opened first
+        assumeTrue(Files.isRegularFile(LAUNCHER) && Files.isExecutable(Path.of("/bin/bash")), "bash and the launcher");
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
+        Files.createDirectories(home.resolve("cli/target"));
+        Files.write(home.resolve("cli/target/netc-cli.jar"), new byte[0]);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\n"
+                + "printf 'log line\\n' >&3 || exit 9\n"
+                + "printf 'other line\\n' >&5 || exit 9\n"
+                + "printf 'on stdout\\n'\n"
+                + "exit 0\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path log = Files.writeString(dir.resolve("run.jsonl"), "kept\n");
+        Path other = dir.resolve("other.txt");
+
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" train x.net 3>>'" + log
+                + "' 5>'" + other + "'", script.toString()).redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        int code = pb.start().waitFor();
+
+        assertEquals(0, code, read(dir.resolve("err")));
+        assertEquals("kept\nlog line\n", read(log));
+        assertEquals("other line\n", read(other));
+        assertEquals("on stdout\n", read(dir.resolve("out")));
+    }
+
     private static String read(Path file) throws IOException {
         return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     }
