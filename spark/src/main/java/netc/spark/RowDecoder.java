@@ -109,11 +109,23 @@ final class RowDecoder implements Serializable {
                     if (e == null) {
                         throw bad(place, "value " + i + " is null");
                     }
-                    out[offset + i] = ((Number) e).floatValue();
+                    if (!(e instanceof Number number)) {
+                        throw notNumbers(place, v);
+                    }
+                    out[offset + i] = number.floatValue();
+                }
+            } else {
+                // what it holds matters more than how many: an array of strings is wrong at any length
+                scala.collection.Iterator<?> it = seq.iterator();
+                while (it.hasNext()) {
+                    Object e = it.next();
+                    if (e != null && !(e instanceof Number)) {
+                        throw notNumbers(place, v);
+                    }
                 }
             }
         } else {
-            throw bad(place, "expected an array or vector, found " + v.getClass().getSimpleName());
+            throw notNumbers(place, v);
         }
         if (found != size) {
             throw bad(place, "has " + found + " values, " + needs + " " + size);
@@ -128,6 +140,52 @@ final class RowDecoder implements Serializable {
                         + (overflows ? ", beyond the float range" : ", expected a finite number"));
             }
         }
+    }
+
+    /**
+     * A value that is not an array of numbers or a vector: a SQL function takes any argument, so this is where a
+     * function's argument of another type is refused (a column's type is checked from the schema before any job).
+     */
+    private InputException notNumbers(String place, Object v) {
+        return bad(place, "must be an array of numbers or an ML vector, found " + sqlType(v));
+    }
+
+    /** The SQL type name of a value as Spark hands it to Java code: array<string>, boolean, array<array<int>> ... */
+    static String sqlType(Object v) {
+        if (v instanceof scala.collection.Seq<?> seq) {
+            scala.collection.Iterator<?> it = seq.iterator();
+            while (it.hasNext()) {
+                Object e = it.next();
+                if (e != null) {
+                    return "array<" + sqlType(e) + ">";
+                }
+            }
+            return "array";
+        }
+        if (v instanceof scala.collection.Map<?, ?>) {
+            return "map";
+        }
+        if (v instanceof Row) {
+            return "struct";
+        }
+        if (v instanceof byte[]) {
+            return "binary";
+        }
+        if (v instanceof java.sql.Date || v instanceof java.time.LocalDate) {
+            return "date";
+        }
+        if (v instanceof java.sql.Timestamp || v instanceof java.time.Instant
+                || v instanceof java.time.LocalDateTime) {
+            return "timestamp";
+        }
+        return switch (v.getClass().getSimpleName()) {
+            case "Byte" -> "tinyint";
+            case "Short" -> "smallint";
+            case "Integer" -> "int";
+            case "Long" -> "bigint";
+            case "BigDecimal" -> "decimal";
+            default -> v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     /**

@@ -127,6 +127,22 @@ class ScorerTest {
                 SparkErrors.unwrap(e).getMessage());
     }
 
+    @Test
+    void theUdfRefusesAnArgumentThatIsNotNumbersAsScoreDoes() {
+        // was: a ClassCastException (String cannot be cast to Number) inside Spark's job failure
+        ShippedModel tiny = Spark.tiny();
+        new Scorer(tiny, weights(tiny.model()), Columns.DEFAULT).registerUdf(spark, "tp");
+        java.util.function.Function<String, String> message = argument -> SparkErrors.unwrap(assertThrows(
+                Exception.class, () -> spark.sql("SELECT tp(" + argument + ")").collectAsList())).getMessage();
+        String prefix = "tp: error: its argument: must be an array of numbers or an ML vector, found ";
+        assertEquals(prefix + "array<string>", message.apply("array('a', 'b', 'c', 'd')"));
+        assertEquals(prefix + "array<string>", message.apply("array('a', 'b')"));
+        assertEquals(prefix + "array<boolean>", message.apply("array(true, false, true, false)"));
+        assertEquals(prefix + "array<array<int>>", message.apply("array(array(1), array(2), array(3), array(4))"));
+        assertEquals(prefix + "double", message.apply("1.5d"));
+        assertEquals(prefix + "string", message.apply("'abcd'"));
+    }
+
     /** {@code n} samples of 4 features and a label for {@link Spark#tiny()}, rows in order. */
     static Dataset<Row> tinyFrame(int n) {
         float[] x = new float[n * 4];
