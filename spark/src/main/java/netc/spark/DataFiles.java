@@ -9,8 +9,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 
 import netc.runtime.InputException;
+import netc.runtime.data.CsvReader;
 
 /**
  * Reads the command line's {@code --data}: Parquet (a file or a directory, the features column as an array or vector),
@@ -47,6 +50,61 @@ final class DataFiles {
                 + "row, or convert the data to Parquet");
     }
 
+    /**
+     * Refuses a cell that is not a number, naming its row, column and text. Spark's cast of such a cell fails inside
+     * the job (ANSI mode) with a stack trace and no file name; but schema inference has already read every cell, and
+     * a column it found numeric holds only numbers (and empty cells). So valid data costs nothing here; only a column
+     * of another type (string, boolean, date ...) is searched for its first bad cell, a second pass over the data
+     * that only a file with a mistake (or an entirely empty column) pays.
+     */
+    private static void requireNumbers(Dataset<Row> csv, String path) {
+        List<String> suspect = new ArrayList<>();
+        for (StructField f : csv.schema().fields()) {
+            if (!(f.dataType() instanceof NumericType)) {
+                suspect.add(f.name());
+            }
+        }
+        if (suspect.isEmpty()) {
+            return;
+        }
+        // per suspect column: its text, and whether that is a cell Spark's cast to double refuses
+        List<Column> cells = new ArrayList<>();
+        for (String name : suspect) {
+            Column text = col(name).cast(DataTypes.StringType);
+            cells.add(text);
+            cells.add(text.isNotNull().and(functions.expr("try_cast(cast(" + quoted(name)
+                    + " as string) as double)").isNull()));
+        }
+        int n = suspect.size();
+        List<scala.Tuple2<Row, Long>> bad = csv.select(cells.toArray(new Column[0])).javaRDD().zipWithIndex()
+                .filter(r -> {
+                    for (int i = 0; i < n; i++) {
+                        if (r._1().getBoolean(2 * i + 1)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }).take(1);
+        if (bad.isEmpty()) {
+            return; // e.g. a column with no value at all: reported per row as empty when decoded
+        }
+        Row row = bad.get(0)._1();
+        for (int i = 0; i < n; i++) {
+            if (row.getBoolean(2 * i + 1)) {
+                throw new InputException(path, "row " + (bad.get(0)._2() + 1) + ", column '" + suspect.get(i)
+                        + "': \"" + CsvReader.shown(row.getString(2 * i)) + "\" is not a number");
+            }
+        }
+    }
+
+    private static String quoted(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    private static Column col(String name) {
+        return functions.col(quoted(name));
+    }
+
     static Dataset<Row> read(SparkSession spark, String path, Columns columns) {
         requireExists(path);
         if (!Main.isCsv(path)) {
@@ -54,10 +112,11 @@ final class DataFiles {
         }
         Dataset<Row> csv = spark.read().option("header", "true").option("inferSchema", "true").csv(path);
         requireHeader(csv.columns(), path, columns);
+        requireNumbers(csv, path);
         List<Column> features = new ArrayList<>();
         for (String name : csv.columns()) {
             if (!name.equals(columns.target())) {
-                features.add(functions.col("`" + name.replace("`", "``") + "`"));
+                features.add(col(name));
             }
         }
         if (features.isEmpty()) {

@@ -134,6 +134,30 @@ class MainTest {
                 + "convert the data to Parquet\n", r.err);
     }
 
+    @Test
+    void aCsvCellThatIsNotANumberNamesItsRowColumnAndText() throws IOException {
+        // was: exit 3, "internal error" and Spark's stack trace (the ANSI cast failed inside the job)
+        Files.writeString(dir.resolve("abc.csv"), "label,a,b,c,d\n0,0.5,0.25,0.125,1\n1,1,abc,0,0\n2,0.5,0.5,0.5,0.5\n");
+        Result train = run("train", p("tiny.net"), "--data", p("abc.csv"), "--epochs", "1");
+        assertEquals(1, train.code, train.err);
+        assertEquals(p("abc.csv") + ": error: row 2, column 'b': \"abc\" is not a number\n", train.err);
+        Result predict = run("predict", p("tiny.net"), "--weights", initialWeights("tiny.net"), "--data", p("abc.csv"),
+                "--out", p("abc-predictions.parquet"));
+        assertEquals(1, predict.code, predict.err);
+        assertEquals(p("abc.csv") + ": error: row 2, column 'b': \"abc\" is not a number\n", predict.err);
+
+        Files.writeString(dir.resolve("quotes.csv"), "label,a,b,c,d\n0,0.5,0.25,0.125,1\n1,1,0,0,\"1\"\"2\"\n");
+        Result quotes = run("train", p("tiny.net"), "--data", p("quotes.csv"), "--epochs", "1");
+        assertEquals(1, quotes.code, quotes.err);
+        assertTrue(quotes.err.startsWith(p("quotes.csv") + ": error: row 2, column 'd': \"")
+                && quotes.err.endsWith("\" is not a number\n"), quotes.err);
+
+        Files.writeString(dir.resolve("cat.csv"), "label,a,b,c,d\n0,0.5,0.25,0.125,1\n1,1,0,0,0\ncat,1,0,0,0\n");
+        Result label = run("train", p("tiny.net"), "--data", p("cat.csv"), "--epochs", "1");
+        assertEquals(1, label.code, label.err);
+        assertEquals(p("cat.csv") + ": error: row 3, column 'label': \"cat\" is not a number\n", label.err);
+    }
+
     /** The initial weights of a model file, saved, for predict. */
     private static String initialWeights(String net) {
         String file = p(net + ".safetensors");
