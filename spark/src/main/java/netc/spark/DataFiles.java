@@ -9,8 +9,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 import netc.runtime.InputException;
 import netc.runtime.data.CsvReader;
@@ -114,19 +117,40 @@ final class DataFiles {
         requireHeader(csv.columns(), path, columns);
         requireNumbers(csv, path);
         List<Column> features = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String name : csv.columns()) {
             if (!name.equals(columns.target())) {
-                features.add(col(name));
+                // doubles, not floats: the decoder reports a value beyond the float range as the file gives it
+                features.add(col(name).cast(DataTypes.DoubleType));
+                names.add(name);
             }
         }
         if (features.isEmpty()) {
             throw new InputException(path, "the CSV file has no feature columns besides '" + columns.target() + "'");
         }
-        Column array = functions.array(features.toArray(new Column[0]))
-                .cast(DataTypes.createArrayType(DataTypes.FloatType));
+        Metadata assembled = new MetadataBuilder().putStringArray(SOURCE_COLUMNS, names.toArray(new String[0]))
+                .build();
+        Column array = functions.array(features.toArray(new Column[0])).as(columns.features(), assembled);
         if (java.util.Arrays.asList(csv.columns()).contains(columns.target())) {
-            return csv.select(array.as(columns.features()), functions.col(columns.target()));
+            return csv.select(array, functions.col(columns.target()));
         }
-        return csv.select(array.as(columns.features()));
+        return csv.select(array);
+    }
+
+    /** The metadata key of the CSV columns a features column was assembled from, one per value. */
+    private static final String SOURCE_COLUMNS = "netc_csv_columns";
+
+    /**
+     * The names of the columns {@code read} assembled the column {@code features} of {@code schema} from, one per
+     * value, so that a message names the column the user wrote rather than the assembled one; null for any other
+     * column.
+     */
+    static String[] sourceColumns(StructType schema, String features) {
+        for (StructField f : schema.fields()) {
+            if (f.name().equals(features)) {
+                return f.metadata().contains(SOURCE_COLUMNS) ? f.metadata().getStringArray(SOURCE_COLUMNS) : null;
+            }
+        }
+        return null;
     }
 }

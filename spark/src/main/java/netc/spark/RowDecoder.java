@@ -25,7 +25,20 @@ final class RowDecoder implements Serializable {
     /** Whether real targets are probabilities: binary cross-entropy is a cross-entropy only for t in [0, 1]. */
     private final boolean probabilities;
 
+    /**
+     * The CSV columns the features column was assembled from, one per value (see {@link DataFiles#read}), or null:
+     * a message about one value then names the column the user wrote ({@code row 1, column 'b'}) rather than the
+     * assembled column and a position in it.
+     */
+    private final String[] sourceColumns;
+
     RowDecoder(String dataName, Columns columns, ModelSpec spec) {
+        this(dataName, columns, spec, null);
+    }
+
+    /** A decoder of rows of {@code schema}, whose features column may have been assembled from a CSV file's. */
+    RowDecoder(String dataName, Columns columns, ModelSpec spec, org.apache.spark.sql.types.StructType schema) {
+        this.sourceColumns = schema == null ? null : DataFiles.sourceColumns(schema, columns.features());
         this.dataName = dataName;
         this.columns = columns;
         this.inputSize = spec.inputSize();
@@ -46,8 +59,11 @@ final class RowDecoder implements Serializable {
 
     /** Writes the features of {@code row} (the {@code rowNumber}-th, 1-based) to {@code x[offset ..]}. */
     void features(Row row, int featuresIndex, long rowNumber, float[] x, int offset) {
-        values(row, featuresIndex, place(rowNumber, columns.features()), inputSize, x, offset,
-                "the model's input needs");
+        if (row.isNullAt(featuresIndex)) {
+            throw bad(place(rowNumber, columns.features()), "expected " + inputSize + " values, found null");
+        }
+        values(row.get(featuresIndex), place(rowNumber, columns.features()), sourceColumns, rowNumber, inputSize, x,
+                offset, "the model's input needs");
     }
 
     /**
@@ -88,10 +104,20 @@ final class RowDecoder implements Serializable {
         if (row.isNullAt(index)) {
             throw bad(place, "expected " + size + " values, found null");
         }
-        values(row.get(index), place, size, out, offset, needs);
+        values(row.get(index), place, null, 0, size, out, offset, needs);
     }
 
     private void values(Object v, String place, int size, float[] out, int offset, String needs) {
+        values(v, place, null, 0, size, out, offset, needs);
+    }
+
+    /**
+     * @param names the column each value was read from ({@link #sourceColumns}), or null: a message about one value
+     *              then names its column in row {@code rowNumber} instead of the value's position in {@code place}
+     */
+    private void values(Object v, String place, String[] names, long rowNumber, int size, float[] out, int offset,
+                        String needs) {
+        boolean named = names != null && names.length == size;
         int found;
         if (v instanceof Vector vector) {
             found = vector.size();
@@ -107,7 +133,8 @@ final class RowDecoder implements Serializable {
                 for (int i = 0; i < size; i++) {
                     Object e = it.next();
                     if (e == null) {
-                        throw bad(place, "value " + i + " is null");
+                        throw named ? bad(place(rowNumber, names[i]), "is empty")
+                                : bad(place, "value " + i + " is null");
                     }
                     if (!(e instanceof Number number)) {
                         throw notNumbers(place, v);
@@ -136,8 +163,8 @@ final class RowDecoder implements Serializable {
                 Number given = v instanceof Vector vector ? (Number) vector.apply(i)
                         : (Number) ((scala.collection.Seq<?>) v).apply(i);
                 boolean overflows = given instanceof java.math.BigDecimal || Double.isFinite(given.doubleValue());
-                throw bad(place, "value " + i + " is " + given
-                        + (overflows ? ", beyond the float range" : ", expected a finite number"));
+                String why = given + (overflows ? ", beyond the float range" : ", expected a finite number");
+                throw named ? bad(place(rowNumber, names[i]), "is " + why) : bad(place, "value " + i + " is " + why);
             }
         }
     }

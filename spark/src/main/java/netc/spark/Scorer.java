@@ -91,7 +91,7 @@ public final class Scorer {
         float[] w = weights;
         Columns c = columns;
         MapPartitionsFunction<Row, Row> fn = rows -> scorePartition(m, w, new RowDecoder(dataName + ", partition "
-                + TaskContext.getPartitionId(), c, m.model().spec()), featuresIndex, classes, probabilities, rows);
+                + TaskContext.getPartitionId(), c, m.model().spec(), in), featuresIndex, classes, probabilities, rows);
         return data.mapPartitions(fn, Encoders.row(out));
     }
 

@@ -51,7 +51,7 @@ final class TrainingData {
         if (total > Integer.MAX_VALUE) {
             throw new InputException(name, "has " + total + " rows, at most " + Integer.MAX_VALUE + " are supported");
         }
-        RowDecoder decoder = new RowDecoder(name, columns, spec);
+        RowDecoder decoder = new RowDecoder(name, columns, spec, df.schema());
         long[] starts = offsets.clone();
         int inputSize = spec.inputSize();
         JavaRDD<Block> blocks = selected.javaRDD().mapPartitionsWithIndex((partition, rows) -> {

@@ -158,6 +158,30 @@ class MainTest {
         assertEquals(p("cat.csv") + ": error: row 3, column 'label': \"cat\" is not a number\n", label.err);
     }
 
+    @Test
+    void aCsvValueBeyondTheFloatRangeIsReportedAsGivenInItsOwnColumn() throws IOException {
+        // was: "row 1, column 'features': value 1 is Infinity" (the CSV columns were cast to float before decoding)
+        Files.writeString(dir.resolve("big.csv"), "label,a,b,c,d\n0,0.5,1e39,0.125,1\n1,1,0,0,0\n");
+        Result train = run("train", p("tiny.net"), "--data", p("big.csv"), "--epochs", "1");
+        assertEquals(1, train.code, train.err);
+        assertEquals("training data: error: row 1, column 'b': is 1.0E39, beyond the float range\n", train.err);
+        Result predict = run("predict", p("tiny.net"), "--weights", initialWeights("tiny.net"), "--data", p("big.csv"),
+                "--out", p("big-predictions.parquet"));
+        assertEquals(1, predict.code, predict.err);
+        assertTrue(predict.err.startsWith(p("big.csv") + ", partition ")
+                && predict.err.endsWith(": error: row 1, column 'b': is 1.0E39, beyond the float range\n"),
+                predict.err);
+
+        Files.writeString(dir.resolve("gaps.csv"), "label,a,b,c,d\n0,0.5,1,0.125,1\n1,1,0,NaN,0\n2,1,0,0,\n");
+        Result nan = run("train", p("tiny.net"), "--data", p("gaps.csv"), "--epochs", "1");
+        assertEquals(1, nan.code, nan.err);
+        assertEquals("training data: error: row 2, column 'c': is NaN, expected a finite number\n", nan.err);
+        Files.writeString(dir.resolve("gaps.csv"), "label,a,b,c,d\n0,0.5,1,0.125,1\n1,1,0,0,0\n2,1,0,0,\n");
+        Result empty = run("train", p("tiny.net"), "--data", p("gaps.csv"), "--epochs", "1");
+        assertEquals(1, empty.code, empty.err);
+        assertEquals("training data: error: row 3, column 'd': is empty\n", empty.err);
+    }
+
     /** The initial weights of a model file, saved, for predict. */
     private static String initialWeights(String net) {
         String file = p(net + ".safetensors");
