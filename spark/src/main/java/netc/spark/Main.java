@@ -65,6 +65,7 @@ public final class Main implements Runnable {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         CommandLine cmd = new CommandLine(new Main());
+        Numbers.register(cmd);
         cmd.setOut(o);
         cmd.setErr(e);
         cmd.setParameterExceptionHandler((ex, badArgs) -> {

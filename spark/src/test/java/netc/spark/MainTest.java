@@ -224,6 +224,30 @@ class MainTest {
     }
 
     @Test
+    void numericOptionsAreAsciiDecimalsAndNotANumberIsTheOptionsOwnError() {
+        // was: --lr=nan exit 2 but --lr=NaN exit 1; an Arabic-Indic digit in --epochs and a hex --lr were accepted
+        for (String nan : new String[] {"nan", "NaN", "-NAN"}) {
+            Result r = run("train", p("tiny.net"), "--data", p("fm/train.parquet"), "--lr=" + nan);
+            assertEquals(1, r.code, r.err);
+            assertEquals("training: error: learning rate must be finite and > 0, got NaN\n", r.err);
+        }
+        Result inf = run("train", p("tiny.net"), "--data", p("fm/train.parquet"), "--lr=inf");
+        assertEquals(1, inf.code, inf.err);
+        assertEquals("training: error: learning rate must be finite and > 0, got Infinity\n", inf.err);
+        Result arabic = run("train", p("tiny.net"), "--data", p("fm/train.parquet"), "--epochs=\u0661");
+        assertEquals(2, arabic.code, arabic.err);
+        assertTrue(arabic.err.startsWith("netc-spark: error: Invalid value for option '--epochs': '\u0661' is not an "
+                + "int (write its digits as 0-9)"), arabic.err);
+        Result hex = run("train", p("tiny.net"), "--data", p("fm/train.parquet"), "--lr=0x1p-3");
+        assertEquals(2, hex.code, hex.err);
+        assertTrue(hex.err.startsWith("netc-spark: error: Invalid value for option '--lr': '0x1p-3' is not a double"),
+                hex.err);
+        Result big = run("train", p("tiny.net"), "--data", p("fm/train.parquet"), "--seed=99999999999999999999");
+        assertEquals(2, big.code, big.err);
+        assertTrue(big.err.contains("'99999999999999999999' is not a long (out of range)"), big.err);
+    }
+
+    @Test
     void aBadCommandLineIsExit2() {
         Result r = run("train", p("mlp.net"), "--data", p("fm/train.parquet"), "--no-such-option");
         assertEquals(2, r.code);
