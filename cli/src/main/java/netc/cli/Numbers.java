@@ -1,25 +1,17 @@
 package netc.cli;
 
-import java.util.Locale;
-import java.util.regex.Pattern;
+import netc.runtime.CommandLineNumbers;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * How numbers on the command line are read, for every option of type int, long and double: plain ASCII decimals,
- * as in a CSV file and a {@code .net} file. Picocli's own converters took {@code ١٠} (Arabic-Indic digits) for 10
- * in an int but not in a double, hex and a {@code d} suffix in a double but not in an int, and {@code NaN} but not
- * {@code nan}: a non-finite value then was a user error or a malformed command line depending on its spelling.
- * Here {@code nan}, {@code inf} and {@code infinity} in any case, with an optional sign, are the double values they
- * name, so that each option's own check refuses them with one message (exit 1) however they are written; any other
- * text that is not a decimal number is a malformed command line (exit 2).
+ * The converters of every int, long and double option of {@code netc}: {@link CommandLineNumbers}' rules (plain ASCII
+ * decimals; {@code nan}, {@code inf} and {@code infinity} in any spelling are the values they name, so each option's
+ * own check refuses them with one message, exit 1), and any other text that is not a decimal number is a malformed
+ * command line (exit 2). {@code netc-spark} registers the same rules.
  */
 final class Numbers {
-    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
-    private static final Pattern NOT_FINITE = Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
-
     private Numbers() {
     }
 
@@ -36,35 +28,21 @@ final class Numbers {
         cmd.registerConverter(double.class, doubles);
     }
 
+    /** {@link CommandLineNumbers#integer}, refused as picocli's malformed value. */
     static long integer(String text, long min, long max, String what) {
-        if (INTEGER.matcher(text).matches()) {
-            try {
-                long v = Long.parseLong(text);
-                if (v >= min && v <= max) {
-                    return v;
-                }
-            } catch (NumberFormatException outOfRange) {
-                // as out of range
-            }
-            throw new TypeConversionException("'" + text + "' is not " + what + " (out of range)");
+        try {
+            return CommandLineNumbers.integer(text, min, max, what);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException(e.getMessage());
         }
-        throw notA(text, what);
     }
 
+    /** {@link CommandLineNumbers#decimal}, refused as picocli's malformed value. */
     static double decimal(String text) {
-        if (DECIMAL.matcher(text).matches()) {
-            return Double.parseDouble(text);
+        try {
+            return CommandLineNumbers.decimal(text);
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException(e.getMessage());
         }
-        if (NOT_FINITE.matcher(text).matches()) {
-            double v = text.toLowerCase(Locale.ROOT).contains("nan") ? Double.NaN : Double.POSITIVE_INFINITY;
-            return text.startsWith("-") ? -v : v;
-        }
-        throw notA(text, "a double");
-    }
-
-    private static TypeConversionException notA(String text, String what) {
-        boolean otherDigits = text.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'));
-        return new TypeConversionException("'" + text + "' is not " + what
-                + (otherDigits ? " (write its digits as 0-9)" : ""));
     }
 }
