@@ -3,6 +3,7 @@ package netc.runtime.train;
 import java.util.Arrays;
 import java.util.Locale;
 
+import netc.runtime.CommandLineNumbers;
 import netc.runtime.InputException;
 import netc.runtime.ModelSpec;
 
@@ -75,10 +76,10 @@ public final class Augmentation {
             } else if (item.startsWith("shift=") && !seenShift) {
                 seenShift = true;
                 try {
-                    shift = Integer.parseInt(item.substring("shift=".length()));
+                    shift = (int) CommandLineNumbers.integer(item.substring("shift=".length()), Integer.MIN_VALUE,
+                            Integer.MAX_VALUE, "a whole number of pixels");
                 } catch (NumberFormatException e) {
-                    throw new InputException(Trainer.SETTINGS, "augmentation shift must be a whole number of"
-                            + " pixels, got '" + item.substring("shift=".length()) + "'");
+                    throw new InputException(Trainer.SETTINGS, "augmentation shift: " + e.getMessage());
                 }
             } else {
                 throw new InputException(Trainer.SETTINGS, "augmentation must be 'none' or a comma-separated list"

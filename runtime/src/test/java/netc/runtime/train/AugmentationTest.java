@@ -90,8 +90,15 @@ class AugmentationTest {
         assertEquals("training: error: augmentation must be 'none' or a comma-separated list of 'flip' and"
                 + " 'shift=N', each at most once; got '' in ''",
                 assertThrows(InputException.class, () -> Augmentation.parse("")).getMessage());
-        assertEquals("training: error: augmentation shift must be a whole number of pixels, got 'two'",
+        assertEquals("training: error: augmentation shift: 'two' is not a whole number of pixels",
                 assertThrows(InputException.class, () -> Augmentation.parse("shift=two")).getMessage());
+        // digits 0-9 only, as every number on the command line; a number too large says so
+        assertEquals("training: error: augmentation shift: '\u0663' is not a whole number of pixels (write its "
+                + "digits as 0-9)", assertThrows(InputException.class, () -> Augmentation.parse("shift=\u0663"))
+                .getMessage());
+        assertEquals("training: error: augmentation shift: '99999999999' is not a whole number of pixels (out of "
+                + "range)", assertThrows(InputException.class, () -> Augmentation.parse("shift=99999999999"))
+                .getMessage());
         assertEquals("training: error: augmentation shift must be >= 0 and <= 64 pixels, got -1",
                 assertThrows(InputException.class, () -> Augmentation.parse("shift=-1")).getMessage());
     }
