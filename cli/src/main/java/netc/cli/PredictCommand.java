@@ -131,6 +131,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         SaveTarget.requireNotDirectoryPaths(spec, "--out");
         SaveTarget.requireFileName("--out", out);
+        SaveTarget.requireNotDescriptor("--out", out, "; without --out the predictions go to standard output");
         if (Files.isDirectory(out)) {
             throw new UserError(out.toString(), "is a directory; --out needs a file name");
         }

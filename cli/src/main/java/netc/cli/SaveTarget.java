@@ -53,6 +53,7 @@ final class SaveTarget {
             return;
         }
         requireFileName("--save", file);
+        requireNotDescriptor("--save", file, "");
         Path real = file;
         if (Files.isSymbolicLink(file)) {
             try {
@@ -94,6 +95,20 @@ final class SaveTarget {
     }
 
     /** Fails with a user error naming {@code option} when {@code file} is the empty path (the current directory). */
+    /**
+     * Fails with a user error when {@code file} names an open file descriptor ({@code /dev/stdout}, {@code /dev/fd/N},
+     * or a link to one): the output is written whole, a temporary file then a rename, which would replace the file a
+     * redirected standard output writes to (losing what is printed after it) or fail on the link of a pipe.
+     *
+     * @param hint appended to the message, e.g. where the output goes without the option; empty for none
+     */
+    static void requireNotDescriptor(String option, Path file, String hint) {
+        if (AtomicFiles.descriptorName(file) != null) {
+            throw new UserError(file.toString(), option + " names an open file descriptor; netc writes that file "
+                    + "whole (a temporary file, then a rename), so give the name of a file" + hint);
+        }
+    }
+
     static void requireFileName(String option, Path file) {
         if (file.toString().isEmpty()) {
             throw new UserError(option, "needs a file name, got an empty one");

@@ -172,6 +172,7 @@ final class WatchOptions {
             MetricsLog.requireAppendable(file);
             return;
         }
+        SaveTarget.requireNotDescriptor(option, file, "");
         try {
             AtomicFiles.probe(file);
         } catch (IOException e) {

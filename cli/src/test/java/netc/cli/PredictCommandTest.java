@@ -275,6 +275,14 @@ class PredictCommandTest {
     }
 
     @Test
+    void outThatNamesAnOpenDescriptorIsAUserErrorPointingToStandardOutput() {
+        Cli.run("predict", XOR, "--weights", xorWeights, "--data", xorCsv, "--out", "/dev/stdout")
+                .assertUserError("/dev/stdout: error: --out names an open file descriptor; netc writes that file whole "
+                        + "(a temporary file, then a rename), so give the name of a file; without --out the "
+                        + "predictions go to standard output\n").assertOutEmpty();
+    }
+
+    @Test
     void zeroThreadsIsAUserError() {
         Cli.run("predict", XOR, "--weights", xorWeights, "--data", xorCsv, "--threads", "0")
                 .assertUserError("--threads: error: must be at least 1, got 0\n").assertOutEmpty();

@@ -197,6 +197,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void anOutputFileThatNamesAnOpenDescriptorIsRefused() throws Exception {
+        // written whole (a temporary file, then a rename): through /dev/stdout that replaced a redirected standard
+        // output's file, or failed on the link of a pipe; a link to it is the same
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux /proc");
+        Path csv = TestData.xorCsv(dir);
+        Path link = Files.createSymbolicLink(dir.resolve("w.safetensors"), Path.of("/dev/stdout"));
+        for (String target : new String[] {"/dev/stdout", "/dev/fd/1", link.toString()}) {
+            Cli.run("train", XOR, "--data", csv, "--save", target).assertUserError(target + ": error: --save names an "
+                    + "open file descriptor; netc writes that file whole (a temporary file, then a rename), so give "
+                    + "the name of a file\n").assertOutEmpty();
+        }
+        Cli.run("train", XOR, "--data", csv, "--epochs", "1", "--plot", link.resolveSibling("p.png")).assertSuccess();
+        assertTrue(Files.isSymbolicLink(link), "the link is left alone");
+    }
+
+    @Test
     void badSettingIsReportedBeforeAMissingDataSet() {
         Cli.run("train", XOR, "--data", dir.resolve("none.csv"), "--epochs", "0")
                 .assertUserError("--epochs: error: must be at least 1, got 0\n").assertOutEmpty();

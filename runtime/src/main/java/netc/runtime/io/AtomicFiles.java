@@ -121,10 +121,64 @@ public final class AtomicFiles {
     }
 
     /**
+     * The name of an open descriptor that {@code file} is or leads to through symbolic links ({@code /dev/stdout},
+     * {@code /dev/stderr}, {@code /dev/stdin}, or {@code /proc/<pid>/fd/N} for {@code /dev/fd/N} and
+     * {@code /proc/self/fd/N}), or null. Such a name is not a file to replace: the rename would go to whatever the
+     * descriptor has open (a redirected standard output's file), or fail on the link ({@link #write}); a metrics log
+     * appends to it instead ({@code MetricsLog}).
+     */
+    public static Path descriptorName(Path file) {
+        Path p = file.toAbsolutePath().normalize();
+        for (int hops = 0; hops < 40; hops++) {
+            p = realParent(p);
+            if (isDescriptorName(p)) {
+                return p;
+            }
+            if (!Files.isSymbolicLink(p)) {
+                break;
+            }
+            try {
+                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+            } catch (IOException | UnsupportedOperationException e) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** {@code p} with its directory's links resolved (so that {@code /dev/fd/1} is seen under {@code /proc}). */
+    private static Path realParent(Path p) {
+        Path parent = p.getParent();
+        if (parent == null || p.getFileName() == null) {
+            return p;
+        }
+        try {
+            return parent.toRealPath().resolve(p.getFileName());
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
+    private static boolean isDescriptorName(Path p) {
+        int n = p.getNameCount();
+        String first = n > 0 ? p.getName(0).toString() : "";
+        if (n == 2 && first.equals("dev")) {
+            String name = p.getName(1).toString();
+            return name.equals("stdout") || name.equals("stderr") || name.equals("stdin");
+        }
+        return n == 3 && first.equals("dev") && p.getName(1).toString().equals("fd")
+                || n == 4 && first.equals("proc") && p.getName(2).toString().equals("fd");
+    }
+
+    /**
      * The file to replace: {@code target} itself, or, when it is a symbolic link, the file the link chain ends at
      * (renaming over the link would replace the link with a regular file and leave the linked file stale).
      */
     private static Path resolveLink(Path target) {
+        if (descriptorName(target) != null) {
+            throw new InputException(target.toString(), "cannot write: it names an open file descriptor; netc "
+                    + "replaces its output files whole (a temporary file, then a rename), so give the name of a file");
+        }
         Path file = target.toAbsolutePath();
         if (!Files.isSymbolicLink(file)) {
             return requireReplaceable(target, file);

@@ -155,7 +155,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
      * whoever holds the descriptor, and a rename over it would replace the name itself.
      */
     public static boolean isStream(Path file) {
-        return descriptorName(file) != null
+        return AtomicFiles.descriptorName(file) != null
                 || Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
     }
 
@@ -168,7 +168,7 @@ public final class MetricsLog implements ProgressListener, Closeable {
      * @throws InputException {@code <file>: error: cannot write the metrics log: <reason>}
      */
     public static void requireAppendable(Path file) {
-        Path descriptor = descriptorName(file);
+        Path descriptor = AtomicFiles.descriptorName(file);
         if (descriptor != null && !openForWriting(descriptor)) {
             throw new InputException(file.toString(), "cannot write the metrics log: not a descriptor open for "
                     + "writing; redirect it when starting netc, as in --log /dev/fd/3 3>>run.jsonl");
@@ -176,29 +176,6 @@ public final class MetricsLog implements ProgressListener, Closeable {
         if (!Files.isWritable(file)) {
             throw new InputException(file.toString(), "cannot write the metrics log: permission denied");
         }
-    }
-
-    /**
-     * The name of an open descriptor that {@code file} is or leads to through symbolic links ({@code /dev/stdout},
-     * {@code /proc/<pid>/fd/N} for {@code /dev/fd/N}), or null.
-     */
-    private static Path descriptorName(Path file) {
-        Path p = file.toAbsolutePath().normalize();
-        for (int hops = 0; hops < 40; hops++) {
-            p = realParent(p);
-            if (isDescriptorName(p)) {
-                return p;
-            }
-            if (!Files.isSymbolicLink(p)) {
-                break;
-            }
-            try {
-                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
-            } catch (IOException | UnsupportedOperationException e) {
-                break;
-            }
-        }
-        return null;
     }
 
     /**
@@ -225,30 +202,6 @@ public final class MetricsLog implements ProgressListener, Closeable {
             // no such descriptor, or no /proc here
         }
         return false;
-    }
-
-    /** {@code p} with its directory's links resolved (so that {@code /dev/fd/1} is seen under {@code /proc}). */
-    private static Path realParent(Path p) {
-        Path parent = p.getParent();
-        if (parent == null || p.getFileName() == null) {
-            return p;
-        }
-        try {
-            return parent.toRealPath().resolve(p.getFileName());
-        } catch (IOException e) {
-            return p;
-        }
-    }
-
-    private static boolean isDescriptorName(Path p) {
-        int n = p.getNameCount();
-        String first = n > 0 ? p.getName(0).toString() : "";
-        if (n == 2 && first.equals("dev")) {
-            String name = p.getName(1).toString();
-            return name.equals("stdout") || name.equals("stderr") || name.equals("stdin");
-        }
-        return n == 3 && first.equals("dev") && p.getName(1).toString().equals("fd")
-                || n == 4 && first.equals("proc") && p.getName(2).toString().equals("fd");
     }
 
     /** The file being written. */
