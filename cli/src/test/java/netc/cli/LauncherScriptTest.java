@@ -26,23 +26,16 @@ class LauncherScriptTest {
     @Test
     void filterDropsOnlyTheIncubatorWarningAndPassesBinaryBytes() throws Exception {
         assumeTrue(Files.isRegularFile(LAUNCHER) && Files.isExecutable(Path.of("/bin/bash")), "bash and the launcher");
-        // A copy of the launcher beside an up-to-date jar, so it goes straight to running "java".
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
-        Files.createDirectories(home.resolve("cli/target"));
-        Files.write(home.resolve("cli/target/netc-cli.jar"), new byte[0]);
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\n"
+        Path script = launcherWithJava("#!/bin/bash\n"
                 + "printf 'WARNING: Using incubator modules: jdk.incubator.vector\\n' >&2\n"
                 + "printf 'x.net:1:4: error: unexpected character \\000 (NUL)\\n' >&2\n"
                 + "printf 'WARNING: something else\\n' >&2\n"
                 + "printf 'on stdout\\n'\n"
                 + "exit 7\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString(), "check", "x.net")
                 .redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
         int code = pb.start().waitFor();
 
         assertEquals(7, code, "java's exit code");
@@ -54,20 +47,14 @@ class LauncherScriptTest {
     @Test
     void closedStdoutIsExitOneWithTheMessageAndRunsNothing() throws Exception {
         assumeTrue(Files.isRegularFile(LAUNCHER) && Files.isExecutable(Path.of("/bin/bash")), "bash and the launcher");
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
-        Files.createDirectories(home.resolve("cli/target"));
-        Files.write(home.resolve("cli/target/netc-cli.jar"), new byte[0]);
-        Path bin = Files.createDirectories(dir.resolve("bin"));
         Path ran = dir.resolve("java-ran");
-        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\n: > '" + ran + "'\nexit 0\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = launcherWithJava("#!/bin/bash\n: > '" + ran + "'\nexit 0\n");
 
         // ProcessBuilder cannot close a descriptor; a shell in between can.
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" train x.net >&-",
                 script.toString()).redirectOutput(dir.resolve("out").toFile())
                 .redirectError(dir.resolve("err").toFile());
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
         int code = pb.start().waitFor();
 
         assertEquals(1, code, "exit code");
@@ -80,30 +67,39 @@ class LauncherScriptTest {
         // --log /dev/fd/3 3>>run.jsonl: the launcher once juggled its streams on descriptor 3, so java got 3 closed
         // and /dev/fd/3 named whatever the JVM opened first
         assumeTrue(Files.isRegularFile(LAUNCHER) && Files.isExecutable(Path.of("/bin/bash")), "bash and the launcher");
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
-        Files.createDirectories(home.resolve("cli/target"));
-        Files.write(home.resolve("cli/target/netc-cli.jar"), new byte[0]);
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path java = Files.writeString(bin.resolve("java"), "#!/bin/bash\n"
+        Path script = launcherWithJava("#!/bin/bash\n"
                 + "printf 'log line\\n' >&3 || exit 9\n"
                 + "printf 'other line\\n' >&5 || exit 9\n"
                 + "printf 'on stdout\\n'\n"
                 + "exit 0\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path log = Files.writeString(dir.resolve("run.jsonl"), "kept\n");
         Path other = dir.resolve("other.txt");
 
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec /bin/bash \"$0\" train x.net 3>>'" + log
                 + "' 5>'" + other + "'", script.toString()).redirectOutput(dir.resolve("out").toFile())
                 .redirectError(dir.resolve("err").toFile());
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
         int code = pb.start().waitFor();
 
         assertEquals(0, code, read(dir.resolve("err")));
         assertEquals("kept\nlog line\n", read(log));
         assertEquals("other line\n", read(other));
         assertEquals("on stdout\n", read(dir.resolve("out")));
+    }
+
+    /**
+     * A copy of the launcher beside an up-to-date (empty) jar, so that it goes straight to running "java", and a
+     * {@code bin/java} script with {@code text} to stand for it (put {@code dir/bin} first on the PATH).
+     */
+    private Path launcherWithJava(String text) throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path script = Files.copy(LAUNCHER, home.resolve("netc"));
+        Files.createDirectories(home.resolve("cli/target"));
+        Files.write(home.resolve("cli/target/netc-cli.jar"), new byte[0]);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), text);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
     }
 
     private static String read(Path file) throws IOException {
