@@ -59,10 +59,7 @@ final class RowDecoder implements Serializable {
 
     /** Writes the features of {@code row} (the {@code rowNumber}-th, 1-based) to {@code x[offset ..]}. */
     void features(Row row, int featuresIndex, long rowNumber, float[] x, int offset) {
-        if (row.isNullAt(featuresIndex)) {
-            throw bad(place(rowNumber, columns.features()), "expected " + inputSize + " values, found null");
-        }
-        values(row.get(featuresIndex), place(rowNumber, columns.features()), sourceColumns, rowNumber, inputSize, x,
+        values(row, featuresIndex, place(rowNumber, columns.features()), sourceColumns, rowNumber, inputSize, x,
                 offset, "the model's input needs");
     }
 
@@ -72,14 +69,14 @@ final class RowDecoder implements Serializable {
      * function's).
      */
     void argument(Object value, float[] x) {
-        values(value, "its argument", inputSize, x, 0, "the model's input needs");
+        values(value, "its argument", null, 0, inputSize, x, 0, "the model's input needs");
     }
 
     /** Writes the target of {@code row} to {@code y[offset ..]}. */
     void target(Row row, int targetIndex, long rowNumber, float[] y, int offset) {
         String place = place(rowNumber, columns.target());
         if (!classes) {
-            values(row, targetIndex, place, targetSize, y, offset, "the model's target needs");
+            values(row, targetIndex, place, null, 0, targetSize, y, offset, "the model's target needs");
             for (int i = 0; probabilities && i < targetSize; i++) {
                 float t = y[offset + i];
                 if (!(t >= 0 && t <= 1)) {
@@ -100,15 +97,13 @@ final class RowDecoder implements Serializable {
         y[offset] = (float) label;
     }
 
-    private void values(Row row, int index, String place, int size, float[] out, int offset, String needs) {
+    /** {@link #values(Object, String, String[], long, int, float[], int, String)} of a row's column, not null. */
+    private void values(Row row, int index, String place, String[] names, long rowNumber, int size, float[] out,
+                        int offset, String needs) {
         if (row.isNullAt(index)) {
             throw bad(place, "expected " + size + " values, found null");
         }
-        values(row.get(index), place, null, 0, size, out, offset, needs);
-    }
-
-    private void values(Object v, String place, int size, float[] out, int offset, String needs) {
-        values(v, place, null, 0, size, out, offset, needs);
+        values(row.get(index), place, names, rowNumber, size, out, offset, needs);
     }
 
     /**
