@@ -2,6 +2,7 @@ package netc.runtime.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -144,6 +145,32 @@ public final class AtomicFiles {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the descriptor named {@code name} ({@link #descriptorName}) is open and open for writing, as its
+     * {@code /proc/<pid>/fdinfo/N} says (O_WRONLY or O_RDWR in its flags); false where that cannot be read.
+     */
+    public static boolean openForWriting(Path name) {
+        Path info;
+        if (name.getNameCount() == 2) {
+            String stream = name.getName(1).toString();
+            info = Path.of("/proc/self/fdinfo", stream.equals("stdin") ? "0" : stream.equals("stdout") ? "1" : "2");
+        } else if (name.getNameCount() == 3) {
+            info = Path.of("/proc/self/fdinfo", name.getName(2).toString());
+        } else {
+            info = Path.of("/proc", name.getName(1).toString(), "fdinfo", name.getName(3).toString());
+        }
+        try {
+            for (String line : Files.readAllLines(info, StandardCharsets.US_ASCII)) {
+                if (line.startsWith("flags:")) {
+                    return (Integer.parseInt(line.substring(6).trim(), 8) & 3) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no such descriptor, or no /proc here
+        }
+        return false;
     }
 
     /** {@code p} with its directory's links resolved (so that {@code /dev/fd/1} is seen under {@code /proc}). */

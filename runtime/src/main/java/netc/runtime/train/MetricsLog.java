@@ -169,39 +169,13 @@ public final class MetricsLog implements ProgressListener, Closeable {
      */
     public static void requireAppendable(Path file) {
         Path descriptor = AtomicFiles.descriptorName(file);
-        if (descriptor != null && !openForWriting(descriptor)) {
+        if (descriptor != null && !AtomicFiles.openForWriting(descriptor)) {
             throw new InputException(file.toString(), "cannot write the metrics log: not a descriptor open for "
                     + "writing; redirect it when starting netc, as in --log /dev/fd/3 3>>run.jsonl");
         }
         if (!Files.isWritable(file)) {
             throw new InputException(file.toString(), "cannot write the metrics log: permission denied");
         }
-    }
-
-    /**
-     * Whether the descriptor named {@code name} ({@link #descriptorName}) is open and open for writing, as its
-     * {@code /proc/<pid>/fdinfo/N} says (O_WRONLY or O_RDWR in its flags); false where that cannot be read.
-     */
-    static boolean openForWriting(Path name) {
-        Path info;
-        if (name.getNameCount() == 2) {
-            String stream = name.getName(1).toString();
-            info = Path.of("/proc/self/fdinfo", stream.equals("stdin") ? "0" : stream.equals("stdout") ? "1" : "2");
-        } else if (name.getNameCount() == 3) {
-            info = Path.of("/proc/self/fdinfo", name.getName(2).toString());
-        } else {
-            info = Path.of("/proc", name.getName(1).toString(), "fdinfo", name.getName(3).toString());
-        }
-        try {
-            for (String line : Files.readAllLines(info, StandardCharsets.US_ASCII)) {
-                if (line.startsWith("flags:")) {
-                    return (Integer.parseInt(line.substring(6).trim(), 8) & 3) != 0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no such descriptor, or no /proc here
-        }
-        return false;
     }
 
     /** The file being written. */
