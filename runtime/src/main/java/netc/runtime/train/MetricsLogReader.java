@@ -111,8 +111,11 @@ public final class MetricsLogReader {
         return located(file).stream().map(Located::entry).toList();
     }
 
-    /** A line read, and where it is ({@code file:line}). */
-    private record Located(Entry entry, String where) {
+    /** A line read, and where it is. */
+    private record Located(Entry entry, Path file, int line) {
+        String where() {
+            return file + ":" + line;
+        }
     }
 
     private static List<Located> located(Path file) {
@@ -155,7 +158,7 @@ public final class MetricsLogReader {
                 continue;
             }
             if (previous != null && e.epoch() <= previous.entry().epoch()) {
-                String line = previous.where().substring(previous.where().lastIndexOf(':') + 1);
+                int line = previous.line();
                 throw new InputException(l.where(), (e.epoch() == previous.entry().epoch()
                         ? "epoch " + e.epoch() + " again (also on line " + line + ")"
                         : "epoch " + e.epoch() + " after epoch " + previous.entry().epoch() + " (line " + line + ")")
@@ -180,23 +183,23 @@ public final class MetricsLogReader {
             if (line.isBlank()) {
                 continue;
             }
+            String where = file + ":" + (i + 1);
             Object value;
             try {
                 value = Json.parse(line);
             } catch (Json.SyntaxError e) {
                 Matcher m = OFFSET.matcher(e.getMessage());
                 if (m.matches()) {
-                    throw new InputException(file + ":" + (i + 1) + ":" + (Integer.parseInt(m.group(2)) + 1),
-                            m.group(1));
+                    throw new InputException(where + ":" + (Integer.parseInt(m.group(2)) + 1), m.group(1));
                 }
-                throw new InputException(file + ":" + (i + 1), e.getMessage());
+                throw new InputException(where, e.getMessage());
             }
             if (!(value instanceof Map<?, ?> map)) {
-                throw new InputException(file + ":" + (i + 1), "expected a JSON object, found " + line.strip());
+                throw new InputException(where, "expected a JSON object, found " + line.strip());
             }
             Map<String, Object> fields = new HashMap<>();
             map.forEach((k, v) -> fields.put((String) k, v));
-            entries.add(new Located(entry(file + ":" + (i + 1), fields), file + ":" + (i + 1)));
+            entries.add(new Located(entry(where, fields), file, i + 1));
         }
         return entries;
     }
@@ -238,7 +241,7 @@ public final class MetricsLogReader {
                     }
                 }
             }
-            entries.add(new Located(entry(where, fields), where));
+            entries.add(new Located(entry(where, fields), file, i + 1));
         }
         return entries;
     }
