@@ -26,9 +26,9 @@ final class WatchOptions {
             + "--validation), lr, samples_per_s, epoch_s, wall_s; a loss that was computed and is not finite is "
             + "\"NaN\" or \"Infinity\", a figure not computed null; a line of kind \"threads\" (threads, "
             + "pool_step_s, one_thread_step_s) each time training moves between the threads and one thread (see "
-            + "README, Watching training). With --resume the "
-            + "steps count over the whole run, and an earlier log in FILE keeps its lines up to the checkpoint. A "
-            + "pipe, a device or /dev/stdout is appended to as it stands.")
+            + "README, Watching training). With --resume the steps count over the whole run, and an earlier log in "
+            + "FILE keeps its lines up to the checkpoint. A pipe, a device or /dev/stdout is appended to as it "
+            + "stands.")
     Path log;
 
     @Option(names = "--log-every", paramLabel = "N", description = "Also log a line (kind \"step\": epoch, step, "
